@@ -1,0 +1,129 @@
+// Package engine is the Go session behind every gomx front end, seen from
+// the front end's side: the Engine interface (xeus-style: typed requests
+// down, one Output up), its request and result types, and the client that
+// runs a session in a `gomx worker` process and speaks to it over file
+// descriptors 3 and 4.
+//
+// The interpreter itself (yaegi and the symbol tables) lives in
+// engine/session and is linked only into the worker, so front ends that
+// import engine build fast.
+package engine
+
+import (
+	"context"
+
+	"github.com/gomx-dev/gomx/viz"
+)
+
+// Engine evaluates Go cells and answers questions about them.
+type Engine interface {
+	// Execute runs one cell. Output arrives through out, in the order the
+	// cell made it, before Execute returns. Cancelling ctx interrupts the
+	// cell.
+	Execute(ctx context.Context, code string, opts ExecOptions, out Output) ExecResult
+	// Complete returns completions at cursor (in Unicode code points).
+	Complete(code string, cursor int) Completion
+	// Inspect returns documentation for the name at cursor; detail 0 or 1.
+	Inspect(code string, cursor int, detail int) Inspection
+	// IsComplete reports whether code is "complete", "incomplete" or
+	// "invalid", and for incomplete code the indent of the next line.
+	IsComplete(code string) (status, indent string)
+	// Info describes the engine.
+	Info() Info
+}
+
+// Controller is an Engine running in a worker process that a front end can
+// interrupt, restart and close. The worker client implements it.
+type Controller interface {
+	Engine
+	// Interrupt cancels the running cell, if any. A cell still stuck in
+	// compiled code after one interrupt is reported on its output; a
+	// second Interrupt restarts the worker (the session's state is lost).
+	Interrupt()
+	// Restart replaces the worker with a fresh session.
+	Restart() error
+	// Close stops the worker.
+	Close() error
+}
+
+// Output is where a running cell's output goes. Front ends implement it;
+// calls come from one goroutine at a time, in order.
+type Output interface {
+	viz.Sink
+	// Stream appends text to "stdout" or "stderr".
+	Stream(name, text string)
+	// Input asks the user for a line of text (without its newline).
+	Input(prompt string, password bool) (string, error)
+}
+
+// ExecOptions are the per-cell flags of Jupyter's execute_request.
+type ExecOptions struct {
+	Silent       bool // no result display and no history
+	StoreHistory bool // record the cell in the session's history
+	AllowStdin   bool // Input may be called; otherwise reading input is an error
+}
+
+// ExecResult is the outcome of one cell.
+type ExecResult struct {
+	// Value is the cell's value when its last statement is an expression
+	// with a value; nil otherwise.
+	Value *viz.Bundle
+	// Pager is help text for `name?` (Jupyter's page payload); empty
+	// otherwise.
+	Pager string
+	// Error is non-nil when the cell failed.
+	Error *Error
+}
+
+// ErrorKind tells apart the ways a cell fails.
+type ErrorKind string
+
+// Error kinds.
+const (
+	CompileError  ErrorKind = "CompileError"  // the cell does not compile
+	RuntimePanic  ErrorKind = "Panic"         // a panic, interpreted or in compiled code
+	InternalError ErrorKind = "InternalError" // the interpreter itself failed (a yaegi bug)
+	Interrupted   ErrorKind = "Interrupted"   // the cell was interrupted; the session lives
+	WorkerDied    ErrorKind = "WorkerDied"    // the worker crashed or was restarted; state is lost
+	Unsupported   ErrorKind = "Unsupported"   // a construct the interpreter cannot run
+	InputError    ErrorKind = "InputError"    // input was needed but not allowed or failed
+)
+
+// Error is a failed cell, shaped like Jupyter's error message.
+type Error struct {
+	Kind      ErrorKind
+	Name      string   // ename, e.g. "CompileError" or "panic"
+	Value     string   // evalue: the message
+	Traceback []string // lines, ANSI colour allowed
+	Line, Col int      // position in the cell as typed, 1-based; 0 when unknown
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Value }
+
+// Completion is the answer to Complete. Cursor positions are Unicode code
+// points. Types runs parallel to Matches ("function", "variable",
+// "constant", "type", "package", "field", "method", "keyword", "magic").
+type Completion struct {
+	Matches     []string
+	CursorStart int
+	CursorEnd   int
+	Types       []string
+}
+
+// Inspection is the answer to Inspect.
+type Inspection struct {
+	Found bool
+	Data  viz.Bundle // text/plain at least (signature and doc)
+}
+
+// HelpLink is a link in the front end's help menu.
+type HelpLink struct{ Text, URL string }
+
+// Info describes the engine for kernel_info and the REPL banner.
+type Info struct {
+	Implementation        string // "gomx"
+	ImplementationVersion string
+	LanguageVersion       string // the Go version
+	Banner                string
+	HelpLinks             []HelpLink
+}
