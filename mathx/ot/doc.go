@@ -1,0 +1,2 @@
+// Package ot solves entropic and exact optimal transport problems.
+package ot

@@ -1,0 +1,193 @@
+package ot
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// rawMat is a row-major view of a cost matrix.
+type rawMat struct {
+	n, m, stride int
+	data         []float64
+}
+
+func rawOf(M *mat.Dense) rawMat {
+	if M == nil {
+		panic("ot: nil cost matrix")
+	}
+	r := M.RawMatrix()
+	return rawMat{n: r.Rows, m: r.Cols, stride: r.Stride, data: r.Data}
+}
+
+func (r rawMat) row(i int) []float64 { return r.data[i*r.stride : i*r.stride+r.m] }
+
+// problem is an entropic OT problem with strictly positive marginals.
+type problem struct {
+	a, b []float64
+	M    rawMat
+	reg  float64
+	ch   chunking
+}
+
+// solver runs on a problem with positive marginals and returns the dual
+// potentials; it fills the Result's counters, History and Status.
+type solver func(p *problem, c config, res *Result) (f, g []float64, err error)
+
+// solve checks the arguments, removes zero-mass points, runs the solver and
+// computes the plan and its statistics from the potentials.
+func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, defMaxIter int, run solver) (*Result, error) {
+	raw := rawOf(M)
+	checkProblem(fn, a, b, raw, reg)
+	c := resolve(s, defMaxIter)
+	rows, cols := support(a), support(b)
+	p := &problem{a: a, b: b, M: raw, reg: reg}
+	if len(rows) < len(a) || len(cols) < len(b) {
+		sub := mat.NewDense(len(rows), len(cols), nil)
+		for i, ii := range rows {
+			for j, jj := range cols {
+				sub.Set(i, j, M.At(ii, jj))
+			}
+		}
+		p = &problem{a: pick(a, rows), b: pick(b, cols), M: rawOf(sub), reg: reg}
+	}
+	p.ch = newChunking(p.M.n, p.M.m)
+	res := &Result{}
+	f, g, err := run(p, c, res)
+	if err != nil {
+		res.Status = Failed
+		return res, fmt.Errorf("ot.%s: %w", fn, err)
+	}
+	finish(p, f, g, res)
+	if len(rows) < len(a) || len(cols) < len(b) {
+		expand(res, f, g, rows, cols, len(a), len(b))
+	} else {
+		res.F, res.G = f, g
+	}
+	return res, nil
+}
+
+func support(w []float64) []int {
+	idx := make([]int, 0, len(w))
+	for i, x := range w {
+		if x > 0 {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func pick(w []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = w[i]
+	}
+	return out
+}
+
+// expand puts the plan and potentials of the reduced problem back in the
+// full index space; zero-mass points get zero plan rows and potential −Inf.
+func expand(res *Result, f, g []float64, rows, cols []int, n, m int) {
+	P := mat.NewDense(n, m, nil)
+	for i, ii := range rows {
+		for j, jj := range cols {
+			P.Set(ii, jj, res.Plan.At(i, j))
+		}
+	}
+	res.Plan = P
+	res.F = make([]float64, n)
+	res.G = make([]float64, m)
+	for i := range res.F {
+		res.F[i] = math.Inf(-1)
+	}
+	for j := range res.G {
+		res.G[j] = math.Inf(-1)
+	}
+	for k, i := range rows {
+		res.F[i] = f[k]
+	}
+	for k, j := range cols {
+		res.G[j] = g[k]
+	}
+}
+
+// finish computes P_ij = exp((f_i+g_j−M_ij)/reg) and the Result's costs
+// and marginal errors, with per-chunk partial sums reduced in a fixed order.
+func finish(p *problem, f, g []float64, res *Result) {
+	n, m, reg := p.M.n, p.M.m, p.reg
+	plan := make([]float64, n*m)
+	ch := p.ch
+	colPart := make([]float64, ch.count*m)
+	type acc struct{ cost, plogp, mass, rowErr float64 }
+	accs := make([]acc, ch.count)
+	ch.run(func(k int) {
+		lo, hi := ch.bounds(k)
+		cp := colPart[k*m : (k+1)*m]
+		var s acc
+		for i := lo; i < hi; i++ {
+			Mi, Pi := p.M.row(i), plan[i*m:(i+1)*m]
+			fi := f[i]
+			var rs float64
+			for j, mij := range Mi {
+				e := (fi + g[j] - mij) / reg
+				x := fexp(e)
+				Pi[j] = x
+				if x > 0 {
+					rs += x
+					s.cost += x * mij
+					s.plogp += x * e
+				}
+				cp[j] += x
+			}
+			s.mass += rs
+			s.rowErr += math.Abs(rs - p.a[i])
+		}
+		accs[k] = s
+	})
+	var tot acc
+	for _, s := range accs {
+		tot.cost += s.cost
+		tot.plogp += s.plogp
+		tot.mass += s.mass
+		tot.rowErr += s.rowErr
+	}
+	col := make([]float64, m)
+	for k := 0; k < ch.count; k++ {
+		for j, x := range colPart[k*m : (k+1)*m] {
+			col[j] += x
+		}
+	}
+	var colErr float64
+	for j, x := range col {
+		colErr += math.Abs(x - p.b[j])
+	}
+	var dual float64
+	for i, x := range f {
+		dual += x * p.a[i]
+	}
+	for j, x := range g {
+		dual += x * p.b[j]
+	}
+	res.Plan = mat.NewDense(n, m, plan)
+	res.Cost = tot.cost
+	res.Objective = tot.cost + reg*tot.plogp
+	res.Dual = dual - reg*tot.mass + reg
+	res.RowErr, res.ColErr = tot.rowErr, colErr
+}
+
+// errNorm is the stopping measure of Settings.Norm given the column sums
+// (and the row error, which is about zero after a row update).
+func errNorm(norm Norm, col, b []float64, rowErr float64) (stop, l1 float64) {
+	var s1, s2 float64
+	for j, x := range col {
+		d := x - b[j]
+		s1 += math.Abs(d)
+		s2 += d * d
+	}
+	l1 = s1 + rowErr
+	if norm == L2Col {
+		return math.Sqrt(s2), l1
+	}
+	return l1, l1
+}

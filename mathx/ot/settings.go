@@ -1,0 +1,203 @@
+package ot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Status says how an iterative solver ended.
+type Status int
+
+// The ways an iterative solver ends. The names are the same in every mathx
+// package.
+const (
+	// Converged means the stopping test (Settings.Tol) was met.
+	Converged Status = iota
+	// MaxIterReached means Settings.MaxIter iterations ran without meeting
+	// the stopping test; the result is the last iterate.
+	MaxIterReached
+	// Stopped means Settings.Callback returned false.
+	Stopped
+	// Canceled means the context was done; the result is the last iterate.
+	Canceled
+	// Failed means a numerical failure; an error is returned with it.
+	Failed
+)
+
+// String returns the name of the status.
+func (s Status) String() string {
+	switch s {
+	case Converged:
+		return "Converged"
+	case MaxIterReached:
+		return "MaxIterReached"
+	case Stopped:
+		return "Stopped"
+	case Canceled:
+		return "Canceled"
+	case Failed:
+		return "Failed"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Norm selects the marginal-error measure that Settings.Tol is compared with.
+type Norm int
+
+const (
+	// L1 is ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁, the total l1 marginal error (default).
+	L1 Norm = iota
+	// L2Col is ‖Pᵀ1 − b‖₂, POT's stopping measure; with CheckEvery 10 the
+	// iteration counts of Sinkhorn and SinkhornLog equal POT's.
+	L2Col
+)
+
+// ErrUnderflow is returned (wrapped) when the Gibbs kernel exp(−M/reg)
+// underflows so that a row or column of the scaled plan vanishes, or a
+// scaling overflows. The scaling-domain Sinkhorn reports it; the other
+// solvers recover from it.
+var ErrUnderflow = errors.New("ot: kernel underflow or scaling overflow")
+
+// Settings configures the iterative solvers. A nil *Settings or a zero field
+// means the documented default.
+type Settings struct {
+	// MaxIter bounds the iterations: Sinkhorn sweeps for the Sinkhorn
+	// solvers (0 → 10000), Newton steps for SNS (0 → 1000; its warm-up and
+	// fallback sweeps count separately in Result.Passes).
+	MaxIter int
+	// Tol is the stopping threshold on the marginal error chosen by Norm
+	// (0 → 1e-9).
+	Tol float64
+	// Norm is the marginal-error measure compared with Tol (default L1).
+	Norm Norm
+	// CheckEvery is the cadence of the stopping test for the Sinkhorn
+	// solvers: it runs after iteration 1, 1+CheckEvery, 1+2·CheckEvery, …
+	// as in POT (0 → 10). The marginal error is still recorded in
+	// Result.History after every iteration.
+	CheckEvery int
+	// Context cancels the solver (checked every iteration); nil → the
+	// current cell's context from mathx/interrupt.
+	Context context.Context
+	// Callback, when non-nil, is called after every stopping test with the
+	// current iteration and a Result holding Iterations, History, Passes and
+	// the current potentials (Plan is nil). Returning false stops the solver
+	// with Status Stopped. A panic in it is returned as an error.
+	Callback func(iter int, r *Result) bool
+
+	// Tau is the absorption threshold of SinkhornStabilized: when a scaling
+	// leaves [1/Tau, Tau] it is absorbed into the potentials and the kernel
+	// is recomputed (0 → 1e3, POT's tau).
+	Tau float64
+	// EpsScaling is the factor (in (0,1)) by which SinkhornStabilized lowers
+	// reg from stage to stage. 0 → automatic: factor 0.5 starting from
+	// (max M − min M)/20 when reg is below that, no ε-scaling otherwise; a
+	// negative value turns ε-scaling off.
+	EpsScaling float64
+
+	// WarmUp is the number of log-domain Sinkhorn iterations SNS runs before
+	// its Newton steps (0 → 20, the paper's N1).
+	WarmUp int
+	// Delta is SNS's sparsification level: an entry P_ij of the plan is
+	// dropped from the Hessian when it is below Delta·min(r_i/m, b_j/n), r
+	// the current row sums, so the mass dropped from any row is at most
+	// Delta·r_i. 0 → min(1e-2, marginal error), which makes the Newton
+	// steps asymptotically exact.
+	Delta float64
+}
+
+// Result is what every solver returns. The plan satisfies
+// P_ij = exp((F_i + G_j − M_ij)/reg) for the entropic solvers.
+type Result struct {
+	// Status says how the solver ended.
+	Status Status
+	// Iterations is the number of outer iterations: Sinkhorn sweeps, or SNS
+	// warm-up sweeps plus Newton steps plus fallback sweeps.
+	Iterations int
+	// History holds the total l1 marginal error ‖P1−a‖₁ + ‖Pᵀ1−b‖₁ after
+	// every iteration.
+	History []float64
+	// Plan is the transport plan (n×m), nil after a failure.
+	Plan *mat.Dense
+	// F and G are the dual potentials (defined up to F+c, G−c).
+	F, G []float64
+	// Cost is the linear cost ⟨P, M⟩.
+	Cost float64
+	// Objective is ⟨P, M⟩ + reg·Σ P_ij log P_ij (POT's entropic objective).
+	Objective float64
+	// Dual is ⟨F, a⟩ + ⟨G, b⟩ − reg·Σ_ij exp((F_i+G_j−M_ij)/reg) + reg, a
+	// lower bound of the optimal Objective, equal to it at the optimum.
+	Dual float64
+	// RowErr and ColErr are ‖P1 − a‖₁ and ‖Pᵀ1 − b‖₁ of the returned plan.
+	RowErr, ColErr float64
+	// Passes counts sweeps over an n×m array (a scaling Sinkhorn iteration
+	// counts 2, as two mat-vecs), the work measure of the benchmarks. The
+	// final evaluation of the plan and costs is not counted.
+	Passes int
+	// Absorptions counts kernel recomputations of SinkhornStabilized
+	// (absorptions, ε-scaling stages and recoveries from underflow).
+	Absorptions int
+	// Fallbacks counts the recoveries from underflow (SinkhornStabilized)
+	// or from a stalled line search (SNS).
+	Fallbacks int
+	// NewtonSteps counts SNS's Newton steps, CGIterations their conjugate
+	// gradient iterations.
+	NewtonSteps, CGIterations int
+}
+
+// Entries returns the entries of the plan that are at least minValue, as
+// parallel slices of row indices, column indices and values in row-major
+// order: a sparse view of a large plan.
+func (r *Result) Entries(minValue float64) (rows, cols []int, vals []float64) {
+	if r.Plan == nil {
+		return nil, nil, nil
+	}
+	n, m := r.Plan.Dims()
+	raw := r.Plan.RawMatrix()
+	for i := 0; i < n; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+m]
+		for j, p := range row {
+			if p >= minValue {
+				rows = append(rows, i)
+				cols = append(cols, j)
+				vals = append(vals, p)
+			}
+		}
+	}
+	return rows, cols, vals
+}
+
+type config struct {
+	maxIter, checkEvery, warmUp int
+	tol, tau, epsScaling, delta float64
+	norm                        Norm
+	ctx                         context.Context
+	callback                    func(int, *Result) bool
+}
+
+func resolve(s *Settings, defMaxIter int) config {
+	if s == nil {
+		s = &Settings{}
+	}
+	c := config{maxIter: s.MaxIter, checkEvery: s.CheckEvery, warmUp: s.WarmUp, tol: s.Tol,
+		tau: s.Tau, epsScaling: s.EpsScaling, delta: s.Delta, norm: s.Norm, callback: s.Callback}
+	if c.maxIter <= 0 {
+		c.maxIter = defMaxIter
+	}
+	if c.checkEvery <= 0 {
+		c.checkEvery = 10
+	}
+	if c.warmUp <= 0 {
+		c.warmUp = 20
+	}
+	if c.tol <= 0 {
+		c.tol = 1e-9
+	}
+	if c.tau <= 0 {
+		c.tau = 1e3
+	}
+	c.ctx = interruptOr(s.Context)
+	return c
+}
