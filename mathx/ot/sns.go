@@ -1,0 +1,353 @@
+package ot
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// SNS solves the entropic OT problem of Sinkhorn by Sinkhorn–Newton–Sparse
+// (Tang et al., ICLR 2024, arXiv 2401.12253): Settings.WarmUp Sinkhorn
+// iterations (SinkhornStabilized's, without ε-scaling), then Newton steps
+// on the concave dual
+//
+//	D(f,g) = ⟨f,a⟩ + ⟨g,b⟩ − reg·Σ_ij exp((f_i+g_j−M_ij)/reg) + reg,
+//
+// whose gradient is the marginal defect (a − P1, b − Pᵀ1) and whose
+// Hessian is −(1/reg)·[[diag(P1), P], [Pᵀ, diag(Pᵀ1)]]. The Hessian is
+// sparsified: the diagonal blocks are kept exact, and an entry of P is kept
+// in the off-diagonal blocks only when it is at least
+// Settings.Delta·min(r_i/m, b_j/n) (r = P1), so at most Delta·r_i of a row's
+// mass is dropped. With g_m fixed (the dual's null direction removed, as in
+// regot) the sparsified matrix is positive definite; the Newton system is
+// solved by Jacobi-preconditioned conjugate gradients to relative residual
+// min(0.1, err), and the step length by backtracking from 1 (Armijo, c =
+// 1e-4, or a smaller marginal error at an unchanged dual value, which is what
+// decides near the optimum where D is flat to rounding). A line search that
+// stalls (step < 1e-10) runs 10 log-domain Sinkhorn iterations instead
+// (Result.Fallbacks).
+//
+// One Newton step costs one pass over M per trial point (the pass that
+// evaluates D also yields the gradient and the sparse Hessian); entries with
+// exponent below −64 are treated as zero. The stopping test (Settings.Tol on
+// Settings.Norm) runs after every warm-up iteration and Newton step.
+// Settings.MaxIter bounds the Newton steps (default 1000).
+func SNS(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) {
+	return solve("SNS", a, b, M, reg, s, 1000, sns)
+}
+
+// evaluation is the outcome of one pass at a dual point.
+type evaluation struct {
+	dual, err, stop float64
+	r, c            []float64 // row and column sums of P
+	rowPtr          []int     // sparse off-diagonal block (CSR)
+	colIdx          []int
+	val             []float64
+}
+
+// snsPass evaluates P = exp((f ⊕ g − M)/reg) at (f, g).
+type snsPass struct {
+	p       *problem
+	colPart []float64
+	mass    []float64
+	cIdx    [][]int
+	cVal    [][]float64
+	cCnt    [][]int
+	rowBufJ [][]int
+	rowBufV [][]float64
+}
+
+func newSNSPass(p *problem) *snsPass {
+	cnt := p.ch.count
+	s := &snsPass{p: p, colPart: make([]float64, cnt*p.M.m), mass: make([]float64, cnt),
+		cIdx: make([][]int, cnt), cVal: make([][]float64, cnt), cCnt: make([][]int, cnt),
+		rowBufJ: make([][]int, cnt), rowBufV: make([][]float64, cnt)}
+	for k := range s.rowBufJ {
+		s.rowBufJ[k] = make([]int, p.M.m)
+		s.rowBufV[k] = make([]float64, p.M.m)
+	}
+	return s
+}
+
+func (s *snsPass) eval(f, g []float64, delta float64, norm Norm, e *evaluation) {
+	p := s.p
+	n, m, eps := p.M.n, p.M.m, p.reg
+	inv, cut := 1/eps, -64*eps
+	if len(e.r) != n {
+		e.r, e.c, e.rowPtr = make([]float64, n), make([]float64, m), make([]int, n+1)
+	}
+	p.ch.run(func(k int) {
+		lo, hi := p.ch.bounds(k)
+		cp := s.colPart[k*m : (k+1)*m]
+		for j := range cp {
+			cp[j] = 0
+		}
+		bj, bv := s.rowBufJ[k], s.rowBufV[k]
+		idx, vals, cnts := s.cIdx[k][:0], s.cVal[k][:0], s.cCnt[k][:0]
+		var mass float64
+		for i := lo; i < hi; i++ {
+			Mi, fi := p.M.row(i), f[i]
+			nb := 0
+			var rs float64
+			for j, x := range Mi {
+				t := fi + g[j] - x
+				if t > cut {
+					v := fexp(t * inv)
+					rs += v
+					cp[j] += v
+					bj[nb], bv[nb] = j, v
+					nb++
+				}
+			}
+			e.r[i] = rs
+			mass += rs
+			thr := delta * rs / float64(m)
+			before := len(idx)
+			for q := 0; q < nb; q++ {
+				j, v := bj[q], bv[q]
+				if v >= thr || v >= delta*p.b[j]/float64(n) {
+					idx = append(idx, j)
+					vals = append(vals, v)
+				}
+			}
+			cnts = append(cnts, len(idx)-before)
+		}
+		s.cIdx[k], s.cVal[k], s.cCnt[k] = idx, vals, cnts
+		s.mass[k] = mass
+	})
+	copy(e.c, s.colPart[:m])
+	var mass float64
+	for k := 0; k < p.ch.count; k++ {
+		if k > 0 {
+			cp := s.colPart[k*m : (k+1)*m]
+			for j := range e.c {
+				e.c[j] += cp[j]
+			}
+		}
+		mass += s.mass[k]
+	}
+	e.colIdx, e.val = e.colIdx[:0], e.val[:0]
+	i := 0
+	for k := 0; k < p.ch.count; k++ {
+		e.colIdx = append(e.colIdx, s.cIdx[k]...)
+		e.val = append(e.val, s.cVal[k]...)
+		for _, c := range s.cCnt[k] {
+			e.rowPtr[i+1] = e.rowPtr[i] + c
+			i++
+		}
+	}
+	var dual, rowErr float64
+	for i, x := range f {
+		dual += x * p.a[i]
+		rowErr += math.Abs(e.r[i] - p.a[i])
+	}
+	for j, x := range g {
+		dual += x * p.b[j]
+	}
+	e.dual = dual - eps*mass + eps
+	e.stop, e.err = errNorm(norm, e.c, p.b, rowErr)
+}
+
+// newtonSystem is the reduced sparsified Hessian (g_m fixed) and CG scratch.
+type newtonSystem struct {
+	n, m               int
+	x, r, z, q, d, dia []float64
+}
+
+func newNewtonSystem(n, m int) *newtonSystem {
+	N := n + m - 1
+	mk := func() []float64 { return make([]float64, N) }
+	return &newtonSystem{n: n, m: m, x: mk(), r: mk(), z: mk(), q: mk(), d: mk(), dia: mk()}
+}
+
+// mul sets y = H x for H = [[diag(r), Ps], [Psᵀ, diag(c)]] restricted to
+// the first n+m−1 coordinates, plus shift·x.
+func (ns *newtonSystem) mul(e *evaluation, shift float64, x, y []float64) {
+	n, m := ns.n, ns.m
+	for i := 0; i < n+m-1; i++ {
+		y[i] = (ns.dia[i] + shift) * x[i]
+	}
+	for i := 0; i < n; i++ {
+		xi := x[i]
+		var acc float64
+		for q := e.rowPtr[i]; q < e.rowPtr[i+1]; q++ {
+			j := e.colIdx[q]
+			if j < m-1 {
+				v := e.val[q]
+				acc += v * x[n+j]
+				y[n+j] += v * xi
+			}
+		}
+		y[i] += acc
+	}
+}
+
+// solve runs Jacobi-preconditioned CG for H x = rhs from x = 0 and returns
+// the iterations used.
+func (ns *newtonSystem) solve(e *evaluation, rhs []float64, rtol float64, maxIter int) int {
+	n := ns.n
+	copy(ns.dia[:n], e.r)
+	copy(ns.dia[n:], e.c[:ns.m-1])
+	var dmax float64
+	for _, x := range ns.dia {
+		dmax = math.Max(dmax, x)
+	}
+	shift := 1e-13 * dmax
+	x, r, z, q, d := ns.x, ns.r, ns.z, ns.q, ns.d
+	var rr0 float64
+	for i := range x {
+		x[i] = 0
+		r[i] = rhs[i]
+		rr0 += rhs[i] * rhs[i]
+	}
+	prec := func() float64 {
+		var rz float64
+		for i := range z {
+			z[i] = r[i] / (ns.dia[i] + shift)
+			rz += r[i] * z[i]
+		}
+		return rz
+	}
+	rz := prec()
+	copy(d, z)
+	lim := rtol * rtol * rr0
+	for it := 1; it <= maxIter; it++ {
+		ns.mul(e, shift, d, q)
+		var dq float64
+		for i := range d {
+			dq += d[i] * q[i]
+		}
+		if !(dq > 0) {
+			return it
+		}
+		alpha := rz / dq
+		var rr float64
+		for i := range x {
+			x[i] += alpha * d[i]
+			r[i] -= alpha * q[i]
+			rr += r[i] * r[i]
+		}
+		if rr <= lim {
+			return it
+		}
+		rzNew := prec()
+		beta := rzNew / rz
+		rz = rzNew
+		for i := range d {
+			d[i] = z[i] + beta*d[i]
+		}
+	}
+	return maxIter
+}
+
+func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
+	n, m, eps := p.M.n, p.M.m, p.reg
+	warm := c
+	warm.maxIter, warm.epsScaling, warm.callback = c.warmUp, -1, nil
+	f, g, err = sinkhornStabilized(p, warm, res)
+	if err != nil || res.Status == Converged || res.Status == Canceled {
+		return f, g, err
+	}
+	sp := newSNSPass(p)
+	ns := newNewtonSystem(n, m)
+	cur, trial := &evaluation{}, &evaluation{}
+	delta := func(err float64) float64 {
+		if c.delta > 0 {
+			return c.delta
+		}
+		return math.Min(1e-2, err)
+	}
+	sp.eval(f, g, delta(res.History[len(res.History)-1]), c.norm, cur)
+	res.Passes++
+	N := n + m - 1
+	rhs, df, dg := make([]float64, N), make([]float64, n), make([]float64, m)
+	ft, gt := make([]float64, n), make([]float64, m)
+	var ld *logDomain
+	for step := 1; ; step++ {
+		if cur.stop <= c.tol {
+			res.Status = Converged
+			return f, g, nil
+		}
+		if c.ctx.Err() != nil {
+			res.Status = Canceled
+			return f, g, nil
+		}
+		if step > c.maxIter {
+			res.Status = MaxIterReached
+			return f, g, nil
+		}
+		for i := 0; i < n; i++ {
+			rhs[i] = eps * (p.a[i] - cur.r[i])
+		}
+		for j := 0; j < m-1; j++ {
+			rhs[n+j] = eps * (p.b[j] - cur.c[j])
+		}
+		res.CGIterations += ns.solve(cur, rhs, math.Max(1e-14, math.Min(0.1, cur.err)), 2*N)
+		copy(df, ns.x[:n])
+		copy(dg, ns.x[n:])
+		dg[m-1] = 0
+		var slope float64
+		for i := 0; i < n; i++ {
+			slope += df[i] * (p.a[i] - cur.r[i])
+		}
+		for j := 0; j < m; j++ {
+			slope += dg[j] * (p.b[j] - cur.c[j])
+		}
+		accepted := false
+		flat := 1e-15 * float64(n+m) * (math.Abs(cur.dual) + eps)
+		for alpha := 1.0; alpha >= 1e-10; alpha *= 0.5 {
+			for i := range ft {
+				ft[i] = f[i] + alpha*df[i]
+			}
+			for j := range gt {
+				gt[j] = g[j] + alpha*dg[j]
+			}
+			sp.eval(ft, gt, delta(cur.err), c.norm, trial)
+			res.Passes++
+			if trial.dual >= cur.dual+1e-4*alpha*slope ||
+				trial.err < cur.err && trial.dual >= cur.dual-flat {
+				accepted = true
+				break
+			}
+		}
+		res.Iterations++
+		if accepted {
+			copy(f, ft)
+			copy(g, gt)
+			cur, trial = trial, cur
+			res.NewtonSteps++
+		} else {
+			if ld == nil {
+				ld = newLogDomain(p)
+				res.Passes++
+			}
+			L := make([]float64, m)
+			ld.colLSE(f, eps, L)
+			for k := 0; k < 10; k++ {
+				ld.colUpdate(L, eps, g)
+				ld.rowUpdate(g, eps, f)
+				ld.colLSE(f, eps, L)
+				res.Passes += 2
+			}
+			res.Fallbacks++
+			sp.eval(f, g, delta(cur.err), c.norm, cur)
+			res.Passes++
+		}
+		res.History = append(res.History, cur.err)
+		if c.callback != nil {
+			res.F, res.G = f, g
+			cont, err := callback(c.callback, res.Iterations, res)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !cont {
+				res.Status = Stopped
+				return f, g, nil
+			}
+		}
+		if math.IsNaN(cur.err) {
+			return nil, nil, fmt.Errorf("Newton step %d: marginal error is NaN", step)
+		}
+	}
+}
