@@ -1,0 +1,265 @@
+package ot
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Wasserstein1D returns W_p^p (the p-th power, as POT's
+// ot.wasserstein_1d) between the 1-D distributions Σ uWeights_i δ(u_i) and
+// Σ vWeights_j δ(v_j): ∫₀¹ |F_u⁻¹(s) − F_v⁻¹(s)|^p ds, computed exactly by
+// merging the two sorted quantile functions in O((n+m) log(n+m)). Nil
+// weights mean uniform weights. It panics if the weights are negative, their
+// sums differ, a length disagrees or p < 1.
+func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
+	if len(u) == 0 || len(v) == 0 {
+		panic("ot.Wasserstein1D: empty distribution")
+	}
+	if !(p >= 1) {
+		panic(fmt.Sprintf("ot.Wasserstein1D: p = %v, want p ≥ 1", p))
+	}
+	uw, vw := weightsOrUniform("u", u, uWeights), weightsOrUniform("v", v, vWeights)
+	checkMarginals("Wasserstein1D", uw, vw)
+	iu, iv := argsort(u), argsort(v)
+	var total float64
+	i, j := 0, 0
+	ru, rv := uw[iu[0]], vw[iv[0]]
+	for i < len(u) && j < len(v) {
+		step := math.Min(ru, rv)
+		if step > 0 {
+			total += step * math.Pow(math.Abs(u[iu[i]]-v[iv[j]]), p)
+		}
+		switch {
+		case ru < rv:
+			rv -= step
+			i++
+			if i < len(u) {
+				ru = uw[iu[i]]
+			}
+		case rv < ru:
+			ru -= step
+			j++
+			if j < len(v) {
+				rv = vw[iv[j]]
+			}
+		default:
+			i++
+			j++
+			if i < len(u) {
+				ru = uw[iu[i]]
+			}
+			if j < len(v) {
+				rv = vw[iv[j]]
+			}
+		}
+	}
+	return total
+}
+
+func weightsOrUniform(name string, x, w []float64) []float64 {
+	if w == nil {
+		w = make([]float64, len(x))
+		for i := range w {
+			w[i] = 1 / float64(len(x))
+		}
+		return w
+	}
+	if len(w) != len(x) {
+		panic(fmt.Sprintf("ot.Wasserstein1D: %d %s values but %d weights", len(x), name, len(w)))
+	}
+	return w
+}
+
+func argsort(x []float64) []int {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	return idx
+}
+
+// EMD solves the exact (unregularised) OT problem min ⟨P,M⟩ over P ≥ 0,
+// P1 = a, Pᵀ1 = b (POT's ot.emd; ot.emd2 is EMD(…).Cost) by successive
+// shortest paths with Dijkstra on reduced costs. Result.F and G are optimal
+// dual potentials: F_i + G_j ≤ M_ij with equality where P_ij > 0, and
+// ⟨F,a⟩ + ⟨G,b⟩ = Cost (Result.Dual). Each augmentation (Result.Iterations)
+// costs O(nm + (n+m)²) and there are about n+m of them, so it is meant for
+// n, m up to a few hundred; Settings.Context cancels it (other Settings
+// fields are not used). b is rescaled to a's total mass.
+func EMD(a, b []float64, M *mat.Dense, s *Settings) (*Result, error) {
+	raw := rawOf(M)
+	n, m := raw.n, raw.m
+	if n != len(a) || m != len(b) || n == 0 || m == 0 {
+		panic(fmt.Sprintf("ot.EMD: M is %d×%d but len(a) = %d, len(b) = %d", n, m, len(a), len(b)))
+	}
+	checkMarginals("EMD", a, b)
+	c := resolve(s, 0)
+	supply := append([]float64(nil), a...)
+	var sa, sb float64
+	for _, x := range a {
+		sa += x
+	}
+	for _, x := range b {
+		sb += x
+	}
+	demand := make([]float64, m)
+	for j, x := range b {
+		demand[j] = x * (sa / sb)
+	}
+	X := make([]float64, n*m)
+	V := n + m
+	pot := make([]float64, V)
+	for j := 0; j < m; j++ {
+		mn := math.Inf(1)
+		for i := 0; i < n; i++ {
+			mn = math.Min(mn, raw.row(i)[j])
+		}
+		pot[n+j] = mn
+	}
+	dist, pred := make([]float64, V), make([]int, V)
+	done := make([]bool, V)
+	res := &Result{}
+	maxAug := 4 * V * V
+	for {
+		hasSupply, hasDemand := false, false
+		for _, x := range supply {
+			hasSupply = hasSupply || x > 0
+		}
+		for _, x := range demand {
+			hasDemand = hasDemand || x > 0
+		}
+		if !hasSupply || !hasDemand {
+			break
+		}
+		if c.ctx.Err() != nil {
+			res.Status = Canceled
+			return res, fmt.Errorf("ot.EMD: %w", c.ctx.Err())
+		}
+		if res.Iterations >= maxAug {
+			res.Status = Failed
+			return res, fmt.Errorf("ot.EMD: no optimal flow after %d augmentations", maxAug)
+		}
+		for v := range dist {
+			dist[v], pred[v], done[v] = math.Inf(1), -1, false
+		}
+		for i, x := range supply {
+			if x > 0 {
+				dist[i] = 0
+			}
+		}
+		t := -1
+		for {
+			v, best := -1, math.Inf(1)
+			for w := 0; w < V; w++ {
+				if !done[w] && dist[w] < best {
+					v, best = w, dist[w]
+				}
+			}
+			if v < 0 {
+				break
+			}
+			if v >= n && demand[v-n] > 0 {
+				t = v
+				break
+			}
+			done[v] = true
+			if v < n {
+				row := raw.row(v)
+				for j, mij := range row {
+					w := n + j
+					if done[w] {
+						continue
+					}
+					if d := best + math.Max(0, mij+pot[v]-pot[w]); d < dist[w] {
+						dist[w], pred[w] = d, v
+					}
+				}
+			} else {
+				j := v - n
+				for i := 0; i < n; i++ {
+					if done[i] || X[i*m+j] <= 0 {
+						continue
+					}
+					if d := best + math.Max(0, -raw.row(i)[j]+pot[v]-pot[i]); d < dist[i] {
+						dist[i], pred[i] = d, v
+					}
+				}
+			}
+		}
+		if t < 0 {
+			res.Status = Failed
+			return res, fmt.Errorf("ot.EMD: no augmenting path (inconsistent marginals)")
+		}
+		dt := dist[t]
+		for v := range pot {
+			pot[v] += math.Min(dist[v], dt)
+		}
+		delta := demand[t-n]
+		v := t
+		for pred[v] >= 0 {
+			u := pred[v]
+			if u >= n { // reverse arc sink u → source v
+				delta = math.Min(delta, X[v*m+u-n])
+			}
+			v = u
+		}
+		src := v
+		delta = math.Min(delta, supply[src])
+		for v = t; pred[v] >= 0; v = pred[v] {
+			u := pred[v]
+			if u < n {
+				X[u*m+v-n] += delta
+			} else {
+				k := v*m + u - n
+				if X[k] == delta {
+					X[k] = 0
+				} else {
+					X[k] -= delta
+				}
+			}
+		}
+		if supply[src] == delta {
+			supply[src] = 0
+		} else {
+			supply[src] -= delta
+		}
+		if demand[t-n] == delta {
+			demand[t-n] = 0
+		} else {
+			demand[t-n] -= delta
+		}
+		res.Iterations++
+	}
+	res.Status = Converged
+	res.Plan = mat.NewDense(n, m, X)
+	res.F, res.G = make([]float64, n), make([]float64, m)
+	for i := range res.F {
+		res.F[i] = -pot[i]
+		res.Dual += res.F[i] * a[i]
+	}
+	for j := range res.G {
+		res.G[j] = pot[n+j]
+		res.Dual += res.G[j] * b[j]
+	}
+	rs, cs := make([]float64, n), make([]float64, m)
+	for i := 0; i < n; i++ {
+		for j, mij := range raw.row(i) {
+			x := X[i*m+j]
+			res.Cost += x * mij
+			rs[i] += x
+			cs[j] += x
+		}
+	}
+	for i, x := range rs {
+		res.RowErr += math.Abs(x - a[i])
+	}
+	for j, x := range cs {
+		res.ColErr += math.Abs(x - b[j])
+	}
+	res.Objective = res.Cost
+	return res, nil
+}
