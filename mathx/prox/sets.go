@@ -1,0 +1,339 @@
+package prox
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// ProjBox writes clip(x_i, lo_i, hi_i) into dst. lo and hi have len(x),
+// or are nil for −∞ and +∞; lo_i ≤ hi_i. dst may be x.
+func ProjBox(dst, x, lo, hi []float64) {
+	checkLen("prox.ProjBox", dst, x)
+	if lo != nil && len(lo) != len(x) || hi != nil && len(hi) != len(x) {
+		panic(fmt.Sprintf("prox.ProjBox: len(x) = %d, len(lo) = %d, len(hi) = %d", len(x), len(lo), len(hi)))
+	}
+	for i, v := range x {
+		if lo != nil && v < lo[i] {
+			v = lo[i]
+		}
+		if hi != nil && v > hi[i] {
+			v = hi[i]
+		}
+		dst[i] = v
+	}
+}
+
+// Box is the indicator of {x: Lo_i ≤ x_i ≤ Hi_i}; a nil bound is
+// unbounded on that side.
+type Box struct {
+	Lo, Hi []float64
+}
+
+// Prox clips x to the box; t is ignored.
+func (b Box) Prox(dst, x []float64, t float64) { ProjBox(dst, x, b.Lo, b.Hi) }
+
+// Value is 0 inside the box and +Inf outside.
+func (b Box) Value(x []float64) float64 {
+	for i, v := range x {
+		if b.Lo != nil && v < b.Lo[i] || b.Hi != nil && v > b.Hi[i] {
+			return math.Inf(1)
+		}
+	}
+	return 0
+}
+
+// NonNeg is the indicator of the non-negative orthant; its prox is
+// max(x, 0).
+type NonNeg struct{}
+
+// Prox writes max(x_i, 0) into dst; t is ignored.
+func (NonNeg) Prox(dst, x []float64, t float64) {
+	checkLen("prox.NonNeg.Prox", dst, x)
+	for i, v := range x {
+		if v < 0 {
+			v = 0
+		}
+		dst[i] = v
+	}
+}
+
+// Value is 0 when every x_i ≥ 0, +Inf otherwise.
+func (NonNeg) Value(x []float64) float64 {
+	for _, v := range x {
+		if v < 0 {
+			return math.Inf(1)
+		}
+	}
+	return 0
+}
+
+// LInfBall is the indicator of {‖x‖∞ ≤ R}; its prox is clip(x, −R, R).
+type LInfBall struct {
+	R float64
+}
+
+// Prox writes clip(x, −R, R) into dst; t is ignored.
+func (b LInfBall) Prox(dst, x []float64, t float64) {
+	checkLen("prox.LInfBall.Prox", dst, x)
+	checkRadius("prox.LInfBall.Prox", b.R)
+	for i, v := range x {
+		switch {
+		case v > b.R:
+			dst[i] = b.R
+		case v < -b.R:
+			dst[i] = -b.R
+		default:
+			dst[i] = v
+		}
+	}
+}
+
+// Value is 0 when max|x_i| ≤ R, +Inf otherwise.
+func (b LInfBall) Value(x []float64) float64 { return indicator(LInf{}.Value(x) <= b.R) }
+
+// Conj returns R·‖·‖₁, the support function of the ball.
+func (b LInfBall) Conj() Func { return Scale{F: L1{}, Lambda: b.R} }
+
+// L2Ball is the indicator of {‖x‖₂ ≤ R}; its prox rescales x onto the
+// sphere when it lies outside.
+type L2Ball struct {
+	R float64
+}
+
+// Prox writes the projection of x onto the ball into dst; t is ignored.
+func (b L2Ball) Prox(dst, x []float64, t float64) {
+	checkLen("prox.L2Ball.Prox", dst, x)
+	checkRadius("prox.L2Ball.Prox", b.R)
+	nrm := norm2(x)
+	s := 1.0
+	if nrm > b.R {
+		s = b.R / nrm
+	}
+	for i, v := range x {
+		dst[i] = s * v
+	}
+}
+
+// Value is 0 when ‖x‖₂ ≤ R(1 + 1e-12), +Inf otherwise.
+func (b L2Ball) Value(x []float64) float64 { return indicator(norm2(x) <= b.R*(1+1e-12)) }
+
+// Conj returns R·‖·‖₂, the support function of the ball.
+func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }
+
+// ProjSimplex writes the Euclidean projection of x onto the simplex
+// {w ≥ 0, Σw = z} into dst: max(x_i − θ, 0) with the unique θ that makes
+// the sum z. z must be > 0. θ is found by Newton's method on the piecewise
+// linear Σ max(x_i − θ, 0) − z started below θ (Michelot's algorithm):
+// a few passes on typical inputs, each over the remaining candidates kept
+// in dst (when dst is x, over all of x, with no extra memory); after 40
+// passes the remaining candidates are sorted (O(n log n)).
+// A NaN in x makes every entry NaN. dst may be x.
+func ProjSimplex(dst, x []float64, z float64) {
+	checkLen("prox.ProjSimplex", dst, x)
+	if !(z > 0) || math.IsInf(z, 1) {
+		panic(fmt.Sprintf("prox.ProjSimplex: z = %g, must be finite and > 0", z))
+	}
+	if len(x) == 0 {
+		panic("prox.ProjSimplex: empty x")
+	}
+	theta := simplexThreshold(x, z, false, scratchFor(dst, x))
+	for i, v := range x {
+		v -= theta
+		if v > 0 || v != v {
+			dst[i] = v
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+// Simplex is the indicator of {w ≥ 0, Σw = Z}, Z > 0.
+type Simplex struct {
+	Z float64
+}
+
+// Prox writes the projection onto the simplex into dst; t is ignored.
+func (s Simplex) Prox(dst, x []float64, t float64) { ProjSimplex(dst, x, s.Z) }
+
+// Value is 0 when x ≥ 0 and |Σx − Z| ≤ 1e-12·Z·max(1, len(x))^½, +Inf
+// otherwise.
+func (s Simplex) Value(x []float64) float64 {
+	var sum float64
+	for _, v := range x {
+		if v < 0 {
+			return math.Inf(1)
+		}
+		sum += v
+	}
+	return indicator(math.Abs(sum-s.Z) <= 1e-12*s.Z*math.Sqrt(math.Max(1, float64(len(x)))))
+}
+
+// ProjL1Ball writes the Euclidean projection of x onto {‖w‖₁ ≤ r} into
+// dst: x itself when inside, else sign(x_i)·max(|x_i| − θ, 0) with θ from
+// the simplex projection of |x| (see ProjSimplex for the method). r must be
+// ≥ 0. dst may be x.
+func ProjL1Ball(dst, x []float64, r float64) {
+	checkLen("prox.ProjL1Ball", dst, x)
+	checkRadius("prox.ProjL1Ball", r)
+	var l1 float64
+	for _, v := range x {
+		l1 += math.Abs(v)
+	}
+	if l1 <= r {
+		copy(dst, x)
+		return
+	}
+	if r == 0 {
+		for i := range dst {
+			dst[i] = 0
+		}
+		return
+	}
+	theta := simplexThreshold(x, r, true, scratchFor(dst, x))
+	for i, v := range x {
+		switch {
+		case v > theta:
+			dst[i] = v - theta
+		case v < -theta:
+			dst[i] = v + theta
+		case v != v:
+			dst[i] = v
+		default:
+			dst[i] = 0
+		}
+	}
+}
+
+// L1Ball is the indicator of {‖x‖₁ ≤ R}, R ≥ 0.
+type L1Ball struct {
+	R float64
+}
+
+// Prox writes the projection onto the ℓ1 ball into dst; t is ignored.
+func (b L1Ball) Prox(dst, x []float64, t float64) { ProjL1Ball(dst, x, b.R) }
+
+// Value is 0 when ‖x‖₁ ≤ R(1 + 1e-12), +Inf otherwise.
+func (b L1Ball) Value(x []float64) float64 { return indicator(L1{}.Value(x) <= b.R*(1+1e-12)) }
+
+// Conj returns R·‖·‖∞, the support function of the ball.
+func (b L1Ball) Conj() Func { return Scale{F: LInf{}, Lambda: b.R} }
+
+// scratchFor returns dst as scratch space unless it is x itself.
+func scratchFor(dst, x []float64) []float64 {
+	if aliases(dst, x) {
+		return nil
+	}
+	return dst
+}
+
+func checkRadius(name string, r float64) {
+	if !(r >= 0) {
+		panic(fmt.Sprintf("%s: radius %g must be ≥ 0", name, r))
+	}
+}
+
+// michelotPasses bounds the Newton passes of simplexThreshold before it
+// sorts the remaining candidates.
+const michelotPasses = 40
+
+// simplexThreshold returns θ with Σ max(v_i − θ, 0) = z, v_i = x_i (or
+// |x_i| when abs), for z > 0 and Σ max(v_i, 0) > z when abs. A NaN in x
+// gives NaN. Newton's method from below (Michelot): θ ← (Σ_{v>θ} v − z)/#{v>θ}
+// never overshoots and stops when the set {v > θ} repeats. With scratch
+// (len(x), not aliasing x) each pass keeps only the candidates v > θ,
+// compacted in scratch, so later passes touch a shrinking set; without it
+// every pass rereads x.
+func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float64 {
+	n := len(x)
+	var sum float64
+	vmax := math.Inf(-1)
+	for _, v := range x {
+		if abs {
+			v = math.Abs(v)
+		}
+		sum += v
+		if v > vmax {
+			vmax = v
+		}
+	}
+	if sum != sum {
+		return math.NaN()
+	}
+	// Both are lower bounds of θ: Σ(v − θ) ≤ z and v_max − θ ≤ z.
+	theta := math.Max((sum-z)/float64(n), vmax-z)
+	var cand []float64
+	prev := -1
+	for pass := 0; pass < michelotPasses; pass++ {
+		var s float64
+		c := 0
+		switch {
+		case cand != nil:
+			for _, v := range cand {
+				cand[c] = v
+				if v > theta {
+					s += v
+					c++
+				}
+			}
+			cand = cand[:c]
+		case scratch != nil:
+			for _, v := range x {
+				if abs {
+					v = math.Abs(v)
+				}
+				scratch[c] = v
+				if v > theta {
+					s += v
+					c++
+				}
+			}
+			cand = scratch[:c]
+		default:
+			for _, v := range x {
+				if abs {
+					v = math.Abs(v)
+				}
+				if v > theta {
+					s += v
+					c++
+				}
+			}
+		}
+		if c == 0 {
+			return theta
+		}
+		next := (s - z) / float64(c)
+		if c == prev {
+			return next
+		}
+		prev = c
+		if next < theta {
+			// Rounding: the Newton iterate cannot decrease.
+			return theta
+		}
+		theta = next
+	}
+	if cand == nil {
+		cand = make([]float64, 0, prev)
+		for _, v := range x {
+			if abs {
+				v = math.Abs(v)
+			}
+			if v > theta {
+				cand = append(cand, v)
+			}
+		}
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(cand)))
+	var cs float64
+	best := theta
+	for j, u := range cand {
+		cs += u
+		th := (cs - z) / float64(j+1)
+		if u-th > 0 {
+			best = th
+		}
+	}
+	return best
+}
