@@ -2,6 +2,7 @@ package ot
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,13 +11,21 @@ import (
 
 func TestDistReference(t *testing.T) {
 	for _, tc := range sinkhornCases(t) {
-		metric := SqEuclidean
-		if tc.Metric == "euclidean" {
+		metric, name, scale := SqEuclidean, tc.Metric, 1.0
+		if k, rest, ok := strings.Cut(name, "*"); ok {
+			f, err := strconv.ParseFloat(k, 64)
+			if err != nil {
+				t.Fatalf("%s: metric %q", tc.Name, tc.Metric)
+			}
+			name, scale = rest, f
+		}
+		if name == "euclidean" {
 			metric = Euclidean
-		} else if !strings.HasPrefix(tc.Metric, "sqeuclidean") {
+		} else if !strings.HasPrefix(name, "sqeuclidean") {
 			t.Fatalf("%s: unexpected metric %q", tc.Name, tc.Metric)
 		}
 		C := Dist(dense(tc.Xs), dense(tc.Xt), metric)
+		C.Scale(scale, C)
 		if d := maxAbsDiff(t, C, tc.M); d > 1e-13 {
 			t.Errorf("%s: %v cost differs from POT's ot.dist by %g", tc.Name, metric, d)
 		}
