@@ -1,0 +1,207 @@
+package sae
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Model is a sparse autoencoder with D inputs and F latents:
+//
+//	pre = (x − BPre)·WEncᵀ + BEnc,  z = select(pre),  x̂ = z·WDecT + BPre.
+//
+// WDecT holds the decoder transposed (F×D): row j is latent j's decoder
+// direction, the column j of the papers' W_dec, kept at unit norm by
+// training. Storing it by rows makes decoding k active latents a sum of k
+// contiguous rows.
+type Model struct {
+	D, F  int
+	WEnc  *mat.Dense // F×D encoder
+	WDecT *mat.Dense // F×D decoder, transposed; unit-norm rows
+	BEnc  []float64  // F latent bias
+	BPre  []float64  // D pre-encoder bias, added back after decoding
+}
+
+// NewModel returns a model with tied initialisation: decoder directions
+// drawn uniformly on the unit sphere (normalised Gaussians from a PCG
+// seeded with seed), WEnc = W_decᵀ, zero biases. Set BPre to the data mean
+// (SetPreBias) before training.
+func NewModel(d, f int, seed uint64) *Model {
+	if d <= 0 || f <= 0 {
+		panic(fmt.Sprintf("sae: NewModel(%d, %d): sizes must be positive", d, f))
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5ae))
+	dec := make([]float64, f*d)
+	for j := 0; j < f; j++ {
+		row := dec[j*d : (j+1)*d]
+		for {
+			var ss float64
+			for i := range row {
+				row[i] = rng.NormFloat64()
+				ss += row[i] * row[i]
+			}
+			if ss > 0 {
+				scale(row, 1/math.Sqrt(ss))
+				break
+			}
+		}
+	}
+	enc := make([]float64, f*d)
+	copy(enc, dec)
+	return &Model{
+		D: d, F: f,
+		WEnc:  mat.NewDense(f, d, enc),
+		WDecT: mat.NewDense(f, d, dec),
+		BEnc:  make([]float64, f),
+		BPre:  make([]float64, d),
+	}
+}
+
+// SetPreBias sets BPre to the mean row of x (B×D), the usual initialisation
+// (the TopK paper uses the geometric median of a sample).
+func (m *Model) SetPreBias(x mat.Matrix) {
+	r, c := x.Dims()
+	if c != m.D || r == 0 {
+		panic(fmt.Sprintf("sae: SetPreBias: x is %d×%d, want B×%d with B > 0", r, c, m.D))
+	}
+	for i := range m.BPre {
+		var s float64
+		for b := 0; b < r; b++ {
+			s += x.At(b, i)
+		}
+		m.BPre[i] = s / float64(r)
+	}
+}
+
+// Decoder returns W_dec as the papers write it: a new D×F matrix whose
+// column j is latent j's decoder direction.
+func (m *Model) Decoder() *mat.Dense {
+	return mat.DenseCopyOf(m.WDecT.T())
+}
+
+// Clone returns a deep copy of m.
+func (m *Model) Clone() *Model {
+	c := &Model{D: m.D, F: m.F,
+		WEnc:  mat.DenseCopyOf(m.WEnc),
+		WDecT: mat.DenseCopyOf(m.WDecT),
+		BEnc:  append([]float64(nil), m.BEnc...),
+		BPre:  append([]float64(nil), m.BPre...),
+	}
+	return c
+}
+
+// normaliseDecoder scales every decoder row to unit norm.
+func (m *Model) normaliseDecoder() {
+	raw := m.WDecT.RawMatrix()
+	for j := 0; j < m.F; j++ {
+		row := raw.Data[j*raw.Stride : j*raw.Stride+m.D]
+		if n := norm(row); n > 0 {
+			scale(row, 1/n)
+		}
+	}
+}
+
+const checkpointMagic = "GOMXSAE1"
+
+// Save writes m in a little-endian binary checkpoint (magic, sizes, the
+// four parameter arrays, CRC-32 of everything before it).
+func (m *Model) Save(w io.Writer) error {
+	h := crc32.NewIEEE()
+	bw := bufio.NewWriter(io.MultiWriter(w, h))
+	bw.WriteString(checkpointMagic)
+	binary.Write(bw, binary.LittleEndian, [2]uint64{uint64(m.D), uint64(m.F)})
+	for _, a := range [][]float64{rawData(m.WEnc), rawData(m.WDecT), m.BEnc, m.BPre} {
+		if err := binary.Write(bw, binary.LittleEndian, a); err != nil {
+			return fmt.Errorf("sae: saving model: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("sae: saving model: %w", err)
+	}
+	return binary.Write(w, binary.LittleEndian, h.Sum32())
+}
+
+// Load reads a model written by Save, checking its magic and checksum.
+func Load(r io.Reader) (*Model, error) {
+	h := crc32.NewIEEE()
+	tr := io.TeeReader(bufio.NewReader(r), h)
+	magic := make([]byte, len(checkpointMagic))
+	if _, err := io.ReadFull(tr, magic); err != nil || string(magic) != checkpointMagic {
+		return nil, errors.New("sae: not a gomx SAE checkpoint")
+	}
+	var dims [2]uint64
+	if err := binary.Read(tr, binary.LittleEndian, &dims); err != nil {
+		return nil, fmt.Errorf("sae: reading checkpoint: %w", err)
+	}
+	d, f := int(dims[0]), int(dims[1])
+	if d <= 0 || f <= 0 || d > 1<<20 || f > 1<<24 || d*f > 1<<30 {
+		return nil, fmt.Errorf("sae: checkpoint has implausible sizes %d×%d", d, f)
+	}
+	m := &Model{D: d, F: f,
+		WEnc:  mat.NewDense(f, d, nil),
+		WDecT: mat.NewDense(f, d, nil),
+		BEnc:  make([]float64, f),
+		BPre:  make([]float64, d),
+	}
+	for _, a := range [][]float64{rawData(m.WEnc), rawData(m.WDecT), m.BEnc, m.BPre} {
+		if err := binary.Read(tr, binary.LittleEndian, a); err != nil {
+			return nil, fmt.Errorf("sae: reading checkpoint: %w", err)
+		}
+	}
+	want := h.Sum32()
+	var got uint32
+	if err := binary.Read(tr, binary.LittleEndian, &got); err != nil {
+		return nil, fmt.Errorf("sae: reading checkpoint checksum: %w", err)
+	}
+	if got != want {
+		return nil, errors.New("sae: checkpoint checksum mismatch (corrupt file)")
+	}
+	return m, nil
+}
+
+func rawData(a *mat.Dense) []float64 {
+	raw := a.RawMatrix()
+	if raw.Stride != raw.Cols {
+		panic("sae: parameter matrix is not contiguous")
+	}
+	return raw.Data[:raw.Rows*raw.Cols]
+}
+
+func scale(x []float64, a float64) {
+	for i := range x {
+		x[i] *= a
+	}
+}
+
+func dot(x, y []float64) float64 {
+	var s0, s1, s2, s3 float64
+	n := len(x)
+	y = y[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < n; i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func axpy(a float64, x, y []float64) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += a * v
+	}
+}
+
+func norm(x []float64) float64 { return math.Sqrt(dot(x, x)) }

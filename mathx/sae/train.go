@@ -1,0 +1,451 @@
+package sae
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gomx-dev/gomx/mathx/interrupt"
+)
+
+// Status says how a training run ended.
+type Status int
+
+// Statuses, as in every mathx package.
+const (
+	Converged      Status = iota // the loss reached Settings.Tol
+	MaxIterReached               // MaxIter steps were done
+	Stopped                      // the callback returned false
+	Canceled                     // the context (the cell) was interrupted
+	Failed                       // the loss became NaN or infinite
+)
+
+func (s Status) String() string {
+	switch s {
+	case Converged:
+		return "Converged"
+	case MaxIterReached:
+		return "MaxIterReached"
+	case Stopped:
+		return "Stopped"
+	case Canceled:
+		return "Canceled"
+	case Failed:
+		return "Failed"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Settings configures training. The zero value of every field is its
+// documented default.
+type Settings struct {
+	Selection // sparsity rule; zero value: TopK with K = 8
+
+	MaxIter int     // optimiser steps; 0 → 1000
+	Tol     float64 // stop (Converged) when a batch's NMSE ≤ Tol; 0 → never
+
+	LR    float64 // Adam step size; 0 → 1e-3
+	Beta1 float64 // Adam β₁; 0 → 0.9
+	Beta2 float64 // Adam β₂; 0 → 0.999
+	Eps   float64 // Adam ε; 0 → 1e-8
+
+	// AuxK is the number of dead latents the aux-k loss uses per token;
+	// 0 → min(F/2, 512); negative turns the aux-k loss off.
+	AuxK int
+	// AuxCoef weighs the aux-k loss; 0 → 1/32.
+	AuxCoef float64
+	// DeadTokens is how many tokens a latent may go without firing before
+	// it counts as dead; 0 → 1000 batches' worth.
+	DeadTokens int
+
+	// GradX, for GradientTopK, holds the host model's ∇ₓL for each batch
+	// of the data (parallel to it).
+	GradX []*mat.Dense
+
+	Context       context.Context                // nil → the current cell's (mathx/interrupt)
+	Callback      func(iter int, r *Result) bool // false stops training (Stopped)
+	CallbackEvery int                            // call Callback every this many steps; 0 → 1
+}
+
+func (s *Settings) withDefaults() Settings {
+	var c Settings
+	if s != nil {
+		c = *s
+	}
+	def := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	if c.MaxIter == 0 {
+		c.MaxIter = 1000
+	}
+	def(&c.LR, 1e-3)
+	def(&c.Beta1, 0.9)
+	def(&c.Beta2, 0.999)
+	def(&c.Eps, 1e-8)
+	def(&c.AuxCoef, 1.0/32)
+	if c.CallbackEvery <= 0 {
+		c.CallbackEvery = 1
+	}
+	c.Context = interrupt.Or(c.Context)
+	return c
+}
+
+// Result is the outcome of Train.
+type Result struct {
+	Status     Status
+	Iterations int       // steps done
+	History    []float64 // NMSE of each step's batch (before its update)
+	AuxHistory []float64 // aux-k loss of each step (0 when no latent is dead)
+	Model      *Model    // the trained model (the one passed to Train)
+	Dead       int       // latents dead at the end
+	Tokens     int       // tokens seen
+}
+
+// Trainer holds a model and everything training needs between steps: Adam
+// moments, per-latent firing counters and scratch space.
+type Trainer struct {
+	Model *Model
+	s     Settings
+
+	step      int
+	tokens    int
+	sinceFire []int // tokens since each latent last fired
+
+	grad    params
+	m1, m2  params
+	pass    Pass
+	aux     sparse
+	auxRec  *mat.Dense
+	dpre    []float64 // per-entry gradient wrt pre of the main codes
+	dpreAux []float64
+	g       []float64 // ∂L/∂x̂, B×D
+}
+
+// params is the flat layout of a model's parameters.
+type params struct{ wenc, wdec, benc, bpre []float64 }
+
+func newParams(d, f int) params {
+	return params{make([]float64, f*d), make([]float64, f*d), make([]float64, f), make([]float64, d)}
+}
+
+func (p params) slices() [4][]float64 { return [4][]float64{p.wenc, p.wdec, p.benc, p.bpre} }
+
+// NewTrainer prepares to train m with s (nil means defaults).
+func NewTrainer(m *Model, s *Settings) *Trainer {
+	return &Trainer{
+		Model:     m,
+		s:         s.withDefaults(),
+		sinceFire: make([]int, m.F),
+		grad:      newParams(m.D, m.F),
+		m1:        newParams(m.D, m.F),
+		m2:        newParams(m.D, m.F),
+	}
+}
+
+// StepStats is what one training step measured.
+type StepStats struct {
+	NMSE, Aux float64 // losses on the batch before the update
+	Dead      int     // latents dead before the update
+}
+
+// Dead reports which latents count as dead now.
+func (t *Trainer) Dead() []bool {
+	limit := t.deadTokens()
+	d := make([]bool, len(t.sinceFire))
+	for j, n := range t.sinceFire {
+		d[j] = n >= limit
+	}
+	return d
+}
+
+func (t *Trainer) deadTokens() int {
+	if t.s.DeadTokens > 0 {
+		return t.s.DeadTokens
+	}
+	if t.pass.B > 0 {
+		return 1000 * t.pass.B
+	}
+	return math.MaxInt
+}
+
+func (t *Trainer) auxK() int {
+	if t.s.AuxK < 0 {
+		return 0
+	}
+	if t.s.AuxK == 0 {
+		return min(t.Model.F/2, 512)
+	}
+	return t.s.AuxK
+}
+
+// Step does one Adam step on batch x (B×D); gradX is the host gradient for
+// GradientTopK (nil otherwise).
+func (t *Trainer) Step(x, gradX *mat.Dense) StepStats {
+	m := t.Model
+	t.Model.forward(&t.pass, x, t.s.Selection, gradX)
+	dead := t.Dead()
+	nDead := 0
+	for _, d := range dead {
+		if d {
+			nDead++
+		}
+	}
+	st := t.gradients(dead, nDead)
+	st.Dead = nDead
+	// firing counters
+	p := &t.pass
+	fired := make([]bool, m.F)
+	for _, j := range p.codes.idx {
+		fired[j] = true
+	}
+	for j := range t.sinceFire {
+		if fired[j] {
+			t.sinceFire[j] = 0
+		} else {
+			t.sinceFire[j] += p.B
+		}
+	}
+	t.tokens += p.B
+	t.update()
+	return st
+}
+
+// gradients computes the loss and fills t.grad.
+func (t *Trainer) gradients(dead []bool, nDead int) StepStats {
+	m, p := t.Model, &t.pass
+	B, D := p.B, p.D
+	num, den := errorTerms(p.X, p.Recon)
+	st := StepStats{NMSE: num / den}
+	for _, a := range t.grad.slices() {
+		clear(a)
+	}
+	t.g = grow(t.g, B*D)
+	for b := 0; b < B; b++ {
+		xr, yr := p.X.RawRowView(b), p.Recon.RawRowView(b)
+		gr := t.g[b*D : (b+1)*D]
+		for i := range gr {
+			gr[i] = 2 * (yr[i] - xr[i]) / den
+		}
+	}
+	dec := m.WDecT.RawMatrix()
+	decRow := func(j int) []float64 { return dec.Data[j*dec.Stride : j*dec.Stride+D] }
+	// main codes: ∂z = g·W_dec, ∂W_dec += z gᵀ
+	t.dpre = grow(t.dpre, len(p.codes.idx))
+	for b := 0; b < B; b++ {
+		gr := t.g[b*D : (b+1)*D]
+		for e := p.codes.ptr[b]; e < p.codes.ptr[b+1]; e++ {
+			j := p.codes.idx[e]
+			t.dpre[e] = dot(gr, decRow(j))
+			axpy(p.codes.val[e], gr, t.grad.wdec[j*D:(j+1)*D])
+		}
+		axpy(1, gr, t.grad.bpre)
+	}
+	// aux-k: reconstruct the residual from the top dead latents.
+	if k := t.auxK(); k > 0 && nDead > 0 {
+		resid := make([]float64, B*D)
+		for b := 0; b < B; b++ {
+			xr, yr := p.X.RawRowView(b), p.Recon.RawRowView(b)
+			for i := 0; i < D; i++ {
+				resid[b*D+i] = xr[i] - yr[i]
+			}
+		}
+		st.Aux = t.auxGradients(dead, k, resid)
+	} else {
+		t.aux.emptyRows(B)
+	}
+	// encoder: ∂W_enc[j] += ∂pre (x − b_pre), ∂b_enc[j] += ∂pre
+	accumulate := func(c *sparse, dpre []float64) {
+		for b := 0; b < B; b++ {
+			xc := p.xc[b*D : (b+1)*D]
+			for e := c.ptr[b]; e < c.ptr[b+1]; e++ {
+				j := c.idx[e]
+				axpy(dpre[e], xc, t.grad.wenc[j*D:(j+1)*D])
+				t.grad.benc[j] += dpre[e]
+			}
+		}
+	}
+	accumulate(&p.codes, t.dpre)
+	accumulate(&t.aux, t.dpreAux)
+	// b_pre enters pre as −b_pre·W_encᵀ.
+	enc := m.WEnc.RawMatrix()
+	for j, gb := range t.grad.benc {
+		if gb != 0 {
+			axpy(-gb, enc.Data[j*enc.Stride:j*enc.Stride+D], t.grad.bpre)
+		}
+	}
+	return st
+}
+
+// auxGradients adds the aux-k loss gradient (times AuxCoef) to t.grad and
+// returns the loss. resid (B×D) is the residual e = x − x̂ to explain,
+// a constant for the gradient (stop-grad).
+func (t *Trainer) auxGradients(dead []bool, k int, resid []float64) float64 {
+	m, p := t.Model, &t.pass
+	B, D, F := p.B, p.D, p.F
+	pre := p.Pre.RawMatrix()
+	t.aux.reset()
+	masked := make([]float64, F)
+	var idx []int
+	for b := 0; b < B; b++ {
+		pr := pre.Data[b*pre.Stride : b*pre.Stride+F]
+		for j, v := range pr {
+			if dead[j] {
+				masked[j] = v
+			} else {
+				masked[j] = math.Inf(-1)
+			}
+		}
+		idx = topIndices(masked, k, idx)
+		for _, j := range idx {
+			if dead[j] && pr[j] > 0 {
+				t.aux.idx = append(t.aux.idx, j)
+				t.aux.val = append(t.aux.val, pr[j])
+			}
+		}
+		t.aux.endRow()
+	}
+	if t.auxRec == nil || rows(t.auxRec) != B {
+		t.auxRec = mat.NewDense(B, D, nil)
+	}
+	m.decode(t.auxRec, &t.aux, false)
+	// loss ‖e − ê‖² / ‖e − ē‖²
+	mean := make([]float64, D)
+	for b := 0; b < B; b++ {
+		axpy(1, resid[b*D:(b+1)*D], mean)
+	}
+	scale(mean, 1/float64(B))
+	var num, den float64
+	diff := make([]float64, B*D)
+	for b := 0; b < B; b++ {
+		ar := t.auxRec.RawRowView(b)
+		for i := 0; i < D; i++ {
+			e := resid[b*D+i]
+			r := e - ar[i]
+			diff[b*D+i] = r
+			num += r * r
+			c := e - mean[i]
+			den += c * c
+		}
+	}
+	if den == 0 {
+		t.aux.emptyRows(B)
+		return 0
+	}
+	dec := m.WDecT.RawMatrix()
+	coef := -2 * t.s.AuxCoef / den
+	t.dpreAux = grow(t.dpreAux, len(t.aux.idx))
+	ge := make([]float64, D)
+	for b := 0; b < B; b++ {
+		for i := range ge {
+			ge[i] = coef * diff[b*D+i]
+		}
+		for e := t.aux.ptr[b]; e < t.aux.ptr[b+1]; e++ {
+			j := t.aux.idx[e]
+			t.dpreAux[e] = dot(ge, dec.Data[j*dec.Stride:j*dec.Stride+D])
+			axpy(t.aux.val[e], ge, t.grad.wdec[j*D:(j+1)*D])
+		}
+	}
+	return num / den
+}
+
+// update removes the radial part of each decoder gradient, takes an Adam
+// step and renormalises the decoder.
+func (t *Trainer) update() {
+	m := t.Model
+	D := m.D
+	dec := rawData(m.WDecT)
+	for j := 0; j < m.F; j++ {
+		w, g := dec[j*D:(j+1)*D], t.grad.wdec[j*D:(j+1)*D]
+		axpy(-dot(g, w), w, g)
+	}
+	t.step++
+	s := t.s
+	c1 := 1 - math.Pow(s.Beta1, float64(t.step))
+	c2 := 1 - math.Pow(s.Beta2, float64(t.step))
+	stepSize := s.LR / c1
+	sq2 := math.Sqrt(c2)
+	ps := [4][]float64{rawData(m.WEnc), dec, m.BEnc, m.BPre}
+	gs, m1s, m2s := t.grad.slices(), t.m1.slices(), t.m2.slices()
+	for a := range ps {
+		p, g, m1, m2 := ps[a], gs[a], m1s[a], m2s[a]
+		for i := range p {
+			m1[i] = s.Beta1*m1[i] + (1-s.Beta1)*g[i]
+			m2[i] = s.Beta2*m2[i] + (1-s.Beta2)*g[i]*g[i]
+			p[i] -= stepSize * m1[i] / (math.Sqrt(m2[i])/sq2 + s.Eps)
+		}
+	}
+	m.normaliseDecoder()
+}
+
+// Train trains m on the batches of data (each B×D), cycling through them,
+// for s.MaxIter Adam steps; s == nil means defaults. The model is updated
+// in place and returned in the result. Training is deterministic: the same
+// model, data and settings give bit-identical results whatever GOMAXPROCS.
+func Train(m *Model, data []*mat.Dense, s *Settings) (*Result, error) {
+	if len(data) == 0 {
+		panic("sae: Train: no data")
+	}
+	t := NewTrainer(m, s)
+	if t.s.Kind == GradientTopK && len(t.s.GradX) != len(data) {
+		panic(fmt.Sprintf("sae: Train: GradientTopK needs one gradient per batch, have %d for %d batches", len(t.s.GradX), len(data)))
+	}
+	r := &Result{Model: m, Status: MaxIterReached}
+	ctx := t.s.Context
+	for it := 0; it < t.s.MaxIter; it++ {
+		if ctx.Err() != nil {
+			r.Status = Canceled
+			break
+		}
+		var gx *mat.Dense
+		if t.s.Kind == GradientTopK {
+			gx = t.s.GradX[it%len(data)]
+		}
+		st := t.Step(data[it%len(data)], gx)
+		r.History = append(r.History, st.NMSE)
+		r.AuxHistory = append(r.AuxHistory, st.Aux)
+		r.Iterations = it + 1
+		r.Tokens = t.tokens
+		r.Dead = st.Dead
+		if math.IsNaN(st.NMSE) || math.IsInf(st.NMSE, 0) {
+			r.Status = Failed
+			return r, errors.New("sae: Train: the loss is not finite (learning rate too large, or bad data)")
+		}
+		if t.s.Callback != nil && (it+1)%t.s.CallbackEvery == 0 {
+			ok, err := callback(t.s.Callback, it, r)
+			if err != nil {
+				r.Status = Failed
+				return r, err
+			}
+			if !ok {
+				r.Status = Stopped
+				break
+			}
+		}
+		if t.s.Tol > 0 && st.NMSE <= t.s.Tol {
+			r.Status = Converged
+			break
+		}
+	}
+	nd := 0
+	for _, d := range t.Dead() {
+		if d {
+			nd++
+		}
+	}
+	r.Dead = nd
+	return r, nil
+}
+
+func callback(f func(int, *Result) bool, it int, r *Result) (ok bool, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			err = fmt.Errorf("sae: Train: panic in callback: %v", e)
+		}
+	}()
+	return f(it, r), nil
+}
