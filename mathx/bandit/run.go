@@ -91,11 +91,8 @@ func Run(env Environment, policy Policy, T int, s *Settings) (res *Result, err e
 		res.Reward = p.reward
 		res.Elapsed = time.Since(start)
 		if e := recover(); e != nil {
-			if set.Callback == nil {
-				panic(e)
-			}
 			res.Status = Failed
-			err = fmt.Errorf("bandit.Run: callback panicked: %v", e)
+			err = fmt.Errorf("bandit.Run: panic in round %d (policy, environment or callback): %v", res.Iterations+1, e)
 		}
 	}()
 	for t := 1; t <= T; t++ {
