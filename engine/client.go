@@ -1,0 +1,689 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ClientOptions configure NewClient.
+type ClientOptions struct {
+	// Binary is the gomx executable run as `Binary worker`. Empty means the
+	// GOMX_WORKER_BIN environment variable, or else the running
+	// executable.
+	Binary string
+	// Args are extra arguments after "worker".
+	Args []string
+	// Env holds extra environment variables (KEY=value) for the worker,
+	// on top of the front end's environment.
+	Env []string
+	// MemoryLimit is passed as --memory-limit (e.g. "256MB", "2GiB", "50%",
+	// "0" for none). Empty leaves the worker's default: GOMX_MEMORY_LIMIT,
+	// or else 50% of the machine's memory.
+	MemoryLimit string
+	// Debug, when non-nil, receives a log of the client and the worker's
+	// own standard error (its debug log and crash messages).
+	Debug io.Writer
+}
+
+// Client runs an Engine in a `gomx worker` process and implements
+// Controller. The worker starts in the background when the client is made
+// and again at once after it dies, so a cell rarely waits for it. Info
+// answers without the worker. The Engine methods may be called from one
+// goroutine at a time; Interrupt, Restart and Close from any goroutine.
+type Client struct {
+	opts   ClientOptions
+	bin    string
+	nextID atomic.Uint64
+
+	mu     sync.Mutex
+	w      *proc
+	closed bool
+	// between holds output the worker sent while no cell was running
+	// (from goroutines a cell left behind); the next cell shows it first.
+	between     []*Msg
+	betweenSize int
+}
+
+// maxBetween bounds the output kept between cells.
+const maxBetween = 1 << 20
+
+// WorkerBinEnv names the environment variable that overrides the worker
+// binary (see ClientOptions.Binary).
+const WorkerBinEnv = "GOMX_WORKER_BIN"
+
+// NewClient starts a worker in the background and returns its client.
+func NewClient(opts ClientOptions) (*Client, error) {
+	if runtime.GOOS == "windows" {
+		return nil, errors.New("gomx: the worker process needs a Unix system (Linux or macOS); Windows is not supported yet")
+	}
+	bin := opts.Binary
+	if bin == "" {
+		bin = os.Getenv(WorkerBinEnv)
+	}
+	if bin == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("gomx: finding the gomx binary for the worker: %w", err)
+		}
+		bin = exe
+	}
+	c := &Client{opts: opts, bin: bin}
+	c.w = c.spawn()
+	return c, nil
+}
+
+// WorkerPID returns the process id of the current worker once it is ready,
+// waiting for it to start; 0 if it could not start.
+func (c *Client) WorkerPID() int {
+	p := c.current()
+	select {
+	case <-p.ready:
+	case <-p.dead:
+	}
+	return p.pid
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.opts.Debug != nil {
+		fmt.Fprintf(c.opts.Debug, "gomx client: "+format+"\n", args...)
+	}
+}
+
+// proc is one worker process.
+type proc struct {
+	c      *Client
+	cmd    *exec.Cmd
+	toW    *os.File
+	sendMu sync.Mutex
+	mw     *MsgWriter
+	pid    int
+	ready  chan struct{} // closed at MsgReady (or at death)
+	dead   chan struct{} // closed after the process has exited
+	stderr *tailWriter
+	start  time.Time
+
+	mu       sync.Mutex
+	wasReady bool
+	limit    int64  // the worker's memory limit, from its ready message
+	killedBy string // why the client killed the worker, if it did
+	deathMsg string
+	replies  map[uint64]chan *Msg
+	cell     *call
+}
+
+// call is the Execute in progress.
+type call struct {
+	id         uint64
+	events     chan *Msg
+	stuck      bool
+	interrupts int
+	first      time.Time
+}
+
+// spawn starts a worker; a failure to start is a worker that is dead at
+// once, with the reason as its death message.
+func (c *Client) spawn() *proc {
+	p := &proc{
+		c:       c,
+		ready:   make(chan struct{}),
+		dead:    make(chan struct{}),
+		replies: map[uint64]chan *Msg{},
+		stderr:  &tailWriter{max: 64 << 10, copy: c.opts.Debug},
+		start:   time.Now(),
+	}
+	args := []string{"worker"}
+	if c.opts.MemoryLimit != "" {
+		args = append(args, "--memory-limit", c.opts.MemoryLimit)
+	}
+	if c.opts.Debug != nil {
+		args = append(args, "--debug")
+	}
+	args = append(args, c.opts.Args...)
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		p.die(fmt.Sprintf("creating the worker's pipes: %v", err))
+		return p
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		p.die(fmt.Sprintf("creating the worker's pipes: %v", err))
+		return p
+	}
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = append(os.Environ(), c.opts.Env...)
+	cmd.ExtraFiles = []*os.File{inR, outW} // fds 3 and 4
+	cmd.Stderr = p.stderr
+	cmd.SysProcAttr = sysProcAttr()
+	cmd.WaitDelay = time.Second // a process the worker started may hold its stderr
+	err = cmd.Start()
+	inR.Close()
+	outW.Close()
+	if err != nil {
+		inW.Close()
+		outR.Close()
+		p.die(fmt.Sprintf("starting the worker %s: %v", c.bin, err))
+		return p
+	}
+	p.cmd, p.toW, p.mw, p.pid = cmd, inW, NewMsgWriter(inW), cmd.Process.Pid
+	c.logf("started worker %d: %s %s", p.pid, c.bin, strings.Join(args, " "))
+	go p.read(NewMsgReader(outR), outR)
+	return p
+}
+
+// die marks a worker that never started as dead.
+func (p *proc) die(msg string) {
+	p.deathMsg = msg
+	close(p.ready)
+	close(p.dead)
+}
+
+// read dispatches the worker's messages until its pipe closes, then
+// records the death and, if the worker had been serving, starts a new one.
+func (p *proc) read(r *MsgReader, f *os.File) {
+	for {
+		m, err := r.Read()
+		if err != nil {
+			if err != io.EOF {
+				p.c.logf("worker %d: %v", p.pid, err)
+			}
+			break
+		}
+		p.dispatch(m)
+	}
+	f.Close()
+	p.toW.Close()
+	p.cmd.Process.Kill() // no-op when it has exited; ends a worker that broke the protocol
+	p.cmd.Wait() // also waits for the last of its standard error
+	state := p.cmd.ProcessState
+	p.mu.Lock()
+	p.deathMsg = p.describeDeath(state)
+	wasReady := p.wasReady
+	if !wasReady {
+		close(p.ready)
+	}
+	for id, ch := range p.replies {
+		close(ch)
+		delete(p.replies, id)
+	}
+	p.mu.Unlock()
+	close(p.dead)
+	p.c.logf("worker %d ended: %s", p.pid, p.deathMsg)
+
+	c := p.c
+	c.mu.Lock()
+	if c.w == p && !c.closed && wasReady {
+		c.w = c.spawn()
+	}
+	c.mu.Unlock()
+}
+
+func (p *proc) dispatch(m *Msg) {
+	switch m.Type {
+	case MsgReady:
+		p.mu.Lock()
+		if !p.wasReady {
+			p.wasReady = true
+			p.limit = m.MemoryLimit
+			close(p.ready)
+		}
+		p.mu.Unlock()
+		p.c.logf("worker %d ready after %v", p.pid, time.Since(p.start))
+	case MsgCompletion, MsgInspection, MsgIsCompleteReply:
+		p.mu.Lock()
+		ch := p.replies[m.ID]
+		delete(p.replies, m.ID)
+		p.mu.Unlock()
+		if ch != nil {
+			ch <- m
+		}
+	case MsgStream, MsgDisplay, MsgClear, MsgInputRequest, MsgStuck, MsgResult:
+		p.mu.Lock()
+		cl := p.cell
+		p.mu.Unlock()
+		if cl != nil {
+			cl.events <- m
+			return
+		}
+		if m.Type == MsgStream || m.Type == MsgDisplay || m.Type == MsgClear {
+			p.c.keepBetween(m)
+		}
+	default:
+		p.c.logf("worker %d: unknown message %q", p.pid, m.Type)
+	}
+}
+
+func (c *Client) keepBetween(m *Msg) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	size := len(m.Text) + 64
+	if m.Bundle != nil {
+		for _, v := range m.Bundle.Data {
+			size += len(v)
+		}
+	}
+	if c.betweenSize+size > maxBetween {
+		return
+	}
+	c.between = append(c.between, m)
+	c.betweenSize += size
+}
+
+func (p *proc) send(m *Msg) error {
+	p.sendMu.Lock()
+	defer p.sendMu.Unlock()
+	if p.mw == nil {
+		return errors.New("no worker")
+	}
+	return p.mw.Write(m)
+}
+
+// kill ends the worker; reason becomes its death message.
+func (p *proc) kill(reason string) {
+	p.mu.Lock()
+	if p.killedBy == "" {
+		p.killedBy = reason
+	}
+	p.mu.Unlock()
+	if p.cmd != nil {
+		p.cmd.Process.Kill()
+	}
+}
+
+func (p *proc) describeDeath(state *os.ProcessState) string {
+	if p.killedBy != "" {
+		return p.killedBy
+	}
+	how := "it ended"
+	if state != nil {
+		how = state.String()
+		if how == "exit status 0" {
+			how = "it exited"
+		}
+	}
+	what := "the worker process died"
+	crash := p.stderr.crash()
+	limit := "no memory limit"
+	if p.limit > 0 {
+		limit = "memory limit " + FormatBytes(p.limit)
+	}
+	switch {
+	case strings.Contains(crash, "out of memory") || strings.Contains(crash, "cannot allocate memory"):
+		what = "the worker process ran out of memory (" + limit + "; set it with GOMX_MEMORY_LIMIT or --memory-limit)"
+	case p.limit > 0 && (strings.Contains(crash, "runtime.(*mheap)") || strings.Contains(crash, "runtime.newArena") ||
+		strings.Contains(crash, "SIGSEGV") && strings.Contains(crash, "\nruntime.")):
+		what = "the worker process crashed inside the Go runtime, most likely by allocating past its " + limit +
+			" (set it with GOMX_MEMORY_LIMIT or --memory-limit)"
+	}
+	msg := fmt.Sprintf("%s (%s); the session's variables were lost", what, how)
+	if crash != "" {
+		msg += "\n" + crash
+	}
+	return msg
+}
+
+// current returns the live worker, starting one if the last could not
+// start.
+func (c *Client) current() *proc {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.w.dead:
+		if !c.closed {
+			c.w = c.spawn()
+		}
+	default:
+	}
+	return c.w
+}
+
+// waitReady returns the current worker once it is ready, or an error.
+func (c *Client) waitReady() (*proc, error) {
+	p := c.current()
+	select {
+	case <-p.ready:
+	case <-p.dead:
+	}
+	select {
+	case <-p.dead:
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if !p.wasReady {
+			return nil, errors.New(p.deathMsg)
+		}
+		// It served and has died since: the caller sees the death.
+	default:
+	}
+	return p, nil
+}
+
+func workerDied(msg string) ExecResult {
+	return ExecResult{Error: &Error{
+		Kind:      WorkerDied,
+		Name:      "WorkerDied",
+		Value:     msg,
+		Traceback: strings.Split(msg, "\n"),
+	}}
+}
+
+// Execute runs code in the worker. Cancelling ctx interrupts the cell like
+// Interrupt.
+func (c *Client) Execute(ctx context.Context, code string, opts ExecOptions, out Output) ExecResult {
+	c.mu.Lock()
+	closed := c.closed
+	between := c.between
+	c.between, c.betweenSize = nil, 0
+	c.mu.Unlock()
+	if closed {
+		return workerDied("the engine client is closed")
+	}
+	for _, m := range between {
+		deliver(m, out)
+	}
+	p, err := c.waitReady()
+	if err != nil {
+		return workerDied(err.Error())
+	}
+	cl := &call{id: c.nextID.Add(1), events: make(chan *Msg, 256)}
+	p.mu.Lock()
+	p.cell = cl
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.cell = nil
+		p.mu.Unlock()
+	}()
+	if err := p.send(&Msg{Type: MsgExecute, ID: cl.id, Code: code, Opts: &opts}); err != nil {
+		<-p.dead
+	}
+	done := ctx.Done()
+	for {
+		select {
+		case m := <-cl.events:
+			if r, ok := c.handle(p, cl, m, out); ok {
+				return r
+			}
+		case <-done:
+			done = nil
+			c.interrupt(p)
+		case <-p.dead:
+			for {
+				select {
+				case m := <-cl.events:
+					if r, ok := c.handle(p, cl, m, out); ok {
+						return r
+					}
+					continue
+				default:
+				}
+				break
+			}
+			p.mu.Lock()
+			msg := p.deathMsg
+			p.mu.Unlock()
+			return workerDied(msg)
+		}
+	}
+}
+
+// handle processes one message of the running cell; ok reports its end.
+func (c *Client) handle(p *proc, cl *call, m *Msg, out Output) (ExecResult, bool) {
+	switch m.Type {
+	case MsgResult:
+		if m.Result == nil {
+			return ExecResult{}, true
+		}
+		return *m.Result, true
+	case MsgStuck:
+		p.mu.Lock()
+		cl.stuck = true
+		p.mu.Unlock()
+		out.Stream("stderr", m.Text+"\n")
+	case MsgInputRequest:
+		text, err := out.Input(m.Prompt, m.Password)
+		reply := &Msg{Type: MsgInputReply, ID: m.ID, Text: text}
+		if err != nil {
+			reply.Err = err.Error()
+			if reply.Err == "" {
+				reply.Err = "input failed"
+			}
+		}
+		p.send(reply)
+	default:
+		deliver(m, out)
+	}
+	return ExecResult{}, false
+}
+
+func deliver(m *Msg, out Output) {
+	switch m.Type {
+	case MsgStream:
+		out.Stream(m.Name, m.Text)
+	case MsgDisplay:
+		if m.Bundle != nil {
+			out.Display(*m.Bundle, m.DisplayID, m.Update)
+		}
+	case MsgClear:
+		out.Clear(m.Wait)
+	}
+}
+
+// stuckGrace is how long after a first interrupt a second one restarts a
+// worker that never reported whether the cell stopped.
+const stuckGrace = 3 * time.Second
+
+// Interrupt cancels the running cell. A second Interrupt of a cell the
+// worker reported stuck in compiled code (or that has not answered the
+// first within a few seconds) kills the worker and starts a new one; the
+// cell then ends with a WorkerDied error.
+func (c *Client) Interrupt() {
+	c.mu.Lock()
+	p := c.w
+	c.mu.Unlock()
+	c.interrupt(p)
+}
+
+func (c *Client) interrupt(p *proc) {
+	p.mu.Lock()
+	cl := p.cell
+	if cl == nil {
+		p.mu.Unlock()
+		return
+	}
+	cl.interrupts++
+	if cl.interrupts == 1 {
+		cl.first = time.Now()
+	}
+	kill := cl.interrupts >= 2 && (cl.stuck || time.Since(cl.first) > stuckGrace)
+	p.mu.Unlock()
+	if kill {
+		c.logf("second interrupt: restarting worker %d", p.pid)
+		p.kill("the cell was stuck in compiled code, so the worker was restarted: the session's variables were lost")
+		return
+	}
+	c.logf("interrupt of cell %d", cl.id)
+	p.send(&Msg{Type: MsgInterrupt})
+}
+
+// request sends m and waits for its answer; nil when the worker died.
+func (c *Client) request(m *Msg) *Msg {
+	p, err := c.waitReady()
+	if err != nil {
+		return nil
+	}
+	m.ID = c.nextID.Add(1)
+	ch := make(chan *Msg, 1)
+	p.mu.Lock()
+	select {
+	case <-p.dead:
+		p.mu.Unlock()
+		return nil
+	default:
+	}
+	p.replies[m.ID] = ch
+	p.mu.Unlock()
+	if p.send(m) != nil {
+		<-p.dead
+		return nil
+	}
+	return <-ch
+}
+
+// Complete asks the worker for completions; none when it is not running.
+func (c *Client) Complete(code string, cursor int) Completion {
+	r := c.request(&Msg{Type: MsgComplete, Code: code, Cursor: cursor})
+	if r == nil || r.Completion == nil {
+		return Completion{CursorStart: cursor, CursorEnd: cursor}
+	}
+	return *r.Completion
+}
+
+// Inspect asks the worker for the documentation at cursor.
+func (c *Client) Inspect(code string, cursor int, detail int) Inspection {
+	r := c.request(&Msg{Type: MsgInspect, Code: code, Cursor: cursor, Detail: detail})
+	if r == nil || r.Inspection == nil {
+		return Inspection{}
+	}
+	return *r.Inspection
+}
+
+// IsComplete asks the worker whether code is complete. It answers
+// "unknown" when the worker is not running.
+func (c *Client) IsComplete(code string) (status, indent string) {
+	r := c.request(&Msg{Type: MsgIsComplete, Code: code})
+	if r == nil {
+		return "unknown", ""
+	}
+	return r.Status, r.Indent
+}
+
+// Info describes the engine without asking the worker.
+func (c *Client) Info() Info { return DefaultInfo() }
+
+// Restart replaces the worker with a fresh one and waits until it is
+// ready. A running cell ends with a WorkerDied error.
+func (c *Client) Restart() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return errors.New("gomx: the engine client is closed")
+	}
+	old := c.w
+	c.w = c.spawn()
+	c.mu.Unlock()
+	old.kill("the session was restarted: its variables were lost")
+	<-old.dead
+	_, err := c.waitReady()
+	return err
+}
+
+// Close stops the worker: it asks it to shut down, closes its pipe and
+// kills it if it has not gone within two seconds.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	p := c.w
+	c.mu.Unlock()
+	if p.toW != nil {
+		p.send(&Msg{Type: MsgShutdown})
+		p.toW.Close()
+	}
+	select {
+	case <-p.dead:
+	case <-time.After(2 * time.Second):
+		p.kill("the engine client was closed")
+		<-p.dead
+	}
+	return nil
+}
+
+// tailWriter keeps the last max bytes written to it, and the first
+// crashHead bytes from the first line that starts a Go crash report (which
+// can be longer than max), and copies everything on to copy, if set.
+type tailWriter struct {
+	mu   sync.Mutex
+	max  int
+	buf  []byte
+	head []byte // the start of the crash report, once seen
+	copy io.Writer
+}
+
+const crashHead = 4 << 10
+
+// crashMarkers start the lines that begin a Go crash report. Runtime
+// throws (such as running out of memory) write their "fatal error:" line
+// only to file descriptor 2, so the crash output starts at "runtime stack:".
+var crashMarkers = []string{"fatal error:", "panic:", "SIGSEGV:", "SIGBUS:", "SIGABRT:", "runtime stack:"}
+
+func (t *tailWriter) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	from := len(t.buf)
+	t.buf = append(t.buf, b...)
+	switch {
+	case t.head == nil:
+		// Look in the new bytes and the line before them.
+		if i := bytes.LastIndexByte(t.buf[:from], '\n'); i >= 0 {
+			from = i + 1
+		} else {
+			from = 0
+		}
+		for _, m := range crashMarkers {
+			if i := bytes.Index(t.buf[from:], []byte(m)); i >= 0 {
+				start := from + i
+				if j := bytes.LastIndexByte(t.buf[:start], '\n'); j >= 0 {
+					start = j + 1
+				} else {
+					start = 0
+				}
+				t.head = append([]byte{}, t.buf[start:min(len(t.buf), start+crashHead)]...)
+				break
+			}
+		}
+	case len(t.head) < crashHead:
+		t.head = append(t.head, b[:min(len(b), crashHead-len(t.head))]...)
+	}
+	if len(t.buf) > t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
+	if t.copy != nil {
+		t.copy.Write(b)
+	}
+	return len(b), nil
+}
+
+// crash returns the interesting part of what the worker wrote to its
+// standard error: a dozen lines of the crash report, or else the last few
+// lines.
+func (t *tailWriter) crash() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var lines []string
+	if t.head != nil {
+		lines = strings.SplitN(string(t.head), "\n", 13)
+		if len(lines) > 12 {
+			lines = lines[:12]
+		}
+	} else {
+		lines = strings.Split(strings.TrimRight(string(t.buf), "\n"), "\n")
+		if len(lines) > 5 {
+			lines = lines[len(lines)-5:]
+		}
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

@@ -1,0 +1,462 @@
+//go:build unix
+
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/worker/workertest"
+	"github.com/gomx-dev/gomx/viz"
+)
+
+// The tests run the test binary itself as a worker serving the scripted
+// engine of workertest.
+func TestMain(m *testing.M) {
+	workertest.MaybeRunWorker()
+	if os.Getenv(orphanHelperEnv) == "1" {
+		orphanHelper()
+	}
+	os.Exit(m.Run())
+}
+
+func fakeOptions(env ...string) engine.ClientOptions {
+	return engine.ClientOptions{
+		Binary: os.Args[0],
+		Env:    append([]string{workertest.EnvVar + "=1"}, env...),
+	}
+}
+
+func newFake(t testing.TB, env ...string) *engine.Client {
+	t.Helper()
+	c, err := engine.NewClient(fakeOptions(env...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// recorder is an Output that records what it gets; consecutive stream
+// chunks of one name are merged, since how text is cut is not specified.
+type recorder struct {
+	mu      sync.Mutex
+	events  []string
+	answers []string
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n := len(r.events); n > 0 && strings.HasPrefix(r.events[n-1], name+":") {
+		r.events[n-1] += text
+		return
+	}
+	r.events = append(r.events, name+":"+text)
+}
+
+func (r *recorder) Display(b viz.Bundle, id string, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "display:"+b.Text())
+}
+
+func (r *recorder) Clear(wait bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "clear")
+}
+
+func (r *recorder) Input(prompt string, password bool) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "input:"+prompt)
+	if len(r.answers) == 0 {
+		return "", errors.New("no answer")
+	}
+	a := r.answers[0]
+	r.answers = r.answers[1:]
+	return a, nil
+}
+
+func (r *recorder) got() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.events...)
+}
+
+func value(res engine.ExecResult) string {
+	if res.Value == nil {
+		return ""
+	}
+	return res.Value.Text()
+}
+
+func errKind(res engine.ExecResult) engine.ErrorKind {
+	if res.Error == nil {
+		return ""
+	}
+	return res.Error.Kind
+}
+
+func TestOrderedOutput(t *testing.T) {
+	c := newFake(t)
+	tests := []struct {
+		name, code string
+		want       []string
+	}{
+		{"compiled then interpreted then display",
+			"out a\nprint b\nshow c\nout d",
+			[]string{"stdout:a\nb\n", "display:c", "stdout:d\n"}},
+		{"stderr between displays",
+			"err e1\nshow x\nerr e2\nclear\nprint p",
+			[]string{"stderr:e1\n", "display:x", "stderr:e2\n", "clear", "stdout:p\n"}},
+		{"engine stream between fd writes",
+			"out 1\nstream 2\nout 3\nshow 4",
+			[]string{"stdout:1\n2\n3\n", "display:4"}},
+		{"many writes then a display",
+			strings.Repeat("out line\n", 500) + "show end",
+			[]string{"stdout:" + strings.Repeat("line\n", 500), "display:end"}},
+		{"unicode", "out héllo ✓\nshow ∑", []string{"stdout:héllo ✓\n", "display:∑"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r recorder
+			res := c.Execute(context.Background(), tt.code, engine.ExecOptions{}, &r)
+			if res.Error != nil {
+				t.Fatalf("error: %v", res.Error)
+			}
+			if got := r.got(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOutputBeforeResult(t *testing.T) {
+	// Everything written by the cell arrives before Execute returns.
+	c := newFake(t)
+	for i := range 20 {
+		var r recorder
+		res := c.Execute(context.Background(), "out "+strconv.Itoa(i)+"\nshow d\nerr e\nvalue v", engine.ExecOptions{}, &r)
+		want := []string{"stdout:" + strconv.Itoa(i) + "\n", "display:d", "stderr:e\n"}
+		if got := r.got(); !reflect.DeepEqual(got, want) || value(res) != "v" {
+			t.Fatalf("cell %d: got %q, value %q; want %q, value v", i, got, value(res), want)
+		}
+	}
+}
+
+func TestStateAndRequests(t *testing.T) {
+	c := newFake(t)
+	var r recorder
+	steps := []struct{ code, value string }{
+		{"set alpha 1", ""},
+		{"set alpine 2", ""},
+		{"get alpha", "1"},
+		{"value x", "x"},
+	}
+	for _, s := range steps {
+		res := c.Execute(context.Background(), s.code, engine.ExecOptions{}, &r)
+		if res.Error != nil || value(res) != s.value {
+			t.Fatalf("%q: value %q, error %v; want %q", s.code, value(res), res.Error, s.value)
+		}
+	}
+	comp := c.Complete("x := al", 7)
+	if !reflect.DeepEqual(comp.Matches, []string{"alpha", "alpine"}) || comp.CursorStart != 5 || comp.CursorEnd != 7 {
+		t.Errorf("Complete: %+v", comp)
+	}
+	if in := c.Inspect("alpha", 2, 0); !in.Found || in.Data.Text() != "alpha = 1" {
+		t.Errorf("Inspect: %+v", in)
+	}
+	for code, want := range map[string]string{"func f() {": "incomplete", "x": "complete"} {
+		if st, _ := c.IsComplete(code); st != want {
+			t.Errorf("IsComplete(%q) = %q, want %q", code, st, want)
+		}
+	}
+	if info := c.Info(); info.Implementation != "gomx" || info.LanguageVersion == "" {
+		t.Errorf("Info: %+v", info)
+	}
+	res := c.Execute(context.Background(), "fail boom", engine.ExecOptions{}, &r)
+	if errKind(res) != engine.CompileError || res.Error.Value != "boom" {
+		t.Errorf("failing cell: %+v", res.Error)
+	}
+}
+
+func TestInput(t *testing.T) {
+	c := newFake(t)
+	r := &recorder{answers: []string{"forty two"}}
+	res := c.Execute(context.Background(), "out before\ninput name? \nout after", engine.ExecOptions{AllowStdin: true}, r)
+	if res.Error != nil || value(res) != "forty two" {
+		t.Fatalf("value %q, error %v", value(res), res.Error)
+	}
+	want := []string{"stdout:before\n", "input:name? ", "stdout:after\n"}
+	if got := r.got(); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// A failed Input is an error on the cell, and the session goes on.
+	res = c.Execute(context.Background(), "input again? ", engine.ExecOptions{AllowStdin: true}, &recorder{})
+	if errKind(res) != engine.InputError || !strings.Contains(res.Error.Value, "no answer") {
+		t.Errorf("failed input: %+v", res.Error)
+	}
+}
+
+// runInterrupted runs code, interrupts it n times (each after the cell has
+// had time to start) and returns the result and how long the last
+// interrupt took to end the cell.
+func runInterrupted(t *testing.T, c *engine.Client, code string, n int, r *recorder) (engine.ExecResult, time.Duration) {
+	t.Helper()
+	done := make(chan engine.ExecResult, 1)
+	go func() { done <- c.Execute(context.Background(), code, engine.ExecOptions{}, r) }()
+	var last time.Time
+	for i := range n {
+		select {
+		case res := <-done:
+			t.Fatalf("cell ended before interrupt %d: %+v", i+1, res.Error)
+		case <-time.After(300 * time.Millisecond):
+		}
+		if i == n-1 {
+			last = time.Now()
+		}
+		c.Interrupt()
+		if i < n-1 {
+			// Wait for the worker's stuck notice before interrupting again.
+			deadline := time.Now().Add(20 * time.Second)
+			for !strings.Contains(strings.Join(r.got(), ""), "stuck") {
+				if time.Now().After(deadline) {
+					t.Fatal("no stuck notice after the first interrupt")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	select {
+	case res := <-done:
+		return res, time.Since(last)
+	case <-time.After(30 * time.Second):
+		t.Fatal("cell did not end after the interrupt")
+	}
+	panic("unreachable")
+}
+
+func TestInterruptKeepsState(t *testing.T) {
+	c := newFake(t)
+	var r recorder
+	c.Execute(context.Background(), "set k kept", engine.ExecOptions{}, &r)
+	res, _ := runInterrupted(t, c, "out started\nsleep", 1, &r)
+	if errKind(res) != engine.Interrupted {
+		t.Fatalf("result: %+v", res.Error)
+	}
+	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); value(res) != "kept" {
+		t.Errorf("state lost: %q %v", value(res), res.Error)
+	}
+	// Cancelling the context interrupts too.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if res := c.Execute(ctx, "sleep", engine.ExecOptions{}, &r); errKind(res) != engine.Interrupted {
+		t.Errorf("context cancel: %+v", res.Error)
+	}
+}
+
+func TestStuckCellSecondInterruptRestarts(t *testing.T) {
+	for _, code := range []string{"block", "hang"} {
+		t.Run(code, func(t *testing.T) {
+			c := newFake(t)
+			var r recorder
+			c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
+			pid := c.WorkerPID()
+			res, _ := runInterrupted(t, c, code, 2, &r)
+			if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
+				t.Fatalf("result: %+v", res.Error)
+			}
+			if !strings.Contains(strings.Join(r.got(), ""), "interrupt again to restart") {
+				t.Errorf("no stuck notice in %q", r.got())
+			}
+			// A fresh session: k is gone, the worker is a new process.
+			res = c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r)
+			if errKind(res) != engine.CompileError {
+				t.Errorf("state survived a restart: %q %+v", value(res), res.Error)
+			}
+			if c.WorkerPID() == pid {
+				t.Error("same worker pid after restart")
+			}
+		})
+	}
+}
+
+func TestWorkerCrash(t *testing.T) {
+	tests := []struct {
+		code string
+		want string // in the error message
+	}{
+		{"exit 3", "exit status 3"},
+		{"gopanic", "scripted goroutine panic"},
+	}
+	c := newFake(t)
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			var r recorder
+			c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
+			res := c.Execute(context.Background(), "out last words\n"+tt.code, engine.ExecOptions{}, &r)
+			if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, tt.want) ||
+				!strings.Contains(res.Error.Value, "variables were lost") {
+				t.Fatalf("result: %+v", res.Error)
+			}
+			res = c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r)
+			if errKind(res) != engine.CompileError {
+				t.Errorf("next cell: %q %+v, want a fresh session", value(res), res.Error)
+			}
+			if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); value(res) != "ok" {
+				t.Errorf("fresh session: %+v", res.Error)
+			}
+		})
+	}
+}
+
+func TestWorkerKilledBetweenCells(t *testing.T) {
+	c := newFake(t)
+	var r recorder
+	pid := c.WorkerPID()
+	syscall.Kill(pid, syscall.SIGKILL)
+	deadline := time.Now().Add(20 * time.Second)
+	for c.WorkerPID() == pid && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); value(res) != "ok" {
+		t.Fatalf("after SIGKILL: %+v", res.Error)
+	}
+}
+
+func TestMemoryLimit(t *testing.T) {
+	c := newFake(t, "GOMX_MEMORY_LIMIT=256MiB")
+	var r recorder
+	c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
+	t.Run("watched hog is cancelled", func(t *testing.T) {
+		res := c.Execute(context.Background(), "hog", engine.ExecOptions{}, &r)
+		if errKind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
+			t.Fatalf("result: %+v", res.Error)
+		}
+		if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); value(res) != "v" {
+			t.Errorf("session lost after a cancelled hog: %+v", res.Error)
+		}
+	})
+	for _, code := range []string{"chunkhog 1000", "bighog 400"} {
+		t.Run(code+" kills the worker", func(t *testing.T) {
+			res := c.Execute(context.Background(), code, engine.ExecOptions{}, &r)
+			if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 256MiB") ||
+				!strings.Contains(res.Error.Value, "variables were lost") {
+				t.Fatalf("result: %+v", res.Error)
+			}
+			if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); value(res) != "ok" {
+				t.Errorf("fresh session: %+v", res.Error)
+			}
+		})
+	}
+}
+
+func TestRestartAndClose(t *testing.T) {
+	c := newFake(t)
+	var r recorder
+	c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
+	pid := c.WorkerPID()
+	if err := c.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); errKind(res) != engine.CompileError {
+		t.Errorf("state after Restart: %+v", res)
+	}
+	if processAlive(pid) {
+		t.Error("old worker still running after Restart")
+	}
+	pid = c.WorkerPID()
+	c.Close()
+	if processAlive(pid) {
+		t.Error("worker still running after Close")
+	}
+	if res := c.Execute(context.Background(), "value x", engine.ExecOptions{}, &r); errKind(res) != engine.WorkerDied {
+		t.Errorf("Execute after Close: %+v", res)
+	}
+}
+
+func TestBadBinary(t *testing.T) {
+	c, err := engine.NewClient(engine.ClientOptions{Binary: "/nonexistent/gomx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res := c.Execute(context.Background(), "1", engine.ExecOptions{}, &recorder{})
+	if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "/nonexistent/gomx") {
+		t.Errorf("result: %+v", res.Error)
+	}
+	if st, _ := c.IsComplete("x"); st != "unknown" {
+		t.Errorf("IsComplete without a worker: %q", st)
+	}
+}
+
+// processAlive reports whether pid is a live (not zombie) process.
+func processAlive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	// The state follows the command name in parentheses.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
+}
+
+const orphanHelperEnv = "GOMX_TEST_ORPHAN_HELPER"
+
+// orphanHelper is a front end that starts a worker, prints its pid and
+// waits to be killed.
+func orphanHelper() {
+	c, err := engine.NewClient(fakeOptions())
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	fmt.Println(c.WorkerPID())
+	select {}
+}
+
+func TestNoOrphanAfterSIGKILL(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), orphanHelperEnv+"=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var line [32]byte
+	n, _ := stdout.Read(line[:])
+	pid, err := strconv.Atoi(strings.TrimSpace(string(line[:n])))
+	if err != nil || pid <= 0 {
+		cmd.Process.Kill()
+		t.Fatalf("helper said %q", line[:n])
+	}
+	if !processAlive(pid) {
+		t.Fatal("worker not running")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for processAlive(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("worker %d still running 10 s after its client was killed", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,8 @@
+//go:build unix && !linux
+
+package worker
+
+import "syscall"
+
+// dupOnto makes newfd a copy of oldfd (inherited by child processes).
+func dupOnto(oldfd, newfd int) error { return syscall.Dup2(oldfd, newfd) }

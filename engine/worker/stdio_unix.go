@@ -1,0 +1,51 @@
+//go:build unix
+
+package worker
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/gomx-dev/gomx/engine"
+)
+
+// captureCrashOutput keeps a copy of the original standard error (the
+// client reads it) and makes the Go runtime write fatal errors there too:
+// after captureStdio, file descriptor 2 is a pipe read by this very process,
+// which would die with the message unread. It also marks the protocol
+// descriptors close-on-exec, so that a process a cell starts cannot keep the
+// client's pipes open.
+func captureCrashOutput() (*os.File, error) {
+	fd, err := syscall.Dup(2)
+	if err != nil {
+		return nil, fmt.Errorf("duplicating stderr: %w", err)
+	}
+	syscall.CloseOnExec(fd)
+	syscall.CloseOnExec(3)
+	syscall.CloseOnExec(4)
+	f := os.NewFile(uintptr(fd), "crash-output")
+	if err := debug.SetCrashOutput(f, debug.CrashOptions{}); err != nil {
+		return nil, fmt.Errorf("setting the crash output: %w", err)
+	}
+	return f, nil
+}
+
+// captureStdio replaces file descriptors 1 and 2 with pipes whose text is
+// sent to the client as stream messages.
+func captureStdio(send func(*engine.Msg)) (*stdio, error) {
+	names := []string{"stdout", "stderr"}
+	var rs, ws []*os.File
+	for fd := range 2 {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, fmt.Errorf("capturing %s: %w", names[fd], err)
+		}
+		if err := dupOnto(int(w.Fd()), fd+1); err != nil {
+			return nil, fmt.Errorf("capturing %s: %w", names[fd], err)
+		}
+		rs, ws = append(rs, r), append(ws, w)
+	}
+	return newStdio(send, names, rs, ws), nil
+}

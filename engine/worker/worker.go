@@ -1,0 +1,300 @@
+// Package worker is the worker half of the engine protocol: `gomx worker`
+// serves one engine.Engine (the interpreter session) to an engine.Client
+// over file descriptors 3 (requests in) and 4 (replies and output out).
+//
+// The worker captures its own file descriptors 1 and 2 with pipes it reads
+// itself, so that what compiled code writes to os.Stdout and os.Stderr,
+// what interpreted code prints and what the cell displays reach the client
+// as one ordered stream: before it forwards a display, a clear, an input
+// request or a result, the worker drains both pipes up to a sentinel. It
+// enforces a memory limit (RLIMIT_DATA on Linux, plus a heap watchdog that
+// cancels the running cell), reports a cell stuck in compiled code after an
+// interrupt, and exits when the client's end of file descriptor 3 closes,
+// so it never outlives its client.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/viz"
+)
+
+// Options configure Run.
+type Options struct {
+	// New creates the engine; stdout and stderr are the worker's captured
+	// file descriptors 1 and 2, where interpreted output should go.
+	New func(stdout, stderr io.Writer) (engine.Engine, error)
+	// MemoryLimit in bytes; 0 means none. Use engine.ParseMemoryLimit with
+	// TotalMemory to resolve user input.
+	MemoryLimit int64
+	// Debug, when non-nil, receives a log of the protocol traffic.
+	Debug io.Writer
+	// StuckAfter is how long after an interrupt a cell that has not
+	// returned is reported stuck; 0 means one second.
+	StuckAfter time.Duration
+}
+
+// Stucker is implemented by engines that can tell, after an interrupted
+// Execute returned, that the cell's code is still running in compiled code
+// (for example a wg.Wait that never returns).
+type Stucker interface {
+	Stuck() bool
+}
+
+// ErrMemoryLimit is the cause of a cell cancelled by the heap watchdog.
+var ErrMemoryLimit = errors.New("memory limit exceeded")
+
+// errInterrupt is the cause of a cell cancelled by an interrupt request.
+var errInterrupt = errors.New("interrupted")
+
+// Run serves the engine over file descriptors 3 and 4 until the client
+// closes its end or asks for shutdown, and returns the process exit code.
+// It redirects the process's file descriptors 1 and 2 and is meant to be
+// the whole of a worker process.
+func Run(opts Options) int {
+	crash, err := captureCrashOutput()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gomx worker:", err)
+		return 1
+	}
+	logf := func(string, ...any) {}
+	if opts.Debug != nil {
+		logf = func(format string, args ...any) {
+			fmt.Fprintf(opts.Debug, "gomx worker %d: "+format+"\n", append([]any{os.Getpid()}, args...)...)
+		}
+	}
+	in, out := os.NewFile(3, "engine-in"), os.NewFile(4, "engine-out")
+	if in == nil || out == nil {
+		fmt.Fprintln(crash, "gomx worker: file descriptors 3 and 4 are not open; the worker is started by gomx itself")
+		return 2
+	}
+	if err := setMemoryLimit(opts.MemoryLimit); err != nil {
+		fmt.Fprintln(crash, "gomx worker:", err)
+		return 1
+	}
+	w := &worker{
+		out:        engine.NewMsgWriter(out),
+		crash:      crash,
+		logf:       logf,
+		limit:      opts.MemoryLimit,
+		stuckAfter: opts.StuckAfter,
+		inputs:     make(chan *engine.Msg, 1),
+	}
+	if w.stuckAfter <= 0 {
+		w.stuckAfter = time.Second
+	}
+	cap, err := captureStdio(w.send)
+	if err != nil {
+		fmt.Fprintln(crash, "gomx worker:", err)
+		return 1
+	}
+	w.capture = cap
+	eng, err := opts.New(os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(crash, "gomx worker: starting the session:", err)
+		return 1
+	}
+	w.eng = eng
+	w.send(&engine.Msg{Type: engine.MsgReady, WorkerPID: os.Getpid(), MemoryLimit: opts.MemoryLimit})
+	logf("ready, memory limit %d", opts.MemoryLimit)
+	return w.serve(engine.NewMsgReader(in))
+}
+
+type worker struct {
+	eng        engine.Engine
+	capture    *stdio
+	crash      io.Writer // the client's view of our stderr
+	logf       func(string, ...any)
+	limit      int64
+	stuckAfter time.Duration
+
+	sendMu sync.Mutex
+	out    *engine.MsgWriter
+
+	// inputs carries input replies from the reader to a waiting Input.
+	inputs chan *engine.Msg
+
+	mu  sync.Mutex
+	run *cell // the running cell, nil between cells
+}
+
+// A cell is the Execute in progress.
+type cell struct {
+	id     uint64
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+}
+
+func (w *worker) send(m *engine.Msg) {
+	w.sendMu.Lock()
+	defer w.sendMu.Unlock()
+	if err := w.out.Write(m); err != nil {
+		// The client is gone: nothing is left to serve.
+		os.Exit(0)
+	}
+}
+
+// serve reads requests; execute, complete, inspect and is_complete run one
+// at a time on the serving goroutine, interrupts and input replies are
+// handled by the reader at once.
+func (w *worker) serve(r *engine.MsgReader) int {
+	reqs := make(chan *engine.Msg, 16)
+	go func() {
+		for {
+			m, err := r.Read()
+			if err != nil {
+				// EOF: the client closed its end or died. Leave at once, even
+				// when a cell is stuck in compiled code.
+				w.logf("request stream ended: %v", err)
+				os.Exit(0)
+			}
+			w.logf("request %s id=%d", m.Type, m.ID)
+			switch m.Type {
+			case engine.MsgInterrupt:
+				w.interrupt()
+			case engine.MsgInputReply:
+				select {
+				case w.inputs <- m:
+				default: // nobody asked: a late reply after an interrupt
+				}
+			case engine.MsgShutdown:
+				os.Exit(0)
+			default:
+				reqs <- m
+			}
+		}
+	}()
+	for m := range reqs {
+		switch m.Type {
+		case engine.MsgExecute:
+			w.execute(m)
+		case engine.MsgComplete:
+			c := w.eng.Complete(m.Code, m.Cursor)
+			w.send(&engine.Msg{Type: engine.MsgCompletion, ID: m.ID, Completion: &c})
+		case engine.MsgInspect:
+			in := w.eng.Inspect(m.Code, m.Cursor, m.Detail)
+			w.send(&engine.Msg{Type: engine.MsgInspection, ID: m.ID, Inspection: &in})
+		case engine.MsgIsComplete:
+			st, ind := w.eng.IsComplete(m.Code)
+			w.send(&engine.Msg{Type: engine.MsgIsCompleteReply, ID: m.ID, Status: st, Indent: ind})
+		default:
+			w.logf("unknown request %q ignored", m.Type)
+		}
+	}
+	return 0
+}
+
+func (w *worker) interrupt() {
+	w.mu.Lock()
+	c := w.run
+	w.mu.Unlock()
+	if c == nil {
+		return
+	}
+	c.cancel(errInterrupt)
+	go func() {
+		select {
+		case <-c.done:
+		case <-time.After(w.stuckAfter):
+			w.logf("cell %d has not returned %v after the interrupt", c.id, w.stuckAfter)
+			w.sendStuck(c.id)
+		}
+	}()
+}
+
+func (w *worker) sendStuck(id uint64) {
+	w.send(&engine.Msg{Type: engine.MsgStuck, ID: id,
+		Text: "the cell is stuck in compiled code and cannot be stopped; interrupt again to restart the worker (the session's variables will be lost)"})
+}
+
+func (w *worker) execute(m *engine.Msg) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	c := &cell{id: m.ID, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	// Drain a stale input reply left from an earlier cell.
+	select {
+	case <-w.inputs:
+	default:
+	}
+	w.mu.Lock()
+	w.run = c
+	w.mu.Unlock()
+	stopWatch := w.watchMemory(c)
+	var opts engine.ExecOptions
+	if m.Opts != nil {
+		opts = *m.Opts
+	}
+	res := w.eng.Execute(ctx, m.Code, opts, &output{w: w, c: c})
+	close(c.done)
+	stopWatch()
+	cause := context.Cause(ctx)
+	if cause != nil {
+		if s, ok := w.eng.(Stucker); ok && s.Stuck() {
+			w.sendStuck(c.id)
+			for s.Stuck() {
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	}
+	if errors.Is(cause, ErrMemoryLimit) {
+		res.Value = nil
+		res.Error = &engine.Error{
+			Kind: engine.Interrupted,
+			Name: "MemoryLimitExceeded",
+			Value: fmt.Sprintf("memory limit exceeded: the cell's heap grew past %s and the cell was stopped "+
+				"(the session lives; set GOMX_MEMORY_LIMIT or --memory-limit to change the limit)", engine.FormatBytes(w.limit)),
+		}
+		debug.FreeOSMemory()
+	}
+	w.mu.Lock()
+	w.run = nil
+	w.mu.Unlock()
+	cancel(nil)
+	w.capture.flush()
+	w.send(&engine.Msg{Type: engine.MsgResult, ID: m.ID, Result: &res})
+}
+
+// output is the Output handed to the engine for one cell. Each call first
+// drains the captured stdout and stderr, so that the client sees what was
+// written before it in order.
+type output struct {
+	w *worker
+	c *cell
+}
+
+func (o *output) Stream(name, text string) {
+	o.w.capture.flush()
+	o.w.send(&engine.Msg{Type: engine.MsgStream, Name: name, Text: text})
+}
+
+func (o *output) Display(b viz.Bundle, displayID string, update bool) {
+	o.w.capture.flush()
+	o.w.send(&engine.Msg{Type: engine.MsgDisplay, Bundle: &b, DisplayID: displayID, Update: update})
+}
+
+func (o *output) Clear(wait bool) {
+	o.w.capture.flush()
+	o.w.send(&engine.Msg{Type: engine.MsgClear, Wait: wait})
+}
+
+func (o *output) Input(prompt string, password bool) (string, error) {
+	o.w.capture.flush()
+	o.w.send(&engine.Msg{Type: engine.MsgInputRequest, ID: o.c.id, Prompt: prompt, Password: password})
+	select {
+	case r := <-o.w.inputs:
+		if r.Err != "" {
+			return "", errors.New(r.Err)
+		}
+		return r.Text, nil
+	case <-o.c.ctx.Done():
+		return "", context.Cause(o.c.ctx)
+	}
+}
