@@ -1,0 +1,40 @@
+// Package lasso solves ℓ1-regularised regression — the lasso, the elastic
+// net and ℓ1-logistic regression — by proximal gradient (ISTA, FISTA) and
+// coordinate descent with cyclic, random and greedy (Gauss–Southwell)
+// selection, all stopped on one relative duality gap.
+//
+// The objective, in scikit-learn's scaling, for A n×d:
+//
+//	P(x) = (1/2n)‖Ax − b‖² + λ‖x‖₁ + (L2/2)‖x‖²            (Squared)
+//	P(x) = (1/n)Σ log(1 + exp(−b_i a_iᵀx)) + λ‖x‖₁ + (L2/2)‖x‖²   (Logistic, b_i = ±1)
+//
+// Its Fenchel dual is D(u) = −F*(−u) − G*(Aᵀu) with F the loss and G the
+// penalty. Every solver builds u from the current residual (r/n for the
+// squared loss), rescales it into the dual-feasible set when L2 = 0, and
+// stops when (P − D)/P ≤ Settings.Tol; the same formula is Gap and
+// ../shared/mathx/peer_bench.py's lasso_rel_gap, so runs are compared at
+// the same accuracy. λ_max = ‖Aᵀb‖∞/n is the smallest λ with x = 0.
+//
+// Algorithms: ISTA / FISTA (Beck & Teboulle, SIAM J. Imaging Sci. 2009)
+// with backtracking and the adaptive restart of O'Donoghue & Candès
+// (arXiv 1204.3982); coordinate descent (Friedman, Hastie & Tibshirani
+// 2010, the algorithm of scikit-learn and glmnet); Gauss–Southwell and
+// Gauss–Southwell–Lipschitz selection (Nutini, Schmidt, Laradji, Friedlander
+// & Koepke, ICML 2015, arXiv 1506.00552; Nutini, Laradji & Schmidt, "Let's
+// Make Block Coordinate Descent Converge Faster", JMLR 2022, arXiv
+// 1712.08859), here the GS-s rule for the non-smooth ℓ1 term.
+//
+// Names beside scikit-learn (the peer, sklearn.linear_model):
+//
+//	gomx lasso                                   scikit-learn
+//	Problem{A, B, Lambda: α}                     Lasso(alpha=α, fit_intercept=False)
+//	Problem{Lambda: α·ρ, L2: α·(1−ρ)}             ElasticNet(alpha=α, l1_ratio=ρ)
+//	Problem{Loss: Logistic, Lambda: λ}           LogisticRegression(penalty="l1", C=1/(nλ), fit_intercept=False)
+//	CD(p, &Settings{Rule: Cyclic})               selection="cyclic" (default)
+//	CD(p, &Settings{Rule: Random, Seed: s})      selection="random", random_state
+//	Settings.Tol on the relative gap (P−D)/P     tol on the gap scaled by ‖b‖²/n
+//	Settings.MaxIter (epochs for CD)             max_iter
+//	Result.X, Result.Iterations                  coef_, n_iter_
+//
+// No intercept is fitted: centre A and b first if one is wanted.
+package lasso

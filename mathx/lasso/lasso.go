@@ -1,0 +1,436 @@
+package lasso
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Loss selects the data-fitting term of a Problem.
+type Loss int
+
+const (
+	// Squared is (1/2n)‖Ax − b‖², scikit-learn's Lasso/ElasticNet scaling.
+	Squared Loss = iota
+	// Logistic is (1/n)Σ_i log(1 + exp(−b_i·a_iᵀx)) with labels b_i ∈ {−1, +1}.
+	Logistic
+)
+
+// String returns the loss name.
+func (l Loss) String() string {
+	switch l {
+	case Squared:
+		return "Squared"
+	case Logistic:
+		return "Logistic"
+	}
+	return fmt.Sprintf("Loss(%d)", int(l))
+}
+
+// Problem is min_x loss(Ax; b) + Lambda·‖x‖₁ + (L2/2)·‖x‖², with A n×d.
+// scikit-learn's Lasso(alpha) is Lambda = alpha, L2 = 0; its
+// ElasticNet(alpha, l1_ratio) is Lambda = alpha·l1_ratio,
+// L2 = alpha·(1 − l1_ratio). Lambda ≥ 0, L2 ≥ 0, not both 0.
+type Problem struct {
+	A      mat.Matrix
+	B      []float64
+	Lambda float64
+	L2     float64
+	Loss   Loss
+}
+
+// Rule is the coordinate selection rule of CD.
+type Rule int
+
+const (
+	// Cyclic visits the coordinates 0, 1, …, d−1 in every epoch.
+	Cyclic Rule = iota
+	// Random draws each coordinate uniformly (PCG seeded by Settings.Seed).
+	Random
+	// GaussSouthwell picks the coordinate whose minimum-norm subgradient
+	// is largest (the GS-s rule of Nutini et al. 2015): |g_i + λ·sign(x_i)|
+	// for x_i ≠ 0, max(|g_i| − λ, 0) for x_i = 0, g = ∇ of the smooth part.
+	GaussSouthwell
+	// GaussSouthwellLipschitz divides the GS-s score by sqrt(L_i), L_i the
+	// coordinate Lipschitz constant (Nutini et al.'s GSL rule).
+	GaussSouthwellLipschitz
+)
+
+// String returns the rule name.
+func (r Rule) String() string {
+	switch r {
+	case Cyclic:
+		return "Cyclic"
+	case Random:
+		return "Random"
+	case GaussSouthwell:
+		return "GaussSouthwell"
+	case GaussSouthwellLipschitz:
+		return "GaussSouthwellLipschitz"
+	}
+	return fmt.Sprintf("Rule(%d)", int(r))
+}
+
+// Status says how a solver stopped.
+type Status int
+
+const (
+	// Converged: the relative duality gap reached Settings.Tol.
+	Converged Status = iota
+	// MaxIterReached: Settings.MaxIter iterations (epochs for CD) ran out.
+	MaxIterReached
+	// Stopped: the Callback returned false.
+	Stopped
+	// Canceled: the context was done.
+	Canceled
+	// Failed: a non-finite value appeared.
+	Failed
+)
+
+// String returns the status name.
+func (s Status) String() string {
+	switch s {
+	case Converged:
+		return "Converged"
+	case MaxIterReached:
+		return "MaxIterReached"
+	case Stopped:
+		return "Stopped"
+	case Canceled:
+		return "Canceled"
+	case Failed:
+		return "Failed"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Settings configures ISTA, FISTA and CD. The zero value gives the
+// documented defaults.
+type Settings struct {
+	// MaxIter bounds the iterations (ISTA, FISTA) or epochs of d
+	// coordinate updates (CD); 0 means 10000.
+	MaxIter int
+	// Tol is compared with the relative duality gap (P − D)/P after every
+	// iteration or epoch; 0 means 1e-8.
+	Tol float64
+	// Seed seeds the PCG generator of the Random rule.
+	Seed uint64
+	// Context cancels the run; nil means the current cell's context
+	// (mathx/interrupt).
+	Context context.Context
+	// Callback is called after every iteration or epoch with the live
+	// result; returning false stops the run with Status Stopped. A panic
+	// in it is recovered and returned as an error.
+	Callback func(iter int, r *Result) bool
+	// Rule is CD's coordinate selection (default Cyclic).
+	Rule Rule
+	// X0 is the starting point (default 0); it is not modified.
+	X0 []float64
+}
+
+// Result is the outcome of a solver.
+type Result struct {
+	// Status says why the run ended.
+	Status Status
+	// Iterations counts iterations (ISTA, FISTA) or epochs (CD).
+	Iterations int
+	// History is the relative duality gap after each iteration or epoch.
+	History []float64
+	// Objective is the primal objective after each iteration or epoch.
+	Objective []float64
+	// X is the solution.
+	X []float64
+	// Gap is the last relative duality gap.
+	Gap float64
+	// Updates counts coordinate updates (CD) or gradient steps including
+	// backtracking trials (ISTA, FISTA).
+	Updates int
+	// MatVecs counts products with A or Aᵀ (ISTA, FISTA; CD counts the
+	// full Aᵀr products of its gap checks).
+	MatVecs int
+}
+
+// Gap returns the primal objective P(x) and the dual objective D(u) at the
+// dual point built from x's residual, so that (P − D)/P is the relative
+// duality gap every solver here stops on. For the lasso (Squared, L2 = 0)
+// u = (r/n)·min(1, λ/‖Aᵀr/n‖∞), r = b − Ax, and
+// D = −(n/2)‖u‖² + ⟨u, b⟩: the residual rescaled to be dual feasible,
+// the same formula as ../shared/mathx/peer_bench.py's lasso_rel_gap. With
+// L2 > 0, u = r/n and D subtracts (1/(2·L2))‖(|Aᵀu| − λ)₊‖². For Logistic,
+// u_i = b_i·σ(−b_i a_iᵀx)/n (rescaled likewise when L2 = 0) and
+// D = (1/n)Σ H(n·b_i·u_i) with H the binary entropy in nats.
+func Gap(p *Problem, x []float64) (primal, dual float64) {
+	d := newData(p, "lasso.Gap", false)
+	if len(x) != d.d {
+		panic(fmt.Sprintf("lasso.Gap: len(x) = %d, A has %d columns", len(x), d.d))
+	}
+	z := make([]float64, d.n)
+	d.mulA(z, x)
+	work := make([]float64, d.n)
+	atu := make([]float64, d.d)
+	return d.gap(x, z, work, atu)
+}
+
+// data holds the problem in raw row-major form (and column-major for CD).
+type data struct {
+	p        *Problem
+	n, d     int
+	a        []float64 // n×d row-major
+	at       []float64 // d×n row-major (columns of A), CD only
+	lambda   float64
+	l2       float64
+	logistic bool
+}
+
+func newData(p *Problem, name string, columns bool) *data {
+	if p == nil || p.A == nil {
+		panic(name + ": nil problem or matrix")
+	}
+	n, d := p.A.Dims()
+	if len(p.B) != n {
+		panic(fmt.Sprintf("%s: A is %d×%d, len(b) = %d", name, n, d, len(p.B)))
+	}
+	if !(p.Lambda >= 0) || !(p.L2 >= 0) || p.Lambda == 0 && p.L2 == 0 {
+		panic(fmt.Sprintf("%s: Lambda = %g, L2 = %g: need both ≥ 0 and one > 0", name, p.Lambda, p.L2))
+	}
+	if p.Loss != Squared && p.Loss != Logistic {
+		panic(fmt.Sprintf("%s: unknown loss %v", name, p.Loss))
+	}
+	if p.Loss == Logistic {
+		for i, v := range p.B {
+			if v != 1 && v != -1 {
+				panic(fmt.Sprintf("%s: logistic label b[%d] = %g, want ±1", name, i, v))
+			}
+		}
+	}
+	dd := &data{p: p, n: n, d: d, lambda: p.Lambda, l2: p.L2, logistic: p.Loss == Logistic}
+	if m, ok := p.A.(*mat.Dense); ok && m.RawMatrix().Stride == d {
+		dd.a = m.RawMatrix().Data[:n*d]
+	} else {
+		dd.a = make([]float64, n*d)
+		for i := 0; i < n; i++ {
+			for j := 0; j < d; j++ {
+				dd.a[i*d+j] = p.A.At(i, j)
+			}
+		}
+	}
+	if columns {
+		dd.at = make([]float64, n*d)
+		for i := 0; i < n; i++ {
+			row := dd.a[i*d : (i+1)*d]
+			for j, v := range row {
+				dd.at[j*n+i] = v
+			}
+		}
+	}
+	return dd
+}
+
+// mulA sets z = A x.
+func (d *data) mulA(z, x []float64) {
+	for i := range z {
+		z[i] = floats.Dot(d.a[i*d.d:(i+1)*d.d], x)
+	}
+}
+
+// mulAT sets y = Aᵀ v.
+func (d *data) mulAT(y, v []float64) {
+	for j := range y {
+		y[j] = 0
+	}
+	for i, vi := range v {
+		if vi != 0 {
+			floats.AddScaled(y, vi, d.a[i*d.d:(i+1)*d.d])
+		}
+	}
+}
+
+// lossGrad writes u = −∇loss(z) (the dual candidate before scaling, r/n
+// for Squared) into u and returns loss(z).
+func (d *data) lossGrad(u, z []float64) float64 {
+	nf := float64(d.n)
+	var loss float64
+	if !d.logistic {
+		for i, zi := range z {
+			r := d.p.B[i] - zi
+			u[i] = r / nf
+			loss += r * r
+		}
+		return loss / (2 * nf)
+	}
+	for i, zi := range z {
+		s := d.p.B[i] * zi
+		loss += log1pExp(-s)
+		u[i] = d.p.B[i] * sigmoid(-s) / nf
+	}
+	return loss / nf
+}
+
+// penalty returns λ‖x‖₁ + (L2/2)‖x‖².
+func (d *data) penalty(x []float64) float64 {
+	var l1, sq float64
+	for _, v := range x {
+		l1 += math.Abs(v)
+		sq += v * v
+	}
+	return d.lambda*l1 + 0.5*d.l2*sq
+}
+
+// gap returns P(x) and D(u) given z = Ax; u and atu are scratch of
+// lengths n and d.
+func (d *data) gap(x, z, u, atu []float64) (primal, dual float64) {
+	loss := d.lossGrad(u, z)
+	primal = loss + d.penalty(x)
+	d.mulAT(atu, u)
+	return primal, d.dualFrom(u, atu)
+}
+
+// dualFrom returns D at the (scaled) dual point u with atu = Aᵀu.
+func (d *data) dualFrom(u, atu []float64) float64 {
+	nf := float64(d.n)
+	scale := 1.0
+	var pen float64
+	if d.l2 == 0 {
+		if m := floats.Norm(atu, math.Inf(1)); m > d.lambda {
+			scale = d.lambda / m
+		}
+	} else {
+		for _, v := range atu {
+			if e := math.Abs(v) - d.lambda; e > 0 {
+				pen += e * e
+			}
+		}
+		pen /= 2 * d.l2
+	}
+	if !d.logistic {
+		var uu, ub float64
+		for i, v := range u {
+			uu += v * v
+			ub += v * d.p.B[i]
+		}
+		return -nf/2*scale*scale*uu + scale*ub - pen
+	}
+	var h float64
+	for i, v := range u {
+		s := scale * nf * d.p.B[i] * v
+		h += entropy(s)
+	}
+	return h/nf - pen
+}
+
+// relGap is (P − D)/P, 0 when P = 0.
+func relGap(primal, dual float64) float64 {
+	if primal == 0 {
+		return 0
+	}
+	return (primal - dual) / primal
+}
+
+func log1pExp(s float64) float64 {
+	if s > 0 {
+		return s + math.Log1p(math.Exp(-s))
+	}
+	return math.Log1p(math.Exp(s))
+}
+
+func sigmoid(s float64) float64 {
+	if s >= 0 {
+		return 1 / (1 + math.Exp(-s))
+	}
+	e := math.Exp(s)
+	return e / (1 + e)
+}
+
+// entropy is −s log s − (1−s) log(1−s) for s ∈ [0, 1].
+func entropy(s float64) float64 {
+	var h float64
+	if s > 0 {
+		h -= s * math.Log(s)
+	}
+	if s < 1 {
+		h -= (1 - s) * math.Log1p(-s)
+	}
+	return h
+}
+
+// defaults resolves the zero values of s.
+func defaults(s *Settings) Settings {
+	var out Settings
+	if s != nil {
+		out = *s
+	}
+	if out.MaxIter == 0 {
+		out.MaxIter = 10000
+	}
+	if out.Tol == 0 {
+		out.Tol = 1e-8
+	}
+	if out.MaxIter < 0 || !(out.Tol > 0) {
+		panic(fmt.Sprintf("lasso: MaxIter = %d, Tol = %g: need MaxIter ≥ 0 and Tol > 0", out.MaxIter, out.Tol))
+	}
+	return out
+}
+
+// start returns the initial point: a copy of X0 or zeros.
+func start(s Settings, d int, name string) []float64 {
+	x := make([]float64, d)
+	if s.X0 != nil {
+		if len(s.X0) != d {
+			panic(fmt.Sprintf("%s: len(X0) = %d, A has %d columns", name, len(s.X0), d))
+		}
+		copy(x, s.X0)
+	}
+	return x
+}
+
+// callback runs cb, turning a panic into an error.
+func callback(cb func(int, *Result) bool, iter int, r *Result) (ok bool, err error) {
+	if cb == nil {
+		return true, nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			ok, err = false, fmt.Errorf("lasso: callback panicked: %v", p)
+		}
+	}()
+	return cb(iter, r), nil
+}
+
+// record appends a check to r and reports whether the run must stop:
+// convergence, a non-finite value, the callback or the context.
+func record(r *Result, s *Settings, ctx context.Context, primal, dual float64) (stop bool, err error) {
+	g := relGap(primal, dual)
+	r.Iterations++
+	r.History = append(r.History, g)
+	r.Objective = append(r.Objective, primal)
+	r.Gap = g
+	if math.IsNaN(g) || math.IsInf(primal, 0) {
+		r.Status = Failed
+		return true, fmt.Errorf("lasso: non-finite objective %g (gap %g) at iteration %d", primal, g, r.Iterations)
+	}
+	if g <= s.Tol {
+		r.Status = Converged
+		return true, nil
+	}
+	ok, err := callback(s.Callback, r.Iterations, r)
+	if err != nil {
+		r.Status = Stopped
+		return true, err
+	}
+	if !ok {
+		r.Status = Stopped
+		return true, nil
+	}
+	if ctx.Err() != nil {
+		r.Status = Canceled
+		return true, nil
+	}
+	if r.Iterations >= s.MaxIter {
+		r.Status = MaxIterReached
+		return true, nil
+	}
+	return false, nil
+}
