@@ -205,7 +205,7 @@ func (p *proc) read(r *MsgReader, f *os.File) {
 	f.Close()
 	p.toW.Close()
 	p.cmd.Process.Kill() // no-op when it has exited; ends a worker that broke the protocol
-	p.cmd.Wait() // also waits for the last of its standard error
+	p.cmd.Wait()         // also waits for the last of its standard error
 	state := p.cmd.ProcessState
 	p.mu.Lock()
 	p.deathMsg = p.describeDeath(state)
