@@ -1,0 +1,351 @@
+package session
+
+import (
+	"fmt"
+	"go/scanner"
+	"go/token"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/viz"
+)
+
+// Version is the gomx version the session reports.
+const Version = "0.1.0"
+
+func goVersion() string { return strings.TrimPrefix(runtime.Version(), "go") }
+
+var keywords = []string{"break", "case", "chan", "const", "continue", "default", "defer", "else",
+	"fallthrough", "for", "func", "go", "goto", "if", "import", "interface", "map", "package",
+	"range", "return", "select", "struct", "switch", "type", "var"}
+
+var builtins = []string{"append", "cap", "clear", "close", "complex", "copy", "delete", "imag",
+	"len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
+	"bool", "byte", "complex128", "complex64", "error", "float32", "float64", "int", "int16",
+	"int32", "int64", "int8", "rune", "string", "uint", "uint16", "uint32", "uint64", "uint8",
+	"uintptr", "any", "true", "false", "nil", "iota"}
+
+var magicNames = []string{"%time", "%timeit", "%who", "%reset", "%help", "%load", "%save"}
+
+func isIdentRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// byteOffset converts a cursor in code points to a byte offset in code.
+func byteOffset(code string, cursor int) int {
+	if cursor < 0 {
+		return 0
+	}
+	n := 0
+	for i := range code {
+		if n == cursor {
+			return i
+		}
+		n++
+	}
+	return len(code)
+}
+
+// runeCount converts a byte offset to code points.
+func runeCount(code string, off int) int { return len([]rune(code[:off])) }
+
+// Complete returns the completions at cursor (in code points).
+func (s *Session) Complete(code string, cursor int) engine.Completion {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	end := byteOffset(code, cursor)
+	start := end
+	for start > 0 {
+		r := []rune(code[:start])
+		if !isIdentRune(r[len(r)-1]) {
+			break
+		}
+		start -= len(string(r[len(r)-1]))
+	}
+	prefix := code[start:end]
+	c := engine.Completion{CursorStart: runeCount(code, start), CursorEnd: cursor}
+	add := func(name, kind string) {
+		if strings.HasPrefix(name, prefix) && !strings.HasPrefix(name, "__gomx") && name != "_" {
+			c.Matches = append(c.Matches, name)
+			c.Types = append(c.Types, kind)
+		}
+	}
+	if start > 0 && code[start-1] == '%' && strings.TrimSpace(code[:start-1]) == "" {
+		c.CursorStart--
+		prefix = "%" + prefix
+		for _, m := range magicNames {
+			add(m, "magic")
+		}
+		return c
+	}
+	if start > 0 && code[start-1] == '.' {
+		x := start - 1
+		xs := x
+		for xs > 0 && isIdentRune(rune(code[xs-1])) {
+			xs--
+		}
+		s.members(code[xs:x], add)
+		sortCompletion(&c)
+		return c
+	}
+	seen := map[string]bool{}
+	addOnce := func(name, kind string) {
+		if !seen[name] {
+			seen[name] = true
+			add(name, kind)
+		}
+	}
+	for name, v := range s.in.Globals() {
+		kind := "variable"
+		if sym, ok := s.syms[name]; ok && sym.Kind == "constant" {
+			kind = "constant"
+		}
+		_ = v
+		addOnce(name, kind)
+	}
+	for name, sym := range s.syms {
+		addOnce(name, sym.Kind)
+	}
+	for name := range s.imports {
+		addOnce(name, "package")
+	}
+	for name := range autoImports {
+		addOnce(name, "package")
+	}
+	for _, k := range keywords {
+		addOnce(k, "keyword")
+	}
+	for _, b := range builtins {
+		addOnce(b, "function")
+	}
+	sortCompletion(&c)
+	return c
+}
+
+// members lists the members of x after "x.": a package's symbols, or the
+// fields and methods of a variable's value.
+func (s *Session) members(x string, add func(name, kind string)) {
+	if path, ok := s.pkgPath(x); ok {
+		for name, v := range symbols[path+"/"+pkgName(path)] {
+			add(name, symbolKind(v))
+		}
+		return
+	}
+	v, ok := s.in.Globals()[x]
+	if !ok || !v.IsValid() {
+		return
+	}
+	t := v.Type()
+	for i := 0; i < t.NumMethod(); i++ {
+		add(t.Method(i).Name, "method")
+	}
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).NumMethod() > t.NumMethod() {
+		pt := reflect.PointerTo(t)
+		for i := 0; i < pt.NumMethod(); i++ {
+			if _, ok := t.MethodByName(pt.Method(i).Name); !ok {
+				add(pt.Method(i).Name, "method")
+			}
+		}
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := f.Name
+			// yaegi exports unexported fields of interpreted structs as X<name>
+			if !f.Anonymous && strings.HasPrefix(name, "X") && len(name) > 1 && unicode.IsLower(rune(name[1])) {
+				name = name[1:]
+			}
+			add(name, "field")
+		}
+	}
+}
+
+// pkgPath returns the import path of a package name in the session.
+func (s *Session) pkgPath(name string) (string, bool) {
+	if p, ok := s.imports[name]; ok {
+		return p, true
+	}
+	if s.defined(name) {
+		return "", false
+	}
+	p, ok := autoImports[name]
+	return p, ok
+}
+
+// symbolKind tells the kind of a symbol table entry.
+func symbolKind(v reflect.Value) string {
+	switch {
+	case v.Kind() == reflect.Func:
+		return "function"
+	case v.Kind() == reflect.Pointer && v.IsNil():
+		return "type"
+	case v.CanAddr():
+		return "variable"
+	}
+	return "constant"
+}
+
+func sortCompletion(c *engine.Completion) {
+	idx := make([]int, len(c.Matches))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return c.Matches[idx[a]] < c.Matches[idx[b]] })
+	m := make([]string, len(idx))
+	t := make([]string, len(idx))
+	for i, j := range idx {
+		m[i], t[i] = c.Matches[j], c.Types[j]
+	}
+	c.Matches, c.Types = m, t
+}
+
+// Inspect returns the signature and documentation of the name at cursor.
+func (s *Session) Inspect(code string, cursor int, detail int) engine.Inspection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	off := byteOffset(code, cursor)
+	start, end := off, off
+	for start > 0 && (isIdentRune(rune(code[start-1])) || code[start-1] == '.') {
+		start--
+	}
+	for end < len(code) && isIdentRune(rune(code[end])) {
+		end++
+	}
+	name := strings.Trim(code[start:end], ".")
+	if name == "" {
+		return engine.Inspection{}
+	}
+	text := s.help(name)
+	if strings.HasPrefix(text, "no documentation") {
+		return engine.Inspection{}
+	}
+	return engine.Inspection{Found: true, Data: viz.Bundle{Data: map[string]string{viz.MIMEText: text}}}
+}
+
+// preloadedDoc returns the signature and documentation of a preloaded
+// package's symbol.
+var preloadedDoc = func(pkgPath, name string) (sig, doc string, ok bool) { return "", "", false }
+
+// help returns the documentation of name (x or pkg.X).
+func (s *Session) help(name string) string {
+	if pkg, sel, ok := strings.Cut(name, "."); ok {
+		if i := strings.LastIndexByte(sel, '.'); i >= 0 {
+			pkg, sel = name[:strings.LastIndexByte(name, '.')], sel[i+1:]
+			pkg = pkg[strings.LastIndexByte(pkg, '.')+1:]
+		}
+		if path, ok := s.pkgPath(pkg); ok {
+			if sig, doc, ok := preloadedDoc(path, sel); ok {
+				return strings.TrimSpace(sig + "\n\n" + doc)
+			}
+			if v, ok := symbols[path+"/"+pkgName(path)][sel]; ok {
+				return describe(pkg+"."+sel, v)
+			}
+		}
+		if v, ok := s.in.Globals()[pkg]; ok && v.IsValid() {
+			if m, ok := v.Type().MethodByName(sel); ok {
+				return fmt.Sprintf("method %s.%s\n\n%s", pkg, sel, m.Type.String())
+			}
+		}
+		return "no documentation for " + name
+	}
+	if sym, ok := s.syms[name]; ok {
+		text := sym.Sig
+		if v, ok := s.in.Globals()[name]; ok && v.IsValid() && sym.Kind != "function" {
+			text += fmt.Sprintf("\n\ntype: %s", v.Type())
+		}
+		if sym.Doc != "" {
+			text += "\n\n" + strings.TrimSpace(sym.Doc)
+		}
+		return text
+	}
+	if v, ok := s.in.Globals()[name]; ok && v.IsValid() {
+		return fmt.Sprintf("var %s %s", name, v.Type())
+	}
+	if path, ok := s.pkgPath(name); ok {
+		if _, doc, ok := preloadedDoc(path, ""); ok {
+			return fmt.Sprintf("package %s // import %q\n\n%s", pkgName(path), path, doc)
+		}
+		return fmt.Sprintf("package %s // import %q", pkgName(path), path)
+	}
+	return "no documentation for " + name
+}
+
+// describe is the fallback help of a preloaded symbol: its kind and type.
+func describe(name string, v reflect.Value) string {
+	switch symbolKind(v) {
+	case "function":
+		return "func " + name + strings.TrimPrefix(v.Type().String(), "func")
+	case "type":
+		return "type " + name + " " + v.Type().Elem().Kind().String()
+	case "variable":
+		return "var " + name + " " + v.Type().String()
+	}
+	return fmt.Sprintf("const %s = %v", name, v)
+}
+
+// IsComplete reports whether code is a complete cell, code to continue
+// (with the indent of the next line), or invalid.
+func (s *Session) IsComplete(code string) (status, indent string) {
+	t := strings.TrimSpace(code)
+	if t == "" || strings.HasPrefix(t, "%") {
+		return "complete", ""
+	}
+	if _, ok := helpRequest(t); ok {
+		return "complete", ""
+	}
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell.go", -1, len(code))
+	var sc scanner.Scanner
+	var scanErr string
+	sc.Init(file, []byte(code), func(_ token.Position, msg string) { scanErr = msg }, 0)
+	depth := 0
+	last := token.ILLEGAL
+	for {
+		_, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		switch tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+			if depth < 0 {
+				return "invalid", ""
+			}
+		}
+		if !(tok == token.SEMICOLON && lit == "\n") {
+			last = tok
+		}
+	}
+	if strings.Contains(scanErr, "not terminated") {
+		return "incomplete", ""
+	}
+	if scanErr != "" {
+		return "invalid", ""
+	}
+	if depth > 0 {
+		return "incomplete", strings.Repeat("\t", depth)
+	}
+	switch last {
+	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR,
+		token.LAND, token.LOR, token.ASSIGN, token.DEFINE, token.COMMA, token.PERIOD, token.EQL,
+		token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ, token.ARROW:
+		return "incomplete", ""
+	}
+	p := &planner{global: func(string) (reflect.Value, bool) { return reflect.Value{}, false },
+		defined: func(string) bool { return false }, isPkg: func(string) bool { return false },
+		noResult: func(string, string) bool { return false }, userFuncs: map[string]int{}, userResults: map[string]string{},
+		pkgSymbol: func(string, string) (reflect.Value, bool) { return reflect.Value{}, false }, types: map[string]string{}}
+	if _, err := p.plan(code); err != nil {
+		if _, ok := err.(*cellError); ok && err.(*cellError).Kind == "syntax" {
+			return "invalid", ""
+		}
+	}
+	return "complete", ""
+}

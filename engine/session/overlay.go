@@ -1,0 +1,311 @@
+package session
+
+import (
+	"cmp"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gomx-dev/gomx/mathx/interrupt"
+	"github.com/gomx-dev/gomx/viz"
+	"github.com/traefik/yaegi/interp"
+)
+
+// rtPath is the import path of the session's runtime helpers in the
+// interpreter, imported in every session as rtName.
+const (
+	rtPath = "gomx.dev/session/rt"
+	rtName = "__gomx"
+)
+
+// exitPanic is the panic value of os.Exit in a cell.
+type exitPanic struct{ code int }
+
+// fatalPanic is the panic value of log.Fatal* in a cell.
+type fatalPanic struct{ msg string }
+
+// inputPanic is the panic value of fmt.Scan* when input fails or is not
+// allowed.
+type inputPanic struct{ msg string }
+
+// safeLogger is what log.New and log.Default return in a cell: a
+// *log.Logger whose Fatal methods end the cell instead of the process.
+type safeLogger struct{ l *log.Logger }
+
+func (s *safeLogger) fatal(msg string) {
+	s.l.Output(3, msg)
+	panic(fatalPanic{strings.TrimSuffix(msg, "\n")})
+}
+
+// Fatal is Print followed by the end of the cell.
+func (s *safeLogger) Fatal(v ...any) { s.fatal(fmt.Sprint(v...)) }
+
+// Fatalf is Printf followed by the end of the cell.
+func (s *safeLogger) Fatalf(format string, v ...any) { s.fatal(fmt.Sprintf(format, v...)) }
+
+// Fatalln is Println followed by the end of the cell.
+func (s *safeLogger) Fatalln(v ...any) { s.fatal(fmt.Sprintln(v...)) }
+
+// Flags returns the output flags.
+func (s *safeLogger) Flags() int { return s.l.Flags() }
+
+// Output writes one log event.
+func (s *safeLogger) Output(calldepth int, msg string) error { return s.l.Output(calldepth+1, msg) }
+
+// Panic is Print followed by panic.
+func (s *safeLogger) Panic(v ...any) { s.l.Panic(v...) }
+
+// Panicf is Printf followed by panic.
+func (s *safeLogger) Panicf(format string, v ...any) { s.l.Panicf(format, v...) }
+
+// Panicln is Println followed by panic.
+func (s *safeLogger) Panicln(v ...any) { s.l.Panicln(v...) }
+
+// Prefix returns the output prefix.
+func (s *safeLogger) Prefix() string { return s.l.Prefix() }
+
+// Print writes a log event formatted like fmt.Print.
+func (s *safeLogger) Print(v ...any) { s.l.Print(v...) }
+
+// Printf writes a log event formatted like fmt.Printf.
+func (s *safeLogger) Printf(format string, v ...any) { s.l.Printf(format, v...) }
+
+// Println writes a log event formatted like fmt.Println.
+func (s *safeLogger) Println(v ...any) { s.l.Println(v...) }
+
+// SetFlags sets the output flags.
+func (s *safeLogger) SetFlags(flag int) { s.l.SetFlags(flag) }
+
+// SetOutput sets the output destination.
+func (s *safeLogger) SetOutput(w io.Writer) { s.l.SetOutput(w) }
+
+// SetPrefix sets the output prefix.
+func (s *safeLogger) SetPrefix(prefix string) { s.l.SetPrefix(prefix) }
+
+// Writer returns the output destination.
+func (s *safeLogger) Writer() io.Writer { return s.l.Writer() }
+
+// sleep is time.Sleep in a cell: it returns early when the cell is
+// interrupted.
+func sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-interrupt.Context().Done():
+	}
+}
+
+// goTracker counts the goroutines a cell started and records their panics.
+// Panics that come after the cell ended go to late.
+type goTracker struct {
+	late    func(any)
+	over    bool
+	mu      sync.Mutex
+	running int
+	idle    chan struct{} // closed when running drops to zero
+	panics  []any
+}
+
+func newGoTracker(late func(any)) *goTracker {
+	t := &goTracker{late: late, idle: make(chan struct{})}
+	close(t.idle)
+	return t
+}
+
+func (t *goTracker) start() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.running == 0 {
+		t.idle = make(chan struct{})
+	}
+	t.running++
+}
+
+func (t *goTracker) done(recovered any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if recovered != nil {
+		if t.over {
+			t.late(recovered)
+		} else {
+			t.panics = append(t.panics, recovered)
+		}
+	}
+	t.running--
+	if t.running == 0 {
+		close(t.idle)
+	}
+}
+
+// wait waits until the cell's goroutines are done or d has passed and
+// returns the panics recorded so far, removing them.
+func (t *goTracker) wait(d time.Duration) []any {
+	t.mu.Lock()
+	idle := t.idle
+	t.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-idle:
+	case <-timer.C:
+	}
+	return t.take()
+}
+
+func (t *goTracker) take() []any {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p := t.panics
+	t.panics = nil
+	return p
+}
+
+// end marks the cell over: later panics go to late.
+func (t *goTracker) end() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.over = true
+	for _, p := range t.panics {
+		t.late(p)
+	}
+	t.panics = nil
+}
+
+// overlay returns the symbols the session adds to or replaces in the
+// tables: its runtime helpers under rtPath, and the overrides of os.Exit,
+// log's Fatal functions and loggers, and time.Sleep.
+func (s *Session) overlay() interp.Exports {
+	newLogger := func(w io.Writer, prefix string, flag int) *safeLogger {
+		return &safeLogger{log.New(w, prefix, flag)}
+	}
+	std := &safeLogger{log.New(s.stderr, "", log.LstdFlags)}
+	fatal := func(msg string) {
+		std.l.Output(3, msg)
+		panic(fatalPanic{strings.TrimSuffix(msg, "\n")})
+	}
+	rt := map[string]reflect.Value{
+			"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
+			"GoDone":  reflect.ValueOf(func(t any, r any) { t.(*goTracker).done(r) }),
+			"Pick":    reflect.ValueOf(pick),
+			"Clear":   reflect.ValueOf(clearValue),
+			"Base64":  reflect.ValueOf(base64.StdEncoding.EncodeToString),
+	}
+	for k, v := range minMax {
+		rt[k] = v
+	}
+	return interp.Exports{
+		rtPath + "/rt": rt,
+		"os/os": {
+			"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) }),
+		},
+		"log/log": {
+			"Default": reflect.ValueOf(func() *safeLogger { return std }),
+			"New":     reflect.ValueOf(newLogger),
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+		},
+		"time/time": {
+			"Sleep": reflect.ValueOf(sleep),
+		},
+	}
+}
+
+// pick returns a bundle of the representations a user type rendered
+// itself into, or v when it rendered none.
+func pick(rich map[string]string, v any) any {
+	if len(rich) == 0 {
+		return v
+	}
+	return richBundle(rich, v)
+}
+
+// richBundle makes a bundle of rich, adding text/plain from v when rich
+// has none.
+func richBundle(rich map[string]string, v any) viz.Bundle {
+	data := make(map[string]string, len(rich)+1)
+	for k, x := range rich {
+		data[k] = x
+	}
+	if _, ok := data[viz.MIMEText]; !ok {
+		data[viz.MIMEText] = fmt.Sprint(v)
+	}
+	return viz.Bundle{Data: data}
+}
+
+// orderedTypes are the types min and max are compiled for; the rewriter
+// calls Min_<type> and Max_<type> when it can tell the arguments' type.
+var orderedTypes = map[string]bool{}
+
+// minMaxExports returns the compiled min and max of each ordered type.
+func minMaxExports() map[string]reflect.Value {
+	m := map[string]reflect.Value{}
+	add := func(typ string, min, max any) {
+		orderedTypes[typ] = true
+		m["Min_"+typ] = reflect.ValueOf(min)
+		m["Max_"+typ] = reflect.ValueOf(max)
+	}
+	add("int", minOf[int], maxOf[int])
+	add("int8", minOf[int8], maxOf[int8])
+	add("int16", minOf[int16], maxOf[int16])
+	add("int32", minOf[int32], maxOf[int32])
+	add("int64", minOf[int64], maxOf[int64])
+	add("uint", minOf[uint], maxOf[uint])
+	add("uint8", minOf[uint8], maxOf[uint8])
+	add("uint16", minOf[uint16], maxOf[uint16])
+	add("uint32", minOf[uint32], maxOf[uint32])
+	add("uint64", minOf[uint64], maxOf[uint64])
+	add("uintptr", minOf[uintptr], maxOf[uintptr])
+	add("float32", minOf[float32], maxOf[float32])
+	add("float64", minOf[float64], maxOf[float64])
+	add("string", minOf[string], maxOf[string])
+	return m
+}
+
+var minMax = minMaxExports()
+
+func minOf[T cmp.Ordered](x T, y ...T) T { return min(x, slices.Min(append(y, x))) }
+
+func maxOf[T cmp.Ordered](x T, y ...T) T { return max(x, slices.Max(append(y, x))) }
+
+// clearValue is the builtin clear for a map or a slice.
+func clearValue(x any) {
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice:
+		v.Clear()
+	default:
+		panic(fmt.Sprintf("invalid argument: clear of %T (need a map or a slice)", x))
+	}
+}
+
+// inputReader is the interpreter's standard input: fmt.Scan, Scanln and
+// Scanf read lines that the session asks the front end for.
+type inputReader struct {
+	s   *Session
+	buf []byte
+}
+
+func (r *inputReader) Read(p []byte) (int, error) {
+	if len(r.buf) == 0 {
+		line, err := r.s.askInput()
+		if err != nil {
+			panic(inputPanic{err.Error()})
+		}
+		r.buf = append(r.buf, line...)
+		r.buf = append(r.buf, '\n')
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
