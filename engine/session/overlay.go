@@ -194,11 +194,11 @@ func (s *Session) overlay() interp.Exports {
 		panic(fatalPanic{strings.TrimSuffix(msg, "\n")})
 	}
 	rt := map[string]reflect.Value{
-			"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
-			"GoDone":  reflect.ValueOf(func(t any, r any) { t.(*goTracker).done(r) }),
-			"Pick":    reflect.ValueOf(pick),
-			"Clear":   reflect.ValueOf(clearValue),
-			"Base64":  reflect.ValueOf(base64.StdEncoding.EncodeToString),
+		"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
+		"GoDone":  reflect.ValueOf(func(t any, r any) { t.(*goTracker).done(r) }),
+		"Pick":    reflect.ValueOf(pick),
+		"Clear":   reflect.ValueOf(clearValue),
+		"Base64":  reflect.ValueOf(base64.StdEncoding.EncodeToString),
 	}
 	for k, v := range minMax {
 		rt[k] = v

@@ -72,7 +72,7 @@ type planner struct {
 	isPkg func(name string) bool
 	// noResult reports whether pkg.name is a compiled function without
 	// results.
-	noResult func(pkg, name string) bool
+	noResult  func(pkg, name string) bool
 	userFuncs map[string]int // result counts of user funcs known so far
 	// userResults holds the simple result types of user funcs.
 	userResults map[string]string
@@ -207,12 +207,12 @@ type rewriter struct {
 	base int
 	err  *cellError
 
-	vars          map[string]string // names declared in the cell → their type as far as told ("" unknown)
-	displays      map[string]bool // names assigned viz.NewDisplay() in the cell
-	labels        []labelled      // enclosing labelled statements
-	selects       int             // depth of select statements inside the innermost labelled statement
-	gotos         map[string]bool // labels a break out of a select was rewritten for
-	tmp           int
+	vars     map[string]string // names declared in the cell → their type as far as told ("" unknown)
+	displays map[string]bool   // names assigned viz.NewDisplay() in the cell
+	labels   []labelled        // enclosing labelled statements
+	selects  int               // depth of select statements inside the innermost labelled statement
+	gotos    map[string]bool   // labels a break out of a select was rewritten for
+	tmp      int
 }
 
 type labelled struct {

@@ -309,10 +309,10 @@ func stuckError() *engine.Error {
 // run evaluates a cell that is not a magic.
 func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions) engine.ExecResult {
 	p := &planner{
-		global:    s.global,
-		defined:   s.defined,
-		isPkg:     s.isPkg,
-		noResult:  noResult,
+		global:      s.global,
+		defined:     s.defined,
+		isPkg:       s.isPkg,
+		noResult:    noResult,
 		userFuncs:   map[string]int{},
 		userResults: map[string]string{},
 		pkgSymbol:   s.pkgSymbol,
@@ -535,7 +535,7 @@ func (s *Session) compile(src string, locate func(int, int) (int, int), pl *plan
 				return
 			}
 			e = &engine.Error{Kind: engine.InternalError, Name: "InternalError",
-				Value: "the interpreter failed on this cell (a yaegi bug): " + msg,
+				Value:     "the interpreter failed on this cell (a yaegi bug): " + msg,
 				Traceback: []string{"InternalError: " + msg, string(debug.Stack())}}
 		}
 	}()
