@@ -1,0 +1,358 @@
+package kernel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gomx-dev/gomx/engine"
+)
+
+// Options configure a Kernel.
+type Options struct {
+	// Engine runs the cells. The kernel closes it when it shuts down.
+	Engine engine.Controller
+	// Transport carries the messages.
+	Transport Transport
+	// Key is the HMAC-SHA256 signing key; empty means unsigned messages.
+	Key []byte
+	// Info answers kernel_info until the engine has described itself, so
+	// that kernel_info_request is answered at once while the worker
+	// starts.
+	Info engine.Info
+	// Log receives diagnostics (malformed or unverified messages, send
+	// failures); nil discards them.
+	Log *log.Logger
+	// FlushInterval is how long stream output may wait to be batched;
+	// 0 means 50 ms.
+	FlushInterval time.Duration
+}
+
+// A Kernel serves the Jupyter protocol for one engine.
+type Kernel struct {
+	eng     engine.Controller
+	tr      Transport
+	codec   *Codec
+	sess    session
+	log     *log.Logger
+	flushIv time.Duration
+
+	infoMu sync.Mutex
+	info   engine.Info
+
+	senders [4]*sender
+
+	shellQ chan *Message
+	stdinQ chan *Message
+
+	// Only the shell goroutine touches these.
+	count int
+	abort int
+	hist  history
+
+	runMu   sync.Mutex
+	running bool          // a cell is executing
+	cellInt chan struct{} // closed when the running cell is interrupted
+
+	stopOnce sync.Once
+	stopped  chan struct{}
+	closing  atomic.Bool
+}
+
+// New returns a kernel; Run serves it.
+func New(o Options) *Kernel {
+	lg := o.Log
+	if lg == nil {
+		lg = log.New(io.Discard, "", 0)
+	}
+	fi := o.FlushInterval
+	if fi <= 0 {
+		fi = 50 * time.Millisecond
+	}
+	user := os.Getenv("USER")
+	if user == "" {
+		user = "gomx"
+	}
+	k := &Kernel{
+		eng:     o.Engine,
+		tr:      o.Transport,
+		codec:   NewCodec(o.Key),
+		sess:    session{id: newID(), username: user},
+		log:     lg,
+		flushIv: fi,
+		info:    o.Info,
+		shellQ:  make(chan *Message, 1024),
+		stdinQ:  make(chan *Message, 16),
+		stopped: make(chan struct{}),
+	}
+	for ch := range k.senders {
+		k.senders[ch] = newSender(k, Channel(ch))
+	}
+	return k
+}
+
+// SessionID returns the kernel's session id, which is in the header of
+// every message it sends.
+func (k *Kernel) SessionID() string { return k.sess.id }
+
+// Run serves the kernel until a shutdown_request arrives or ctx is
+// cancelled, then closes the engine and the transport. It returns nil
+// after a clean shutdown.
+func (k *Kernel) Run(ctx context.Context) error {
+	var writers sync.WaitGroup
+	for _, s := range k.senders {
+		writers.Add(1)
+		go func() { defer writers.Done(); s.run() }()
+	}
+	go func() {
+		info := k.eng.Info()
+		k.infoMu.Lock()
+		k.info = info
+		k.infoMu.Unlock()
+	}()
+	k.publish(nil, "status", map[string]any{"execution_state": "starting"})
+
+	var readers sync.WaitGroup
+	for _, ch := range []Channel{Shell, Control, Stdin} {
+		readers.Add(1)
+		go func() { defer readers.Done(); k.read(ch) }()
+	}
+	shellDone := make(chan struct{})
+	go func() { defer close(shellDone); k.serveShell() }()
+
+	select {
+	case <-ctx.Done():
+	case <-k.stopped:
+	}
+	k.stop()
+	k.Interrupt()
+	if err := k.eng.Close(); err != nil {
+		k.log.Printf("closing the engine: %v", err)
+	}
+	select {
+	case <-shellDone:
+	case <-time.After(5 * time.Second):
+		k.log.Printf("the running cell did not return after the engine closed")
+	}
+	for _, s := range k.senders {
+		s.close()
+	}
+	writers.Wait()
+	err := k.tr.Close()
+	readers.Wait()
+	return err
+}
+
+// stop ends Run.
+func (k *Kernel) stop() {
+	k.stopOnce.Do(func() {
+		k.closing.Store(true)
+		close(k.stopped)
+	})
+}
+
+// Interrupt interrupts the running cell, as interrupt_request does; with
+// no cell running it does nothing. cmd/gomx calls it on SIGINT.
+func (k *Kernel) Interrupt() {
+	k.runMu.Lock()
+	defer k.runMu.Unlock()
+	if !k.running {
+		return
+	}
+	if k.cellInt != nil {
+		select {
+		case <-k.cellInt:
+		default:
+			close(k.cellInt)
+		}
+	}
+	k.eng.Interrupt()
+}
+
+// Shutdown ends Run as a shutdown_request does; cmd/gomx calls it on
+// SIGTERM.
+func (k *Kernel) Shutdown() { k.stop() }
+
+// read receives and verifies messages on ch. Messages that do not decode
+// or verify are logged and dropped: their parent header is not
+// authenticated, so nothing is sent in reply.
+func (k *Kernel) read(ch Channel) {
+	for {
+		frames, err := k.tr.Recv(ch)
+		if err != nil {
+			if k.closing.Load() {
+				return
+			}
+			k.log.Printf("%s: receive: %v", ch, err)
+			select {
+			case <-k.stopped:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			continue
+		}
+		msg, err := k.codec.Decode(frames)
+		if err != nil {
+			k.log.Printf("%s: dropped an invalid message (%d frames): %v", ch, len(frames), err)
+			continue
+		}
+		k.log.Printf("%s: received %s %s", ch, msg.Header.MsgType, msg.Header.MsgID)
+		switch ch {
+		case Shell:
+			select {
+			case k.shellQ <- msg:
+			case <-k.stopped:
+				return
+			}
+		case Control:
+			k.handle(Control, msg)
+		case Stdin:
+			select {
+			case k.stdinQ <- msg:
+			default:
+				k.log.Printf("stdin: dropped %s: no input request is waiting", msg.Header.MsgType)
+			}
+		}
+	}
+}
+
+// serveShell handles shell requests one at a time, in order. After a
+// cell fails with stop_on_error, the execute requests that were already
+// queued are aborted; later ones run again.
+func (k *Kernel) serveShell() {
+	for {
+		select {
+		case <-k.stopped:
+			return
+		case msg := <-k.shellQ:
+			if k.abort > 0 {
+				k.abort--
+				if msg.Header.MsgType == "execute_request" {
+					k.abortExecute(msg)
+					continue
+				}
+			}
+			k.handle(Shell, msg)
+		}
+	}
+}
+
+// publish sends a message on iopub with parent's header (nil: none).
+func (k *Kernel) publish(parent *Message, msgType string, content any) {
+	k.send(IOPub, [][]byte{[]byte("kernel." + k.sess.id + "." + msgType)}, parent, msgType, content, nil)
+}
+
+// reply sends a reply to req on the channel req came from, after every
+// iopub message queued so far has been written, so that a client that
+// has the reply can already read the request's output.
+func (k *Kernel) reply(ch Channel, req *Message, msgType string, content any) {
+	k.senders[IOPub].wait()
+	k.send(ch, req.Identities, req, msgType, content, nil)
+}
+
+// send encodes and queues one message.
+func (k *Kernel) send(ch Channel, idents [][]byte, parent *Message, msgType string, content any, buffers [][]byte) {
+	body, err := json.Marshal(content)
+	if err != nil {
+		k.log.Printf("encoding %s: %v", msgType, err)
+		return
+	}
+	ph := []byte("{}")
+	if parent != nil {
+		ph = parent.RawHeader
+	}
+	k.senders[ch].put(k.codec.Encode(idents, k.sess.header(msgType), ph, []byte("{}"), body, buffers))
+}
+
+// A sender owns the writes to one channel: one goroutine, fed in order.
+type sender struct {
+	k    *Kernel
+	ch   Channel
+	q    chan [][]byte
+	quit chan struct{}
+	once sync.Once
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queued  uint64 // messages put so far
+	written uint64 // messages written (or given up on) so far
+	closed  bool
+}
+
+func newSender(k *Kernel, ch Channel) *sender {
+	s := &sender{k: k, ch: ch, q: make(chan [][]byte, 4096), quit: make(chan struct{})}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// put queues frames, waiting while the queue is full: output is never
+// dropped by the kernel itself.
+func (s *sender) put(frames [][]byte) {
+	s.mu.Lock()
+	s.queued++
+	s.mu.Unlock()
+	select {
+	case s.q <- frames:
+	case <-s.quit:
+		s.done()
+	}
+}
+
+// wait returns when every message put before the call has been written,
+// or the sender is closed.
+func (s *sender) wait() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for target := s.queued; s.written < target && !s.closed; {
+		s.cond.Wait()
+	}
+}
+
+func (s *sender) done() {
+	s.mu.Lock()
+	s.written++
+	s.mu.Unlock()
+	s.cond.Broadcast()
+}
+
+func (s *sender) write(frames [][]byte) {
+	if err := s.k.tr.Send(s.ch, frames); err != nil {
+		s.k.log.Printf("%s: send: %v", s.ch, err)
+	}
+	s.done()
+}
+
+// run writes queued messages until close, then writes what is left.
+func (s *sender) run() {
+	for {
+		select {
+		case f := <-s.q:
+			s.write(f)
+		case <-s.quit:
+			for {
+				select {
+				case f := <-s.q:
+					s.write(f)
+				default:
+					s.mu.Lock()
+					s.closed = true
+					s.mu.Unlock()
+					s.cond.Broadcast()
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s *sender) close() { s.once.Do(func() { close(s.quit) }) }
+
+// errNoStdin is the error a cell gets when it reads input but the front
+// end does not accept input requests.
+var errNoStdin = errors.New("this front end does not support input: the execute_request has allow_stdin false")

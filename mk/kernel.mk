@@ -1,0 +1,12 @@
+# kernel: the Jupyter kernel (kernel/, install/, gomx kernel, gomx install).
+
+DEBS += python3-jupyter-client python3-jupyter-kernel-test python3-ipykernel \
+	jupyter-console jupyter-nbconvert python3-nbclient python3-notebook
+
+TEST_TARGETS += kernel-fuzz
+
+.PHONY: kernel-fuzz
+# A short run of the wire decoder's fuzzer on top of the committed corpus;
+# -timeout makes a hanging input fail.
+kernel-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s -timeout 5m ./kernel/
