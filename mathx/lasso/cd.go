@@ -12,13 +12,21 @@ import (
 // CD solves p by coordinate descent. Each update minimises exactly along
 // one coordinate for Squared loss, x_j ← soft(x_j − g_j/L_j, λ/L_j) with
 // g_j the partial derivative of the smooth part and L_j = ‖a_j‖²/n + L2
-// (‖a_j‖²/(4n) + L2 for Logistic, a coordinate proximal-gradient step). An
-// epoch is d updates chosen by Settings.Rule; the relative duality gap
-// (see Gap) is checked after every epoch and compared with Settings.Tol.
-// Cyclic and Random keep the residual up to date (O(n) per update);
-// GaussSouthwell and GaussSouthwellLipschitz keep the full gradient
-// through the Gram matrix AᵀA/n (O(d²) memory, O(d) per update) and need
-// Loss Squared. Result.Updates counts coordinate updates.
+// (‖a_j‖²/(4n) + L2 for Logistic, a coordinate proximal-gradient step).
+// The run stops when the relative duality gap (see Gap) is at most
+// Settings.Tol.
+//
+// Cyclic and Random keep the residual up to date (O(n) per update). By
+// default they use working sets: each outer iteration computes the full
+// gap (one product with Aᵀ), collects the working set of the non-zero
+// coordinates and those violating the optimality condition |a_jᵀu| ≤ λ,
+// and sweeps only it (in index order, or drawing from it at random) until
+// the gap restricted to it is below Tol/10 or 1000 sweeps. With
+// Settings.FullSweeps every epoch is d updates over all coordinates, with
+// the gap checked after each. GaussSouthwell and GaussSouthwellLipschitz
+// keep the full gradient through the Gram matrix AᵀA/n (O(d²) memory, O(d)
+// per update), check the gap every d updates and need Loss Squared.
+// Result.Updates counts coordinate updates.
 func CD(p *Problem, sp *Settings) (*Result, error) {
 	s := defaults(sp)
 	greedy := s.Rule == GaussSouthwell || s.Rule == GaussSouthwellLipschitz
@@ -64,44 +72,95 @@ func (d *data) cdResidual(x []float64, s Settings) (*Result, error) {
 	res := &Result{X: x}
 	rng := rand.New(rand.NewPCG(s.Seed, 0x6c61737330))
 	nf := float64(n)
-	for {
-		for k := 0; k < dim; k++ {
-			j := k
+	// update performs one coordinate step on j.
+	update := func(j int) {
+		res.Updates++
+		if lj[j] == 0 {
+			return
+		}
+		col := d.at[j*n : (j+1)*n]
+		g := -floats.Dot(col, u) + d.l2*x[j]
+		v := x[j] - g/lj[j]
+		t := d.lambda / lj[j]
+		xn := v - min(max(v, -t), t)
+		delta := xn - x[j]
+		if delta == 0 {
+			return
+		}
+		x[j] = xn
+		if !d.logistic {
+			// u = r/n = (b − Ax)/n.
+			floats.AddScaled(u, -delta/nf, col)
+			return
+		}
+		for i, a := range col {
+			if a != 0 {
+				z[i] += delta * a
+				u[i] = d.p.B[i] * sigmoid(-d.p.B[i]*z[i]) / nf
+			}
+		}
+	}
+	// sweep does len(set) updates over set (all coordinates when nil).
+	sweep := func(set []int) {
+		m := dim
+		if set != nil {
+			m = len(set)
+		}
+		for k := 0; k < m; k++ {
+			pos := k
 			if s.Rule == Random {
-				j = rng.IntN(dim)
+				pos = rng.IntN(m)
 			}
-			res.Updates++
-			if lj[j] == 0 {
-				continue
+			if set != nil {
+				update(set[pos])
+			} else {
+				update(pos)
 			}
-			col := d.at[j*n : (j+1)*n]
-			g := -floats.Dot(col, u) + d.l2*x[j]
-			v := x[j] - g/lj[j]
-			t := d.lambda / lj[j]
-			xn := v - min(max(v, -t), t)
-			delta := xn - x[j]
-			if delta == 0 {
-				continue
-			}
-			x[j] = xn
-			if !d.logistic {
-				// u = r/n = (b − Ax)/n.
-				floats.AddScaled(u, -delta/nf, col)
-				continue
-			}
-			for i, a := range col {
-				if a != 0 {
-					z[i] += delta * a
-					u[i] = d.p.B[i] * sigmoid(-d.p.B[i]*z[i]) / nf
-				}
-			}
+		}
+	}
+	var set []int
+	var atuSet []float64
+	for {
+		if s.FullSweeps {
+			sweep(nil)
 		}
 		primal, dual := d.gapFromU(x, u, z, atu)
 		res.MatVecs++
 		if stop, err := record(res, &s, ctx, primal, dual); stop {
 			return finish(res, x), err
 		}
+		if s.FullSweeps {
+			continue
+		}
+		set = set[:0]
+		for j, v := range atu {
+			if x[j] != 0 || math.Abs(v-d.l2*x[j]) > d.lambda {
+				set = append(set, j)
+			}
+		}
+		atuSet = atuSet[:0]
+		for range set {
+			atuSet = append(atuSet, 0)
+		}
+		for inner := 0; inner < 1000 && len(set) > 0; inner++ {
+			sweep(set)
+			for k, j := range set {
+				atuSet[k] = floats.Dot(d.at[j*n:(j+1)*n], u)
+			}
+			primal, dual := d.objectiveFromU(x, u, z), d.dualFrom(u, atuSet)
+			if relGap(primal, dual) <= s.Tol/10 {
+				break
+			}
+		}
 	}
+}
+
+// objectiveFromU returns P(x) given u (r/n for Squared) or z = Ax.
+func (d *data) objectiveFromU(x, u, z []float64) float64 {
+	if d.logistic {
+		return d.lossValue(z) + d.penalty(x)
+	}
+	return float64(d.n)/2*floats.Dot(u, u) + d.penalty(x)
 }
 
 // gapFromU returns P and D given u = −∇loss (r/n for Squared) and, for
@@ -111,14 +170,7 @@ func (d *data) gapFromU(x, u, z, atu []float64) (primal, dual float64) {
 	for j := range atu {
 		atu[j] = floats.Dot(d.at[j*n:(j+1)*n], u)
 	}
-	var loss float64
-	if d.logistic {
-		loss = d.lossValue(z)
-	} else {
-		nf := float64(n)
-		loss = nf / 2 * floats.Dot(u, u)
-	}
-	return loss + d.penalty(x), d.dualFrom(u, atu)
+	return d.objectiveFromU(x, u, z), d.dualFrom(u, atu)
 }
 
 // cdGreedy runs the Gauss–Southwell rules on Squared loss with the

@@ -129,17 +129,22 @@ type Settings struct {
 	Rule Rule
 	// X0 is the starting point (default 0); it is not modified.
 	X0 []float64
+	// FullSweeps makes CD's Cyclic and Random rules sweep all d
+	// coordinates in every epoch; by default they work on a working set
+	// (see CD).
+	FullSweeps bool
 }
 
 // Result is the outcome of a solver.
 type Result struct {
 	// Status says why the run ended.
 	Status Status
-	// Iterations counts iterations (ISTA, FISTA) or epochs (CD).
+	// Iterations counts iterations (ISTA, FISTA), epochs (CD with full
+	// sweeps or greedy rules) or outer working-set rounds (CD).
 	Iterations int
-	// History is the relative duality gap after each iteration or epoch.
+	// History is the relative duality gap after each iteration.
 	History []float64
-	// Objective is the primal objective after each iteration or epoch.
+	// Objective is the primal objective after each iteration.
 	Objective []float64
 	// X is the solution.
 	X []float64
@@ -219,10 +224,18 @@ func newData(p *Problem, name string, columns bool) *data {
 	}
 	if columns {
 		dd.at = make([]float64, n*d)
-		for i := 0; i < n; i++ {
-			row := dd.a[i*d : (i+1)*d]
-			for j, v := range row {
-				dd.at[j*n+i] = v
+		// Transpose in 32×32 tiles to stay in cache.
+		const tile = 32
+		for i0 := 0; i0 < n; i0 += tile {
+			i1 := min(i0+tile, n)
+			for j0 := 0; j0 < d; j0 += tile {
+				j1 := min(j0+tile, d)
+				for i := i0; i < i1; i++ {
+					row := dd.a[i*d : (i+1)*d]
+					for j := j0; j < j1; j++ {
+						dd.at[j*n+i] = row[j]
+					}
+				}
 			}
 		}
 	}
@@ -231,6 +244,12 @@ func newData(p *Problem, name string, columns bool) *data {
 
 // mulA sets z = A x.
 func (d *data) mulA(z, x []float64) {
+	if allZero(x) {
+		for i := range z {
+			z[i] = 0
+		}
+		return
+	}
 	for i := range z {
 		z[i] = floats.Dot(d.a[i*d.d:(i+1)*d.d], x)
 	}
@@ -433,4 +452,13 @@ func record(r *Result, s *Settings, ctx context.Context, primal, dual float64) (
 		return true, nil
 	}
 	return false, nil
+}
+
+func allZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }

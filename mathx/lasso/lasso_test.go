@@ -106,6 +106,8 @@ func TestLasso1000x500(t *testing.T) {
 		{"FISTA", FISTA, nil},
 		{"CD cyclic", CD, nil},
 		{"CD random", CD, &Settings{Rule: Random, Seed: 3}},
+		{"CD cyclic full sweeps", CD, &Settings{FullSweeps: true}},
+		{"CD random full sweeps", CD, &Settings{Rule: Random, Seed: 3, FullSweeps: true}},
 	}
 	var ref []float64
 	for _, c := range solvers {
@@ -160,7 +162,7 @@ func TestGreedyRules(t *testing.T) {
 	for seed := uint64(0); seed < 5; seed++ {
 		p, _ := problem(10+seed, 200, 50, 5, 0.1, 0.1, scale)
 		for _, rule := range rules {
-			res, err := CD(p, &Settings{Rule: rule, Tol: 1e-8})
+			res, err := CD(p, &Settings{Rule: rule, Tol: 1e-8, FullSweeps: true})
 			if err != nil || res.Status != Converged {
 				t.Fatalf("%v seed %d: status %v, err %v", rule, seed, res.Status, err)
 			}
@@ -269,15 +271,15 @@ func TestControl(t *testing.T) {
 		if err != nil || res.Status != Canceled || res.Iterations != 1 || len(res.X) != 30 {
 			t.Fatalf("canceled: status %v iterations %d err %v", res.Status, res.Iterations, err)
 		}
-		res, err = solve(p, &Settings{Tol: 1e-15, Callback: func(it int, r *Result) bool { return it < 3 }})
+		res, err = solve(p, &Settings{Tol: 1e-15, FullSweeps: true, Callback: func(it int, r *Result) bool { return it < 3 }})
 		if err != nil || res.Status != Stopped || res.Iterations != 3 || len(res.History) != 3 {
 			t.Fatalf("callback: status %v iterations %d err %v", res.Status, res.Iterations, err)
 		}
-		res, err = solve(p, &Settings{Tol: 1e-15, Callback: func(int, *Result) bool { panic("boom") }})
+		res, err = solve(p, &Settings{Tol: 1e-15, FullSweeps: true, Callback: func(int, *Result) bool { panic("boom") }})
 		if err == nil || res.Status != Stopped {
 			t.Fatalf("callback panic: status %v err %v", res.Status, err)
 		}
-		res, err = solve(p, &Settings{Tol: 1e-15, MaxIter: 4})
+		res, err = solve(p, &Settings{Tol: 1e-15, MaxIter: 4, FullSweeps: true})
 		if err != nil || res.Status != MaxIterReached || res.Iterations != 4 {
 			t.Fatalf("max iter: status %v iterations %d err %v", res.Status, res.Iterations, err)
 		}
