@@ -22,10 +22,11 @@ import (
 // coordinates and those violating the optimality condition |a_jᵀu| ≤ λ,
 // and sweeps only it (in index order, or drawing from it at random) until
 // the gap restricted to it is below Tol/10 or 1000 sweeps. With
-// Settings.FullSweeps every epoch is d updates over all coordinates, with
-// the gap checked after each. GaussSouthwell and GaussSouthwellLipschitz
-// keep the full gradient through the Gram matrix AᵀA/n (O(d²) memory, O(d)
-// per update), check the gap every d updates and need Loss Squared.
+// Settings.FullSweeps they run over all coordinates, checking the gap every
+// Settings.CheckEvery updates (default d, one epoch). GaussSouthwell and
+// GaussSouthwellLipschitz keep the full gradient through the Gram matrix
+// AᵀA/n (O(d²) memory, O(d) per update), check the gap like FullSweeps and
+// need Loss Squared.
 // Result.Updates counts coordinate updates.
 func CD(p *Problem, sp *Settings) (*Result, error) {
 	s := defaults(sp)
@@ -100,29 +101,32 @@ func (d *data) cdResidual(x []float64, s Settings) (*Result, error) {
 			}
 		}
 	}
-	// sweep does len(set) updates over set (all coordinates when nil).
+	// sweep does len(set) updates over set.
 	sweep := func(set []int) {
-		m := dim
-		if set != nil {
-			m = len(set)
-		}
-		for k := 0; k < m; k++ {
-			pos := k
+		for k := range set {
 			if s.Rule == Random {
-				pos = rng.IntN(m)
+				k = rng.IntN(len(set))
 			}
-			if set != nil {
-				update(set[pos])
-			} else {
-				update(pos)
-			}
+			update(set[k])
 		}
 	}
+	every := s.CheckEvery
+	if every == 0 {
+		every = dim
+	}
+	next := 0 // the next coordinate of a full cyclic sweep
 	var set []int
 	var atuSet []float64
 	for {
 		if s.FullSweeps {
-			sweep(nil)
+			for k := 0; k < every; k++ {
+				if s.Rule == Random {
+					update(rng.IntN(dim))
+				} else {
+					update(next)
+					next = (next + 1) % dim
+				}
+			}
 		}
 		primal, dual := d.gapFromU(x, u, z, atu)
 		res.MatVecs++
@@ -207,8 +211,12 @@ func (d *data) cdGreedy(x []float64, s Settings) (*Result, error) {
 	u := make([]float64, n)
 	atu := make([]float64, dim)
 	res := &Result{X: x}
+	every := s.CheckEvery
+	if every == 0 {
+		every = dim
+	}
 	for {
-		for k := 0; k < dim; k++ {
+		for k := 0; k < every; k++ {
 			best := greedyPick(g, x, lam, weights)
 			if best < 0 {
 				break // every minimum-norm subgradient is 0: x is optimal

@@ -133,14 +133,19 @@ type Settings struct {
 	// coordinates in every epoch; by default they work on a working set
 	// (see CD).
 	FullSweeps bool
+	// CheckEvery is the number of coordinate updates between two gap
+	// checks of CD with FullSweeps or a Gauss–Southwell rule (each check is
+	// one iteration and costs a product with Aᵀ); 0 means d, one epoch.
+	CheckEvery int
 }
 
 // Result is the outcome of a solver.
 type Result struct {
 	// Status says why the run ended.
 	Status Status
-	// Iterations counts iterations (ISTA, FISTA), epochs (CD with full
-	// sweeps or greedy rules) or outer working-set rounds (CD).
+	// Iterations counts iterations (ISTA, FISTA), gap checks (CD with
+	// FullSweeps or greedy rules, see CheckEvery) or outer working-set
+	// rounds (CD).
 	Iterations int
 	// History is the relative duality gap after each iteration.
 	History []float64
@@ -387,8 +392,8 @@ func defaults(s *Settings) Settings {
 	if out.Tol == 0 {
 		out.Tol = 1e-8
 	}
-	if out.MaxIter < 0 || !(out.Tol > 0) {
-		panic(fmt.Sprintf("lasso: MaxIter = %d, Tol = %g: need MaxIter ≥ 0 and Tol > 0", out.MaxIter, out.Tol))
+	if out.MaxIter < 0 || !(out.Tol > 0) || out.CheckEvery < 0 {
+		panic(fmt.Sprintf("lasso: MaxIter = %d, Tol = %g, CheckEvery = %d: need MaxIter ≥ 0, Tol > 0, CheckEvery ≥ 0", out.MaxIter, out.Tol, out.CheckEvery))
 	}
 	return out
 }
@@ -430,18 +435,14 @@ func record(r *Result, s *Settings, ctx context.Context, primal, dual float64) (
 		r.Status = Failed
 		return true, fmt.Errorf("lasso: non-finite objective %g (gap %g) at iteration %d", primal, g, r.Iterations)
 	}
-	if g <= s.Tol {
-		r.Status = Converged
-		return true, nil
-	}
 	ok, err := callback(s.Callback, r.Iterations, r)
-	if err != nil {
+	switch {
+	case g <= s.Tol:
+		r.Status = Converged
+		return true, err
+	case err != nil || !ok:
 		r.Status = Stopped
 		return true, err
-	}
-	if !ok {
-		r.Status = Stopped
-		return true, nil
 	}
 	if ctx.Err() != nil {
 		r.Status = Canceled
