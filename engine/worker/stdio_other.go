@@ -14,3 +14,5 @@ var errNoUnix = errors.New("the gomx worker needs a Unix system (Linux or macOS)
 func captureCrashOutput() (*os.File, error) { return nil, errNoUnix }
 
 func captureStdio(func(*engine.Msg)) (*stdio, error) { return nil, errNoUnix }
+
+func fdOpen(int) bool { return false }

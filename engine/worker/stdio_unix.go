@@ -49,3 +49,15 @@ func captureStdio(send func(*engine.Msg)) (*stdio, error) {
 	}
 	return newStdio(send, names, rs, ws), nil
 }
+
+// fdOpen reports whether file descriptor fd is an open pipe or socket, as
+// the client passes. (The Go runtime itself may hold low descriptors open,
+// such as cgroup files, when nothing was passed.)
+func fdOpen(fd int) bool {
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil {
+		return false
+	}
+	mode := st.Mode & syscall.S_IFMT
+	return mode == syscall.S_IFIFO || mode == syscall.S_IFSOCK
+}

@@ -35,8 +35,9 @@ type Options struct {
 	// MemoryLimit in bytes; 0 means none. Use engine.ParseMemoryLimit with
 	// TotalMemory to resolve user input.
 	MemoryLimit int64
-	// Debug, when non-nil, receives a log of the protocol traffic.
-	Debug io.Writer
+	// Debug turns on a log of the protocol traffic on the worker's
+	// original standard error, which the client reads.
+	Debug bool
 	// StuckAfter is how long after an interrupt a cell that has not
 	// returned is reported stuck; 0 means one second.
 	StuckAfter time.Duration
@@ -60,22 +61,22 @@ var errInterrupt = errors.New("interrupted")
 // It redirects the process's file descriptors 1 and 2 and is meant to be
 // the whole of a worker process.
 func Run(opts Options) int {
+	if !fdOpen(3) || !fdOpen(4) {
+		fmt.Fprintln(os.Stderr, "gomx worker: file descriptors 3 and 4 are not open; the worker is started by gomx front ends")
+		return 2
+	}
 	crash, err := captureCrashOutput()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gomx worker:", err)
 		return 1
 	}
 	logf := func(string, ...any) {}
-	if opts.Debug != nil {
+	if opts.Debug {
 		logf = func(format string, args ...any) {
-			fmt.Fprintf(opts.Debug, "gomx worker %d: "+format+"\n", append([]any{os.Getpid()}, args...)...)
+			fmt.Fprintf(crash, "gomx worker %d: "+format+"\n", append([]any{os.Getpid()}, args...)...)
 		}
 	}
 	in, out := os.NewFile(3, "engine-in"), os.NewFile(4, "engine-out")
-	if in == nil || out == nil {
-		fmt.Fprintln(crash, "gomx worker: file descriptors 3 and 4 are not open; the worker is started by gomx itself")
-		return 2
-	}
 	if err := setMemoryLimit(opts.MemoryLimit); err != nil {
 		fmt.Fprintln(crash, "gomx worker:", err)
 		return 1

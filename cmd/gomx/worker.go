@@ -1,0 +1,48 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/session"
+	"github.com/gomx-dev/gomx/engine/worker"
+)
+
+func init() {
+	register("worker", "serve a Go session over fds 3/4 (started by gomx front ends)", runWorker)
+}
+
+// runWorker is `gomx worker [--memory-limit L] [--debug]`.
+func runWorker(args []string) int {
+	fs := flag.NewFlagSet("gomx worker", flag.ContinueOnError)
+	mem := fs.String("memory-limit", os.Getenv("GOMX_MEMORY_LIMIT"), "memory limit of the session: 256MB, 2GiB, 50% (of RAM), 0 for none (default 50%, env GOMX_MEMORY_LIMIT)")
+	debug := fs.Bool("debug", os.Getenv("GOMX_DEBUG") != "", "log the protocol on stderr (env GOMX_DEBUG)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	limit, err := memoryLimit(*mem)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gomx worker:", err)
+		return 2
+	}
+	return worker.Run(worker.Options{
+		New: func(stdout, stderr io.Writer) (engine.Engine, error) {
+			return session.New(session.Options{Stdout: stdout, Stderr: stderr})
+		},
+		MemoryLimit: limit,
+		Debug:       *debug,
+	})
+}
+
+// memoryLimit resolves the --memory-limit value; empty means half of the
+// machine's memory where that is known, and no limit elsewhere.
+func memoryLimit(s string) (int64, error) {
+	total := worker.TotalMemory()
+	if s == "" {
+		return total / 2, nil
+	}
+	return engine.ParseMemoryLimit(s, total)
+}
