@@ -34,11 +34,7 @@ func (k *Kernel) dispatch(ch Channel, msg *Message) (shutdown map[string]any) {
 	case "kernel_info_request":
 		k.reply(ch, msg, "kernel_info_reply", k.kernelInfo())
 	case "execute_request":
-		if ch != Shell {
-			k.reply(ch, msg, "execute_reply", errorReply("NotSupported", "execute_request is served on the shell channel only", map[string]any{"execution_count": 0}))
-			return nil
-		}
-		k.execute(msg)
+		k.execute(ch, msg)
 	case "complete_request":
 		k.complete(ch, msg)
 	case "inspect_request":
@@ -173,11 +169,11 @@ type executeRequest struct {
 	StopOnError     *bool             `json:"stop_on_error"`
 }
 
-func (k *Kernel) execute(msg *Message) {
+func (k *Kernel) execute(ch Channel, msg *Message) {
 	var c executeRequest
 	if err := json.Unmarshal(msg.Content, &c); err != nil {
 		k.log.Printf("execute_request: bad content: %v", err)
-		k.reply(Shell, msg, "execute_reply", errorReply("BadRequest", "malformed execute_request: "+err.Error(), map[string]any{"execution_count": k.count}))
+		k.reply(ch, msg, "execute_reply", errorReply("BadRequest", "malformed execute_request: "+err.Error(), map[string]any{"execution_count": k.count}))
 		return
 	}
 	store := !c.Silent
@@ -230,7 +226,7 @@ func (k *Kernel) execute(msg *Message) {
 		r["execution_count"] = k.count
 		r["user_expressions"] = map[string]any{}
 		r["payload"] = []any{}
-		k.reply(Shell, msg, "execute_reply", r)
+		k.reply(ch, msg, "execute_reply", r)
 		if stopOnError && !c.Silent {
 			k.abort = len(k.shellQ)
 		}
@@ -240,7 +236,7 @@ func (k *Kernel) execute(msg *Message) {
 	if res.Pager != "" {
 		payload = append(payload, map[string]any{"source": "page", "data": map[string]any{"text/plain": res.Pager}, "start": 0})
 	}
-	k.reply(Shell, msg, "execute_reply", map[string]any{
+	k.reply(ch, msg, "execute_reply", map[string]any{
 		"status":           "ok",
 		"execution_count":  k.count,
 		"payload":          payload,
@@ -250,10 +246,10 @@ func (k *Kernel) execute(msg *Message) {
 
 // abortExecute answers an execute_request that was queued behind a
 // failed cell with stop_on_error, without running it.
-func (k *Kernel) abortExecute(msg *Message) {
+func (k *Kernel) abortExecute(ch Channel, msg *Message) {
 	k.status(msg, "busy")
 	defer k.status(msg, "idle")
-	k.reply(Shell, msg, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count})
+	k.reply(ch, msg, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count})
 }
 
 // userExpressions evaluates each expression after the cell, as

@@ -48,7 +48,7 @@ type Kernel struct {
 
 	senders [4]*sender
 
-	shellQ chan *Message
+	shellQ chan request
 	stdinQ chan *Message
 
 	// Only the shell goroutine touches these.
@@ -87,7 +87,7 @@ func New(o Options) *Kernel {
 		log:     lg,
 		flushIv: fi,
 		info:    o.Info,
-		shellQ:  make(chan *Message, 1024),
+		shellQ:  make(chan request, 1024),
 		stdinQ:  make(chan *Message, 16),
 		stopped: make(chan struct{}),
 	}
@@ -203,16 +203,16 @@ func (k *Kernel) read(ch Channel) {
 			continue
 		}
 		k.log.Printf("%s: received %s %s", ch, msg.Header.MsgType, msg.Header.MsgID)
-		switch ch {
-		case Shell:
+		switch {
+		case ch == Shell || (ch == Control && !controlNow[msg.Header.MsgType]):
 			select {
-			case k.shellQ <- msg:
+			case k.shellQ <- request{ch, msg}:
 			case <-k.stopped:
 				return
 			}
-		case Control:
+		case ch == Control:
 			k.handle(Control, msg)
-		case Stdin:
+		case ch == Stdin:
 			select {
 			case k.stdinQ <- msg:
 			default:
@@ -220,6 +220,22 @@ func (k *Kernel) read(ch Channel) {
 			}
 		}
 	}
+}
+
+// A request is a message and the channel it came on.
+type request struct {
+	ch  Channel
+	msg *Message
+}
+
+// controlNow lists the control requests answered on the control
+// goroutine at once, even while a cell runs. Other requests that arrive
+// on control (ipykernel accepts every shell type there) need the engine
+// or the kernel's state, so they wait in the shell queue and are answered
+// on control.
+var controlNow = map[string]bool{
+	"kernel_info_request": true, "interrupt_request": true, "shutdown_request": true,
+	"debug_request": true, "connect_request": true,
 }
 
 // serveShell handles shell requests one at a time, in order. After a
@@ -230,15 +246,15 @@ func (k *Kernel) serveShell() {
 		select {
 		case <-k.stopped:
 			return
-		case msg := <-k.shellQ:
+		case r := <-k.shellQ:
 			if k.abort > 0 {
 				k.abort--
-				if msg.Header.MsgType == "execute_request" {
-					k.abortExecute(msg)
+				if r.msg.Header.MsgType == "execute_request" {
+					k.abortExecute(r.ch, r.msg)
 					continue
 				}
 			}
-			k.handle(Shell, msg)
+			k.handle(r.ch, r.msg)
 		}
 	}
 }

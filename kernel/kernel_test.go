@@ -492,3 +492,25 @@ func TestShutdownInterruptsRunningCell(t *testing.T) {
 		t.Error("the running cell was not interrupted")
 	}
 }
+
+func TestControlServedWhileCellRuns(t *testing.T) {
+	h := newHarness(t)
+	id := h.send(Shell, "execute_request", execContent("gate;print:done"))
+	h.recv(IOPub) // busy
+	h.recv(IOPub) // execute_input
+	// kernel_info on control is answered at once; a complete_request on
+	// control waits for the engine and is answered on control.
+	ki := h.send(Control, "kernel_info_request", map[string]any{})
+	if r := h.recv(Control); r.Parent.MsgID != ki || r.Header.MsgType != "kernel_info_reply" {
+		t.Fatalf("control reply while the cell runs: %s", r.Header.MsgType)
+	}
+	cr := h.send(Control, "complete_request", map[string]any{"code": "fmt.Prin", "cursor_pos": 8})
+	h.none(Control, 50*time.Millisecond)
+	h.eng.gate <- struct{}{}
+	if r := h.recv(Shell); r.Parent.MsgID != id {
+		t.Fatal("no execute reply")
+	}
+	if r := h.recv(Control); r.Parent.MsgID != cr || r.Header.MsgType != "complete_reply" {
+		t.Fatalf("complete on control: %s", r.Header.MsgType)
+	}
+}
