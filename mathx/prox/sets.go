@@ -128,7 +128,8 @@ func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }
 // a few passes on typical inputs, each over the remaining candidates kept
 // in dst (when dst is x, over all of x, with no extra memory); after 40
 // passes the remaining candidates are sorted (O(n log n)).
-// A NaN in x makes every entry NaN. dst may be x.
+// The entries are exact up to a few ulps of max|x_i| (θ is subtracted). A
+// NaN in x makes every entry NaN. dst may be x.
 func ProjSimplex(dst, x []float64, z float64) {
 	checkLen("prox.ProjSimplex", dst, x)
 	if !(z > 0) || math.IsInf(z, 1) {

@@ -1,0 +1,10 @@
+# prox: short runs of the proximal-operator fuzzers on top of their committed
+# corpora (simplex/ℓ1-ball projections vs the sort formula, TV1D's dual
+# certificate). No Debian packages are needed: the scikit-learn comparison
+# (go run ./bench/lasso) is a benchmark, not part of make test.
+TEST_TARGETS += prox-fuzz
+
+.PHONY: prox-fuzz
+prox-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzSimplex$$' -fuzztime 10s -timeout 5m ./mathx/prox/
+	$(GO) test -run '^$$' -fuzz '^FuzzTV1D$$' -fuzztime 10s -timeout 5m ./mathx/prox/
