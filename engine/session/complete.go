@@ -29,6 +29,14 @@ var builtins = []string{"append", "cap", "clear", "close", "complex", "copy", "d
 	"int32", "int64", "int8", "rune", "string", "uint", "uint16", "uint32", "uint64", "uint8",
 	"uintptr", "any", "true", "false", "nil", "iota"}
 
+var builtinNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, b := range builtins {
+		m[b] = true
+	}
+	return m
+}()
+
 var magicNames = []string{"%time", "%timeit", "%who", "%reset", "%help", "%load", "%save"}
 
 func isIdentRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -97,7 +105,7 @@ func (s *Session) Complete(code string, cursor int) engine.Completion {
 			add(name, kind)
 		}
 	}
-	for name, v := range s.in.Globals() {
+	for name, v := range s.globals() {
 		kind := "variable"
 		if sym, ok := s.syms[name]; ok && sym.Kind == "constant" {
 			kind = "constant"
@@ -133,7 +141,7 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		}
 		return
 	}
-	v, ok := s.in.Globals()[x]
+	v, ok := s.globals()[x]
 	if !ok || !v.IsValid() {
 		return
 	}
@@ -246,7 +254,7 @@ func (s *Session) help(name string) string {
 				return describe(pkg+"."+sel, v)
 			}
 		}
-		if v, ok := s.in.Globals()[pkg]; ok && v.IsValid() {
+		if v, ok := s.globals()[pkg]; ok && v.IsValid() {
 			if m, ok := v.Type().MethodByName(sel); ok {
 				return fmt.Sprintf("method %s.%s\n\n%s", pkg, sel, m.Type.String())
 			}
@@ -255,7 +263,7 @@ func (s *Session) help(name string) string {
 	}
 	if sym, ok := s.syms[name]; ok {
 		text := sym.Sig
-		if v, ok := s.in.Globals()[name]; ok && v.IsValid() && sym.Kind != "function" {
+		if v, ok := s.globals()[name]; ok && v.IsValid() && sym.Kind != "function" {
 			text += fmt.Sprintf("\n\ntype: %s", v.Type())
 		}
 		if sym.Doc != "" {
@@ -263,7 +271,7 @@ func (s *Session) help(name string) string {
 		}
 		return text
 	}
-	if v, ok := s.in.Globals()[name]; ok && v.IsValid() {
+	if v, ok := s.globals()[name]; ok && v.IsValid() {
 		return fmt.Sprintf("var %s %s", name, v.Type())
 	}
 	if path, ok := s.pkgPath(name); ok {

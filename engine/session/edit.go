@@ -60,14 +60,15 @@ func (es *edits) text(start, end int) string {
 	return b.String()
 }
 
-// chunkText returns src[start:end] with every edit that touches the range
-// applied, inserts at its ends included, and the offset map of the result.
-func (es *edits) chunkText(start, end int) (string, offsetMap) {
+// chunkText returns src[start:end] with every edit inside the range
+// applied, inserts at its start included and at its end when endInserts is
+// set, and the offset map of the result.
+func (es *edits) chunkText(start, end int, endInserts bool) (string, offsetMap) {
 	var b strings.Builder
 	var m offsetMap
 	at := start
 	for _, e := range es.list {
-		if e.Start < start || e.End > end {
+		if e.Start < start || e.End > end || (!endInserts && e.Start == end && e.End == end) {
 			continue
 		}
 		b.WriteString(es.src[at:e.Start])

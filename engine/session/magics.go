@@ -139,7 +139,7 @@ func stripPackage(src string) string {
 // who lists the session's user symbols.
 func (s *Session) who() string {
 	var vars []string
-	g := s.in.Globals()
+	g := s.globals()
 	for _, name := range sortedKeys(g) {
 		if strings.HasPrefix(name, "__gomx") {
 			continue

@@ -203,6 +203,9 @@ func (s *Session) overlay() interp.Exports {
 	for k, v := range minMax {
 		rt[k] = v
 	}
+	for k, v := range slicesFuncs {
+		rt[k] = v
+	}
 	return interp.Exports{
 		rtPath + "/rt": rt,
 		"os/os": {
@@ -273,6 +276,47 @@ func minMaxExports() map[string]reflect.Value {
 }
 
 var minMax = minMaxExports()
+
+// slicesFuncs holds compiled instantiations of the slices package's
+// generic functions for common element types, keyed "Slices_<F>_<elem>":
+// yaegi's interpreted generics cannot assign their results with :=, so
+// the rewriter calls these when it can tell the element type.
+var slicesFuncs = func() map[string]reflect.Value {
+	m := map[string]reflect.Value{}
+	addOrdered(m, "int", []int(nil))
+	addOrdered(m, "int64", []int64(nil))
+	addOrdered(m, "int32", []int32(nil))
+	addOrdered(m, "uint8", []uint8(nil))
+	addOrdered(m, "float64", []float64(nil))
+	addOrdered(m, "float32", []float32(nil))
+	addOrdered(m, "string", []string(nil))
+	return m
+}()
+
+func addOrdered[E cmp.Ordered](m map[string]reflect.Value, elem string, _ []E) {
+	add := func(name string, f any) { m["Slices_"+name+"_"+elem] = reflect.ValueOf(f) }
+	add("Sort", slices.Sort[[]E])
+	add("SortFunc", slices.SortFunc[[]E])
+	add("SortStableFunc", slices.SortStableFunc[[]E])
+	add("IsSorted", slices.IsSorted[[]E])
+	add("Max", slices.Max[[]E])
+	add("Min", slices.Min[[]E])
+	add("Contains", slices.Contains[[]E])
+	add("ContainsFunc", slices.ContainsFunc[[]E])
+	add("Index", slices.Index[[]E])
+	add("IndexFunc", slices.IndexFunc[[]E])
+	add("Equal", slices.Equal[[]E])
+	add("Compare", slices.Compare[[]E])
+	add("BinarySearch", slices.BinarySearch[[]E])
+	add("Reverse", slices.Reverse[[]E])
+	add("Clone", slices.Clone[[]E])
+	add("Compact", slices.Compact[[]E])
+	add("Insert", slices.Insert[[]E])
+	add("Delete", slices.Delete[[]E])
+	add("DeleteFunc", slices.DeleteFunc[[]E])
+	add("Concat", slices.Concat[[]E])
+	add("Repeat", slices.Repeat[[]E])
+}
 
 func minOf[T cmp.Ordered](x T, y ...T) T { return min(x, slices.Min(append(y, x))) }
 

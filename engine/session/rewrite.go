@@ -14,10 +14,10 @@ import (
 
 // A part is one piece of a cell ready for the interpreter.
 type part struct {
-	Kind  chunkKind
-	Start int       // offset of the part in the cell
-	Text  string    // rewritten text, without padding
-	Map   offsetMap // rewritten offsets → offsets in the cell from Start
+	Kind       chunkKind
+	Start, End int       // offsets of the part in the cell
+	Text       string    // rewritten text, without padding
+	Map        offsetMap // rewritten offsets → offsets in the cell from Start
 	// Display is set on the statement part that is the cell's last
 	// expression, to be shown as the cell's value.
 	Display bool
@@ -36,6 +36,7 @@ type userSym struct {
 	Kind string // "function", "type", "variable", "constant"
 	Sig  string // its declaration's first line, as written
 	Doc  string // its doc comment
+	Off  int    // offset of its declaration in its cell
 }
 
 // A plan is a cell cut into parts and rewritten, with what the cell
@@ -45,6 +46,11 @@ type plan struct {
 	Imports []importSpec
 	Syms    map[string]userSym
 	Types   map[string]string // type name → its spec as written
+	// Idents are the identifiers the cell uses (not after a period nor
+	// before a colon), and Declared the names it declares: for telling
+	// which name is undefined when yaegi's message does not.
+	Idents   []rangeNote
+	Declared map[string]bool
 	// Ranges are range statements whose operand's type could not be told:
 	// yaegi cannot range over ints or funcs and fails on them.
 	Ranges []rangeNote
@@ -161,27 +167,42 @@ func (p *planner) plan(src string) (*plan, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	pl.Declared = map[string]bool{}
+	for name := range r.vars {
+		pl.Declared[name] = true
+	}
+	for name := range pl.Syms {
+		pl.Declared[name] = true
+	}
+	pl.Idents = idents(src)
 
 	for ci, pc := range chunks {
-		start, end := pc.ch.Start, pc.ch.End
-		if pc.ch.Kind == stmtChunk && ci == len(chunks)-1 && len(pc.stmts) > 0 {
-			last := pc.stmts[len(pc.stmts)-1]
-			if es, ok := last.(*ast.ExprStmt); ok {
-				ls := r.off(last.Pos())
-				if len(pc.stmts) > 1 {
-					t, m := r.es.chunkText(start, ls)
-					pl.Parts = append(pl.Parts, part{Kind: stmtChunk, Start: start, Text: t, Map: m})
-				}
-				t, m := r.es.chunkText(ls, end)
-				pl.Parts = append(pl.Parts, part{Kind: stmtChunk, Start: ls, Text: t, Map: m, Display: true, NoValue: r.noValue(es.X), Results: r.results(es.X)})
-				continue
+		if pc.ch.Kind == declChunk {
+			t, m := r.es.chunkText(pc.ch.Start, pc.ch.End, true)
+			if strings.TrimSpace(t) != "" {
+				pl.Parts = append(pl.Parts, part{Kind: declChunk, Start: pc.ch.Start, End: pc.ch.End, Text: t, Map: m})
 			}
-		}
-		t, m := r.es.chunkText(start, end)
-		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		pl.Parts = append(pl.Parts, part{Kind: pc.ch.Kind, Start: start, Text: t, Map: m})
+		// one part per top-level statement, so that a panic in a top-level
+		// statement is placed on its line
+		r.base = pc.base
+		for i, st := range pc.stmts {
+			start, end := r.off(st.Pos()), pc.ch.End
+			if i == 0 {
+				start = pc.ch.Start
+			}
+			last := i+1 == len(pc.stmts)
+			if !last {
+				end = r.off(pc.stmts[i+1].Pos())
+			}
+			t, m := r.es.chunkText(start, end, last)
+			pt := part{Kind: stmtChunk, Start: start, End: end, Text: t, Map: m}
+			if es, ok := st.(*ast.ExprStmt); ok && ci == len(chunks)-1 && i == len(pc.stmts)-1 {
+				pt.Display, pt.NoValue, pt.Results = true, r.noValue(es.X), r.results(es.X)
+			}
+			pl.Parts = append(pl.Parts, pt)
+		}
 	}
 	return pl, nil
 }
@@ -277,9 +298,10 @@ func (r *rewriter) collectDecls(f *ast.File, fset *token.FileSet, base int) {
 				r.es.add(edit{Start: r.off(d.Pos()), End: r.off(d.End()), Text: blankKeepLines(r.raw(d))})
 			}
 		case *ast.FuncDecl:
+			ast.Inspect(d, r.noteTypes)
 			sig := r.src[r.off(d.Pos()):r.off(d.Type.End())]
 			if d.Recv == nil {
-				r.pl.Syms[d.Name.Name] = userSym{Kind: "function", Sig: sig, Doc: d.Doc.Text()}
+				r.pl.Syms[d.Name.Name] = userSym{Kind: "function", Sig: sig, Doc: d.Doc.Text(), Off: r.off(d.Pos())}
 				n := 0
 				if d.Type.Results != nil {
 					n = d.Type.Results.NumFields()
@@ -788,7 +810,17 @@ func (r *rewriter) call(n *ast.CallExpr) {
 		}
 	case *ast.SelectorExpr:
 		x, ok := fun.X.(*ast.Ident)
-		if !ok || len(n.Args) != 1 {
+		if !ok || len(n.Args) == 0 {
+			return
+		}
+		if x.Name == "slices" && r.builtin(x) && r.p.isPkg("slices") {
+			name := "Slices_" + fun.Sel.Name + "_" + canonical(elemType(r.typeOf(n.Args[0])))
+			if _, ok := slicesFuncs[name]; ok {
+				r.es.add(edit{Start: r.off(fun.Pos()), End: r.off(fun.End()), Text: rtName + "." + name})
+			}
+			return
+		}
+		if len(n.Args) != 1 {
 			return
 		}
 		rich := false
@@ -908,6 +940,36 @@ func (r *rewriter) results(e ast.Expr) int {
 		return 0
 	}
 	return n
+}
+
+// idents returns the identifiers of src that are neither after a period
+// nor before a colon, with their positions.
+func idents(src string) []rangeNote {
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell.go", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), nil, 0)
+	var out []rangeNote
+	var pending *rangeNote
+	prev := token.ILLEGAL
+	for {
+		pos, t, lit := sc.Scan()
+		if pending != nil {
+			if t != token.COLON {
+				out = append(out, *pending)
+			}
+			pending = nil
+		}
+		if t == token.EOF {
+			break
+		}
+		if t == token.IDENT && prev != token.PERIOD {
+			line, col := offsetLineCol(src, file.Offset(pos))
+			pending = &rangeNote{Line: line, Col: col, Expr: lit}
+		}
+		prev = t
+	}
+	return out
 }
 
 // firstLine returns the first line of s.

@@ -62,7 +62,11 @@ type Session struct {
 	types   map[string]string
 	funcs   map[string]int
 	results map[string]string
-	cells   []string
+	// funcLocs tells where each user func was defined, for placing the
+	// frames of a panic.
+	funcLocs map[string]funcLoc
+	serial   int // number of the running cell
+	cells    []string
 
 	outMu   sync.Mutex
 	cur     *cellState
@@ -87,6 +91,11 @@ type cellState struct {
 }
 
 type pendingOut struct{ name, text string }
+
+type funcLoc struct {
+	cell   int
+	locate locator
+}
 
 var _ engine.Engine = (*Session)(nil)
 
@@ -125,6 +134,7 @@ func (s *Session) reset() error {
 	s.types = map[string]string{}
 	s.funcs = map[string]int{}
 	s.results = map[string]string{}
+	s.funcLocs = map[string]funcLoc{}
 	s.cells = nil
 	return nil
 }
@@ -243,6 +253,7 @@ func (s *Session) Execute(ctx context.Context, code string, opts engine.ExecOpti
 	if e := s.waitAbandoned(ctx); e != nil {
 		return engine.ExecResult{Error: e}
 	}
+	s.serial++
 	s.begin(ctx, out, opts)
 	defer s.end()
 	if res, ok := s.magic(ctx, code, opts); ok {
@@ -337,6 +348,12 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 			if e := s.eval(ctx, code, pt, "", pl); e != nil {
 				return engine.ExecResult{Error: e}
 			}
+			_, locate := locate(code, pt, "")
+			for name, sym := range pl.Syms {
+				if sym.Kind == "function" && sym.Off >= pt.Start && sym.Off < pt.End {
+					s.funcLocs[name] = funcLoc{cell: s.serial, locate: locate}
+				}
+			}
 			for name, sym := range pl.Syms {
 				if sym.Kind == "function" || sym.Kind == "type" {
 					s.syms[name] = sym
@@ -418,9 +435,21 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 	return &b, nil, true
 }
 
+// globals returns the session's global variables. yaegi's Globals
+// panics after a failed compilation left names without storage; those
+// names are then left out until the next cell runs.
+func (s *Session) globals() (g map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			g = map[string]reflect.Value{}
+		}
+	}()
+	return s.in.Globals()
+}
+
 // global returns the value of a global of the session.
 func (s *Session) global(name string) (reflect.Value, bool) {
-	v, ok := s.in.Globals()[name]
+	v, ok := s.globals()[name]
 	return v, ok
 }
 
@@ -429,7 +458,7 @@ func (s *Session) defined(name string) bool {
 	if _, ok := s.syms[name]; ok {
 		return true
 	}
-	_, ok := s.in.Globals()[name]
+	_, ok := s.globals()[name]
 	return ok
 }
 
@@ -474,12 +503,28 @@ func noResult(pkg, name string) bool {
 // eval compiles and runs one part of a cell, with prefix written before its
 // text on its first line.
 func (s *Session) eval(ctx context.Context, code string, pt part, prefix string, pl *plan) *engine.Error {
+	src, locate := locate(code, pt, prefix)
+	prog, e := s.compile(src, locate, pl)
+	if e != nil {
+		return e
+	}
+	return s.execute(ctx, prog, locate)
+}
+
+// A locator maps a line and column that yaegi reports in the source of a
+// part to the line and column in the cell as typed.
+type locator func(line, col int) (int, int)
+
+// locate returns the source yaegi compiles for a part and its locator.
+// The source keeps the part at its line and column in the cell: it is
+// padded with newlines and spaces. yaegi compiles declarations as a file
+// and statements as the body of main, so the first line gets a package
+// clause, or "package main; func main() {" from yaegi for statements (with
+// ";" first when the part starts like a declaration, so that yaegi takes
+// it for statements).
+func locate(code string, pt part, prefix string) (string, locator) {
 	pad := padTo(code, pt.Start)
 	src := pad + prefix + pt.Text
-	// yaegi compiles declarations as a file and statements as the body of
-	// main: put a package clause before the padding's first line, or make
-	// sure a statement part starting with var, const or func is taken as
-	// statements ("package main; func main() {" comes before it then).
 	lead, shift := "package main;", len("package main;")
 	if pt.Kind == stmtChunk {
 		lead = ""
@@ -488,22 +533,36 @@ func (s *Session) eval(ctx context.Context, code string, pt part, prefix string,
 		}
 		shift = len("package main; func main() {") + len(lead)
 	}
-	src = lead + src
+	body := src
 	locate := func(line, col int) (int, int) {
 		if line == 1 {
 			col -= shift
 		}
-		off := lineColOffset(src[len(lead):], line, col) - len(pad) - len(prefix)
+		off := lineColOffset(body, line, col) - len(pad) - len(prefix)
 		if off < 0 {
 			off = 0
 		}
 		return offsetLineCol(code, pt.Start+pt.Map.old(off))
 	}
-	prog, e := s.compile(src, locate, pl)
-	if e != nil {
-		return e
+	return lead + src, locate
+}
+
+// undefined finds the first name of the cell that nothing defines.
+func (s *Session) undefined(pl *plan) (rangeNote, bool) {
+	g := s.globals()
+	for _, u := range pl.Idents {
+		if pl.Declared[u.Expr] || s.syms[u.Expr].Kind != "" || builtinNames[u.Expr] {
+			continue
+		}
+		if _, ok := g[u.Expr]; ok {
+			continue
+		}
+		if _, ok := s.pkgPath(u.Expr); ok {
+			continue
+		}
+		return u, true
 	}
-	return s.execute(ctx, prog, locate)
+	return rangeNote{}, false
 }
 
 // startsLikeDecl reports whether yaegi would take src for declarations.
@@ -518,7 +577,7 @@ func startsLikeDecl(src string) bool {
 }
 
 // compile compiles src, recovering the panics of yaegi's compiler.
-func (s *Session) compile(src string, locate func(int, int) (int, int), pl *plan) (prog *interp.Program, e *engine.Error) {
+func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Program, e *engine.Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			prog = nil
@@ -534,6 +593,12 @@ func (s *Session) compile(src string, locate func(int, int) (int, int), pl *plan
 				e.Traceback = []string{e.Name + ": " + e.Value}
 				return
 			}
+			if strings.Contains(msg, "nil reflect type") {
+				e = &engine.Error{Kind: engine.Unsupported, Name: "Unsupported",
+					Value: "the interpreter cannot give the result of a generic function a type here (yaegi infers type arguments weakly): declare the variable with its type (var x T = f(…)) or pass type arguments (f[T](…)); see the Limitations section of the README"}
+				e.Traceback = []string{e.Name + ": " + e.Value}
+				return
+			}
 			e = &engine.Error{Kind: engine.InternalError, Name: "InternalError",
 				Value:     "the interpreter failed on this cell (a yaegi bug): " + msg,
 				Traceback: []string{"InternalError: " + msg, string(debug.Stack())}}
@@ -541,7 +606,16 @@ func (s *Session) compile(src string, locate func(int, int) (int, int), pl *plan
 	}()
 	prog, err := s.in.Compile(src)
 	if err != nil {
-		return nil, compileError(err, locate)
+		e := compileError(err, locate)
+		if strings.Contains(err.Error(), "definition loop") {
+			// yaegi's message for a global defined from an undefined name
+			if u, ok := s.undefined(pl); ok {
+				e.Line, e.Col = u.Line, u.Col
+				e.Value = fmt.Sprintf("%d:%d: undefined: %s", u.Line, u.Col, u.Expr)
+				e.Traceback = []string{e.Name + ": " + e.Value}
+			}
+		}
+		return nil, e
 	}
 	return prog, nil
 }
@@ -549,7 +623,7 @@ func (s *Session) compile(src string, locate func(int, int) (int, int), pl *plan
 // execute runs prog with the cell's context. When the cell is interrupted
 // and its evaluation does not stop within interruptGrace (it is stuck in
 // compiled code), the session records it as abandoned.
-func (s *Session) execute(ctx context.Context, prog *interp.Program, locate func(int, int) (int, int)) *engine.Error {
+func (s *Session) execute(ctx context.Context, prog *interp.Program, locate locator) *engine.Error {
 	type result struct {
 		err error
 	}
@@ -591,7 +665,7 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program, locate func
 }
 
 // panicError describes a panic of a cell.
-func (s *Session) panicError(p interp.Panic, locate func(int, int) (int, int)) *engine.Error {
+func (s *Session) panicError(p interp.Panic, locate locator) *engine.Error {
 	s.outMu.Lock()
 	var at []string
 	if s.cur != nil {
@@ -618,17 +692,34 @@ func (s *Session) panicError(p interp.Panic, locate func(int, int) (int, int)) *
 		}
 	}
 	e.Traceback = []string{e.Name + ": " + e.Value}
-	for i, l := range at {
+	placed := false
+	for _, l := range at {
 		m := panicLine.FindStringSubmatch(l)
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		cl, cc := locate(line, col)
-		if i == 0 {
-			e.Line, e.Col = cl, cc
-		}
 		fn := strings.TrimSuffix(m[3], "(...)")
 		fn = strings.TrimPrefix(strings.TrimPrefix(fn, "main."), "_.")
-		e.Traceback = append(e.Traceback, fmt.Sprintf("  cell line %d, column %d, in %s", cl, cc, fn))
+		loc, here := locate, true
+		if fn != "main" {
+			base, _, _ := strings.Cut(fn, ".")
+			fl, ok := s.funcLocs[base]
+			if !ok {
+				e.Traceback = append(e.Traceback, fmt.Sprintf("  in %s", fn))
+				continue
+			}
+			loc, here = fl.locate, fl.cell == s.serial
+		} else {
+			fn = "the cell"
+		}
+		cl, cc := loc(line, col)
+		where := "this cell"
+		if !here {
+			where = "an earlier cell"
+		}
+		if here && !placed {
+			e.Line, e.Col, placed = cl, cc, true
+		}
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  line %d, column %d of %s, in %s", cl, cc, where, fn))
 	}
 	e.Traceback = append(e.Traceback, compiledFrames(p.Stack)...)
 	return e
@@ -663,7 +754,7 @@ var errPos = regexp.MustCompile(`^(?:\S*\.go:)?(\d+):(\d+): (.*)$`)
 
 // compileError turns an error of the interpreter's compiler into an error
 // at its position in the cell.
-func compileError(err error, locate func(int, int) (int, int)) *engine.Error {
+func compileError(err error, locate locator) *engine.Error {
 	msg := err.Error()
 	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: msg}
 	first := strings.SplitN(msg, "\n", 2)[0]
@@ -672,6 +763,12 @@ func compileError(err error, locate func(int, int) (int, int)) *engine.Error {
 		col, _ := strconv.Atoi(m[2])
 		e.Line, e.Col = locate(line, col)
 		e.Value = fmt.Sprintf("%d:%d: %s", e.Line, e.Col, m[3])
+	}
+	for _, pkg := range []string{"slices.", "maps.", "cmp."} {
+		if strings.Contains(e.Value, pkg) {
+			e.Value += " (the interpreter runs the generic functions of slices, maps and cmp only in part; see the Limitations section of the README)"
+			break
+		}
 	}
 	e.Value = strings.ReplaceAll(e.Value, "__gomxMin", "min")
 	e.Value = strings.ReplaceAll(e.Value, "__gomxMax", "max")

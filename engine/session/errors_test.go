@@ -1,0 +1,177 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomx-dev/gomx/engine"
+)
+
+func TestErrors(t *testing.T) {
+	runCells(t, []cellCase{
+		// compile errors at the line and column typed, after rewrites on the same line
+		{code: "a := 1\nb := 2\nc := a + b\nd := c * undefinedName\ne := d", kind: engine.CompileError, errHas: "undefined: undefinedName", line: 4, col: 10},
+		{code: "s := 0\nfor i := range 3 { s += i }; q := s + nope\nq", kind: engine.CompileError, errHas: "undefined: nope", line: 2, col: 39},
+		{code: "import \"fmt\"\nfunc f() {\n\tfmt.Println(1)\n\tvar x int = \"s\"\n}", kind: engine.CompileError, line: 4},
+		{code: "x := 1 +", kind: engine.CompileError, line: 1},
+		{code: "func (", kind: engine.CompileError, line: 1},
+		{code: "y := 2\n\n  z := y +* 3", kind: engine.CompileError, line: 3},
+		// panics: interpreted, with the line of the panic in the cell
+		{code: "p := 1\nq := 2\nr := p + q\nvar m map[string]int\nm[\"a\"] = r", kind: engine.RuntimePanic, errHas: "nil map", line: 5},
+		{code: "xs := []int{1}\nfunc at(i int) int {\n\treturn xs[i]\n}\nat(5)", kind: engine.RuntimePanic, errHas: "index out of range", line: 3},
+		{code: `panic("boom")`, kind: engine.RuntimePanic, errHas: "boom", line: 1},
+		// state is kept after errors
+		{code: "r", value: "3"},
+		// os.Exit and log.Fatal end the cell, not the process
+		{code: "os.Exit(3)", kind: engine.RuntimePanic, errHas: "os.Exit(3)"},
+		{code: `log.Fatal("bad")`, kind: engine.RuntimePanic, errHas: "bad"},
+		{code: `log.Fatalf("bad %d", 2)`, kind: engine.RuntimePanic, errHas: "bad 2"},
+		{code: `log.Default().Fatal("worse")`, kind: engine.RuntimePanic, errHas: "worse"},
+		{code: `l := log.New(os.Stderr, "p ", 0)` + "\nl.Fatalln(\"x\")", kind: engine.RuntimePanic, errHas: "x"},
+		{code: "r + 1", value: "4"},
+		// imports
+		{code: `import "example.com/nothere"`, kind: engine.CompileError, errHas: `"example.com/nothere" is not preloaded`, line: 1},
+		{code: `import "no/such/pkg"`, kind: engine.CompileError, errHas: "preloaded: "},
+		{code: "import \"strings\"\nimport \"strings\"\nstrings.ToUpper(\"a\")", value: "A"},
+		{code: `import strings "math"`, kind: engine.CompileError, errHas: "already the package"},
+		{code: "import m2 \"math\"\nm2.Sqrt(4)", value: "2"},
+		{code: "math.Floor(2.5)", value: "2"},
+		{code: "strconv.Itoa(12) + \"!\"", value: "12!"},
+		{code: "xs2 := []float64{3, 1, 2}\nslices.Sort(xs2)\nxs2", value: "[1 2 3]"},
+		{code: "slices.Max(xs2) + slices.Min(xs2)", value: "4"},
+		{code: "slices.Index(xs2, 2)", value: "1"},
+		{code: "slices.Contains([]string{\"a\"}, \"a\")", value: "true"},
+		{code: "ws := []string{\"b\", \"a\"}\nslices.Sort(ws)\nws", value: "[a b]"},
+	})
+}
+
+func TestGoroutinePanic(t *testing.T) {
+	s := newSession(t)
+	res, _ := exec(t, s, "x := 41\ngo func() { panic(\"in goroutine\") }()")
+	if res.Error == nil {
+		// the goroutine did not get to run before the cell's grace ran out:
+		// its panic is reported with the next cell
+		res2, r := exec(t, s, "x + 1")
+		if !strings.Contains(r.text("stderr"), "in goroutine") {
+			t.Fatalf("goroutine panic reported neither on its cell nor on the next: %q", r.text("stderr"))
+		}
+		if res2.Error != nil || res2.Value.Text() != "42" {
+			t.Fatalf("state lost after goroutine panic: %+v", res2)
+		}
+		return
+	}
+	if res.Error.Kind != engine.RuntimePanic || !strings.Contains(res.Error.Value, "in goroutine") {
+		t.Fatalf("error %+v", res.Error)
+	}
+	res, _ = exec(t, s, "x + 1")
+	if res.Error != nil || res.Value.Text() != "42" {
+		t.Fatalf("state lost after goroutine panic: %+v", res)
+	}
+	// a go statement calling a named function with arguments
+	res, _ = exec(t, s, "func bad(v int) { panic(v) }\ngo bad(x)")
+	if res.Error != nil && !strings.Contains(res.Error.Value, "41") {
+		t.Fatalf("error %+v", res.Error)
+	}
+}
+
+// interruptAfter runs code and cancels it after d.
+func interruptAfter(t *testing.T, s *Session, code string, d time.Duration) (engine.ExecResult, time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(d, cancel)
+	start := time.Now()
+	res := s.Execute(ctx, code, engine.ExecOptions{}, &recorder{})
+	return res, time.Since(start)
+}
+
+func TestInterrupt(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, "n := 0")
+	cases := []struct {
+		code  string
+		stuck bool
+	}{
+		{code: "for { n++ }"},
+		{code: "time.Sleep(time.Hour)"},
+		{code: "ch := make(chan int)\n<-ch"},
+		{code: "select {}"},
+	}
+	for _, c := range cases {
+		res, took := interruptAfter(t, s, c.code, 50*time.Millisecond)
+		if res.Error == nil || res.Error.Kind != engine.Interrupted {
+			t.Fatalf("%q: result %+v, want Interrupted", c.code, res)
+		}
+		if took > 10*time.Second {
+			t.Fatalf("%q: interrupt took %v", c.code, took)
+		}
+		if s.Stuck() {
+			t.Fatalf("%q: session stuck after interrupting interpreted code", c.code)
+		}
+		if strings.Contains(res.Error.Value, "still running") {
+			t.Fatalf("%q: reported stuck: %v", c.code, res.Error)
+		}
+	}
+	res, _ := exec(t, s, "n > 0")
+	if res.Error != nil || res.Value.Text() != "true" {
+		t.Fatalf("state after interrupts: %+v", res)
+	}
+}
+
+func TestInterruptStuckInCompiledCode(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, "var wg sync.WaitGroup\nwg.Add(1)\nvar mu sync.Mutex")
+	res, _ := interruptAfter(t, s, "wg.Wait()", 50*time.Millisecond)
+	if res.Error == nil || res.Error.Kind != engine.Interrupted || !strings.Contains(res.Error.Value, "still running in compiled code") {
+		t.Fatalf("result %+v, want Interrupted and still running", res)
+	}
+	if !s.Stuck() {
+		t.Fatal("Stuck() is false while wg.Wait() blocks")
+	}
+	// the next cell waits for the stuck one; interrupting the wait says so
+	res, _ = interruptAfter(t, s, "1 + 1", 50*time.Millisecond)
+	if res.Error == nil || !strings.Contains(res.Error.Value, "still running") {
+		t.Fatalf("cell after a stuck one: %+v", res)
+	}
+	// once the compiled call returns, the session goes on
+	wg := s.in.Globals()["wg"]
+	done := wg.Addr().MethodByName("Done")
+	done.Call(nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Stuck() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s.Stuck() {
+		t.Fatal("still stuck after wg.Done")
+	}
+	res, _ = exec(t, s, "1 + 1")
+	if res.Error != nil || res.Value.Text() != "2" {
+		t.Fatalf("after stuck cell finished: %+v", res)
+	}
+}
+
+func TestInput(t *testing.T) {
+	s := newSession(t)
+	r := &recorder{inputs: []string{"42 abc", "7"}}
+	res := s.Execute(context.Background(), "var n int\nvar w string\nfmt.Scan(&n, &w)\nvar k int\nfmt.Scanln(&k)\nfmt.Sprint(n, w, k)", engine.ExecOptions{AllowStdin: true}, r)
+	if res.Error != nil || res.Value.Text() != "42abc7" {
+		t.Fatalf("result %+v %v", res, res.Error)
+	}
+	var f float64
+	_ = f
+	r = &recorder{inputs: []string{"2.5"}}
+	res = s.Execute(context.Background(), "var f float64\nfmt.Scanf(\"%g\", &f)\nf * 2", engine.ExecOptions{AllowStdin: true}, r)
+	if res.Error != nil || res.Value.Text() != "5" {
+		t.Fatalf("Scanf: %+v %v", res, res.Error)
+	}
+	res = s.Execute(context.Background(), "fmt.Scan(&n)", engine.ExecOptions{AllowStdin: false}, &recorder{})
+	if res.Error == nil || res.Error.Kind != engine.InputError || !strings.Contains(res.Error.Value, "stdin is not allowed") {
+		t.Fatalf("input not allowed: %+v", res.Error)
+	}
+	res, _ = exec(t, s, "n")
+	if res.Error != nil || res.Value.Text() != "42" {
+		t.Fatalf("after input error: %+v", res)
+	}
+}
