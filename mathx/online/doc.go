@@ -1,0 +1,56 @@
+// Package online provides online convex optimisation: online gradient
+// descent, follow-the-regularised-leader and (optimistic) online mirror
+// descent with Euclidean and entropic mirror maps, and the SEA model that
+// interpolates between stochastic and adversarial loss sequences.
+//
+// # Model
+//
+// At each round t the learner plays x_t in a convex Domain, then sees the
+// convex loss f_t and its gradient g_t = ∇f_t(x_t). The regret against a
+// fixed u is R_T(u) = Σ_t f_t(x_t) − f_t(u). Optimistic methods also get a
+// hint M_t, a guess of g_t before playing (by default the last gradient);
+// their regret scales with Σ‖g_t − M_t‖² instead of Σ‖g_t‖².
+//
+// Two-step optimistic OMD (Chiang et al. 2012; Rakhlin & Sridharan 2013,
+// arXiv 1208.3728) is the algorithm of the SEA paper (Chen, Zhang, Tu,
+// Zhao, Zhang 2023, "Optimistic Online Mirror Descent for Bridging
+// Stochastic and Adversarial Online Convex Optimization", arXiv
+// 2302.04552):
+//
+//	x_t     = argmin_{x∈X} η_t <M_t, x> + B_ψ(x, x̂_t)
+//	x̂_{t+1} = argmin_{x∈X} η_t <g_t, x> + B_ψ(x, x̂_t)
+//
+// with η_t = D/sqrt(δ + Σ_{s<t}‖g_s − M_s‖²) (self-confident). The paper
+// bounds its regret by O(sqrt(σ²_{1:T}) + sqrt(Σ²_{1:T})) for convex smooth
+// losses, σ² the cumulative stochastic variance and Σ² the cumulative
+// adversarial variation; SEA.Variation returns both for a SEA sequence.
+// The paper's exact step-size constants could not be read; the update is
+// the standard one. Every OMD and OGD run reports a certified Bound on its
+// regret computed from the run (see Result.Bound).
+//
+// # Entry points
+//
+//	OGD    projected online gradient descent (Zinkevich 2003); η_t = 1/(λt)
+//	       for λ-strongly convex losses (Hazan, Agarwal, Kale 2007)
+//	FTRL   linearised follow-the-regularised-leader, lazy projection
+//	       (Euclidean) or Hedge (Entropic), optionally optimistic
+//	OMD    online mirror descent, optionally optimistic
+//
+// # Peer names
+//
+// There is no peer library installed here. The closest ones name things as
+// follows (recalled, not re-checked): Vowpal Wabbit's online gradient
+// descent and FTRL-Proximal; river's optim.SGD; in the literature Hedge /
+// multiplicative weights = OMD or FTRL with the Entropic mirror map on the
+// simplex, "lazy projection" = Euclidean FTRL.
+//
+//	gomx online                 literature
+//	OMD, Mirror: Entropic       Hedge / exponentiated gradient
+//	OMD, Optimistic: true       optimistic OMD (OOMD), two-step
+//	FTRL, Optimistic: true      optimistic FTRL (OFTRL)
+//	Settings.Hint               predictable sequence M_t
+//	SEA                         SEA model (Sachs et al. 2022)
+//
+// All algorithms are deterministic; SEA noise is a stateless hash of
+// (Seed, t, i), so different learners see the same sequence.
+package online

@@ -1,0 +1,150 @@
+package online
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// DomainKind names the shape of a Domain.
+type DomainKind int
+
+const (
+	// BallDomain is the Euclidean ball {‖x‖₂ ≤ Radius}.
+	BallDomain DomainKind = iota
+	// BoxDomain is the box [Lo, Hi]^d.
+	BoxDomain
+	// SimplexDomain is the probability simplex {x ≥ 0, Σx = 1}.
+	SimplexDomain
+)
+
+// Domain is the convex set the learner plays in.
+type Domain struct {
+	// Kind is the shape.
+	Kind DomainKind
+	// Radius of a ball.
+	Radius float64
+	// Lo and Hi bound every coordinate of a box.
+	Lo, Hi float64
+}
+
+// Ball returns the Euclidean ball of radius r > 0 centred at 0.
+func Ball(r float64) Domain {
+	if !(r > 0) {
+		panic(fmt.Sprintf("online.Ball: radius %v", r))
+	}
+	return Domain{Kind: BallDomain, Radius: r}
+}
+
+// Box returns [lo, hi]^d, lo < hi.
+func Box(lo, hi float64) Domain {
+	if !(lo < hi) {
+		panic(fmt.Sprintf("online.Box: lo %v ≥ hi %v", lo, hi))
+	}
+	return Domain{Kind: BoxDomain, Lo: lo, Hi: hi}
+}
+
+// Simplex returns the probability simplex.
+func Simplex() Domain { return Domain{Kind: SimplexDomain} }
+
+// Diameter returns the Euclidean diameter of the domain in R^d.
+func (D Domain) Diameter(d int) float64 {
+	switch D.Kind {
+	case BallDomain:
+		return 2 * D.Radius
+	case BoxDomain:
+		return (D.Hi - D.Lo) * math.Sqrt(float64(d))
+	default:
+		if d == 1 {
+			return 0
+		}
+		return math.Sqrt2
+	}
+}
+
+// Center writes the domain's centre (0, the box's midpoint, or the
+// uniform distribution) into x.
+func (D Domain) Center(x []float64) {
+	for i := range x {
+		switch D.Kind {
+		case BallDomain:
+			x[i] = 0
+		case BoxDomain:
+			x[i] = (D.Lo + D.Hi) / 2
+		default:
+			x[i] = 1 / float64(len(x))
+		}
+	}
+}
+
+// Project replaces x by its Euclidean projection onto the domain. The
+// simplex projection sorts a copy (Held, Wolfe, Crowder 1974; Duchi et al.
+// 2008), using scratch (len(x) or more) to stay allocation-free.
+func (D Domain) Project(x, scratch []float64) {
+	switch D.Kind {
+	case BallDomain:
+		n := 0.0
+		for _, v := range x {
+			n += v * v
+		}
+		if n = math.Sqrt(n); n > D.Radius {
+			for i := range x {
+				x[i] *= D.Radius / n
+			}
+		}
+	case BoxDomain:
+		for i, v := range x {
+			x[i] = math.Min(math.Max(v, D.Lo), D.Hi)
+		}
+	default:
+		u := scratch[:len(x)]
+		copy(u, x)
+		sort.Float64s(u)
+		css, theta := 0.0, 0.0
+		for i := range u {
+			v := u[len(u)-1-i]
+			css += v
+			if t := (css - 1) / float64(i+1); v-t > 0 {
+				theta = t
+			}
+		}
+		for i, v := range x {
+			x[i] = math.Max(v-theta, 0)
+		}
+	}
+}
+
+// Minimize writes into x the minimiser over the domain of <c, x> (a
+// vertex or boundary point; ties go to the lowest index on the simplex).
+func (D Domain) Minimize(c, x []float64) {
+	switch D.Kind {
+	case BallDomain:
+		n := 0.0
+		for _, v := range c {
+			n += v * v
+		}
+		n = math.Sqrt(n)
+		for i, v := range c {
+			x[i] = 0
+			if n > 0 {
+				x[i] = -D.Radius * v / n
+			}
+		}
+	case BoxDomain:
+		for i, v := range c {
+			x[i] = D.Hi
+			if v > 0 {
+				x[i] = D.Lo
+			}
+		}
+	default:
+		best := 0
+		for i, v := range c {
+			if v < c[best] {
+				best = i
+			}
+			x[i] = 0
+		}
+		x[best] = 1
+	}
+}
