@@ -1,8 +1,10 @@
 package prox
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -87,15 +89,17 @@ func (s SEF) Prox(dst, v []float64, t float64) {
 		}
 		return
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	// Sort |v| decreasingly with the indices (ties in any order: the prox
+	// is unique, so tied entries get equal outputs).
+	order := make([]absIndex, n)
+	for i, vi := range v {
+		order[i] = absIndex{math.Abs(vi), i}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return math.Abs(v[order[a]]) > math.Abs(v[order[b]]) })
+	slices.SortFunc(order, func(a, b absIndex) int { return cmp.Compare(b.abs, a.abs) })
 	y := make([]float64, n)
 	c := make([]float64, n)
-	for j, i := range order {
-		u := math.Abs(v[i]) / t
+	for j, o := range order {
+		u := o.abs / t
 		if j < s.K {
 			c[j] = 1 + 1/t
 			y[j] = t * u / (1 + t)
@@ -105,13 +109,20 @@ func (s SEF) Prox(dst, v []float64, t float64) {
 		}
 	}
 	w := isotonicDecreasing(y, c)
-	for j, i := range order {
-		mag := math.Abs(v[i]) - t*w[j]
+	for j, o := range order {
+		i := o.index
+		mag := o.abs - t*w[j]
 		if mag < 0 {
 			mag = 0
 		}
 		dst[i] = math.Copysign(mag, v[i])
 	}
+}
+
+// absIndex is an entry's magnitude and position.
+type absIndex struct {
+	abs   float64
+	index int
 }
 
 // isotonicDecreasing returns the weighted least-squares non-increasing fit
