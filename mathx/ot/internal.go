@@ -25,6 +25,7 @@ func init() {
 const (
 	expLo      = -708.3 // below: 0 (subnormal results are flushed to zero)
 	expHi      = 709.78
+	expShifter = 0x1.8p52 // adding it rounds a float64 of magnitude < 2^51 to an integer
 	inv64Ln2   = 64 / math.Ln2
 	ln2Over64H = 6.93147180369123816490e-01 / 64 // math's Ln2Hi/64: k·ln2Over64H is exact for |k| < 2^21
 	ln2Over64L = 1.90821492927058770002e-10 / 64 // math's Ln2Lo/64
@@ -43,17 +44,17 @@ func fexp(x float64) float64 {
 	if x > expHi {
 		return math.Inf(1)
 	}
-	kf := math.Round(x * inv64Ln2)
-	k := int64(kf)
+	t := x*inv64Ln2 + expShifter
+	kf := t - expShifter
+	k := int64(math.Float64bits(t) - math.Float64bits(expShifter))
 	r := (x - kf*ln2Over64H) - kf*ln2Over64L
 	p := 1 + r*(1+r*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
-	j := k & 63
 	e := k >> 6
-	t := expTab[j] * p
-	if e < -1020 {
-		return math.Ldexp(t, int(e))
+	v := expTab[k&63] * p
+	if e < -1021 {
+		return math.Ldexp(v, int(e))
 	}
-	return t * math.Float64frombits(uint64(e+1023)<<52)
+	return math.Float64frombits(math.Float64bits(v) + uint64(e)<<52)
 }
 
 // chunking splits n rows into a fixed number of contiguous chunks that
