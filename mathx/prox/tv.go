@@ -106,8 +106,8 @@ func TV1D(dst, x []float64, lambda float64) {
 	}
 }
 
-// TV is λ-free 1-D total variation Σ_i |x_{i+1} − x_i|; its prox with
-// step t is TV1D(x, t). Use Scale for a weight.
+// TV is the unweighted 1-D total variation Σ_i |x_{i+1} − x_i|; its prox
+// with step t is TV1D(x, t). Use Scale for a weight.
 type TV struct{}
 
 // Prox writes TV1D(x, t) into dst.
