@@ -1,0 +1,211 @@
+// Package scan decides which packages stdlib preloads and extracts their
+// documentation. It is shared by the generator (stdlib/internal/gen) and by
+// the staleness test of package stdlib, so both see the same package list
+// and the same documentation.
+package scan
+
+import (
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/doc"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ExtraPackages are the third-party packages preloaded besides the module's
+// own packages under ScannedDirs.
+var ExtraPackages = []string{
+	"gonum.org/v1/gonum/diff/fd",
+	"gonum.org/v1/gonum/floats",
+	"gonum.org/v1/gonum/floats/scalar",
+	"gonum.org/v1/gonum/integrate",
+	"gonum.org/v1/gonum/interp",
+	"gonum.org/v1/gonum/mat",
+	"gonum.org/v1/gonum/optimize",
+	"gonum.org/v1/gonum/stat",
+	"gonum.org/v1/gonum/stat/combin",
+	"gonum.org/v1/gonum/stat/distuv",
+	"gonum.org/v1/plot",
+	"gonum.org/v1/plot/plotter",
+	"gonum.org/v1/plot/plotutil",
+	"gonum.org/v1/plot/vg",
+	"gonum.org/v1/plot/vg/draw",
+	"gonum.org/v1/plot/vg/vgimg",
+	"gonum.org/v1/plot/vg/vgsvg",
+}
+
+// Modules are the modules whose versions the tables depend on, besides Go
+// itself; their versions are recorded in the documentation file.
+var Modules = []string{
+	"github.com/traefik/yaegi",
+	"gonum.org/v1/gonum",
+	"gonum.org/v1/plot",
+}
+
+// ScannedDirs are the module directories searched for packages to preload.
+var ScannedDirs = []string{"mathx", "viz"}
+
+// Module returns the path and directory of the main module of the working
+// directory.
+func Module() (modPath, modDir string, err error) {
+	b, err := exec.Command("go", "list", "-m", "-f", "{{.Path}}\t{{.Dir}}").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go list -m: %w", err)
+	}
+	f := strings.Split(strings.TrimSpace(string(b)), "\t")
+	if len(f) != 2 {
+		return "", "", fmt.Errorf("go list -m: unexpected output %q", b)
+	}
+	return f[0], f[1], nil
+}
+
+// LocalPackages walks ScannedDirs of the module at modDir for importable
+// packages, skipping internal, testdata, hidden and main packages, and
+// returns their sorted import paths.
+func LocalPackages(modPath, modDir string) ([]string, error) {
+	var pkgs []string
+	for _, d := range ScannedDirs {
+		root := filepath.Join(modDir, d)
+		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !e.IsDir() {
+				return nil
+			}
+			n := e.Name()
+			if p != root && (n == "internal" || n == "testdata" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
+				return filepath.SkipDir
+			}
+			bp, err := build.ImportDir(p, 0)
+			if err != nil {
+				if _, ok := err.(*build.NoGoError); ok {
+					return nil
+				}
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			if bp.Name == "main" {
+				return nil
+			}
+			rel, err := filepath.Rel(modDir, p)
+			if err != nil {
+				return err
+			}
+			pkgs = append(pkgs, path.Join(modPath, filepath.ToSlash(rel)))
+			return nil
+		})
+		if err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+	}
+	sort.Strings(pkgs)
+	return pkgs, nil
+}
+
+// An Entry is the documentation of one symbol: its signature (the
+// declaration without body) and its doc comment.
+type Entry [2]string
+
+// Docs is the documentation of packages: import path → symbol name →
+// entry. Methods are named "Type.Method"; the empty name holds the package
+// clause and package doc.
+type Docs map[string]map[string]Entry
+
+// Collect extracts the documentation of pkgs, which must all be found.
+func Collect(pkgs []string) (Docs, error) {
+	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, pkgs...)
+	b, err := exec.Command("go", args...).Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %w", err)
+	}
+	all := Docs{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || f[1] == "" || f[2] == "" {
+			continue
+		}
+		d, err := packageDocs(f[0], f[1], strings.Split(f[2], ","))
+		if err != nil {
+			return nil, err
+		}
+		all[f[0]] = d
+	}
+	for _, p := range pkgs {
+		if all[p] == nil {
+			return nil, fmt.Errorf("no documentation found for %s", p)
+		}
+	}
+	return all, nil
+}
+
+// packageDocs extracts the exported symbols' documentation of one package.
+func packageDocs(importPath, dir string, files []string) (map[string]Entry, error) {
+	fset := token.NewFileSet()
+	var asts []*ast.File
+	for _, f := range files {
+		af, err := parser.ParseFile(fset, filepath.Join(dir, f), nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		asts = append(asts, af)
+	}
+	p, err := doc.NewFromFiles(fset, asts, importPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", importPath, err)
+	}
+	m := map[string]Entry{"": {"package " + p.Name, p.Doc}}
+	values := func(vs []*doc.Value, kw string) {
+		for _, v := range vs {
+			for _, s := range v.Decl.Specs {
+				vs := s.(*ast.ValueSpec)
+				d := v.Doc
+				if vs.Doc != nil {
+					d = vs.Doc.Text()
+				}
+				for _, n := range vs.Names {
+					if n.IsExported() {
+						m[n.Name] = Entry{kw + " " + node(fset, vs), d}
+					}
+				}
+			}
+		}
+	}
+	funcs := func(fs []*doc.Func, prefix string) {
+		for _, f := range fs {
+			f.Decl.Body = nil
+			f.Decl.Doc = nil
+			m[prefix+f.Name] = Entry{node(fset, f.Decl), f.Doc}
+		}
+	}
+	values(p.Consts, "const")
+	values(p.Vars, "var")
+	funcs(p.Funcs, "")
+	for _, t := range p.Types {
+		spec := t.Decl.Specs[0].(*ast.TypeSpec)
+		spec.Doc, spec.Comment = nil, nil
+		m[t.Name] = Entry{"type " + node(fset, spec), t.Doc}
+		values(t.Consts, "const")
+		values(t.Vars, "var")
+		funcs(t.Funcs, "")
+		funcs(t.Methods, t.Name+".")
+	}
+	return m, nil
+}
+
+func node(fset *token.FileSet, n any) string {
+	var b strings.Builder
+	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+	if err := cfg.Fprint(&b, fset, n); err != nil {
+		return ""
+	}
+	return b.String()
+}
