@@ -163,7 +163,10 @@ func (p *PhasedElimination) Select(t int) int { return p.acts[p.pos] }
 
 // Update implements Policy. It ends the phase when its schedule is played.
 func (p *PhasedElimination) Update(arm int, reward float64) {
-	p.b.AddScaledVec(p.b, reward, p.x.RowView(arm))
+	bd := p.b.RawVector().Data
+	for j, v := range p.x.RawRowView(arm) {
+		bd[j] += reward * v
+	}
 	p.done++
 	if p.done < p.plays[p.pos] {
 		return

@@ -61,6 +61,7 @@ type ridge struct {
 	b       []float64
 	theta   []float64
 	u       []float64
+	w       []float64 // w[a] = x_aᵀ V⁻¹ x_a, kept by the same rank-one updates
 	n       int
 	since   int
 	l2      float64 // max ‖x‖²
@@ -74,7 +75,7 @@ func newRidge(fn string, x mat.Matrix, par LinearParams) ridge {
 	par = par.withDefaults()
 	r := ridge{x: make([]float64, k*d), k: k, d: d, par: par,
 		v: make([]float64, d*d), vinv: make([]float64, d*d), work: make([]float64, d*d),
-		b: make([]float64, d), theta: make([]float64, d), u: make([]float64, d)}
+		b: make([]float64, d), theta: make([]float64, d), u: make([]float64, d), w: make([]float64, k)}
 	for a := 0; a < k; a++ {
 		n := 0.0
 		for j := 0; j < d; j++ {
@@ -82,6 +83,7 @@ func newRidge(fn string, x mat.Matrix, par LinearParams) ridge {
 			n += r.x[a*d+j] * r.x[a*d+j]
 		}
 		r.l2 = math.Max(r.l2, n)
+		r.w[a] = n / par.Lambda
 	}
 	for j := 0; j < d; j++ {
 		r.v[j*d+j] = par.Lambda
@@ -107,7 +109,8 @@ func (r *ridge) quad(x []float64) float64 {
 	return s
 }
 
-// update adds (x_arm, reward): Sherman–Morrison on V⁻¹, then θ̂ = V⁻¹ b.
+// update adds (x_arm, reward): Sherman–Morrison on V⁻¹ and on every
+// w[a] (w[a] −= (x_aᵀu)²/(1 + xᵀu) with u = V⁻¹x, O(Kd)), then θ̂ = V⁻¹ b.
 func (r *ridge) update(arm int, reward float64) error {
 	d := r.d
 	x := r.row(arm)
@@ -120,6 +123,13 @@ func (r *ridge) update(arm int, reward float64) error {
 		}
 		r.u[i] = t
 		den += x[i] * t
+	}
+	for a := 0; a < r.k; a++ {
+		s := 0.0
+		for j, xj := range r.row(a) {
+			s += xj * r.u[j]
+		}
+		r.w[a] -= s * s / den
 	}
 	for i := 0; i < d; i++ {
 		ui := r.u[i] / den
@@ -165,8 +175,14 @@ func (r *ridge) refactor() error {
 			r.vinv[j*d+i] = r.work[i*d+j]
 		}
 	}
+	for a := 0; a < r.k; a++ {
+		r.w[a] = r.quad(r.row(a))
+	}
 	return nil
 }
+
+// Widths returns a copy of x_aᵀ V⁻¹ x_a for every action a.
+func (r *ridge) Widths() []float64 { return append([]float64(nil), r.w...) }
 
 // Inverse returns a copy of the current V⁻¹.
 func (r *ridge) Inverse() *mat.Dense {
@@ -187,7 +203,8 @@ func (r *ridge) Theta() []float64 { return append([]float64(nil), r.theta...) }
 // of updates and L = max ‖x_a‖ (or β_t = Alpha when Alpha > 0, the LinUCB
 // of Li, Chu, Langford, Schapire 2010). V⁻¹ is kept by Sherman–Morrison
 // rank-one updates (O(d²) per round) and recomputed from V by Cholesky
-// every RefactorEvery updates. Update panics if that Cholesky factorisation
+// every RefactorEvery updates; the widths ‖x_a‖²_{V⁻¹} are kept by the same
+// rank-one formula, so a round costs O(Kd + d²). Update panics if that Cholesky factorisation
 // fails (Run and Simulate return the panic as an error with Status Failed).
 type LinUCB struct{ ridge }
 
@@ -215,7 +232,7 @@ func (p *LinUCB) Select(t int) int {
 		for j, xj := range x {
 			m += p.theta[j] * xj
 		}
-		if v := m + beta*math.Sqrt(math.Max(p.quad(x), 0)); v > bv {
+		if v := m + beta*math.Sqrt(math.Max(p.w[a], 0)); v > bv {
 			best, bv = a, v
 		}
 	}

@@ -9,8 +9,10 @@ import (
 )
 
 // TestShermanMorrison checks LinUCB's rank-one updated V⁻¹ against
-// mat.Inverse of V rebuilt independently from the pulled actions, to
-// 1e-9 in every entry, with and without the periodic Cholesky refactor.
+// mat.Inverse of V rebuilt independently from the pulled actions (to 1e-9
+// in max row sum), and its incrementally kept widths x_aᵀV⁻¹x_a against
+// the direct product (1e-9), with and without the periodic Cholesky
+// refactor.
 func TestShermanMorrison(t *testing.T) {
 	for _, c := range []struct {
 		name     string
@@ -43,6 +45,13 @@ func TestShermanMorrison(t *testing.T) {
 		diff.Sub(got, &want)
 		if m := mat.Norm(&diff, math.Inf(1)); m > 1e-9 {
 			t.Errorf("%s: max row sum |SM - direct| = %g > 1e-9", c.name, m)
+		}
+		w := p.Widths()
+		for a := 0; a < env.Arms(); a++ {
+			x := env.X.RowView(a)
+			if direct := mat.Inner(x, &want, x); math.Abs(w[a]-direct) > 1e-9 {
+				t.Errorf("%s: width of action %d = %v, direct %v", c.name, a, w[a], direct)
+			}
 		}
 		if !mat.EqualApprox(p.Gram(), v, 1e-9) {
 			t.Errorf("%s: V differs from Σ x xᵀ + λI", c.name)

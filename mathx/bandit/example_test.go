@@ -1,0 +1,73 @@
+package bandit_test
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gomx-dev/gomx/mathx/bandit"
+)
+
+// Regret curves of UCB1 over 20 seeds on a 3-armed Bernoulli bandit.
+func ExampleSimulate() {
+	env := bandit.NewBernoulli([]float64{0.3, 0.5, 0.7})
+	ucb := func(seed uint64) bandit.Policy { return bandit.NewUCB1(3) }
+	res, err := bandit.Simulate(env, ucb, 10000, &bandit.Settings{Seed: 1, Runs: 20, Points: 4})
+	if err != nil {
+		panic(err)
+	}
+	for j, t := range res.Rounds {
+		fmt.Printf("t=%5d median regret %5.1f  band [%5.1f, %5.1f]\n", t, res.Median[j], res.Lower[j], res.Upper[j])
+	}
+	// Output:
+	// t= 2500 median regret  63.8  band [ 47.5,  75.0]
+	// t= 5000 median regret  79.4  band [ 61.5, 104.3]
+	// t= 7500 median regret  90.6  band [ 70.1, 118.6]
+	// t=10000 median regret  97.1  band [ 75.6, 120.7]
+}
+
+// One run of Thompson sampling; History holds the regret after each round.
+func ExampleRun() {
+	env := bandit.NewBernoulli([]float64{0.2, 0.25, 0.8})
+	res, err := bandit.Run(env, bandit.NewThompsonBeta(3, 7), 5000, &bandit.Settings{Seed: 7})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Status, res.Iterations, len(res.History))
+	fmt.Printf("regret %.2f, pulls %v\n", res.Regret, res.Pulls)
+	// Output:
+	// Converged 5000 5000
+	// regret 12.60, pulls [10 12 4978]
+}
+
+// EXP3 against an oblivious adversary whose best arm changes every 500
+// rounds, with the learning rate of the sqrt(2TK ln K) bound.
+func ExampleNewEXP3() {
+	const k, T = 3, 20000
+	means := mat.NewDense(2, k, []float64{
+		0.9, 0.5, 0.1,
+		0.1, 0.5, 0.8,
+	})
+	env := bandit.NewOblivious(means, 500, 3)
+	pol := bandit.NewEXP3(k, bandit.EXP3Rate(k, T), 1)
+	res, err := bandit.Run(env, pol, T, &bandit.Settings{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("regret %.0f ≤ bound %.0f\n", res.Regret, bandit.EXP3Bound(k, T))
+	// Output:
+	// regret 84 ≤ bound 363
+}
+
+// LinUCB (OFUL) on a sparse linear bandit with 30 actions in R^5.
+func ExampleNewLinUCB() {
+	env := bandit.NewSparseLinear(30, 5, 2, 0, 0.1, 2)
+	pol := bandit.NewLinUCB(env.X, bandit.LinearParams{R: 0.1})
+	res, err := bandit.Run(env, pol, 3000, &bandit.Settings{Seed: 2})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("regret after 1000 rounds %.2f, after 3000 %.2f\n", res.History[999], res.Regret)
+	// Output:
+	// regret after 1000 rounds 27.92, after 3000 47.57
+}
