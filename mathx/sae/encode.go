@@ -82,6 +82,7 @@ type Pass struct {
 	Pre     *mat.Dense // B×F pre-activations
 	Recon   *mat.Dense // B×D reconstruction
 	xc      []float64  // x − b_pre, B×D
+	panels  []float64  // W_enc packed for the encoder product
 	codes   sparse     // active latents with their positive values
 }
 
@@ -201,11 +202,9 @@ func (m *Model) forward(p *Pass, x *mat.Dense, sel Selection, gradX *mat.Dense) 
 		p.Recon = mat.NewDense(bsz, d, nil)
 	}
 	pre := p.Pre.RawMatrix()
-	for b := 0; b < bsz; b++ {
-		copy(pre.Data[b*pre.Stride:b*pre.Stride+m.F], m.BEnc)
-	}
-	xcm := blas64.General{Rows: bsz, Cols: d, Stride: d, Data: p.xc}
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, xcm, m.WEnc.RawMatrix(), 1, pre)
+	enc := m.WEnc.RawMatrix()
+	p.panels = packPanels(p.panels, enc.Data, enc.Stride, m.F, d)
+	encodeProduct(pre.Data, pre.Stride, p.xc, bsz, d, p.panels, m.F, m.BEnc)
 
 	switch sel.Kind {
 	case TopK:
@@ -298,10 +297,14 @@ func topIndices(v []float64, k int, idx []int) []int {
 	for i := k/2 - 1; i >= 0; i-- {
 		down(idx, i)
 	}
+	thr := val(idx[0])
 	for i := k; i < len(v); i++ {
-		if better(val(i), val(idx[0]), i, idx[0]) {
+		// a later entry enters only if strictly larger than the worst kept
+		// one (ties go to the lower index); NaN never does.
+		if v[i] > thr {
 			idx[0] = i
 			down(idx, 0)
+			thr = val(idx[0])
 		}
 	}
 	sort.Ints(idx)

@@ -193,7 +193,7 @@ func lossOf(tr *Trainer, x *mat.Dense, dead []bool, resid []float64, gradX *mat.
 	tr.Model.forward(&tr.pass, x, tr.s.Selection, gradX)
 	st := tr.gradients(dead, 0)
 	if resid != nil {
-		st.Aux = tr.auxGradients(dead, tr.auxK(), resid)
+		st.Aux = tr.auxLoss(dead, tr.auxK(), resid)
 	}
 	return st.NMSE + tr.s.AuxCoef*st.Aux
 }

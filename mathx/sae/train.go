@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -119,11 +121,12 @@ type Trainer struct {
 	grad    params
 	m1, m2  params
 	pass    Pass
-	aux     sparse
-	auxRec  *mat.Dense
-	dpre    []float64 // per-entry gradient wrt pre of the main codes
-	dpreAux []float64
-	g       []float64 // ∂L/∂x̂, B×D
+	aux     sparse     // aux-k codes
+	auxRec  *mat.Dense // their reconstruction of the residual
+	g       []float64  // ∂L/∂x̂, B×D
+	gAux    []float64  // AuxCoef·∂L_aux/∂ê, B×D
+	colMain columns
+	colAux  columns
 }
 
 // params is the flat layout of a model's parameters.
@@ -217,7 +220,7 @@ func (t *Trainer) Step(x, gradX *mat.Dense) StepStats {
 
 // gradients computes the loss and fills t.grad.
 func (t *Trainer) gradients(dead []bool, nDead int) StepStats {
-	m, p := t.Model, &t.pass
+	p := &t.pass
 	B, D := p.B, p.D
 	num, den := errorTerms(p.X, p.Recon)
 	st := StepStats{NMSE: num / den}
@@ -231,21 +234,9 @@ func (t *Trainer) gradients(dead []bool, nDead int) StepStats {
 		for i := range gr {
 			gr[i] = 2 * (yr[i] - xr[i]) / den
 		}
-	}
-	dec := m.WDecT.RawMatrix()
-	decRow := func(j int) []float64 { return dec.Data[j*dec.Stride : j*dec.Stride+D] }
-	// main codes: ∂z = g·W_dec, ∂W_dec += z gᵀ
-	t.dpre = grow(t.dpre, len(p.codes.idx))
-	for b := 0; b < B; b++ {
-		gr := t.g[b*D : (b+1)*D]
-		for e := p.codes.ptr[b]; e < p.codes.ptr[b+1]; e++ {
-			j := p.codes.idx[e]
-			t.dpre[e] = dot(gr, decRow(j))
-			axpy(p.codes.val[e], gr, t.grad.wdec[j*D:(j+1)*D])
-		}
 		axpy(1, gr, t.grad.bpre)
 	}
-	// aux-k: reconstruct the residual from the top dead latents.
+	t.aux.emptyRows(B)
 	if k := t.auxK(); k > 0 && nDead > 0 {
 		resid := make([]float64, B*D)
 		for b := 0; b < B; b++ {
@@ -254,23 +245,52 @@ func (t *Trainer) gradients(dead []bool, nDead int) StepStats {
 				resid[b*D+i] = xr[i] - yr[i]
 			}
 		}
-		st.Aux = t.auxGradients(dead, k, resid)
-	} else {
-		t.aux.emptyRows(B)
+		st.Aux = t.auxLoss(dead, k, resid)
 	}
-	// encoder: ∂W_enc[j] += ∂pre (x − b_pre), ∂b_enc[j] += ∂pre
-	accumulate := func(c *sparse, dpre []float64) {
-		for b := 0; b < B; b++ {
-			xc := p.xc[b*D : (b+1)*D]
-			for e := c.ptr[b]; e < c.ptr[b+1]; e++ {
-				j := c.idx[e]
-				axpy(dpre[e], xc, t.grad.wenc[j*D:(j+1)*D])
-				t.grad.benc[j] += dpre[e]
+	t.backward()
+	return st
+}
+
+// backward accumulates the parameter gradients of the active entries
+// (main codes with upstream gradient t.g, aux-k codes with t.gAux),
+// latent by latent: every latent's sums run over rows in order, so the
+// split over cores does not change a bit.
+func (t *Trainer) backward() {
+	m, p := t.Model, &t.pass
+	D, F := p.D, p.F
+	t.colMain = byLatent(t.colMain, &p.codes, F)
+	t.colAux = byLatent(t.colAux, &t.aux, F)
+	dec := m.WDecT.RawMatrix()
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(p.codes.idx)/2048))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*F/workers, (w+1)*F/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := lo; j < hi; j++ {
+				dj := dec.Data[j*dec.Stride : j*dec.Stride+D]
+				gw, ge := t.grad.wdec[j*D:(j+1)*D], t.grad.wenc[j*D:(j+1)*D]
+				var gb float64
+				for pass, col := range [2]*columns{&t.colMain, &t.colAux} {
+					codes, up := &p.codes, t.g
+					if pass == 1 {
+						codes, up = &t.aux, t.gAux
+					}
+					for _, e := range col.entries[col.ptr[j]:col.ptr[j+1]] {
+						b := col.row[e]
+						ub := up[b*D : (b+1)*D]
+						dp := dot(ub, dj) // ∂L/∂pre of the entry (ReLU passes it: pre > 0)
+						axpy(codes.val[e], ub, gw)
+						axpy(dp, p.xc[b*D:(b+1)*D], ge)
+						gb += dp
+					}
+				}
+				t.grad.benc[j] = gb
 			}
-		}
+		}()
 	}
-	accumulate(&p.codes, t.dpre)
-	accumulate(&t.aux, t.dpreAux)
+	wg.Wait()
 	// b_pre enters pre as −b_pre·W_encᵀ.
 	enc := m.WEnc.RawMatrix()
 	for j, gb := range t.grad.benc {
@@ -278,13 +298,51 @@ func (t *Trainer) gradients(dead []bool, nDead int) StepStats {
 			axpy(-gb, enc.Data[j*enc.Stride:j*enc.Stride+D], t.grad.bpre)
 		}
 	}
-	return st
 }
 
-// auxGradients adds the aux-k loss gradient (times AuxCoef) to t.grad and
-// returns the loss. resid (B×D) is the residual e = x − x̂ to explain,
-// a constant for the gradient (stop-grad).
-func (t *Trainer) auxGradients(dead []bool, k int, resid []float64) float64 {
+// columns indexes a sparse matrix's entries by latent.
+type columns struct {
+	ptr     []int // len F+1
+	entries []int // entry numbers, by latent, rows ascending
+	row     []int // row of each entry (indexed by entry number)
+}
+
+func byLatent(c columns, s *sparse, f int) columns {
+	n := len(s.idx)
+	c.ptr = growInts(c.ptr, f+1)
+	clear(c.ptr)
+	for _, j := range s.idx {
+		c.ptr[j+1]++
+	}
+	for j := 0; j < f; j++ {
+		c.ptr[j+1] += c.ptr[j]
+	}
+	c.entries = growInts(c.entries, n)
+	c.row = growInts(c.row, n)
+	fill := append([]int(nil), c.ptr[:f]...)
+	for b := 0; b+1 < len(s.ptr); b++ {
+		for e := s.ptr[b]; e < s.ptr[b+1]; e++ {
+			j := s.idx[e]
+			c.entries[fill[j]] = e
+			fill[j]++
+			c.row[e] = b
+		}
+	}
+	return c
+}
+
+func growInts(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}
+
+// auxLoss chooses the aux-k codes (the top k pre-activations among dead
+// latents), reconstructs the residual resid (B×D, e = x − x̂, a constant
+// for the gradient) from them and returns the aux-k loss
+// ‖e − ê‖² / ‖e − ē‖²; it leaves AuxCoef·∂loss/∂ê in t.gAux.
+func (t *Trainer) auxLoss(dead []bool, k int, resid []float64) float64 {
 	m, p := t.Model, &t.pass
 	B, D, F := p.B, p.D, p.F
 	pre := p.Pre.RawMatrix()
@@ -313,20 +371,19 @@ func (t *Trainer) auxGradients(dead []bool, k int, resid []float64) float64 {
 		t.auxRec = mat.NewDense(B, D, nil)
 	}
 	m.decode(t.auxRec, &t.aux, false)
-	// loss ‖e − ê‖² / ‖e − ē‖²
 	mean := make([]float64, D)
 	for b := 0; b < B; b++ {
 		axpy(1, resid[b*D:(b+1)*D], mean)
 	}
 	scale(mean, 1/float64(B))
 	var num, den float64
-	diff := make([]float64, B*D)
+	t.gAux = grow(t.gAux, B*D)
 	for b := 0; b < B; b++ {
 		ar := t.auxRec.RawRowView(b)
 		for i := 0; i < D; i++ {
 			e := resid[b*D+i]
 			r := e - ar[i]
-			diff[b*D+i] = r
+			t.gAux[b*D+i] = r
 			num += r * r
 			c := e - mean[i]
 			den += c * c
@@ -336,20 +393,7 @@ func (t *Trainer) auxGradients(dead []bool, k int, resid []float64) float64 {
 		t.aux.emptyRows(B)
 		return 0
 	}
-	dec := m.WDecT.RawMatrix()
-	coef := -2 * t.s.AuxCoef / den
-	t.dpreAux = grow(t.dpreAux, len(t.aux.idx))
-	ge := make([]float64, D)
-	for b := 0; b < B; b++ {
-		for i := range ge {
-			ge[i] = coef * diff[b*D+i]
-		}
-		for e := t.aux.ptr[b]; e < t.aux.ptr[b+1]; e++ {
-			j := t.aux.idx[e]
-			t.dpreAux[e] = dot(ge, dec.Data[j*dec.Stride:j*dec.Stride+D])
-			axpy(t.aux.val[e], ge, t.grad.wdec[j*D:(j+1)*D])
-		}
-	}
+	scale(t.gAux, -2*t.s.AuxCoef/den)
 	return num / den
 }
 
@@ -371,14 +415,27 @@ func (t *Trainer) update() {
 	sq2 := math.Sqrt(c2)
 	ps := [4][]float64{rawData(m.WEnc), dec, m.BEnc, m.BPre}
 	gs, m1s, m2s := t.grad.slices(), t.m1.slices(), t.m2.slices()
-	for a := range ps {
-		p, g, m1, m2 := ps[a], gs[a], m1s[a], m2s[a]
+	adam := func(p, g, m1, m2 []float64) {
 		for i := range p {
 			m1[i] = s.Beta1*m1[i] + (1-s.Beta1)*g[i]
 			m2[i] = s.Beta2*m2[i] + (1-s.Beta2)*g[i]*g[i]
 			p[i] -= stepSize * m1[i] / (math.Sqrt(m2[i])/sq2 + s.Eps)
 		}
 	}
+	// the two weight matrices on their own goroutines; element-wise, so
+	// the split changes nothing
+	var wg sync.WaitGroup
+	for a := 0; a < 2; a++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			adam(ps[a], gs[a], m1s[a], m2s[a])
+		}()
+	}
+	for a := 2; a < 4; a++ {
+		adam(ps[a], gs[a], m1s[a], m2s[a])
+	}
+	wg.Wait()
 	m.normaliseDecoder()
 }
 
