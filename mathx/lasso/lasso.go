@@ -229,20 +229,7 @@ func newData(p *Problem, name string, columns bool) *data {
 	}
 	if columns {
 		dd.at = make([]float64, n*d)
-		// Transpose in 32×32 tiles to stay in cache.
-		const tile = 32
-		for i0 := 0; i0 < n; i0 += tile {
-			i1 := min(i0+tile, n)
-			for j0 := 0; j0 < d; j0 += tile {
-				j1 := min(j0+tile, d)
-				for i := i0; i < i1; i++ {
-					row := dd.a[i*d : (i+1)*d]
-					for j := j0; j < j1; j++ {
-						dd.at[j*n+i] = row[j]
-					}
-				}
-			}
-		}
+		transpose(dd.at, dd.a, n, d)
 	}
 	return dd
 }
@@ -462,4 +449,15 @@ func allZero(x []float64) bool {
 		}
 	}
 	return true
+}
+
+// transpose writes the d×n transpose of the n×d row-major a into at. Row
+// by row: the d output lines being filled stay in cache for the moderate
+// d of these solvers, and this measured faster here than cache tiling.
+func transpose(at, a []float64, n, d int) {
+	for i := 0; i < n; i++ {
+		for j, v := range a[i*d : (i+1)*d] {
+			at[j*n+i] = v
+		}
+	}
 }
