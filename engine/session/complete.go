@@ -348,7 +348,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 	}
 	p := &planner{global: func(string) (reflect.Value, bool) { return reflect.Value{}, false },
 		defined: func(string) bool { return false }, isPkg: func(string) bool { return false },
-		noResult: func(string, string) bool { return false }, userFuncs: map[string]int{}, userResults: map[string]string{},
+		noResult: func(string, string) bool { return false }, userFuncs: map[string]int{}, userResults: map[string]string{}, userMethods: map[string]int{}, isType: func(string) bool { return false },
 		pkgSymbol: func(string, string) (reflect.Value, bool) { return reflect.Value{}, false }, types: map[string]string{}}
 	if _, err := p.plan(code); err != nil {
 		if _, ok := err.(*cellError); ok && err.(*cellError).Kind == "syntax" {

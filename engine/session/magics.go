@@ -55,6 +55,9 @@ func (s *Session) magic(ctx context.Context, code string, opts engine.ExecOption
 		start := time.Now()
 		res := s.run(ctx, arg, opts)
 		s.emit("stdout", fmt.Sprintf("Wall time: %v\n", time.Since(start).Round(time.Microsecond)))
+		if res.Error == nil && opts.StoreHistory {
+			s.cells = append(s.cells, arg)
+		}
 		return res, true
 	case "timeit":
 		return s.timeit(ctx, arg), true

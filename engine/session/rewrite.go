@@ -21,9 +21,9 @@ type part struct {
 	// Display is set on the statement part that is the cell's last
 	// expression, to be shown as the cell's value.
 	Display bool
-	// NoValue is set when Display is set but the expression is known to
-	// have no value worth showing (a call of a function without results,
-	// fmt.Println, …).
+	// NoValue is set when Display is set but the expression has no value
+	// to show (a call of a function without results, fmt.Println, …) or is
+	// a call whose result count is unknown.
 	NoValue bool
 	// Results is the number of values of the displayed call when it is
 	// known to be more than one.
@@ -80,6 +80,11 @@ type planner struct {
 	// results.
 	noResult  func(pkg, name string) bool
 	userFuncs map[string]int // result counts of user funcs known so far
+	// userMethods holds the result counts of user methods by name, -1
+	// when methods of that name differ.
+	userMethods map[string]int
+	// isType reports whether name is a user type of an earlier cell.
+	isType func(name string) bool
 	// userResults holds the simple result types of user funcs.
 	userResults map[string]string
 	// pkgSymbol returns the compiled symbol pkg.name.
@@ -98,16 +103,34 @@ type cellError struct {
 func (e *cellError) Error() string { return e.Message }
 
 const (
-	declPrefix = "package main;"
-	stmtPrefix = "package main;func _(){"
+	declPrefix = "package main\n"
+	stmtPrefix = "package main\nfunc _(){"
 )
 
-// mask returns src with every byte outside [start, end) blanked, newlines
-// kept, so that offsets and lines stay those of the cell.
+// mask returns src with every byte outside [start, end) blanked, except
+// comments (doc comments are kept for their declarations) and newlines, so
+// that offsets and lines stay those of the cell.
 func mask(src string, start, end int) string {
+	keep := make([]bool, len(src))
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell.go", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), nil, scanner.ScanComments)
+	for {
+		pos, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		if t == token.COMMENT {
+			off := file.Offset(pos)
+			for i := off; i < off+len(lit) && i < len(src); i++ {
+				keep[i] = true
+			}
+		}
+	}
 	b := []byte(src)
 	for i := range b {
-		if (i < start || i >= end) && b[i] != '\n' {
+		if (i < start || i >= end) && b[i] != '\n' && !keep[i] {
 			b[i] = ' '
 		}
 	}
@@ -199,7 +222,11 @@ func (p *planner) plan(src string) (*plan, error) {
 			t, m := r.es.chunkText(start, end, last)
 			pt := part{Kind: stmtChunk, Start: start, End: end, Text: t, Map: m}
 			if es, ok := st.(*ast.ExprStmt); ok && ci == len(chunks)-1 && i == len(pc.stmts)-1 {
-				pt.Display, pt.NoValue, pt.Results = true, r.noValue(es.X), r.results(es.X)
+				n := r.valueCount(es.X)
+				pt.Display, pt.NoValue = true, n < 1
+				if n > 1 {
+					pt.Results = n
+				}
 			}
 			pl.Parts = append(pl.Parts, pt)
 		}
@@ -300,12 +327,18 @@ func (r *rewriter) collectDecls(f *ast.File, fset *token.FileSet, base int) {
 		case *ast.FuncDecl:
 			ast.Inspect(d, r.noteTypes)
 			sig := r.src[r.off(d.Pos()):r.off(d.Type.End())]
+			n := 0
+			if d.Type.Results != nil {
+				n = d.Type.Results.NumFields()
+			}
+			if d.Recv != nil {
+				if old, ok := r.p.userMethods[d.Name.Name]; ok && old != n {
+					n = -1
+				}
+				r.p.userMethods[d.Name.Name] = n
+			}
 			if d.Recv == nil {
 				r.pl.Syms[d.Name.Name] = userSym{Kind: "function", Sig: sig, Doc: d.Doc.Text(), Off: r.off(d.Pos())}
-				n := 0
-				if d.Type.Results != nil {
-					n = d.Type.Results.NumFields()
-				}
 				r.p.userFuncs[d.Name.Name] = n
 				if n == 1 {
 					r.p.userResults[d.Name.Name] = typeText(d.Type.Results.List[0].Type)
@@ -557,8 +590,8 @@ func (r *rewriter) typeOf(e ast.Expr) string {
 				return t
 			}
 		case *ast.SelectorExpr:
-			if x, ok := fun.X.(*ast.Ident); ok && r.p.isPkg(x.Name) {
-				if v, ok := r.p.pkgSymbol(x.Name, fun.Sel.Name); ok && v.Kind() == reflect.Func && v.Type().NumOut() > 0 {
+			if x, ok := fun.X.(*ast.Ident); ok && r.isPkg(x.Name) {
+				if v, ok := r.pkgSymbol(x.Name, fun.Sel.Name); ok && v.Kind() == reflect.Func && v.Type().NumOut() > 0 {
 					return reflectType(v.Type().Out(0))
 				}
 			}
@@ -575,8 +608,8 @@ func (r *rewriter) typeOf(e ast.Expr) string {
 		return r.typeOf(e.X)
 	case *ast.SelectorExpr:
 		if x, ok := e.X.(*ast.Ident); ok {
-			if r.p.isPkg(x.Name) {
-				if v, ok := r.p.pkgSymbol(x.Name, e.Sel.Name); ok && v.IsValid() {
+			if r.isPkg(x.Name) {
+				if v, ok := r.pkgSymbol(x.Name, e.Sel.Name); ok && v.IsValid() {
 					if _, isConst := v.Interface().(constant.Value); isConst {
 						switch v.Interface().(constant.Value).Kind() {
 						case constant.Int:
@@ -638,6 +671,38 @@ func (r *rewriter) commonType(args []ast.Expr) string {
 		}
 	}
 	return typ
+}
+
+// importPath returns the import path of a package name the cell imports.
+func (r *rewriter) importPath(name string) (string, bool) {
+	for _, im := range r.pl.Imports {
+		n := im.Name
+		if n == "" {
+			n = pkgName(im.Path)
+		}
+		if n == name {
+			return im.Path, true
+		}
+	}
+	return "", false
+}
+
+// isPkg reports whether name is a package in the cell.
+func (r *rewriter) isPkg(name string) bool {
+	if _, ok := r.importPath(name); ok {
+		return true
+	}
+	return r.p.isPkg(name)
+}
+
+// pkgSymbol returns the compiled symbol pkg.name, or for the slices
+// package the compiled instantiation a call was rewritten to.
+func (r *rewriter) pkgSymbol(pkg, name string) (reflect.Value, bool) {
+	if path, ok := r.importPath(pkg); ok {
+		v, ok := symbols[path+"/"+pkgName(path)][name]
+		return v, ok
+	}
+	return r.p.pkgSymbol(pkg, name)
 }
 
 // isConst reports whether e is built from literals only.
@@ -813,7 +878,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 		if !ok || len(n.Args) == 0 {
 			return
 		}
-		if x.Name == "slices" && r.builtin(x) && r.p.isPkg("slices") {
+		if x.Name == "slices" && r.builtin(x) && r.isPkg("slices") {
 			name := "Slices_" + fun.Sel.Name + "_" + canonical(elemType(r.typeOf(n.Args[0])))
 			if _, ok := slicesFuncs[name]; ok {
 				r.es.add(edit{Start: r.off(fun.Pos()), End: r.off(fun.End()), Text: rtName + "." + name})
@@ -826,7 +891,7 @@ func (r *rewriter) call(n *ast.CallExpr) {
 		rich := false
 		switch fun.Sel.Name {
 		case "Show":
-			rich = x.Name == "viz" && r.p.isPkg("viz") || r.isDisplay(x.Name)
+			rich = x.Name == "viz" && r.isPkg("viz") || r.isDisplay(x.Name)
 		case "Update":
 			rich = r.isDisplay(x.Name)
 		}
@@ -890,56 +955,95 @@ func (r *rewriter) goStmt(n *ast.GoStmt) {
 	r.es.add(edit{Start: r.off(n.Pos()), End: r.off(n.End()), Text: b.String()})
 }
 
-// noValue reports whether the expression statement e surely shows
-// nothing: a call of a builtin or compiled function without a useful
-// result, or of a user func without results.
-func (r *rewriter) noValue(e ast.Expr) bool {
+// valueCount returns how many values the expression statement e has: 1
+// for an expression that is not a call, and for a call the number of
+// results when the cell and the session tell it, else -1. A call is shown
+// only when its result count is known: yaegi cannot say, and evaluating a
+// call of a function without results into a variable runs it and fails.
+func (r *rewriter) valueCount(e ast.Expr) int {
+	if p, ok := e.(*ast.ParenExpr); ok {
+		return r.valueCount(p.X)
+	}
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
-		return false
+		return 1
 	}
-	switch f := call.Fun.(type) {
+	fun := call.Fun
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X // explicit type arguments
+	}
+	if ix, ok := fun.(*ast.IndexListExpr); ok {
+		fun = ix.X
+	}
+	switch f := fun.(type) {
+	case *ast.FuncLit:
+		if f.Type.Results == nil {
+			return 0
+		}
+		return f.Type.Results.NumFields()
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.InterfaceType, *ast.StructType:
+		return 1
 	case *ast.Ident:
-		switch f.Name {
-		case "print", "println", "panic", "close", "delete", "clear", "copy":
-			return r.builtin(f)
+		if r.builtin(f) {
+			switch f.Name {
+			case "print", "println", "panic", "close", "delete", "clear", "copy":
+				return 0
+			case "len", "cap", "append", "make", "new", "complex", "real", "imag", "min", "max", "recover":
+				return 1
+			}
+			if basicTypes[f.Name] || f.Name == "any" || f.Name == "error" {
+				return 1
+			}
 		}
 		if n, ok := r.p.userFuncs[f.Name]; ok {
-			return n == 0
+			return n
+		}
+		if sym, ok := r.pl.Syms[f.Name]; ok && sym.Kind == "type" || r.p.isType(f.Name) {
+			return 1
+		}
+		if v, ok := r.p.global(f.Name); ok && v.IsValid() && v.Kind() == reflect.Func {
+			return v.Type().NumOut()
 		}
 	case *ast.SelectorExpr:
-		if x, ok := f.X.(*ast.Ident); ok && r.p.isPkg(x.Name) {
+		x, ok := f.X.(*ast.Ident)
+		if !ok {
+			break
+		}
+		if r.isPkg(x.Name) {
 			if x.Name == "fmt" && (strings.HasPrefix(f.Sel.Name, "Print") || strings.HasPrefix(f.Sel.Name, "Fprint") || strings.HasPrefix(f.Sel.Name, "Scan")) {
-				return true
+				return 0
 			}
-			return r.p.noResult(x.Name, f.Sel.Name)
+			if v, ok := r.pkgSymbol(x.Name, f.Sel.Name); ok {
+				if v.Kind() == reflect.Func {
+					return v.Type().NumOut()
+				}
+				return 1 // a conversion to a package's type
+			}
+			if x.Name == "slices" {
+				switch f.Sel.Name {
+				case "Sort", "SortFunc", "SortStableFunc", "Reverse":
+					return 0
+				case "BinarySearch", "BinarySearchFunc":
+					return 2
+				}
+				return 1
+			}
+			return -1
+		}
+		if v, ok := r.p.global(x.Name); ok && v.IsValid() {
+			t := v.Type()
+			if m, ok := t.MethodByName(f.Sel.Name); ok {
+				return m.Type.NumOut()
+			}
+			if m, ok := reflect.PointerTo(t).MethodByName(f.Sel.Name); ok {
+				return m.Type.NumOut()
+			}
+		}
+		if n, ok := r.p.userMethods[f.Sel.Name]; ok && n >= 0 {
+			return n
 		}
 	}
-	return false
-}
-
-// results returns the number of results of a call when it is known to be
-// more than one, else 0.
-func (r *rewriter) results(e ast.Expr) int {
-	call, ok := e.(*ast.CallExpr)
-	if !ok {
-		return 0
-	}
-	n := 0
-	switch f := call.Fun.(type) {
-	case *ast.Ident:
-		n = r.p.userFuncs[f.Name]
-	case *ast.SelectorExpr:
-		if x, ok := f.X.(*ast.Ident); ok && r.p.isPkg(x.Name) {
-			if v, ok := r.p.pkgSymbol(x.Name, f.Sel.Name); ok && v.Kind() == reflect.Func {
-				n = v.Type().NumOut()
-			}
-		}
-	}
-	if n < 2 {
-		return 0
-	}
-	return n
+	return -1
 }
 
 // idents returns the identifiers of src that are neither after a period

@@ -62,6 +62,7 @@ type Session struct {
 	types   map[string]string
 	funcs   map[string]int
 	results map[string]string
+	methods map[string]int
 	// funcLocs tells where each user func was defined, for placing the
 	// frames of a panic.
 	funcLocs map[string]funcLoc
@@ -134,6 +135,7 @@ func (s *Session) reset() error {
 	s.types = map[string]string{}
 	s.funcs = map[string]int{}
 	s.results = map[string]string{}
+	s.methods = map[string]int{}
 	s.funcLocs = map[string]funcLoc{}
 	s.cells = nil
 	return nil
@@ -325,12 +327,17 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		isPkg:       s.isPkg,
 		noResult:    noResult,
 		userFuncs:   map[string]int{},
+		userMethods: map[string]int{},
+		isType:      func(name string) bool { return s.syms[name].Kind == "type" },
 		userResults: map[string]string{},
 		pkgSymbol:   s.pkgSymbol,
 		types:       s.types,
 	}
 	for k, v := range s.results {
 		p.userResults[k] = v
+	}
+	for k, v := range s.methods {
+		p.userMethods[k] = v
 	}
 	for k, v := range s.funcs {
 		p.userFuncs[k] = v
@@ -368,17 +375,18 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 			for name, t := range p.userResults {
 				s.results[name] = t
 			}
+			for name, n := range p.userMethods {
+				s.methods[name] = n
+			}
 			continue
 		}
 		if pt.Display && !pt.NoValue && !opts.Silent {
-			b, e, shown := s.display(ctx, code, pt, pl)
+			b, e := s.display(ctx, code, pt, pl)
 			if e != nil {
 				return engine.ExecResult{Error: e}
 			}
-			if shown {
-				res.Value = b
-				continue
-			}
+			res.Value = b
+			continue
 		}
 		if e := s.eval(ctx, code, pt, "", pl); e != nil {
 			return engine.ExecResult{Error: e}
@@ -395,20 +403,16 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	return res
 }
 
-// display evaluates the cell's last expression into __gomxV and renders
-// it. It reports shown false when the expression has no single value (a
-// call without results): the caller then runs it as a statement.
-func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (*viz.Bundle, *engine.Error, bool) {
+// display evaluates the cell's last expression into __gomxV (and
+// __gomxV1, … for a call with several results) and renders it.
+func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (*viz.Bundle, *engine.Error) {
 	names := []string{"__gomxV"}
 	for i := 1; i < pt.Results; i++ {
 		names = append(names, fmt.Sprintf("__gomxV%d", i))
 	}
 	prefix := strings.Join(names, ", ") + " := "
 	if e := s.eval(ctx, code, pt, prefix, pl); e != nil {
-		if e.Kind == engine.CompileError {
-			return nil, nil, false
-		}
-		return nil, e, false
+		return nil, e
 	}
 	vals := make([]any, len(names))
 	for i, name := range names {
@@ -423,16 +427,16 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 			texts[i] = viz.Render(v).Text()
 		}
 		b := viz.Bundle{Data: map[string]string{viz.MIMEText: "(" + strings.Join(texts, ", ") + ")"}}
-		return &b, nil, true
+		return &b, nil
 	}
 	if rich, err := s.in.Eval("__gomxRich(__gomxV)"); err == nil && rich.IsValid() {
 		if m, ok := rich.Interface().(map[string]string); ok && len(m) > 0 {
 			b := richBundle(m, vals[0])
-			return &b, nil, true
+			return &b, nil
 		}
 	}
 	b := viz.Render(vals[0])
-	return &b, nil, true
+	return &b, nil
 }
 
 // globals returns the session's global variables. yaegi's Globals

@@ -1,0 +1,221 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomx-dev/gomx/engine"
+)
+
+func TestComplete(t *testing.T) {
+	s := newSession(t)
+	for _, c := range []string{
+		"// Scale multiplies x by k.\nfunc Scale(x, k float64) float64 { return x * k }",
+		"type Point struct{ X, Y float64 }",
+		"total := 10\nsb := &strings.Builder{}\nsb.WriteString(\"a\")",
+		"pt := Point{1, 2}",
+	} {
+		if res, _ := exec(t, s, c); res.Error != nil {
+			t.Fatalf("%q: %v", c, res.Error)
+		}
+	}
+	cases := []struct {
+		code       string
+		cursor     int // -1: end of code
+		want       []string
+		wantType   string // the type of want[0]
+		notWant    []string
+		start, end int // expected CursorStart/End; -1: not checked
+	}{
+		{code: "tot", cursor: -1, want: []string{"total"}, wantType: "variable", start: 0, end: 3},
+		{code: "Sca", cursor: -1, want: []string{"Scale"}, wantType: "function", start: 0, end: 3},
+		{code: "Poi", cursor: -1, want: []string{"Point"}, wantType: "type", start: 0, end: 3},
+		{code: "x := ret", cursor: -1, want: []string{"return"}, wantType: "keyword", start: 5, end: 8},
+		{code: "str", cursor: -1, want: []string{"strings", "strconv"}, wantType: "package"},
+		{code: "strings.Rep", cursor: -1, want: []string{"Repeat", "ReplaceAll"}, wantType: "function", start: 8, end: 11},
+		{code: "sb.Wr", cursor: -1, want: []string{"WriteString", "WriteByte"}, wantType: "method", start: 3, end: 5},
+		{code: "sb.", cursor: -1, want: []string{"Len", "String", "Reset"}, wantType: "method", start: 3, end: 3},
+		{code: "pt.", cursor: -1, want: []string{"X", "Y"}, wantType: "field"},
+		{code: "%ti", cursor: -1, want: []string{"%time", "%timeit"}, wantType: "magic", start: 0, end: 3},
+		{code: "é := tot", cursor: -1, want: []string{"total"}, start: 5, end: 8},
+		{code: "tot + 1", cursor: 3, want: []string{"total"}, start: 0, end: 3},
+		{code: "__gom", cursor: -1, notWant: []string{"__gomxMin", "__gomxRich"}},
+	}
+	for _, c := range cases {
+		cursor := c.cursor
+		if cursor < 0 {
+			cursor = len([]rune(c.code))
+		}
+		got := s.Complete(c.code, cursor)
+		for i, w := range c.want {
+			k := slices.Index(got.Matches, w)
+			if k < 0 {
+				t.Errorf("Complete(%q): %q missing from %v", c.code, w, got.Matches)
+				continue
+			}
+			if i == 0 && c.wantType != "" && got.Types[k] != c.wantType {
+				t.Errorf("Complete(%q): %q has type %q, want %q", c.code, w, got.Types[k], c.wantType)
+			}
+		}
+		for _, nw := range c.notWant {
+			if slices.Contains(got.Matches, nw) {
+				t.Errorf("Complete(%q) offers %q", c.code, nw)
+			}
+		}
+		if len(c.want) > 0 && (c.start >= 0 && got.CursorStart != c.start || c.end > 0 && got.CursorEnd != c.end) {
+			if c.start != 0 || c.end != 0 {
+				t.Errorf("Complete(%q): cursor %d..%d, want %d..%d", c.code, got.CursorStart, got.CursorEnd, c.start, c.end)
+			}
+		}
+		if len(got.Types) != len(got.Matches) {
+			t.Errorf("Complete(%q): %d types for %d matches", c.code, len(got.Types), len(got.Matches))
+		}
+	}
+}
+
+func TestInspect(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, "// Scale multiplies x by k.\nfunc Scale(x, k float64) float64 { return x * k }\ncount := 3")
+	cases := []struct {
+		code   string
+		cursor int
+		has    []string
+	}{
+		{code: "fmt.Println", cursor: 6, has: []string{"Println"}},
+		{code: "x := fmt.Println(1)", cursor: 10, has: []string{"Println"}},
+		{code: "Scale(1, 2)", cursor: 2, has: []string{"func Scale(x, k float64) float64", "Scale multiplies x by k."}},
+		{code: "count", cursor: 5, has: []string{"count", "int"}},
+		{code: "math", cursor: 2, has: []string{"package math"}},
+		{code: "math.Pi", cursor: 6, has: []string{"Pi"}},
+	}
+	for _, c := range cases {
+		got := s.Inspect(c.code, c.cursor, 0)
+		if !got.Found {
+			t.Errorf("Inspect(%q, %d): not found", c.code, c.cursor)
+			continue
+		}
+		for _, h := range c.has {
+			if !strings.Contains(got.Data.Text(), h) {
+				t.Errorf("Inspect(%q, %d) = %q, missing %q", c.code, c.cursor, got.Data.Text(), h)
+			}
+		}
+	}
+	if got := s.Inspect("nosuchname", 3, 0); got.Found {
+		t.Errorf("Inspect of an unknown name found %q", got.Data.Text())
+	}
+	// name? and ?name give the same text as pager
+	for _, code := range []string{"Scale?", "?Scale", "fmt.Println?"} {
+		res, _ := exec(t, s, code)
+		if res.Error != nil || res.Pager == "" || res.Value != nil {
+			t.Errorf("%q: %+v", code, res)
+		}
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	s := newSession(t)
+	cases := []struct{ code, status, indent string }{
+		{"x := 1", "complete", ""},
+		{"func f() {", "incomplete", "\t"},
+		{"func f() {\n\tif true {", "incomplete", "\t\t"},
+		{"xs := []int{\n1,", "incomplete", "\t"},
+		{"s := `raw", "incomplete", ""},
+		{"x := 1 +", "incomplete", ""},
+		{"func f() {}\nf()", "complete", ""},
+		{"x := )", "invalid", ""},
+		{"}", "invalid", ""},
+		{"x := 1 2", "invalid", ""},
+		{"%timeit 1+1", "complete", ""},
+		{"fmt.Println?", "complete", ""},
+		{"", "complete", ""},
+	}
+	for _, c := range cases {
+		st, ind := s.IsComplete(c.code)
+		if st != c.status || ind != c.indent {
+			t.Errorf("IsComplete(%q) = %q, %q; want %q, %q", c.code, st, ind, c.status, c.indent)
+		}
+	}
+}
+
+func TestMagics(t *testing.T) {
+	s := newSession(t)
+	res, r := exec(t, s, "%timeit 1+1")
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	re := regexp.MustCompile(`^[0-9.]+ (ns|µs|ms|s) ± [0-9.]+ (ns|µs|ms|s) per loop \(mean ± std\. dev\. of 5 runs, ([0-9]+) loops each\)\n$`)
+	if m := re.FindStringSubmatch(r.text("stdout")); m == nil {
+		t.Fatalf("%%timeit output %q", r.text("stdout"))
+	}
+
+	res, r = exec(t, s, "%time x := 6 * 7")
+	if res.Error != nil || !strings.HasPrefix(r.text("stdout"), "Wall time: ") {
+		t.Fatalf("%%time: %+v %q", res, r.text("stdout"))
+	}
+	exec(t, s, "func hello() string { return \"hi\" }\ntype T struct{}")
+	res, r = exec(t, s, "%who")
+	for _, w := range []string{"x int", "hello", "T"} {
+		if !strings.Contains(r.text("stdout"), w) {
+			t.Errorf("%%who output %q lacks %q", r.text("stdout"), w)
+		}
+	}
+	if strings.Contains(r.text("stdout"), "__gomx") {
+		t.Errorf("%%who shows internals: %q", r.text("stdout"))
+	}
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "cells.go")
+	res, _ = exec(t, s, "%save "+file)
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	saved, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(saved), "x := 6 * 7") || !strings.Contains(string(saved), "func hello()") {
+		t.Fatalf("saved %q, %v", saved, err)
+	}
+
+	res, _ = exec(t, s, "%reset")
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	res, _ = exec(t, s, "x")
+	if res.Error == nil || res.Error.Kind != engine.CompileError {
+		t.Fatalf("x after %%reset: %+v", res)
+	}
+
+	res, _ = exec(t, s, "%load "+file)
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	res, _ = exec(t, s, "hello() + fmt.Sprint(x)")
+	if res.Error != nil || res.Value.Text() != "hi42" {
+		t.Fatalf("after %%load: %+v", res)
+	}
+	prog := filepath.Join(dir, "prog.go")
+	os.WriteFile(prog, []byte("package main\n\nimport \"fmt\"\n\nfunc twice(n int) int { return 2 * n }\n\nfunc main() { fmt.Println(twice(4)) }\n"), 0o644)
+	res, _ = exec(t, s, "%load "+prog)
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	res, _ = exec(t, s, "twice(5)")
+	if res.Error != nil || res.Value.Text() != "10" {
+		t.Fatalf("after %%load of a program: %+v", res)
+	}
+
+	res, _ = exec(t, s, "%help")
+	if res.Error != nil || !strings.Contains(res.Pager, "%timeit") {
+		t.Fatalf("%%help: %+v", res)
+	}
+	res, _ = exec(t, s, "%nosuch")
+	if res.Error == nil {
+		t.Fatal("unknown magic accepted")
+	}
+	info := s.Info()
+	if info.Implementation != "gomx" || info.LanguageVersion == "" || len(info.HelpLinks) == 0 || info.Banner == "" {
+		t.Fatalf("Info: %+v", info)
+	}
+}
