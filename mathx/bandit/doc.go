@@ -25,6 +25,23 @@
 //	ThompsonGaussian  draw N(μ̂, σ²/n)                                     Agrawal, Goyal 2013 (arXiv 1209.3353)
 //	EXP3              P ∝ exp(−η L̂), L̂ importance-weighted losses        Auer et al. 2002; Lattimore, Szepesvári 2020 §11
 //	EXP3-IX           loss estimate ℓ/(P + γ)                             Neu 2015 (arXiv 1506.03271)
+//	LinUCB            <θ̂,x> + β_t‖x‖_{V⁻¹}, Sherman–Morrison V⁻¹          Abbasi-Yadkori, Pál, Szepesvári 2011 (OFUL); Li et al. 2010 (arXiv 1003.0146)
+//	LinTS             draw θ̃ ~ N(θ̂, v²V⁻¹)                               Agrawal, Goyal 2013 (arXiv 1209.3352)
+//	PhasedElimination G-optimal design per phase, eliminate by 2ε_l       Lattimore, Szepesvári 2020 ch. 22; Lattimore, Szepesvári, Weisz 2020 (arXiv 1911.07676)
+//	SparseETC         uniform exploration, Lasso, commit                  Hao, Lattimore, Wang 2020 (arXiv 2011.04020)
+//
+// # Sparse misspecified linear bandits
+//
+// NewSparseLinear builds the setting of Dong & Yang, "Does Sparsity Help
+// in Learning Misspecified Linear Bandits?" (ICML 2023, arXiv 2303.16998):
+// rewards <θ, x> + ε(x) + noise with ‖θ‖₀ ≤ s and |ε(x)| ≤ ε. The paper
+// shows O(ε)-optimal actions are reachable with O(ε^{-s} d^s) queries;
+// its algorithm could not be read here (only the abstract and the
+// introduction were available), so it is not implemented. The two
+// baselines are: PhasedElimination, whose recommendation is
+// O(ε sqrt(d))-optimal under misspecification, and SparseETC, which is
+// O(ε sqrt(s))-optimal once the Lasso finds the support. GOptimalDesign
+// and Lasso are exported for use on their own.
 //
 // Bounds used by the tests: UCB1 regret ≤ Σ_{Δ>0} 8 ln T/Δ + (1+π²/3)ΣΔ;
 // EXP3 with η = sqrt(2 ln K/(TK)) has expected regret ≤ sqrt(2TK ln K)
