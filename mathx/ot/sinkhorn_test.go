@@ -30,6 +30,18 @@ func TestSinkhornReference(t *testing.T) {
 			if !close(r.Cost, tc.Plain.Cost, 1e-9, 1e-9) {
 				t.Errorf("cost %v, POT %v", r.Cost, tc.Plain.Cost)
 			}
+			f, g := centered(r.F, r.G)
+			wf, wg := centered(tc.Log.F, tc.Log.G)
+			for i := range f {
+				if !close(f[i], wf[i], 1e-9, 1e-9) {
+					t.Fatalf("f[%d] = %v, POT sinkhorn_log %v (centred)", i, f[i], wf[i])
+				}
+			}
+			for j := range g {
+				if !close(g[j], wg[j], 1e-9, 1e-9) {
+					t.Fatalf("g[%d] = %v, POT sinkhorn_log %v (centred)", j, g[j], wg[j])
+				}
+			}
 			if r.Passes != 1+2*r.Iterations || len(r.History) != r.Iterations {
 				t.Errorf("passes %d, history %d for %d iterations", r.Passes, len(r.History), r.Iterations)
 			}
