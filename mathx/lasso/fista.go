@@ -128,6 +128,7 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 		setGrad(grad, atu, x, d.l2)
 		fx, objective = fn, newObjective
 		res.X = x
+		res.Lipschitz = lip
 		if stop, err := record(res, &s, ctx, primal, dual); stop {
 			return finish(res, x), err
 		}

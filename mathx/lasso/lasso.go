@@ -161,6 +161,9 @@ type Result struct {
 	// MatVecs counts products with A or Aᵀ (ISTA, FISTA; CD counts the
 	// full Aᵀr products of its gap checks).
 	MatVecs int
+	// Lipschitz is the step constant L of ISTA and FISTA at the end (the
+	// step is 1/L; backtracking only increases it).
+	Lipschitz float64
 }
 
 // Gap returns the primal objective P(x) and the dual objective D(u) at the

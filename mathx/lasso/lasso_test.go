@@ -152,6 +152,41 @@ func TestISTAMonotone(t *testing.T) {
 	}
 }
 
+// TestRates checks the worst-case bounds of Beck & Teboulle (2009) with
+// the largest step constant used: F(x_k) − F* ≤ L‖x₀ − x*‖²/(2k) for ISTA
+// and ≤ 2L‖x₀ − x*‖²/(k+1)² for FISTA (with restarts, which keep it here).
+func TestRates(t *testing.T) {
+	p, _ := problem(4, 200, 120, 8, 0.1, 0.05, nil)
+	star, err := CD(p, &Settings{Tol: 1e-15, MaxIter: 1000})
+	if err != nil || star.Status != Converged {
+		t.Fatalf("reference solve: %v %v", star.Status, err)
+	}
+	fStar := star.Objective[len(star.Objective)-1]
+	var r0 float64
+	for _, v := range star.X {
+		r0 += v * v
+	}
+	for _, c := range []struct {
+		name  string
+		solve func(*Problem, *Settings) (*Result, error)
+		bound func(k int, l float64) float64
+	}{
+		{"ISTA", ISTA, func(k int, l float64) float64 { return l * r0 / (2 * float64(k)) }},
+		{"FISTA", FISTA, func(k int, l float64) float64 { return 2 * l * r0 / float64((k+1)*(k+1)) }},
+	} {
+		res, err := c.solve(p, &Settings{Tol: 1e-12, MaxIter: 20000})
+		if err != nil || res.Status != Converged {
+			t.Fatalf("%s: %v %v", c.name, res.Status, err)
+		}
+		for k, f := range res.Objective {
+			if f-fStar > c.bound(k+1, res.Lipschitz)+1e-12 {
+				t.Fatalf("%s: F(x_%d) − F* = %g above the bound %g", c.name, k+1, f-fStar, c.bound(k+1, res.Lipschitz))
+			}
+		}
+		t.Logf("%s: %d iterations to gap 1e-12, L = %g", c.name, res.Iterations, res.Lipschitz)
+	}
+}
+
 // TestGreedyRules: on columns with very different norms GS and GSL need
 // fewer coordinate updates than cyclic CD to reach the same gap (median
 // over seeds), and GSL no more than GS.
