@@ -427,12 +427,15 @@ func record(r *Result, s *Settings, ctx context.Context, primal, dual float64) (
 	}
 	ok, err := callback(s.Callback, r.Iterations, r)
 	switch {
-	case g <= s.Tol:
-		r.Status = Converged
-		return true, err
-	case err != nil || !ok:
+	case err != nil:
 		r.Status = Stopped
 		return true, err
+	case g <= s.Tol:
+		r.Status = Converged
+		return true, nil
+	case !ok:
+		r.Status = Stopped
+		return true, nil
 	}
 	if ctx.Err() != nil {
 		r.Status = Canceled
