@@ -146,7 +146,7 @@ func (d *data) cdResidual(x []float64, s Settings) (*Result, error) {
 		for range set {
 			atuSet = append(atuSet, 0)
 		}
-		for inner := 0; inner < 1000 && len(set) > 0; inner++ {
+		for inner := 0; inner < 1000 && len(set) > 0 && ctx.Err() == nil; inner++ {
 			sweep(set)
 			for k, j := range set {
 				atuSet[k] = floats.Dot(d.at[j*n:(j+1)*n], u)

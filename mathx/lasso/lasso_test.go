@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -318,6 +319,13 @@ func TestControl(t *testing.T) {
 		if err != nil || res.Status != MaxIterReached || res.Iterations != 4 {
 			t.Fatalf("max iter: status %v iterations %d err %v", res.Status, res.Iterations, err)
 		}
+	}
+	// A nil Settings.Context means the current cell's context.
+	interrupt.Set(ctx)
+	res, err := CD(p, &Settings{Tol: 1e-15})
+	interrupt.Set(nil)
+	if err != nil || res.Status != Canceled {
+		t.Fatalf("interrupt: status %v err %v", res.Status, err)
 	}
 	// Random CD is reproducible bit for bit for a seed.
 	a, _ := CD(p, &Settings{Rule: Random, Seed: 7, MaxIter: 5, Tol: 1e-15})
