@@ -37,24 +37,25 @@
 // Michelot (1986) and Condat (2016) for the simplex; TEDDY (Seo et al.,
 // ICLR 2024, arXiv 2402.01261) for the ℓ0-ball projection.
 //
-// Names beside pyproximal (the Python peer; its operators are classes with
-// prox(x, tau)) and proxTV:
+// Names beside pyproximal (the Python peer; one class per operator with a
+// prox(x, tau) method — class names only, their scalings differ in places)
+// and proxTV:
 //
 //	gomx prox                pyproximal / proxTV
 //	L1{}.Prox(dst, x, t)     L1().prox(x, t)
 //	L2Norm                   Euclidean
-//	SqL2                     L2 (with sigma=1; ½‖x‖²)
-//	ElasticNet{L1, L2}       ElasticNet(sigma, alpha) (½ on the ridge here)
-//	GroupL2{Groups, Weights} L21 (with explicit groups)
-//	LInf                     (no pyproximal class; Moreau of L1Ball)
-//	Box{Lo, Hi}              Box(lower, upper)
-//	Simplex{Z}               Simplex(n, radius)
-//	L1Ball{R}                L1Ball(n, radius)
-//	L0{}, HardThreshold      L0(sigma)
-//	L0Ball{K}                L0Ball(radius)
+//	SqL2                     L2 (½‖x‖²)
+//	ElasticNet{L1, L2}       ElasticNet
+//	GroupL2{Groups, Weights} L21 (explicit, possibly unequal groups here)
+//	LInf                     (Moreau of L1Ball)
+//	Box{Lo, Hi}              Box
+//	Simplex{Z}               Simplex
+//	L1Ball{R}                L1Ball
+//	L0{}, HardThreshold      L0
+//	L0Ball{K}                L0Ball
 //	ProxNuclear              Nuclear
 //	TV1D(dst, x, λ)          proxTV.tv1_1d(x, λ)
-//	ProxConj(f, ...)         Proximal.proxdual
+//	ProxConj(f, ...)         proxdual
 //
 // Tie rules: HardThreshold keeps |x_i| > t strictly; ProjL0Ball keeps the K
 // largest |x_i| and breaks ties by the lower index. NaN inputs give NaN
