@@ -5,14 +5,16 @@
 // Run from the repository root (shared/ beside the clone, python3-sklearn
 // installed):
 //
-//	go run ./bench/lasso [-repeats 5] [-python /usr/bin/python3] [-peer ../shared/mathx/peer_bench.py]
+//	go run ./bench/lasso [-repeats 7] [-python /usr/bin/python3] [-peer ../shared/mathx/peer_bench.py]
 //
 // The peer script builds the seeded 1000×500 problem (25-sparse truth,
 // λ = 0.1·λ_max in scikit-learn's scaling), times Lasso(fit_intercept=False,
 // tol=1e-10) and reports the relative duality gap it reached; the problem
 // is dumped to a temporary folder and our solvers are stopped at that same
 // gap, measured by the same formula (lasso.Gap), so the times compare
-// equal accuracy.
+// equal accuracy. The peer runs once before and once after our solvers;
+// ratios use the mean of its two medians, and both are printed so that a
+// change of machine load during the run shows.
 package main
 
 import (
@@ -38,12 +40,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// peerResult is the JSON line peer_bench.py --lasso-only prints last.
 type peerResult struct {
 	TimeMed float64 `json:"time_med"`
 	RelGap  float64 `json:"rel_gap"`
 	Lambda  float64 `json:"lambda"`
 }
 
+// dumpMeta is the lasso.json the peer writes beside the raw arrays.
 type dumpMeta struct {
 	N      int     `json:"n"`
 	D      int     `json:"d"`
@@ -51,7 +55,7 @@ type dumpMeta struct {
 }
 
 func main() {
-	repeats := flag.Int("repeats", 5, "timed repetitions (medians are reported)")
+	repeats := flag.Int("repeats", 7, "timed repetitions (medians are reported)")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-sklearn")
 	peer := flag.String("peer", filepath.Join("..", "shared", "mathx", "peer_bench.py"), "peer_bench.py")
 	flag.Parse()
@@ -64,48 +68,28 @@ func main() {
 	defer os.RemoveAll(dir)
 
 	fmt.Printf("gomx lasso benchmark, %s, GOMAXPROCS=%d\n", time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0))
-	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Printf("load average before: %s", load)
-	}
-
-	cmd := exec.Command(*python, *peer, "--lasso-only", "--dump", dir, "--repeats", fmt.Sprint(*repeats))
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		log.Fatalf("peer %s: %v\n%s", *peer, err, out.String())
-	}
-	var pr peerResult
-	sc := bufio.NewScanner(&out)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "n=") {
-			fmt.Println("sklearn:", line)
-		}
-		if strings.HasPrefix(line, "{") {
-			if err := json.Unmarshal([]byte(line), &pr); err != nil {
-				log.Fatalf("peer output %q: %v", line, err)
-			}
-		}
-	}
-	if pr.TimeMed == 0 {
-		log.Fatalf("no result line in the peer output:\n%s", out.String())
-	}
-
+	printLoad("before")
+	before := runPeer(*python, *peer, dir, *repeats)
 	p := loadProblem(dir)
-	tol := pr.RelGap
-	fmt.Printf("stopping gap (sklearn's, peer formula): %.3e\n\n", tol)
-	fmt.Printf("%-28s %10s %8s %10s %12s %8s\n", "solver", "median", "iters", "updates", "rel gap", "vs sk")
-	fmt.Printf("%-28s %8.2fms %8s %10s %12.3e %8s\n", "sklearn Lasso (cd, cyclic)", pr.TimeMed*1e3, "", "", pr.RelGap, "1.00×")
-	type solver struct {
+	tol := before.RelGap
+	fmt.Printf("stopping gap (sklearn's, peer formula): %.3e\n", tol)
+
+	type row struct {
+		name           string
+		med            float64
+		iters, updates int
+		gap            float64
+		status         lasso.Status
+	}
+	var rows []row
+	for _, sv := range []struct {
 		name  string
 		solve func(*lasso.Problem, *lasso.Settings) (*lasso.Result, error)
 		s     lasso.Settings
-	}
-	for _, sv := range []solver{
-		{"CD cyclic", lasso.CD, lasso.Settings{}},
+	}{
+		{"CD cyclic (working sets)", lasso.CD, lasso.Settings{}},
 		{"CD cyclic, full sweeps", lasso.CD, lasso.Settings{FullSweeps: true}},
-		{"CD random", lasso.CD, lasso.Settings{Rule: lasso.Random, Seed: 1}},
+		{"CD random (working sets)", lasso.CD, lasso.Settings{Rule: lasso.Random, Seed: 1}},
 		{"FISTA", lasso.FISTA, lasso.Settings{}},
 	} {
 		sv.s.Tol = tol
@@ -121,16 +105,23 @@ func main() {
 			}
 		}
 		primal, dual := lasso.Gap(p, res.X)
-		gap := (primal - dual) / primal
-		m := median(times)
-		fmt.Printf("%-28s %8.2fms %8d %10d %12.3e %7.2f× %s\n", sv.name, m*1e3, res.Iterations, res.Updates, gap, m/pr.TimeMed, res.Status)
+		rows = append(rows, row{sv.name, median(times), res.Iterations, res.Updates, (primal - dual) / primal, res.Status})
+	}
+	after := runPeer(*python, *peer, "", *repeats)
+	sk := (before.TimeMed + after.TimeMed) / 2
+
+	fmt.Printf("\n%-26s %10s %7s %9s %11s %7s\n", "solver", "median", "iters", "updates", "rel gap", "vs sk")
+	fmt.Printf("%-26s %8.2fms %7s %9s %11.3e %7s  (before %.2f ms, after %.2f ms)\n",
+		"sklearn Lasso (cyclic CD)", sk*1e3, "", "", before.RelGap, "1.00×", before.TimeMed*1e3, after.TimeMed*1e3)
+	for _, r := range rows {
+		fmt.Printf("%-26s %8.2fms %7d %9d %11.3e %6.2f×  %v\n", r.name, r.med*1e3, r.iters, r.updates, r.gap, r.med/sk, r.status)
 	}
 
-	fmt.Printf("\nprox throughput on 10^6 entries (median of %d):\n", *repeats)
-	r := rand.New(rand.NewPCG(1, 2))
+	fmt.Printf("\nprox throughput on 10^6 N(0,1) entries (median of %d):\n", *repeats)
+	rng := rand.New(rand.NewPCG(1, 2))
 	x := make([]float64, 1_000_000)
 	for i := range x {
-		x[i] = r.NormFloat64()
+		x[i] = rng.NormFloat64()
 	}
 	dst := make([]float64, len(x))
 	for _, op := range []struct {
@@ -149,8 +140,45 @@ func main() {
 		}
 		fmt.Printf("  %-36s %6.2f ns/element\n", op.name, median(times)/float64(len(x))*1e9)
 	}
+	printLoad("after")
+}
+
+// runPeer runs peer_bench.py --lasso-only (dumping the problem into dir
+// when dir is not empty) and returns its result line.
+func runPeer(python, peer, dir string, repeats int) peerResult {
+	args := []string{peer, "--lasso-only", "--repeats", fmt.Sprint(repeats)}
+	if dir != "" {
+		args = append(args, "--dump", dir)
+	}
+	cmd := exec.Command(python, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("peer %s: %v\n%s", peer, err, out.String())
+	}
+	var pr peerResult
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "n=") {
+			fmt.Println("sklearn:", line)
+		}
+		if strings.HasPrefix(line, "{") {
+			if err := json.Unmarshal([]byte(line), &pr); err != nil {
+				log.Fatalf("peer output %q: %v", line, err)
+			}
+		}
+	}
+	if pr.TimeMed == 0 {
+		log.Fatalf("no result line in the peer output:\n%s", out.String())
+	}
+	return pr
+}
+
+func printLoad(when string) {
 	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Printf("load average after: %s", load)
+		fmt.Printf("load average %s: %s", when, load)
 	}
 }
 
