@@ -43,9 +43,13 @@
 // O(ε sqrt(s))-optimal once the Lasso finds the support. GOptimalDesign
 // and Lasso are exported for use on their own.
 //
-// Bounds used by the tests: UCB1 regret ≤ Σ_{Δ>0} 8 ln T/Δ + (1+π²/3)ΣΔ;
-// EXP3 with η = sqrt(2 ln K/(TK)) has expected regret ≤ sqrt(2TK ln K)
-// against any oblivious sequence (Lattimore & Szepesvári, Thm 11.2).
+// # Theory curves
+//
+// UCB1Bound is UCB1's bound Σ_{Δ>0} 8 ln T/Δ + (1+π²/3)ΣΔ; LaiRobbins is
+// the constant c of the asymptotic lower bound c·ln T for Bernoulli arms;
+// EXP3Bound is sqrt(2TK ln K), the bound on EXP3's expected regret with
+// η = EXP3Rate(K, T) against any oblivious sequence (Lattimore &
+// Szepesvári, Thm 11.2). The tests hold the simulated medians to them.
 //
 // # Peer names
 //
