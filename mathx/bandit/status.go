@@ -43,7 +43,8 @@ func (s Status) String() string {
 }
 
 // Settings control Run and Simulate. The zero value of every field is its
-// documented default; a nil *Settings means all defaults.
+// documented default; a nil *Settings means all defaults. There is no
+// MaxIter or Tol: the horizon T is an argument and nothing converges.
 type Settings struct {
 	// Seed seeds the environment's noise (a math/rand/v2 PCG). Simulate
 	// runs seeds Seed, Seed+1, …, Seed+Runs-1.

@@ -33,7 +33,8 @@ const (
 )
 
 // Settings control OGD, FTRL and OMD. The zero value of every field is its
-// documented default; a nil *Settings means all defaults.
+// documented default; a nil *Settings means all defaults. There is no
+// MaxIter or Tol: the horizon T is an argument and nothing converges.
 type Settings struct {
 	// Seed is unused by the deterministic algorithms here; it is kept so
 	// Settings has the same shape in every mathx package.
