@@ -130,7 +130,7 @@ func (d *data) cdResidual(x []float64, s Settings) (*Result, error) {
 		}
 		primal, dual := d.gapFromU(x, u, z, atu)
 		res.MatVecs++
-		if stop, err := record(res, &s, ctx, primal, dual); stop {
+		if stop, err := recordGap(res, &s, ctx, primal, dual); stop {
 			return finish(res, x), err
 		}
 		if s.FullSweeps {
@@ -237,7 +237,7 @@ func (d *data) cdGreedy(x []float64, s Settings) (*Result, error) {
 		d.lossGrad(u, z)
 		primal, dual := d.gapFromU(x, u, z, atu)
 		res.MatVecs += 2
-		if stop, err := record(res, &s, ctx, primal, dual); stop {
+		if stop, err := recordGap(res, &s, ctx, primal, dual); stop {
 			return finish(res, x), err
 		}
 	}

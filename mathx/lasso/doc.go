@@ -1,7 +1,8 @@
 // Package lasso solves ℓ1-regularised regression — the lasso, the elastic
 // net and ℓ1-logistic regression — by proximal gradient (ISTA, FISTA) and
 // coordinate descent with cyclic, random and greedy (Gauss–Southwell)
-// selection, all stopped on one relative duality gap.
+// selection, all stopped on one relative duality gap, and composite
+// problems with any mathx/prox penalty by proximal gradient.
 //
 // The objective, in scikit-learn's scaling, for A n×d:
 //
@@ -35,6 +36,11 @@
 //	Settings.Tol on the relative gap (P−D)/P     tol on the gap scaled by ‖b‖²/n
 //	Settings.MaxIter (epochs for CD)             max_iter
 //	Result.X, Result.Iterations                  coef_, n_iter_
+//
+// Composite problems loss(Ax; b) + G(x) with any prox.Func G (group lasso,
+// total variation, SEF, the ℓ0 ball of iterative hard thresholding and
+// TEDDY, or a user type) are solved by ProxGradient and AccelProxGradient,
+// which stop on the gradient-mapping norm instead of a duality gap.
 //
 // No intercept is fitted: centre A and b first if one is wanted.
 package lasso

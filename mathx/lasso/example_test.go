@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gomx-dev/gomx/mathx/lasso"
+	"github.com/gomx-dev/gomx/mathx/prox"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -48,4 +49,26 @@ func ExampleFISTA() {
 	// Output:
 	// Converged true
 	// x = [1.9735 0.0000 0.0000]
+}
+
+func ExampleProxGradient() {
+	// Iterative hard thresholding: least squares over 1-sparse vectors,
+	// with the ℓ0-ball projection of mathx/prox as the prox.
+	a := mat.NewDense(4, 3, []float64{
+		1, 0.2, 0,
+		0, 1, 0.2,
+		0.2, 0, 1,
+		1, 1, 1,
+	})
+	b := []float64{0.4, 2, 0, 2} // A·(0, 2, 0)
+	c := &lasso.Composite{A: a, B: b, G: prox.L0Ball{K: 1}}
+	res, err := lasso.ProxGradient(c, &lasso.Settings{Tol: 1e-12})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Status)
+	fmt.Printf("x = %.6f\n", res.X)
+	// Output:
+	// Converged
+	// x = [0.000000 2.000000 0.000000]
 }

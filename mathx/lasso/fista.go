@@ -129,7 +129,7 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 		fx, objective = fn, newObjective
 		res.X = x
 		res.Lipschitz = lip
-		if stop, err := record(res, &s, ctx, primal, dual); stop {
+		if stop, err := recordGap(res, &s, ctx, primal, dual); stop {
 			return finish(res, x), err
 		}
 	}

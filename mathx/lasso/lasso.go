@@ -199,6 +199,11 @@ type data struct {
 }
 
 func newData(p *Problem, name string, columns bool) *data {
+	return newDataPenalty(p, name, columns, true)
+}
+
+// newDataPenalty is newData; penalized demands Lambda or L2 > 0.
+func newDataPenalty(p *Problem, name string, columns, penalized bool) *data {
 	if p == nil || p.A == nil {
 		panic(name + ": nil problem or matrix")
 	}
@@ -206,7 +211,7 @@ func newData(p *Problem, name string, columns bool) *data {
 	if len(p.B) != n {
 		panic(fmt.Sprintf("%s: A is %d×%d, len(b) = %d", name, n, d, len(p.B)))
 	}
-	if !(p.Lambda >= 0) || !(p.L2 >= 0) || p.Lambda == 0 && p.L2 == 0 {
+	if !(p.Lambda >= 0) || !(p.L2 >= 0) || penalized && p.Lambda == 0 && p.L2 == 0 {
 		panic(fmt.Sprintf("%s: Lambda = %g, L2 = %g: need both ≥ 0 and one > 0", name, p.Lambda, p.L2))
 	}
 	if p.Loss != Squared && p.Loss != Logistic {
@@ -413,24 +418,23 @@ func callback(cb func(int, *Result) bool, iter int, r *Result) (ok bool, err err
 	return cb(iter, r), nil
 }
 
-// record appends a check to r and reports whether the run must stop:
+// record appends an iteration's convergence measure (compared with
+// s.Tol) and objective to r and reports whether the run must stop:
 // convergence, a non-finite value, the callback or the context.
-func record(r *Result, s *Settings, ctx context.Context, primal, dual float64) (stop bool, err error) {
-	g := relGap(primal, dual)
+func record(r *Result, s *Settings, ctx context.Context, measure, objective float64) (stop bool, err error) {
 	r.Iterations++
-	r.History = append(r.History, g)
-	r.Objective = append(r.Objective, primal)
-	r.Gap = g
-	if math.IsNaN(g) || math.IsInf(primal, 0) {
+	r.History = append(r.History, measure)
+	r.Objective = append(r.Objective, objective)
+	if math.IsNaN(measure) || math.IsInf(objective, 0) || math.IsNaN(objective) {
 		r.Status = Failed
-		return true, fmt.Errorf("lasso: non-finite objective %g (gap %g) at iteration %d", primal, g, r.Iterations)
+		return true, fmt.Errorf("lasso: non-finite objective %g (measure %g) at iteration %d", objective, measure, r.Iterations)
 	}
 	ok, err := callback(s.Callback, r.Iterations, r)
 	switch {
 	case err != nil:
 		r.Status = Stopped
 		return true, err
-	case g <= s.Tol:
+	case measure <= s.Tol:
 		r.Status = Converged
 		return true, nil
 	case !ok:
@@ -446,6 +450,12 @@ func record(r *Result, s *Settings, ctx context.Context, primal, dual float64) (
 		return true, nil
 	}
 	return false, nil
+}
+
+// recordGap records the relative duality gap (P − D)/P.
+func recordGap(r *Result, s *Settings, ctx context.Context, primal, dual float64) (bool, error) {
+	r.Gap = relGap(primal, dual)
+	return record(r, s, ctx, r.Gap, primal)
 }
 
 func allZero(x []float64) bool {
