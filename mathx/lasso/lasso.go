@@ -110,11 +110,12 @@ func (s Status) String() string {
 // Settings configures ISTA, FISTA and CD. The zero value gives the
 // documented defaults.
 type Settings struct {
-	// MaxIter bounds the iterations (ISTA, FISTA) or epochs of d
-	// coordinate updates (CD); 0 means 10000.
+	// MaxIter bounds the iterations (see Result.Iterations); 0 means
+	// 10000.
 	MaxIter int
 	// Tol is compared with the relative duality gap (P − D)/P after every
-	// iteration or epoch; 0 means 1e-8.
+	// iteration (ProxGradient, AccelProxGradient: with the gradient-mapping
+	// norm); 0 means 1e-8.
 	Tol float64
 	// Seed seeds the PCG generator of the Random rule.
 	Seed uint64
@@ -147,15 +148,17 @@ type Result struct {
 	// FullSweeps or greedy rules, see CheckEvery) or outer working-set
 	// rounds (CD).
 	Iterations int
-	// History is the relative duality gap after each iteration.
+	// History is the relative duality gap after each iteration
+	// (ProxGradient, AccelProxGradient: the gradient-mapping norm).
 	History []float64
 	// Objective is the primal objective after each iteration.
 	Objective []float64
 	// X is the solution.
 	X []float64
-	// Gap is the last relative duality gap.
+	// Gap is the last relative duality gap (0 for ProxGradient and
+	// AccelProxGradient).
 	Gap float64
-	// Updates counts coordinate updates (CD) or gradient steps including
+	// Updates counts coordinate updates (CD) or prox steps including
 	// backtracking trials (ISTA, FISTA).
 	Updates int
 	// MatVecs counts products with A or Aᵀ (ISTA, FISTA; CD counts the
