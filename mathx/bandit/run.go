@@ -125,7 +125,8 @@ type PolicyFactory func(seed uint64) Policy
 // in Rounds.
 type SimResult struct {
 	// Status is Converged when every run finished, Canceled when the
-	// context ended first (curves then cover only the finished runs).
+	// context ended first (curves then cover only the finished runs),
+	// Failed when a run failed.
 	Status Status
 	// Runs is the number of finished runs.
 	Runs int
@@ -151,12 +152,34 @@ type SimResult struct {
 // curves are bit-identical for a seed whatever the number of workers.
 // It panics when T < 1 or newPolicy is nil.
 func Simulate(env Environment, newPolicy PolicyFactory, T int, s *Settings) (*SimResult, error) {
-	if T < 1 || newPolicy == nil {
-		panic(fmt.Sprintf("bandit.Simulate: T = %d, newPolicy nil: %v", T, newPolicy == nil))
+	res, err := simulate("Simulate", []Environment{env}, []PolicyFactory{newPolicy}, T, s)
+	return res[0][0], err
+}
+
+// Grid is Simulate for every pair of environment and policy: result[i][j]
+// summarises policy j on environment i, each over the same seeds. All
+// envs × policies × Runs runs share one pool of Workers goroutines. On an
+// error the results hold what finished and the error names the first
+// failing pair. It panics when T < 1, a list is empty or a policy is nil.
+func Grid(envs []Environment, policies []PolicyFactory, T int, s *Settings) ([][]*SimResult, error) {
+	return simulate("Grid", envs, policies, T, s)
+}
+
+// simJob is one run of one (environment, policy) cell.
+type simJob struct{ cell, run int }
+
+func simulate(fn string, envs []Environment, pols []PolicyFactory, T int, s *Settings) ([][]*SimResult, error) {
+	if T < 1 || len(envs) == 0 || len(pols) == 0 {
+		panic(fmt.Sprintf("bandit.%s: T = %d, %d environments, %d policies", fn, T, len(envs), len(pols)))
+	}
+	for j, p := range pols {
+		if p == nil {
+			panic(fmt.Sprintf("bandit.%s: policy %d is nil", fn, j))
+		}
 	}
 	set := s.orDefault()
 	if !(set.Lower >= 0 && set.Lower <= set.Upper && set.Upper <= 1) {
-		panic(fmt.Sprintf("bandit.Simulate: quantiles Lower %v, Upper %v", set.Lower, set.Upper))
+		panic(fmt.Sprintf("bandit.%s: quantiles Lower %v, Upper %v", fn, set.Lower, set.Upper))
 	}
 	ctx := interrupt.Or(set.Context)
 	start := time.Now()
@@ -165,52 +188,87 @@ func Simulate(env Environment, newPolicy PolicyFactory, T int, s *Settings) (*Si
 	for j := range rounds {
 		rounds[j] = int(math.Round(float64(j+1) * float64(T) / float64(npts)))
 	}
-	k := env.Arms()
 	runs := set.Runs
-	curves := mat.NewDense(runs, npts, nil)
-	pulls := mat.NewDense(runs, k, nil)
-	secs := make([]float64, runs)
-	done := make([]bool, runs)
-	errs := make([]error, runs)
+	ncell := len(envs) * len(pols)
+	curves := make([]*mat.Dense, ncell)
+	pulls := make([]*mat.Dense, ncell)
+	secs := make([][]float64, ncell)
+	done := make([][]bool, ncell)
+	errs := make([][]error, ncell)
+	for c := range curves {
+		curves[c] = mat.NewDense(runs, npts, nil)
+		pulls[c] = mat.NewDense(runs, envs[c/len(pols)].Arms(), nil)
+		secs[c] = make([]float64, runs)
+		done[c] = make([]bool, runs)
+		errs[c] = make([]error, runs)
+	}
 	workers := set.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, runs)
-	next := make(chan int)
+	workers = min(workers, runs*ncell)
+	next := make(chan simJob)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				errs[i] = simulateOne(env, newPolicy, T, set.Seed+uint64(i), rounds, curves.RawRowView(i), pulls.RawRowView(i), &secs[i], ctx.Done())
-				done[i] = errs[i] == nil && ctx.Err() == nil
+			for job := range next {
+				c, i := job.cell, job.run
+				env, pol := envs[c/len(pols)], pols[c%len(pols)]
+				errs[c][i] = simulateOne(env, pol, T, set.Seed+uint64(i), rounds, curves[c].RawRowView(i), pulls[c].RawRowView(i), &secs[c][i], ctx.Done())
+				done[c][i] = errs[c][i] == nil && ctx.Err() == nil
 			}
 		}()
 	}
-	for i := 0; i < runs && ctx.Err() == nil; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
+feed:
+	for c := 0; c < ncell; c++ {
+		for i := 0; i < runs; i++ {
+			select {
+			case next <- simJob{c, i}:
+			case <-ctx.Done():
+				break feed
+			}
 		}
 	}
 	close(next)
 	wg.Wait()
-	res := &SimResult{Rounds: rounds, Elapsed: time.Since(start)}
-	for i, e := range errs {
-		if e != nil {
-			res.Status = Failed
-			return res, fmt.Errorf("bandit.Simulate: run %d (seed %d): %w", i, set.Seed+uint64(i), e)
+	elapsed := time.Since(start)
+	out := make([][]*SimResult, len(envs))
+	var firstErr error
+	for e := range envs {
+		out[e] = make([]*SimResult, len(pols))
+		for p := range pols {
+			c := e*len(pols) + p
+			res := summarise(curves[c], pulls[c], secs[c], done[c], set)
+			res.Rounds, res.Elapsed = rounds, elapsed
+			for i, err := range errs[c] {
+				if err != nil {
+					res.Status = Failed
+					if firstErr == nil {
+						firstErr = fmt.Errorf("bandit.%s: environment %d, policy %d, run %d (seed %d): %w", fn, e, p, i, set.Seed+uint64(i), err)
+					}
+					break
+				}
+			}
+			out[e][p] = res
 		}
 	}
+	return out, firstErr
+}
+
+// summarise keeps the finished runs of one cell and computes the curves.
+func summarise(curves, pulls *mat.Dense, secs []float64, done []bool, set Settings) *SimResult {
+	_, npts := curves.Dims()
+	_, k := pulls.Dims()
+	res := &SimResult{}
 	var keep []int
 	for i, ok := range done {
 		if ok {
 			keep = append(keep, i)
 		}
 	}
-	if len(keep) < runs {
+	if len(keep) < len(done) {
 		res.Status = Canceled
 	}
 	res.Runs = len(keep)
@@ -222,7 +280,7 @@ func Simulate(env Environment, newPolicy PolicyFactory, T int, s *Settings) (*Si
 		res.Seconds = append(res.Seconds, secs[i])
 	}
 	if len(keep) == 0 {
-		return res, nil
+		return res
 	}
 	res.Mean = make([]float64, npts)
 	res.Median = make([]float64, npts)
@@ -241,7 +299,7 @@ func Simulate(env Environment, newPolicy PolicyFactory, T int, s *Settings) (*Si
 		res.Lower[j] = Quantile(col, set.Lower)
 		res.Upper[j] = Quantile(col, set.Upper)
 	}
-	return res, nil
+	return res
 }
 
 // simulateOne plays one run and writes the regret at rounds into curve.
