@@ -12,7 +12,8 @@
 // the pseudo-regret T μ* − Σ μ(A_t); for oblivious adversarial ones it is
 // the realised regret against the best fixed arm in hindsight. Run plays
 // one policy once and keeps R_t for every t; Simulate plays a policy over
-// many seeds in parallel and returns mean, median and quantile bands.
+// many seeds in parallel and returns mean, median and quantile bands, pulls
+// per arm and wall times; Grid does so for environments × policies.
 //
 // # Algorithms
 //
