@@ -10,7 +10,8 @@ import (
 
 // Composite is min_x loss(Ax; b) + G(x) for any penalty or constraint G
 // with a prox (mathx/prox: group lasso, total variation, SEF, ℓ0 ball, a
-// user type, …), with the loss of Problem.
+// user type, …), with the loss of Problem. In an interpreted cell, give G
+// a user type through a prox.Func variable (see package prox).
 type Composite struct {
 	A    mat.Matrix
 	B    []float64

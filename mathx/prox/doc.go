@@ -57,6 +57,13 @@
 //	TV1D(dst, x, λ)          proxTV.tv1_1d(x, λ)
 //	ProxConj(f, ...)         proxdual
 //
+// Any type with these two methods is a Func, including a type defined in
+// an interpreted cell: pass it directly as an argument
+// (MoreauEnvelope(myFunc{}, ...)), but assign it to a prox.Func variable
+// before putting it in a struct field (var f prox.Func = myFunc{};
+// Scale{F: f}) — yaegi cannot store an interpreted struct in a compiled
+// interface field directly.
+//
 // Tie rules: HardThreshold keeps |x_i| > t strictly; ProjL0Ball keeps the K
 // largest |x_i| and breaks ties by the lower index. NaN inputs give NaN
 // outputs where documented (SoftThreshold, HardThreshold, ProjSimplex,
