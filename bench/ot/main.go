@@ -9,7 +9,9 @@
 //
 //	go run ./bench/ot [-json] [-quick] [-cases B1,B2,B3] [-repeats 3]
 //
-// Every solver stops on POT's rule (‖Pᵀ1 − b‖₂ ≤ 1e-9); the scaling and log
+// Times are the best of -repeats runs on both sides (the least disturbed
+// figure on a shared machine); the 1-minute load average before and after
+// each problem is printed with it. Every solver stops on POT's rule (‖Pᵀ1 − b‖₂ ≤ 1e-9); the scaling and log
 // solvers check every 10 iterations as POT does, the stabilised solver and
 // SNS after every iteration.
 package main
@@ -26,6 +28,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -82,13 +85,14 @@ type problemReport struct {
 	Go         []goRun `json:"go"`
 	PassBytes  float64 `json:"bytes_per_pass"`
 	PassBoundS float64 `json:"bandwidth_bound_per_pass_s"`
+	LoadAvg    string  `json:"load_average_1min"`
 }
 
 func main() {
 	jsonOut := flag.Bool("json", false, "print the report as JSON")
 	quick := flag.Bool("quick", false, "smaller sizes (B1 up to 1000, B2 500)")
 	cases := flag.String("cases", "B1,B2,B3", "comma-separated cases")
-	repeats := flag.Int("repeats", 3, "repeats per timing (median); runs over 5 s run once")
+	repeats := flag.Int("repeats", 3, "repeats per timing (best of); runs over 5 s run once")
 	python := flag.String("python", "/usr/bin/python3", "python with python3-pot")
 	script := flag.String("script", "bench/ot/pot_peer.py", "the POT side")
 	flag.Parse()
@@ -96,47 +100,28 @@ func main() {
 	dir, err := os.MkdirTemp("", "otbench")
 	check(err)
 	defer os.RemoveAll(dir)
-	args := []string{*script, "--out", dir, "--cases", *cases, "--repeats", fmt.Sprint(*repeats)}
-	if *quick {
-		args = append(args, "--quick")
-	}
-	cmd := exec.Command(*python, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	check(cmd.Run())
-	var peer struct {
-		Versions map[string]string `json:"versions"`
-		Problems []problem         `json:"problems"`
-	}
-	check(json.Unmarshal(out.Bytes(), &peer))
-
 	rep := report{GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		PeerVersions: peer.Versions, CopyGBs: copyBandwidth(), Ratios: map[string]float64{}}
-	for _, p := range peer.Problems {
-		M := readMatrix(filepath.Join(dir, p.File), p.N)
-		pr := problemReport{problem: p, PassBytes: float64(8 * p.N * p.N)}
-		pr.PassBoundS = pr.PassBytes / (rep.CopyGBs * 1e9)
-		a := make([]float64, p.N)
-		for i := range a {
-			a[i] = 1 / float64(p.N)
+		CopyGBs: copyBandwidth(), Ratios: map[string]float64{}}
+	for _, name := range problemNames(*cases, *quick) {
+		args := []string{*script, "--out", dir, "--cases", *cases, "--only", name, "--repeats", fmt.Sprint(*repeats)}
+		if *quick {
+			args = append(args, "--quick")
 		}
-		for _, s := range []struct {
-			name string
-			fn   func([]float64, []float64, *mat.Dense, float64, *ot.Settings) (*ot.Result, error)
-		}{{"Sinkhorn", ot.Sinkhorn}, {"SinkhornLog", ot.SinkhornLog}, {"SinkhornStabilized", ot.SinkhornStabilized}, {"SNS", ot.SNS}} {
-			set := &ot.Settings{Tol: 1e-9, Norm: ot.L2Col, MaxIter: 100000}
-			if s.name == "SinkhornLog" && p.Case == "B3" {
-				set.MaxIter = 200
-			}
-			r := runGo(s.name, s.fn, a, M, p.Reg, set, *repeats)
-			if s.name == "SinkhornLog" && p.Case == "B3" {
-				r.Capped = 200
-			}
-			fmt.Fprintf(os.Stderr, "Go  %s %s: %.4fs its=%d passes=%d per_iter=%.3fms err=%.2e %s\n",
-				p.Name, s.name, r.Time, r.Iterations, r.Passes, r.PerIterMs, r.MargErr, r.Status)
-			pr.Go = append(pr.Go, r)
+		load0 := loadAvg()
+		cmd := exec.Command(*python, args...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, os.Stderr
+		check(cmd.Run())
+		var peer struct {
+			Versions map[string]string `json:"versions"`
+			Problems []problem         `json:"problems"`
 		}
-		rep.Problems = append(rep.Problems, pr)
+		check(json.Unmarshal(out.Bytes(), &peer))
+		rep.PeerVersions = peer.Versions
+		if len(peer.Problems) != 1 {
+			check(fmt.Errorf("pot_peer.py returned %d problems for %s", len(peer.Problems), name))
+		}
+		rep.Problems = append(rep.Problems, runProblem(dir, peer.Problems[0], *repeats, load0, rep.CopyGBs))
 	}
 	ratios(&rep)
 	if *jsonOut {
@@ -146,6 +131,71 @@ func main() {
 		return
 	}
 	printTable(rep)
+}
+
+// problemNames lists the problems pot_peer.py builds, in its order.
+func problemNames(cases string, quick bool) []string {
+	var names []string
+	want := map[string]bool{}
+	for _, c := range strings.Split(cases, ",") {
+		want[c] = true
+	}
+	b1, b2 := []int{500, 1000, 2000}, []int{500, 1000}
+	if quick {
+		b1, b2 = []int{500, 1000}, []int{500}
+	}
+	if want["B1"] {
+		for _, n := range b1 {
+			names = append(names, fmt.Sprintf("B1_n%d", n))
+		}
+	}
+	if want["B2"] {
+		for _, n := range b2 {
+			names = append(names, fmt.Sprintf("B2_n%d", n))
+		}
+	}
+	if want["B3"] {
+		names = append(names, "B3_n500")
+	}
+	return names
+}
+
+// runProblem solves one problem written by pot_peer.py with every Go solver.
+func runProblem(dir string, p problem, repeats int, load0 string, copyGBs float64) problemReport {
+	M := readMatrix(filepath.Join(dir, p.File), p.N)
+	pr := problemReport{problem: p, PassBytes: float64(8 * p.N * p.N)}
+	pr.PassBoundS = pr.PassBytes / (copyGBs * 1e9)
+	a := make([]float64, p.N)
+	for i := range a {
+		a[i] = 1 / float64(p.N)
+	}
+	for _, s := range []struct {
+		name string
+		fn   func([]float64, []float64, *mat.Dense, float64, *ot.Settings) (*ot.Result, error)
+	}{{"Sinkhorn", ot.Sinkhorn}, {"SinkhornLog", ot.SinkhornLog}, {"SinkhornStabilized", ot.SinkhornStabilized}, {"SNS", ot.SNS}} {
+		set := &ot.Settings{Tol: 1e-9, Norm: ot.L2Col, MaxIter: 100000}
+		if s.name == "SinkhornLog" && p.Case == "B3" {
+			set.MaxIter = 200
+		}
+		r := runGo(s.name, s.fn, a, M, p.Reg, set, repeats)
+		if s.name == "SinkhornLog" && p.Case == "B3" {
+			r.Capped = 200
+		}
+		fmt.Fprintf(os.Stderr, "Go  %s %s: %.4fs its=%d passes=%d per_iter=%.3fms err=%.2e %s\n",
+			p.Name, s.name, r.Time, r.Iterations, r.Passes, r.PerIterMs, r.MargErr, r.Status)
+		pr.Go = append(pr.Go, r)
+	}
+	pr.LoadAvg = load0 + " → " + loadAvg()
+	return pr
+}
+
+// loadAvg returns the 1-minute load average (Linux), or "?".
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func runGo(name string, fn func([]float64, []float64, *mat.Dense, float64, *ot.Settings) (*ot.Result, error),
@@ -163,7 +213,7 @@ func runGo(name string, fn func([]float64, []float64, *mat.Dense, float64, *ot.S
 		}
 	}
 	sort.Float64s(times)
-	r := goRun{Method: name, Time: times[len(times)/2], Status: res.Status.String(), Iterations: res.Iterations,
+	r := goRun{Method: name, Time: times[0], Status: res.Status.String(), Iterations: res.Iterations,
 		Passes: res.Passes, NewtonSteps: res.NewtonSteps, MargErr: res.RowErr + res.ColErr, Cost: res.Cost}
 	if err != nil {
 		r.Error = err.Error()
@@ -249,8 +299,8 @@ func printTable(rep report) {
 	fmt.Printf("mathx/ot vs POT %s (%s, GOMAXPROCS %d); copy bandwidth %.1f GB/s (read+write)\n",
 		rep.PeerVersions["pot"], rep.GoVersion, rep.GOMAXPROCS, rep.CopyGBs)
 	for _, p := range rep.Problems {
-		fmt.Printf("\n%s  n=%d reg=%.6g (%.4g·max M)  one pass = %.0f MB, bandwidth bound %.3f ms/pass\n",
-			p.Name, p.N, p.Reg, p.Reg/p.MaxM, p.PassBytes/1e6, p.PassBoundS*1e3)
+		fmt.Printf("\n%s  n=%d reg=%.6g (%.4g·max M)  one pass = %.0f MB, bandwidth bound %.3f ms/pass, load %s\n",
+			p.Name, p.N, p.Reg, p.Reg/p.MaxM, p.PassBytes/1e6, p.PassBoundS*1e3, p.LoadAvg)
 		fmt.Printf("  %-22s %10s %8s %8s %10s %10s %s\n", "solver", "time s", "iters", "passes", "ms/iter", "l1 err", "note")
 		for _, r := range p.POT {
 			note := ""
