@@ -394,6 +394,13 @@ func TestL0BallTies(t *testing.T) {
 		ProjL0Ball(x, x, k)
 		closeVec(t, "l0 ties in place", x, want, 0)
 	}
+	// NaN ranks like ±Inf; ties go to the lower index.
+	x := []float64{1, math.NaN(), -3, 3, math.Inf(-1)}
+	got := make([]float64, len(x))
+	ProjL0Ball(got, x, 3)
+	if !math.IsNaN(got[1]) || got[4] != math.Inf(-1) || got[2] != -3 || got[0] != 0 || got[3] != 0 {
+		t.Fatalf("NaN/Inf ranking: %v", got)
+	}
 }
 
 // tvCertificate checks the dual certificate of the TV prox: the partial

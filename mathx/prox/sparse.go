@@ -47,6 +47,8 @@ func (L0) Value(x []float64) float64 {
 // are broken by the lower index (so the result is unique). It uses
 // quickselect: O(n) expected time, allocation-free when dst is not x (dst
 // is the scratch space); with dst == x it allocates one copy. k must be ≥ 0.
+// A NaN ranks like ±Inf, above every finite value (it is kept and
+// propagates).
 func ProjL0Ball(dst, x []float64, k int) {
 	checkLen("prox.ProjL0Ball", dst, x)
 	if k < 0 {
@@ -68,18 +70,18 @@ func ProjL0Ball(dst, x []float64, k int) {
 		scratch = make([]float64, n)
 	}
 	for i, v := range x {
-		scratch[i] = math.Abs(v)
+		scratch[i] = magnitude(v)
 	}
 	tau := selectKth(scratch, n-k) // the k-th largest |x_i|
 	above := 0
 	for _, v := range x {
-		if math.Abs(v) > tau {
+		if magnitude(v) > tau {
 			above++
 		}
 	}
 	ties := k - above
 	for i, v := range x {
-		a := math.Abs(v)
+		a := magnitude(v)
 		switch {
 		case a > tau:
 			dst[i] = v
@@ -90,6 +92,14 @@ func ProjL0Ball(dst, x []float64, k int) {
 			dst[i] = 0
 		}
 	}
+}
+
+// magnitude is |v| with NaN ranked as +Inf.
+func magnitude(v float64) float64 {
+	if v != v {
+		return math.Inf(1)
+	}
+	return math.Abs(v)
 }
 
 // selectKth partially sorts a and returns its j-th smallest element
