@@ -501,3 +501,29 @@ func TestPanics(t *testing.T) {
 
 func l1norm(x []float64) float64 { return L1{}.Value(x) }
 func linf(x []float64) float64   { return LInf{}.Value(x) }
+
+// TestSelectKth checks the selection (and its sorting fallback, forced by
+// an organ-pipe input that defeats the median of three) against a sort.
+func TestSelectKth(t *testing.T) {
+	r := newRand(13)
+	for trial := 0; trial < 200; trial++ {
+		n := 1 + r.IntN(300)
+		a := make([]float64, n)
+		for i := range a {
+			switch trial % 3 {
+			case 0:
+				a[i] = float64(r.IntN(5))
+			case 1:
+				a[i] = r.NormFloat64()
+			default:
+				a[i] = float64(min(i, n-1-i)) // organ pipe
+			}
+		}
+		s := append([]float64(nil), a...)
+		sort.Float64s(s)
+		j := r.IntN(n)
+		if got := selectKth(a, j); got != s[j] {
+			t.Fatalf("n=%d j=%d: got %g, want %g", n, j, got, s[j])
+		}
+	}
+}

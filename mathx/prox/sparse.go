@@ -3,6 +3,7 @@ package prox
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -102,11 +103,17 @@ func magnitude(v float64) float64 {
 	return math.Abs(v)
 }
 
-// selectKth partially sorts a and returns its j-th smallest element
-// (0-based): Hoare partitioning around a median of three.
+// selectKth partially sorts a (no NaN) and returns its j-th smallest
+// element (0-based): Hoare partitioning around a median of three, and a
+// sort of the remaining range after 2·log₂(n) + 8 rounds, so the worst
+// case is O(n log n).
 func selectKth(a []float64, j int) float64 {
 	lo, hi := 0, len(a)-1
-	for lo < hi {
+	for round := 0; lo < hi; round++ {
+		if round > 2*bits.Len(uint(len(a)))+8 {
+			sort.Float64s(a[lo : hi+1])
+			return a[j]
+		}
 		mid := lo + (hi-lo)/2
 		if a[mid] < a[lo] {
 			a[mid], a[lo] = a[lo], a[mid]
