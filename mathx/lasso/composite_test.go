@@ -162,3 +162,34 @@ func TestCompositeLogistic(t *testing.T) {
 		}
 	}
 }
+
+// TestCompositeNuclear: with A = I, (1/2n)‖x − b‖² + λ‖X‖_* is solved in
+// closed form by singular value thresholding at nλ.
+func TestCompositeNuclear(t *testing.T) {
+	const rows, cols = 6, 5
+	n := rows * cols
+	r := rand.New(rand.NewPCG(10, 1))
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = r.NormFloat64()
+	}
+	eye := mat.NewDiagDense(n, nil)
+	for i := 0; i < n; i++ {
+		eye.SetDiag(i, 1)
+	}
+	lam := 0.05
+	g := prox.Scale{F: prox.Nuclear{Rows: rows, Cols: cols}, Lambda: lam}
+	res, err := AccelProxGradient(&Composite{A: eye, B: b, G: g}, &Settings{Tol: 1e-12})
+	if err != nil || res.Status != Converged {
+		t.Fatal(res.Status, err)
+	}
+	var want mat.Dense
+	if err := prox.ProxNuclear(&want, mat.NewDense(rows, cols, b), float64(n)*lam); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range want.RawMatrix().Data {
+		if math.Abs(res.X[i]-v) > 1e-9 {
+			t.Fatalf("x[%d] = %g, SVT %g", i, res.X[i], v)
+		}
+	}
+}

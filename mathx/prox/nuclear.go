@@ -73,3 +73,78 @@ func NuclearNorm(x mat.Matrix) (float64, error) {
 	}
 	return s, nil
 }
+
+// Nuclear is the nuclear norm of a Rows×Cols matrix stored row-major in a
+// vector of length Rows·Cols, so that matrix problems (low-rank
+// regression, matrix completion) fit a Func-based solver. Its prox is
+// singular value thresholding. If the SVD fails, Prox fills dst with NaN
+// and Value returns NaN, which solvers report as a failure.
+type Nuclear struct {
+	Rows, Cols int
+}
+
+func (m Nuclear) check(name string, x []float64) {
+	if m.Rows <= 0 || m.Cols <= 0 || len(x) != m.Rows*m.Cols {
+		panic(fmt.Sprintf("%s: %d×%d matrix, len(x) = %d", name, m.Rows, m.Cols, len(x)))
+	}
+}
+
+// Prox writes the singular value thresholding of x at t into dst.
+func (m Nuclear) Prox(dst, x []float64, t float64) {
+	checkLen("prox.Nuclear.Prox", dst, x)
+	m.check("prox.Nuclear.Prox", x)
+	src := mat.NewDense(m.Rows, m.Cols, x)
+	out := mat.NewDense(m.Rows, m.Cols, dst)
+	if err := ProxNuclear(out, src, t); err != nil {
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+	}
+}
+
+// Value returns the nuclear norm of x as a Rows×Cols matrix.
+func (m Nuclear) Value(x []float64) float64 {
+	m.check("prox.Nuclear.Value", x)
+	v, err := NuclearNorm(mat.NewDense(m.Rows, m.Cols, x))
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+// Conj returns the indicator of the unit spectral-norm ball.
+func (m Nuclear) Conj() Func { return SpectralBall{Rows: m.Rows, Cols: m.Cols, R: 1} }
+
+// SpectralBall is the indicator of {‖X‖₂ ≤ R} (largest singular value) for
+// a Rows×Cols matrix stored row-major in a vector, the dual ball of
+// Nuclear. SVD failures give NaN as in Nuclear.
+type SpectralBall struct {
+	Rows, Cols int
+	R          float64
+}
+
+// Prox clips the singular values of x at R; t is ignored.
+func (b SpectralBall) Prox(dst, x []float64, t float64) {
+	checkLen("prox.SpectralBall.Prox", dst, x)
+	Nuclear{b.Rows, b.Cols}.check("prox.SpectralBall.Prox", x)
+	out := mat.NewDense(b.Rows, b.Cols, dst)
+	if err := ProjSpectralBall(out, mat.NewDense(b.Rows, b.Cols, x), b.R); err != nil {
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+	}
+}
+
+// Value is 0 when the largest singular value is at most R(1 + 1e-12),
+// +Inf otherwise.
+func (b SpectralBall) Value(x []float64) float64 {
+	Nuclear{b.Rows, b.Cols}.check("prox.SpectralBall.Value", x)
+	var svd mat.SVD
+	if !svd.Factorize(mat.NewDense(b.Rows, b.Cols, x), mat.SVDNone) {
+		return math.NaN()
+	}
+	return indicator(svd.Values(nil)[0] <= b.R*(1+1e-12))
+}
+
+// Conj returns R times the nuclear norm, the support function of the ball.
+func (b SpectralBall) Conj() Func { return Scale{F: Nuclear{b.Rows, b.Cols}, Lambda: b.R} }

@@ -41,6 +41,7 @@ func convexFuncs() []struct {
 		{"Box", Box{Lo: lo, Hi: hi}}, {"NonNeg", NonNeg{}},
 		{"Simplex", Simplex{Z: 1.5}}, {"L1Ball", L1Ball{R: 2}}, {"LInfBall", LInfBall{R: 0.3}},
 		{"L2Ball", L2Ball{R: 1.2}}, {"TV", TV{}}, {"SEF3", SEF{K: 3}}, {"SEF1", SEF{K: 1}},
+		{"Nuclear", Nuclear{Rows: 2, Cols: 5}}, {"SpectralBall", SpectralBall{Rows: 5, Cols: 2, R: 0.8}},
 		{"WGSEF", WGSEF{Groups: [][]int{{0, 1, 2}, {3}, {4, 5}, {6}, {7, 8, 9}}, Weights: []float64{0.5, 1, 2, 1, 1.5}, K: 2}},
 		{"Scale(L1)", Scale{F: L1{}, Lambda: 2.5}},
 	}
@@ -58,6 +59,7 @@ func TestMoreauIdentity(t *testing.T) {
 		{"GroupL2", GroupL2{Groups: testGroups, Weights: testWeights}},
 		{"GroupL2Ball", GroupL2Ball{Groups: testGroups, Weights: testWeights}},
 		{"L1Ball", L1Ball{R: 2}}, {"LInfBall", LInfBall{R: 0.3}}, {"L2Ball", L2Ball{R: 1.2}},
+		{"Nuclear", Nuclear{Rows: 2, Cols: 5}}, {"SpectralBall", SpectralBall{Rows: 5, Cols: 2, R: 0.8}},
 	}
 	for _, c := range fs {
 		for trial := 0; trial < 50; trial++ {
@@ -153,6 +155,7 @@ func TestIdempotentProjections(t *testing.T) {
 		{"L1Ball", L1Ball{R: 1}}, {"LInfBall", LInfBall{R: 0.5}}, {"L2Ball", L2Ball{R: 1}},
 		{"GroupL2Ball", GroupL2Ball{Groups: testGroups, Weights: testWeights}},
 		{"L0Ball", L0Ball{K: 3}}, {"GroupL0Ball", GroupL0Ball{Groups: testGroups, K: 2}},
+		{"SpectralBall", SpectralBall{Rows: 2, Cols: 5, R: 1}},
 	}
 	for _, c := range sets {
 		for trial := 0; trial < 100; trial++ {

@@ -9,7 +9,7 @@ import (
 // the fused-lasso signal approximator) into dst by Condat's direct
 // algorithm ("A direct algorithm for 1D total variation denoising", IEEE
 // SPL 2013): one forward scan that emits constant segments, O(n) on
-// typical inputs, no extra memory. dst may be x (the scan writes only
+// typical inputs (O(n²) in the worst case), no extra memory. dst may be x (the scan writes only
 // behind the position it reads). lambda must be ≥ 0.
 func TV1D(dst, x []float64, lambda float64) {
 	checkLen("prox.TV1D", dst, x)
