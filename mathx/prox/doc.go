@@ -18,7 +18,8 @@
 // place). Operators on vectors are also plain functions (SoftThreshold,
 // ProjSimplex, ProjL1Ball, ProjL0Ball, HardThreshold, TV1D, ...). All are
 // allocation-free except SEF, WGSEF, GroupL0Ball and GroupL2Ball (O(n)
-// bookkeeping), ProjL0Ball in place, and the nuclear-norm functions (SVD).
+// bookkeeping), ProjL0Ball in place, and the nuclear-norm operators (SVD;
+// Nuclear and SpectralBall view a vector as a row-major matrix).
 //
 // Sparse envelope: SEF_K(x) = (½‖·‖² + δ(‖·‖₀ ≤ K))**(x) = ½‖x‖²₍K₎, the
 // half squared K-support norm (Argyriou, Foygel & Srebro 2012, arXiv
@@ -53,7 +54,7 @@
 //	L1Ball{R}                L1Ball
 //	L0{}, HardThreshold      L0
 //	L0Ball{K}                L0Ball
-//	ProxNuclear              Nuclear
+//	ProxNuclear, Nuclear     Nuclear
 //	TV1D(dst, x, λ)          proxTV.tv1_1d(x, λ)
 //	ProxConj(f, ...)         proxdual
 //
