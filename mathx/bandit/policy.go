@@ -258,6 +258,11 @@ func KLUpper(p, delta float64) float64 {
 		plogp = p * math.Log(p)
 	}
 	q = math.Min(q, 1-(1-p)*math.Exp(-(delta-plogp)/(1-p)))
+	if q >= 1 {
+		// The root is within rounding of 1: kl(p, 1) is infinite, so the
+		// answer is the largest float below 1.
+		return math.Nextafter(1, 0)
+	}
 	// g(q) = kl(p,q) - delta is convex and increasing on [p, 1) and
 	// g(q) ≥ 0 at the start, so Newton steps decrease q monotonically to
 	// the root.
