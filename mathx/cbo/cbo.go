@@ -340,7 +340,8 @@ type run struct {
 	w        []float64 // weights
 	c, cPrev []float64 // consensus, previous consensus
 	alpha    float64
-	rng      *rand.Rand
+	rng      *rand.Rand // uniforms and shuffles
+	norm     normal     // normal variates, from the same PCG as rng
 	res      *Result
 	// random batch method
 	perm   []int
@@ -352,12 +353,14 @@ type run struct {
 
 func newRun(p *Problem, q *params) *run {
 	n, d := q.n, p.Dim
+	pcg := rand.NewPCG(q.seed, seedStream)
 	r := &run{
 		p: p, q: q, n: n, d: d,
 		f: make([]float64, n), w: make([]float64, n),
 		c: make([]float64, d), cPrev: make([]float64, d),
 		alpha: q.alpha,
-		rng:   rand.New(rand.NewPCG(q.seed, seedStream)),
+		rng:   rand.New(pcg),
+		norm:  normal{pcg},
 		res: &Result{
 			Best:       make([]float64, d),
 			BestEnergy: math.Inf(1),
@@ -548,7 +551,7 @@ func (r *run) move(x, c []float64, ldt, sdt float64) {
 	if r.q.noise == Anisotropic {
 		for j, v := range x {
 			diff := v - c[j]
-			x[j] = v - ldt*diff + sdt*diff*r.rng.NormFloat64()
+			x[j] = v - ldt*diff + sdt*diff*r.norm.next()
 		}
 		return
 	}
@@ -560,7 +563,7 @@ func (r *run) move(x, c []float64, ldt, sdt float64) {
 	s := sdt * math.Sqrt(nrm)
 	for j, v := range x {
 		diff := v - c[j]
-		x[j] = v - ldt*diff + s*r.rng.NormFloat64()
+		x[j] = v - ldt*diff + s*r.norm.next()
 	}
 }
 
