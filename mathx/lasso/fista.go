@@ -185,15 +185,13 @@ func (d *data) lipschitz() float64 {
 		est = floats.Dot(av, av)
 		d.mulAT(v, av)
 	}
-	var colMax float64
-	for j := 0; j < d.d; j++ {
-		var c float64
-		for i := 0; i < d.n; i++ {
-			a := d.a[i*d.d+j]
-			c += a * a
+	col := make([]float64, d.d)
+	for i := 0; i < d.n; i++ {
+		for j, a := range d.a[i*d.d : (i+1)*d.d] {
+			col[j] += a * a
 		}
-		colMax = math.Max(colMax, c)
 	}
+	colMax := floats.Max(col)
 	est = math.Max(est, colMax) / float64(d.n)
 	if d.logistic {
 		est /= 4
