@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/stdlib"
 	"github.com/gomx-dev/gomx/viz"
 )
 
@@ -236,8 +237,8 @@ func (s *Session) Inspect(code string, cursor int, detail int) engine.Inspection
 }
 
 // preloadedDoc returns the signature and documentation of a preloaded
-// package's symbol.
-var preloadedDoc = func(pkgPath, name string) (sig, doc string, ok bool) { return "", "", false }
+// package's symbol ("Type.Method" for methods, "" for the package).
+var preloadedDoc = stdlib.Doc
 
 // help returns the documentation of name (x or pkg.X).
 func (s *Session) help(name string) string {
@@ -255,6 +256,13 @@ func (s *Session) help(name string) string {
 			}
 		}
 		if v, ok := s.globals()[pkg]; ok && v.IsValid() {
+			t := v.Type()
+			if t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			if sig, doc, ok := preloadedDoc(t.PkgPath(), t.Name()+"."+sel); ok && t.PkgPath() != "" {
+				return strings.TrimSpace(sig + "\n\n" + doc)
+			}
 			if m, ok := v.Type().MethodByName(sel); ok {
 				return fmt.Sprintf("method %s.%s\n\n%s", pkg, sel, m.Type.String())
 			}
@@ -348,7 +356,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 	}
 	p := &planner{global: func(string) (reflect.Value, bool) { return reflect.Value{}, false },
 		defined: func(string) bool { return false }, isPkg: func(string) bool { return false },
-		noResult: func(string, string) bool { return false }, userFuncs: map[string]int{}, userResults: map[string]string{}, userMethods: map[string]int{}, isType: func(string) bool { return false },
+		noResult: func(string, string) bool { return false }, userFuncs: map[string]int{}, userResults: map[string]string{}, userMethods: map[string]int{}, rich: map[string]map[string]bool{}, varTypes: map[string]string{}, generic: map[string]bool{}, isType: func(string) bool { return false },
 		pkgSymbol: func(string, string) (reflect.Value, bool) { return reflect.Value{}, false }, types: map[string]string{}}
 	if _, err := p.plan(code); err != nil {
 		if _, ok := err.(*cellError); ok && err.(*cellError).Kind == "syntax" {

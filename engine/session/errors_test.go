@@ -39,7 +39,7 @@ func TestErrors(t *testing.T) {
 		{code: "import m2 \"math\"\nm2.Sqrt(4)", value: "2"},
 		{code: "math.Floor(2.5)", value: "2"},
 		{code: "strconv.Itoa(12) + \"!\"", value: "12!"},
-		{code: "xs2 := []float64{3, 1, 2}\nslices.Sort(xs2)\nxs2", value: "[1 2 3]"},
+		{code: "xs2 := []float64{3, 1, 2}\nslices.Sort(xs2)\nfmt.Sprint(xs2)", value: "[1 2 3]"},
 		{code: "slices.Max(xs2) + slices.Min(xs2)", value: "4"},
 		{code: "slices.Index(xs2, 2)", value: "1"},
 		{code: "slices.Contains([]string{\"a\"}, \"a\")", value: "true"},

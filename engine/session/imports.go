@@ -8,12 +8,12 @@ import (
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
-	yaegistd "github.com/traefik/yaegi/stdlib"
+	"github.com/gomx-dev/gomx/stdlib"
 )
 
 // symbols are the compiled packages a session preloads, keyed
 // "importpath/name" as yaegi wants them.
-var symbols = yaegistd.Symbols
+var symbols = stdlib.Symbols
 
 // sourcePackages are the packages yaegi provides as interpreted generic
 // source, completed by slicesExtra.

@@ -8,11 +8,11 @@ import (
 	"log"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"github.com/gomx-dev/gomx/viz"
 	"github.com/traefik/yaegi/interp"
 )
@@ -91,20 +91,6 @@ func (s *safeLogger) SetPrefix(prefix string) { s.l.SetPrefix(prefix) }
 // Writer returns the output destination.
 func (s *safeLogger) Writer() io.Writer { return s.l.Writer() }
 
-// sleep is time.Sleep in a cell: it returns early when the cell is
-// interrupted.
-func sleep(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-interrupt.Context().Done():
-	}
-}
-
 // goTracker counts the goroutines a cell started and records their panics.
 // Panics that come after the cell ended go to late.
 type goTracker struct {
@@ -182,8 +168,9 @@ func (t *goTracker) end() {
 }
 
 // overlay returns the symbols the session adds to or replaces in the
-// tables: its runtime helpers under rtPath, and the overrides of os.Exit,
-// log's Fatal functions and loggers, and time.Sleep.
+// tables: its runtime helpers under rtPath, and the overrides of os.Exit
+// and of log's Fatal functions and loggers. (time.Sleep, interruptible, is
+// in the stdlib tables.)
 func (s *Session) overlay() interp.Exports {
 	newLogger := func(w io.Writer, prefix string, flag int) *safeLogger {
 		return &safeLogger{log.New(w, prefix, flag)}
@@ -196,7 +183,7 @@ func (s *Session) overlay() interp.Exports {
 	rt := map[string]reflect.Value{
 		"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
 		"GoDone":  reflect.ValueOf(func(t any, r any) { t.(*goTracker).done(r) }),
-		"Pick":    reflect.ValueOf(pick),
+		"Rich":    reflect.ValueOf(rich),
 		"Clear":   reflect.ValueOf(clearValue),
 		"Base64":  reflect.ValueOf(base64.StdEncoding.EncodeToString),
 	}
@@ -218,32 +205,57 @@ func (s *Session) overlay() interp.Exports {
 			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
 			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
-		"time/time": {
-			"Sleep": reflect.ValueOf(sleep),
-		},
 	}
 }
 
-// pick returns a bundle of the representations a user type rendered
-// itself into, or v when it rendered none.
-func pick(rich map[string]string, v any) any {
-	if len(rich) == 0 {
-		return v
-	}
-	return richBundle(rich, v)
+// richMethods are the methods by which a user type shows itself, with
+// the MIME type of each (PNG's bytes are base64-encoded by the call the
+// session builds).
+var richMethods = map[string]string{
+	"HTML":     viz.MIMEHTML,
+	"Markdown": viz.MIMEMarkdown,
+	"LaTeX":    viz.MIMELaTeX,
+	"SVG":      viz.MIMESVG,
+	"PNG":      viz.MIMEPNG,
+	// MIMEBundle() map[string]string gives several at once
+	"MIMEBundle": "",
 }
 
-// richBundle makes a bundle of rich, adding text/plain from v when rich
-// has none.
-func richBundle(rich map[string]string, v any) viz.Bundle {
-	data := make(map[string]string, len(rich)+1)
-	for k, x := range rich {
+// rich is the bundle of a user value v that showed itself as the MIME
+// map mime and the MIME type, content pairs kv; text/plain is v printed
+// unless given.
+func rich(v any, mime map[string]string, kv ...string) viz.Bundle {
+	data := make(map[string]string, len(mime)+len(kv)/2+1)
+	for k, x := range mime {
 		data[k] = x
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[kv[i]] = kv[i+1]
 	}
 	if _, ok := data[viz.MIMEText]; !ok {
 		data[viz.MIMEText] = fmt.Sprint(v)
 	}
 	return viz.Bundle{Data: data}
+}
+
+// richCall returns the expression that makes the bundle of the value of
+// expression x, whose type has the given rich methods.
+func richCall(x string, methods []string) string {
+	mime := "nil"
+	var kv []string
+	sort.Strings(methods)
+	for _, m := range methods {
+		switch m {
+		case "MIMEBundle":
+			mime = x + ".MIMEBundle()"
+		case "PNG":
+			kv = append(kv, fmt.Sprintf("%q, %s.Base64(%s.PNG())", viz.MIMEPNG, rtName, x))
+		default:
+			kv = append(kv, fmt.Sprintf("%q, %s.%s()", richMethods[m], x, m))
+		}
+	}
+	args := append([]string{x, mime}, kv...)
+	return fmt.Sprintf("%s.Rich(%s)", rtName, strings.Join(args, ", "))
 }
 
 // orderedTypes are the types min and max are compiled for; the rewriter

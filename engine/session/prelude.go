@@ -1,10 +1,8 @@
 package session
 
 // prelude is evaluated in every new session: the generic min and max that
-// the rewriter calls for the builtins yaegi lacks, and the display helper
-// that asks a user value for its rich representations. Display dispatch
-// must happen in interpreted code: compiled code cannot see the methods of
-// an interpreted type.
+// the rewriter calls for the builtins yaegi lacks when it cannot tell the
+// type of their arguments.
 const prelude = `
 type __gomxOrdered interface {
 	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
@@ -38,44 +36,6 @@ func __gomxMax[T __gomxOrdered](x T, y ...T) T {
 		}
 	}
 	return x
-}
-
-type __gomxHTMLer interface{ HTML() string }
-type __gomxMarkdowner interface{ Markdown() string }
-type __gomxLaTeXer interface{ LaTeX() string }
-type __gomxPNGer interface{ PNG() []byte }
-type __gomxSVGer interface{ SVG() string }
-type __gomxMIMEer interface{ MIMEBundle() map[string]string }
-
-func __gomxRich(v any) map[string]string {
-	m := map[string]string{}
-	switch h := v.(type) {
-	case __gomxMIMEer:
-		for k, x := range h.MIMEBundle() {
-			m[k] = x
-		}
-	}
-	switch h := v.(type) {
-	case __gomxHTMLer:
-		m["text/html"] = h.HTML()
-	}
-	switch h := v.(type) {
-	case __gomxMarkdowner:
-		m["text/markdown"] = h.Markdown()
-	}
-	switch h := v.(type) {
-	case __gomxLaTeXer:
-		m["text/latex"] = h.LaTeX()
-	}
-	switch h := v.(type) {
-	case __gomxSVGer:
-		m["image/svg+xml"] = h.SVG()
-	}
-	switch h := v.(type) {
-	case __gomxPNGer:
-		m["image/png"] = __gomx.Base64(h.PNG())
-	}
-	return m
 }
 `
 

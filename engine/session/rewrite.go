@@ -28,6 +28,13 @@ type part struct {
 	// Results is the number of values of the displayed call when it is
 	// known to be more than one.
 	Results int
+	// Recv and Method name the variable and method of a displayed call
+	// recv.Method(…) whose result count is told only when the statements
+	// before it have run (recv is declared in the cell).
+	Recv, Method string
+	// Direct is set when the displayed expression is a call of a generic
+	// function, whose value is taken from yaegi's result.
+	Direct bool
 }
 
 // A userSym is a func, type, var or const a cell declared, for completion
@@ -51,6 +58,8 @@ type plan struct {
 	// which name is undefined when yaegi's message does not.
 	Idents   []rangeNote
 	Declared map[string]bool
+	// VarTypes are the types of the cell's globals where told.
+	VarTypes map[string]string
 	// Ranges are range statements whose operand's type could not be told:
 	// yaegi cannot range over ints or funcs and fails on them.
 	Ranges []rangeNote
@@ -83,8 +92,16 @@ type planner struct {
 	// userMethods holds the result counts of user methods by name, -1
 	// when methods of that name differ.
 	userMethods map[string]int
+	// rich holds the rich methods (HTML, PNG, …) of user types: type
+	// name → method → whether its receiver is a pointer.
+	rich map[string]map[string]bool
+	// varTypes holds the types of the globals of earlier cells, where the
+	// rewriter could tell them (see typeOf).
+	varTypes map[string]string
 	// isType reports whether name is a user type of an earlier cell.
 	isType func(name string) bool
+	// generic holds the names of user generic funcs.
+	generic map[string]bool
 	// userResults holds the simple result types of user funcs.
 	userResults map[string]string
 	// pkgSymbol returns the compiled symbol pkg.name.
@@ -198,6 +215,12 @@ func (p *planner) plan(src string) (*plan, error) {
 		pl.Declared[name] = true
 	}
 	pl.Idents = idents(src)
+	pl.VarTypes = map[string]string{}
+	for name, sym := range pl.Syms {
+		if t := r.vars[name]; t != "" && (sym.Kind == "variable" || sym.Kind == "constant") {
+			pl.VarTypes[name] = t
+		}
+	}
 
 	for ci, pc := range chunks {
 		if pc.ch.Kind == declChunk {
@@ -224,6 +247,14 @@ func (p *planner) plan(src string) (*plan, error) {
 			if es, ok := st.(*ast.ExprStmt); ok && ci == len(chunks)-1 && i == len(pc.stmts)-1 {
 				n := r.valueCount(es.X)
 				pt.Display, pt.NoValue = true, n < 1
+				pt.Direct = r.genericCall(es.X)
+				if call, ok := es.X.(*ast.CallExpr); ok && n < 0 {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+						if x, ok := sel.X.(*ast.Ident); ok {
+							pt.Recv, pt.Method = x.Name, sel.Sel.Name
+						}
+					}
+				}
 				if n > 1 {
 					pt.Results = n
 				}
@@ -331,6 +362,20 @@ func (r *rewriter) collectDecls(f *ast.File, fset *token.FileSet, base int) {
 			if d.Type.Results != nil {
 				n = d.Type.Results.NumFields()
 			}
+			if d.Recv != nil && len(d.Recv.List) == 1 {
+				if _, ok := richMethods[d.Name.Name]; ok {
+					rt, ptr := d.Recv.List[0].Type, false
+					if st, ok := rt.(*ast.StarExpr); ok {
+						rt, ptr = st.X, true
+					}
+					if id, ok := rt.(*ast.Ident); ok {
+						if r.p.rich[id.Name] == nil {
+							r.p.rich[id.Name] = map[string]bool{}
+						}
+						r.p.rich[id.Name][d.Name.Name] = ptr
+					}
+				}
+			}
 			if d.Recv != nil {
 				if old, ok := r.p.userMethods[d.Name.Name]; ok && old != n {
 					n = -1
@@ -339,9 +384,10 @@ func (r *rewriter) collectDecls(f *ast.File, fset *token.FileSet, base int) {
 			}
 			if d.Recv == nil {
 				r.pl.Syms[d.Name.Name] = userSym{Kind: "function", Sig: sig, Doc: d.Doc.Text(), Off: r.off(d.Pos())}
+				r.p.generic[d.Name.Name] = d.Type.TypeParams != nil
 				r.p.userFuncs[d.Name.Name] = n
 				if n == 1 {
-					r.p.userResults[d.Name.Name] = typeText(d.Type.Results.List[0].Type)
+					r.p.userResults[d.Name.Name] = r.typeText(d.Type.Results.List[0].Type)
 				}
 			}
 		}
@@ -418,7 +464,7 @@ func (r *rewriter) noteTypes(n ast.Node) bool {
 		for i, id := range n.Names {
 			switch {
 			case n.Type != nil:
-				set(id.Name, typeText(n.Type))
+				set(id.Name, r.typeText(n.Type))
 			case i < len(n.Values):
 				set(id.Name, defaultType(r.typeOf(n.Values[i])))
 			default:
@@ -427,7 +473,7 @@ func (r *rewriter) noteTypes(n ast.Node) bool {
 		}
 	case *ast.Field:
 		for _, id := range n.Names {
-			set(id.Name, typeText(n.Type))
+			set(id.Name, r.typeText(n.Type))
 		}
 	case *ast.RangeStmt:
 		if n.Tok == token.DEFINE {
@@ -456,20 +502,50 @@ var basicTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int3
 	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
 	"byte": true, "rune": true, "float32": true, "float64": true, "string": true, "bool": true}
 
-// typeText returns the text of a type expression for the simple types the
-// rewriter reasons about (basic types, slices and arrays of them), else "".
-func typeText(e ast.Expr) string {
+// typeText returns the text of a type expression for the types the
+// rewriter reasons about (basic types, slices and arrays of them, user
+// types and pointers to them), else "".
+func (r *rewriter) typeText(e ast.Expr) string {
 	switch e := e.(type) {
 	case *ast.Ident:
 		if basicTypes[e.Name] {
 			return canonical(e.Name)
 		}
+		if r.userType(e.Name) {
+			return e.Name
+		}
+	case *ast.StarExpr:
+		if id, ok := e.X.(*ast.Ident); ok && r.userType(id.Name) {
+			return "*" + id.Name
+		}
 	case *ast.ArrayType:
-		if el := typeText(e.Elt); el != "" {
+		if el := r.typeText(e.Elt); el != "" && !strings.HasPrefix(el, "*") && basicTypes[el] {
 			return "[]" + el
 		}
 	}
 	return ""
+}
+
+// userType reports whether name is a type of the cell or of an earlier
+// cell.
+func (r *rewriter) userType(name string) bool {
+	if sym, ok := r.pl.Syms[name]; ok {
+		return sym.Kind == "type"
+	}
+	return r.p.isType(name)
+}
+
+// richFor returns the rich methods of values of type t (a user type or a
+// pointer to one).
+func (r *rewriter) richFor(t string) []string {
+	name, ptr := strings.CutPrefix(t, "*")
+	var ms []string
+	for m, ptrRecv := range r.p.rich[name] {
+		if ptr || !ptrRecv {
+			ms = append(ms, m)
+		}
+	}
+	return ms
 }
 
 func canonical(t string) string {
@@ -555,6 +631,11 @@ func (r *rewriter) typeOf(e ast.Expr) string {
 		if e.Op == token.ADD || e.Op == token.SUB || e.Op == token.XOR {
 			return r.typeOf(e.X)
 		}
+		if e.Op == token.AND {
+			if t := r.typeOf(e.X); t != "" && r.userType(t) {
+				return "*" + t
+			}
+		}
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ, token.LAND, token.LOR:
@@ -580,6 +661,9 @@ func (r *rewriter) typeOf(e ast.Expr) string {
 			if basicTypes[fun.Name] {
 				return canonical(fun.Name)
 			}
+			if r.userType(fun.Name) {
+				return fun.Name
+			}
 			switch fun.Name {
 			case "len", "cap":
 				return "int"
@@ -596,12 +680,10 @@ func (r *rewriter) typeOf(e ast.Expr) string {
 				}
 			}
 		case *ast.ArrayType:
-			return typeText(fun)
+			return r.typeText(fun)
 		}
 	case *ast.CompositeLit:
-		if t, ok := e.Type.(*ast.ArrayType); ok {
-			return typeText(t)
-		}
+		return r.typeText(e.Type)
 	case *ast.IndexExpr:
 		return elemType(r.typeOf(e.X))
 	case *ast.SliceExpr:
@@ -641,6 +723,9 @@ func (r *rewriter) typeOf(e ast.Expr) string {
 		}
 	case *ast.Ident:
 		if t, ok := r.vars[e.Name]; ok {
+			return t
+		}
+		if t, ok := r.p.varTypes[e.Name]; ok {
 			return t
 		}
 		if e.Name == "true" || e.Name == "false" {
@@ -898,10 +983,14 @@ func (r *rewriter) call(n *ast.CallExpr) {
 		if !rich {
 			return
 		}
-		switch a := n.Args[0].(type) {
-		case *ast.Ident, *ast.CompositeLit, *ast.SelectorExpr:
-			t := r.text(a)
-			r.es.add(edit{Start: r.off(a.Pos()), End: r.off(a.End()), Text: fmt.Sprintf("%s.Pick(__gomxRich(%s), %s)", rtName, t, t)})
+		a := n.Args[0]
+		switch a.(type) {
+		case *ast.Ident, *ast.CompositeLit, *ast.SelectorExpr, *ast.UnaryExpr:
+			// evaluated once per representation: only for expressions
+			// without side effects
+			if ms := r.richFor(r.typeOf(a)); len(ms) > 0 {
+				r.es.add(edit{Start: r.off(a.Pos()), End: r.off(a.End()), Text: richCall(r.text(a), ms)})
+			}
 		}
 	}
 }
@@ -953,6 +1042,34 @@ func (r *rewriter) goStmt(n *ast.GoStmt) {
 	}
 	fmt.Fprintf(&b, "%sgo func() { %s%s(%s%s) }() }", startText, deferText, r.text(n.Call.Fun), strings.Join(args, ", "), ell)
 	r.es.add(edit{Start: r.off(n.Pos()), End: r.off(n.End()), Text: b.String()})
+}
+
+// genericCall reports whether e is a call of a user generic function or
+// of the generic helpers that stand for min and max.
+func (r *rewriter) genericCall(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fun := call.Fun
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	if ix, ok := fun.(*ast.IndexListExpr); ok {
+		fun = ix.X
+	}
+	switch f := fun.(type) {
+	case *ast.Ident:
+		if (f.Name == "min" || f.Name == "max") && r.builtin(f) {
+			return !orderedTypes[defaultType(r.commonType(call.Args))]
+		}
+		return r.p.generic[f.Name]
+	case *ast.SelectorExpr:
+		if x, ok := f.X.(*ast.Ident); ok && (x.Name == "slices" || x.Name == "maps") && r.isPkg(x.Name) {
+			return !strings.HasPrefix(r.text(call), rtName+".")
+		}
+	}
+	return false
 }
 
 // valueCount returns how many values the expression statement e has: 1

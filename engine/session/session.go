@@ -63,6 +63,10 @@ type Session struct {
 	funcs   map[string]int
 	results map[string]string
 	methods map[string]int
+	rich    map[string]map[string]bool // rich methods of user types (see planner)
+	// varTypes are the types of globals where the rewriter told them
+	varTypes map[string]string
+	generic  map[string]bool // user generic funcs
 	// funcLocs tells where each user func was defined, for placing the
 	// frames of a panic.
 	funcLocs map[string]funcLoc
@@ -136,6 +140,9 @@ func (s *Session) reset() error {
 	s.funcs = map[string]int{}
 	s.results = map[string]string{}
 	s.methods = map[string]int{}
+	s.rich = map[string]map[string]bool{}
+	s.varTypes = map[string]string{}
+	s.generic = map[string]bool{}
 	s.funcLocs = map[string]funcLoc{}
 	s.cells = nil
 	return nil
@@ -328,6 +335,9 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		noResult:    noResult,
 		userFuncs:   map[string]int{},
 		userMethods: map[string]int{},
+		rich:        map[string]map[string]bool{},
+		varTypes:    s.varTypes,
+		generic:     map[string]bool{},
 		isType:      func(name string) bool { return s.syms[name].Kind == "type" },
 		userResults: map[string]string{},
 		pkgSymbol:   s.pkgSymbol,
@@ -338,6 +348,12 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	}
 	for k, v := range s.methods {
 		p.userMethods[k] = v
+	}
+	for k, v := range s.rich {
+		p.rich[k] = v
+	}
+	for k, v := range s.generic {
+		p.generic[k] = v
 	}
 	for k, v := range s.funcs {
 		p.userFuncs[k] = v
@@ -378,7 +394,23 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 			for name, n := range p.userMethods {
 				s.methods[name] = n
 			}
+			for name, ms := range p.rich {
+				s.rich[name] = ms
+			}
+			for name, g := range p.generic {
+				s.generic[name] = g
+			}
 			continue
+		}
+		if pt.Display && pt.Recv != "" {
+			// a method call on a variable of this cell: its type is known now
+			if v, ok := s.global(pt.Recv); ok && v.IsValid() {
+				if m, ok := v.Type().MethodByName(pt.Method); ok {
+					pt.NoValue = m.Type.NumOut() != 1
+				} else if m, ok := reflect.PointerTo(v.Type()).MethodByName(pt.Method); ok {
+					pt.NoValue = m.Type.NumOut() != 1
+				}
+			}
 		}
 		if pt.Display && !pt.NoValue && !opts.Silent {
 			b, e := s.display(ctx, code, pt, pl)
@@ -394,6 +426,12 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	}
 	for name, sym := range pl.Syms {
 		s.syms[name] = sym
+		if sym.Kind == "variable" || sym.Kind == "constant" {
+			delete(s.varTypes, name)
+		}
+	}
+	for name, t := range pl.VarTypes {
+		s.varTypes[name] = t
 	}
 	if panics := s.goTracker().wait(goroutineGrace); len(panics) > 0 {
 		msg := fmt.Sprint(panics[0])
@@ -409,6 +447,20 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 	names := []string{"__gomxV"}
 	for i := 1; i < pt.Results; i++ {
 		names = append(names, fmt.Sprintf("__gomxV%d", i))
+	}
+	if pt.Direct {
+		// a call of a generic function: yaegi cannot assign its result
+		// with :=, but gives its value
+		v, e := s.evalValue(ctx, code, pt, "", pl)
+		if e != nil {
+			return nil, e
+		}
+		var val any
+		if v.IsValid() && v.CanInterface() {
+			val = v.Interface()
+		}
+		b := viz.Render(val)
+		return &b, nil
 	}
 	prefix := strings.Join(names, ", ") + " := "
 	if e := s.eval(ctx, code, pt, prefix, pl); e != nil {
@@ -429,14 +481,51 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 		b := viz.Bundle{Data: map[string]string{viz.MIMEText: "(" + strings.Join(texts, ", ") + ")"}}
 		return &b, nil
 	}
-	if rich, err := s.in.Eval("__gomxRich(__gomxV)"); err == nil && rich.IsValid() {
-		if m, ok := rich.Interface().(map[string]string); ok && len(m) > 0 {
-			b := richBundle(m, vals[0])
-			return &b, nil
-		}
+	if b, ok := s.richValue(); ok {
+		return &b, nil
 	}
 	b := viz.Render(vals[0])
 	return &b, nil
+}
+
+// richValue asks __gomxV for its rich representations. yaegi cannot
+// dispatch on the methods of interpreted types at run time (its type
+// switches match any interpreted interface), so the session asks its
+// compiler instead: each rich method that some user type has is tried on
+// __gomxV, and those that compile are called.
+func (s *Session) richValue() (viz.Bundle, bool) {
+	names := map[string]bool{}
+	for _, ms := range s.rich {
+		for m := range ms {
+			names[m] = true
+		}
+	}
+	var ms []string
+	for _, m := range sortedKeys(names) {
+		if s.compiles("__gomxV." + m + "()") {
+			ms = append(ms, m)
+		}
+	}
+	if len(ms) == 0 {
+		return viz.Bundle{}, false
+	}
+	v, err := s.in.Eval(richCall("__gomxV", ms))
+	if err != nil || !v.IsValid() {
+		return viz.Bundle{}, false
+	}
+	b, ok := v.Interface().(viz.Bundle)
+	return b, ok
+}
+
+// compiles reports whether src compiles in the session.
+func (s *Session) compiles(src string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := s.in.Compile(src)
+	return err == nil
 }
 
 // globals returns the session's global variables. yaegi's Globals
@@ -507,10 +596,16 @@ func noResult(pkg, name string) bool {
 // eval compiles and runs one part of a cell, with prefix written before its
 // text on its first line.
 func (s *Session) eval(ctx context.Context, code string, pt part, prefix string, pl *plan) *engine.Error {
+	_, e := s.evalValue(ctx, code, pt, prefix, pl)
+	return e
+}
+
+// evalValue is eval that also returns the value yaegi gives.
+func (s *Session) evalValue(ctx context.Context, code string, pt part, prefix string, pl *plan) (reflect.Value, *engine.Error) {
 	src, locate := locate(code, pt, prefix)
 	prog, e := s.compile(src, locate, pl)
 	if e != nil {
-		return e
+		return reflect.Value{}, e
 	}
 	return s.execute(ctx, prog, locate)
 }
@@ -627,29 +722,36 @@ func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Pr
 // execute runs prog with the cell's context. When the cell is interrupted
 // and its evaluation does not stop within interruptGrace (it is stuck in
 // compiled code), the session records it as abandoned.
-func (s *Session) execute(ctx context.Context, prog *interp.Program, locate locator) *engine.Error {
+func (s *Session) execute(ctx context.Context, prog *interp.Program, locate locator) (reflect.Value, *engine.Error) {
 	type result struct {
+		v   reflect.Value
 		err error
 	}
 	done := make(chan result, 1)
 	gid := make(chan int64, 1)
 	go func() {
 		gid <- goid()
+		var v reflect.Value
 		var err error
 		defer func() {
 			if r := recover(); r != nil {
 				err = interp.Panic{Value: r, Stack: debug.Stack()}
 			}
-			done <- result{err}
+			done <- result{v, err}
 		}()
-		_, err = s.in.ExecuteWithContext(ctx, prog)
+		v, err = s.in.ExecuteWithContext(ctx, prog)
 	}()
 	g := <-gid
 	r := <-done
 	if r.err == nil {
-		return nil
+		return r.v, nil
 	}
-	if ctx.Err() != nil && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded)) {
+	return reflect.Value{}, s.execError(ctx, g, r.err, locate)
+}
+
+// execError describes the failure of an execution in goroutine g.
+func (s *Session) execError(ctx context.Context, g int64, err error, locate locator) *engine.Error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		deadline := time.Now().Add(interruptGrace)
 		for evalRunning(g) && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
@@ -662,10 +764,10 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program, locate loca
 		return &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}
 	}
 	var p interp.Panic
-	if errors.As(r.err, &p) {
+	if errors.As(err, &p) {
 		return s.panicError(p, locate)
 	}
-	return compileError(r.err, locate)
+	return compileError(err, locate)
 }
 
 // panicError describes a panic of a cell.
@@ -767,6 +869,9 @@ func compileError(err error, locate locator) *engine.Error {
 		col, _ := strconv.Atoi(m[2])
 		e.Line, e.Col = locate(line, col)
 		e.Value = fmt.Sprintf("%d:%d: %s", e.Line, e.Col, m[3])
+	}
+	if strings.Contains(e.Value, "not a generic type") {
+		e.Value += " (the interpreter cannot assign the result of a generic function with :=: write var x T = f[…](…), or use the call directly; see the Limitations section of the README)"
 	}
 	for _, pkg := range []string{"slices.", "maps.", "cmp."} {
 		if strings.Contains(e.Value, pkg) {

@@ -179,7 +179,7 @@ func TestValueShown(t *testing.T) {
 		{code: "func g() int { return 7 }\ng()", value: "7"},
 		{code: "type T struct{ A int }", value: ""},
 		{code: "T{4}", value: "{4}"},
-		{code: "[]float64{1, 2}", value: "[1 2]"},
+		{code: "[]int{1, 2}", value: "[1 2]"},
 		{code: "m := map[string]int{\"a\": 1}\nm", value: "map[a:1]"},
 		{code: "v := 3\nv", value: "3"},
 		{code: "func two() (int, string) { return 1, \"a\" }\ntwo()", value: "(1, a)"},
