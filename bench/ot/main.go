@@ -2,7 +2,8 @@
 // run: it starts pot_peer.py, which builds the problems B1–B3, writes their
 // cost matrices and times POT's ot.sinkhorn and ot.bregman.sinkhorn_log;
 // then it solves the same matrices with Sinkhorn, SinkhornLog,
-// SinkhornStabilized and SNS and prints times, iterations, O(n²) passes and
+// SinkhornStabilized and SNS (with its line search and with SSNS's trust
+// region, Settings.TrustRegion) and prints times, iterations, O(n²) passes and
 // the ratios the issue asks for, plus the memory-bandwidth bound of a pass.
 //
 // Run from the project root:
@@ -172,8 +173,8 @@ func runProblem(dir string, p problem, repeats int, load0 string, copyGBs float6
 	for _, s := range []struct {
 		name string
 		fn   func([]float64, []float64, *mat.Dense, float64, *ot.Settings) (*ot.Result, error)
-	}{{"Sinkhorn", ot.Sinkhorn}, {"SinkhornLog", ot.SinkhornLog}, {"SinkhornStabilized", ot.SinkhornStabilized}, {"SNS", ot.SNS}} {
-		set := &ot.Settings{Tol: 1e-9, Norm: ot.L2Col, MaxIter: 100000}
+	}{{"Sinkhorn", ot.Sinkhorn}, {"SinkhornLog", ot.SinkhornLog}, {"SinkhornStabilized", ot.SinkhornStabilized}, {"SNS", ot.SNS}, {"SNS-TrustRegion", ot.SNS}} {
+		set := &ot.Settings{Tol: 1e-9, Norm: ot.L2Col, MaxIter: 100000, TrustRegion: s.name == "SNS-TrustRegion"}
 		if s.name == "SinkhornLog" && p.Case == "B3" {
 			set.MaxIter = 200
 		}
@@ -278,6 +279,7 @@ func ratios(rep *report) {
 		lg, _ := find(p, "SinkhornLog")
 		st, _ := find(p, "SinkhornStabilized")
 		sn, _ := find(p, "SNS")
+		tr, _ := find(p, "SNS-TrustRegion")
 		k := p.Name + "."
 		rep.Ratios[k+"Sinkhorn_time/POT_sinkhorn"] = sk.Time / potS.Time
 		rep.Ratios[k+"Sinkhorn_per_iter/POT_sinkhorn_per_iter"] = sk.PerIterMs / potS.PerIterMs
@@ -290,6 +292,7 @@ func ratios(rep *report) {
 		}
 		rep.Ratios[k+"SNS_passes/SinkhornLog_passes"] = float64(sn.Passes) / float64(logPasses)
 		rep.Ratios[k+"SNS_time/Stabilized_time"] = sn.Time / st.Time
+		rep.Ratios[k+"SNS-TrustRegion_passes/SNS_passes"] = float64(tr.Passes) / float64(sn.Passes)
 		rep.Ratios[k+"SNS_time/Sinkhorn_time"] = sn.Time / sk.Time
 		rep.Ratios[k+"Sinkhorn_per_iter/bandwidth_bound"] = sk.PerIterMs / 1e3 / p.PassBoundS
 	}

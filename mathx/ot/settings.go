@@ -106,6 +106,11 @@ type Settings struct {
 	// Delta·r_i. 0 → min(1e-2, marginal error), which makes the Newton
 	// steps asymptotically exact.
 	Delta float64
+	// TrustRegion switches SNS from its Armijo line search to SSNS's
+	// globalisation (Tang & Qiu, NeurIPS 2024): Newton systems shifted by
+	// µ·‖∇D‖ with µ adapted by the ratio of actual to predicted dual
+	// increase, steps from {1, 0.5, 0.25, 0.1}, no Sinkhorn fallback.
+	TrustRegion bool
 }
 
 // Result is what every solver returns. The plan satisfies
@@ -173,6 +178,7 @@ type config struct {
 	maxIter, checkEvery, warmUp int
 	tol, tau, epsScaling, delta float64
 	norm                        Norm
+	trustRegion                 bool
 	ctx                         context.Context
 	callback                    func(int, *Result) bool
 }
@@ -182,7 +188,7 @@ func resolve(s *Settings, defMaxIter int) config {
 		s = &Settings{}
 	}
 	c := config{maxIter: s.MaxIter, checkEvery: s.CheckEvery, warmUp: s.WarmUp, tol: s.Tol,
-		tau: s.Tau, epsScaling: s.EpsScaling, delta: s.Delta, norm: s.Norm, callback: s.Callback}
+		tau: s.Tau, epsScaling: s.EpsScaling, delta: s.Delta, norm: s.Norm, callback: s.Callback, trustRegion: s.TrustRegion}
 	if c.maxIter <= 0 {
 		c.maxIter = defMaxIter
 	}

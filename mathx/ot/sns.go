@@ -26,7 +26,8 @@ import (
 // 1e-4, or a smaller marginal error at an unchanged dual value, which is what
 // decides near the optimum where D is flat to rounding). A line search that
 // stalls (step < 1e-10) runs 10 log-domain Sinkhorn iterations instead
-// (Result.Fallbacks).
+// (Result.Fallbacks). Settings.TrustRegion replaces the line search by
+// SSNS's shifted steps and trust ratio (see Settings).
 //
 // One Newton step costs one pass over M per trial point (the pass that
 // evaluates D also yields the gradient and the sparse Hessian); entries with
@@ -185,7 +186,7 @@ func (ns *newtonSystem) mul(e *evaluation, shift float64, x, y []float64) {
 
 // solve runs Jacobi-preconditioned CG for H x = rhs from x = 0 and returns
 // the iterations used.
-func (ns *newtonSystem) solve(e *evaluation, rhs []float64, rtol float64, maxIter int) int {
+func (ns *newtonSystem) solve(e *evaluation, rhs []float64, extraShift, rtol float64, maxIter int) int {
 	n := ns.n
 	copy(ns.dia[:n], e.r)
 	copy(ns.dia[n:], e.c[:ns.m-1])
@@ -193,7 +194,7 @@ func (ns *newtonSystem) solve(e *evaluation, rhs []float64, rtol float64, maxIte
 	for _, x := range ns.dia {
 		dmax = math.Max(dmax, x)
 	}
-	shift := 1e-13 * dmax
+	shift := 1e-13*dmax + extraShift
 	x, r, z, q, d := ns.x, ns.r, ns.z, ns.q, ns.d
 	var rr0 float64
 	for i := range x {
@@ -241,6 +242,126 @@ func (ns *newtonSystem) solve(e *evaluation, rhs []float64, rtol float64, maxIte
 	return maxIter
 }
 
+// newton is the state of SNS's Newton phase.
+type newton struct {
+	p          *problem
+	c          config
+	res        *Result
+	sp         *snsPass
+	ns         *newtonSystem
+	cur, trial *evaluation
+	f, g       []float64
+	df, dg     []float64
+	ft, gt     []float64
+	mu         float64 // trust-region shift factor
+}
+
+func (nw *newton) delta(err float64) float64 {
+	if nw.c.delta > 0 {
+		return nw.c.delta
+	}
+	return math.Min(1e-2, err)
+}
+
+// try evaluates the trial point z + alpha·d into nw.trial.
+func (nw *newton) try(alpha float64) {
+	for i := range nw.ft {
+		nw.ft[i] = nw.f[i] + alpha*nw.df[i]
+	}
+	for j := range nw.gt {
+		nw.gt[j] = nw.g[j] + alpha*nw.dg[j]
+	}
+	nw.sp.eval(nw.ft, nw.gt, nw.delta(nw.cur.err), nw.c.norm, nw.trial)
+	nw.res.Passes++
+}
+
+// better reports whether the trial point may replace the current one
+// without a sufficient-increase test: a smaller marginal error at a dual
+// value unchanged to rounding (near the optimum D is flat to rounding).
+func (nw *newton) better() bool {
+	n, m := len(nw.f), len(nw.g)
+	flat := 1e-15 * float64(n+m) * (math.Abs(nw.cur.dual) + nw.p.reg)
+	return nw.trial.err < nw.cur.err && nw.trial.dual >= nw.cur.dual-flat
+}
+
+// direction solves the sparsified Newton system (plus shift·I) for d and
+// returns the slope ∇D·d.
+func (nw *newton) direction(rhs []float64, shift float64) float64 {
+	p, n, m, eps := nw.p, len(nw.f), len(nw.g), nw.p.reg
+	for i := 0; i < n; i++ {
+		rhs[i] = eps * (p.a[i] - nw.cur.r[i])
+	}
+	for j := 0; j < m-1; j++ {
+		rhs[n+j] = eps * (p.b[j] - nw.cur.c[j])
+	}
+	if shift > 0 {
+		var g2 float64
+		for _, x := range rhs {
+			g2 += x * x
+		}
+		shift *= math.Sqrt(g2)
+	}
+	nw.res.CGIterations += nw.ns.solve(nw.cur, rhs, shift, math.Max(1e-14, math.Min(0.1, nw.cur.err)), 2*(n+m))
+	copy(nw.df, nw.ns.x[:n])
+	copy(nw.dg, nw.ns.x[n:])
+	nw.dg[m-1] = 0
+	var slope float64
+	for i := 0; i < n; i++ {
+		slope += nw.df[i] * (p.a[i] - nw.cur.r[i])
+	}
+	for j := 0; j < m; j++ {
+		slope += nw.dg[j] * (p.b[j] - nw.cur.c[j])
+	}
+	return slope
+}
+
+// lineSearch backtracks from step 1 (Armijo, c = 1e-4) down to 1e-10.
+func (nw *newton) lineSearch(slope float64) bool {
+	for alpha := 1.0; alpha >= 1e-10; alpha *= 0.5 {
+		nw.try(alpha)
+		if nw.trial.dual >= nw.cur.dual+1e-4*alpha*slope || nw.better() {
+			return true
+		}
+	}
+	return false
+}
+
+// trustStep is SSNS's globalisation (Tang & Qiu 2024): the step is the
+// first of {1, 0.5, 0.25, 0.1} that raises D (else the best of them); it is
+// accepted when the ratio ρ of actual to predicted increase is positive,
+// and the shift factor mu is multiplied by 4 when ρ < 0.25 and halved (down
+// to 1e-3) when ρ > 0.75.
+func (nw *newton) trustStep(slope float64) bool {
+	nw.ns.mul(nw.cur, 0, nw.ns.x, nw.ns.q)
+	var quad float64
+	for i, x := range nw.ns.x {
+		quad += x * nw.ns.q[i]
+	}
+	quad /= nw.p.reg
+	best, bestD, last := 0.0, math.Inf(-1), 0.0
+	for _, alpha := range []float64{1, 0.5, 0.25, 0.1} {
+		last = alpha
+		nw.try(alpha)
+		if nw.trial.dual > nw.cur.dual || nw.better() {
+			best = alpha
+			break
+		}
+		if nw.trial.dual > bestD {
+			best, bestD = alpha, nw.trial.dual
+		}
+	}
+	if best != last {
+		nw.try(best)
+	}
+	rho := (nw.trial.dual - nw.cur.dual) / (best*slope - 0.5*best*best*quad)
+	if rho < 0.25 {
+		nw.mu *= 4
+	} else if rho > 0.75 {
+		nw.mu = math.Max(nw.mu/2, 1e-3)
+	}
+	return rho > 0 || nw.better()
+}
+
 func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 	n, m, eps := p.M.n, p.M.m, p.reg
 	warm := c
@@ -249,23 +370,15 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 	if err != nil || res.Status == Converged || res.Status == Canceled {
 		return f, g, err
 	}
-	sp := newSNSPass(p)
-	ns := newNewtonSystem(n, m)
-	cur, trial := &evaluation{}, &evaluation{}
-	delta := func(err float64) float64 {
-		if c.delta > 0 {
-			return c.delta
-		}
-		return math.Min(1e-2, err)
-	}
-	sp.eval(f, g, delta(res.History[len(res.History)-1]), c.norm, cur)
+	nw := &newton{p: p, c: c, res: res, sp: newSNSPass(p), ns: newNewtonSystem(n, m),
+		cur: &evaluation{}, trial: &evaluation{}, f: f, g: g,
+		df: make([]float64, n), dg: make([]float64, m), ft: make([]float64, n), gt: make([]float64, m), mu: 1}
+	nw.sp.eval(f, g, nw.delta(res.History[len(res.History)-1]), c.norm, nw.cur)
 	res.Passes++
-	N := n + m - 1
-	rhs, df, dg := make([]float64, N), make([]float64, n), make([]float64, m)
-	ft, gt := make([]float64, n), make([]float64, m)
+	rhs := make([]float64, n+m-1)
 	var ld *logDomain
 	for step := 1; ; step++ {
-		if cur.stop <= c.tol {
+		if nw.cur.stop <= c.tol {
 			res.Status = Converged
 			return f, g, nil
 		}
@@ -277,47 +390,20 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 			res.Status = MaxIterReached
 			return f, g, nil
 		}
-		for i := 0; i < n; i++ {
-			rhs[i] = eps * (p.a[i] - cur.r[i])
-		}
-		for j := 0; j < m-1; j++ {
-			rhs[n+j] = eps * (p.b[j] - cur.c[j])
-		}
-		res.CGIterations += ns.solve(cur, rhs, math.Max(1e-14, math.Min(0.1, cur.err)), 2*N)
-		copy(df, ns.x[:n])
-		copy(dg, ns.x[n:])
-		dg[m-1] = 0
-		var slope float64
-		for i := 0; i < n; i++ {
-			slope += df[i] * (p.a[i] - cur.r[i])
-		}
-		for j := 0; j < m; j++ {
-			slope += dg[j] * (p.b[j] - cur.c[j])
-		}
-		accepted := false
-		flat := 1e-15 * float64(n+m) * (math.Abs(cur.dual) + eps)
-		for alpha := 1.0; alpha >= 1e-10; alpha *= 0.5 {
-			for i := range ft {
-				ft[i] = f[i] + alpha*df[i]
-			}
-			for j := range gt {
-				gt[j] = g[j] + alpha*dg[j]
-			}
-			sp.eval(ft, gt, delta(cur.err), c.norm, trial)
-			res.Passes++
-			if trial.dual >= cur.dual+1e-4*alpha*slope ||
-				trial.err < cur.err && trial.dual >= cur.dual-flat {
-				accepted = true
-				break
-			}
+		var accepted bool
+		if c.trustRegion {
+			accepted = nw.trustStep(nw.direction(rhs, nw.mu))
+		} else {
+			accepted = nw.lineSearch(nw.direction(rhs, 0))
 		}
 		res.Iterations++
-		if accepted {
-			copy(f, ft)
-			copy(g, gt)
-			cur, trial = trial, cur
+		switch {
+		case accepted:
+			copy(f, nw.ft)
+			copy(g, nw.gt)
+			nw.cur, nw.trial = nw.trial, nw.cur
 			res.NewtonSteps++
-		} else {
+		case !c.trustRegion:
 			if ld == nil {
 				ld = newLogDomain(p)
 				res.Passes++
@@ -331,10 +417,10 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 				res.Passes += 2
 			}
 			res.Fallbacks++
-			sp.eval(f, g, delta(cur.err), c.norm, cur)
+			nw.sp.eval(f, g, nw.delta(nw.cur.err), c.norm, nw.cur)
 			res.Passes++
 		}
-		res.History = append(res.History, cur.err)
+		res.History = append(res.History, nw.cur.err)
 		if c.callback != nil {
 			res.F, res.G = f, g
 			cont, err := callback(c.callback, res.Iterations, res)
@@ -346,7 +432,7 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 				return f, g, nil
 			}
 		}
-		if math.IsNaN(cur.err) {
+		if math.IsNaN(nw.cur.err) {
 			return nil, nil, fmt.Errorf("Newton step %d: marginal error is NaN", step)
 		}
 	}

@@ -7,14 +7,16 @@ import (
 
 func TestSNSReference(t *testing.T) {
 	for _, tc := range sinkhornCases(t) {
-		r, err := SNS(tc.A, tc.B, dense(tc.M), tc.Reg, &Settings{Tol: 1e-12})
-		if err != nil || r.Status != Converged {
-			t.Fatalf("%s: err %v status %v", tc.Name, err, r.Status)
+		for _, tr := range []bool{false, true} {
+			r, err := SNS(tc.A, tc.B, dense(tc.M), tc.Reg, &Settings{Tol: 1e-12, TrustRegion: tr})
+			if err != nil || r.Status != Converged {
+				t.Fatalf("%s trust region %v: err %v status %v", tc.Name, tr, err, r.Status)
+			}
+			if d := maxAbsDiff(t, r.Plan, tc.Log.Plan); d > 1e-10 {
+				t.Errorf("%s trust region %v: plan differs from POT's sinkhorn_log by %g", tc.Name, tr, d)
+			}
+			t.Logf("%s trust region %v: it %d newton %d cg %d passes %d fb %d", tc.Name, tr, r.Iterations, r.NewtonSteps, r.CGIterations, r.Passes, r.Fallbacks)
 		}
-		if d := maxAbsDiff(t, r.Plan, tc.Log.Plan); d > 1e-10 {
-			t.Errorf("%s: plan differs from POT's sinkhorn_log by %g", tc.Name, d)
-		}
-		t.Logf("%s: it %d newton %d cg %d passes %d fb %d", tc.Name, r.Iterations, r.NewtonSteps, r.CGIterations, r.Passes, r.Fallbacks)
 	}
 }
 
@@ -29,8 +31,8 @@ func TestSNSSmallRegPasses(t *testing.T) {
 	if err != nil || sk.Status != Converged {
 		t.Fatal(err, sk.Status)
 	}
-	for _, delta := range []float64{0, 1e-300, 1e-1} {
-		s.Delta = delta
+	for k, delta := range []float64{0, 1e-300, 1e-1, 0} {
+		s.Delta, s.TrustRegion = delta, k == 3
 		r, err := SNS(a, a, M, reg, s)
 		if err != nil || r.Status != Converged {
 			t.Fatalf("delta %g: %v %v", delta, err, r.Status)
