@@ -89,7 +89,8 @@ func argsort(x []float64) []int {
 // ⟨F,a⟩ + ⟨G,b⟩ = Cost (Result.Dual). Each augmentation (Result.Iterations)
 // costs O(nm + (n+m)²) and there are about n+m of them, so it is meant for
 // n, m up to a few hundred; Settings.Context cancels it (other Settings
-// fields are not used). b is rescaled to a's total mass.
+// fields are not used). b is rescaled to a's total mass. Result.History is
+// empty. It panics on non-finite costs or inconsistent shapes or masses.
 func EMD(a, b []float64, M *mat.Dense, s *Settings) (*Result, error) {
 	raw := rawOf(M)
 	n, m := raw.n, raw.m
@@ -97,6 +98,13 @@ func EMD(a, b []float64, M *mat.Dense, s *Settings) (*Result, error) {
 		panic(fmt.Sprintf("ot.EMD: M is %d×%d but len(a) = %d, len(b) = %d", n, m, len(a), len(b)))
 	}
 	checkMarginals("EMD", a, b)
+	for i := 0; i < n; i++ {
+		for j, x := range raw.row(i) {
+			if math.IsInf(x, 0) || x != x {
+				panic(fmt.Sprintf("ot.EMD: M[%d,%d] = %v, want a finite cost", i, j, x))
+			}
+		}
+	}
 	c := resolve(s, 0)
 	supply := append([]float64(nil), a...)
 	var sa, sb float64

@@ -128,7 +128,8 @@ func callback(cb func(int, *Result) bool, it int, r *Result) (cont bool, err err
 	return cb(it, r), nil
 }
 
-// checkProblem panics on programmer errors and returns the raw cost rows.
+// checkProblem panics on programmer errors: shapes, reg, marginals, and
+// cost entries that are NaN or −Inf (+Inf marks a forbidden pair).
 func checkProblem(fn string, a, b []float64, M rawMat, reg float64) {
 	if M.n != len(a) || M.m != len(b) {
 		panic(fmt.Sprintf("ot.%s: M is %d×%d but len(a) = %d, len(b) = %d", fn, M.n, M.m, len(a), len(b)))
@@ -140,6 +141,13 @@ func checkProblem(fn string, a, b []float64, M rawMat, reg float64) {
 		panic(fmt.Sprintf("ot.%s: reg = %v, want a finite reg > 0", fn, reg))
 	}
 	checkMarginals(fn, a, b)
+	for i := 0; i < M.n; i++ {
+		for j, x := range M.row(i) {
+			if x != x || math.IsInf(x, -1) {
+				panic(fmt.Sprintf("ot.%s: M[%d,%d] = %v", fn, i, j, x))
+			}
+		}
+	}
 }
 
 func checkMarginals(fn string, a, b []float64) {

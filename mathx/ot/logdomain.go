@@ -30,6 +30,7 @@ type logDomain struct {
 	loga, logb []float64
 	scratch    []float64
 	width      int
+	part       []float64
 }
 
 func newLogDomain(p *problem) *logDomain {
@@ -53,7 +54,7 @@ func newLogDomain(p *problem) *logDomain {
 		cnt = p.ch.count
 	}
 	d := &logDomain{p: p, MT: MT, chT: chT, loga: make([]float64, n), logb: make([]float64, m),
-		scratch: make([]float64, cnt*w), width: w}
+		scratch: make([]float64, cnt*w), width: w, part: make([]float64, p.ch.count)}
 	for i, x := range p.a {
 		d.loga[i] = math.Log(x)
 	}
@@ -102,7 +103,7 @@ func (d *logDomain) colLSE(f []float64, eps float64, L []float64) {
 // the row error ‖P1 − a‖₁ of the updated plan.
 func (d *logDomain) rowUpdate(g []float64, eps float64, f []float64) float64 {
 	p, inv := d.p, 1/eps
-	part := make([]float64, p.ch.count)
+	part := d.part
 	p.ch.run(func(k int) {
 		lo, hi := p.ch.bounds(k)
 		buf := d.scratch[k*d.width : (k+1)*d.width]
@@ -128,7 +129,7 @@ func (d *logDomain) colUpdate(L []float64, eps float64, g []float64) {
 	}
 }
 
-// colSums sets col_j = exp(g_j/eps + L_j), the column sums of the plan whose
+// colSumsLog sets col_j = exp(g_j/eps + L_j), the column sums of the plan whose
 // column log-sum-exps are L.
 func colSumsLog(g, L []float64, eps float64, col []float64) []float64 {
 	for j, l := range L {

@@ -287,3 +287,75 @@ func TestFexp(t *testing.T) {
 		t.Error("fexp special values")
 	}
 }
+
+func TestForbiddenPairs(t *testing.T) {
+	a, b, M, mx := cloud(12, 12, 10)
+	forbidden := [][2]int{{0, 0}, {3, 7}, {11, 9}, {5, 2}}
+	for _, f := range forbidden {
+		M.Set(f[0], f[1], math.Inf(1))
+	}
+	ref, err := SinkhornLog(a, b, M, 0.01*mx, &Settings{Tol: 1e-12})
+	if err != nil || ref.Status != Converged {
+		t.Fatal(err, ref.Status)
+	}
+	for _, s := range entropic {
+		r, err := s.fn(a, b, M, 0.01*mx, &Settings{Tol: 1e-12})
+		if err != nil || r.Status != Converged {
+			t.Fatalf("%s: %v %v", s.name, err, r.Status)
+		}
+		for _, f := range forbidden {
+			if r.Plan.At(f[0], f[1]) != 0 {
+				t.Errorf("%s: forbidden pair %v carries %g", s.name, f, r.Plan.At(f[0], f[1]))
+			}
+		}
+		if d := maxAbsDiff(t, r.Plan, rowsOf(ref.Plan)); d > 1e-10 {
+			t.Errorf("%s: plan differs from SinkhornLog's by %g", s.name, d)
+		}
+		if math.IsNaN(r.Cost) || math.IsInf(r.Cost, 0) || math.IsNaN(r.Objective) {
+			t.Errorf("%s: cost %v objective %v", s.name, r.Cost, r.Objective)
+		}
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("EMD accepts an infinite cost")
+			}
+		}()
+		EMD(a, b, M, nil)
+	}()
+	M.Set(1, 1, math.NaN())
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("Sinkhorn accepts a NaN cost")
+			}
+		}()
+		Sinkhorn(a, b, M, 1, nil)
+	}()
+}
+
+func rowsOf(P *mat.Dense) [][]float64 {
+	n, _ := P.Dims()
+	rows := make([][]float64, n)
+	for i := range rows {
+		rows[i] = mat.Row(nil, i, P)
+	}
+	return rows
+}
+
+func TestEntries(t *testing.T) {
+	r := &Result{Plan: mat.NewDense(2, 3, []float64{0.5, 0, 1e-9, 0, 0.3, 0.2})}
+	rows, cols, vals := r.Entries(1e-6)
+	want := [][3]float64{{0, 0, 0.5}, {1, 1, 0.3}, {1, 2, 0.2}}
+	if len(vals) != len(want) {
+		t.Fatalf("got %d entries", len(vals))
+	}
+	for k, w := range want {
+		if float64(rows[k]) != w[0] || float64(cols[k]) != w[1] || vals[k] != w[2] {
+			t.Errorf("entry %d: (%d,%d,%v), want %v", k, rows[k], cols[k], vals[k], w)
+		}
+	}
+	if rows, _, _ := (&Result{}).Entries(0); rows != nil {
+		t.Error("entries of a nil plan")
+	}
+}

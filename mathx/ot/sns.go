@@ -377,6 +377,7 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 	res.Passes++
 	rhs := make([]float64, n+m-1)
 	var ld *logDomain
+	var L []float64
 	for step := 1; ; step++ {
 		if nw.cur.stop <= c.tol {
 			res.Status = Converged
@@ -406,9 +407,9 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 		case !c.trustRegion:
 			if ld == nil {
 				ld = newLogDomain(p)
+				L = make([]float64, m)
 				res.Passes++
 			}
-			L := make([]float64, m)
 			ld.colLSE(f, eps, L)
 			for k := 0; k < 10; k++ {
 				ld.colUpdate(L, eps, g)

@@ -40,8 +40,10 @@ func epsStages(p *problem, c config) []float64 {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := 0; i < p.M.n; i++ {
 		for _, x := range p.M.row(i) {
-			lo = math.Min(lo, x)
-			hi = math.Max(hi, x)
+			if !math.IsInf(x, 1) {
+				lo = math.Min(lo, x)
+				hi = math.Max(hi, x)
+			}
 		}
 	}
 	start := (hi - lo) / 20
