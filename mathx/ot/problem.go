@@ -29,6 +29,9 @@ type problem struct {
 	M    rawMat
 	reg  float64
 	ch   chunking
+	// plan, when a solver sets it, holds the final plan row-major (built in
+	// place of its kernel), so finish needs no exponentials.
+	plan []float64
 }
 
 // solver runs on a problem with positive marginals and returns the dual
@@ -116,7 +119,10 @@ func expand(res *Result, f, g []float64, rows, cols []int, n, m int) {
 // and marginal errors, with per-chunk partial sums reduced in a fixed order.
 func finish(p *problem, f, g []float64, res *Result) {
 	n, m, reg := p.M.n, p.M.m, p.reg
-	plan := make([]float64, n*m)
+	plan, given := p.plan, p.plan != nil
+	if !given {
+		plan = make([]float64, n*m)
+	}
 	ch := p.ch
 	colPart := make([]float64, ch.count*m)
 	type acc struct{ cost, plogp, mass, rowErr float64 }
@@ -131,8 +137,11 @@ func finish(p *problem, f, g []float64, res *Result) {
 			var rs float64
 			for j, mij := range Mi {
 				e := (fi + g[j] - mij) / reg
-				x := fexp(e)
-				Pi[j] = x
+				x := Pi[j]
+				if !given {
+					x = fexp(e)
+					Pi[j] = x
+				}
 				if x > 0 {
 					rs += x
 					s.cost += x * mij

@@ -179,6 +179,7 @@ type config struct {
 	tol, tau, epsScaling, delta float64
 	norm                        Norm
 	trustRegion                 bool
+	noPlan                      bool // the caller goes on from the potentials
 	ctx                         context.Context
 	callback                    func(int, *Result) bool
 }

@@ -142,6 +142,31 @@ func (s *scaler) step() (ok bool, rowErr float64) {
 	return true, rowErr
 }
 
+// potentials sets f = reg·log u, g = reg·log v (the kernel is exp(−M/reg)).
+func (s *scaler) potentials(f, g []float64) {
+	for i, x := range s.u {
+		f[i] = s.p.reg * math.Log(x)
+	}
+	for j, x := range s.v {
+		g[j] = s.p.reg * math.Log(x)
+	}
+}
+
+// planInPlace turns K into the plan diag(u)·K·diag(v) and hands it to p.
+func (s *scaler) planInPlace() {
+	p, m := s.p, s.p.M.m
+	p.ch.run(func(k int) {
+		lo, hi := p.ch.bounds(k)
+		for i := lo; i < hi; i++ {
+			Ki, ui := s.K[i*m:(i+1)*m], s.u[i]
+			for j, v := range s.v {
+				Ki[j] *= ui * v
+			}
+		}
+	})
+	p.plan = s.K
+}
+
 // colSums returns v ⊙ ktu, the column sums of diag(u) K diag(v).
 func (s *scaler) colSums(dst []float64) []float64 {
 	for j, x := range s.ktu {
@@ -164,12 +189,8 @@ func sinkhornScaling(p *problem, c config, res *Result) (f, g []float64, err err
 	res.Passes = 1
 	col := make([]float64, m)
 	pot := func(f, g []float64) ([]float64, []float64) {
-		for i, x := range s.u {
-			f[i] = p.reg * math.Log(x)
-		}
-		for j, x := range s.v {
-			g[j] = p.reg * math.Log(x)
-		}
+		s.potentials(f, g)
+		s.planInPlace()
 		return f, g
 	}
 	f, g = make([]float64, n), make([]float64, m)
@@ -196,7 +217,7 @@ func sinkhornScaling(p *problem, c config, res *Result) (f, g []float64, err err
 			return f, g, nil
 		}
 		if c.callback != nil {
-			f, g = pot(f, g)
+			s.potentials(f, g)
 			res.F, res.G = f, g
 			cont, err := callback(c.callback, it, res)
 			if err != nil {
@@ -204,6 +225,7 @@ func sinkhornScaling(p *problem, c config, res *Result) (f, g []float64, err err
 			}
 			if !cont {
 				res.Status = Stopped
+				f, g = pot(f, g)
 				return f, g, nil
 			}
 		}

@@ -365,7 +365,7 @@ func (nw *newton) trustStep(slope float64) bool {
 func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 	n, m, eps := p.M.n, p.M.m, p.reg
 	warm := c
-	warm.maxIter, warm.epsScaling, warm.callback = c.warmUp, -1, nil
+	warm.maxIter, warm.epsScaling, warm.callback, warm.noPlan = c.warmUp, -1, nil, true
 	f, g, err = sinkhornStabilized(p, warm, res)
 	if err != nil || res.Status == Converged || res.Status == Canceled {
 		return f, g, err

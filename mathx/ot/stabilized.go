@@ -85,6 +85,15 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		}
 		return f, g
 	}
+	// done returns the potentials and, unless the caller goes on from them
+	// (SNS's warm-up), turns the kernel into the plan.
+	done := func(eps float64) ([]float64, []float64, error) {
+		f, g := potentials(eps)
+		if !c.noPlan {
+			s.planInPlace()
+		}
+		return f, g, nil
+	}
 	absorb := func(u, v []float64, eps float64) {
 		for i, x := range u {
 			alpha[i] += eps * math.Log(x)
@@ -113,8 +122,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		for {
 			if it >= c.maxIter {
 				res.Status = MaxIterReached
-				f, g = potentials(eps)
-				return f, g, nil
+				return done(eps)
 			}
 			ok, rowErr := s.step()
 			res.Passes += 2
@@ -138,8 +146,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 			res.History = append(res.History, l1)
 			if c.ctx.Err() != nil {
 				res.Status = Canceled
-				f, g = potentials(eps)
-				return f, g, nil
+				return done(eps)
 			}
 			if final && stop <= c.tol || !final && l1 <= tol {
 				break
@@ -152,7 +159,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 				}
 				if !cont {
 					res.Status = Stopped
-					return res.F, res.G, nil
+					return done(eps)
 				}
 			}
 			if outside(s.u, lo, hi) || outside(s.v, lo, hi) {
@@ -162,8 +169,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		}
 		if final {
 			res.Status = Converged
-			f, g = potentials(eps)
-			return f, g, nil
+			return done(eps)
 		}
 		absorb(s.u, s.v, eps)
 	}
