@@ -1,0 +1,143 @@
+package notebooks
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomx-dev/gomx/notebook"
+)
+
+var gomxBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gomx-notebooks")
+	if err != nil {
+		panic(err)
+	}
+	gomxBin = filepath.Join(dir, "gomx")
+	if out, err := exec.Command("go", "build", "-o", gomxBin, "../cmd/gomx").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building gomx: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func sources(t *testing.T) []string {
+	srcs, _ := filepath.Glob("*.gomx")
+	if len(srcs) == 0 {
+		t.Fatal("no notebook sources")
+	}
+	return srcs
+}
+
+// TestGenerated fails when a .ipynb is not what `go generate ./notebooks`
+// makes of its .gomx source.
+func TestGenerated(t *testing.T) {
+	for _, src := range sources(t) {
+		data, _ := os.ReadFile(src)
+		nb, err := notebook.FromPercent(string(data))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		want, _ := nb.Marshal()
+		got, err := os.ReadFile(strings.TrimSuffix(src, ".gomx") + ".ipynb")
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the .ipynb is stale or missing: run go generate ./notebooks", src)
+		}
+	}
+}
+
+// expectation is a number the notebook prints: the first submatch of
+// Pattern in its text outputs must lie in [Lo, Hi].
+type expectation struct {
+	Pattern string
+	Lo, Hi  float64
+}
+
+// expected lists, per notebook, the key numbers it must print.
+var expected = map[string][]expectation{}
+
+// TestRunNotebooks runs every notebook with `gomx run` and checks that it
+// finishes, validates as nbformat, shows a picture in every cell tagged
+// "plot", and prints its key numbers within tolerance.
+func TestRunNotebooks(t *testing.T) {
+	for _, src := range sources(t) {
+		name := strings.TrimSuffix(src, ".gomx")
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), name+".ipynb")
+			start := time.Now()
+			cmd := exec.Command(gomxBin, "run", "--timeout", "120s", "-o", out, name+".ipynb")
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("gomx run: %v\n%s", err, b)
+			}
+			el := time.Since(start)
+			t.Logf("%s ran in %v", name, el.Round(time.Millisecond))
+			validate(t, out)
+			nb, err := notebook.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var text strings.Builder
+			for i, c := range nb.Cells {
+				if c.Type != "code" {
+					continue
+				}
+				pictures := 0
+				for _, o := range c.Outputs {
+					if o["output_type"] == "stream" {
+						text.WriteString(o["text"].(string))
+					}
+					if d, ok := o["data"].(map[string]any); ok {
+						for _, mime := range []string{"image/png", "image/gif", "image/svg+xml"} {
+							if d[mime] != nil {
+								pictures++
+							}
+						}
+						if tp, ok := d["text/plain"].([]any); ok {
+							for _, l := range tp {
+								text.WriteString(l.(string))
+							}
+							text.WriteString("\n")
+						}
+					}
+				}
+				for _, tag := range c.Tags() {
+					if tag == "plot" && pictures == 0 {
+						t.Errorf("cell %d is tagged plot but shows no picture:\n%s", i, c.Source)
+					}
+				}
+			}
+			for _, e := range expected[name] {
+				m := regexp.MustCompile(e.Pattern).FindStringSubmatch(text.String())
+				if m == nil {
+					t.Errorf("output lacks %q", e.Pattern)
+					continue
+				}
+				v, err := strconv.ParseFloat(m[1], 64)
+				if err != nil || v < e.Lo || v > e.Hi {
+					t.Errorf("%q gave %s, want a number in [%g, %g]", e.Pattern, m[1], e.Lo, e.Hi)
+				}
+			}
+		})
+	}
+}
+
+// validate checks a notebook file against the nbformat schema with
+// Debian's python3-nbformat.
+func validate(t *testing.T, path string) {
+	t.Helper()
+	cmd := exec.Command("/usr/bin/python3", "-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s is not valid nbformat: %v\n%s", path, err, out)
+	}
+}
