@@ -30,6 +30,22 @@ func ExampleSinkhorn() {
 	// cost 0.1347, marginal error below 1e-9: true
 }
 
+func ExampleSinkhornLog() {
+	M := mat.NewDense(2, 2, []float64{0.01, 1.44, 0.81, 0.04})
+	a := []float64{0.5, 0.5}
+	// POT's stopping rule: ‖Pᵀ1 − b‖₂ ≤ stopThr, checked every 10 iterations.
+	r, err := ot.SinkhornLog(a, a, M, 0.5, &ot.Settings{Tol: 1e-12, Norm: ot.L2Col})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Status, "after", r.Iterations, "iterations (POT's niter: 60)")
+	mean := (r.F[0] + r.F[1]) / 2 // potentials are defined up to F+c, G−c
+	fmt.Printf("F %.4f %.4f  G %.4f %.4f\n", r.F[0]-mean, r.F[1]-mean, r.G[0]+mean, r.G[1]+mean)
+	// Output:
+	// Converged after 61 iterations (POT's niter: 60)
+	// F 0.1500 -0.1500  G -0.5391 -0.2091
+}
+
 func ExampleSinkhornStabilized() {
 	// Far-apart clouds and a small reg: exp(-M/reg) underflows to zero.
 	xs := mat.NewDense(3, 1, []float64{0, 1, 2})
