@@ -51,7 +51,8 @@ func (c *counts) add(arm int, reward float64) {
 // otherwise (Auer, Cesa-Bianchi, Fischer 2002, "ε_n-greedy"; D is a lower
 // bound on the smallest gap).
 type EpsGreedy struct {
-	c    counts
+	c counts
+	// C and D are the constants of ε_t = min(1, C·K/(D²·t)).
 	C, D float64
 	r    *rand.Rand
 }
@@ -121,9 +122,11 @@ func (p *UCB1) Update(arm int, reward float64) { p.c.add(arm, reward) }
 // empirical variance and ζ = 1.2 (Audibert, Munos, Szepesvári 2009, with
 // c = 1). B bounds the reward range.
 type UCBV struct {
-	c    counts
-	sq   []float64
-	B    float64
+	c  counts
+	sq []float64
+	// B bounds the rewards: they lie in [0, B].
+	B float64
+	// Zeta is ζ in the exploration function ζ ln t.
 	Zeta float64
 }
 
@@ -166,7 +169,8 @@ func (p *UCBV) Update(arm int, reward float64) {
 // arms whose bound reaches the best known index are recomputed — the arm
 // chosen is exactly the argmax of the indices recomputed every round.
 type KLUCB struct {
-	c     counts
+	c counts
+	// C is the constant of the ln ln t term.
 	C     float64
 	u     []float64 // cached index
 	slope []float64 // dq/dδ at the cached index
@@ -321,7 +325,8 @@ func (p *ThompsonBeta) Update(arm int, reward float64) {
 // noise Sigma and a flat prior: after one pull of every arm it pulls the
 // arm with the largest draw from N(μ̂_i, Sigma²/n_i).
 type ThompsonGaussian struct {
-	c     counts
+	c counts
+	// Sigma is the known noise standard deviation.
 	Sigma float64
 	r     *rand.Rand
 }
