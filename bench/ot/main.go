@@ -8,7 +8,7 @@
 //
 // Run from the project root:
 //
-//	go run ./bench/ot [-json] [-quick] [-cases B1,B2,B3] [-repeats 3]
+//	go run ./bench/ot [-json] [-quick] [-cases B1,B2,B3] [-repeats 3] [-peer-threads N]
 //
 // Times are the best of -repeats runs on both sides (the least disturbed
 // figure on a shared machine); the 1-minute load average before and after
@@ -75,6 +75,7 @@ type goRun struct {
 type report struct {
 	GoVersion    string             `json:"go"`
 	GOMAXPROCS   int                `json:"gomaxprocs"`
+	PeerThreads  int                `json:"peer_blas_threads"`
 	PeerVersions map[string]string  `json:"peer_versions"`
 	CopyGBs      float64            `json:"copy_bandwidth_GBps"`
 	Problems     []problemReport    `json:"problems"`
@@ -96,12 +97,13 @@ func main() {
 	repeats := flag.Int("repeats", 3, "repeats per timing (best of); runs over 5 s run once")
 	python := flag.String("python", "/usr/bin/python3", "python with python3-pot")
 	script := flag.String("script", "bench/ot/pot_peer.py", "the POT side")
+	peerThreads := flag.Int("peer-threads", 0, "OPENBLAS_NUM_THREADS/OMP_NUM_THREADS for POT (0: numpy's default)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "otbench")
 	check(err)
 	defer os.RemoveAll(dir)
-	rep := report{GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+	rep := report{GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), PeerThreads: *peerThreads,
 		CopyGBs: copyBandwidth(), Ratios: map[string]float64{}}
 	for _, name := range problemNames(*cases, *quick) {
 		args := []string{*script, "--out", dir, "--cases", *cases, "--only", name, "--repeats", fmt.Sprint(*repeats)}
@@ -110,6 +112,10 @@ func main() {
 		}
 		load0 := loadAvg()
 		cmd := exec.Command(*python, args...)
+		if *peerThreads > 0 {
+			n := fmt.Sprint(*peerThreads)
+			cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n)
+		}
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, os.Stderr
 		check(cmd.Run())
@@ -299,8 +305,8 @@ func ratios(rep *report) {
 }
 
 func printTable(rep report) {
-	fmt.Printf("mathx/ot vs POT %s (%s, GOMAXPROCS %d); copy bandwidth %.1f GB/s (read+write)\n",
-		rep.PeerVersions["pot"], rep.GoVersion, rep.GOMAXPROCS, rep.CopyGBs)
+	fmt.Printf("mathx/ot vs POT %s (%s, GOMAXPROCS %d, POT BLAS threads %d (0 = default)); copy bandwidth %.1f GB/s (read+write)\n",
+		rep.PeerVersions["pot"], rep.GoVersion, rep.GOMAXPROCS, rep.PeerThreads, rep.CopyGBs)
 	for _, p := range rep.Problems {
 		fmt.Printf("\n%s  n=%d reg=%.6g (%.4g·max M)  one pass = %.0f MB, bandwidth bound %.3f ms/pass, load %s\n",
 			p.Name, p.N, p.Reg, p.Reg/p.MaxM, p.PassBytes/1e6, p.PassBoundS*1e3, p.LoadAvg)
