@@ -93,3 +93,23 @@ func ExampleGrid() {
 	// KL-UCB   median regret 55.4 over 20 runs
 	// Thompson median regret 41.2 over 20 runs
 }
+
+// Phased elimination on a sparse, ε-misspecified linear bandit: the
+// recommended action is within O(ε sqrt(d)) of the best.
+func ExampleNewPhasedElimination() {
+	env := bandit.NewSparseLinear(40, 8, 3, 0.02, 0.1, 5)
+	pol := bandit.NewPhasedElimination(env.X, 1e-5)
+	if _, err := bandit.Run(env, pol, 100000, &bandit.Settings{Seed: 5}); err != nil {
+		panic(err)
+	}
+	best := 0
+	for a := 0; a < env.Arms(); a++ {
+		if env.Mean(1, a) > env.Mean(1, best) {
+			best = a
+		}
+	}
+	rec := pol.Recommend()
+	fmt.Printf("phase %d, %d actions left, gap of the recommendation %.3f\n", pol.Phase(), len(pol.Active()), env.Mean(1, best)-env.Mean(1, rec))
+	// Output:
+	// phase 5, 3 actions left, gap of the recommendation 0.000
+}

@@ -35,3 +35,37 @@ func ExampleOMD_hedge() {
 	// Output:
 	// x = [0.000 1.000 0.000]
 }
+
+// OGD with the 1/(λt) step on i.i.d. noisy quadratics: the regret against
+// the best point in hindsight grows like log T.
+func ExampleOGD() {
+	env := online.NewSEA([]float64{0.4, -0.3}, []float64{1, 0}, 1, 0, 1, true, 3)
+	dom := online.Ball(1)
+	for _, T := range []int{1000, 10000, 100000} {
+		res, err := online.OGD(env, dom, T, &online.Settings{StrongConvexity: 1, Comparator: env.Best(dom, T)})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("T=%6d regret %.2f\n", T, res.Regret)
+	}
+	// Output:
+	// T=  1000 regret 3.38
+	// T= 10000 regret 4.55
+	// T=100000 regret 5.70
+}
+
+// Optimistic FTRL with the last-gradient hint against an adversarial
+// alternating sequence on [-1, 1], whose SEA variation is reported too.
+func ExampleFTRL() {
+	env := online.NewSEA([]float64{0}, []float64{1}, 0, 1, 1, false, 1)
+	const T = 10000
+	dom := online.Box(-1, 1)
+	res, err := online.FTRL(env, dom, T, &online.Settings{Optimistic: true, Comparator: env.Best(dom, T)})
+	if err != nil {
+		panic(err)
+	}
+	sigma2, adv2 := env.Variation(T)
+	fmt.Printf("regret %.2f, σ²=%.0f Σ²=%.0f\n", res.Regret, sigma2, adv2)
+	// Output:
+	// regret 297.46, σ²=0 Σ²=39996
+}
