@@ -25,8 +25,8 @@ import (
 //     marginal error 1e-3, before the requested reg.
 //
 // The stopping test (Settings.Tol on Settings.Norm) runs after every
-// iteration; Settings.CheckEvery is not used. Default MaxIter 10000 counts
-// iterations over all stages. It never returns a plan with wrong marginals
+// iteration; Settings.CheckEvery is not used. Default MaxIter 10000 bounds
+// the iterations over all stages plus the recoveries. It never returns a plan with wrong marginals
 // silently: Status is Converged only when the test is met.
 func SinkhornStabilized(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) {
 	return solve("SinkhornStabilized", a, b, M, reg, s, 10000, sinkhornStabilized)
@@ -120,7 +120,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		setKernel(eps)
 		lo, hi := 1/c.tau, c.tau
 		for {
-			if it >= c.maxIter {
+			if it+res.Fallbacks >= c.maxIter {
 				res.Status = MaxIterReached
 				return done(eps)
 			}
@@ -138,6 +138,10 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 				res.Passes += 2
 				res.Fallbacks++
 				setKernel(eps)
+				if c.ctx.Err() != nil {
+					res.Status = Canceled
+					return done(eps)
+				}
 				continue
 			}
 			it++
