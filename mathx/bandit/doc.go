@@ -55,22 +55,23 @@
 // # Peer names
 //
 // SMPyBandits (Python) is the closest peer library; it is not installed
-// here, so the tests check closed-form bounds instead. Names map as
-// follows (SMPyBandits names recalled from its documentation, not
-// re-checked here):
+// here, so the tests check closed-form bounds instead. Names map as follows
+// (checked against SMPyBandits' source: Arms/, Policies/UCBalpha.py,
+// klUCB.py, Exp3.py, EpsilonGreedy.py, Evaluator.py):
 //
 //	gomx bandit            SMPyBandits
 //	NewBernoulli           Arms.Bernoulli
 //	NewGaussian            Arms.Gaussian
-//	NewEpsGreedy           Policies.EpsilonDecreasing
-//	NewUCB1                Policies.UCBalpha (alpha = 4, i.e. sqrt(2 ln t/n))
+//	NewEpsGreedy           Policies.EpsilonDecreasing (its ε decays differently)
+//	NewUCB1                Policies.UCBalpha(alpha=4): μ̂ + sqrt(α ln t/(2N))
 //	NewUCBV                Policies.UCBV
-//	NewKLUCB               Policies.klUCB (klucb = klucbBern, c)
-//	NewThompsonBeta        Policies.Thompson (posterior = Beta)
-//	NewThompsonGaussian    Policies.Thompson (posterior = Gauss)
+//	NewKLUCB(k, 0)         Policies.klUCB(c=1, klucb=klucbBern): its c
+//	                       multiplies ln t, ours is the ln ln t constant
+//	NewThompsonBeta        Policies.Thompson (Beta posterior)
+//	NewThompsonGaussian    Policies.Thompson (posterior=Gauss)
 //	NewEXP3                Policies.Exp3WithHorizon
-//	NewEXP3IX              (no counterpart known)
-//	Simulate               Environment.Evaluator (plotRegrets)
+//	NewEXP3IX              (no counterpart found)
+//	Simulate, Grid         Environment.Evaluator (plotRegrets)
 //
 // # Randomness and concurrency
 //
