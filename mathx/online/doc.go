@@ -38,11 +38,10 @@
 //
 // # Peer names
 //
-// There is no peer library installed here. The closest ones name things as
-// follows (recalled, not re-checked): Vowpal Wabbit's online gradient
-// descent and FTRL-Proximal; river's optim.SGD; in the literature Hedge /
-// multiplicative weights = OMD or FTRL with the Entropic mirror map on the
-// simplex, "lazy projection" = Euclidean FTRL.
+// No peer library is installed here (no PyPI); the tests check closed
+// forms (Hedge, lazy projection, simplex projection against
+// ../shared/mathx/reference/prox.json) and certified bounds instead. The
+// literature's names map as follows:
 //
 //	gomx online                 literature
 //	OMD, Mirror: Entropic       Hedge / exponentiated gradient
