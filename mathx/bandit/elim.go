@@ -113,7 +113,7 @@ type PhasedElimination struct {
 }
 
 // NewPhasedElimination returns phased elimination over the rows of x with
-// confidence delta (≤ 0 means 1/T for T = 10⁶, i.e. 1e-6).
+// confidence delta (≤ 0 means 1e-6; 1/T is the usual choice).
 func NewPhasedElimination(x mat.Matrix, delta float64) *PhasedElimination {
 	k, d := x.Dims()
 	if k < 1 || d < 1 {
