@@ -7,6 +7,9 @@ import (
 	"image"
 	"image/png"
 	"sync"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
 )
 
 // A Renderer turns a value into a bundle and reports whether it handled it.
@@ -26,10 +29,19 @@ func Register(r Renderer) {
 }
 
 // Render turns v into a bundle: a Bundle as it is; HTML, Markdown and LaTeX
-// as their MIME types with a text/plain fallback; an image.Image as PNG;
-// an error as its message; anything else as text/plain with fmt's %v.
-// Registered renderers are consulted first.
-func Render(v any) Bundle {
+// as their MIME types with a text/plain fallback; a *plot.Plot by
+// RenderPlot (PNG, or SVG after SetSVG(true)); a *Tiles as PNG; a
+// mat.Matrix by MatrixBundle (HTML table and aligned text); an image.Image
+// as PNG; a []float64 or [][]float64 as text with its shape; an error as its
+// message; anything else as text/plain with fmt's %v. Registered renderers
+// are consulted first. A renderer that panics (say, on a nil matrix) gives
+// a text bundle with the panic instead.
+func Render(v any) (b Bundle) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = textBundle(fmt.Sprintf("viz: rendering %T: %v", v, r))
+		}
+	}()
 	renderMu.RLock()
 	rs := renderers
 	renderMu.RUnlock()
@@ -51,6 +63,22 @@ func Render(v any) Bundle {
 		return Bundle{Data: map[string]string{MIMEMarkdown: string(v), MIMEText: string(v)}}
 	case LaTeX:
 		return Bundle{Data: map[string]string{MIMELaTeX: string(v), MIMEText: string(v)}}
+	case *plot.Plot:
+		if v != nil {
+			return RenderPlot(v)
+		}
+	case *Tiles:
+		if v != nil {
+			return v.Bundle()
+		}
+	case mat.Matrix:
+		if v != nil {
+			return MatrixBundle(v)
+		}
+	case []float64:
+		return SliceBundle(v)
+	case [][]float64:
+		return TableBundle(v)
 	case image.Image:
 		b, err := ImageBundle(v)
 		if err != nil {

@@ -1,0 +1,11 @@
+# viz: `make bench-viz` reruns the plot rendering benchmarks quoted in the
+# viz issue note (wall time and CPU time per render of a 10,000-point line
+# plot at the default size and 2× density: viz's decimated Curve, plotter.Line
+# through viz's pipeline, and plain gonum/plot). `make viz-golden` rewrites
+# the golden images after an intended change of the quick plots' look.
+.PHONY: bench-viz viz-golden
+bench-viz:
+	$(GO) test ./viz -run '^$$' -bench Line10k -benchtime 20x -count 3 -cpu 1
+
+viz-golden:
+	$(GO) test ./viz -run '^TestGolden$$' -update
