@@ -224,3 +224,33 @@ func TestWGSEFWeighted(t *testing.T) {
 		}
 	}
 }
+
+// TestSEFTies: ties in |v| across the K boundary give equal outputs and
+// match the μ-form minimisation.
+func TestSEFTies(t *testing.T) {
+	cases := []struct {
+		v []float64
+		k int
+	}{
+		{[]float64{2, -2, 2, 1}, 2},
+		{[]float64{1, 1, 1, 1, 1}, 3},
+		{[]float64{0, 3, -3, 0, 1}, 1},
+		{[]float64{0, 0, 0}, 2},
+		{[]float64{5, -1, 1, -1, 1}, 2},
+	}
+	for _, c := range cases {
+		for _, step := range []float64{0.3, 1, 4} {
+			p := make([]float64, len(c.v))
+			SEF{K: c.k}.Prox(p, c.v, step)
+			_, want := sefBrute(c.v, c.k, c.v, step)
+			closeVec(t, "SEF ties", p, want, 1e-12)
+			for i := range c.v {
+				for j := range c.v {
+					if math.Abs(c.v[i]) == math.Abs(c.v[j]) && math.Abs(math.Abs(p[i])-math.Abs(p[j])) > 1e-15 {
+						t.Fatalf("v=%v K=%d t=%g: tied inputs %d, %d give %g, %g", c.v, c.k, step, i, j, p[i], p[j])
+					}
+				}
+			}
+		}
+	}
+}
