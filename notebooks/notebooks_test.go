@@ -65,7 +65,13 @@ type expectation struct {
 }
 
 // expected lists, per notebook, the key numbers it must print.
-var expected = map[string][]expectation{}
+var expected = map[string][]expectation{
+	"00-tour": {{`sample mean (\S+),`, -0.1, 0.1}, {`sample mean \S+, std (\S+)`, 0.95, 1.05}},
+	"05-sae": {
+		{`final NMSE ([0-9.]+)`, 0.1, 0.17},
+		{`recovered fraction \(\|cos\| > 0.9\) ([0-9.]+)`, 0.97, 1},
+	},
+}
 
 // TestRunNotebooks runs every notebook with `gomx run` and checks that it
 // finishes, validates as nbformat, shows a picture in every cell tagged
