@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gomx-dev/gomx/mathx/prox"
+	"gonum.org/v1/gonum/mat"
 )
 
 func ExampleSoftThreshold() {
@@ -64,4 +65,38 @@ func ExampleMoreauEnvelope() {
 	// Output:
 	// 0.125
 	// 1.5
+}
+
+func ExampleProxConj() {
+	// The conjugate of ‖·‖₁ is the indicator of the ℓ∞ unit ball: its prox
+	// (from the prox of ‖·‖₁ alone, by Moreau) clips to [−1, 1].
+	x := []float64{-3, 0.5, 2}
+	p := make([]float64, len(x))
+	prox.ProxConj(prox.L1{}, p, x, 0.7)
+	fmt.Printf("%.12f\n", p)
+	// Output: [-1.000000000000 0.500000000000 1.000000000000]
+}
+
+func ExampleGroupL2() {
+	// Group lasso: groups {0,1} and {2,3}; the second group is too small
+	// to survive the threshold and vanishes as a whole.
+	g := prox.GroupL2{Groups: [][]int{{0, 1}, {2, 3}}}
+	x := []float64{3, 4, 0.3, -0.4}
+	p := make([]float64, len(x))
+	g.Prox(p, x, 1)
+	fmt.Printf("%.4f %.4f\n", p, g.Value(x))
+	// Output: [2.4000 3.2000 0.0000 0.0000] 5.5000
+}
+
+func ExampleProxNuclear() {
+	// Singular value thresholding: diag(3, 1) shrunk by 2 has rank one.
+	x := mat.NewDense(2, 2, []float64{3, 0, 0, 1})
+	var p mat.Dense
+	if err := prox.ProxNuclear(&p, x, 2); err != nil {
+		panic(err)
+	}
+	fmt.Println(mat.Formatted(&p))
+	// Output:
+	// ⎡1  0⎤
+	// ⎣0  0⎦
 }

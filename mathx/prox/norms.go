@@ -123,7 +123,7 @@ func GroupSoftThreshold(dst, x []float64, groups [][]int, w []float64, t float64
 			scale = 1 - tw/nrm
 		}
 		for _, i := range idx {
-			dst[i] = scale * x[i]
+			dst[i] = scale*x[i] + 0 // + 0 turns −0 into +0
 		}
 	}
 }
