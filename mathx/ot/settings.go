@@ -97,8 +97,9 @@ type Settings struct {
 	// negative value turns ε-scaling off.
 	EpsScaling float64
 
-	// WarmUp is the number of log-domain Sinkhorn iterations SNS runs before
-	// its Newton steps (0 → 20, the paper's N1).
+	// WarmUp is the number of Sinkhorn iterations SNS runs before its
+	// Newton steps (0 → 20, the paper's N1); more run while Sinkhorn is
+	// predicted to converge within another WarmUp iterations.
 	WarmUp int
 	// Delta is SNS's sparsification level: an entry P_ij of the plan is
 	// dropped from the Hessian when it is below Delta·min(r_i/m, b_j/n), r
@@ -180,6 +181,7 @@ type config struct {
 	norm                        Norm
 	trustRegion                 bool
 	noPlan                      bool // the caller goes on from the potentials
+	warmStop                    bool // stop once Sinkhorn is slow (SNS's warm-up)
 	ctx                         context.Context
 	callback                    func(int, *Result) bool
 }

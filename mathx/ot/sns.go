@@ -9,8 +9,10 @@ import (
 
 // SNS solves the entropic OT problem of Sinkhorn by Sinkhorn–Newton–Sparse
 // (Tang et al., ICLR 2024, arXiv 2401.12253): Settings.WarmUp Sinkhorn
-// iterations (SinkhornStabilized's, without ε-scaling), then Newton steps
-// on the concave dual
+// iterations (SinkhornStabilized's, without ε-scaling) — continued as long
+// as the rate of the last 5 predicts convergence within another WarmUp
+// iterations, so that Newton steps are taken only where they pay — then
+// Newton steps on the concave dual
 //
 //	D(f,g) = ⟨f,a⟩ + ⟨g,b⟩ − reg·Σ_ij exp((f_i+g_j−M_ij)/reg) + reg,
 //
@@ -365,7 +367,7 @@ func (nw *newton) trustStep(slope float64) bool {
 func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 	n, m, eps := p.M.n, p.M.m, p.reg
 	warm := c
-	warm.maxIter, warm.epsScaling, warm.callback, warm.noPlan = c.warmUp, -1, nil, true
+	warm.maxIter, warm.epsScaling, warm.callback, warm.noPlan, warm.warmStop = 10000, -1, nil, true, true
 	f, g, err = sinkhornStabilized(p, warm, res)
 	if err != nil || res.Status == Converged || res.Status == Canceled {
 		return f, g, err

@@ -155,6 +155,10 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 			if final && stop <= c.tol || !final && l1 <= tol {
 				break
 			}
+			if c.warmStop && final && it >= c.warmUp && slow(res.History, c.tol, c.warmUp) {
+				res.Status = MaxIterReached
+				return done(eps)
+			}
 			if c.callback != nil {
 				res.F, res.G = potentials(eps)
 				cont, err := callback(c.callback, it, res)
@@ -178,6 +182,20 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		absorb(s.u, s.v, eps)
 	}
 	panic("unreachable")
+}
+
+// slow reports whether, at the rate of its last 5 iterations, Sinkhorn needs
+// more than limit further iterations to bring the marginal error to tol.
+func slow(hist []float64, tol float64, limit int) bool {
+	t := len(hist) - 1
+	if t < 5 || !(hist[t] > 0) {
+		return false
+	}
+	q := math.Pow(hist[t]/hist[t-5], 0.2)
+	if !(q < 1) {
+		return true
+	}
+	return math.Log(tol/hist[t])/math.Log(q) > float64(limit)
 }
 
 func outside(x []float64, lo, hi float64) bool {
