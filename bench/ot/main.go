@@ -8,7 +8,7 @@
 //
 // Run from the project root:
 //
-//	go run ./bench/ot [-json] [-quick] [-cases B1,B2,B3] [-repeats 3] [-peer-threads N]
+//	go run ./bench/ot [-json] [-save report.json] [-quick] [-cases B1,B2,B3] [-repeats 3] [-peer-threads N]
 //
 // Wall and CPU (user+system, all threads) times are the best of -repeats
 // runs on both sides (the least disturbed
@@ -95,6 +95,7 @@ type problemReport struct {
 
 func main() {
 	jsonOut := flag.Bool("json", false, "print the report as JSON")
+	save := flag.String("save", "", "also write the JSON report to this file")
 	quick := flag.Bool("quick", false, "smaller sizes (B1 up to 1000, B2 500)")
 	cases := flag.String("cases", "B1,B2,B3", "comma-separated cases")
 	repeats := flag.Int("repeats", 3, "repeats per timing (best of); runs over 5 s run once")
@@ -134,6 +135,11 @@ func main() {
 		rep.Problems = append(rep.Problems, runProblem(dir, peer.Problems[0], *repeats, load0, rep.CopyGBs))
 	}
 	ratios(&rep)
+	if *save != "" {
+		data, err := json.MarshalIndent(rep, "", " ")
+		check(err)
+		check(os.WriteFile(*save, data, 0o644))
+	}
 	if *jsonOut {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", " ")
