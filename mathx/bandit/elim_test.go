@@ -89,18 +89,18 @@ func gap(env *Linear, arm int) float64 {
 
 // TestPhasedEliminationMisspecified checks SPEC §4.4: on planted
 // ε-misspecified instances (K = 40, d = 8, ε = 0.03, σ = 0.1) the action
-// phased elimination recommends after 10⁵ rounds has suboptimality
-// ≤ 2·ε·sqrt(d) in the median over 20 instances and seeds, and ≤ 2ε_L +
+// phased elimination recommends after 6·10⁴ rounds has suboptimality
+// ≤ 2·ε·sqrt(d) in the median over 12 instances and seeds, and ≤ 2ε_L +
 // 2·ε·sqrt(d) in every one (ε_L the last finished phase's accuracy).
 // Uniform recommendation would be off by about 0.5.
 func TestPhasedEliminationMisspecified(t *testing.T) {
 	const (
-		k, d, T = 40, 8, 100000
+		k, d, T = 40, 8, 60000
 		eps     = 0.03
 	)
 	limit := 2 * eps * math.Sqrt(d)
 	var gaps []float64
-	for i := 0; i < 20; i++ {
+	for i := 0; i < 12; i++ {
 		env := plantedMisspecified(k, d, 3, eps, 0.1, uint64(100+i))
 		p := NewPhasedElimination(env.X, 1.0/T)
 		res, err := Run(env, p, T, &Settings{Seed: uint64(i)})

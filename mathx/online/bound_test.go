@@ -10,9 +10,9 @@ import (
 // TestBoundCertifies checks Result.Bound as a property: over SEA sequences
 // (linear and quadratic, σ ∈ {0, 0.5, 2}, Σ ∈ {0, 1}, periods 1, 7, 100),
 // three domains and five algorithms, the regret against the best fixed
-// point and against six random points of the domain never exceeds Bound.
+// point and against three random points of the domain never exceeds Bound.
 func TestBoundCertifies(t *testing.T) {
-	const T, d = 2000, 4
+	const T, d = 1000, 4
 	doms := []Domain{Ball(1.5), Box(-1, 2), Simplex()}
 	algos := []struct {
 		name string
@@ -38,7 +38,7 @@ func TestBoundCertifies(t *testing.T) {
 		env := NewSEA(mu, dir, []float64{0, 0.5, 2}[k%3], float64(k%2), []int{1, 7, 100}[k%3], k%4 >= 2, seed)
 		for _, dom := range doms {
 			comps := [][]float64{env.Best(dom, T)}
-			for j := 0; j < 6; j++ {
+			for j := 0; j < 3; j++ {
 				u := make([]float64, d)
 				for i := range u {
 					u[i] = 2 * hashNormal(seed+100, j, i)

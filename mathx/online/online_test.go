@@ -179,12 +179,12 @@ func slope(t *testing.T, name string, horizons []int, regret func(T int) float64
 
 // TestSEARegimes checks SPEC §4.5's three regimes for optimistic OMD with
 // the last-gradient hint (Euclidean, adaptive step), by the log–log slope
-// of regret against T over T = 10³…10⁵ (median over 20 seeds where noise
-// is random): (a) fully adversarial alternating linear losses on [−1, 1]:
+// of regret against T over T = 10³…3·10⁴ (median over 10 seeds where
+// noise is random): (a) fully adversarial alternating linear losses on [−1, 1]:
 // slope 0.5 ± 0.1; (b) a fixed quadratic loss: slope < 0.1 (regret O(1));
 // (c) i.i.d. noisy quadratics: slope 0.5 ± 0.1.
 func TestSEARegimes(t *testing.T) {
-	horizons := []int{1000, 3000, 10000, 30000, 100000}
+	horizons := []int{1000, 3000, 10000, 30000}
 	mu3 := []float64{0.3, -0.2, 0.1}
 	dir3 := []float64{1, 0, 0}
 	cases := []struct {
@@ -196,7 +196,7 @@ func TestSEARegimes(t *testing.T) {
 	}{
 		{"adversarial", func(seed uint64) *SEA { return NewSEA([]float64{0}, []float64{1}, 0, 1, 1, false, seed) }, Box(-1, 1), 1, 0.4, 0.6},
 		{"fixed", func(seed uint64) *SEA { return NewSEA(mu3, dir3, 0, 0, 1, true, seed) }, Ball(1), 1, -1, 0.1},
-		{"iid", func(seed uint64) *SEA { return NewSEA(mu3, dir3, 1, 0, 1, true, seed) }, Ball(1), 20, 0.4, 0.6},
+		{"iid", func(seed uint64) *SEA { return NewSEA(mu3, dir3, 1, 0, 1, true, seed) }, Ball(1), 10, 0.4, 0.6},
 	}
 	for _, c := range cases {
 		b := slope(t, c.name, horizons, func(T int) float64 {
