@@ -193,6 +193,10 @@ func TestInterpreter(t *testing.T) {
 		{`strings.ToUpper("go")`, "GO"},
 		{`import "github.com/gomx-dev/gomx/viz"`, nil},
 		{`viz.Render(viz.HTML("<b>x</b>")).Data["text/html"]`, "<b>x</b>"},
+		{`p := viz.Line([]float64{1, 2, 3}); p.Title.Text = "t"; viz.Render(p).Text()`, `plot "t"; x [0, 2]; y [1, 3]; series: line 1 (3 points)`},
+		{`viz.Render(p).Data["image/png"] != ""`, true},
+		{`viz.Grid(2, p, viz.Heatmap(a)).Cols`, 2},
+		{`bar := viz.Progress(3); bar.Add(1); bar.Set(3); bar.Done(); len(viz.Render(a).Data["text/html"]) > 0`, true},
 	}
 	i := newInterp(t)
 	for _, tt := range tests {
