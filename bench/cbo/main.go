@@ -7,14 +7,20 @@
 //
 // Run from the project root:
 //
-//	go run ./bench/cbo [-runs 100] [-steps 5000] [-repeats 3] [-peer ../shared/mathx/peer_bench.py] [-json]
+//	go run ./bench/cbo [-runs 100] [-steps 5000] [-repeats 3] [-direct] [-peer ../shared/mathx/peer_bench.py] [-json]
 //
-// It times the 100 runs three ways, each the median of -repeats: one after
-// the other on one goroutine (GOMAXPROCS 1), with RunMany on all cores, and
-// the peer script (which vectorises the 100 runs over a 100×40×20 numpy
-// array); per particle-step = time / (runs · N · steps). The peer and the
-// Go timings alternate so machine load hits both alike. It also checks
-// that RunMany gives bit-identical results to the sequential runs.
+// It times the runs three ways, each the median of -repeats: one after the
+// other on one goroutine (GOMAXPROCS 1), with RunMany on all cores, and the
+// peer, which vectorises the runs over a runs×40×20 numpy array; per
+// particle-step = time / (runs · N · steps). By default the peer is
+// `peer_bench.py --cbo-only` (its configuration D is this one, always 100
+// runs of 5 000 steps) and gives wall time only; with -direct the bench
+// imports peer_bench.py and calls its cbo_numpy on this configuration
+// alone, which also gives the peer's CPU time (and honours -runs/-steps).
+// CPU times (Go: /proc/self/stat, Linux only) make the ratios robust to a
+// loaded machine. The peer and the Go timings alternate so load hits both
+// alike. It also checks that RunMany gives bit-identical results to the
+// sequential runs.
 package main
 
 import (
@@ -26,10 +32,12 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gomx-dev/gomx/mathx/cbo"
@@ -59,6 +67,15 @@ func successes(res []*cbo.Result) int {
 	return k
 }
 
+func medianTiming(ts []timing) timing {
+	w := make([]float64, len(ts))
+	c := make([]float64, len(ts))
+	for i, t := range ts {
+		w[i], c[i] = t.wall, t.cpu
+	}
+	return timing{median(w), median(c)}
+}
+
 func median(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
@@ -68,12 +85,41 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// timing is a wall-clock and a CPU time in seconds (CPU NaN when unknown).
+type timing struct{ wall, cpu float64 }
+
+// cpuSeconds returns this process's user+system CPU time from
+// /proc/self/stat (clock ticks of 1/100 s), or NaN where there is none.
+func cpuSeconds() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return math.NaN()
+	}
+	// Fields after the ")" that closes the command name: state is field 3,
+	// utime and stime are fields 14 and 15.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return math.NaN()
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return math.NaN()
+	}
+	return (u + st) / 100
+}
+
+func measure(fn func()) timing {
+	c0, t0 := cpuSeconds(), time.Now()
+	fn()
+	return timing{time.Since(t0).Seconds(), cpuSeconds() - c0}
+}
+
 // sequential runs every seed with Minimize on one goroutine.
-func sequential(p *cbo.Problem, s *cbo.Settings, seeds []uint64) ([]*cbo.Result, float64) {
+func sequential(p *cbo.Problem, s *cbo.Settings, seeds []uint64) []*cbo.Result {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	res := make([]*cbo.Result, len(seeds))
-	start := time.Now()
 	for i, seed := range seeds {
 		si := *s
 		si.Seed = seed
@@ -83,44 +129,29 @@ func sequential(p *cbo.Problem, s *cbo.Settings, seeds []uint64) ([]*cbo.Result,
 		}
 		res[i] = r
 	}
-	return res, time.Since(start).Seconds()
-}
-
-func parallel(p *cbo.Problem, s *cbo.Settings, seeds []uint64) ([]*cbo.Result, float64) {
-	start := time.Now()
-	res, err := cbo.RunMany(p, s, seeds)
-	if err != nil {
-		fail(err)
-	}
-	return res, time.Since(start).Seconds()
+	return res
 }
 
 type peerResult struct {
-	Time    float64 `json:"time_s"`
-	Success float64 `json:"success"`
-	Runs    int     `json:"runs"`
-	Line    string  `json:"line"`
+	Time    timing
+	Success float64
+	Runs    int
+	Line    string
 }
 
 // peerLine matches the numpy line of configuration D of peer_bench.py.
 var peerLine = regexp.MustCompile(`^numpy D:.*runs=(\d+) time=([0-9.]+)s .*success\(\|\|c\|\|_inf<0\.25\)=([0-9.]+)`)
 
-// peer runs peer_bench.py --cbo-only once (it reports the median of its
-// own repeats) and returns configuration D's numpy figures.
-func peer(python, script string, repeats int) peerResult {
+// peerScript runs peer_bench.py --cbo-only once and returns configuration
+// D's numpy figures (wall time only).
+func peerScript(python, script string) peerResult {
 	dir, err := os.MkdirTemp("", "cbo-peer")
 	if err != nil {
 		fail(err)
 	}
 	defer os.RemoveAll(dir)
-	cmd := exec.Command(python, script, "--cbo-only", "--repeats", strconv.Itoa(repeats), "--out", dir)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		fail(fmt.Errorf("%s %s: %v\n%s", python, script, err, out.String()))
-	}
-	sc := bufio.NewScanner(&out)
+	out := runPython(python, script, "--cbo-only", "--repeats", "1", "--out", dir)
+	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		m := peerLine.FindStringSubmatch(sc.Text())
 		if m == nil {
@@ -129,10 +160,50 @@ func peer(python, script string, repeats int) peerResult {
 		runs, _ := strconv.Atoi(m[1])
 		t, _ := strconv.ParseFloat(m[2], 64)
 		s, _ := strconv.ParseFloat(m[3], 64)
-		return peerResult{Time: t, Success: s, Runs: runs, Line: sc.Text()}
+		return peerResult{Time: timing{t, math.NaN()}, Success: s, Runs: runs, Line: sc.Text()}
 	}
-	fail(fmt.Errorf("no 'numpy D:' line in the peer output:\n%s", out.String()))
+	fail(fmt.Errorf("no 'numpy D:' line in the peer output:\n%s", out))
 	return peerResult{}
+}
+
+// directCode calls peer_bench.cbo_numpy on this configuration and prints
+// wall time, CPU time and success as JSON.
+const directCode = `
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from peer_bench import cbo_numpy
+runs, steps, seed = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+t0, c0 = time.perf_counter(), time.process_time()
+c, best = cbo_numpy(runs, 40, 20, steps, 0.01, 1.0, 10.1, 30.0, "anisotropic", seed=seed)
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({"wall": wall, "cpu": cpu, "runs": runs,
+                  "success": float(np.mean(np.abs(c).max(-1) < 0.25))}))
+`
+
+// peerDirect runs the peer's numpy CBO on this configuration alone.
+func peerDirect(python, script string, runs, steps, seed int) peerResult {
+	out := runPython(python, "-c", directCode, filepath.Dir(script), strconv.Itoa(runs), strconv.Itoa(steps), strconv.Itoa(seed))
+	var v struct {
+		Wall, CPU, Success float64
+		Runs               int
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &v); err != nil {
+		fail(fmt.Errorf("peer output %q: %v", out, err))
+	}
+	return peerResult{Time: timing{v.Wall, v.CPU}, Success: v.Success, Runs: v.Runs,
+		Line: fmt.Sprintf("peer_bench.cbo_numpy(%d, 40, 20, %d, ...): wall %.2fs, cpu %.2fs, success %.2f", v.Runs, steps, v.Wall, v.CPU, v.Success)}
+}
+
+func runPython(python string, args ...string) []byte {
+	cmd := exec.Command(python, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &errOut // numpy's overflow warnings of the diverging configuration C
+	if err := cmd.Run(); err != nil {
+		fail(fmt.Errorf("%s %s: %v\n%s%s", python, args[0], err, out.String(), errOut.String()))
+	}
+	return out.Bytes()
 }
 
 func fail(err error) {
@@ -153,6 +224,7 @@ func main() {
 	script := flag.String("peer", "../shared/mathx/peer_bench.py", "peer script")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter for the peer")
 	asJSON := flag.Bool("json", false, "print a JSON summary line too")
+	direct := flag.Bool("direct", false, "call peer_bench.cbo_numpy on this configuration instead of running --cbo-only")
 	flag.Parse()
 
 	p := &cbo.Problem{Dim: dim, Func: cbo.Rastrigin}
@@ -163,18 +235,25 @@ func main() {
 	}
 	work := float64(*runs * n * *steps)
 
-	var tSeq, tPar, tPeer []float64
+	var tSeq, tPar, tPeer []timing
 	var seqRes, parRes []*cbo.Result
 	var pr peerResult
 	for r := 0; r < *repeats; r++ {
-		var t float64
-		seqRes, t = sequential(p, s, seeds)
-		tSeq = append(tSeq, t)
-		pr = peer(*python, *script, 1)
+		tSeq = append(tSeq, measure(func() { seqRes = sequential(p, s, seeds) }))
+		if *direct {
+			pr = peerDirect(*python, *script, *runs, *steps, r)
+		} else {
+			pr = peerScript(*python, *script)
+		}
 		tPeer = append(tPeer, pr.Time)
-		parRes, t = parallel(p, s, seeds)
-		tPar = append(tPar, t)
-		fmt.Printf("repeat %d: one goroutine %.2fs, numpy %.2fs, RunMany(GOMAXPROCS=%d) %.2fs\n", r, tSeq[r], tPeer[r], runtime.GOMAXPROCS(0), tPar[r])
+		tPar = append(tPar, measure(func() {
+			var err error
+			if parRes, err = cbo.RunMany(p, s, seeds); err != nil {
+				fail(err)
+			}
+		}))
+		fmt.Printf("repeat %d: one goroutine %.2fs (cpu %.2fs), numpy %.2fs (cpu %.2fs), RunMany(GOMAXPROCS=%d) %.2fs (cpu %.2fs)\n",
+			r, tSeq[r].wall, tSeq[r].cpu, tPeer[r].wall, tPeer[r].cpu, runtime.GOMAXPROCS(0), tPar[r].wall, tPar[r].cpu)
 	}
 	identical := true
 	for i := range seqRes {
@@ -184,26 +263,42 @@ func main() {
 			}
 		}
 	}
-	ms, mp, mr := median(tSeq), median(tPar), median(tPeer)
+	ms, mp, mr := medianTiming(tSeq), medianTiming(tPar), medianTiming(tPeer)
 	succ := successes(seqRes)
 	peerWork := float64(pr.Runs * n * *steps)
-	nsSeq, nsPar, nsPeer := ms/work*1e9, mp/work*1e9, mr/peerWork*1e9
-	fmt.Printf("\nRastrigin d=%d, N=%d, %d steps, %d runs, anisotropic sigma=10.1 alpha=30 dt=0.01 (CBXpy success evaluation)\n", dim, n, *steps, *runs)
-	fmt.Printf("%-34s %9s %14s %9s %8s\n", "", "time (s)", "ns/particle-step", "vs numpy", "success")
-	fmt.Printf("%-34s %9.2f %14.0f %9.2f %5d/%d\n", "mathx/cbo, one goroutine", ms, nsSeq, nsSeq/nsPeer, succ, *runs)
-	fmt.Printf("%-34s %9.2f %14.0f %9.2f %5d/%d\n", fmt.Sprintf("mathx/cbo RunMany, %d cores", runtime.GOMAXPROCS(0)), mp, nsPar, nsPar/nsPeer, successes(parRes), *runs)
-	fmt.Printf("%-34s %9.2f %14.0f %9.2f %5.0f/%d\n", "numpy peer (peer_bench.py)", mr, nsPeer, 1.0, pr.Success*float64(pr.Runs), pr.Runs)
+	if !*direct {
+		peerWork = float64(pr.Runs * n * 5000)
+	}
+	per := func(t timing, w float64) timing { return timing{t.wall / w * 1e9, t.cpu / w * 1e9} }
+	nsSeq, nsPar, nsPeer := per(ms, work), per(mp, work), per(mr, peerWork)
+	fmt.Printf("\nRastrigin d=%d, N=%d, %d steps, %d runs, anisotropic sigma=10.1 alpha=30 dt=0.01 (CBXpy success evaluation), medians of %d\n", dim, n, *steps, *runs, *repeats)
+	fmt.Printf("%-30s %8s %8s %10s %10s %9s %9s %8s\n", "", "wall s", "cpu s", "ns/p-step", "cpu ns/ps", "wall/np", "cpu/np", "success")
+	row := func(name string, t, ns timing, succ string) {
+		fmt.Printf("%-30s %8.2f %8.2f %10.0f %10.0f %9.2f %9.2f %8s\n", name, t.wall, t.cpu, ns.wall, ns.cpu, ns.wall/nsPeer.wall, ns.cpu/nsPeer.cpu, succ)
+	}
+	row("mathx/cbo, one goroutine", ms, nsSeq, fmt.Sprintf("%d/%d", succ, *runs))
+	row(fmt.Sprintf("mathx/cbo RunMany, %d cores", runtime.GOMAXPROCS(0)), mp, nsPar, fmt.Sprintf("%d/%d", successes(parRes), *runs))
+	row("numpy peer (peer_bench.py)", mr, nsPeer, fmt.Sprintf("%.0f/%d", pr.Success*float64(pr.Runs), pr.Runs))
+	fmt.Printf("peer: %s\n", pr.Line)
 	fmt.Printf("RunMany bit-identical to the sequential runs: %v\n", identical)
 	lo := clopperPearsonLower(100)
 	fmt.Printf("CBXpy 100/100: 95%% Clopper-Pearson interval [%.4f, 1]; mathx/cbo %d/%d = %.2f: %s\n", lo, succ, *runs, float64(succ)/float64(*runs),
 		map[bool]string{true: "inside", false: "OUTSIDE"}[float64(succ)/float64(*runs) >= lo])
 	if *asJSON {
 		b, _ := json.Marshal(map[string]any{
-			"runs": *runs, "steps": *steps, "repeats": *repeats, "gomaxprocs": runtime.GOMAXPROCS(0),
-			"go_seq_s": ms, "go_runmany_s": mp, "numpy_s": mr,
-			"ns_per_particle_step": map[string]float64{"go_seq": nsSeq, "go_runmany": nsPar, "numpy": nsPeer},
-			"ratio_seq": nsSeq / nsPeer, "ratio_runmany": nsPar / nsPeer,
-			"success": succ, "numpy_success": pr.Success, "identical": identical, "peer_line": pr.Line,
+			"runs":                 *runs,
+			"steps":                *steps,
+			"repeats":              *repeats,
+			"gomaxprocs":           runtime.GOMAXPROCS(0),
+			"wall_s":               map[string]float64{"go_seq": ms.wall, "go_runmany": mp.wall, "numpy": mr.wall},
+			"ns_per_particle_step": map[string]float64{"go_seq": nsSeq.wall, "go_runmany": nsPar.wall, "numpy": nsPeer.wall},
+			"ratio_seq":            nsSeq.wall / nsPeer.wall,
+			"ratio_runmany":        nsPar.wall / nsPeer.wall,
+			"cpu_ratio_seq":        nsSeq.cpu / nsPeer.cpu,
+			"success":              succ,
+			"numpy_success":        pr.Success,
+			"identical":            identical,
+			"peer_line":            pr.Line,
 		})
 		fmt.Println(string(b))
 	}
