@@ -9,3 +9,14 @@ bench-viz:
 
 viz-golden:
 	$(GO) test ./viz -run '^TestGolden$$' -update
+
+# viz-jupyter: issue 5's checks through the real jupyter_client against
+# bin/gomx, with its kernelspec installed into a temporary prefix.
+DEBS += python3-jupyter-client
+TEST_TARGETS += viz-jupyter
+
+.PHONY: viz-jupyter
+viz-jupyter: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	bin/gomx install --prefix "$$tmp" >/dev/null || exit 1; \
+	cd viz/testdata && JUPYTER_PATH="$$tmp/share/jupyter" timeout 900 /usr/bin/python3 -m unittest -v jupyter_viz_test
