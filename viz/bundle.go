@@ -1,6 +1,20 @@
 // Package viz displays values: MIME bundles, the Sink a front end
-// implements, Show and display handles, and the rendering of compiled values
-// (images, and in later files plots, matrices and progress bars).
+// implements, Show and display handles, and the rendering of compiled
+// values.
+//
+// Render turns a cell's value into a Bundle: a *plot.Plot into a PNG of
+// DefaultWidth×DefaultHeight CSS pixels at PixelRatio (SVG with embedded
+// fonts after SetSVG(true), or with SVG(p)); a mat.Matrix into an HTML table
+// and aligned text, elided past MaxShown rows or columns; an image.Image
+// into a PNG; []float64 and [][]float64 into text headed by their shape; an
+// error into its message. Every image bundle has a text/plain description.
+//
+// Quick plots return a *plot.Plot to tweak further: Line, LineXY, Scatter,
+// Hist, Heatmap (with a colour bar), Semilogy, Bars; AddLine and AddScatter
+// add series; Grid tiles plots into one image; Animate plays frames in one
+// display and leaves an animated GIF. Series take the Okabe–Ito colours
+// (Color), which colour-blind readers tell apart. Progress shows a progress
+// bar updated in place.
 //
 // viz knows nothing about Jupyter or the interpreter. The engine points viz at
 // the current cell's Sink with SetSink before each cell; a front end (the
