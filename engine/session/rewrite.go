@@ -201,7 +201,14 @@ func (p *planner) plan(src string) (*plan, error) {
 			r.walk(d)
 		}
 		for _, s := range pc.stmts {
+			wrap := needsFuncWrap(s)
+			if wrap {
+				r.es.add(edit{Start: r.off(s.Pos()), End: r.off(s.Pos()), Text: "func() { "})
+			}
 			r.walk(s)
+			if wrap {
+				r.es.add(edit{Start: r.off(s.End()), End: r.off(s.End()), Text: " }()"})
+			}
 		}
 	}
 	if r.err != nil {
@@ -867,6 +874,38 @@ func (r *rewriter) walk(n ast.Node) {
 }
 
 func gotoLabel(name string) string { return "__gomxBreak_" + name }
+
+// needsFuncWrap reports whether a top-level statement holds, in a block
+// of its own, a declaration of several names from one multi-valued
+// expression (`a, err := f()`, `v, ok := m[k]`, `var a, b = f()`). yaegi
+// v0.16.1 fails on those in blocks of the statements it runs as main
+// ("undefined: a") but not inside functions, so such a statement runs as
+// `func() { … }()`: the names it declares are local to its blocks anyway.
+func needsFuncWrap(s ast.Stmt) bool {
+	switch s.(type) {
+	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+	default:
+		return false
+	}
+	found := false
+	ast.Inspect(s, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && len(n.Lhs) > len(n.Rhs) {
+				found = true
+			}
+		case *ast.ValueSpec:
+			if len(n.Values) > 0 && len(n.Names) > len(n.Values) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
 
 // children walks the direct children of n.
 func (r *rewriter) children(n ast.Node) {
