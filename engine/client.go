@@ -313,16 +313,15 @@ func (p *proc) describeDeath(state *os.ProcessState) string {
 		}
 	}
 	what := "the worker process died"
-	crash := p.stderr.crash()
+	crash, oom := p.stderr.crash()
 	limit := "no memory limit"
 	if p.limit > 0 {
 		limit = "memory limit " + FormatBytes(p.limit)
 	}
 	switch {
-	case strings.Contains(crash, "out of memory") || strings.Contains(crash, "cannot allocate memory"):
+	case oom:
 		what = "the worker process ran out of memory (" + limit + "; set it with GOMX_MEMORY_LIMIT or --memory-limit)"
-	case p.limit > 0 && (strings.Contains(crash, "runtime.(*mheap)") || strings.Contains(crash, "runtime.newArena") ||
-		strings.Contains(crash, "SIGSEGV") && strings.Contains(crash, "\nruntime.")):
+	case p.limit > 0 && p.stderr.runtimeCrash():
 		what = "the worker process crashed inside the Go runtime, most likely by allocating past its " + limit +
 			" (set it with GOMX_MEMORY_LIMIT or --memory-limit)"
 	}
@@ -599,6 +598,11 @@ func (c *Client) Close() error {
 	c.closed = true
 	p := c.w
 	c.mu.Unlock()
+	p.mu.Lock()
+	if p.killedBy == "" {
+		p.killedBy = "the engine client was closed"
+	}
+	p.mu.Unlock()
 	if p.toW != nil {
 		p.send(&Msg{Type: MsgShutdown})
 		p.toW.Close()
@@ -613,53 +617,47 @@ func (c *Client) Close() error {
 }
 
 // tailWriter keeps the last max bytes written to it, and the first
-// crashHead bytes from the first line that starts a Go crash report (which
-// can be longer than max), and copies everything on to copy, if set.
+// crashHead bytes from the first line that is not the worker's debug log
+// (the start of a Go crash report, which can be longer than max), and
+// copies everything on to copy, if set.
 type tailWriter struct {
-	mu   sync.Mutex
-	max  int
-	buf  []byte
-	head []byte // the start of the crash report, once seen
-	copy io.Writer
+	mu      sync.Mutex
+	max     int
+	buf     []byte
+	partial []byte // an incomplete last line, while looking for the head
+	head    []byte // the start of the crash report, once seen
+	copy    io.Writer
 }
 
 const crashHead = 4 << 10
 
-// crashMarkers start the lines that begin a Go crash report. Runtime
-// throws (such as running out of memory) write their "fatal error:" line
-// only to file descriptor 2, so the crash output starts at "runtime stack:".
-var crashMarkers = []string{"fatal error:", "panic:", "SIGSEGV:", "SIGBUS:", "SIGABRT:", "runtime stack:"}
+// workerLogPrefix starts the lines of the worker's debug log.
+const workerLogPrefix = "gomx worker "
 
 func (t *tailWriter) Write(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	from := len(t.buf)
 	t.buf = append(t.buf, b...)
+	if len(t.buf) > t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
 	switch {
 	case t.head == nil:
-		// Look in the new bytes and the line before them.
-		if i := bytes.LastIndexByte(t.buf[:from], '\n'); i >= 0 {
-			from = i + 1
-		} else {
-			from = 0
-		}
-		for _, m := range crashMarkers {
-			if i := bytes.Index(t.buf[from:], []byte(m)); i >= 0 {
-				start := from + i
-				if j := bytes.LastIndexByte(t.buf[:start], '\n'); j >= 0 {
-					start = j + 1
-				} else {
-					start = 0
-				}
-				t.head = append([]byte{}, t.buf[start:min(len(t.buf), start+crashHead)]...)
+		t.partial = append(t.partial, b...)
+		for {
+			line, rest, ok := bytes.Cut(t.partial, []byte("\n"))
+			if !ok {
 				break
 			}
+			if len(bytes.TrimSpace(line)) > 0 && !bytes.HasPrefix(line, []byte(workerLogPrefix)) {
+				t.head = append([]byte{}, t.partial[:min(len(t.partial), crashHead)]...)
+				t.partial = nil
+				break
+			}
+			t.partial = rest
 		}
 	case len(t.head) < crashHead:
 		t.head = append(t.head, b[:min(len(b), crashHead-len(t.head))]...)
-	}
-	if len(t.buf) > t.max {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
 	}
 	if t.copy != nil {
 		t.copy.Write(b)
@@ -667,23 +665,50 @@ func (t *tailWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// crash returns the interesting part of what the worker wrote to its
-// standard error: a dozen lines of the crash report, or else the last few
-// lines.
-func (t *tailWriter) crash() string {
+// runtimeCrash reports whether the crash report is a failure of the Go
+// runtime itself (a throw or a signal in runtime code) rather than a
+// panic: with a memory limit, an allocation the limit refused.
+func (t *tailWriter) runtimeCrash() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var lines []string
-	if t.head != nil {
-		lines = strings.SplitN(string(t.head), "\n", 13)
-		if len(lines) > 12 {
-			lines = lines[:12]
+	h := string(t.head)
+	return strings.Contains(h, "runtime.throw(") || strings.HasPrefix(h, "SIGABRT") ||
+		strings.HasPrefix(h, "SIGSEGV") && strings.Contains(h, "\nruntime.")
+}
+
+// crash returns the interesting part of what the worker wrote to its
+// standard error: a dozen lines from its out-of-memory message, or else
+// from the start of the crash report, or else the last few lines; and
+// whether the worker said it ran out of memory.
+func (t *tailWriter) crash() (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	text := string(t.buf)
+	oom := -1
+	for _, m := range []string{"fatal error: out of memory", "cannot allocate memory"} {
+		if i := strings.LastIndex(text, m); i >= 0 {
+			oom = i
+			break
 		}
-	} else {
-		lines = strings.Split(strings.TrimRight(string(t.buf), "\n"), "\n")
+	}
+	var lines []string
+	switch {
+	case oom >= 0:
+		start := strings.LastIndexByte(text[:oom], '\n') + 1
+		lines = strings.SplitN(text[start:], "\n", 13)
+	case t.head != nil:
+		lines = strings.SplitN(string(t.head), "\n", 13)
+	default:
+		lines = strings.Split(strings.TrimRight(text, "\n"), "\n")
 		if len(lines) > 5 {
 			lines = lines[len(lines)-5:]
 		}
 	}
-	return strings.TrimSpace(strings.Join(lines, "\n"))
+	if len(lines) > 12 {
+		lines = lines[:12]
+	}
+	// A throw in the allocator is an allocation the limits refused; its
+	// "fatal error: out of memory" line went to the worker's own stderr.
+	alloc := bytes.Contains(t.head, []byte("runtime.throw(")) && bytes.Contains(t.head, []byte("runtime.mallocgc"))
+	return strings.TrimSpace(strings.Join(lines, "\n")), oom >= 0 || alloc || bytes.Contains(t.head, []byte("out of memory"))
 }

@@ -10,21 +10,25 @@ import (
 	"github.com/gomx-dev/gomx/engine"
 )
 
-// The heap watchdog: while a cell runs, it samples the heap every
-// watchInterval and cancels the cell with ErrMemoryLimit when the live heap
-// (as of the last garbage collection) passes liveFraction of the limit, or
-// the heap including garbage not yet swept passes heapFraction of it. The
-// Go runtime's soft limit (the limit itself) makes the collector work
-// harder before that. RLIMIT_DATA (Linux) is the hard stop for allocations
-// the watchdog cannot see coming, such as one huge compiled make: it is set
-// to the limit plus what the process had mapped at start plus rlimitSlack,
-// so that the watchdog acts first whenever it can.
+// The memory limit has three parts. The Go runtime's soft limit (the limit
+// itself) makes the collector work harder as the heap nears it. The heap
+// watchdog (watchMemory) cancels the running cell when the live heap (as
+// of the last collection) or the heap with its unswept garbage nears the
+// limit, and ends the worker when the heap passes it by most of the slack.
+// RLIMIT_DATA and RLIMIT_AS (Linux), the limit plus what the process had
+// mapped at start plus the slack, stop what the watchdog cannot: one huge
+// allocation, and memory outside the Go heap.
 const (
-	watchInterval = 2 * time.Millisecond
-	liveFraction  = 0.8
-	heapFraction  = 0.9
-	rlimitSlack   = 64 << 20
+	busyInterval = 2 * time.Millisecond
+	idleInterval = 100 * time.Millisecond
+	liveFraction = 0.75
+	heapFraction = 0.85
+	minSlack     = 64 << 20
 )
+
+// slack is how far above the limit the process may map memory before
+// RLIMIT_DATA stops it: a quarter of the limit, at least minSlack.
+func slack(limit int64) int64 { return max(minSlack, limit/4) }
 
 // setMemoryLimit applies limit bytes (0: none) to this process.
 func setMemoryLimit(limit int64) error {
@@ -32,50 +36,52 @@ func setMemoryLimit(limit int64) error {
 		return nil
 	}
 	debug.SetMemoryLimit(limit)
-	return setRlimitData(limit + rlimitSlack)
+	return setRlimits(limit + slack(limit))
 }
 
-// watchMemory starts the watchdog for c and returns its stop function. After
-// cancelling the cell it keeps watching: if the heap still grows past
-// the limit (compiled code does not stop on cancel), the
-// worker writes "fatal error: out of memory" to its crash output and
-// exits, rather than let the kernel's limit fail an allocation somewhere
-// inside the Go runtime.
-func (w *worker) watchMemory(c *cell) (stop func()) {
-	if w.limit <= 0 {
-		return func() {}
+// watchMemory samples the heap for as long as the worker lives: every
+// busyInterval while a cell runs, every idleInterval between cells. It
+// cancels the running cell with ErrMemoryLimit when the live heap passes
+// liveFraction of the limit or the heap passes heapFraction of it. When
+// the heap passes the limit plus 3/4 of the slack (compiled code does not
+// stop on cancel), the worker writes "fatal error: out of memory" to its
+// crash output and exits. One huge allocation is the rlimits' job: the
+// watchdog may not run until it is done.
+func (w *worker) watchMemory() {
+	samples := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
 	}
-	done := make(chan struct{})
-	go func() {
-		samples := []metrics.Sample{
-			{Name: "/gc/heap/live:bytes"},
-			{Name: "/memory/classes/heap/objects:bytes"},
+	live := uint64(float64(w.limit) * liveFraction)
+	heap := uint64(float64(w.limit) * heapFraction)
+	hard := uint64(w.limit + slack(w.limit)*3/4)
+	var cancelled *cell
+	for {
+		w.mu.Lock()
+		c := w.run
+		w.mu.Unlock()
+		interval := idleInterval
+		if c != nil {
+			interval = busyInterval
 		}
-		live := uint64(float64(w.limit) * liveFraction)
-		heap := uint64(float64(w.limit) * heapFraction)
-		hard := uint64(w.limit)
-		cancelled := false
-		t := time.NewTicker(watchInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			metrics.Read(samples)
-			l, h := samples[0].Value.Uint64(), samples[1].Value.Uint64()
-			switch {
-			case cancelled && h > hard:
-				fmt.Fprintf(w.crash, "fatal error: out of memory: the heap (%s) passed the worker's memory limit of %s in code that cannot be interrupted\n",
-					engine.FormatBytes(int64(h)), engine.FormatBytes(w.limit))
-				os.Exit(2)
-			case !cancelled && (l > live || h > heap):
-				w.logf("heap watchdog: live %d, heap objects %d bytes, limit %d: cancelling cell %d", l, h, w.limit, c.id)
-				c.cancel(ErrMemoryLimit)
-				cancelled = true
-			}
+		select {
+		case <-time.After(interval):
+		case <-w.cellStarted:
 		}
-	}()
-	return func() { close(done) }
+		metrics.Read(samples)
+		l, h := samples[0].Value.Uint64(), samples[1].Value.Uint64()
+		if h > hard {
+			fmt.Fprintf(w.crash, "fatal error: out of memory: the heap (%s) passed the worker's memory limit of %s\n",
+				engine.FormatBytes(int64(h)), engine.FormatBytes(w.limit))
+			os.Exit(2)
+		}
+		w.mu.Lock()
+		c = w.run
+		w.mu.Unlock()
+		if c != nil && c != cancelled && (l > live || h > heap) {
+			w.logf("heap watchdog: live %d, heap objects %d bytes, limit %d: cancelling cell %d", l, h, w.limit, c.id)
+			c.cancel(ErrMemoryLimit)
+			cancelled = c
+		}
+	}
 }

@@ -8,15 +8,15 @@ import (
 	"syscall"
 )
 
-// vmData returns the size of the process's data segment in bytes, from
-// /proc/self/status (0 if unreadable).
-func vmData() uint64 {
+// vmStatus returns a size in bytes from /proc/self/status, such as VmData
+// (the data segment) or VmSize (the address space); 0 if unreadable.
+func vmStatus(key string) uint64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range bytes.Split(b, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("VmData:")); ok {
+		if v, ok := bytes.CutPrefix(line, []byte(key+":")); ok {
 			kb, err := strconv.ParseUint(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(v), []byte("kB")))), 10, 64)
 			if err != nil {
 				return 0
@@ -27,15 +27,25 @@ func vmData() uint64 {
 	return 0
 }
 
-// setRlimitData caps the process's data segment (heap mappings included) at
-// extra bytes above what it uses now: an allocation past it makes the Go
-// runtime die ("fatal error: out of memory", or a fault inside the
-// runtime), which the client reports on the running cell.
-func setRlimitData(extra int64) error {
-	limit := uint64(extra) + vmData()
-	rl := syscall.Rlimit{Cur: limit, Max: limit}
-	if err := syscall.Setrlimit(syscall.RLIMIT_DATA, &rl); err != nil {
-		return fmt.Errorf("setting RLIMIT_DATA to %d bytes: %w", limit, err)
+// setRlimits caps the process's data segment (RLIMIT_DATA) at extra bytes
+// above what it is now, and its address space (RLIMIT_AS) at twice that,
+// since the Go heap keeps the address space of memory it freed. An allocation
+// past them makes the Go runtime die ("fatal error: out of memory"), which
+// the client reports on the running cell. RLIMIT_DATA alone is not enough:
+// the Go runtime maps its heap over address space it reserved earlier, which
+// Linux does not count against RLIMIT_DATA at that moment, so one huge
+// allocation can get through.
+func setRlimits(extra int64) error {
+	for _, r := range []struct {
+		name, key string
+		res       int
+		times     uint64
+	}{{"RLIMIT_DATA", "VmData", syscall.RLIMIT_DATA, 1}, {"RLIMIT_AS", "VmSize", syscall.RLIMIT_AS, 2}} {
+		limit := r.times*uint64(extra) + vmStatus(r.key)
+		rl := syscall.Rlimit{Cur: limit, Max: limit}
+		if err := syscall.Setrlimit(r.res, &rl); err != nil {
+			return fmt.Errorf("setting %s to %d bytes: %w", r.name, limit, err)
+		}
 	}
 	return nil
 }

@@ -2,9 +2,10 @@
 
 package worker
 
-// setRlimitData does nothing outside Linux, where RLIMIT_DATA does not
-// bound mmap'd memory: the heap watchdog is the only limit there.
-func setRlimitData(int64) error { return nil }
+// setRlimits does nothing outside Linux (macOS does not enforce
+// RLIMIT_DATA or RLIMIT_AS on mmap'd memory): the heap watchdog is the only
+// limit there.
+func setRlimits(int64) error { return nil }
 
 // TotalMemory returns 0 (unknown) outside Linux; a percentage memory limit
 // then needs an absolute value instead.

@@ -82,12 +82,13 @@ func Run(opts Options) int {
 		return 1
 	}
 	w := &worker{
-		out:        engine.NewMsgWriter(out),
-		crash:      crash,
-		logf:       logf,
-		limit:      opts.MemoryLimit,
-		stuckAfter: opts.StuckAfter,
-		inputs:     make(chan *engine.Msg, 1),
+		out:         engine.NewMsgWriter(out),
+		crash:       crash,
+		logf:        logf,
+		limit:       opts.MemoryLimit,
+		stuckAfter:  opts.StuckAfter,
+		inputs:      make(chan *engine.Msg, 1),
+		cellStarted: make(chan struct{}, 1),
 	}
 	if w.stuckAfter <= 0 {
 		w.stuckAfter = time.Second
@@ -104,6 +105,9 @@ func Run(opts Options) int {
 		return 1
 	}
 	w.eng = eng
+	if w.limit > 0 {
+		go w.watchMemory()
+	}
 	w.send(&engine.Msg{Type: engine.MsgReady, WorkerPID: os.Getpid(), MemoryLimit: opts.MemoryLimit})
 	logf("ready, memory limit %d", opts.MemoryLimit)
 	return w.serve(engine.NewMsgReader(in))
@@ -122,6 +126,8 @@ type worker struct {
 
 	// inputs carries input replies from the reader to a waiting Input.
 	inputs chan *engine.Msg
+	// cellStarted wakes the heap watchdog.
+	cellStarted chan struct{}
 
 	mu  sync.Mutex
 	run *cell // the running cell, nil between cells
@@ -228,14 +234,16 @@ func (w *worker) execute(m *engine.Msg) {
 	w.mu.Lock()
 	w.run = c
 	w.mu.Unlock()
-	stopWatch := w.watchMemory(c)
+	select {
+	case w.cellStarted <- struct{}{}:
+	default:
+	}
 	var opts engine.ExecOptions
 	if m.Opts != nil {
 		opts = *m.Opts
 	}
 	res := w.eng.Execute(ctx, m.Code, opts, &output{w: w, c: c})
 	close(c.done)
-	stopWatch()
 	cause := context.Cause(ctx)
 	if cause != nil {
 		if s, ok := w.eng.(Stucker); ok && s.Stuck() {

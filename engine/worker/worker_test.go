@@ -14,6 +14,7 @@ import (
 
 func TestMain(m *testing.M) {
 	workertest.MaybeRunWorker()
+	maybeRunSessionWorker()
 	os.Exit(m.Run())
 }
 

@@ -1,0 +1,396 @@
+//go:build unix
+
+package worker_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/session"
+	"github.com/gomx-dev/gomx/engine/worker"
+	"github.com/gomx-dev/gomx/viz"
+)
+
+// sessionWorkerEnv, set to "1", makes the test binary a worker serving the
+// real interpreter session (see TestMain): the end-to-end tests need no
+// separately built gomx binary.
+const sessionWorkerEnv = "GOMX_TEST_SESSION_WORKER"
+
+// maybeRunSessionWorker serves the real session when sessionWorkerEnv is
+// set, with the memory limit from GOMX_MEMORY_LIMIT (default none).
+func maybeRunSessionWorker() {
+	if os.Getenv(sessionWorkerEnv) != "1" {
+		return
+	}
+	var limit int64
+	if s := os.Getenv("GOMX_MEMORY_LIMIT"); s != "" {
+		var err error
+		if limit, err = engine.ParseMemoryLimit(s, worker.TotalMemory()); err != nil {
+			os.Exit(2)
+		}
+	}
+	os.Exit(worker.Run(worker.Options{
+		New: func(stdout, stderr io.Writer) (engine.Engine, error) {
+			return session.New(session.Options{Stdout: stdout, Stderr: stderr})
+		},
+		MemoryLimit: limit,
+		Debug:       contains(os.Args, "--debug"),
+	}))
+}
+
+func newSession(t testing.TB, env ...string) *engine.Client {
+	t.Helper()
+	c, err := engine.NewClient(engine.ClientOptions{
+		Binary: os.Args[0],
+		Env:    append([]string{sessionWorkerEnv + "=1"}, env...),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// recorder is an Output that records what it gets, merging consecutive
+// stream chunks of one name; it answers Input from answers.
+type recorder struct {
+	mu      sync.Mutex
+	events  []string
+	answers []string
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n := len(r.events); n > 0 && strings.HasPrefix(r.events[n-1], name+":") {
+		r.events[n-1] += text
+		return
+	}
+	r.events = append(r.events, name+":"+text)
+}
+
+func (r *recorder) Display(b viz.Bundle, id string, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var mimes []string
+	for k := range b.Data {
+		mimes = append(mimes, k)
+	}
+	sort.Strings(mimes)
+	r.events = append(r.events, "display:"+strings.Join(mimes, ",")+":"+b.Text())
+}
+
+func (r *recorder) Clear(bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "clear")
+}
+
+func (r *recorder) Input(prompt string, password bool) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "input:"+prompt)
+	if len(r.answers) == 0 {
+		return "", errors.New("no answer")
+	}
+	a := r.answers[0]
+	r.answers = r.answers[1:]
+	return a, nil
+}
+
+func (r *recorder) got() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.events...)
+}
+
+func (r *recorder) all() string { return strings.Join(r.got(), "") }
+
+func run(t *testing.T, c *engine.Client, code string, r *recorder) engine.ExecResult {
+	t.Helper()
+	if r == nil {
+		r = &recorder{}
+	}
+	return c.Execute(context.Background(), code, engine.ExecOptions{AllowStdin: true}, r)
+}
+
+func text(res engine.ExecResult) string {
+	if res.Value == nil {
+		return ""
+	}
+	return res.Value.Text()
+}
+
+func kind(res engine.ExecResult) engine.ErrorKind {
+	if res.Error == nil {
+		return ""
+	}
+	return res.Error.Kind
+}
+
+func TestSessionOrderedOutput(t *testing.T) {
+	c := newSession(t)
+	tests := []struct {
+		name, code string
+		want       []string
+		value      string
+	}{
+		{"compiled write, interpreted print, value",
+			`os.Stdout.Write([]byte("compiled\n"))
+fmt.Println("interpreted")
+os.Stdout.WriteString("compiled again\n")
+fmt.Print("no newline")
+6 * 7`,
+			[]string{"stdout:compiled\ninterpreted\ncompiled again\nno newline"}, "42"},
+		{"stderr: fmt.Fprintln, compiled write, log",
+			`fmt.Fprintln(os.Stderr, "e1")
+os.Stderr.Write([]byte("e2\n"))
+log.SetFlags(0)
+log.Print("logged")
+1.5`,
+			[]string{"stderr:e1\ne2\nlogged\n"}, "1.5"},
+		{"a loop of prints",
+			`for i := 0; i < 300; i++ { fmt.Println(i) }
+true`,
+			[]string{"stdout:" + numbers(300)}, "true"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r recorder
+			res := run(t, c, tt.code, &r)
+			if res.Error != nil {
+				t.Fatalf("error: %v", res.Error)
+			}
+			if got := r.got(); !reflect.DeepEqual(got, tt.want) || text(res) != tt.value {
+				t.Errorf("got %q, value %q\nwant %q, value %q", got, text(res), tt.want, tt.value)
+			}
+		})
+	}
+}
+
+func numbers(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(strconv.Itoa(i) + "\n")
+	}
+	return b.String()
+}
+
+// interruptAfter runs code and calls Interrupt n times, each once the cell
+// has run for a while (and, before a second one, once the stuck notice has
+// arrived); it returns the cell's result.
+func interruptAfter(t *testing.T, c *engine.Client, code string, n int, r *recorder) engine.ExecResult {
+	t.Helper()
+	done := make(chan engine.ExecResult, 1)
+	go func() { done <- run(t, c, code, r) }()
+	for i := range n {
+		select {
+		case res := <-done:
+			t.Fatalf("cell ended before interrupt %d: %+v", i+1, res.Error)
+		case <-time.After(300 * time.Millisecond):
+		}
+		if i > 0 {
+			deadline := time.Now().Add(30 * time.Second)
+			for !strings.Contains(r.all(), "interrupt again") {
+				if time.Now().After(deadline) {
+					t.Fatalf("no stuck notice; output %q", r.got())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		c.Interrupt()
+	}
+	select {
+	case res := <-done:
+		return res
+	case <-time.After(30 * time.Second):
+		t.Fatal("cell still running 30 s after the interrupt")
+	}
+	panic("unreachable")
+}
+
+func TestSessionInterrupt(t *testing.T) {
+	c := newSession(t)
+	run(t, c, "kept := 41", nil)
+	for _, code := range []string{"for {}", "time.Sleep(time.Hour)", "kept++\nfor {\n}", "ch := make(chan int)\n<-ch"} {
+		t.Run(code, func(t *testing.T) {
+			start := time.Now()
+			res := interruptAfter(t, c, code, 1, &recorder{})
+			if kind(res) != engine.Interrupted {
+				t.Fatalf("result %+v", res.Error)
+			}
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("interrupt took %v", d)
+			}
+		})
+	}
+	if res := run(t, c, "kept", nil); text(res) != "42" {
+		t.Errorf("state after interrupts: %q %v", text(res), res.Error)
+	}
+}
+
+func TestSessionStuckCompiledCall(t *testing.T) {
+	c := newSession(t)
+	run(t, c, "lost := 1", nil)
+	pid := c.WorkerPID()
+	var r recorder
+	res := interruptAfter(t, c, "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", 2, &r)
+	if kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
+		t.Fatalf("result %+v", res.Error)
+	}
+	if !strings.Contains(r.all(), "stuck in compiled code") {
+		t.Errorf("no stuck notice in %q", r.got())
+	}
+	if c.WorkerPID() == pid {
+		t.Error("the worker was not replaced")
+	}
+	if res := run(t, c, "fmt.Sprint(lost)", nil); res.Error == nil {
+		t.Errorf("after the restart: %q, want an undefined-name error", text(res))
+	}
+	if res := run(t, c, "1+1", nil); text(res) != "2" {
+		t.Errorf("fresh session: %q %v", text(res), res.Error)
+	}
+}
+
+func TestSessionWorkerCrash(t *testing.T) {
+	c := newSession(t)
+	run(t, c, "lost := 1", nil)
+	// A stack overflow is a fatal error of the Go runtime: no recover.
+	res := run(t, c, `import "runtime/debug"
+debug.SetMaxStack(1 << 16)
+var deep func(n int) int
+deep = func(n int) int { return deep(n+1) + 1 }
+deep(0)`, nil)
+	if kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "stack") ||
+		!strings.Contains(res.Error.Value, "variables were lost") {
+		t.Fatalf("result %+v", res.Error)
+	}
+	if res := run(t, c, "fmt.Sprint(lost)", nil); res.Error == nil {
+		t.Errorf("after the crash: %q, want an undefined-name error", text(res))
+	}
+	if res := run(t, c, "1+1", nil); text(res) != "2" {
+		t.Errorf("fresh session: %q %v", text(res), res.Error)
+	}
+}
+
+func TestSessionMemoryLimit(t *testing.T) {
+	c := newSession(t, "GOMX_MEMORY_LIMIT=256MB")
+	run(t, c, "kept := 7", nil)
+	t.Run("interpreted hog is cancelled", func(t *testing.T) {
+		res := run(t, c, "var hog [][]float64\nfor {\n\thog = append(hog, make([]float64, 1000))\n}", nil)
+		if kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
+			t.Fatalf("result %+v", res.Error)
+		}
+		run(t, c, "hog = nil", nil)
+		if res := run(t, c, "kept", nil); text(res) != "7" {
+			t.Errorf("session after the hog: %q %v", text(res), res.Error)
+		}
+	})
+	t.Run("compiled hog kills the worker", func(t *testing.T) {
+		res := run(t, c, `s := strings.Repeat("x", 1<<30)
+len(s)`, nil)
+		if kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 244MiB") {
+			t.Fatalf("result %+v, value %q", res.Error, text(res))
+		}
+		if res := run(t, c, "1+1", nil); text(res) != "2" {
+			t.Errorf("fresh session: %q %v", text(res), res.Error)
+		}
+	})
+}
+
+func TestSessionInput(t *testing.T) {
+	c := newSession(t)
+	r := &recorder{answers: []string{"Ada 36"}}
+	res := run(t, c, `var name string
+var age int
+fmt.Println("who?")
+fmt.Scanln(&name, &age)
+fmt.Sprint(name, "/", age+1)`, r)
+	if res.Error != nil || text(res) != `"Ada/37"` && text(res) != "Ada/37" {
+		t.Fatalf("value %q, error %v", text(res), res.Error)
+	}
+	got := r.got()
+	if len(got) != 2 || got[0] != "stdout:who?\n" || !strings.HasPrefix(got[1], "input:") {
+		t.Errorf("output %q", got)
+	}
+}
+
+func TestSessionRequests(t *testing.T) {
+	c := newSession(t)
+	if comp := c.Complete("fmt.Printl", 10); !contains(comp.Matches, "Println") {
+		t.Errorf("Complete(fmt.Printl): %+v", comp)
+	}
+	if in := c.Inspect("fmt.Println", 6, 0); !in.Found || !strings.Contains(in.Data.Text(), "Println") {
+		t.Errorf("Inspect(fmt.Println): %+v", in)
+	}
+	if st, _ := c.IsComplete("func f() {"); st != "incomplete" {
+		t.Errorf("IsComplete(func f() {) = %q", st)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// BenchmarkRoundTrip measures one `1+1` cell through the worker, from
+// Execute to its result; it reports the median too.
+func BenchmarkRoundTrip(b *testing.B) {
+	c := newSession(b)
+	var r recorder
+	ctx := context.Background()
+	if res := c.Execute(ctx, "1+1", engine.ExecOptions{}, &r); res.Value == nil {
+		b.Fatalf("1+1: %+v", res.Error)
+	}
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		c.Execute(ctx, "1+1", engine.ExecOptions{}, &r)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
+// BenchmarkColdStart measures a new client, its worker starting and the
+// first `1+1` result.
+func BenchmarkColdStart(b *testing.B) {
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		c, err := engine.NewClient(engine.ClientOptions{Binary: os.Args[0], Env: []string{sessionWorkerEnv + "=1"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := c.Execute(context.Background(), "1+1", engine.ExecOptions{}, &recorder{})
+		times = append(times, time.Since(start))
+		if text(res) != "2" {
+			b.Fatalf("1+1: %+v", res.Error)
+		}
+		b.StopTimer()
+		c.Close()
+		b.StartTimer()
+	}
+	reportMedian(b, times)
+}
+
+func reportMedian(b *testing.B, times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "median-µs")
+}
