@@ -100,10 +100,12 @@ type Settings struct {
 	Dt float64
 	// Lambda is the drift rate towards the consensus (CBXpy lamda). 0 → 1.
 	Lambda float64
-	// Sigma is the noise strength (CBXpy sigma). 0 → 5.1.
+	// Sigma is the noise strength (CBXpy sigma). 0 → 5.1 (for a noiseless
+	// drift use a tiny value such as 1e-300).
 	Sigma float64
 	// Alpha is the inverse temperature of the weights exp(−α f) (CBXpy
-	// alpha). 0 → 1; use math.Inf(1) for the best particle as consensus.
+	// alpha). 0 → 1; use math.Inf(1) for the best particle as consensus
+	// and AlphaESS = 1 for α ≈ 0 (the plain mean, to rounding).
 	Alpha float64
 	// Noise is Isotropic (the zero value, CBXpy's default) or Anisotropic.
 	Noise Noise

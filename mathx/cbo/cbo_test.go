@@ -229,15 +229,25 @@ func TestStops(t *testing.T) {
 // promptly with Canceled and the partial result.
 func TestCancelMidRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
 	p := &Problem{Dim: 10, Func: Rastrigin}
-	s := &Settings{MaxIter: 1 << 30, Tol: -1, Sigma: 1, Noise: Anisotropic, Context: ctx}
-	time.AfterFunc(50*time.Millisecond, cancel)
+	s := &Settings{MaxIter: 1 << 30, Tol: -1, Sigma: 1, Noise: Anisotropic, Context: ctx,
+		Callback: func(k int, r *Result) bool {
+			if k == 5 {
+				close(started)
+			}
+			return true
+		}}
+	go func() {
+		<-started
+		cancel()
+	}()
 	start := time.Now()
 	res, err := Minimize(p, s)
-	if err != nil || res.Status != Canceled || res.Iterations == 0 || len(res.Consensus) != 10 {
+	if err != nil || res.Status != Canceled || res.Iterations < 5 || len(res.Consensus) != 10 || len(res.History) != res.Iterations+1 {
 		t.Fatalf("status %v after %d iterations, err %v", res.Status, res.Iterations, err)
 	}
-	if el := time.Since(start); el > 30*time.Second {
+	if el := time.Since(start); el > 60*time.Second {
 		t.Errorf("cancel took %v", el)
 	}
 }
@@ -351,6 +361,15 @@ func TestAlphaSchedulers(t *testing.T) {
 		want := math.Min(2*math.Pow(1.1, float64(k)), 50)
 		if math.Abs(a-want) > 1e-12*want {
 			t.Fatalf("alpha at %d = %v, want %v", k, a, want)
+		}
+	}
+	res, err = Minimize(p, &Settings{AlphaESS: 1, MaxIter: 5, Tol: -1, Sigma: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, a := range res.AlphaHistory {
+		if a > 1e-6 {
+			t.Errorf("AlphaESS = 1: alpha at %d = %v, want ≈ 0", k, a)
 		}
 	}
 	s := &Settings{N: 50, AlphaESS: 0.3, MaxIter: 20, Tol: -1, Sigma: 0.3, RecordEvery: 1, RecordParticles: true, InitRadius: 4}
