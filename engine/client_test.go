@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -459,4 +460,22 @@ func TestNoOrphanAfterSIGKILL(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// BenchmarkFakeRoundTrip measures the worker protocol alone: a cell of the
+// scripted engine that only returns a value, through a worker process.
+func BenchmarkFakeRoundTrip(b *testing.B) {
+	c := newFake(b)
+	var r recorder
+	ctx := context.Background()
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if res := c.Execute(ctx, "value 2", engine.ExecOptions{}, &r); value(res) != "2" {
+			b.Fatalf("result %+v", res.Error)
+		}
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "median-µs")
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,9 +13,71 @@ import (
 	"github.com/gomx-dev/gomx/engine/worker/workertest"
 )
 
+// asGomxEnv, set to "1", makes the test binary behave as the gomx binary
+// (main with its arguments): the end-to-end tests run it as the front end,
+// and the front end runs it again as its worker.
+const asGomxEnv = "GOMX_TEST_AS_GOMX"
+
 func TestMain(m *testing.M) {
 	workertest.MaybeRunWorker()
+	if os.Getenv(asGomxEnv) == "1" {
+		main()
+	}
 	os.Exit(m.Run())
+}
+
+// gomx runs the test binary as `gomx args...` with stdin.
+func gomx(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asGomxEnv+"=1", "GOMX_MEMORY_LIMIT=1GiB")
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if err != nil && cmd.ProcessState == nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), cmd.ProcessState.ExitCode()
+}
+
+func TestGomxBatch(t *testing.T) {
+	tests := []struct {
+		name, input    string
+		stdout, stderr string // stderr: a substring
+		code           int
+	}{
+		{"cells on blank lines",
+			"x := 20\n\nfunc double(n int) int {\n\n\treturn 2 * n\n}\n\ndouble(x) + 2\n",
+			"42\n", "", 0},
+		{"cells on %% lines, output and values in order",
+			"fmt.Println(\"one\")\n%%\nos.Stdout.WriteString(\"two\\n\")\n%%\n1.5 * 2\n",
+			"one\ntwo\n3\n", "", 0},
+		{"goes on after an error",
+			"y := undefinedName\n\nfmt.Println(\"still here\")\n",
+			"still here\n", "undefinedName", 1},
+		{"a panic is an error on stderr",
+			"var m map[string]int\nm[\"a\"] = 1\n%%\n\"after\"\n",
+			"after\n", "nil map", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := gomx(t, tt.input)
+			if stdout != tt.stdout || !strings.Contains(stderr, tt.stderr) || code != tt.code {
+				t.Errorf("stdout %q, stderr %q, exit %d\nwant stdout %q, stderr with %q, exit %d",
+					stdout, stderr, code, tt.stdout, tt.stderr, tt.code)
+			}
+		})
+	}
+}
+
+func TestGomxVersion(t *testing.T) {
+	stdout, _, code := gomx(t, "", "version")
+	for _, want := range []string{"gomx ", "go go1.", "yaegi v", "gonum v", "gonum/plot v"} {
+		if !strings.Contains(stdout, want) || code != 0 {
+			t.Errorf("gomx version: %q (exit %d) lacks %q", stdout, code, want)
+		}
+	}
 }
 
 func TestSplitter(t *testing.T) {
@@ -88,14 +151,5 @@ func TestBatch(t *testing.T) {
 					stdout.String(), stderr.String(), code, tt.stdout, tt.stderr, tt.code)
 			}
 		})
-	}
-}
-
-func TestVersion(t *testing.T) {
-	v := versionText()
-	for _, want := range []string{"gomx ", "go go1.", "yaegi ", "gonum ", "gonum/plot "} {
-		if !strings.Contains(v, want) {
-			t.Errorf("version text %q lacks %q", v, want)
-		}
 	}
 }
