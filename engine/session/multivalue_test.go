@@ -30,3 +30,28 @@ func TestMultiValueDefineInBlocks(t *testing.T) {
 		t.Fatalf("error %+v, want line 4 column 2", res.Error)
 	}
 }
+
+// TestGlobalsNamedLikePreludeParams: yaegi lets a generic function's
+// parameter names leak into the global scope, so the prelude's helpers use
+// reserved names and a user's x or y works.
+func TestGlobalsNamedLikePreludeParams(t *testing.T) {
+	s := newSession(t)
+	for _, c := range []struct{ code, want string }{
+		{"a := []int{4, 2}", ""},
+		{"x := a[0]\nx", "4"},
+		{"y := a[1]\ny", "2"},
+		{"v := x + y\nmin(x, y, v)", "2"},
+	} {
+		res, _ := exec(t, s, c.code)
+		if res.Error != nil {
+			t.Fatalf("%q: %v", c.code, res.Error)
+		}
+		got := ""
+		if res.Value != nil {
+			got = res.Value.Text()
+		}
+		if got != c.want {
+			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
+		}
+	}
+}

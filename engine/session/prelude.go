@@ -8,34 +8,34 @@ type __gomxOrdered interface {
 	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
 }
 
-func __gomxMin[T __gomxOrdered](x T, y ...T) T {
-	if x != x {
-		return x
+func __gomxMin[T __gomxOrdered](__gomxX T, __gomxY ...T) T {
+	if __gomxX != __gomxX {
+		return __gomxX
 	}
-	for _, v := range y {
-		if v != v {
-			return v
+	for _, __gomxV_ := range __gomxY {
+		if __gomxV_ != __gomxV_ {
+			return __gomxV_
 		}
-		if v < x {
-			x = v
+		if __gomxV_ < __gomxX {
+			__gomxX = __gomxV_
 		}
 	}
-	return x
+	return __gomxX
 }
 
-func __gomxMax[T __gomxOrdered](x T, y ...T) T {
-	if x != x {
-		return x
+func __gomxMax[T __gomxOrdered](__gomxX T, __gomxY ...T) T {
+	if __gomxX != __gomxX {
+		return __gomxX
 	}
-	for _, v := range y {
-		if v != v {
-			return v
+	for _, __gomxV_ := range __gomxY {
+		if __gomxV_ != __gomxV_ {
+			return __gomxV_
 		}
-		if v > x {
-			x = v
+		if __gomxV_ > __gomxX {
+			__gomxX = __gomxV_
 		}
 	}
-	return x
+	return __gomxX
 }
 `
 
