@@ -59,8 +59,10 @@ func (s *scaler) reduce() {
 }
 
 // kernel sets K_ij = exp((alpha_i + beta_j − M_ij)/eps) (alpha, beta may be
-// nil for zero), u = 1, and ktu = Kᵀu.
-func (s *scaler) kernel(alpha, beta []float64, eps float64) {
+// nil for zero), u = 1, and ktu = Kᵀu. With normalize (and alpha non-nil),
+// each row is scaled to sum to a_i and the factor absorbed into alpha, so
+// that u = 1 already matches the row marginal.
+func (s *scaler) kernel(alpha, beta []float64, eps float64, normalize bool) {
 	p, m := s.p, s.p.M.m
 	inv := 1 / eps
 	p.ch.run(func(k int) {
@@ -82,6 +84,12 @@ func (s *scaler) kernel(alpha, beta []float64, eps float64) {
 			} else {
 				for j, x := range Mi {
 					Ki[j] = fexp((ai + beta[j] - x) * inv)
+				}
+			}
+			if normalize {
+				if rs := floats.Sum(Ki); rs > 0 && !math.IsInf(rs, 0) {
+					floats.Scale(p.a[i]/rs, Ki)
+					alpha[i] += eps * math.Log(p.a[i]/rs)
 				}
 			}
 			floats.Add(cp, Ki)
@@ -178,7 +186,7 @@ func (s *scaler) colSums(dst []float64) []float64 {
 func sinkhornScaling(p *problem, c config, res *Result) (f, g []float64, err error) {
 	n, m := p.M.n, p.M.m
 	s := newScaler(p)
-	s.kernel(nil, nil, p.reg)
+	s.kernel(nil, nil, p.reg, false)
 	for i := range s.u {
 		s.u[i] = 1 / float64(n)
 	}

@@ -12,7 +12,9 @@ import (
 // arXiv 1610.06519). The plan is diag(u)·K·diag(v) with the stabilised
 // kernel K_ij = exp((α_i + β_j − M_ij)/reg):
 //
-//   - α starts at the row minima of M, so every row of K has an entry 1;
+//   - α starts at the row minima of M, so no row of K underflows, and each
+//     row of the first kernel is scaled to sum to a_i (the factor absorbed
+//     into α), so the scalings start near 1;
 //   - scaling sweeps as in Sinkhorn (one read of K per iteration);
 //   - when a scaling leaves [1/Tau, Tau], reg·log u and reg·log v are
 //     absorbed into α, β and K is recomputed (one exp pass);
@@ -32,46 +34,58 @@ func SinkhornStabilized(a, b []float64, M *mat.Dense, reg float64, s *Settings) 
 	return solve("SinkhornStabilized", a, b, M, reg, s, 10000, sinkhornStabilized)
 }
 
-// epsStages returns the decreasing regularisations ending with reg.
-func epsStages(p *problem, c config) []float64 {
-	if c.epsScaling < 0 {
-		return []float64{p.reg}
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := 0; i < p.M.n; i++ {
-		for _, x := range p.M.row(i) {
-			if !math.IsInf(x, 1) {
-				lo = math.Min(lo, x)
-				hi = math.Max(hi, x)
+// rowMins returns the row minima of M and the smallest and largest finite
+// entries, in one pass.
+func rowMins(p *problem) (mins []float64, lo, hi float64) {
+	mins = make([]float64, p.M.n)
+	los, his := make([]float64, p.ch.count), make([]float64, p.ch.count)
+	p.ch.run(func(k int) {
+		l, h := math.Inf(1), math.Inf(-1)
+		r0, r1 := p.ch.bounds(k)
+		for i := r0; i < r1; i++ {
+			mn := math.Inf(1)
+			for _, x := range p.M.row(i) {
+				mn = math.Min(mn, x)
+				if !math.IsInf(x, 1) {
+					h = math.Max(h, x)
+				}
 			}
+			mins[i] = mn
+			l = math.Min(l, mn)
 		}
+		los[k], his[k] = l, h
+	})
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for k := range los {
+		lo, hi = math.Min(lo, los[k]), math.Max(hi, his[k])
 	}
+	return mins, lo, hi
+}
+
+// epsStages returns the decreasing regularisations ending with reg, for
+// costs ranging over [lo, hi].
+func epsStages(reg, lo, hi float64, c config) []float64 {
 	start := (hi - lo) / 20
+	if c.epsScaling < 0 || !(start > reg) || math.IsInf(start, 0) {
+		return []float64{reg}
+	}
 	theta := c.epsScaling
 	if theta == 0 || theta >= 1 {
 		theta = 0.5
 	}
 	var st []float64
-	for e := start; e > p.reg && len(st) < 200; e *= theta {
+	for e := start; e > reg && len(st) < 200; e *= theta {
 		st = append(st, e)
 	}
-	return append(st, p.reg)
+	return append(st, reg)
 }
 
 func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err error) {
 	n, m := p.M.n, p.M.m
-	stages := epsStages(p, c)
-	if len(stages) > 1 {
-		res.Passes++ // the min/max sweep
-	}
-	alpha, beta := make([]float64, n), make([]float64, m)
-	for i := 0; i < n; i++ {
-		mn := math.Inf(1)
-		for _, x := range p.M.row(i) {
-			mn = math.Min(mn, x)
-		}
-		alpha[i] = mn
-	}
+	alpha, lo, hi := rowMins(p)
+	res.Passes++
+	stages := epsStages(p.reg, lo, hi, c)
+	beta := make([]float64, m)
 	s := newScaler(p)
 	var ld *logDomain
 	col, L := make([]float64, m), make([]float64, m)
@@ -103,7 +117,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		}
 	}
 	setKernel := func(eps float64) {
-		s.kernel(alpha, beta, eps)
+		s.kernel(alpha, beta, eps, res.Absorptions == 0)
 		for j := range s.v {
 			s.v[j] = 1
 		}
