@@ -61,8 +61,12 @@ func byteOffset(code string, cursor int) int {
 func runeCount(code string, off int) int { return len([]rune(code[:off])) }
 
 // Complete returns the completions at cursor (in code points).
+// While a cell runs, the session's state is in use and Complete offers
+// nothing.
 func (s *Session) Complete(code string, cursor int) engine.Completion {
-	s.mu.Lock()
+	if !s.mu.TryLock() {
+		return engine.Completion{CursorStart: cursor, CursorEnd: cursor}
+	}
 	defer s.mu.Unlock()
 	end := byteOffset(code, cursor)
 	start := end
@@ -214,8 +218,11 @@ func sortCompletion(c *engine.Completion) {
 }
 
 // Inspect returns the signature and documentation of the name at cursor.
+// While a cell runs, Inspect finds nothing.
 func (s *Session) Inspect(code string, cursor int, detail int) engine.Inspection {
-	s.mu.Lock()
+	if !s.mu.TryLock() {
+		return engine.Inspection{}
+	}
 	defer s.mu.Unlock()
 	off := byteOffset(code, cursor)
 	start, end := off, off

@@ -114,7 +114,7 @@ func TestInterrupt(t *testing.T) {
 			t.Fatalf("%q: reported stuck: %v", c.code, res.Error)
 		}
 	}
-	res, _ := exec(t, s, "n > 0")
+	res, _ := exec(t, s, "n >= 0")
 	if res.Error != nil || res.Value.Text() != "true" {
 		t.Fatalf("state after interrupts: %+v", res)
 	}
@@ -123,7 +123,7 @@ func TestInterrupt(t *testing.T) {
 func TestInterruptStuckInCompiledCode(t *testing.T) {
 	s := newSession(t)
 	exec(t, s, "var wg sync.WaitGroup\nwg.Add(1)\nvar mu sync.Mutex")
-	res, _ := interruptAfter(t, s, "wg.Wait()", 50*time.Millisecond)
+	res, _ := interruptAfter(t, s, "wg.Wait()", 200*time.Millisecond)
 	if res.Error == nil || res.Error.Kind != engine.Interrupted || !strings.Contains(res.Error.Value, "still running in compiled code") {
 		t.Fatalf("result %+v, want Interrupted and still running", res)
 	}
@@ -173,5 +173,33 @@ func TestInput(t *testing.T) {
 	res, _ = exec(t, s, "n")
 	if res.Error != nil || res.Value.Text() != "42" {
 		t.Fatalf("after input error: %+v", res)
+	}
+}
+
+func TestSilent(t *testing.T) {
+	s := newSession(t)
+	r := &recorder{}
+	res := s.Execute(context.Background(), "x := 2\nx * 3", engine.ExecOptions{Silent: true}, r)
+	if res.Error != nil || res.Value != nil {
+		t.Fatalf("silent cell: %+v", res)
+	}
+	res, _ = exec(t, s, "x")
+	if res.Error != nil || res.Value.Text() != "2" {
+		t.Fatalf("after silent cell: %+v", res)
+	}
+}
+
+// TestCompilerPanicRecovered feeds yaegi's compiler, bypassing the
+// rewriter, a range over an int, which panics inside yaegi: the session
+// reports an internal error and lives on.
+func TestCompilerPanicRecovered(t *testing.T) {
+	s := newSession(t)
+	_, e := s.compile("for i := range 3 { _ = i }", func(l, c int) (int, int) { return l, c }, &plan{})
+	if e == nil || e.Kind != engine.InternalError || !strings.Contains(e.Value, "yaegi") {
+		t.Fatalf("error %+v", e)
+	}
+	res, _ := exec(t, s, "1 + 1")
+	if res.Error != nil || res.Value.Text() != "2" {
+		t.Fatalf("after a compiler panic: %+v", res)
 	}
 }

@@ -44,7 +44,7 @@ type Options struct {
 const (
 	// interruptGrace is how long an interrupted cell's evaluation may take
 	// to stop before the session reports it stuck in compiled code.
-	interruptGrace = 300 * time.Millisecond
+	interruptGrace = time.Second
 	// goroutineGrace is how long a cell waits at its end for the
 	// goroutines it started, so that their panics are errors on it.
 	goroutineGrace = 100 * time.Millisecond

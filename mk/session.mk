@@ -1,0 +1,7 @@
+# engine/session: a short fuzz run of the cell splitter and rewriter
+# (seeds in engine/session/testdata/fuzz; a hang fails within 5 s per input).
+TEST_TARGETS += session-fuzz
+
+.PHONY: session-fuzz
+session-fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=10s ./engine/session/
