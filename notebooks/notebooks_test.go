@@ -67,6 +67,12 @@ type expectation struct {
 // expected lists, per notebook, the key numbers it must print.
 var expected = map[string][]expectation{
 	"00-tour": {{`sample mean (\S+),`, -0.1, 0.1}, {`sample mean \S+, std (\S+)`, 0.95, 1.05}},
+	"04-bandits": {
+		{`UCB1 mean regret / UCB1 bound ([0-9.]+)`, 0, 1},
+		{`UCB1 regret / T ([0-9.]+)`, 0.5, 1},
+		{`EXP3 mean regret / EXP3 bound (\S+)`, -1, 1},
+		{`largest regret / certified bound (\S+)`, -1, 1},
+	},
 	"05-sae": {
 		{`final NMSE ([0-9.]+)`, 0.1, 0.17},
 		{`recovered fraction \(\|cos\| > 0.9\) ([0-9.]+)`, 0.97, 1},
