@@ -159,6 +159,25 @@ log.SetFlags(0)
 log.Print("logged")
 1.5`,
 			[]string{"stderr:e1\ne2\nlogged\n"}, "1.5"},
+		{"compiled write, interpreted print, display",
+			`os.Stdout.Write([]byte("compiled\n"))
+fmt.Println("interpreted")
+viz.Show(viz.HTML("<b>shown</b>"))
+os.Stdout.Write([]byte("after\n"))
+viz.Show(viz.Markdown("*m*"))
+os.Stderr.Write([]byte("err\n"))
+viz.Clear()
+fmt.Print("last")`,
+			[]string{"stdout:compiled\ninterpreted\n", "display:text/html,text/plain:<b>shown</b>",
+				"stdout:after\n", "display:text/markdown,text/plain:*m*", "stderr:err\n", "clear", "stdout:last"}, ""},
+		{"display handle updates",
+			`h := viz.NewDisplay()
+for i := 0; i < 3; i++ {
+	fmt.Println(i)
+	h.Update(viz.LaTeX(fmt.Sprint("$", i, "$")))
+}`,
+			[]string{"stdout:0\n", "display:text/latex,text/plain:$0$", "stdout:1\n", "display:text/latex,text/plain:$1$",
+				"stdout:2\n", "display:text/latex,text/plain:$2$"}, ""},
 		{"a loop of prints",
 			`for i := 0; i < 300; i++ { fmt.Println(i) }
 true`,
