@@ -350,8 +350,18 @@ func TestSimplexHard(t *testing.T) {
 	for i := range cases["ties"] {
 		cases["ties"][i] = float64(r.IntN(4))
 	}
+	// Long inputs take the sampled first guess: a representative sample,
+	// and one that sees only zeros (the large values sit between the
+	// sample points).
+	cases["long gaussian"] = randVec(r, 20000, 1)
+	cases["long hidden"] = make([]float64, 20000)
+	for i := range cases["long hidden"] {
+		if i%19 == 7 {
+			cases["long hidden"][i] = 10 * r.Float64()
+		}
+	}
 	for name, x := range cases {
-		for _, z := range []float64{1e-6, 0.5, 1, 30} {
+		for _, z := range []float64{1e-6, 0.5, 1, 30, 3e4} {
 			theta := sortSimplex(x, z)
 			want := make([]float64, len(x))
 			for i, v := range x {
@@ -360,6 +370,24 @@ func TestSimplexHard(t *testing.T) {
 			got := make([]float64, len(x))
 			ProjSimplex(got, x, z)
 			closeVec(t, fmt.Sprintf("%s z=%g", name, z), got, want, 1e-12*(1+linf(x)))
+			// The ℓ1 ball of radius z: θ from the simplex of |x| when outside.
+			abs := make([]float64, len(x))
+			for i, v := range x {
+				abs[i] = math.Abs(v)
+			}
+			if l1norm(x) > z {
+				th := sortSimplex(abs, z)
+				for i, v := range x {
+					want[i] = math.Copysign(math.Max(math.Abs(v)-th, 0), v)
+				}
+			} else {
+				copy(want, x)
+			}
+			ProjL1Ball(got, x, z)
+			closeVec(t, fmt.Sprintf("%s l1 r=%g", name, z), got, want, 1e-12*(1+linf(x)))
+			copy(got, x)
+			ProjL1Ball(got, got, z) // in place: the path without scratch space
+			closeVec(t, fmt.Sprintf("%s l1 in place r=%g", name, z), got, want, 1e-12*(1+linf(x)))
 		}
 	}
 	got := []float64{1, math.NaN(), 2}

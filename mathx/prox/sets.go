@@ -3,6 +3,7 @@ package prox
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -234,6 +235,35 @@ func checkRadius(name string, r float64) {
 	}
 }
 
+// sampleSize is the sample behind simplexThreshold's first guess.
+const sampleSize = 1024
+
+// sampleGuess returns the simplex threshold of a strided sample of
+// sampleSize values of x (|x| when abs) for the radius z scaled to the
+// sample: an estimate of θ, not a bound.
+func sampleGuess(x []float64, z float64, abs bool) float64 {
+	var buf [sampleSize]float64
+	stride := len(x) / sampleSize
+	for i := range buf {
+		v := x[i*stride]
+		if abs {
+			v = math.Abs(v)
+		}
+		buf[i] = v
+	}
+	slices.Sort(buf[:])
+	zs := z * float64(sampleSize) / float64(len(x))
+	g := math.Inf(1)
+	var cs float64
+	for j := sampleSize - 1; j >= 0; j-- {
+		cs += buf[j]
+		if th := (cs - zs) / float64(sampleSize-j); buf[j] > th {
+			g = th
+		}
+	}
+	return g
+}
+
 // michelotPasses bounds the Newton passes of simplexThreshold before it
 // sorts the remaining candidates.
 const michelotPasses = 40
@@ -247,7 +277,14 @@ const michelotPasses = 40
 // every pass rereads x.
 func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float64 {
 	n := len(x)
-	var sum float64
+	// g guesses θ from a strided sample; the first pass also evaluates
+	// s_g = Σ_{v>g} v and c_g = #{v > g}.
+	g := math.Inf(1)
+	if n >= 4*sampleSize {
+		g = sampleGuess(x, z, abs)
+	}
+	var sum, sg float64
+	cg := 0
 	vmax := math.Inf(-1)
 	for _, v := range x {
 		if abs {
@@ -257,12 +294,21 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float
 		if v > vmax {
 			vmax = v
 		}
+		if v > g {
+			sg += v
+			cg++
+		}
 	}
 	if sum != sum {
 		return math.NaN()
 	}
-	// Both are lower bounds of θ: Σ(v − θ) ≤ z and v_max − θ ≤ z.
+	// Lower bounds of θ: Σ(v − θ) ≤ z, v_max − θ ≤ z, and the zero of the
+	// tangent of the convex φ(θ) = Σ max(v − θ, 0) − z at g,
+	// (s_g − z)/c_g, on either side of θ.
 	theta := math.Max((sum-z)/float64(n), vmax-z)
+	if cg > 0 {
+		theta = math.Max(theta, (sg-z)/float64(cg))
+	}
 	var cand []float64
 	prev := -1
 	for pass := 0; pass < michelotPasses; pass++ {
