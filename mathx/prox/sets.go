@@ -125,10 +125,12 @@ func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }
 // ProjSimplex writes the Euclidean projection of x onto the simplex
 // {w ≥ 0, Σw = z} into dst: max(x_i − θ, 0) with the unique θ that makes
 // the sum z. z must be > 0. θ is found by Newton's method on the piecewise
-// linear Σ max(x_i − θ, 0) − z started below θ (Michelot's algorithm):
-// a few passes on typical inputs, each over the remaining candidates kept
-// in dst (when dst is x, over all of x, with no extra memory); after 40
-// passes the remaining candidates are sorted (O(n log n)).
+// linear convex Σ max(x_i − θ, 0) − z started below θ (Michelot's
+// algorithm), from a lower bound that for n ≥ 4096 is sharpened by the
+// tangent at a guess from a 1024-point sample: a few passes on typical
+// inputs, each over the remaining candidates kept in dst (when dst is x,
+// over all of x, with no extra memory); after 40 passes the remaining
+// candidates are sorted (O(n log n)).
 // The entries are exact up to a few ulps of max|x_i| (θ is subtracted). A
 // NaN in x makes every entry NaN. dst may be x.
 func ProjSimplex(dst, x []float64, z float64) {
