@@ -4,7 +4,7 @@ import "testing"
 
 // TestAllocationFree checks the documented allocation-free paths.
 func TestAllocationFree(t *testing.T) {
-	x := randVec(newRand(21), 1000, 1)
+	x := randVec(newRand(21), 5000, 1) // ≥ 4096: the sampled guess runs too
 	dst := make([]float64, len(x))
 	in := append([]float64(nil), x...)
 	cases := map[string]func(){
