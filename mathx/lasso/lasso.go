@@ -78,7 +78,8 @@ func (r Rule) String() string {
 type Status int
 
 const (
-	// Converged: the relative duality gap reached Settings.Tol.
+	// Converged: the convergence measure (the relative duality gap, or the
+	// gradient-mapping norm for the composite solvers) reached Settings.Tol.
 	Converged Status = iota
 	// MaxIterReached: Settings.MaxIter iterations (epochs for CD) ran out.
 	MaxIterReached
