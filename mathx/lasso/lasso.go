@@ -81,7 +81,8 @@ const (
 	// Converged: the convergence measure (the relative duality gap, or the
 	// gradient-mapping norm for the composite solvers) reached Settings.Tol.
 	Converged Status = iota
-	// MaxIterReached: Settings.MaxIter iterations (epochs for CD) ran out.
+	// MaxIterReached: Settings.MaxIter iterations (see Result.Iterations)
+	// ran out.
 	MaxIterReached
 	// Stopped: the Callback returned false.
 	Stopped
