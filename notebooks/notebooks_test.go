@@ -67,6 +67,12 @@ type expectation struct {
 // expected lists, per notebook, the key numbers it must print.
 var expected = map[string][]expectation{
 	"00-tour": {{`sample mean (\S+),`, -0.1, 0.1}, {`sample mean \S+, std (\S+)`, 0.95, 1.05}},
+	"01-prox": {
+		{`max difference (\S+) \(grid step`, 0, 0.005},
+		{`relative objective difference FISTA vs CD GSL (\S+)`, 0, 2e-8},
+		{`IHT from the lasso: max error (\S+)`, 0, 1e-6},
+		{`max relative \|SEF_1\(x\) − ½‖x‖₁²\| over 200 random x: (\S+)`, 0, 1e-12},
+	},
 	"04-bandits": {
 		{`UCB1 mean regret / UCB1 bound ([0-9.]+)`, 0, 1},
 		{`UCB1 regret / T ([0-9.]+)`, 0.5, 1},
