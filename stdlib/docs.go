@@ -3,43 +3,59 @@ package stdlib
 import (
 	"bytes"
 	"compress/gzip"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"io"
+	"strings"
 	"sync"
 )
 
-//go:embed docs.json.gz
-var docsGz []byte
+// docs holds, written by internal/gen, versions.json (the Go and module
+// versions the tables were extracted with) and one gzip-compressed JSON file
+// per preloaded package: symbol name → [signature, doc comment].
+//
+//go:embed docs
+var docs embed.FS
 
-// docFile is the layout of docs.json.gz, written by internal/gen.
-type docFile struct {
-	Versions map[string]string               `json:"versions"`
-	Docs     map[string]map[string][2]string `json:"docs"`
-}
+// docName maps an import path to its file in docs, as internal/gen names it.
+var docName = strings.NewReplacer("/", "-", ".", "_", "~", "_")
 
 var (
-	docsOnce sync.Once
-	docs     docFile
-	docsErr  error
+	docsMu    sync.Mutex
+	docsCache = map[string]map[string][2]string{}
 )
 
-// loadDocs decodes the embedded documentation once, on first use.
-func loadDocs() (docFile, error) {
-	docsOnce.Do(func() {
-		zr, err := gzip.NewReader(bytes.NewReader(docsGz))
-		if err != nil {
-			docsErr = err
-			return
+// packageDocs decodes the documentation of one package on first use; nil
+// when the package is not documented.
+func packageDocs(pkgPath string) map[string][2]string {
+	docsMu.Lock()
+	defer docsMu.Unlock()
+	if d, ok := docsCache[pkgPath]; ok {
+		return d
+	}
+	var d map[string][2]string
+	if gz, err := docs.ReadFile("docs/" + docName.Replace(pkgPath) + ".json.gz"); err == nil {
+		if zr, err := gzip.NewReader(bytes.NewReader(gz)); err == nil {
+			if js, err := io.ReadAll(zr); err == nil {
+				if json.Unmarshal(js, &d) != nil {
+					d = nil
+				}
+			}
 		}
-		js, err := io.ReadAll(zr)
-		if err != nil {
-			docsErr = err
-			return
-		}
-		docsErr = json.Unmarshal(js, &docs)
-	})
-	return docs, docsErr
+	}
+	docsCache[pkgPath] = d
+	return d
+}
+
+// docVersions returns the versions the tables were extracted with.
+func docVersions() (map[string]string, error) {
+	js, err := docs.ReadFile("docs/versions.json")
+	if err != nil {
+		return nil, err
+	}
+	var vs map[string]string
+	err = json.Unmarshal(js, &vs)
+	return vs, err
 }
 
 // Doc returns the signature and doc comment of the exported symbol name of
@@ -47,12 +63,8 @@ func loadDocs() (docFile, error) {
 // "gonum.org/v1/gonum/mat"). Methods are named "Type.Method", as in
 // Doc("gonum.org/v1/gonum/mat", "Dense.Mul"); the empty name gives the
 // package clause and the package doc. ok is false when the symbol is not
-// documented.
+// documented. Each package's documentation is decoded on its first use.
 func Doc(pkgPath, name string) (signature, doc string, ok bool) {
-	d, err := loadDocs()
-	if err != nil {
-		return "", "", false
-	}
-	e, ok := d.Docs[pkgPath][name]
+	e, ok := packageDocs(pkgPath)[name]
 	return e[0], e[1], ok
 }

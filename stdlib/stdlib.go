@@ -4,7 +4,7 @@
 // under mathx/ and viz/, plus a small overlay (overlay.go). It also holds the
 // documentation of those packages' exported symbols, for Inspect.
 //
-// The tables (one generated file per package) and docs.json.gz are written
+// The tables (one generated file per package) and the docs/ directory are written
 // by `go generate ./stdlib`, which finds new mathx and viz packages by
 // itself. Regenerate after changing the exported API of any of them;
 // TestTablesFresh fails when the tables are stale.

@@ -44,13 +44,9 @@ func TestTablesFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := loadDocs()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, p := range local {
 		got := map[string]scan.Entry{}
-		for k, v := range d.Docs[p] {
+		for k, v := range packageDocs(p) {
 			got[k] = v
 		}
 		if !reflect.DeepEqual(got, want[p]) {
@@ -67,16 +63,20 @@ func TestTablesFresh(t *testing.T) {
 			t.Fatalf("%s (%s)", stale, p)
 		}
 	}
-	if d.Versions["go"] != runtime.Version() {
-		t.Errorf("%s: extracted with %s, running %s", stale, d.Versions["go"], runtime.Version())
+	vs, err := docVersions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs["go"] != runtime.Version() {
+		t.Errorf("%s: extracted with %s, running %s", stale, vs["go"], runtime.Version())
 	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		t.Fatal("no build info")
 	}
 	for _, m := range bi.Deps {
-		if slices.Contains(scan.Modules, m.Path) && d.Versions[m.Path] != m.Version {
-			t.Errorf("%s: %s extracted at %s, built with %s", stale, m.Path, d.Versions[m.Path], m.Version)
+		if slices.Contains(scan.Modules, m.Path) && vs[m.Path] != m.Version {
+			t.Errorf("%s: %s extracted at %s, built with %s", stale, m.Path, vs[m.Path], m.Version)
 		}
 	}
 }
@@ -85,15 +85,12 @@ func TestTablesFresh(t *testing.T) {
 // holds exactly its documented exported functions, types, variables and
 // constants, generic ones excepted (yaegi cannot extract them).
 func TestTablesMatchDocs(t *testing.T) {
-	d, err := loadDocs()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, p := range Packages() {
 		if !strings.Contains(p, ".") {
 			continue
 		}
-		name := strings.TrimPrefix(d.Docs[p][""][0], "package ")
+		d := packageDocs(p)
+		name := strings.TrimPrefix(d[""][0], "package ")
 		syms, ok := Symbols[p+"/"+name]
 		if !ok {
 			t.Errorf("%s: no table under %s/%s", p, p, name)
@@ -103,11 +100,11 @@ func TestTablesMatchDocs(t *testing.T) {
 			if strings.HasPrefix(k, "_") {
 				continue
 			}
-			if _, ok := d.Docs[p][k]; !ok {
+			if _, ok := d[k]; !ok {
 				t.Errorf("%s: table has %s, the documentation does not", p, k)
 			}
 		}
-		for k, e := range d.Docs[p] {
+		for k, e := range d {
 			if k == "" || strings.Contains(k, ".") || strings.HasPrefix(e[0], "func "+k+"[") || strings.HasPrefix(e[0], "type "+k+"[") {
 				continue
 			}
@@ -132,6 +129,9 @@ func TestPackages(t *testing.T) {
 	for _, p := range ps {
 		if strings.HasPrefix(p, "github.com/traefik/") {
 			t.Errorf("Packages lists yaegi's own %s", p)
+		}
+		if packageDocs(p) == nil {
+			t.Errorf("%s has no documentation", p)
 		}
 	}
 }
