@@ -29,9 +29,10 @@ type problem struct {
 	M    rawMat
 	reg  float64
 	ch   chunking
-	// plan, when a solver sets it, holds the final plan row-major (built in
-	// place of its kernel), so finish needs no exponentials.
-	plan []float64
+	// plan, when a solver sets it, holds the kernel K row-major and planU,
+	// planV the scalings, so that finish forms P = diag(u)·K·diag(v) in
+	// place of K, without exponentials.
+	plan, planU, planV []float64
 }
 
 // solver runs on a problem with positive marginals and returns the dual
@@ -134,14 +135,20 @@ func finish(p *problem, f, g []float64, res *Result) {
 		for i := lo; i < hi; i++ {
 			Mi, Pi := p.M.row(i), plan[i*m:(i+1)*m]
 			fi := f[i]
+			var ui float64
+			if given {
+				ui = p.planU[i]
+			}
 			var rs float64
 			for j, mij := range Mi {
 				e := (fi + g[j] - mij) / reg
-				x := Pi[j]
-				if !given {
+				var x float64
+				if given {
+					x = Pi[j] * (ui * p.planV[j])
+				} else {
 					x = fexp(e)
-					Pi[j] = x
 				}
+				Pi[j] = x
 				if x > 0 {
 					rs += x
 					s.cost += x * mij

@@ -160,19 +160,10 @@ func (s *scaler) potentials(f, g []float64) {
 	}
 }
 
-// planInPlace turns K into the plan diag(u)·K·diag(v) and hands it to p.
+// planInPlace hands K and the scalings to p: finish turns K into the plan
+// diag(u)·K·diag(v).
 func (s *scaler) planInPlace() {
-	p, m := s.p, s.p.M.m
-	p.ch.run(func(k int) {
-		lo, hi := p.ch.bounds(k)
-		for i := lo; i < hi; i++ {
-			Ki, ui := s.K[i*m:(i+1)*m], s.u[i]
-			for j, v := range s.v {
-				Ki[j] *= ui * v
-			}
-		}
-	})
-	p.plan = s.K
+	s.p.plan, s.p.planU, s.p.planV = s.K, s.u, s.v
 }
 
 // colSums returns v ⊙ ktu, the column sums of diag(u) K diag(v).
