@@ -387,6 +387,7 @@ func newRun(p *Problem, q *params) *run {
 func (r *run) initParticles() {
 	if r.q.init != nil {
 		r.x.Copy(r.q.init)
+		r.clip()
 		return
 	}
 	lo, hi := r.p.Lower, r.p.Upper
@@ -478,8 +479,10 @@ func (r *run) diameter() float64 {
 		row := r.xs[i*d : (i+1)*d]
 		for j, v := range row {
 			a := math.Abs(v - r.c[j])
-			if !(a <= m) {
+			if a > m {
 				m = a
+			} else if a != a {
+				return a
 			}
 		}
 	}
@@ -704,11 +707,14 @@ func (r *run) loop(ctx context.Context) error {
 	}
 }
 
+// maxAbsDiff returns max_j |a_j − b_j|, NaN if any difference is NaN.
 func maxAbsDiff(a, b []float64) float64 {
 	m := 0.0
 	for j, v := range a {
-		if d := math.Abs(v - b[j]); !(d <= m) {
+		if d := math.Abs(v - b[j]); d > m {
 			m = d
+		} else if d != d {
+			return d
 		}
 	}
 	return m

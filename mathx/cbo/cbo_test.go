@@ -198,6 +198,7 @@ func TestStops(t *testing.T) {
 		{"diameter", p, Settings{Sigma: 0.1, Alpha: 1e4, Dt: 0.1}, Converged, -1, false},
 		{"stagnation", p, Settings{Sigma: 0.1, Alpha: 10, Dt: 0.1, Tol: -1, DiffTol: 1e-6, RecordEvery: 1}, Converged, -1, false},
 		{"diverges", &Problem{Dim: 20, Func: Rastrigin}, Settings{N: 100, InitRadius: 3}, Failed, -1, true},
+		{"NaN particle", p, Settings{N: 3, Init: mat.NewDense(3, 2, []float64{math.NaN(), 0, 1, 1, 2, 2})}, Failed, 0, true},
 	}
 	for _, tc := range tests {
 		res, err := Minimize(tc.p, &tc.s)
