@@ -284,6 +284,7 @@ func (k *Kernel) send(ch Channel, idents [][]byte, parent *Message, msgType stri
 		ph = parent.RawHeader
 	}
 	k.senders[ch].put(k.codec.Encode(idents, k.sess.header(msgType), ph, []byte("{}"), body, buffers))
+	k.log.Printf("%s: queued %s", ch, msgType)
 }
 
 // A sender owns the writes to one channel: one goroutine, fed in order.

@@ -10,3 +10,9 @@ TEST_TARGETS += kernel-fuzz
 # -timeout makes a hanging input fail.
 kernel-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s -timeout 5m ./kernel/
+
+.PHONY: bench-kernel
+# gomx kernel against Debian's ipykernel through jupyter_client (not part
+# of make test: it takes about two minutes and wants a quiet machine).
+bench-kernel: build
+	/usr/bin/python3 bench/kernel/bench.py --gomx bin/gomx

@@ -1,0 +1,226 @@
+"""Kernel benchmark: gomx against Debian's ipykernel, in one run, through
+jupyter_client.
+
+    make bench-kernel          (builds bin/gomx, then runs this script)
+    /usr/bin/python3 bench/kernel/bench.py --gomx bin/gomx [--hb-seconds 30]
+
+Measures, for each kernel:
+  start     process launch -> first kernel_info_reply (median of 5)
+  rtt       trivial execute: request sent -> reply and idle received
+            (median and p95 of 200)
+  lines     10,000 printed lines: request -> idle, and the number of
+            stream messages (median of 5)
+  hb        heartbeat round trips every 10 ms while a compiled computation
+            runs for --hb-seconds (p50, p99, max)
+and prints gomx/ipykernel ratios. Output is a table and a JSON line.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import zmq
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+from jupyter_client.kernelspec import KernelSpecManager
+
+KERNELS = {
+    "gomx": {
+        "trivial": "x := 1",
+        "lines": "for i := 0; i < 10000; i++ {\n\tfmt.Println(i)\n}",
+        # One compiled call that takes a while, repeated until the time is up.
+        "compute": ("a := mat.NewDense(300, 300, nil)\nfor i := 0; i < 300; i++ {\n\ta.Set(i, i, 1.0001)\n}\n"
+                    "var c mat.Dense\nstart := time.Now()\n"
+                    "for time.Since(start) < %d*time.Second {\n\tc.Mul(a, a)\n}"),
+    },
+    "python3": {
+        "trivial": "x = 1",
+        "lines": "for i in range(10000):\n    print(i)",
+        "compute": ("import numpy, time\na = numpy.eye(300) * 1.0001\nstart = time.time()\n"
+                    "while time.time() - start < %d:\n    c = a @ a"),
+    },
+}
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+class Kernel:
+    def __init__(self, name):
+        spec = KernelSpecManager().get_kernel_spec(name)
+        self.dir = tempfile.mkdtemp(prefix="gomx-bench-")
+        self.cf, self.info = write_connection_file(os.path.join(self.dir, "conn.json"), ip="127.0.0.1", key=os.urandom(16).hex().encode())
+        argv = [a.replace("{connection_file}", self.cf) for a in spec.argv]
+        env = dict(os.environ, **spec.env)
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.kc = BlockingKernelClient()
+        self.kc.load_connection_file(self.cf)
+        self.kc.start_channels()
+        self.start = self._first_kernel_info()
+
+    def _first_kernel_info(self):
+        while True:
+            msg_id = self.kc.kernel_info()
+            try:
+                while True:
+                    r = self.kc.get_shell_msg(timeout=0.02)
+                    if r["parent_header"].get("msg_id") == msg_id:
+                        return time.perf_counter() - self.t0
+            except Exception:
+                if time.perf_counter() - self.t0 > 60:
+                    raise RuntimeError("no kernel_info_reply within 60 s")
+
+    def ready(self):
+        self.kc.wait_for_ready(timeout=60)
+        self.drain()
+
+    def drain(self):
+        for get in (self.kc.get_iopub_msg, self.kc.get_shell_msg):
+            try:
+                while True:
+                    get(timeout=0.2)
+            except Exception:
+                pass
+
+    def execute(self, code, timeout=600):
+        """Run code; return (seconds to reply and idle, stream messages)."""
+        t = time.perf_counter()
+        msg_id = self.kc.execute(code)
+        streams = 0
+        idle = reply = False
+        while not (idle and reply):
+            if not reply:
+                try:
+                    r = self.kc.get_shell_msg(timeout=0.001 if not idle else timeout)
+                    if r["parent_header"].get("msg_id") == msg_id:
+                        reply = True
+                        if r["content"]["status"] != "ok":
+                            raise RuntimeError("cell failed: %s" % r["content"])
+                except Exception as e:
+                    if isinstance(e, RuntimeError):
+                        raise
+            if not idle:
+                try:
+                    m = self.kc.get_iopub_msg(timeout=0.001 if not reply else timeout)
+                except Exception:
+                    continue
+                if m["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if m["msg_type"] == "stream":
+                    streams += 1
+                if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                    idle = True
+        return time.perf_counter() - t, streams
+
+    def heartbeat(self, code, seconds):
+        """Heartbeat round trips (seconds) every 10 ms while code runs."""
+        ctx = zmq.Context.instance()
+        sock = ctx.socket(zmq.REQ)
+        sock.connect("tcp://127.0.0.1:%d" % self.info["hb_port"])
+        rtts, stop = [], threading.Event()
+
+        def ping():
+            while not stop.is_set():
+                t = time.perf_counter()
+                sock.send(b"ping")
+                if sock.poll(10000):
+                    sock.recv()
+                    rtts.append(time.perf_counter() - t)
+                else:
+                    rtts.append(10.0)
+                    return
+                time.sleep(0.01)
+
+        th = threading.Thread(target=ping)
+        th.start()
+        try:
+            self.execute(code, timeout=seconds * 10 + 60)
+        finally:
+            stop.set()
+            th.join()
+            sock.close(0)
+        return rtts
+
+    def close(self):
+        self.kc.stop_channels()
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench(name, hb_seconds, rtt_n):
+    code = KERNELS[name]
+    res = {}
+    starts = []
+    for _ in range(5):
+        k = Kernel(name)
+        starts.append(k.start)
+        k.close()
+    res["start_ms"] = statistics.median(starts) * 1e3
+    k = Kernel(name)
+    try:
+        k.ready()
+        for _ in range(10):
+            k.execute(code["trivial"])
+        rtts = [k.execute(code["trivial"])[0] for _ in range(rtt_n)]
+        res["rtt_median_ms"] = statistics.median(rtts) * 1e3
+        res["rtt_p95_ms"] = pct(rtts, 95) * 1e3
+        runs = [k.execute(code["lines"]) for _ in range(5)]
+        res["lines_ms"] = statistics.median(r[0] for r in runs) * 1e3
+        res["lines_msgs"] = max(r[1] for r in runs)
+        hb = k.heartbeat(code["compute"] % hb_seconds, hb_seconds)
+        res["hb_n"] = len(hb)
+        res["hb_p50_ms"] = pct(hb, 50) * 1e3
+        res["hb_p99_ms"] = pct(hb, 99) * 1e3
+        res["hb_max_ms"] = max(hb) * 1e3
+    finally:
+        k.close()
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gomx", required=True, help="the gomx binary")
+    ap.add_argument("--hb-seconds", type=int, default=30)
+    ap.add_argument("--rtt-n", type=int, default=200)
+    args = ap.parse_args()
+    data = tempfile.mkdtemp(prefix="gomx-bench-data-")
+    os.environ["JUPYTER_DATA_DIR"] = data
+    subprocess.run([os.path.abspath(args.gomx), "install"], check=True, stdout=subprocess.DEVNULL)
+    try:
+        results = {name: bench(name, args.hb_seconds, args.rtt_n) for name in ("gomx", "python3")}
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    g, p = results["gomx"], results["python3"]
+    rows = [
+        ("start -> kernel_info_reply (ms, median of 5)", "start_ms"),
+        ("execute round trip median (ms, n=%d)" % args.rtt_n, "rtt_median_ms"),
+        ("execute round trip p95 (ms)", "rtt_p95_ms"),
+        ("10,000 printed lines (ms, median of 5)", "lines_ms"),
+        ("10,000 printed lines: stream messages", "lines_msgs"),
+        ("heartbeat p50 during %d s compute (ms)" % args.hb_seconds, "hb_p50_ms"),
+        ("heartbeat p99 during %d s compute (ms)" % args.hb_seconds, "hb_p99_ms"),
+        ("heartbeat max (ms)", "hb_max_ms"),
+    ]
+    print("%-48s %10s %10s %8s" % ("", "gomx", "ipykernel", "ratio"))
+    for label, key in rows:
+        ratio = g[key] / p[key] if p[key] else float("nan")
+        print("%-48s %10.2f %10.2f %8.3f" % (label, g[key], p[key], ratio))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

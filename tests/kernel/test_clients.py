@@ -1,0 +1,275 @@
+"""The gomx kernel driven by the real jupyter_client: interrupts, stdin,
+wrong signatures, restart, several clients, killed clients, signals and
+kill -9. The kernelspec "gomx" must be installed where Jupyter finds it.
+
+    /usr/bin/python3 -m unittest -v test_clients
+"""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+# Generous limits: they catch hangs, not slowness (figures are in bench/).
+TIMEOUT = 60
+
+
+def children(pid):
+    """The pids of the direct children of pid (Linux /proc)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(d))
+    return out
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except OSError:
+        return False
+
+
+def wait_until(cond, timeout=TIMEOUT):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class Kernel:
+    """A kernel started through jupyter_client, with helpers."""
+
+    def __init__(self):
+        self.km, self.kc = start_new_kernel(kernel_name="gomx", startup_timeout=TIMEOUT)
+
+    def run(self, code, allow_stdin=False, timeout=TIMEOUT, kc=None):
+        """Execute code; return (reply content, stdout text, iopub messages)."""
+        kc = kc or self.kc
+        out, msgs = [], []
+
+        def hook(m):
+            msgs.append(m)
+            if m["msg_type"] == "stream" and m["content"]["name"] == "stdout":
+                out.append(m["content"]["text"])
+
+        r = kc.execute_interactive(code, output_hook=hook, allow_stdin=allow_stdin, timeout=timeout)
+        return r["content"], "".join(out), msgs
+
+    def worker(self):
+        kids = children(self.km.provisioner.process.pid)
+        return kids[0] if kids else None
+
+    def close(self):
+        self.kc.stop_channels()
+        if self.km.is_alive():
+            self.km.shutdown_kernel(now=False)
+
+
+class ClientTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    def test_interrupt_loop_keeps_state(self):
+        k = self.k
+        k.run("keep := 41")
+        msg_id = k.kc.execute("for {}")
+        time.sleep(0.5)
+        k.km.interrupt_kernel()
+        reply = k.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        c, out, _ = k.run("fmt.Println(keep + 1)")
+        self.assertEqual(c["status"], "ok")
+        self.assertEqual(out, "42\n")
+
+    def test_interrupt_sleep_keeps_state(self):
+        k = self.k
+        k.run("slept := 7")
+        msg_id = k.kc.execute("time.Sleep(time.Hour)")
+        time.sleep(0.5)
+        t = time.time()
+        k.km.interrupt_kernel()
+        reply = k.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertLess(time.time() - t, TIMEOUT)
+        c, out, _ = k.run("fmt.Println(slept)")
+        self.assertEqual(out, "7\n", c)
+
+    def test_sigint_interrupts(self):
+        k = self.k
+        k.kc.execute("for {}")
+        time.sleep(0.5)
+        os.kill(k.km.provisioner.process.pid, signal.SIGINT)
+        reply = k.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertTrue(k.km.is_alive())
+        c, out, _ = k.run('fmt.Println("alive")')
+        self.assertEqual(out, "alive\n")
+
+    def test_stdin_round_trip(self):
+        k = self.k
+        code = 'var name string\nfmt.Scanln(&name)\nfmt.Println("got", name)'
+        prompts = []
+
+        def stdin_hook(m):
+            prompts.append(m)
+            k.kc.input("gopher")
+
+        out = []
+        r = k.kc.execute_interactive(
+            code, allow_stdin=True, timeout=TIMEOUT, stdin_hook=stdin_hook,
+            output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        self.assertEqual(r["content"]["status"], "ok", r["content"])
+        self.assertEqual(len(prompts), 1)
+        self.assertEqual(prompts[0]["msg_type"], "input_request")
+        self.assertIn("got gopher", "".join(out))
+
+    def test_stdin_not_allowed_fails_clearly(self):
+        c, _, _ = self.k.run("var s string\nfmt.Scanln(&s)")
+        self.assertEqual(c["status"], "error")
+        self.assertIn("stdin is not allowed", c["evalue"])
+        with self.assertRaises(queue.Empty):
+            self.k.kc.get_stdin_msg(timeout=0.2)
+
+    def test_wrong_signature_never_executes(self):
+        k = self.k
+        k.run("evil := 0")
+        bad = Session(key=b"not-the-key", username="mallory")
+        sock = k.kc.shell_channel.socket
+        for _ in range(1000):
+            bad.send(sock, bad.msg("execute_request", {"code": "evil++", "silent": False, "store_history": True,
+                                                       "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
+        # No reply and no busy for any of them: the next reply is ours.
+        c, out, _ = k.run("fmt.Println(evil)")
+        self.assertEqual(out, "0\n")
+        with self.assertRaises(queue.Empty):
+            k.kc.get_shell_msg(timeout=0.5)
+
+    def test_two_clients_see_iopub(self):
+        k = self.k
+        kc2 = k.km.client()
+        kc2.start_channels()
+        try:
+            kc2.wait_for_ready(timeout=TIMEOUT)
+            msg_id = k.kc.execute('fmt.Println("to everyone")')
+            k.kc.get_shell_msg(timeout=TIMEOUT)
+            seen = []
+            end = time.time() + TIMEOUT
+            while time.time() < end:
+                m = kc2.get_iopub_msg(timeout=TIMEOUT)
+                if m["parent_header"].get("msg_id") != msg_id:
+                    continue
+                seen.append(m["msg_type"])
+                if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                    break
+            self.assertIn("stream", seen)
+            self.assertIn("execute_input", seen)
+        finally:
+            kc2.stop_channels()
+
+    def test_client_killed_mid_stream(self):
+        k = self.k
+        script = (
+            "import sys, json\n"
+            "from jupyter_client.blocking import BlockingKernelClient\n"
+            "kc = BlockingKernelClient(); kc.load_connection_info(json.load(open(sys.argv[1])))\n"
+            "kc.start_channels(); kc.wait_for_ready(timeout=60)\n"
+            "kc.execute('for i := 0; i < 3000000; i++ { fmt.Println(i) }')\n"
+            "kc.get_iopub_msg(timeout=60); kc.get_iopub_msg(timeout=60); kc.get_iopub_msg(timeout=60)\n"
+            "print('streaming', flush=True)\n"
+            "import time; time.sleep(60)\n")
+        p = subprocess.Popen([sys.executable, "-c", script, k.km.connection_file], stdout=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(p.stdout.readline().strip(), "streaming")
+            p.kill()
+            p.wait(TIMEOUT)
+            reply = k.kc.kernel_info(reply=True, timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok")
+            # The killed client's cell still occupies the shell; stop it.
+            k.km.interrupt_kernel()
+            c, out, _ = k.run('fmt.Println("still here")')
+            self.assertEqual(out, "still here\n")
+        finally:
+            p.kill()
+
+
+class LifecycleTests(unittest.TestCase):
+    def test_restart_new_session_no_old_worker(self):
+        k = Kernel()
+        try:
+            k.run("x := 1")
+            s1 = k.kc.kernel_info(reply=True, timeout=TIMEOUT)["header"]["session"]
+            w1 = k.worker()
+            self.assertIsNotNone(w1)
+            k.km.restart_kernel(now=False)
+            k.kc.wait_for_ready(timeout=TIMEOUT)
+            s2 = k.kc.kernel_info(reply=True, timeout=TIMEOUT)["header"]["session"]
+            self.assertNotEqual(s1, s2)
+            self.assertTrue(wait_until(lambda: not alive(w1)), "old worker survived the restart")
+            c, _, _ = k.run("fmt.Println(x)")
+            self.assertEqual(c["status"], "error")
+        finally:
+            k.close()
+
+    def test_kill_9_leaves_no_worker(self):
+        k = Kernel()
+        try:
+            k.run("fmt.Println(1)")
+            w = k.worker()
+            self.assertIsNotNone(w)
+            os.kill(k.km.provisioner.process.pid, signal.SIGKILL)
+            self.assertTrue(wait_until(lambda: not alive(w)), "worker survived kill -9 of the kernel")
+        finally:
+            k.kc.stop_channels()
+            k.km.cleanup_resources()
+
+    def test_sigterm_clean_exit(self):
+        k = Kernel()
+        try:
+            k.run("fmt.Println(1)")
+            w = k.worker()
+            proc = k.km.provisioner.process
+            os.kill(proc.pid, signal.SIGTERM)
+            self.assertEqual(proc.wait(TIMEOUT), 0)
+            self.assertTrue(wait_until(lambda: not alive(w)), "worker survived SIGTERM of the kernel")
+        finally:
+            k.kc.stop_channels()
+            k.km.cleanup_resources()
+
+    def test_shutdown_request(self):
+        k = Kernel()
+        proc = k.km.provisioner.process
+        w = k.worker()
+        k.kc.stop_channels()
+        k.km.shutdown_kernel(now=False)
+        self.assertEqual(proc.wait(TIMEOUT), 0)
+        self.assertTrue(wait_until(lambda: not alive(w)))
+
+
+if __name__ == "__main__":
+    unittest.main()
