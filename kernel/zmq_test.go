@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -29,11 +30,21 @@ func freePorts(t *testing.T, n int) []int {
 	return ports
 }
 
-// TestZMQEndToEnd runs the kernel on real zmq4 sockets bound on free
-// ports and talks to it with zmq4 DEALER, SUB and REQ sockets.
+// TestZMQEndToEnd runs the kernel on real zmq4 sockets, over tcp on
+// free ports and over ipc, and talks to it with zmq4 DEALER, SUB and REQ
+// sockets.
 func TestZMQEndToEnd(t *testing.T) {
 	p := freePorts(t, 5)
-	conn := &ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], IOPubPort: p[1], StdinPort: p[2], ControlPort: p[3], HBPort: p[4], Key: testKey, SignatureScheme: "hmac-sha256"}
+	t.Run("tcp", func(t *testing.T) {
+		zmqEndToEnd(t, &ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], IOPubPort: p[1], StdinPort: p[2], ControlPort: p[3], HBPort: p[4], Key: testKey, SignatureScheme: "hmac-sha256"})
+	})
+	t.Run("ipc", func(t *testing.T) {
+		zmqEndToEnd(t, &ConnectionInfo{Transport: "ipc", IP: filepath.Join(t.TempDir(), "kernel"), ShellPort: 1, IOPubPort: 2, StdinPort: 3, ControlPort: 4, HBPort: 5, Key: testKey, SignatureScheme: "hmac-sha256"})
+	})
+}
+
+func zmqEndToEnd(t *testing.T, conn *ConnectionInfo) {
+	p := []int{conn.ShellPort, conn.IOPubPort, conn.StdinPort, conn.ControlPort, conn.HBPort}
 	tr, err := ListenZMQ(conn)
 	if err != nil {
 		t.Fatal(err)
