@@ -339,6 +339,9 @@ func TestWorkerKilledBetweenCells(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector cannot run under the worker's RLIMIT_AS")
+	}
 	c := newFake(t, "GOMX_MEMORY_LIMIT=256MiB")
 	var r recorder
 	c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)

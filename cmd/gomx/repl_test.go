@@ -51,7 +51,7 @@ func TestGomxBatch(t *testing.T) {
 			"x := 20\n\nfunc double(n int) int {\n\n\treturn 2 * n\n}\n\ndouble(x) + 2\n",
 			"42\n", "", 0},
 		{"cells on %% lines, output and values in order",
-			"fmt.Println(\"one\")\n%%\nos.Stdout.WriteString(\"two\\n\")\n%%\n1.5 * 2\n",
+			"fmt.Println(\"one\")\n%%\n_, _ = os.Stdout.WriteString(\"two\\n\")\n%%\n1.5 * 2\n",
 			"one\ntwo\n3\n", "", 0},
 		{"goes on after an error",
 			"y := undefinedName\n\nfmt.Println(\"still here\")\n",

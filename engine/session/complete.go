@@ -2,6 +2,8 @@ package session
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"reflect"
@@ -13,6 +15,7 @@ import (
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/stdlib"
 	"github.com/gomx-dev/gomx/viz"
+	"github.com/traefik/yaegi/stdlib/generic"
 )
 
 // Version is the gomx version the session reports.
@@ -144,6 +147,15 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		for name, v := range symbols[path+"/"+pkgName(path)] {
 			add(name, symbolKind(v))
 		}
+		if sourcePackages[path] {
+			seen := map[string]bool{}
+			for _, name := range sourceFuncs[path] {
+				if !seen[name] {
+					seen[name] = true
+					add(name, "function")
+				}
+			}
+		}
 		return
 	}
 	v, ok := s.globals()[x]
@@ -177,6 +189,24 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		}
 	}
 }
+
+// sourceFuncs are the exported functions of the interpreted packages
+// (slices, maps, cmp): yaegi's generic sources and slicesExtra.
+var sourceFuncs = func() map[string][]string {
+	m := map[string][]string{}
+	for _, src := range append(generic.Sources[:], slicesExtra) {
+		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
+				m[f.Name.Name] = append(m[f.Name.Name], fd.Name.Name)
+			}
+		}
+	}
+	return m
+}()
 
 // pkgPath returns the import path of a package name in the session.
 func (s *Session) pkgPath(name string) (string, bool) {
@@ -363,7 +393,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 	}
 	p := &planner{global: func(string) (reflect.Value, bool) { return reflect.Value{}, false },
 		defined: func(string) bool { return false }, isPkg: func(string) bool { return false },
-		noResult: func(string, string) bool { return false }, userFuncs: map[string]int{}, userResults: map[string]string{}, userMethods: map[string]int{}, rich: map[string]map[string]bool{}, varTypes: map[string]string{}, generic: map[string]bool{}, isType: func(string) bool { return false },
+		userFuncs: map[string]int{}, userResults: map[string]string{}, userMethods: map[string]int{}, rich: map[string]map[string]bool{}, varTypes: map[string]string{}, generic: map[string]bool{}, isType: func(string) bool { return false },
 		pkgSymbol: func(string, string) (reflect.Value, bool) { return reflect.Value{}, false }, types: map[string]string{}}
 	if _, err := p.plan(code); err != nil {
 		if _, ok := err.(*cellError); ok && err.(*cellError).Kind == "syntax" {

@@ -14,7 +14,6 @@ func testPlanner() *planner {
 		global:      func(string) (reflect.Value, bool) { return reflect.Value{}, false },
 		defined:     func(string) bool { return false },
 		isPkg:       func(name string) bool { _, ok := autoImports[name]; return ok },
-		noResult:    func(string, string) bool { return false },
 		userFuncs:   map[string]int{},
 		userMethods: map[string]int{},
 		rich:        map[string]map[string]bool{},

@@ -58,6 +58,20 @@ func Preloaded() []string {
 	return ps
 }
 
+// preloadedList describes the preloaded packages: the standard library
+// by count, the others by path.
+func preloadedList() string {
+	std, other := 0, []string{}
+	for _, p := range Preloaded() {
+		if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
+			other = append(other, p)
+		} else {
+			std++
+		}
+	}
+	return fmt.Sprintf("the Go standard library (%d packages) and %s", std, strings.Join(other, ", "))
+}
+
 // autoImportTable is the documented table of package names a cell may use
 // without importing them: on first use of the name, the session imports
 // the package. Each name means one package. Names that several preloaded
@@ -122,7 +136,7 @@ func (s *Session) importAll(code string, pl *plan) *engine.Error {
 		}
 		if !preloaded(im.Path) {
 			line, col := offsetLineCol(code, im.Pos)
-			msg := fmt.Sprintf("%d:%d: package %q is not preloaded in gomx (the interpreter cannot load other packages yet); preloaded: %s", line, col, im.Path, strings.Join(Preloaded(), ", "))
+			msg := fmt.Sprintf("%d:%d: package %q is not preloaded in gomx (the interpreter cannot load other packages yet); preloaded: %s", line, col, im.Path, preloadedList())
 			return &engine.Error{Kind: engine.CompileError, Name: "ImportError", Value: msg, Line: line, Col: col, Traceback: []string{"ImportError: " + msg}}
 		}
 		name := im.Name

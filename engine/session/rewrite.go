@@ -84,10 +84,7 @@ type planner struct {
 	defined func(name string) bool
 	// isPkg reports whether name is an imported or auto-importable
 	// package name.
-	isPkg func(name string) bool
-	// noResult reports whether pkg.name is a compiled function without
-	// results.
-	noResult  func(pkg, name string) bool
+	isPkg     func(name string) bool
 	userFuncs map[string]int // result counts of user funcs known so far
 	// userMethods holds the result counts of user methods by name, -1
 	// when methods of that name differ.
@@ -1083,6 +1080,36 @@ func (r *rewriter) goStmt(n *ast.GoStmt) {
 	r.es.add(edit{Start: r.off(n.Pos()), End: r.off(n.End()), Text: b.String()})
 }
 
+// compiledType returns the type of e when it is a call of a compiled
+// function or a compiled package's variable; nil otherwise.
+func (r *rewriter) compiledType(e ast.Expr) reflect.Type {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return r.compiledType(e.X)
+	case *ast.CallExpr:
+		if sel, ok := e.Fun.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && r.isPkg(x.Name) {
+				if v, ok := r.pkgSymbol(x.Name, sel.Sel.Name); ok && v.Kind() == reflect.Func && v.Type().NumOut() > 0 {
+					return v.Type().Out(0)
+				}
+				return nil
+			}
+			if t := r.compiledType(sel.X); t != nil {
+				if m, ok := t.MethodByName(sel.Sel.Name); ok && m.Type.NumOut() > 0 {
+					return m.Type.Out(0)
+				}
+			}
+		}
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok && r.isPkg(x.Name) {
+			if v, ok := r.pkgSymbol(x.Name, e.Sel.Name); ok && v.IsValid() && v.Kind() != reflect.Func && !(v.Kind() == reflect.Pointer && v.IsNil()) {
+				return v.Type()
+			}
+		}
+	}
+	return nil
+}
+
 // genericCall reports whether e is a call of a user generic function or
 // of the generic helpers that stand for min and max.
 func (r *rewriter) genericCall(e ast.Expr) bool {
@@ -1161,6 +1188,16 @@ func (r *rewriter) valueCount(e ast.Expr) int {
 			return v.Type().NumOut()
 		}
 	case *ast.SelectorExpr:
+		if t := r.compiledType(f.X); t != nil {
+			if m, ok := t.MethodByName(f.Sel.Name); ok {
+				return m.Type.NumOut()
+			}
+			if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+				if m, ok := reflect.PointerTo(t).MethodByName(f.Sel.Name); ok {
+					return m.Type.NumOut()
+				}
+			}
+		}
 		x, ok := f.X.(*ast.Ident)
 		if !ok {
 			break

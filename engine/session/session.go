@@ -328,11 +328,26 @@ func stuckError() *engine.Error {
 
 // run evaluates a cell that is not a magic.
 func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions) engine.ExecResult {
+	g := s.globals() // one snapshot for planning: Globals builds a map
 	p := &planner{
-		global:      s.global,
-		defined:     s.defined,
-		isPkg:       s.isPkg,
-		noResult:    noResult,
+		global: func(name string) (reflect.Value, bool) {
+			v, ok := g[name]
+			return v, ok
+		},
+		defined: func(name string) bool {
+			_, ok := g[name]
+			return ok || s.syms[name].Kind != ""
+		},
+		isPkg: func(name string) bool {
+			if _, ok := s.imports[name]; ok {
+				return true
+			}
+			if _, ok := g[name]; ok || s.syms[name].Kind != "" {
+				return false
+			}
+			_, ok := autoImports[name]
+			return ok
+		},
 		userFuncs:   map[string]int{},
 		userMethods: map[string]int{},
 		rich:        map[string]map[string]bool{},
@@ -340,7 +355,7 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		generic:     map[string]bool{},
 		isType:      func(name string) bool { return s.syms[name].Kind == "type" },
 		userResults: map[string]string{},
-		pkgSymbol:   s.pkgSymbol,
+		pkgSymbol:   nil,
 		types:       s.types,
 	}
 	for k, v := range s.results {
@@ -354,6 +369,17 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	}
 	for k, v := range s.generic {
 		p.generic[k] = v
+	}
+	p.pkgSymbol = func(pkg, name string) (reflect.Value, bool) {
+		if !p.isPkg(pkg) {
+			return reflect.Value{}, false
+		}
+		path, ok := s.imports[pkg]
+		if !ok {
+			path = autoImports[pkg]
+		}
+		v, ok := symbols[path+"/"+pkgName(path)][name]
+		return v, ok
 	}
 	for k, v := range s.funcs {
 		p.userFuncs[k] = v
@@ -553,44 +579,6 @@ func (s *Session) defined(name string) bool {
 	}
 	_, ok := s.globals()[name]
 	return ok
-}
-
-// isPkg reports whether name is an imported package or one that would be
-// imported automatically.
-func (s *Session) isPkg(name string) bool {
-	if _, ok := s.imports[name]; ok {
-		return true
-	}
-	if s.defined(name) {
-		return false
-	}
-	_, ok := autoImports[name]
-	return ok
-}
-
-// pkgSymbol returns the compiled symbol pkg.name of a package name of the
-// session.
-func (s *Session) pkgSymbol(pkg, name string) (reflect.Value, bool) {
-	path, ok := s.pkgPath(pkg)
-	if !ok {
-		return reflect.Value{}, false
-	}
-	v, ok := symbols[path+"/"+pkgName(path)][name]
-	return v, ok
-}
-
-// noResult reports whether the compiled function pkg.name has no
-// results.
-func noResult(pkg, name string) bool {
-	path, ok := autoImports[pkg]
-	if !ok {
-		return false
-	}
-	v, ok := symbols[path+"/"+pkgName(path)][name]
-	if !ok || v.Kind() != reflect.Func {
-		return false
-	}
-	return v.Type().NumOut() == 0
 }
 
 // eval compiles and runs one part of a cell, with prefix written before its

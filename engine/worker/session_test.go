@@ -303,6 +303,9 @@ deep(0)`, nil)
 }
 
 func TestSessionMemoryLimit(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector cannot run under the worker's RLIMIT_AS")
+	}
 	c := newSession(t, "GOMX_MEMORY_LIMIT=256MB")
 	run(t, c, "kept := 7", nil)
 	t.Run("interpreted hog is cancelled", func(t *testing.T) {

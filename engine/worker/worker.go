@@ -139,6 +139,7 @@ type cell struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   chan struct{}
+	stuck  sync.Once // the stuck notice, sent at most once
 }
 
 func (w *worker) send(m *engine.Msg) {
@@ -213,14 +214,16 @@ func (w *worker) interrupt() {
 		case <-c.done:
 		case <-time.After(w.stuckAfter):
 			w.logf("cell %d has not returned %v after the interrupt", c.id, w.stuckAfter)
-			w.sendStuck(c.id)
+			w.sendStuck(c)
 		}
 	}()
 }
 
-func (w *worker) sendStuck(id uint64) {
-	w.send(&engine.Msg{Type: engine.MsgStuck, ID: id,
-		Text: "the cell is stuck in compiled code and cannot be stopped; interrupt again to restart the worker (the session's variables will be lost)"})
+func (w *worker) sendStuck(c *cell) {
+	c.stuck.Do(func() {
+		w.send(&engine.Msg{Type: engine.MsgStuck, ID: c.id,
+			Text: "the cell is stuck in compiled code and cannot be stopped; interrupt again to restart the worker (the session's variables will be lost)"})
+	})
 }
 
 func (w *worker) execute(m *engine.Msg) {
@@ -247,7 +250,7 @@ func (w *worker) execute(m *engine.Msg) {
 	cause := context.Cause(ctx)
 	if cause != nil {
 		if s, ok := w.eng.(Stucker); ok && s.Stuck() {
-			w.sendStuck(c.id)
+			w.sendStuck(c)
 			for s.Stuck() {
 				time.Sleep(20 * time.Millisecond)
 			}
