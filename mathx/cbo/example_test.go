@@ -79,3 +79,42 @@ func ExampleConsensus() {
 	// alpha 100000: (1.0000, 0.0000)
 	// alpha +Inf: (1.0000, 0.0000)
 }
+
+// The paper's lens: for a cloud of particles around x̄ on a smooth f, the
+// consensus drift c_α − x̄ points along −∇f(x̄) for small α (to first order
+// c_α − x̄ = −α Cov ∇f, and the cross has isotropic covariance); a large α
+// leans towards the best particle, (0, −0.1), instead.
+func ExampleDriftCosine() {
+	f := func(x []float64) float64 { return (x[0]-3)*(x[0]-3) + 4*(x[1]+1)*(x[1]+1) }
+	grad := func(g, x []float64) { g[0], g[1] = 2*(x[0]-3), 8*(x[1]+1) }
+	// A symmetric cross of particles around (0, 0).
+	X := mat.NewDense(5, 2, []float64{0, 0, 0.1, 0, -0.1, 0, 0, 0.1, 0, -0.1})
+	energy := make([]float64, 5)
+	for i := range energy {
+		energy[i] = f(X.RawRowView(i))
+	}
+	for _, alpha := range []float64{0.1, 10} {
+		cos, _ := cbo.DriftCosine(X, energy, alpha, grad)
+		fmt.Printf("alpha %g: cos = %.3f\n", alpha, cos)
+	}
+	// Output:
+	// alpha 0.1: cos = 1.000
+	// alpha 10: cos = 0.895
+}
+
+// The test-function set with its known minimisers.
+func ExampleTestFunctions() {
+	for _, tf := range cbo.TestFunctions() {
+		d := max(tf.Dim, 2)
+		x := tf.Minimizers(d)[0]
+		fmt.Printf("%-12s f(%v) = %g\n", tf.Name, x, tf.Func(x))
+	}
+	// Output:
+	// Sphere       f([0 0]) = 0
+	// Rastrigin    f([0 0]) = 0
+	// Ackley       f([0 0]) = 0
+	// Rosenbrock   f([1 1]) = 0
+	// Himmelblau   f([3 2]) = 0
+	// Schwefel222  f([0 0]) = 0
+	// Bukin6       f([-10 1]) = 0
+}

@@ -88,7 +88,8 @@ func Ackley(x []float64) float64 {
 		sc += cos2pi(v)
 	}
 	n := float64(len(x))
-	return -20*math.Exp(-0.2*math.Sqrt(s2/n)) - math.Exp(sc/n) + 20 + math.E
+	// Grouped so that the minimum is exactly 0.
+	return (20 - 20*math.Exp(-0.2*math.Sqrt(s2/n))) + (math.E - math.Exp(sc/n))
 }
 
 // Rosenbrock returns Σ_{i<d−1} 100 (x_{i+1} − x_i²)² + (1 − x_i)², minimum 0
