@@ -5,7 +5,7 @@
 # the golden images after an intended change of the quick plots' look.
 .PHONY: bench-viz viz-golden
 bench-viz:
-	$(GO) test ./viz -run '^$$' -bench Line10k -benchtime 20x -count 3 -cpu 1
+	$(GO) test ./viz -run '^$$' -bench 'Line10k|Heatmap500' -benchtime 20x -count 3 -cpu 1
 
 viz-golden:
 	$(GO) test ./viz -run '^TestGolden$$' -update

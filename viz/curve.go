@@ -26,7 +26,7 @@ const columnDPI = cssDPI * PixelRatio
 func (l *Curve) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	dpi := float64(columnDPI)
-	if d, ok := c.Canvas.(interface{ DPI() float64 }); ok && d.DPI() > 0 {
+	if d, ok := baseCanvas(c).(interface{ DPI() float64 }); ok && d.DPI() > 0 {
 		dpi = d.DPI()
 	}
 	col := vg.Inch / vg.Length(dpi) / 2

@@ -298,3 +298,21 @@ func BenchmarkLine10kNaive(b *testing.B) {
 	}
 	reportCPU(b, start)
 }
+
+// BenchmarkHeatmap500 renders a 500×500 heat map with its colour bar to PNG
+// at the default size.
+func BenchmarkHeatmap500(b *testing.B) {
+	m := mat.NewDense(500, 500, nil)
+	for i := range 500 {
+		for j := range 500 {
+			m.Set(i, j, math.Sin(float64(i)/40)*math.Cos(float64(j)/25))
+		}
+	}
+	start := cpuTime()
+	for b.Loop() {
+		if _, err := PlotPNG(Heatmap(m), DefaultWidth, DefaultHeight); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start)
+}

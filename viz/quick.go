@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -15,6 +14,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	vgdraw "gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // okabeIto is the Okabe–Ito palette, distinguishable with the common forms
@@ -268,7 +268,7 @@ func Heatmap(m mat.Matrix) *plot.Plot {
 	p := plot.New()
 	styleText(p)
 	if r > 0 && c > 0 {
-		p.Add(cellImage(m, cm.Palette(256).Colors(), lo, hi))
+		p.Add(newCells(m, cm.Palette(256).Colors(), lo, hi))
 	}
 	p.X.Tick.Marker = indexTicks{n: c}
 	p.Y.Tick.Marker = indexTicks{n: r, reversed: true}
@@ -281,29 +281,93 @@ func Heatmap(m mat.Matrix) *plot.Plot {
 	return p
 }
 
-// maxCellImage bounds the side of a heat map's image.
+// maxCellImage bounds the side of a heat map's image on vector canvases.
 const maxCellImage = 1600
 
-// cellImage returns an image plotter showing m's cells in the colours pal
-// spanning [lo, hi]: column j over x ∈ [j-½, j+½], row i over
-// y ∈ [r-1-i-½, r-1-i+½]. Each cell is k×k pixels so that the plotter's
-// smooth scaling blurs only cell borders.
-func cellImage(m mat.Matrix, pal []color.Color, lo, hi float64) *plotter.Image {
+// cells is the heat map plotter: a snapshot of the matrix's values and
+// their colours, row 0 at the top (column j over x ∈ [j-½, j+½], row i over
+// y ∈ [r-1-i-½, r-1-i+½]).
+type cells struct {
+	r, c   int
+	colors []color.RGBA // row-major, r×c
+}
+
+func newCells(m mat.Matrix, pal []color.Color, lo, hi float64) *cells {
 	r, c := m.Dims()
-	kx := max(1, min(maxCellImage/c, 64))
-	ky := max(1, min(maxCellImage/r, 64))
-	img := image.NewRGBA(image.Rect(0, 0, c*kx, r*ky))
+	h := &cells{r: r, c: c, colors: make([]color.RGBA, r*c)}
+	rgba := make([]color.RGBA, len(pal))
+	for i, p := range pal {
+		rgba[i] = color.RGBAModel.Convert(p).(color.RGBA)
+	}
 	scale := float64(len(pal)-1) / (hi - lo)
 	for i := range r {
 		for j := range c {
-			var col color.Color = color.White
+			col := color.RGBA{0xff, 0xff, 0xff, 0xff}
 			if v := m.At(i, j); finite(v) {
-				col = pal[int(math.Round((min(max(v, lo), hi)-lo)*scale))]
+				col = rgba[int(math.Round((min(max(v, lo), hi)-lo)*scale))]
 			}
-			draw.Draw(img, image.Rect(j*kx, i*ky, (j+1)*kx, (i+1)*ky), image.NewUniform(col), image.Point{}, draw.Src)
+			h.colors[i*c+j] = col
 		}
 	}
-	return plotter.NewImage(img, -0.5, -0.5, float64(c)-0.5, float64(r)-0.5)
+	return h
+}
+
+// DataRange implements plot.DataRanger.
+func (h *cells) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return -0.5, float64(h.c) - 0.5, -0.5, float64(h.r) - 0.5
+}
+
+// Plot implements plot.Plotter. On an image canvas it paints each device
+// pixel with the colour of the cell under its centre, which is exact and
+// avoids resampling an image; on other canvases (SVG) it draws an image with
+// k×k pixels per cell.
+func (h *cells) Plot(c vgdraw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	if vc, ok := baseCanvas(c).(*vgimg.Canvas); ok {
+		if img, ok := vc.Image().(*image.RGBA); ok {
+			h.paint(img, vc.DPI(), c.Rectangle, trX, trY)
+			return
+		}
+	}
+	kx := max(1, min(maxCellImage/h.c, 64))
+	ky := max(1, min(maxCellImage/h.r, 64))
+	img := image.NewRGBA(image.Rect(0, 0, h.c*kx, h.r*ky))
+	for y := range h.r * ky {
+		for x := range h.c * kx {
+			img.SetRGBA(x, y, h.colors[(y/ky)*h.c+x/kx])
+		}
+	}
+	plotter.NewImage(img, -0.5, -0.5, float64(h.c)-0.5, float64(h.r)-0.5).Plot(c, plt)
+}
+
+// paint fills the pixels of img (drawn at dpi, y upwards in canvas
+// coordinates) inside the data area clip.
+func (h *cells) paint(img *image.RGBA, dpi float64, clip vg.Rectangle, trX, trY func(float64) vg.Length) {
+	H := float64(img.Bounds().Dy())
+	x0, x1 := trX(-0.5).Dots(dpi), trX(float64(h.c)-0.5).Dots(dpi)
+	y0, y1 := trY(-0.5).Dots(dpi), trY(float64(h.r)-0.5).Dots(dpi) // bottom, top
+	cx0, cx1 := max(x0, clip.Min.X.Dots(dpi)), min(x1, clip.Max.X.Dots(dpi))
+	cy0, cy1 := max(y0, clip.Min.Y.Dots(dpi)), min(y1, clip.Max.Y.Dots(dpi))
+	b := img.Bounds()
+	ixs, ixe := max(int(math.Round(cx0)), b.Min.X), min(int(math.Round(cx1)), b.Max.X)
+	iys, iye := max(int(math.Round(H-cy1)), b.Min.Y), min(int(math.Round(H-cy0)), b.Max.Y)
+	if ixs >= ixe || iys >= iye || x1 <= x0 || y1 <= y0 {
+		return
+	}
+	cols := make([]int, ixe-ixs)
+	for ix := ixs; ix < ixe; ix++ {
+		cols[ix-ixs] = min(max(int((float64(ix)+0.5-x0)/(x1-x0)*float64(h.c)), 0), h.c-1)
+	}
+	for iy := iys; iy < iye; iy++ {
+		k := int((H - float64(iy) - 0.5 - y0) / (y1 - y0) * float64(h.r)) // rows from the bottom
+		row := h.r - 1 - min(max(k, 0), h.r-1)
+		off := img.PixOffset(ixs, iy)
+		for n, j := range cols {
+			col := h.colors[row*h.c+j]
+			p := img.Pix[off+4*n : off+4*n+4 : off+4*n+4]
+			p[0], p[1], p[2], p[3] = col.R, col.G, col.B, col.A
+		}
+	}
 }
 
 // indexTicks marks integer indices 0..n-1 at a step of 1, 2 or 5 times a
@@ -338,3 +402,16 @@ func (t indexTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// baseCanvas returns the vg.Canvas under c and the draw.Canvas values that
+// vgdraw.Crop wraps around it.
+func baseCanvas(c vgdraw.Canvas) vg.Canvas {
+	v := c.Canvas
+	for {
+		w, ok := v.(vgdraw.Canvas)
+		if !ok {
+			return v
+		}
+		v = w.Canvas
+	}
+}

@@ -143,6 +143,10 @@ func TestSVG(t *testing.T) {
 	if !strings.Contains(s.Text(), `plot "convergence"`) {
 		t.Errorf("SVG text %q", s.Text())
 	}
+	hm := SVG(Heatmap(mat.NewDense(2, 2, []float64{1, 2, 3, 4})))
+	if !strings.Contains(hm.Data[MIMESVG], "<image") {
+		t.Error("SVG heat map has no image")
+	}
 	SetSVG(true)
 	defer SetSVG(false)
 	if b := Render(p); b.Data[MIMESVG] == "" || b.Data[MIMEPNG] != "" {
