@@ -1,6 +1,6 @@
 # kernel: the Jupyter kernel (kernel/, install/, gomx kernel, gomx install).
 
-DEBS += jupyter-client python3-jupyter-client python3-jupyter-kernel-test python3-ipykernel \
+DEBS += jupyter-client python3-jupyter-client python3-jupyter-kernel-test python3-ipykernel chromium \
 	jupyter-console jupyter-nbconvert python3-nbclient python3-notebook
 
 TEST_TARGETS += kernel-fuzz

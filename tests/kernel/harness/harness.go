@@ -16,8 +16,12 @@ import (
 	"time"
 )
 
-// python is Debian's interpreter, which has the Jupyter packages.
-const python = "/usr/bin/python3"
+// Python is Debian's interpreter, which has the Jupyter packages.
+const Python = "/usr/bin/python3"
+
+// Env returns the environment in which Jupyter finds the kernelspec of
+// the gomx under test (and keeps its files in temporary directories).
+func Env() []string { return append([]string(nil), env...) }
 
 var (
 	dir     string   // tests/kernel, where the Python scripts are
@@ -72,8 +76,8 @@ func setup() (int, error) {
 	if out, err := inst.CombinedOutput(); err != nil {
 		return 1, fmt.Errorf("gomx install: %v\n%s", err, out)
 	}
-	if _, err := os.Stat(python); err != nil {
-		return 1, fmt.Errorf("%s is missing: make deps installs the Debian Jupyter packages", python)
+	if _, err := os.Stat(Python); err != nil {
+		return 1, fmt.Errorf("%s is missing: make deps installs the Debian Jupyter packages", Python)
 	}
 	return 0, nil
 }
@@ -101,7 +105,7 @@ func Run(t *testing.T, limit time.Duration, stdin string, name string, args ...s
 // or skipped test.
 func Unittest(t *testing.T, module string) {
 	t.Helper()
-	out, err := Run(t, 10*time.Minute, "", python, "-m", "unittest", "-v", module)
+	out, err := Run(t, 10*time.Minute, "", Python, "-m", "unittest", "-v", module)
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", module, err, out)
 	}

@@ -1,0 +1,190 @@
+// Package browser runs the gomx kernel in Debian's classic Notebook,
+// driven by headless Chromium through chromedp, and checks the rendered
+// page.
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/gomx-dev/gomx/tests/kernel/harness"
+)
+
+func TestMain(m *testing.M) { harness.Main(m) }
+
+const chromium = "/usr/bin/chromium"
+
+// notebook is the page under test: a printing cell, an image and a
+// syntax error.
+var notebook = map[string]any{
+	"nbformat": 4, "nbformat_minor": 4,
+	"metadata": map[string]any{"kernelspec": map[string]any{"name": "gomx", "display_name": "Go (gomx)", "language": "go"}},
+	"cells": []any{
+		code(`fmt.Println("hello from the browser")`),
+		code("img := image.NewRGBA(image.Rect(0, 0, 20, 10))\nfor x := 0; x < 20; x++ {\n\timg.Set(x, 5, color.RGBA{0, 0, 255, 255})\n}\nviz.Show(img)"),
+		code("x := := 1"),
+	},
+}
+
+func code(src string) map[string]any {
+	return map[string]any{"cell_type": "code", "source": src, "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil}
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestNotebookInChromium(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("%s is missing (make deps installs chromium)", chromium)
+	}
+	dir := t.TempDir()
+	data, _ := json.Marshal(notebook)
+	if err := os.WriteFile(filepath.Join(dir, "b.ipynb"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port, token := freePort(t), "gomx-browser-test"
+	srv := exec.Command(harness.Python, "-m", "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+		fmt.Sprintf("--port=%d", port), "--port-retries=0", "--NotebookApp.token="+token, "--notebook-dir="+dir)
+	srv.Env = harness.Env()
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Stdout, srv.Stderr = logf, logf
+	srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		// SIGTERM makes the server shut its kernels down; the group kill
+		// catches anything left.
+		srv.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { srv.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+		}
+		syscall.Kill(-srv.Process.Pid, syscall.SIGKILL)
+		if t.Failed() {
+			b, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			t.Logf("notebook server log:\n%s", b)
+		}
+	}()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancelT()
+
+	url := fmt.Sprintf("http://127.0.0.1:%d/notebooks/b.ipynb?token=%s", port, token)
+	var ok bool
+	err = chromedp.Run(ctx,
+		waitFor(url, 60*time.Second),
+		poll(`typeof Jupyter !== "undefined" && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()`),
+		chromedp.Evaluate(`Jupyter.notebook.execute_all_cells(); true`, &ok),
+		// Done when the last cell shows its error.
+		poll(`Jupyter.notebook.get_cells().every(c => c.input_prompt_number !== "*" && c.input_prompt_number != null) && document.querySelectorAll(".output_error").length > 0`),
+	)
+	if err != nil {
+		t.Fatalf("driving the notebook: %v", err)
+	}
+	var page struct {
+		Text       string `json:"text"`
+		ImgWidth   int    `json:"imgWidth"`
+		ImgCount   int    `json:"imgCount"`
+		Error      string `json:"error"`
+		KernelName string `json:"kernelName"`
+	}
+	err = chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+		const imgs = document.querySelectorAll(".output_png img");
+		return {
+			text: Array.from(document.querySelectorAll(".output_stdout")).map(e => e.textContent).join(""),
+			imgCount: imgs.length,
+			imgWidth: imgs.length ? imgs[0].naturalWidth : 0,
+			error: Array.from(document.querySelectorAll(".output_error")).map(e => e.textContent).join(""),
+			kernelName: Jupyter.notebook.kernel.name,
+		};
+	})()`, &page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.KernelName != "gomx" {
+		t.Errorf("kernel %q", page.KernelName)
+	}
+	if !strings.Contains(page.Text, "hello from the browser") {
+		t.Errorf("printed text not rendered: %q", page.Text)
+	}
+	if page.ImgCount != 1 || page.ImgWidth != 20 {
+		t.Errorf("image: %d <img> elements, naturalWidth %d (want 1 and 20)", page.ImgCount, page.ImgWidth)
+	}
+	if !strings.Contains(page.Error, "CompileError") {
+		t.Errorf("syntax error not rendered: %q", page.Error)
+	}
+}
+
+// waitFor navigates to url, retrying until the server answers.
+func waitFor(url string, limit time.Duration) chromedp.ActionFunc {
+	return func(ctx context.Context) error {
+		end := time.Now().Add(limit)
+		for {
+			c, err := net.DialTimeout("tcp", strings.Split(strings.TrimPrefix(url, "http://"), "/")[0], time.Second)
+			if err == nil {
+				c.Close()
+				return chromedp.Navigate(url).Do(ctx)
+			}
+			if time.Now().After(end) {
+				return fmt.Errorf("the notebook server did not listen within %v: %v", limit, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+// poll waits until the JavaScript expression is true.
+func poll(expr string) chromedp.ActionFunc {
+	return func(ctx context.Context) error {
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(`!!(`+expr+`)`, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for %s: %w", expr, ctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+}
