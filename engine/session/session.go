@@ -489,13 +489,18 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 		return &b, nil
 	}
 	prefix := strings.Join(names, ", ") + " := "
-	if e := s.eval(ctx, code, pt, prefix, pl); e != nil {
+	v0, e := s.evalValue(ctx, code, pt, prefix, pl)
+	if e != nil {
 		return nil, e
 	}
 	vals := make([]any, len(names))
 	for i, name := range names {
-		v, err := s.in.Eval(name)
-		if err == nil && v.IsValid() && v.CanInterface() {
+		// yaegi's value of a definition of one name is the value defined
+		v := v0
+		if len(names) > 1 {
+			v, _ = s.in.Eval(name)
+		}
+		if v.IsValid() && v.CanInterface() {
 			vals[i] = v.Interface()
 		}
 	}

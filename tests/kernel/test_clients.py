@@ -170,6 +170,24 @@ class ClientTests(unittest.TestCase):
         with self.assertRaises(queue.Empty):
             k.kc.get_shell_msg(timeout=0.5)
 
+    def test_bad_frames_and_100mb_message(self):
+        k = self.k
+        sock = k.kc.shell_channel.socket
+        sock.send_multipart([b"garbage", b"more"])
+        sock.send_multipart([b"<IDS|MSG>", b"", b"{", b"}", b"x", b"y"])
+        sock.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"{}"])
+        msg = k.kc.session.msg("kernel_info_request", {}, metadata={"pad": "x" * (100 << 20)})
+        k.kc.session.send(sock, msg)
+        end = time.time() + TIMEOUT
+        while True:
+            r = k.kc.get_shell_msg(timeout=TIMEOUT)
+            if r["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                break
+            self.assertLess(time.time(), end)
+        self.assertEqual(r["msg_type"], "kernel_info_reply")
+        c, out, _ = k.run('fmt.Println("fine")')
+        self.assertEqual(out, "fine\n")
+
     def test_two_clients_see_iopub(self):
         k = self.k
         kc2 = k.km.client()
