@@ -55,3 +55,34 @@ func TestGlobalsNamedLikePreludeParams(t *testing.T) {
 		}
 	}
 }
+
+// TestDefineFromCompiledElements covers `x := e` where e indexes a slice,
+// array or map of compiled type, which yaegi cannot type at top level.
+func TestDefineFromCompiledElements(t *testing.T) {
+	s := newSession(t)
+	for _, c := range []struct{ code, want string }{
+		{"toy := sae.Superposition(8, 16, 0.2, 2, 32, 2)", ""},
+		{"z := toy.Batches[1]\nz.RawMatrix().Rows", "32"},
+		{"bs := toy.Batches\nw, n := bs[0], len(bs)\nfmt.Sprint(w.RawMatrix().Cols, n)", "8 2"},
+		{"f := strings.Fields(\"a b\")\nf1 := f[1]\nf1", "b"},
+		{"sum := 0.0\nfor _, b := range toy.Batches {\n\tr := b.RawMatrix()\n\tsum += float64(r.Rows)\n}\nsum", "64"},
+		{"h := stat.Histogram(nil, []float64{0, 1, 2}, []float64{0.5, 1.5}, nil)\nh0 := h[0]\nh0", "1"},
+	} {
+		res, _ := exec(t, s, c.code)
+		if res.Error != nil {
+			t.Fatalf("%q: %v", c.code, res.Error)
+		}
+		got := ""
+		if res.Value != nil {
+			got = res.Value.Text()
+		}
+		if got != c.want {
+			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
+		}
+	}
+	// a panic in the retried right-hand side is an error on its line
+	res, _ := exec(t, s, "i := 5\nbad := toy.Batches[i]")
+	if res.Error == nil || res.Error.Line != 2 || !strings.Contains(res.Error.Value, "index out of range") {
+		t.Fatalf("error %+v (line %d), want an index-out-of-range panic on line 2", res.Error, res.Error.Line)
+	}
+}

@@ -598,6 +598,11 @@ func (s *Session) evalValue(ctx context.Context, code string, pt part, prefix st
 	src, locate := locate(code, pt, prefix)
 	prog, e := s.compile(src, locate, pl)
 	if e != nil {
+		if prefix == "" {
+			if v, e2, ok := s.typedDefine(ctx, code, pt, e); ok {
+				return v, e2
+			}
+		}
 		return reflect.Value{}, e
 	}
 	return s.execute(ctx, prog, locate)

@@ -1,0 +1,171 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strings"
+
+	"github.com/gomx-dev/gomx/engine"
+)
+
+// yaegi v0.16.1 cannot type a top-level `x := e` when e indexes a slice,
+// array or map of compiled type (`toy.Batches[0]`, `g[0]` for a g from a
+// compiled function): its global type analysis finds no element type and
+// fails with "constant definition loop". Inside functions the same
+// statement works, and so does `x := v.(T)` with an explicit type. So
+// when such a statement fails, typedDefine evaluates the right-hand sides
+// once inside a function literal, reads their types from the values, and
+// declares the names with those types.
+
+// typedDefine retries the statement part pt after the compile error e.
+// ok is false when the retry does not apply; the caller then reports e.
+func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engine.Error) (v reflect.Value, err *engine.Error, ok bool) {
+	if pt.Kind != stmtChunk || e == nil || !strings.Contains(e.Value, "definition loop") {
+		return reflect.Value{}, nil, false
+	}
+	const wrap = "package p; func _() {\n"
+	f, perr := parser.ParseFile(token.NewFileSet(), "", wrap+pt.Text+"\n}", 0)
+	if perr != nil {
+		return reflect.Value{}, nil, false
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	if len(body) != 1 {
+		return reflect.Value{}, nil, false
+	}
+	as, isAssign := body[0].(*ast.AssignStmt)
+	if !isAssign || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+		return reflect.Value{}, nil, false
+	}
+	text := func(n ast.Node) string { return pt.Text[int(n.Pos())-1-len(wrap) : int(n.End())-1-len(wrap)] }
+	var names, temps, exprs []string
+	for i, l := range as.Lhs {
+		id, isIdent := l.(*ast.Ident)
+		if !isIdent {
+			return reflect.Value{}, nil, false
+		}
+		names = append(names, id.Name)
+		temps = append(temps, fmt.Sprintf("__gomxT%d", i))
+		exprs = append(exprs, text(as.Rhs[i]))
+	}
+	// Errors of the retry are placed on the statement's first line.
+	line, col := offsetLineCol(code, pt.Start+pt.Map.old(int(as.Pos())-1-len(wrap)))
+	at := func(int, int) (int, int) { return line, col }
+	run := func(src string) (reflect.Value, *engine.Error) {
+		prog, e := s.compile(src, at, &plan{})
+		if e != nil {
+			return reflect.Value{}, e
+		}
+		return s.execute(ctx, prog, at)
+	}
+	// evaluate the right-hand sides once, in order, as the statement would
+	// (one temporary each: yaegi mixes up `a, b := f()` for f returning
+	// two interfaces at top level)
+	var tsrc strings.Builder
+	for i, t := range temps {
+		fmt.Fprintf(&tsrc, "%s := func() any { return %s }()\n", t, exprs[i])
+	}
+	if _, e := run(tsrc.String()); e != nil {
+		if e.Line == 0 {
+			e.Line, e.Col = line, col
+			e.Traceback = append(e.Traceback, fmt.Sprintf("  in the cell, line %d", line))
+		}
+		return reflect.Value{}, e, true
+	}
+	defer run(strings.Join(temps, ", ") + " = " + strings.TrimSuffix(strings.Repeat("nil, ", len(temps)), ", "))
+	var typed []string
+	for i, t := range temps {
+		gv, found := s.global(t)
+		if found && gv.Kind() == reflect.Interface {
+			gv = gv.Elem()
+		}
+		if !found || !gv.IsValid() {
+			return reflect.Value{}, e, true // a nil value carries no type
+		}
+		tt, terr := s.typeExpr(code, gv.Type())
+		if terr != nil {
+			return reflect.Value{}, e, true
+		}
+		typed = append(typed, fmt.Sprintf("%s.(%s)", temps[i], tt))
+	}
+	v, err = run(strings.Join(names, ", ") + " := " + strings.Join(typed, ", "))
+	return v, err, true
+}
+
+// typeExpr writes t as a type expression of the session, importing the
+// preloaded packages it names under reserved names when the cells have
+// not imported them.
+func (s *Session) typeExpr(code string, t reflect.Type) (string, error) {
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name(), nil
+		}
+		for name, path := range s.imports {
+			if path == t.PkgPath() && name != "." && name != "_" {
+				return name + "." + t.Name(), nil
+			}
+		}
+		if !preloaded(t.PkgPath()) {
+			return "", fmt.Errorf("type %v is from a package that is not preloaded", t)
+		}
+		alias := "__gomxPkg" + strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(t.PkgPath())
+		if e := s.importPkg(code, 0, alias, t.PkgPath()); e != nil {
+			return "", e
+		}
+		return alias + "." + t.Name(), nil
+	}
+	elem := func(prefix string) (string, error) {
+		x, err := s.typeExpr(code, t.Elem())
+		return prefix + x, err
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return elem("*")
+	case reflect.Slice:
+		return elem("[]")
+	case reflect.Array:
+		return elem(fmt.Sprintf("[%d]", t.Len()))
+	case reflect.Chan:
+		switch t.ChanDir() {
+		case reflect.RecvDir:
+			return elem("<-chan ")
+		case reflect.SendDir:
+			return elem("chan<- ")
+		}
+		return elem("chan ")
+	case reflect.Map:
+		k, err := s.typeExpr(code, t.Key())
+		if err != nil {
+			return "", err
+		}
+		return elem("map[" + k + "]")
+	case reflect.Interface:
+		if t.NumMethod() == 0 {
+			return "any", nil
+		}
+	case reflect.Func:
+		var in, out []string
+		for i := 0; i < t.NumIn(); i++ {
+			x, err := s.typeExpr(code, t.In(i))
+			if err != nil {
+				return "", err
+			}
+			if t.IsVariadic() && i == t.NumIn()-1 {
+				x = "..." + strings.TrimPrefix(x, "[]")
+			}
+			in = append(in, x)
+		}
+		for i := 0; i < t.NumOut(); i++ {
+			x, err := s.typeExpr(code, t.Out(i))
+			if err != nil {
+				return "", err
+			}
+			out = append(out, x)
+		}
+		return "func(" + strings.Join(in, ", ") + ") (" + strings.Join(out, ", ") + ")", nil
+	}
+	return "", fmt.Errorf("cannot write type %v", t)
+}
