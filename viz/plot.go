@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -222,8 +223,9 @@ func addSeries(p *plot.Plot, name string) {
 	setMeta(p, m)
 }
 
-// Describe returns a one-paragraph text description of p: its title, its
-// axes with labels and ranges, and the series a quick plot added.
+// Describe returns a one-line text description of p: its title, its axes
+// with labels and ranges, and the series a quick plot added or, for other
+// plots, the types of its plotters with their legend names.
 func Describe(p *plot.Plot) string {
 	var b strings.Builder
 	b.WriteString("plot")
@@ -246,6 +248,53 @@ func Describe(p *plot.Plot) string {
 	axis("y", &p.Y)
 	if m := metaOf(p); m != nil && len(m.series) > 0 {
 		fmt.Fprintf(&b, "; series: %s", strings.Join(m.series, ", "))
+	} else if s := plotters(p); len(s) > 0 {
+		fmt.Fprintf(&b, "; plotters: %s", strings.Join(s, ", "))
 	}
 	return b.String()
+}
+
+// plotters describes the plotters of a plot that no quick plot made: their
+// types and, where the legend has one, their names. gonum/plot keeps both
+// unexported; reflection reads them without changing anything, and finds
+// nothing if their layout changes.
+func plotters(p *plot.Plot) []string {
+	names := map[uintptr]string{}
+	entries := reflect.ValueOf(&p.Legend).Elem().FieldByName("entries")
+	if entries.IsValid() && entries.Kind() == reflect.Slice {
+		for i := range entries.Len() {
+			e := entries.Index(i)
+			text, thumbs := e.FieldByName("text"), e.FieldByName("thumbs")
+			if !text.IsValid() || text.Kind() != reflect.String || !thumbs.IsValid() || thumbs.Kind() != reflect.Slice {
+				continue
+			}
+			for k := range thumbs.Len() {
+				if t := thumbs.Index(k).Elem(); t.Kind() == reflect.Pointer {
+					names[t.Pointer()] = text.String()
+				}
+			}
+		}
+	}
+	var out []string
+	ps := reflect.ValueOf(p).Elem().FieldByName("plotters")
+	if !ps.IsValid() || ps.Kind() != reflect.Slice {
+		return nil
+	}
+	for i := range ps.Len() {
+		v := ps.Index(i).Elem()
+		if !v.IsValid() {
+			continue
+		}
+		if v.Type() == reflect.TypeFor[*plotter.Grid]() {
+			continue
+		}
+		d := strings.TrimPrefix(v.Type().String(), "*")
+		if v.Kind() == reflect.Pointer {
+			if n, ok := names[v.Pointer()]; ok {
+				d += fmt.Sprintf(" %q", n)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -167,6 +168,20 @@ func TestDescribe(t *testing.T) {
 	}
 	if got := Describe(plot.New()); got != "plot; x; y" {
 		t.Errorf("empty plot description %q", got)
+	}
+	q := plot.New()
+	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 1}, {X: 2, Y: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := plotter.NewScatter(plotter.XYs{{X: 1, Y: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Add(plotter.NewGrid(), l, s)
+	q.Legend.Add("loss", l)
+	if got, want := Describe(q), `plot; x [0, 2]; y [1, 3]; plotters: plotter.Line "loss", plotter.Scatter`; got != want {
+		t.Errorf("Describe = %q, want %q", got, want)
 	}
 }
 
