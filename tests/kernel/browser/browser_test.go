@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package browser runs the gomx kernel in Debian's classic Notebook,
 // driven by headless Chromium through chromedp, and checks the rendered
 // page.
