@@ -269,6 +269,42 @@ func TestInterruptKeepsState(t *testing.T) {
 	}
 }
 
+func TestInterruptBehindManyRequests(t *testing.T) {
+	// Requests queued behind a running cell must not keep the worker from
+	// seeing an interrupt; they are answered once the cell ends.
+	c := newFake(t)
+	c.Execute(context.Background(), "set alpha 1", engine.ExecOptions{}, &recorder{})
+	done := make(chan engine.ExecResult, 1)
+	go func() { done <- c.Execute(context.Background(), "sleep", engine.ExecOptions{}, &recorder{}) }()
+	time.Sleep(200 * time.Millisecond)
+	var wg sync.WaitGroup
+	matches := make(chan []string, 100)
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			matches <- c.Complete("al", 2).Matches
+		}()
+	}
+	time.Sleep(200 * time.Millisecond)
+	c.Interrupt()
+	select {
+	case res := <-done:
+		if errKind(res) != engine.Interrupted {
+			t.Errorf("result %+v", res.Error)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("interrupt not seen behind queued requests")
+	}
+	wg.Wait()
+	close(matches)
+	for m := range matches {
+		if !reflect.DeepEqual(m, []string{"alpha"}) {
+			t.Fatalf("completion %q", m)
+		}
+	}
+}
+
 func TestStuckCellSecondInterruptRestarts(t *testing.T) {
 	for _, code := range []string{"block", "hang"} {
 		t.Run(code, func(t *testing.T) {

@@ -110,7 +110,8 @@ func Run(opts Options) int {
 	}
 	w.send(&engine.Msg{Type: engine.MsgReady, WorkerPID: os.Getpid(), MemoryLimit: opts.MemoryLimit})
 	logf("ready, memory limit %d", opts.MemoryLimit)
-	return w.serve(engine.NewMsgReader(in))
+	w.serve(engine.NewMsgReader(in))
+	return 0
 }
 
 type worker struct {
@@ -153,9 +154,10 @@ func (w *worker) send(m *engine.Msg) {
 
 // serve reads requests; execute, complete, inspect and is_complete run one
 // at a time on the serving goroutine, interrupts and input replies are
-// handled by the reader at once.
-func (w *worker) serve(r *engine.MsgReader) int {
-	reqs := make(chan *engine.Msg, 16)
+// handled by the reader at once. It ends only by exiting the process.
+func (w *worker) serve(r *engine.MsgReader) {
+	reqs := &queue{}
+	reqs.cond.L = &reqs.mu
 	go func() {
 		for {
 			m, err := r.Read()
@@ -177,28 +179,71 @@ func (w *worker) serve(r *engine.MsgReader) int {
 			case engine.MsgShutdown:
 				os.Exit(0)
 			default:
-				reqs <- m
+				reqs.put(m)
 			}
 		}
 	}()
-	for m := range reqs {
+	for {
+		m := reqs.get()
 		switch m.Type {
 		case engine.MsgExecute:
 			w.execute(m)
 		case engine.MsgComplete:
-			c := w.eng.Complete(m.Code, m.Cursor)
+			c := engine.Completion{CursorStart: m.Cursor, CursorEnd: m.Cursor}
+			w.safely(m, func() { c = w.eng.Complete(m.Code, m.Cursor) })
 			w.send(&engine.Msg{Type: engine.MsgCompletion, ID: m.ID, Completion: &c})
 		case engine.MsgInspect:
-			in := w.eng.Inspect(m.Code, m.Cursor, m.Detail)
+			var in engine.Inspection
+			w.safely(m, func() { in = w.eng.Inspect(m.Code, m.Cursor, m.Detail) })
 			w.send(&engine.Msg{Type: engine.MsgInspection, ID: m.ID, Inspection: &in})
 		case engine.MsgIsComplete:
-			st, ind := w.eng.IsComplete(m.Code)
+			st, ind := "unknown", ""
+			w.safely(m, func() { st, ind = w.eng.IsComplete(m.Code) })
 			w.send(&engine.Msg{Type: engine.MsgIsCompleteReply, ID: m.ID, Status: st, Indent: ind})
 		default:
 			w.logf("unknown request %q ignored", m.Type)
 		}
 	}
-	return 0
+}
+
+// safely runs f, a request that is not a cell: a panic in it is logged on
+// the crash output and the request gets an empty answer, rather than the
+// session's state being lost with the worker.
+func (w *worker) safely(m *engine.Msg, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(w.crash, "gomx worker: %s request for %q panicked: %v\n", m.Type, m.Code, p)
+		}
+	}()
+	f()
+}
+
+// queue is an unbounded FIFO of requests, so that the reader never waits
+// for the serving goroutine and an interrupt is seen at once however many
+// requests wait behind a running cell.
+type queue struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	msgs []*engine.Msg
+}
+
+func (q *queue) put(m *engine.Msg) {
+	q.mu.Lock()
+	q.msgs = append(q.msgs, m)
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+func (q *queue) get() *engine.Msg {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.msgs) == 0 {
+		q.cond.Wait()
+	}
+	m := q.msgs[0]
+	q.msgs[0] = nil
+	q.msgs = q.msgs[1:]
+	return m
 }
 
 func (w *worker) interrupt() {
