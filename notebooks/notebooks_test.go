@@ -73,6 +73,20 @@ var expected = map[string][]expectation{
 		{`IHT from the lasso: max error (\S+)`, 0, 1e-6},
 		{`max relative \|SEF_1\(x\) − ½‖x‖₁²\| over 200 random x: (\S+)`, 0, 1e-12},
 	},
+	"02-sinkhorn": {
+		{`largest \(⟨P_ε,M⟩ − EMD\) / \(ε log nm\) (\S+)`, 0, 1},
+		{`smallest relative gap \(⟨P_ε,M⟩ − EMD\) / EMD (\S+)`, -1e-8, 0.0037},
+		{`EMD between the disk and its copy shifted by \(3, 2\): (\S+)`, 13 - 1e-7, 13 + 1e-7},
+		{`SNS +Converged: +\d+ passes, final marginal error (\S+)`, 0, 1e-9},
+		{`largest difference between the plans: (\S+)`, 0, 1e-8},
+		{`SNS: Converged after \d+ passes, marginal error (\S+)`, 0, 1e-9},
+	},
+	"03-cbo": {
+		{`Converged after \d+ steps: consensus .*, f = (\S+)`, 0, 1e-4},
+		{`success rate at α = 0.1: ([0-9.]+)`, 0, 0.1},
+		{`success rate at α = 0.1: \S+, at α = 1e4: ([0-9.]+)`, 0.8, 1},
+		{`largest \|sampled cosine − closed form\| where the effective sample size is ≥ 10%: (\S+)`, 0, 0.01},
+	},
 	"04-bandits": {
 		{`UCB1 mean regret / UCB1 bound ([0-9.]+)`, 0, 1},
 		{`UCB1 regret / T ([0-9.]+)`, 0.5, 1},
