@@ -162,6 +162,13 @@ func (s *Session) members(x string, add func(name, kind string)) {
 	if !ok || !v.IsValid() {
 		return
 	}
+	// methods of a user type, which reflect does not see on interpreted
+	// values: from the cells that declared them
+	if t, ok := s.varTypes[x]; ok {
+		for m := range s.rich[strings.TrimPrefix(t, "*")] {
+			add(m, "method")
+		}
+	}
 	t := v.Type()
 	for i := 0; i < t.NumMethod(); i++ {
 		add(t.Method(i).Name, "method")

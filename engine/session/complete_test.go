@@ -15,7 +15,7 @@ func TestComplete(t *testing.T) {
 	s := newSession(t)
 	for _, c := range []string{
 		"// Scale multiplies x by k.\nfunc Scale(x, k float64) float64 { return x * k }",
-		"type Point struct{ X, Y float64 }",
+		"type Point struct{ X, Y float64 }\nfunc (p Point) Norm1() float64 { return p.X + p.Y }\nfunc (p *Point) Scale(k float64) { p.X *= k; p.Y *= k }",
 		"total := 10\nsb := &strings.Builder{}\nsb.WriteString(\"a\")",
 		"pt := Point{1, 2}",
 	} {
@@ -40,6 +40,8 @@ func TestComplete(t *testing.T) {
 		{code: "sb.Wr", cursor: -1, want: []string{"WriteString", "WriteByte"}, wantType: "method", start: 3, end: 5},
 		{code: "sb.", cursor: -1, want: []string{"Len", "String", "Reset"}, wantType: "method", start: 3, end: 3},
 		{code: "pt.", cursor: -1, want: []string{"X", "Y"}, wantType: "field"},
+		{code: "pt.No", cursor: -1, want: []string{"Norm1"}, wantType: "method", start: 3, end: 5},
+		{code: "pt.S", cursor: -1, want: []string{"Scale"}, wantType: "method"},
 		{code: "%ti", cursor: -1, want: []string{"%time", "%timeit"}, wantType: "magic", start: 0, end: 3},
 		{code: "é := tot", cursor: -1, want: []string{"total"}, start: 5, end: 8},
 		{code: "tot + 1", cursor: 3, want: []string{"total"}, start: 0, end: 3},

@@ -89,7 +89,8 @@ type planner struct {
 	// userMethods holds the result counts of user methods by name, -1
 	// when methods of that name differ.
 	userMethods map[string]int
-	// rich holds the rich methods (HTML, PNG, …) of user types: type
+	// rich holds the methods of user types, among them the rich ones
+	// (HTML, PNG, …) that display uses: type
 	// name → method → whether its receiver is a pointer.
 	rich map[string]map[string]bool
 	// varTypes holds the types of the globals of earlier cells, where the
@@ -367,17 +368,15 @@ func (r *rewriter) collectDecls(f *ast.File, fset *token.FileSet, base int) {
 				n = d.Type.Results.NumFields()
 			}
 			if d.Recv != nil && len(d.Recv.List) == 1 {
-				if _, ok := richMethods[d.Name.Name]; ok {
-					rt, ptr := d.Recv.List[0].Type, false
-					if st, ok := rt.(*ast.StarExpr); ok {
-						rt, ptr = st.X, true
+				rt, ptr := d.Recv.List[0].Type, false
+				if st, ok := rt.(*ast.StarExpr); ok {
+					rt, ptr = st.X, true
+				}
+				if id, ok := rt.(*ast.Ident); ok {
+					if r.p.rich[id.Name] == nil {
+						r.p.rich[id.Name] = map[string]bool{}
 					}
-					if id, ok := rt.(*ast.Ident); ok {
-						if r.p.rich[id.Name] == nil {
-							r.p.rich[id.Name] = map[string]bool{}
-						}
-						r.p.rich[id.Name][d.Name.Name] = ptr
-					}
+					r.p.rich[id.Name][d.Name.Name] = ptr
 				}
 			}
 			if d.Recv != nil {
@@ -545,7 +544,7 @@ func (r *rewriter) richFor(t string) []string {
 	name, ptr := strings.CutPrefix(t, "*")
 	var ms []string
 	for m, ptrRecv := range r.p.rich[name] {
-		if ptr || !ptrRecv {
+		if _, ok := richMethods[m]; ok && (ptr || !ptrRecv) {
 			ms = append(ms, m)
 		}
 	}

@@ -63,7 +63,7 @@ type Session struct {
 	funcs   map[string]int
 	results map[string]string
 	methods map[string]int
-	rich    map[string]map[string]bool // rich methods of user types (see planner)
+	rich    map[string]map[string]bool // methods of user types (see planner)
 	// varTypes are the types of globals where the rewriter told them
 	varTypes map[string]string
 	generic  map[string]bool // user generic funcs
@@ -528,7 +528,9 @@ func (s *Session) richValue() (viz.Bundle, bool) {
 	names := map[string]bool{}
 	for _, ms := range s.rich {
 		for m := range ms {
-			names[m] = true
+			if _, ok := richMethods[m]; ok {
+				names[m] = true
+			}
 		}
 	}
 	var ms []string
