@@ -38,8 +38,10 @@ type ClientOptions struct {
 // Client runs an Engine in a `gomx worker` process and implements
 // Controller. The worker starts in the background when the client is made
 // and again at once after it dies, so a cell rarely waits for it. Info
-// answers without the worker. The Engine methods may be called from one
-// goroutine at a time; Interrupt, Restart and Close from any goroutine.
+// answers without the worker. Execute calls must not overlap; Complete,
+// Inspect and IsComplete may be called from any goroutine at any time (the
+// worker answers them in turn, after a running cell), and so may
+// Interrupt, Restart and Close.
 type Client struct {
 	opts   ClientOptions
 	bin    string

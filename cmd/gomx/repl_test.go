@@ -6,10 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/worker"
 	"github.com/gomx-dev/gomx/engine/worker/workertest"
 )
 
@@ -177,5 +179,25 @@ func TestInteractive(t *testing.T) {
 	}
 	if stderr.String() != "CompileError: oops\n" {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+func TestMemoryLimitFlag(t *testing.T) {
+	total := worker.TotalMemory()
+	tests := []struct {
+		in   string
+		want int64
+	}{
+		{"", total / 2},
+		{"256MB", 256e6},
+		{"0", 0},
+	}
+	for _, tt := range tests {
+		if got, err := memoryLimit(tt.in); err != nil || got != tt.want {
+			t.Errorf("memoryLimit(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+	if runtime.GOOS == "linux" && total <= 0 {
+		t.Errorf("TotalMemory() = %d on Linux", total)
 	}
 }
