@@ -50,8 +50,9 @@ type Norm int
 const (
 	// L1 is ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁, the total l1 marginal error (default).
 	L1 Norm = iota
-	// L2Col is ‖Pᵀ1 − b‖₂, POT's stopping measure; with CheckEvery 10 the
-	// iteration counts of Sinkhorn and SinkhornLog equal POT's.
+	// L2Col is ‖Pᵀ1 − b‖₂, POT's stopping measure; with CheckEvery 10,
+	// Sinkhorn and SinkhornLog stop at POT's iteration (Result.Iterations =
+	// POT's niter + 1).
 	L2Col
 )
 
@@ -65,8 +66,8 @@ var ErrUnderflow = errors.New("ot: kernel underflow or scaling overflow")
 // means the documented default.
 type Settings struct {
 	// MaxIter bounds the iterations: Sinkhorn sweeps for the Sinkhorn
-	// solvers (0 → 10000), Newton steps for SNS (0 → 1000; its warm-up and
-	// fallback sweeps count separately in Result.Passes).
+	// solvers (0 → 10000), Newton iterations for SNS (0 → 1000; its warm-up
+	// runs at most 10000 sweeps).
 	MaxIter int
 	// Tol is the stopping threshold on the marginal error chosen by Norm
 	// (0 → 1e-9).
@@ -81,8 +82,8 @@ type Settings struct {
 	// Context cancels the solver (checked every iteration); nil → the
 	// current cell's context from mathx/interrupt.
 	Context context.Context
-	// Callback, when non-nil, is called after every stopping test with the
-	// current iteration and a Result holding Iterations, History, Passes and
+	// Callback, when non-nil, is called after every stopping test (for SNS,
+	// after every Newton iteration) with the current iteration and a Result holding Iterations, History, Passes and
 	// the current potentials (Plan is nil). Returning false stops the solver
 	// with Status Stopped. A panic in it is returned as an error.
 	Callback func(iter int, r *Result) bool
@@ -119,8 +120,9 @@ type Settings struct {
 type Result struct {
 	// Status says how the solver ended.
 	Status Status
-	// Iterations is the number of outer iterations: Sinkhorn sweeps, or SNS
-	// warm-up sweeps plus Newton steps plus fallback sweeps.
+	// Iterations is the number of outer iterations: Sinkhorn sweeps, or SNS's
+	// warm-up sweeps plus its Newton iterations (a fallback to Sinkhorn
+	// counts as one).
 	Iterations int
 	// History holds the total l1 marginal error ‖P1−a‖₁ + ‖Pᵀ1−b‖₁ after
 	// every iteration.
@@ -145,8 +147,8 @@ type Result struct {
 	// Absorptions counts kernel recomputations of SinkhornStabilized
 	// (absorptions, ε-scaling stages and recoveries from underflow).
 	Absorptions int
-	// Fallbacks counts the recoveries from underflow (SinkhornStabilized)
-	// or from a stalled line search (SNS).
+	// Fallbacks counts the recoveries from underflow (SinkhornStabilized,
+	// also in SNS's warm-up) and from a stalled line search (SNS).
 	Fallbacks int
 	// NewtonSteps counts SNS's Newton steps, CGIterations their conjugate
 	// gradient iterations.

@@ -25,7 +25,9 @@ import (
 // marginals. SinkhornStabilized and SinkhornLog solve such problems.
 //
 // a and b must be non-negative with equal sums; zero-mass points get zero
-// rows/columns in the plan. It panics if the shapes disagree or reg ≤ 0.
+// rows/columns in the plan (and potential −Inf). A cost +Inf forbids a pair.
+// It panics if the shapes disagree, reg ≤ 0, the masses differ or a cost is
+// NaN or −Inf; the other entropic solvers take the same arguments.
 func Sinkhorn(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) {
 	return solve("Sinkhorn", a, b, M, reg, s, 10000, sinkhornScaling)
 }
