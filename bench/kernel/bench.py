@@ -81,8 +81,25 @@ class Kernel:
                     raise RuntimeError("no kernel_info_reply within 60 s")
 
     def ready(self):
+        """Wait for the kernel, then connect the bench's own synchronous
+        shell and iopub sockets (jupyter_client's are asyncio sockets)."""
         self.kc.wait_for_ready(timeout=60)
         self.drain()
+        ctx = zmq.Context.instance()
+        self.shell = ctx.socket(zmq.DEALER)
+        self.shell.connect("tcp://127.0.0.1:%d" % self.info["shell_port"])
+        self.iopub = ctx.socket(zmq.SUB)
+        self.iopub.setsockopt(zmq.SUBSCRIBE, b"")
+        self.iopub.connect("tcp://127.0.0.1:%d" % self.info["iopub_port"])
+        end = time.time() + 60
+        while not self.iopub.poll(200):
+            if time.time() > end:
+                raise RuntimeError("iopub never delivered")
+            self.kc.session.send(self.shell, "kernel_info_request", {})
+        time.sleep(0.5)
+        for sock in (self.shell, self.iopub):
+            while sock.poll(0):
+                sock.recv_multipart()
 
     def drain(self):
         for get in (self.kc.get_iopub_msg, self.kc.get_shell_msg):
@@ -93,28 +110,33 @@ class Kernel:
                 pass
 
     def execute(self, code, timeout=600):
-        """Run code; return (seconds to reply and idle, stream messages)."""
+        """Run code; return (seconds to reply and idle, stream messages).
+        Waits on both sockets with one zmq poller, so the client adds no
+        polling delay."""
+        shell, iopub = self.shell, self.iopub
+        poller = zmq.Poller()
+        poller.register(shell, zmq.POLLIN)
+        poller.register(iopub, zmq.POLLIN)
+        session = self.kc.session
         t = time.perf_counter()
-        msg_id = self.kc.execute(code)
+        msg_id = session.send(shell, "execute_request", {
+            "code": code, "silent": False, "store_history": True, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": True})["header"]["msg_id"]
         streams = 0
         idle = reply = False
         while not (idle and reply):
-            if not reply:
-                try:
-                    r = self.kc.get_shell_msg(timeout=0.001 if not idle else timeout)
-                    if r["parent_header"].get("msg_id") == msg_id:
-                        reply = True
-                        if r["content"]["status"] != "ok":
-                            raise RuntimeError("cell failed: %s" % r["content"])
-                except Exception as e:
-                    if isinstance(e, RuntimeError):
-                        raise
-            if not idle:
-                try:
-                    m = self.kc.get_iopub_msg(timeout=0.001 if not reply else timeout)
-                except Exception:
-                    continue
-                if m["parent_header"].get("msg_id") != msg_id:
+            ready = dict(poller.poll(timeout * 1000))
+            if not ready:
+                raise RuntimeError("no answer within %d s" % timeout)
+            if shell in ready:
+                _, r = session.recv(shell, mode=zmq.NOBLOCK)
+                if r and r["parent_header"].get("msg_id") == msg_id:
+                    reply = True
+                    if r["content"]["status"] != "ok":
+                        raise RuntimeError("cell failed: %s" % r["content"])
+            if iopub in ready:
+                _, m = session.recv(iopub, mode=zmq.NOBLOCK)
+                if not m or m["parent_header"].get("msg_id") != msg_id:
                     continue
                 if m["msg_type"] == "stream":
                     streams += 1
@@ -152,6 +174,9 @@ class Kernel:
         return rtts
 
     def close(self):
+        for sock in ("shell", "iopub"):
+            if hasattr(self, sock):
+                getattr(self, sock).close(0)
         self.kc.stop_channels()
         self.proc.terminate()
         try:
