@@ -723,30 +723,19 @@ func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Pr
 // and its evaluation does not stop within interruptGrace (it is stuck in
 // compiled code), the session records it as abandoned.
 func (s *Session) execute(ctx context.Context, prog *interp.Program, locate locator) (reflect.Value, *engine.Error) {
-	type result struct {
-		v   reflect.Value
-		err error
-	}
-	done := make(chan result, 1)
-	gid := make(chan int64, 1)
-	go func() {
-		gid <- goid()
-		var v reflect.Value
-		var err error
+	g := goid() // ExecuteWithContext runs prog in a goroutine it starts from this one
+	v, err := func() (v reflect.Value, err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				err = interp.Panic{Value: r, Stack: debug.Stack()}
 			}
-			done <- result{v, err}
 		}()
-		v, err = s.in.ExecuteWithContext(ctx, prog)
+		return s.in.ExecuteWithContext(ctx, prog)
 	}()
-	g := <-gid
-	r := <-done
-	if r.err == nil {
-		return r.v, nil
+	if err == nil {
+		return v, nil
 	}
-	return reflect.Value{}, s.execError(ctx, g, r.err, locate)
+	return reflect.Value{}, s.execError(ctx, g, err, locate)
 }
 
 // execError describes the failure of an execution in goroutine g.
