@@ -145,6 +145,18 @@ func TestOrderedOutput(t *testing.T) {
 	}
 }
 
+func TestOutputBetweenCells(t *testing.T) {
+	// Output written after its cell ended is shown first by the next cell.
+	c := newFake(t)
+	var r1, r2 recorder
+	c.Execute(context.Background(), "later late\nvalue 1", engine.ExecOptions{}, &r1)
+	time.Sleep(300 * time.Millisecond)
+	c.Execute(context.Background(), "out now", engine.ExecOptions{}, &r2)
+	if got, want := r2.got(), []string{"stdout:late\nnow\n"}; !reflect.DeepEqual(got, want) || len(r1.got()) != 0 {
+		t.Errorf("first cell %q, second %q; want nothing, %q", r1.got(), got, want)
+	}
+}
+
 func TestOutputBeforeResult(t *testing.T) {
 	// Everything written by the cell arrives before Execute returns.
 	c := newFake(t)

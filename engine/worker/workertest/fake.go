@@ -7,6 +7,7 @@
 //	out TEXT     write TEXT+"\n" to os.Stdout with one Write (as compiled code does)
 //	print TEXT   fmt.Fprintln(TEXT) to the session's stdout writer (as interpreted code does)
 //	err TEXT     write TEXT+"\n" to os.Stderr
+//	later TEXT   write TEXT+"\n" to os.Stdout 50 ms after the cell ended
 //	stream TEXT  Output.Stream("stdout", TEXT+"\n")
 //	show TEXT    Output.Display a text/plain bundle TEXT
 //	clear        Output.Clear(false)
@@ -39,6 +40,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/engine/worker"
@@ -83,6 +85,11 @@ func (e *Engine) Execute(ctx context.Context, code string, _ engine.ExecOptions,
 			fmt.Fprintln(e.stdout, arg)
 		case "err":
 			os.Stderr.Write([]byte(arg + "\n"))
+		case "later":
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				os.Stdout.Write([]byte(arg + "\n"))
+			}()
 		case "stream":
 			out.Stream("stdout", arg+"\n")
 		case "show":
