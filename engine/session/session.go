@@ -474,9 +474,13 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 	for i := 1; i < pt.Results; i++ {
 		names = append(names, fmt.Sprintf("__gomxV%d", i))
 	}
-	if pt.Direct {
-		// a call of a generic function: yaegi cannot assign its result
-		// with :=, but gives its value
+	if pt.Direct || len(names) == 1 && !s.hasRichTypes() {
+		// yaegi gives the value of an expression statement. A call of a
+		// generic function must be shown so (yaegi cannot assign its result
+		// with :=); other values too unless a user type may show itself
+		// richly, which needs the value in a variable (richValue): each
+		// top-level := takes a new slot in yaegi's global frame, which it
+		// copies on every evaluation.
 		v, e := s.evalValue(ctx, code, pt, "", pl)
 		if e != nil {
 			return nil, e
@@ -517,6 +521,18 @@ func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (
 	}
 	b := viz.Render(vals[0])
 	return &b, nil
+}
+
+// hasRichTypes reports whether a user type has a rich method.
+func (s *Session) hasRichTypes() bool {
+	for _, ms := range s.rich {
+		for m := range ms {
+			if _, ok := richMethods[m]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // richValue asks __gomxV for its rich representations. yaegi cannot
@@ -723,7 +739,6 @@ func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Pr
 // and its evaluation does not stop within interruptGrace (it is stuck in
 // compiled code), the session records it as abandoned.
 func (s *Session) execute(ctx context.Context, prog *interp.Program, locate locator) (reflect.Value, *engine.Error) {
-	g := goid() // ExecuteWithContext runs prog in a goroutine it starts from this one
 	v, err := func() (v reflect.Value, err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -735,7 +750,8 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program, locate loca
 	if err == nil {
 		return v, nil
 	}
-	return reflect.Value{}, s.execError(ctx, g, err, locate)
+	// ExecuteWithContext ran prog in a goroutine it started from this one
+	return reflect.Value{}, s.execError(ctx, goid(), err, locate)
 }
 
 // execError describes the failure of an execution in goroutine g.
