@@ -253,13 +253,12 @@ func (p *proc) dispatch(m *Msg) {
 	case MsgStream, MsgDisplay, MsgClear, MsgInputRequest, MsgStuck, MsgResult:
 		p.mu.Lock()
 		cl := p.cell
+		if cl == nil && (m.Type == MsgStream || m.Type == MsgDisplay || m.Type == MsgClear) {
+			p.c.keepBetween(m) // under p.mu, so that Execute takes it or it goes to the cell
+		}
 		p.mu.Unlock()
 		if cl != nil {
 			cl.events <- m
-			return
-		}
-		if m.Type == MsgStream || m.Type == MsgDisplay || m.Type == MsgClear {
-			p.c.keepBetween(m)
 		}
 	default:
 		p.c.logf("worker %d: unknown message %q", p.pid, m.Type)
@@ -383,14 +382,9 @@ func workerDied(msg string) ExecResult {
 func (c *Client) Execute(ctx context.Context, code string, opts ExecOptions, out Output) ExecResult {
 	c.mu.Lock()
 	closed := c.closed
-	between := c.between
-	c.between, c.betweenSize = nil, 0
 	c.mu.Unlock()
 	if closed {
 		return workerDied("the engine client is closed")
-	}
-	for _, m := range between {
-		deliver(m, out)
 	}
 	p, err := c.waitReady()
 	if err != nil {
@@ -399,7 +393,14 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecOptions, out
 	cl := &call{id: c.nextID.Add(1), events: make(chan *Msg, 256)}
 	p.mu.Lock()
 	p.cell = cl
+	c.mu.Lock() // lock order: p.mu, then c.mu
+	between := c.between
+	c.between, c.betweenSize = nil, 0
+	c.mu.Unlock()
 	p.mu.Unlock()
+	for _, m := range between {
+		deliver(m, out)
+	}
 	defer func() {
 		p.mu.Lock()
 		p.cell = nil
