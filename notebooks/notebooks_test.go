@@ -86,6 +86,7 @@ var expected = map[string][]expectation{
 		{`success rate at α = 0.1: ([0-9.]+)`, 0, 0.1},
 		{`success rate at α = 0.1: \S+, at α = 1e4: ([0-9.]+)`, 0.8, 1},
 		{`largest \|sampled cosine − closed form\| where the effective sample size is ≥ 10%: (\S+)`, 0, 0.01},
+		{`mean cosine of the drift with −∇\(bowl\) (\S+),`, 0.7, 1},
 	},
 	"04-bandits": {
 		{`UCB1 mean regret / UCB1 bound ([0-9.]+)`, 0, 1},
