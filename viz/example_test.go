@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomx-dev/gomx/viz"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
 )
 
 // A cell's *plot.Plot becomes a PNG at the default size, with a text
@@ -88,4 +89,39 @@ func ExampleProgress() {
 	fmt.Println(strings.Split(bar.Bundle().Text(), " in ")[0])
 	// Output:
 	// [████████████████████] 100% 100/100 · done
+}
+
+func ExampleScatter() {
+	p := viz.Scatter([]float64{1, 2, 3}, []float64{2, 4, 3})
+	viz.AddScatter(p, []float64{1.5}, []float64{3.5}, "query")
+	fmt.Println(viz.Describe(p))
+	// Output:
+	// plot; x [1, 3]; y [2, 4]; series: points 1 (3), query
+}
+
+func ExampleHist() {
+	fmt.Println(viz.Describe(viz.Hist([]float64{1, 2, 2, 3, 3, 3, math.NaN()}, 0)))
+	// Output:
+	// plot; x [1, 3]; y "count" [0, 3]; series: histogram of 6 values in 4 bins
+}
+
+func ExampleBars() {
+	p := viz.Bars([]float64{0.2, 0.5, 0.3}, []string{"UCB", "Thompson", "EXP3"})
+	p.Y.Label.Text = "regret"
+	fmt.Println(viz.Describe(p))
+	// Output:
+	// plot; x [0, 2]; y "regret" [0, 0.5]; series: 3 bars
+}
+
+// GIF renders frames as an animated GIF without playing them; Animate plays
+// them in the cell's output and leaves this GIF there.
+func ExampleGIF() {
+	var frames []*plot.Plot
+	for k := range 3 {
+		frames = append(frames, viz.Line([]float64{0, float64(k), 1}))
+	}
+	b, err := viz.GIF(frames, 5)
+	fmt.Println(b.Text()[:35], err)
+	// Output:
+	// animation of 3 frames at 5 frames/s <nil>
 }
