@@ -77,10 +77,6 @@ func Run(opts Options) int {
 		}
 	}
 	in, out := os.NewFile(3, "engine-in"), os.NewFile(4, "engine-out")
-	if err := setMemoryLimit(opts.MemoryLimit); err != nil {
-		fmt.Fprintln(crash, "gomx worker:", err)
-		return 1
-	}
 	w := &worker{
 		out:         engine.NewMsgWriter(out),
 		crash:       crash,
@@ -93,18 +89,19 @@ func Run(opts Options) int {
 	if w.stuckAfter <= 0 {
 		w.stuckAfter = time.Second
 	}
-	cap, err := captureStdio(w.send)
-	if err != nil {
+	if w.capture, err = captureStdio(w.send); err != nil {
 		fmt.Fprintln(crash, "gomx worker:", err)
 		return 1
 	}
-	w.capture = cap
-	eng, err := opts.New(os.Stdout, os.Stderr)
-	if err != nil {
+	if w.eng, err = opts.New(os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(crash, "gomx worker: starting the session:", err)
 		return 1
 	}
-	w.eng = eng
+	// The rlimits are set above what the process uses with its session.
+	if err := setMemoryLimit(opts.MemoryLimit); err != nil {
+		fmt.Fprintln(crash, "gomx worker:", err)
+		return 1
+	}
 	if w.limit > 0 {
 		go w.watchMemory()
 	}
