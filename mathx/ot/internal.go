@@ -129,8 +129,9 @@ func callback(cb func(int, *Result) bool, it int, r *Result) (cont bool, err err
 }
 
 // checkProblem panics on programmer errors: shapes, reg, marginals, and
-// cost entries that are NaN or −Inf (+Inf marks a forbidden pair).
-func checkProblem(fn string, a, b []float64, M rawMat, reg float64) {
+// cost entries that are NaN or −Inf (+Inf marks a forbidden pair). It
+// returns the smallest and largest finite cost.
+func checkProblem(fn string, a, b []float64, M rawMat, reg float64) (lo, hi float64) {
 	if M.n != len(a) || M.m != len(b) {
 		panic(fmt.Sprintf("ot.%s: M is %d×%d but len(a) = %d, len(b) = %d", fn, M.n, M.m, len(a), len(b)))
 	}
@@ -141,13 +142,18 @@ func checkProblem(fn string, a, b []float64, M rawMat, reg float64) {
 		panic(fmt.Sprintf("ot.%s: reg = %v, want a finite reg > 0", fn, reg))
 	}
 	checkMarginals(fn, a, b)
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for i := 0; i < M.n; i++ {
 		for j, x := range M.row(i) {
 			if x != x || math.IsInf(x, -1) {
 				panic(fmt.Sprintf("ot.%s: M[%d,%d] = %v", fn, i, j, x))
 			}
+			if !math.IsInf(x, 1) {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+			}
 		}
 	}
+	return lo, hi
 }
 
 func checkMarginals(fn string, a, b []float64) {

@@ -43,18 +43,27 @@ type solver func(p *problem, c config, res *Result) (f, g []float64, err error)
 // computes the plan and its statistics from the potentials.
 func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, defMaxIter int, run solver) (*Result, error) {
 	raw := rawOf(M)
-	checkProblem(fn, a, b, raw, reg)
+	lo, hi := checkProblem(fn, a, b, raw, reg)
 	c := resolve(s, defMaxIter)
 	rows, cols := support(a), support(b)
+	// The plan does not change when a constant is subtracted from M. When
+	// the costs' offset dominates their range, the solvers work on M − lo:
+	// potentials of size |lo| would otherwise cost digits in (f+g−M)/reg.
+	shift := 0.0
+	if math.Abs(lo) > hi-lo {
+		shift = lo
+	}
 	p := &problem{a: a, b: b, M: raw, reg: reg}
-	if len(rows) < len(a) || len(cols) < len(b) {
-		sub := mat.NewDense(len(rows), len(cols), nil)
+	if len(rows) < len(a) || len(cols) < len(b) || shift != 0 {
+		sub := make([]float64, len(rows)*len(cols))
 		for i, ii := range rows {
+			src, dst := raw.row(ii), sub[i*len(cols):(i+1)*len(cols)]
 			for j, jj := range cols {
-				sub.Set(i, j, M.At(ii, jj))
+				dst[j] = src[jj] - shift
 			}
 		}
-		p = &problem{a: pick(a, rows), b: pick(b, cols), M: rawOf(sub), reg: reg}
+		p = &problem{a: pick(a, rows), b: pick(b, cols), reg: reg,
+			M: rawMat{n: len(rows), m: len(cols), stride: len(cols), data: sub}}
 	}
 	p.ch = newChunking(p.M.n, p.M.m)
 	res := &Result{}
@@ -63,7 +72,19 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 		res.Status = Failed
 		return res, fmt.Errorf("ot.%s: %w", fn, err)
 	}
-	finish(p, f, g, res)
+	mass := finish(p, f, g, res)
+	if shift != 0 {
+		for i := range f {
+			f[i] += shift
+		}
+		var sa float64
+		for _, x := range p.a {
+			sa += x
+		}
+		res.Cost += shift * mass
+		res.Objective += shift * mass
+		res.Dual += shift * sa
+	}
 	if len(rows) < len(a) || len(cols) < len(b) {
 		expand(res, f, g, rows, cols, len(a), len(b))
 	} else {
@@ -117,8 +138,9 @@ func expand(res *Result, f, g []float64, rows, cols []int, n, m int) {
 }
 
 // finish computes P_ij = exp((f_i+g_j−M_ij)/reg) and the Result's costs
-// and marginal errors, with per-chunk partial sums reduced in a fixed order.
-func finish(p *problem, f, g []float64, res *Result) {
+// and marginal errors, with per-chunk partial sums reduced in a fixed order,
+// and returns the plan's mass ΣP.
+func finish(p *problem, f, g []float64, res *Result) float64 {
 	n, m, reg := p.M.n, p.M.m, p.reg
 	plan, given := p.plan, p.plan != nil
 	if !given {
@@ -144,7 +166,7 @@ func finish(p *problem, f, g []float64, res *Result) {
 				e := (fi + g[j] - mij) / reg
 				var x float64
 				if given {
-					x = Pi[j] * (ui * p.planV[j])
+					x = Pi[j] * ui * p.planV[j] // K·u first: 0·u·v stays 0 when u·v overflows
 				} else {
 					x = fexp(e)
 				}
@@ -190,6 +212,7 @@ func finish(p *problem, f, g []float64, res *Result) {
 	res.Objective = tot.cost + reg*tot.plogp
 	res.Dual = dual - reg*tot.mass + reg
 	res.RowErr, res.ColErr = tot.rowErr, colErr
+	return tot.mass
 }
 
 // errNorm is the stopping measure of Settings.Norm given the column sums

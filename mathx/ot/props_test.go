@@ -359,3 +359,34 @@ func TestEntries(t *testing.T) {
 		t.Error("entries of a nil plan")
 	}
 }
+
+// Costs with an offset much larger than their range (here 1e6 + [0, 0.1])
+// are solved on M − min M: the plan is the unshifted one and the costs and
+// potentials carry the offset.
+func TestLargeOffset(t *testing.T) {
+	a, b, M, mx := cloud(13, 20, 15)
+	M.Scale(0.1/mx, M)
+	big := mat.NewDense(20, 15, nil)
+	big.Apply(func(_, _ int, v float64) float64 { return v + 1e6 }, M)
+	for _, s := range entropic {
+		r0, err0 := s.fn(a, b, M, 1e-3, &Settings{Tol: 1e-11})
+		r1, err1 := s.fn(a, b, big, 1e-3, &Settings{Tol: 1e-11})
+		if err0 != nil || err1 != nil || r1.Status != Converged {
+			t.Fatalf("%s: %v %v %v", s.name, err0, err1, r1.Status)
+		}
+		// M + 1e6 is M rounded to ulp(1e6) ≈ 1.2e-10: exponents move by up to
+		// 6e-8, plan entries (≤ 0.1) by up to about 1e-8.
+		if d := maxAbsDiff(t, r1.Plan, rowsOf(r0.Plan)); d > 1e-8 {
+			t.Errorf("%s: offset moves the plan by %g", s.name, d)
+		}
+		if e := r1.RowErr + r1.ColErr; e > 1e-10 {
+			t.Errorf("%s: marginal error %g with the offset", s.name, e)
+		}
+		if !close(r1.Cost, r0.Cost+1e6, 1e-6, 0) || !close(r1.Dual, r0.Dual+1e6, 1e-6, 0) {
+			t.Errorf("%s: cost %v dual %v, want %v %v", s.name, r1.Cost, r1.Dual, r0.Cost+1e6, r0.Dual+1e6)
+		}
+		if p := math.Exp((r1.F[3] + r1.G[4] - big.At(3, 4)) / 1e-3); !close(p, r1.Plan.At(3, 4), 1e-9, 0) {
+			t.Errorf("%s: potentials do not reproduce the plan: %v vs %v", s.name, p, r1.Plan.At(3, 4))
+		}
+	}
+}

@@ -105,14 +105,14 @@ func (s *scaler) kernel(alpha, beta []float64, eps float64, normalize bool) {
 
 // step does v = b ⊘ ktu, then one fused sweep u = a ⊘ Kv, ktu = Kᵀu. It
 // returns false (leaving uOld, vOld as the last good scalings) when a
-// product vanishes or a scaling is not finite. rowErr is ‖u⊙Kv − a‖₁.
+// product vanishes or overflows, i.e. a scaling is not finite and positive. rowErr is ‖u⊙Kv − a‖₁.
 func (s *scaler) step() (ok bool, rowErr float64) {
 	p, m := s.p, s.p.M.m
 	copy(s.uOld, s.u)
 	copy(s.vOld, s.v)
 	for j, x := range s.ktu {
 		v := p.b[j] / x
-		if x == 0 || math.IsInf(v, 0) || v != v {
+		if x == 0 || math.IsInf(v, 0) || !(v > 0) {
 			return false, 0
 		}
 		s.v[j] = v
@@ -132,7 +132,7 @@ func (s *scaler) step() (ok bool, rowErr float64) {
 			Ki := s.K[i*m : (i+1)*m]
 			kv := floats.Dot(Ki, s.v)
 			u := p.a[i] / kv
-			if kv == 0 || math.IsInf(u, 0) || u != u {
+			if kv == 0 || math.IsInf(u, 0) || !(u > 0) {
 				bad[k] = true
 				return
 			}

@@ -1,0 +1,11 @@
+# ot: a short run of the entropic solvers' fuzzer (FuzzEntropic: never
+# Converged with wrong marginals, never a NaN plan, the plain solver fails
+# only with ErrUnderflow) on top of its committed corpus
+# (mathx/ot/testdata/fuzz); -timeout makes a hanging input fail. The
+# reference tests run in `go test ./...`; no Debian packages are needed
+# (python3-pot is only for the benchmark, go run ./bench/ot).
+TEST_TARGETS += ot-fuzz
+
+.PHONY: ot-fuzz
+ot-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzEntropic$$' -fuzztime 10s -timeout 5m ./mathx/ot/
