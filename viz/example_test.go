@@ -125,3 +125,14 @@ func ExampleGIF() {
 	// Output:
 	// animation of 3 frames at 5 frames/s <nil>
 }
+
+// Build a plot series by series: each AddLine takes the next palette
+// colour and a legend entry.
+func ExampleNewPlot() {
+	p := viz.NewPlot("two lines")
+	viz.AddLine(p, []float64{0, 1, 2}, []float64{0, 1, 4}, "squares")
+	viz.AddLine(p, []float64{0, 1, 2}, []float64{0, 1, 2}, "identity")
+	fmt.Println(viz.Describe(p))
+	// Output:
+	// plot "two lines"; x [0, 2]; y [0, 4]; series: squares, identity
+}

@@ -53,6 +53,11 @@ func viridis() palette.ColorMap {
 }
 
 // newPlot returns a plot with sans-serif text and a light grid.
+// NewPlot returns an empty plot in viz's style (sans-serif text, a light
+// grid) with the given title, for building with AddLine and AddScatter or
+// any gonum plotter.
+func NewPlot(title string) *plot.Plot { return newPlot(title) }
+
 func newPlot(title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
