@@ -189,15 +189,18 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	}
 
 	out := newCellOutput(k, msg, c.Silent, c.AllowStdin)
+	ctx, cancel := context.WithCancel(context.Background())
 	k.runMu.Lock()
 	k.running = true
 	k.cellInt = make(chan struct{})
+	k.cancel = cancel
 	out.interrupted = k.cellInt
 	k.runMu.Unlock()
-	res := k.eng.Execute(context.Background(), c.Code, engine.ExecOptions{Silent: c.Silent, StoreHistory: store, AllowStdin: c.AllowStdin}, out)
+	res := k.eng.Execute(ctx, c.Code, engine.ExecOptions{Silent: c.Silent, StoreHistory: store, AllowStdin: c.AllowStdin}, out)
 	k.runMu.Lock()
 	k.running = false
 	k.runMu.Unlock()
+	cancel()
 
 	var output any
 	if res.Error == nil && res.Value != nil {

@@ -57,8 +57,9 @@ type Kernel struct {
 	hist  history
 
 	runMu   sync.Mutex
-	running bool          // a cell is executing
-	cellInt chan struct{} // closed when the running cell is interrupted
+	running bool               // a cell is executing
+	cellInt chan struct{}      // closed when the running cell is interrupted
+	cancel  context.CancelFunc // cancels the running cell's context
 
 	stopOnce sync.Once
 	stopped  chan struct{}
@@ -159,20 +160,24 @@ func (k *Kernel) stop() {
 
 // Interrupt interrupts the running cell, as interrupt_request does; with
 // no cell running it does nothing. cmd/gomx calls it on SIGINT.
+//
+// The first interrupt of a cell cancels the context its Execute got,
+// which cannot be lost even when the cell has only just started; later
+// ones go to the engine's Interrupt, which restarts a worker stuck in
+// compiled code.
 func (k *Kernel) Interrupt() {
 	k.runMu.Lock()
 	defer k.runMu.Unlock()
 	if !k.running {
 		return
 	}
-	if k.cellInt != nil {
-		select {
-		case <-k.cellInt:
-		default:
-			close(k.cellInt)
-		}
+	select {
+	case <-k.cellInt:
+		k.eng.Interrupt()
+	default:
+		close(k.cellInt)
+		k.cancel()
 	}
-	k.eng.Interrupt()
 }
 
 // Shutdown ends Run as a shutdown_request does; cmd/gomx calls it on

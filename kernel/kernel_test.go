@@ -488,8 +488,31 @@ func TestShutdownInterruptsRunningCell(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("Run did not return")
 	}
-	if h.eng.interrupts.Load() == 0 {
-		t.Error("the running cell was not interrupted")
+	if r := h.recv(Shell); r.Content["ename"] != "Interrupted" {
+		t.Errorf("the running cell was not interrupted: %v", r.Content)
+	}
+}
+
+// TestSecondInterruptReachesEngine: the first interrupt of a cell cancels
+// its context; a cell that ignores it (stuck in compiled code) gets the
+// engine's Interrupt on the second.
+func TestSecondInterruptReachesEngine(t *testing.T) {
+	h := newHarness(t)
+	id := h.send(Shell, "execute_request", execContent("stuck"))
+	h.recv(IOPub) // busy
+	h.recv(IOPub) // execute_input
+	for i := range 2 {
+		h.send(Control, "interrupt_request", map[string]any{})
+		if r := h.recv(Control); r.Content["status"] != "ok" {
+			t.Fatalf("interrupt %d: %v", i, r.Content)
+		}
+	}
+	r := h.recv(Shell)
+	if r.Parent.MsgID != id || r.Content["ename"] != "Interrupted" {
+		t.Errorf("reply %v", r.Content)
+	}
+	if n := h.eng.interrupts.Load(); n != 1 {
+		t.Errorf("engine Interrupt called %d times, want 1", n)
 	}
 }
 

@@ -78,7 +78,8 @@ func newFakeEngine() *fakeEngine {
 // Execute runs a script: print:T (stdout), stderr:T, lines:N (N lines,
 // one Stream call each), html:T (display), show:ID:T / update:ID:T
 // (display with id / update), clear, clearwait, value:V, error:E,
-// block (until Interrupt), gate (until the test sends on gate), input:P
+// block (until ctx is cancelled or Interrupt), stuck (until
+// Interrupt only), gate (until the test sends on gate), input:P
 // (and print what was read), help:T (pager).
 func (f *fakeEngine) Execute(ctx context.Context, code string, opts engine.ExecOptions, out engine.Output) engine.ExecResult {
 	f.executes.Add(1)
@@ -112,6 +113,15 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, opts engine.ExecO
 		case "error":
 			return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: arg, Traceback: []string{"panic: " + arg}}}
 		case "block":
+			select {
+			case <-ctx.Done():
+				return engine.ExecResult{Error: &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: "interrupted"}}
+			case <-f.intr:
+				return engine.ExecResult{Error: &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: "interrupted"}}
+			case <-time.After(time.Minute):
+				return engine.ExecResult{Error: &engine.Error{Kind: engine.InternalError, Name: "Timeout", Value: "not interrupted"}}
+			}
+		case "stuck":
 			select {
 			case <-f.intr:
 				return engine.ExecResult{Error: &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: "interrupted"}}

@@ -74,6 +74,18 @@ class Kernel:
         r = kc.execute_interactive(code, output_hook=hook, allow_stdin=allow_stdin, timeout=timeout)
         return r["content"], "".join(out), msgs
 
+    def start(self, code):
+        """Execute code that prints "started" first; return its msg_id once
+        that output has arrived, so the cell is surely running."""
+        msg_id = self.kc.execute('fmt.Println("started")\n' + code)
+        end = time.time() + TIMEOUT
+        while time.time() < end:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream"
+                    and "started" in m["content"]["text"]):
+                return msg_id
+        raise AssertionError("the cell did not start")
+
     def worker(self):
         kids = children(self.km.provisioner.process.pid)
         return kids[0] if kids else None
@@ -96,8 +108,7 @@ class ClientTests(unittest.TestCase):
     def test_interrupt_loop_keeps_state(self):
         k = self.k
         k.run("keep := 41")
-        msg_id = k.kc.execute("for {}")
-        time.sleep(0.5)
+        msg_id = k.start("for {}")
         k.km.interrupt_kernel()
         reply = k.kc.get_shell_msg(timeout=TIMEOUT)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
@@ -109,8 +120,7 @@ class ClientTests(unittest.TestCase):
     def test_interrupt_sleep_keeps_state(self):
         k = self.k
         k.run("slept := 7")
-        msg_id = k.kc.execute("time.Sleep(time.Hour)")
-        time.sleep(0.5)
+        msg_id = k.start("time.Sleep(time.Hour)")
         t = time.time()
         k.km.interrupt_kernel()
         reply = k.kc.get_shell_msg(timeout=TIMEOUT)
@@ -122,8 +132,7 @@ class ClientTests(unittest.TestCase):
 
     def test_sigint_interrupts(self):
         k = self.k
-        k.kc.execute("for {}")
-        time.sleep(0.5)
+        k.start("for {}")
         os.kill(k.km.provisioner.process.pid, signal.SIGINT)
         reply = k.kc.get_shell_msg(timeout=TIMEOUT)
         self.assertEqual(reply["content"]["status"], "error")
