@@ -3,12 +3,16 @@
 package main
 
 import (
+	"bufio"
 	"os"
 	"os/exec"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/engine/worker"
@@ -200,4 +204,49 @@ func TestMemoryLimitFlag(t *testing.T) {
 	if runtime.GOOS == "linux" && total <= 0 {
 		t.Errorf("TotalMemory() = %d on Linux", total)
 	}
+}
+
+// TestNoOrphanWorker kills a gomx front end with SIGKILL in the middle of a
+// cell; its worker (whose pid the cell prints) must go too.
+func TestNoOrphanWorker(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), asGomxEnv+"=1")
+	cmd.Stdin = strings.NewReader("fmt.Println(os.Getpid())\ntime.Sleep(time.Hour)\n")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	pid, perr := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || perr != nil || pid == cmd.Process.Pid {
+		t.Fatalf("worker pid line %q: %v %v", line, err, perr)
+	}
+	if !alive(pid) {
+		t.Fatalf("worker %d not running", pid)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("worker %d still running 10 s after gomx was killed", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// alive reports whether pid is a running process (not a zombie).
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
 }
