@@ -252,6 +252,9 @@ func (k *Kernel) serveShell() {
 		case <-k.stopped:
 			return
 		case r := <-k.shellQ:
+			if k.closing.Load() {
+				return // shutting down: run nothing more
+			}
 			if k.abort > 0 {
 				k.abort--
 				if r.msg.Header.MsgType == "execute_request" {
