@@ -77,6 +77,28 @@ func TestGomxBatch(t *testing.T) {
 	}
 }
 
+func TestGomxMemoryLimitFlag(t *testing.T) {
+	// The worker's Go soft memory limit is the limit itself.
+	cell := "import \"runtime/debug\"\ndebug.SetMemoryLimit(-1)\n"
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "1073741824\n"}, // GOMX_MEMORY_LIMIT=1GiB from gomx()
+		{[]string{"--memory-limit", "300MiB"}, "314572800\n"},
+		{[]string{"--memory-limit=256MB"}, "256000000\n"},
+	}
+	for _, tt := range tests {
+		stdout, stderr, code := gomx(t, cell, tt.args...)
+		if stdout != tt.want || code != 0 {
+			t.Errorf("gomx %q: stdout %q, stderr %q, exit %d; want %q", tt.args, stdout, stderr, code, tt.want)
+		}
+	}
+	if _, stderr, code := gomx(t, "1", "--memory-limit", "lots"); code != 2 || !strings.Contains(stderr, "memory limit") {
+		t.Errorf("a bad limit: exit %d, stderr %q", code, stderr)
+	}
+}
+
 func TestGomxVersion(t *testing.T) {
 	stdout, _, code := gomx(t, "", "version")
 	for _, want := range []string{"gomx ", "go go1.", "yaegi v", "gonum v", "gonum/plot v"} {
