@@ -99,6 +99,18 @@ func TestGomxMemoryLimitFlag(t *testing.T) {
 	}
 }
 
+func TestGomxDebug(t *testing.T) {
+	stdout, stderr, code := gomx(t, "1+1\n", "--debug")
+	for _, want := range []string{"gomx client: started worker", "gomx worker ", "request execute", "ready"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("--debug log lacks %q: %q", want, stderr)
+		}
+	}
+	if stdout != "2\n" || code != 0 {
+		t.Errorf("stdout %q, exit %d", stdout, code)
+	}
+}
+
 func TestGomxVersion(t *testing.T) {
 	stdout, _, code := gomx(t, "", "version")
 	for _, want := range []string{"gomx ", "go go1.", "yaegi v", "gonum v", "gonum/plot v"} {
