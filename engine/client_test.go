@@ -440,6 +440,27 @@ func TestRestartAndClose(t *testing.T) {
 	}
 }
 
+func TestRestartDuringCell(t *testing.T) {
+	c := newFake(t)
+	done := make(chan engine.ExecResult, 1)
+	go func() { done <- c.Execute(context.Background(), "hang", engine.ExecOptions{}, &recorder{}) }()
+	time.Sleep(200 * time.Millisecond)
+	if err := c.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case res := <-done:
+		if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "restarted") {
+			t.Errorf("result %+v", res.Error)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the cell did not end when the worker was restarted")
+	}
+	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &recorder{}); value(res) != "ok" {
+		t.Errorf("after Restart: %+v", res.Error)
+	}
+}
+
 func TestBadBinary(t *testing.T) {
 	c, err := engine.NewClient(engine.ClientOptions{Binary: "/nonexistent/gomx"})
 	if err != nil {
