@@ -1,0 +1,27 @@
+package install_test
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/gomx-dev/gomx/install"
+)
+
+func ExampleSpec() {
+	b, _ := json.MarshalIndent(install.Spec("/usr/local/bin/gomx"), "", "  ")
+	fmt.Println(string(b))
+	// Output:
+	// {
+	//   "argv": [
+	//     "/usr/local/bin/gomx",
+	//     "kernel",
+	//     "{connection_file}"
+	//   ],
+	//   "display_name": "Go (gomx)",
+	//   "language": "go",
+	//   "interrupt_mode": "message",
+	//   "env": {},
+	//   "metadata": {},
+	//   "kernel_protocol_version": "5.4"
+	// }
+}
