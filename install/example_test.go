@@ -21,7 +21,6 @@ func ExampleSpec() {
 	//   "language": "go",
 	//   "interrupt_mode": "message",
 	//   "env": {},
-	//   "metadata": {},
-	//   "kernel_protocol_version": "5.4"
+	//   "metadata": {}
 	// }
 }

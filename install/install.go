@@ -40,27 +40,28 @@ type Options struct {
 	Prefix string // for Scope Prefix
 }
 
-// KernelSpec is the content of kernel.json.
+// KernelSpec is the content of kernel.json. It has no
+// kernel_protocol_version: Debian's jupyter_client 7.4 warns that the key
+// will become an error, and clients learn the version from
+// kernel_info_reply anyway.
 type KernelSpec struct {
-	Argv                  []string          `json:"argv"`
-	DisplayName           string            `json:"display_name"`
-	Language              string            `json:"language"`
-	InterruptMode         string            `json:"interrupt_mode"`
-	Env                   map[string]string `json:"env"`
-	Metadata              map[string]any    `json:"metadata"`
-	KernelProtocolVersion string            `json:"kernel_protocol_version"`
+	Argv          []string          `json:"argv"`
+	DisplayName   string            `json:"display_name"`
+	Language      string            `json:"language"`
+	InterruptMode string            `json:"interrupt_mode"`
+	Env           map[string]string `json:"env"`
+	Metadata      map[string]any    `json:"metadata"`
 }
 
 // Spec returns the kernelspec that runs binary.
 func Spec(binary string) KernelSpec {
 	return KernelSpec{
-		Argv:                  []string{binary, "kernel", "{connection_file}"},
-		DisplayName:           DisplayName,
-		Language:              "go",
-		InterruptMode:         "message",
-		Env:                   map[string]string{},
-		Metadata:              map[string]any{},
-		KernelProtocolVersion: "5.4",
+		Argv:          []string{binary, "kernel", "{connection_file}"},
+		DisplayName:   DisplayName,
+		Language:      "go",
+		InterruptMode: "message",
+		Env:           map[string]string{},
+		Metadata:      map[string]any{},
 	}
 }
 

@@ -49,7 +49,7 @@ func TestInstallUserIdempotentAndUninstall(t *testing.T) {
 	}
 	want := map[string]any{
 		"argv": []any{bin, "kernel", "{connection_file}"}, "display_name": "Go (gomx)", "language": "go",
-		"interrupt_mode": "message", "env": map[string]any{}, "metadata": map[string]any{}, "kernel_protocol_version": "5.4",
+		"interrupt_mode": "message", "env": map[string]any{}, "metadata": map[string]any{},
 	}
 	if !reflect.DeepEqual(spec, want) {
 		t.Errorf("kernel.json %v, want %v", spec, want)

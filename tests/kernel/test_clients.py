@@ -197,6 +197,23 @@ class ClientTests(unittest.TestCase):
         c, out, _ = k.run('fmt.Println("fine")')
         self.assertEqual(out, "fine\n")
 
+    def test_user_expressions_and_display_updates(self):
+        k = self.k
+        msg_id = k.kc.execute("ue := 21", user_expressions={"double": "ue * 2", "bad": "nosuchname"})
+        r = k.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(r["parent_header"]["msg_id"], msg_id)
+        ue = r["content"]["user_expressions"]
+        self.assertEqual(ue["double"]["status"], "ok")
+        self.assertEqual(ue["double"]["data"]["text/plain"], "42")
+        self.assertEqual(ue["bad"]["status"], "error")
+        c, _, msgs = k.run("d := viz.NewDisplay()\nd.Show(1)\nd.Update(2)")
+        self.assertEqual(c["status"], "ok", c)
+        shown = [m for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        self.assertEqual([m["msg_type"] for m in shown], ["display_data", "update_display_data"])
+        ids = {m["content"]["transient"]["display_id"] for m in shown}
+        self.assertEqual(len(ids), 1)
+        self.assertEqual(shown[1]["content"]["data"]["text/plain"], "2")
+
     def test_two_clients_see_iopub(self):
         k = self.k
         kc2 = k.km.client()
