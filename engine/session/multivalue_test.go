@@ -86,3 +86,28 @@ func TestDefineFromCompiledElements(t *testing.T) {
 		t.Fatalf("error %+v (line %d), want an index-out-of-range panic on line 2", res.Error, res.Error.Line)
 	}
 }
+
+// TestShadowingInBlocks: a name declared in a block of a top-level
+// statement shadows a global of the same name instead of writing it.
+func TestShadowingInBlocks(t *testing.T) {
+	s := newSession(t)
+	for _, c := range []struct{ code, want string }{
+		{"r := 1.0\nname := \"a\"", ""},
+		{"for i := 0; i < 2; i++ {\n\tr := 2.0\n\t_ = r\n}\nr", "1"},
+		{"if true {\n\tname := 3\n\t_ = name\n}\nname", "a"},
+		{"for _, r := range []string{\"x\"} {\n\t_ = r\n}\nr", "1"},
+		{"sum := 0\nfor i := 0; i < 4; i++ {\n\tsum += i\n}\nsum", "6"},
+	} {
+		res, _ := exec(t, s, c.code)
+		if res.Error != nil {
+			t.Fatalf("%q: %v", c.code, res.Error)
+		}
+		got := ""
+		if res.Value != nil {
+			got = res.Value.Text()
+		}
+		if got != c.want {
+			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
+		}
+	}
+}

@@ -871,12 +871,14 @@ func (r *rewriter) walk(n ast.Node) {
 
 func gotoLabel(name string) string { return "__gomxBreak_" + name }
 
-// needsFuncWrap reports whether a top-level statement holds, in a block
-// of its own, a declaration of several names from one multi-valued
-// expression (`a, err := f()`, `v, ok := m[k]`, `var a, b = f()`). yaegi
-// v0.16.1 fails on those in blocks of the statements it runs as main
-// ("undefined: a") but not inside functions, so such a statement runs as
-// `func() { … }()`: the names it declares are local to its blocks anyway.
+// needsFuncWrap reports whether a top-level statement declares names in
+// blocks of its own (`a, err := f()`, `v, ok := m[k]`, `x := 2` in a loop,
+// `for i := range xs`). yaegi v0.16.1 runs top-level statements as the
+// body of main and gets such declarations wrong there but not inside
+// functions: it fails on several names from one value ("undefined: a"),
+// and a name that shadows a global writes the global instead. So such a
+// statement runs as `func() { … }()`: the names it declares are local to
+// its blocks anyway, and globals are still reached through the closure.
 func needsFuncWrap(s ast.Stmt) bool {
 	switch s.(type) {
 	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
@@ -890,13 +892,11 @@ func needsFuncWrap(s ast.Stmt) bool {
 		case *ast.FuncLit:
 			return false
 		case *ast.AssignStmt:
-			if n.Tok == token.DEFINE && len(n.Lhs) > len(n.Rhs) {
-				found = true
-			}
-		case *ast.ValueSpec:
-			if len(n.Values) > 0 && len(n.Names) > len(n.Values) {
-				found = true
-			}
+			found = found || n.Tok == token.DEFINE
+		case *ast.RangeStmt:
+			found = found || n.Tok == token.DEFINE
+		case *ast.DeclStmt:
+			found = true
 		}
 		return !found
 	})
