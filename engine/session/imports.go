@@ -88,6 +88,8 @@ var autoImportTable = map[string]string{
 	"rand": "math/rand", "image": "image", "color": "image/color", "png": "image/png",
 	"heap": "container/heap", "list": "container/list", "reflect": "reflect",
 	"runtime": "runtime", "log": "log", "slices": "slices", "maps": "maps", "cmp": "cmp",
+	"url": "net/url", "http": "net/http", "hex": "encoding/hex", "binary": "encoding/binary",
+	"big": "math/big", "gzip": "compress/gzip", "tabwriter": "text/tabwriter",
 	// gonum
 	"mat": "gonum.org/v1/gonum/mat", "floats": "gonum.org/v1/gonum/floats",
 	"scalar": "gonum.org/v1/gonum/floats/scalar", "stat": "gonum.org/v1/gonum/stat",
@@ -103,6 +105,7 @@ var autoImportTable = map[string]string{
 	"ot": "github.com/gomx-dev/gomx/mathx/ot", "prox": "github.com/gomx-dev/gomx/mathx/prox",
 	"cbo": "github.com/gomx-dev/gomx/mathx/cbo", "bandit": "github.com/gomx-dev/gomx/mathx/bandit",
 	"online": "github.com/gomx-dev/gomx/mathx/online", "sae": "github.com/gomx-dev/gomx/mathx/sae",
+	"lasso": "github.com/gomx-dev/gomx/mathx/lasso",
 }
 
 // autoImports is autoImportTable restricted to the packages this build

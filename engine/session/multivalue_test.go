@@ -3,6 +3,8 @@ package session
 import (
 	"strings"
 	"testing"
+
+	"github.com/gomx-dev/gomx/engine"
 )
 
 // TestMultiValueDefineInBlocks covers `a, b := f()` and friends inside the
@@ -109,5 +111,19 @@ func TestShadowingInBlocks(t *testing.T) {
 		if got != c.want {
 			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
 		}
+	}
+}
+
+// TestUndefinedPackageInDefine: yaegi's compiler crashes on `a, b :=
+// pkg.F()` when pkg is undefined; the cell gets an undefined-name error.
+func TestUndefinedPackageInDefine(t *testing.T) {
+	s := newSession(t)
+	res, _ := exec(t, s, "x := 1\nv, err := nosuchpkg.Parse(\"x\")")
+	if res.Error == nil || res.Error.Kind != engine.CompileError || !strings.Contains(res.Error.Value, "undefined: nosuchpkg") || res.Error.Line != 2 {
+		t.Fatalf("error %+v", res.Error)
+	}
+	res, _ = exec(t, s, "u, err := url.Parse(\"http://h/p?a=1\")\nfmt.Sprint(u.Query()[\"a\"], err)")
+	if res.Error != nil || res.Value == nil || res.Value.Text() != "[1] <nil>" {
+		t.Fatalf("net/url is not auto-imported: %+v %v", res.Error, res.Value)
 	}
 }

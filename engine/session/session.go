@@ -714,6 +714,13 @@ func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Pr
 				e.Traceback = []string{e.Name + ": " + e.Value}
 				return
 			}
+			if u, ok := s.undefined(pl); ok {
+				// yaegi's compiler crashes on some uses of an undefined name
+				e = &engine.Error{Kind: engine.CompileError, Name: "CompileError",
+					Value: fmt.Sprintf("%d:%d: undefined: %s", u.Line, u.Col, u.Expr), Line: u.Line, Col: u.Col}
+				e.Traceback = []string{e.Name + ": " + e.Value}
+				return
+			}
 			e = &engine.Error{Kind: engine.InternalError, Name: "InternalError",
 				Value:     "the interpreter failed on this cell (a yaegi bug): " + msg,
 				Traceback: []string{"InternalError: " + msg, string(debug.Stack())}}
