@@ -191,7 +191,7 @@ type received struct {
 
 // harness runs a kernel over a memTransport with a fake engine.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	k     *Kernel
 	tr    *memTransport
 	eng   *fakeEngine
@@ -202,7 +202,7 @@ type harness struct {
 
 const testKey = "a0436f6c-1916-498b-8eb9-e81ab9368e84"
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, tr: newMemTransport(), eng: newFakeEngine(), key: []byte(testKey), done: make(chan error, 1)}
 	h.codec = NewCodec(h.key)
