@@ -26,7 +26,6 @@ type chunk struct {
 type item struct {
 	Kind       chunkKind
 	Start, End int
-	First      token.Token // the item's first token
 }
 
 // splitItems cuts a cell into its top-level items with go/scanner. import,
@@ -99,7 +98,7 @@ func splitItems(src string) ([]item, error) {
 						kind = declChunk
 					}
 				}
-				items = append(items, item{Kind: kind, Start: first.off, End: end, First: first.tok})
+				items = append(items, item{Kind: kind, Start: first.off, End: end})
 			}
 			start = -1
 		}
