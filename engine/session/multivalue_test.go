@@ -127,3 +127,25 @@ func TestUndefinedPackageInDefine(t *testing.T) {
 		t.Fatalf("net/url is not auto-imported: %+v %v", res.Error, res.Value)
 	}
 }
+
+// TestCallOfFuncValueShown: the value of f() is shown when f is a func
+// variable declared in the same cell, and nothing when f has no result.
+func TestCallOfFuncValueShown(t *testing.T) {
+	s := newSession(t)
+	for _, c := range []struct{ code, want string }{
+		{"f := func() int { return 3 }\nf()", "3"},
+		{"g := func() {}\ng()", ""},
+	} {
+		res, _ := exec(t, s, c.code)
+		if res.Error != nil {
+			t.Fatalf("%q: %v", c.code, res.Error)
+		}
+		got := ""
+		if res.Value != nil {
+			got = res.Value.Text()
+		}
+		if got != c.want {
+			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
+		}
+	}
+}

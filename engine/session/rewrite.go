@@ -30,7 +30,8 @@ type part struct {
 	Results int
 	// Recv and Method name the variable and method of a displayed call
 	// recv.Method(…) whose result count is told only when the statements
-	// before it have run (recv is declared in the cell).
+	// before it have run (recv is declared in the cell); Method is empty
+	// for the call of a func-valued variable, recv(…).
 	Recv, Method string
 	// Direct is set when the displayed expression is a call of a generic
 	// function, whose value is taken from yaegi's result.
@@ -258,6 +259,8 @@ func (p *planner) plan(src string) (*plan, error) {
 						if x, ok := sel.X.(*ast.Ident); ok {
 							pt.Recv, pt.Method = x.Name, sel.Sel.Name
 						}
+					} else if id, ok := call.Fun.(*ast.Ident); ok {
+						pt.Recv = id.Name // a func value of this cell: f()
 					}
 				}
 				if n > 1 {

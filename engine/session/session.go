@@ -431,7 +431,11 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		if pt.Display && pt.Recv != "" {
 			// a method call on a variable of this cell: its type is known now
 			if v, ok := s.global(pt.Recv); ok && v.IsValid() {
-				if m, ok := v.Type().MethodByName(pt.Method); ok {
+				if pt.Method == "" {
+					if v.Kind() == reflect.Func {
+						pt.NoValue = v.Type().NumOut() != 1
+					}
+				} else if m, ok := v.Type().MethodByName(pt.Method); ok {
 					pt.NoValue = m.Type.NumOut() != 1
 				} else if m, ok := reflect.PointerTo(v.Type()).MethodByName(pt.Method); ok {
 					pt.NoValue = m.Type.NumOut() != 1
