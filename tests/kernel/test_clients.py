@@ -86,6 +86,16 @@ class Kernel:
                 return msg_id
         raise AssertionError("the cell did not start")
 
+    def reply(self, msg_id):
+        """The shell reply to msg_id, skipping replies to earlier requests
+        (a test that timed out or interrupted may leave one behind)."""
+        end = time.time() + TIMEOUT
+        while time.time() < end:
+            r = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if r["parent_header"].get("msg_id") == msg_id:
+                return r
+        raise AssertionError("no reply to " + msg_id)
+
     def worker(self):
         kids = children(self.km.provisioner.process.pid)
         return kids[0] if kids else None
@@ -110,8 +120,7 @@ class ClientTests(unittest.TestCase):
         k.run("keep := 41")
         msg_id = k.start("for {}")
         k.km.interrupt_kernel()
-        reply = k.kc.get_shell_msg(timeout=TIMEOUT)
-        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        reply = k.reply(msg_id)
         self.assertEqual(reply["content"]["status"], "error")
         c, out, _ = k.run("fmt.Println(keep + 1)")
         self.assertEqual(c["status"], "ok")
@@ -123,8 +132,7 @@ class ClientTests(unittest.TestCase):
         msg_id = k.start("time.Sleep(time.Hour)")
         t = time.time()
         k.km.interrupt_kernel()
-        reply = k.kc.get_shell_msg(timeout=TIMEOUT)
-        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        reply = k.reply(msg_id)
         self.assertEqual(reply["content"]["status"], "error")
         self.assertLess(time.time() - t, TIMEOUT)
         c, out, _ = k.run("fmt.Println(slept)")
@@ -132,9 +140,9 @@ class ClientTests(unittest.TestCase):
 
     def test_sigint_interrupts(self):
         k = self.k
-        k.start("for {}")
+        msg_id = k.start("for {}")
         os.kill(k.km.provisioner.process.pid, signal.SIGINT)
-        reply = k.kc.get_shell_msg(timeout=TIMEOUT)
+        reply = k.reply(msg_id)
         self.assertEqual(reply["content"]["status"], "error")
         self.assertTrue(k.km.is_alive())
         c, out, _ = k.run('fmt.Println("alive")')
@@ -187,12 +195,7 @@ class ClientTests(unittest.TestCase):
         sock.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"{}"])
         msg = k.kc.session.msg("kernel_info_request", {}, metadata={"pad": "x" * (100 << 20)})
         k.kc.session.send(sock, msg)
-        end = time.time() + TIMEOUT
-        while True:
-            r = k.kc.get_shell_msg(timeout=TIMEOUT)
-            if r["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
-                break
-            self.assertLess(time.time(), end)
+        r = k.reply(msg["header"]["msg_id"])
         self.assertEqual(r["msg_type"], "kernel_info_reply")
         c, out, _ = k.run('fmt.Println("fine")')
         self.assertEqual(out, "fine\n")
@@ -200,9 +203,7 @@ class ClientTests(unittest.TestCase):
     def test_user_expressions_and_display_updates(self):
         k = self.k
         msg_id = k.kc.execute("ue := 21", user_expressions={"double": "ue * 2", "bad": "nosuchname"})
-        r = k.kc.get_shell_msg(timeout=TIMEOUT)
-        self.assertEqual(r["parent_header"]["msg_id"], msg_id)
-        ue = r["content"]["user_expressions"]
+        ue = k.reply(msg_id)["content"]["user_expressions"]
         self.assertEqual(ue["double"]["status"], "ok")
         self.assertEqual(ue["double"]["data"]["text/plain"], "42")
         self.assertEqual(ue["bad"]["status"], "error")
@@ -221,7 +222,7 @@ class ClientTests(unittest.TestCase):
         try:
             kc2.wait_for_ready(timeout=TIMEOUT)
             msg_id = k.kc.execute('fmt.Println("to everyone")')
-            k.kc.get_shell_msg(timeout=TIMEOUT)
+            k.reply(msg_id)
             seen = []
             end = time.time() + TIMEOUT
             while time.time() < end:
