@@ -6,7 +6,10 @@
 // itself, so that what compiled code writes to os.Stdout and os.Stderr,
 // what interpreted code prints and what the cell displays reach the client
 // as one ordered stream: before it forwards a display, a clear, an input
-// request or a result, the worker drains both pipes up to a sentinel. It
+// request or a result, the worker drains both pipes up to a sentinel.
+// (Text on stdout and on stderr written between two such points keeps its
+// order within each descriptor, not across the two: two pipes cannot say
+// which of two writes came first.) It
 // enforces a memory limit (RLIMIT_DATA on Linux, plus a heap watchdog that
 // cancels the running cell), reports a cell stuck in compiled code after an
 // interrupt, and exits when the client's end of file descriptor 3 closes,
