@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/repl"
 	"github.com/gomx-dev/gomx/viz"
 )
 
@@ -19,13 +20,20 @@ func init() {
 	register("repl", "the Go REPL on a terminal; with stdin not a terminal, run its cells (the default)", runREPL)
 }
 
-// runREPL is `gomx [--memory-limit L] [--debug]`: a basic REPL when stdin
-// is a terminal, else the cells of stdin one after another.
+// runREPL is `gomx [--memory-limit L] [--images M] [--debug]`: the REPL
+// (package repl) when stdin is a terminal, else the cells of stdin one
+// after another.
 func runREPL(args []string) int {
 	fs := flag.NewFlagSet("gomx", flag.ContinueOnError)
 	mem := fs.String("memory-limit", "", "memory limit of the session: 256MB, 2GiB, 50% (of RAM), 0 for none (default 50%, env GOMX_MEMORY_LIMIT)")
 	debug := fs.Bool("debug", os.Getenv("GOMX_DEBUG") != "", "log the engine protocol and the worker on stderr (env GOMX_DEBUG)")
+	images := fs.String("images", os.Getenv("GOMX_IMAGES"), "how the terminal shows images: kitty, iterm, file or off (default: detected; env GOMX_IMAGES)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	imageMode, err := repl.ParseImageMode(*images)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gomx:", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -49,6 +57,10 @@ func runREPL(args []string) int {
 	}
 	defer c.Close()
 
+	if isTerminal(os.Stdin) {
+		color := isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
+		return repl.Run(c, repl.Options{Color: color, Images: imageMode})
+	}
 	// Ctrl-C interrupts the running cell (twice restarts a stuck one).
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
@@ -58,10 +70,6 @@ func runREPL(args []string) int {
 			c.Interrupt()
 		}
 	}()
-
-	if isTerminal(os.Stdin) {
-		return interactive(c, os.Stdin, os.Stdout, os.Stderr)
-	}
 	return batch(c, os.Stdin, os.Stdout, os.Stderr)
 }
 
@@ -74,8 +82,7 @@ func isTerminal(f *os.File) bool {
 // text/plain form.
 type textOutput struct {
 	stdout, stderr io.Writer
-	in             *bufio.Reader // for Input; nil when input is not possible
-	lastNL         bool          // the last text written to stdout ended a line
+	lastNL         bool // the last text written to stdout ended a line
 }
 
 func (o *textOutput) Stream(name, text string) {
@@ -119,17 +126,9 @@ func (o *textOutput) Display(b viz.Bundle, _ string, _ bool) {
 
 func (o *textOutput) Clear(bool) {}
 
-func (o *textOutput) Input(prompt string, _ bool) (string, error) {
-	if o.in == nil {
-		return "", errors.New("no input: stdin holds the cells")
-	}
-	o.write(prompt)
-	s, err := o.in.ReadString('\n')
-	if err != nil && s == "" {
-		return "", err
-	}
-	o.lastNL = true
-	return strings.TrimRight(s, "\r\n"), nil
+// Input fails: in batch mode stdin holds the cells.
+func (o *textOutput) Input(string, bool) (string, error) {
+	return "", errors.New("no input: stdin holds the cells")
 }
 
 // show prints a cell's result: its value or pager text on stdout, its
@@ -221,39 +220,4 @@ func (s *splitter) flush() (string, bool) {
 		return "", false
 	}
 	return strings.TrimRight(cell, "\n \t"), true
-}
-
-// interactive is the basic terminal REPL: a prompt, continuation lines
-// while the cell is incomplete, results and errors printed.
-func interactive(e engine.Engine, in io.Reader, stdout, stderr io.Writer) int {
-	r := bufio.NewReader(in)
-	out := &textOutput{stdout: stdout, stderr: stderr, in: r, lastNL: true}
-	info := e.Info()
-	fmt.Fprintln(stdout, info.Banner)
-	fmt.Fprintln(stdout, "Ctrl-C interrupts a running cell, Ctrl-D quits.")
-	var lines []string
-	for {
-		prompt := "go> "
-		if len(lines) > 0 {
-			prompt = "... "
-		}
-		io.WriteString(stdout, prompt)
-		line, err := r.ReadString('\n')
-		if err != nil && line == "" {
-			io.WriteString(stdout, "\n")
-			return 0
-		}
-		lines = append(lines, strings.TrimRight(line, "\r\n"))
-		code := strings.Join(lines, "\n")
-		if strings.TrimSpace(code) == "" {
-			lines = nil
-			continue
-		}
-		if st, _ := e.IsComplete(code); st == "incomplete" {
-			continue
-		}
-		lines = nil
-		out.lastNL = true
-		out.show(e.Execute(context.Background(), code, engine.ExecOptions{StoreHistory: true, AllowStdin: true}, out))
-	}
 }

@@ -194,32 +194,6 @@ func TestBatch(t *testing.T) {
 	}
 }
 
-func TestInteractive(t *testing.T) {
-	c, err := engine.NewClient(engine.ClientOptions{Binary: os.Args[0], Env: []string{workertest.EnvVar + "=1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	// The scripted engine calls code ending in "{" incomplete; a blank
-	// line gives a new prompt; "input" reads the next line of the terminal.
-	in := "set k v\nvalue {\nget k\n\ninput name? \nAda\nfail oops\nout x\n"
-	var stdout, stderr strings.Builder
-	if code := interactive(c, strings.NewReader(in), &stdout, &stderr); code != 0 {
-		t.Errorf("exit %d", code)
-	}
-	out := stdout.String()
-	want := "go> go> ... v\ngo> go> name? Ada\ngo> go> x\ngo> \n"
-	if i := strings.Index(out, "go> "); i < 0 || out[i:] != want {
-		t.Errorf("stdout %q, want the banner then %q", out, want)
-	}
-	if !strings.HasPrefix(out, c.Info().Banner) {
-		t.Errorf("no banner in %q", out)
-	}
-	if stderr.String() != "CompileError: oops\n" {
-		t.Errorf("stderr %q", stderr.String())
-	}
-}
-
 func TestMemoryLimitFlag(t *testing.T) {
 	total := worker.TotalMemory()
 	tests := []struct {
