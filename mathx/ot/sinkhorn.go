@@ -130,7 +130,7 @@ func (s *scaler) step() (ok bool, rowErr float64) {
 		var re float64
 		for i := lo; i < hi; i++ {
 			Ki := s.K[i*m : (i+1)*m]
-			kv := floats.Dot(Ki, s.v)
+			kv := dot(Ki, s.v)
 			u := p.a[i] / kv
 			if kv == 0 || math.IsInf(u, 0) || !(u > 0) {
 				bad[k] = true
@@ -138,7 +138,7 @@ func (s *scaler) step() (ok bool, rowErr float64) {
 			}
 			s.u[i] = u
 			re += math.Abs(u*kv - p.a[i])
-			floats.AddScaled(cp, u, Ki)
+			axpy(u, Ki, cp)
 		}
 		s.rowErrPart[k] = re
 	})
