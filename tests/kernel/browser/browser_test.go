@@ -2,7 +2,7 @@
 
 // Package browser runs the gomx kernel in Debian's classic Notebook,
 // driven by headless Chromium through chromedp, and checks the rendered
-// page.
+// pages: a small notebook, then the 00-tour teaching notebook run whole.
 package browser
 
 import (
@@ -59,6 +59,14 @@ func TestNotebookInChromium(t *testing.T) {
 	dir := t.TempDir()
 	data, _ := json.Marshal(notebook)
 	if err := os.WriteFile(filepath.Join(dir, "b.ipynb"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// the tour notebook, run whole after the small one
+	tour, err := os.ReadFile(filepath.Join("..", "..", "..", "notebooks", "00-tour.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "00-tour.ipynb"), tour, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	port, token := freePort(t), "gomx-browser-test"
@@ -153,6 +161,32 @@ func TestNotebookInChromium(t *testing.T) {
 	}
 	if !strings.Contains(page.Error, "CompileError") {
 		t.Errorf("syntax error not rendered: %q", page.Error)
+	}
+
+	// 00-tour: run all cells and find its plots rendered.
+	var tourPage struct {
+		Imgs   int `json:"imgs"`
+		Width  int `json:"width"`
+		Errors int `json:"errors"`
+	}
+	tourURL := fmt.Sprintf("http://127.0.0.1:%d/notebooks/00-tour.ipynb?token=%s", port, token)
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`Jupyter.notebook.set_dirty(false); window.onbeforeunload = null; true`, &ok),
+		chromedp.Navigate(tourURL),
+		poll(`typeof Jupyter !== "undefined" && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()`),
+		chromedp.Evaluate(`Jupyter.notebook.execute_all_cells(); true`, &ok),
+		poll(`Jupyter.notebook.get_cells().filter(c => c.cell_type === "code").every(c => c.input_prompt_number !== "*" && c.input_prompt_number != null)`),
+		poll(`Array.from(document.querySelectorAll(".output_png img")).some(i => i.naturalWidth > 0)`),
+		chromedp.Evaluate(`(() => {
+			const imgs = Array.from(document.querySelectorAll(".output_png img"));
+			return {imgs: imgs.length, width: Math.max(0, ...imgs.map(i => i.naturalWidth)), errors: document.querySelectorAll(".output_error").length};
+		})()`, &tourPage),
+	)
+	if err != nil {
+		t.Fatalf("running 00-tour: %v", err)
+	}
+	if tourPage.Imgs < 3 || tourPage.Width == 0 || tourPage.Errors != 0 {
+		t.Errorf("00-tour: %d plots rendered (widest %d px), %d errors; want at least 3 plots and no error", tourPage.Imgs, tourPage.Width, tourPage.Errors)
 	}
 }
 

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gomx-dev/gomx/notebook"
 	"github.com/gomx-dev/gomx/tests/kernel/harness"
 )
 
@@ -102,4 +104,45 @@ func joinText(v any) string {
 		return b.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// TestNbconvertTeachingNotebooks runs 00-tour and 02-sinkhorn with
+// nbconvert --execute through the installed kernelspec: no cell fails and
+// every cell tagged "plot" shows a picture.
+func TestNbconvertTeachingNotebooks(t *testing.T) {
+	for _, name := range []string{"00-tour", "02-sinkhorn"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			out, err := harness.Run(t, 5*time.Minute, "", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+				"--ExecutePreprocessor.timeout=120", "--output-dir", dir, filepath.Join("..", "..", "notebooks", name+".ipynb"))
+			if err != nil {
+				t.Fatalf("nbconvert: %v\n%s", err, out)
+			}
+			nb, err := notebook.ReadFile(filepath.Join(dir, name+".ipynb"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plots := 0
+			for i, c := range nb.Cells {
+				pictures := 0
+				for _, o := range c.Outputs {
+					if o["output_type"] == "error" {
+						t.Errorf("cell %d failed: %v: %v", i, o["ename"], o["evalue"])
+					}
+					if d, ok := o["data"].(map[string]any); ok && (d["image/png"] != nil || d["image/gif"] != nil) {
+						pictures++
+					}
+				}
+				if slices.Contains(c.Tags(), "plot") {
+					plots++
+					if pictures == 0 {
+						t.Errorf("cell %d is tagged plot but shows no picture", i)
+					}
+				}
+			}
+			if plots == 0 {
+				t.Fatal("no cell tagged plot")
+			}
+		})
+	}
 }
