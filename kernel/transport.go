@@ -111,7 +111,12 @@ func (t *zmqTransport) Send(ch Channel, frames [][]byte) error {
 	if ch < 0 || int(ch) >= len(t.sockets) {
 		return fmt.Errorf("no channel %s", ch)
 	}
-	return t.sockets[ch].Send(zmq4.NewMsgFrom(frames...))
+	// SendMulti writes the whole message with one writev; zmq4's Send
+	// writes each frame's header and body separately, two TCP segments per
+	// frame, which made the trivial execute round trip (busy, execute_input
+	// and idle are seven frames each) about 0.5 ms slower. (zmq4's ROUTER
+	// sockets drop the flag and still write frame by frame.)
+	return t.sockets[ch].SendMulti(zmq4.NewMsgFrom(frames...))
 }
 
 func (t *zmqTransport) closeSockets() error {
