@@ -43,6 +43,7 @@ func init() {
 		"MaxShownSlice":       reflect.ValueOf(constant.MakeFromLiteral("100", token.INT, 0)),
 		"MinProgressInterval": reflect.ValueOf(viz.MinProgressInterval),
 		"NewDisplay":          reflect.ValueOf(viz.NewDisplay),
+		"NewPlot":             reflect.ValueOf(viz.NewPlot),
 		"PNG":                 reflect.ValueOf(viz.PNG),
 		"PNGBundle":           reflect.ValueOf(viz.PNGBundle),
 		"PixelRatio":          reflect.ValueOf(constant.MakeFromLiteral("2", token.INT, 0)),
