@@ -38,50 +38,26 @@ func TestMultiValueDefineInBlocks(t *testing.T) {
 // reserved names and a user's x or y works.
 func TestGlobalsNamedLikePreludeParams(t *testing.T) {
 	s := newSession(t)
-	for _, c := range []struct{ code, want string }{
+	values(t, s, []valueCase{
 		{"a := []int{4, 2}", ""},
 		{"x := a[0]\nx", "4"},
 		{"y := a[1]\ny", "2"},
 		{"v := x + y\nmin(x, y, v)", "2"},
-	} {
-		res, _ := exec(t, s, c.code)
-		if res.Error != nil {
-			t.Fatalf("%q: %v", c.code, res.Error)
-		}
-		got := ""
-		if res.Value != nil {
-			got = res.Value.Text()
-		}
-		if got != c.want {
-			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
-		}
-	}
+	})
 }
 
 // TestDefineFromCompiledElements covers `x := e` where e indexes a slice,
 // array or map of compiled type, which yaegi cannot type at top level.
 func TestDefineFromCompiledElements(t *testing.T) {
 	s := newSession(t)
-	for _, c := range []struct{ code, want string }{
+	values(t, s, []valueCase{
 		{"toy := sae.Superposition(8, 16, 0.2, 2, 32, 2)", ""},
 		{"z := toy.Batches[1]\nz.RawMatrix().Rows", "32"},
 		{"bs := toy.Batches\nw, n := bs[0], len(bs)\nfmt.Sprint(w.RawMatrix().Cols, n)", "8 2"},
 		{"f := strings.Fields(\"a b\")\nf1 := f[1]\nf1", "b"},
 		{"sum := 0.0\nfor _, b := range toy.Batches {\n\tr := b.RawMatrix()\n\tsum += float64(r.Rows)\n}\nsum", "64"},
 		{"h := stat.Histogram(nil, []float64{0, 1, 2}, []float64{0.5, 1.5}, nil)\nh0 := h[0]\nh0", "1"},
-	} {
-		res, _ := exec(t, s, c.code)
-		if res.Error != nil {
-			t.Fatalf("%q: %v", c.code, res.Error)
-		}
-		got := ""
-		if res.Value != nil {
-			got = res.Value.Text()
-		}
-		if got != c.want {
-			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
-		}
-	}
+	})
 	// a panic in the retried right-hand side is an error on its line
 	res, _ := exec(t, s, "i := 5\nbad := toy.Batches[i]")
 	if res.Error == nil || res.Error.Line != 2 || !strings.Contains(res.Error.Value, "index out of range") {
@@ -93,25 +69,13 @@ func TestDefineFromCompiledElements(t *testing.T) {
 // statement shadows a global of the same name instead of writing it.
 func TestShadowingInBlocks(t *testing.T) {
 	s := newSession(t)
-	for _, c := range []struct{ code, want string }{
+	values(t, s, []valueCase{
 		{"r := 1.0\nname := \"a\"", ""},
 		{"for i := 0; i < 2; i++ {\n\tr := 2.0\n\t_ = r\n}\nr", "1"},
 		{"if true {\n\tname := 3\n\t_ = name\n}\nname", "a"},
 		{"for _, r := range []string{\"x\"} {\n\t_ = r\n}\nr", "1"},
 		{"sum := 0\nfor i := 0; i < 4; i++ {\n\tsum += i\n}\nsum", "6"},
-	} {
-		res, _ := exec(t, s, c.code)
-		if res.Error != nil {
-			t.Fatalf("%q: %v", c.code, res.Error)
-		}
-		got := ""
-		if res.Value != nil {
-			got = res.Value.Text()
-		}
-		if got != c.want {
-			t.Fatalf("%q = %q, want %q", c.code, got, c.want)
-		}
-	}
+	})
 }
 
 // TestUndefinedPackageInDefine: yaegi's compiler crashes on `a, b :=
@@ -132,10 +96,19 @@ func TestUndefinedPackageInDefine(t *testing.T) {
 // variable declared in the same cell, and nothing when f has no result.
 func TestCallOfFuncValueShown(t *testing.T) {
 	s := newSession(t)
-	for _, c := range []struct{ code, want string }{
+	values(t, s, []valueCase{
 		{"f := func() int { return 3 }\nf()", "3"},
 		{"g := func() {}\ng()", ""},
-	} {
+	})
+}
+
+// valueCase is a cell and the text of the value it must show ("" for none).
+type valueCase struct{ code, want string }
+
+// values runs the cells in order in s and checks each one's value.
+func values(t *testing.T, s *Session, cases []valueCase) {
+	t.Helper()
+	for _, c := range cases {
 		res, _ := exec(t, s, c.code)
 		if res.Error != nil {
 			t.Fatalf("%q: %v", c.code, res.Error)
