@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/go-zeromq/zmq4"
@@ -64,8 +65,13 @@ func ListenZMQ(c *ConnectionInfo) (Transport, error) {
 	t.sockets[IOPub] = zmq4.NewPub(ctx)
 	t.hb = zmq4.NewRep(ctx)
 	ports := [4]int{c.ShellPort, c.ControlPort, c.StdinPort, c.IOPubPort}
+	framed := c.Transport != "ipc" && registerFramedTCP() == nil
 	for ch, s := range t.sockets {
-		if err := s.Listen(c.Endpoint(ports[ch])); err != nil {
+		ep := c.Endpoint(ports[ch])
+		if framed {
+			ep = framedTCP + strings.TrimPrefix(ep, "tcp")
+		}
+		if err := s.Listen(ep); err != nil {
 			t.closeSockets()
 			return nil, fmt.Errorf("%s socket on %s: %w", Channel(ch), c.Endpoint(ports[ch]), err)
 		}
@@ -114,8 +120,9 @@ func (t *zmqTransport) Send(ch Channel, frames [][]byte) error {
 	// SendMulti writes the whole message with one writev; zmq4's Send
 	// writes each frame's header and body separately, two TCP segments per
 	// frame, which made the trivial execute round trip (busy, execute_input
-	// and idle are seven frames each) about 0.5 ms slower. (zmq4's ROUTER
-	// sockets drop the flag and still write frame by frame.)
+	// and idle are seven frames each) about 0.5 ms slower. zmq4's ROUTER
+	// sockets drop the flag and still write frame by frame: over tcp their
+	// connections are frameConns, which gather the frames.
 	return t.sockets[ch].SendMulti(zmq4.NewMsgFrom(frames...))
 }
 
