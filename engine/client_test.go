@@ -4,7 +4,6 @@ package engine_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/engine/worker/workertest"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // The tests run the test binary itself as a worker serving the scripted
@@ -49,68 +47,6 @@ func newFake(t testing.TB, env ...string) *engine.Client {
 	return c
 }
 
-// recorder is an Output that records what it gets; consecutive stream
-// chunks of one name are merged, since how text is cut is not specified.
-type recorder struct {
-	mu      sync.Mutex
-	events  []string
-	answers []string
-}
-
-func (r *recorder) Stream(name, text string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if n := len(r.events); n > 0 && strings.HasPrefix(r.events[n-1], name+":") {
-		r.events[n-1] += text
-		return
-	}
-	r.events = append(r.events, name+":"+text)
-}
-
-func (r *recorder) Display(b viz.Bundle, id string, update bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, "display:"+b.Text())
-}
-
-func (r *recorder) Clear(wait bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, "clear")
-}
-
-func (r *recorder) Input(prompt string, password bool) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, "input:"+prompt)
-	if len(r.answers) == 0 {
-		return "", errors.New("no answer")
-	}
-	a := r.answers[0]
-	r.answers = r.answers[1:]
-	return a, nil
-}
-
-func (r *recorder) got() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.events...)
-}
-
-func value(res engine.ExecResult) string {
-	if res.Value == nil {
-		return ""
-	}
-	return res.Value.Text()
-}
-
-func errKind(res engine.ExecResult) engine.ErrorKind {
-	if res.Error == nil {
-		return ""
-	}
-	return res.Error.Kind
-}
-
 func TestOrderedOutput(t *testing.T) {
 	c := newFake(t)
 	tests := []struct {
@@ -133,12 +69,12 @@ func TestOrderedOutput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var r recorder
+			var r workertest.Recorder
 			res := c.Execute(context.Background(), tt.code, engine.ExecOptions{}, &r)
 			if res.Error != nil {
 				t.Fatalf("error: %v", res.Error)
 			}
-			if got := r.got(); !reflect.DeepEqual(got, tt.want) {
+			if got := r.Got(); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -148,12 +84,12 @@ func TestOrderedOutput(t *testing.T) {
 func TestOutputBetweenCells(t *testing.T) {
 	// Output written after its cell ended is shown first by the next cell.
 	c := newFake(t)
-	var r1, r2 recorder
+	var r1, r2 workertest.Recorder
 	c.Execute(context.Background(), "later late\nvalue 1", engine.ExecOptions{}, &r1)
 	time.Sleep(300 * time.Millisecond)
 	c.Execute(context.Background(), "out now", engine.ExecOptions{}, &r2)
-	if got, want := r2.got(), []string{"stdout:late\nnow\n"}; !reflect.DeepEqual(got, want) || len(r1.got()) != 0 {
-		t.Errorf("first cell %q, second %q; want nothing, %q", r1.got(), got, want)
+	if got, want := r2.Got(), []string{"stdout:late\nnow\n"}; !reflect.DeepEqual(got, want) || len(r1.Got()) != 0 {
+		t.Errorf("first cell %q, second %q; want nothing, %q", r1.Got(), got, want)
 	}
 }
 
@@ -161,18 +97,18 @@ func TestOutputBeforeResult(t *testing.T) {
 	// Everything written by the cell arrives before Execute returns.
 	c := newFake(t)
 	for i := range 20 {
-		var r recorder
+		var r workertest.Recorder
 		res := c.Execute(context.Background(), "out "+strconv.Itoa(i)+"\nshow d\nerr e\nvalue v", engine.ExecOptions{}, &r)
 		want := []string{"stdout:" + strconv.Itoa(i) + "\n", "display:d", "stderr:e\n"}
-		if got := r.got(); !reflect.DeepEqual(got, want) || value(res) != "v" {
-			t.Fatalf("cell %d: got %q, value %q; want %q, value v", i, got, value(res), want)
+		if got := r.Got(); !reflect.DeepEqual(got, want) || workertest.Value(res) != "v" {
+			t.Fatalf("cell %d: got %q, value %q; want %q, value v", i, got, workertest.Value(res), want)
 		}
 	}
 }
 
 func TestStateAndRequests(t *testing.T) {
 	c := newFake(t)
-	var r recorder
+	var r workertest.Recorder
 	steps := []struct{ code, value string }{
 		{"set alpha 1", ""},
 		{"set alpine 2", ""},
@@ -181,8 +117,8 @@ func TestStateAndRequests(t *testing.T) {
 	}
 	for _, s := range steps {
 		res := c.Execute(context.Background(), s.code, engine.ExecOptions{}, &r)
-		if res.Error != nil || value(res) != s.value {
-			t.Fatalf("%q: value %q, error %v; want %q", s.code, value(res), res.Error, s.value)
+		if res.Error != nil || workertest.Value(res) != s.value {
+			t.Fatalf("%q: value %q, error %v; want %q", s.code, workertest.Value(res), res.Error, s.value)
 		}
 	}
 	comp := c.Complete("x := al", 7)
@@ -201,25 +137,25 @@ func TestStateAndRequests(t *testing.T) {
 		t.Errorf("Info: %+v", info)
 	}
 	res := c.Execute(context.Background(), "fail boom", engine.ExecOptions{}, &r)
-	if errKind(res) != engine.CompileError || res.Error.Value != "boom" {
+	if workertest.Kind(res) != engine.CompileError || res.Error.Value != "boom" {
 		t.Errorf("failing cell: %+v", res.Error)
 	}
 }
 
 func TestInput(t *testing.T) {
 	c := newFake(t)
-	r := &recorder{answers: []string{"forty two"}}
+	r := &workertest.Recorder{Answers: []string{"forty two"}}
 	res := c.Execute(context.Background(), "out before\ninput name? \nout after", engine.ExecOptions{AllowStdin: true}, r)
-	if res.Error != nil || value(res) != "forty two" {
-		t.Fatalf("value %q, error %v", value(res), res.Error)
+	if res.Error != nil || workertest.Value(res) != "forty two" {
+		t.Fatalf("value %q, error %v", workertest.Value(res), res.Error)
 	}
 	want := []string{"stdout:before\n", "input:name? ", "stdout:after\n"}
-	if got := r.got(); !reflect.DeepEqual(got, want) {
+	if got := r.Got(); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	// A failed Input is an error on the cell, and the session goes on.
-	res = c.Execute(context.Background(), "input again? ", engine.ExecOptions{AllowStdin: true}, &recorder{})
-	if errKind(res) != engine.InputError || !strings.Contains(res.Error.Value, "no answer") {
+	res = c.Execute(context.Background(), "input again? ", engine.ExecOptions{AllowStdin: true}, &workertest.Recorder{})
+	if workertest.Kind(res) != engine.InputError || !strings.Contains(res.Error.Value, "no answer") {
 		t.Errorf("failed input: %+v", res.Error)
 	}
 }
@@ -227,7 +163,7 @@ func TestInput(t *testing.T) {
 // runInterrupted runs code, interrupts it n times (each after the cell has
 // had time to start) and returns the result and how long the last
 // interrupt took to end the cell.
-func runInterrupted(t *testing.T, c *engine.Client, code string, n int, r *recorder) (engine.ExecResult, time.Duration) {
+func runInterrupted(t *testing.T, c *engine.Client, code string, n int, r *workertest.Recorder) (engine.ExecResult, time.Duration) {
 	t.Helper()
 	done := make(chan engine.ExecResult, 1)
 	go func() { done <- c.Execute(context.Background(), code, engine.ExecOptions{}, r) }()
@@ -245,7 +181,7 @@ func runInterrupted(t *testing.T, c *engine.Client, code string, n int, r *recor
 		if i < n-1 {
 			// Wait for the worker's stuck notice before interrupting again.
 			deadline := time.Now().Add(20 * time.Second)
-			for !strings.Contains(strings.Join(r.got(), ""), "stuck") {
+			for !strings.Contains(strings.Join(r.Got(), ""), "stuck") {
 				if time.Now().After(deadline) {
 					t.Fatal("no stuck notice after the first interrupt")
 				}
@@ -264,19 +200,19 @@ func runInterrupted(t *testing.T, c *engine.Client, code string, n int, r *recor
 
 func TestInterruptKeepsState(t *testing.T) {
 	c := newFake(t)
-	var r recorder
+	var r workertest.Recorder
 	c.Execute(context.Background(), "set k kept", engine.ExecOptions{}, &r)
 	res, _ := runInterrupted(t, c, "out started\nsleep", 1, &r)
-	if errKind(res) != engine.Interrupted {
+	if workertest.Kind(res) != engine.Interrupted {
 		t.Fatalf("result: %+v", res.Error)
 	}
-	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); value(res) != "kept" {
-		t.Errorf("state lost: %q %v", value(res), res.Error)
+	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); workertest.Value(res) != "kept" {
+		t.Errorf("state lost: %q %v", workertest.Value(res), res.Error)
 	}
 	// Cancelling the context interrupts too.
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if res := c.Execute(ctx, "sleep", engine.ExecOptions{}, &r); errKind(res) != engine.Interrupted {
+	if res := c.Execute(ctx, "sleep", engine.ExecOptions{}, &r); workertest.Kind(res) != engine.Interrupted {
 		t.Errorf("context cancel: %+v", res.Error)
 	}
 }
@@ -285,9 +221,9 @@ func TestInterruptBehindManyRequests(t *testing.T) {
 	// Requests queued behind a running cell must not keep the worker from
 	// seeing an interrupt; they are answered once the cell ends.
 	c := newFake(t)
-	c.Execute(context.Background(), "set alpha 1", engine.ExecOptions{}, &recorder{})
+	c.Execute(context.Background(), "set alpha 1", engine.ExecOptions{}, &workertest.Recorder{})
 	done := make(chan engine.ExecResult, 1)
-	go func() { done <- c.Execute(context.Background(), "sleep", engine.ExecOptions{}, &recorder{}) }()
+	go func() { done <- c.Execute(context.Background(), "sleep", engine.ExecOptions{}, &workertest.Recorder{}) }()
 	time.Sleep(200 * time.Millisecond)
 	var wg sync.WaitGroup
 	matches := make(chan []string, 100)
@@ -302,7 +238,7 @@ func TestInterruptBehindManyRequests(t *testing.T) {
 	c.Interrupt()
 	select {
 	case res := <-done:
-		if errKind(res) != engine.Interrupted {
+		if workertest.Kind(res) != engine.Interrupted {
 			t.Errorf("result %+v", res.Error)
 		}
 	case <-time.After(20 * time.Second):
@@ -321,20 +257,20 @@ func TestStuckCellSecondInterruptRestarts(t *testing.T) {
 	for _, code := range []string{"block", "hang"} {
 		t.Run(code, func(t *testing.T) {
 			c := newFake(t)
-			var r recorder
+			var r workertest.Recorder
 			c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
 			pid := c.WorkerPID()
 			res, _ := runInterrupted(t, c, code, 2, &r)
-			if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
+			if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
 				t.Fatalf("result: %+v", res.Error)
 			}
-			if !strings.Contains(strings.Join(r.got(), ""), "interrupt again to restart") {
-				t.Errorf("no stuck notice in %q", r.got())
+			if !strings.Contains(strings.Join(r.Got(), ""), "interrupt again to restart") {
+				t.Errorf("no stuck notice in %q", r.Got())
 			}
 			// A fresh session: k is gone, the worker is a new process.
 			res = c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r)
-			if errKind(res) != engine.CompileError {
-				t.Errorf("state survived a restart: %q %+v", value(res), res.Error)
+			if workertest.Kind(res) != engine.CompileError {
+				t.Errorf("state survived a restart: %q %+v", workertest.Value(res), res.Error)
 			}
 			if c.WorkerPID() == pid {
 				t.Error("same worker pid after restart")
@@ -354,18 +290,18 @@ func TestWorkerCrash(t *testing.T) {
 	c := newFake(t)
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			var r recorder
+			var r workertest.Recorder
 			c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
 			res := c.Execute(context.Background(), "out last words\n"+tt.code, engine.ExecOptions{}, &r)
-			if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, tt.want) ||
+			if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, tt.want) ||
 				!strings.Contains(res.Error.Value, "variables were lost") {
 				t.Fatalf("result: %+v", res.Error)
 			}
 			res = c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r)
-			if errKind(res) != engine.CompileError {
-				t.Errorf("next cell: %q %+v, want a fresh session", value(res), res.Error)
+			if workertest.Kind(res) != engine.CompileError {
+				t.Errorf("next cell: %q %+v, want a fresh session", workertest.Value(res), res.Error)
 			}
-			if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); value(res) != "ok" {
+			if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); workertest.Value(res) != "ok" {
 				t.Errorf("fresh session: %+v", res.Error)
 			}
 		})
@@ -374,14 +310,14 @@ func TestWorkerCrash(t *testing.T) {
 
 func TestWorkerKilledBetweenCells(t *testing.T) {
 	c := newFake(t)
-	var r recorder
+	var r workertest.Recorder
 	pid := c.WorkerPID()
 	syscall.Kill(pid, syscall.SIGKILL)
 	deadline := time.Now().Add(20 * time.Second)
 	for c.WorkerPID() == pid && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); value(res) != "ok" {
+	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); workertest.Value(res) != "ok" {
 		t.Fatalf("after SIGKILL: %+v", res.Error)
 	}
 }
@@ -391,25 +327,25 @@ func TestMemoryLimit(t *testing.T) {
 		t.Skip("the race detector cannot run under the worker's RLIMIT_AS")
 	}
 	c := newFake(t, "GOMX_MEMORY_LIMIT=256MiB")
-	var r recorder
+	var r workertest.Recorder
 	c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
 	t.Run("watched hog is cancelled", func(t *testing.T) {
 		res := c.Execute(context.Background(), "hog", engine.ExecOptions{}, &r)
-		if errKind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
+		if workertest.Kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
 			t.Fatalf("result: %+v", res.Error)
 		}
-		if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); value(res) != "v" {
+		if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); workertest.Value(res) != "v" {
 			t.Errorf("session lost after a cancelled hog: %+v", res.Error)
 		}
 	})
 	for _, code := range []string{"chunkhog 1000", "bighog 400"} {
 		t.Run(code+" kills the worker", func(t *testing.T) {
 			res := c.Execute(context.Background(), code, engine.ExecOptions{}, &r)
-			if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 256MiB") ||
+			if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 256MiB") ||
 				!strings.Contains(res.Error.Value, "variables were lost") {
 				t.Fatalf("result: %+v", res.Error)
 			}
-			if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); value(res) != "ok" {
+			if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); workertest.Value(res) != "ok" {
 				t.Errorf("fresh session: %+v", res.Error)
 			}
 		})
@@ -418,13 +354,13 @@ func TestMemoryLimit(t *testing.T) {
 
 func TestRestartAndClose(t *testing.T) {
 	c := newFake(t)
-	var r recorder
+	var r workertest.Recorder
 	c.Execute(context.Background(), "set k v", engine.ExecOptions{}, &r)
 	pid := c.WorkerPID()
 	if err := c.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); errKind(res) != engine.CompileError {
+	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); workertest.Kind(res) != engine.CompileError {
 		t.Errorf("state after Restart: %+v", res)
 	}
 	if processAlive(pid) {
@@ -435,7 +371,7 @@ func TestRestartAndClose(t *testing.T) {
 	if processAlive(pid) {
 		t.Error("worker still running after Close")
 	}
-	if res := c.Execute(context.Background(), "value x", engine.ExecOptions{}, &r); errKind(res) != engine.WorkerDied {
+	if res := c.Execute(context.Background(), "value x", engine.ExecOptions{}, &r); workertest.Kind(res) != engine.WorkerDied {
 		t.Errorf("Execute after Close: %+v", res)
 	}
 }
@@ -443,20 +379,20 @@ func TestRestartAndClose(t *testing.T) {
 func TestRestartDuringCell(t *testing.T) {
 	c := newFake(t)
 	done := make(chan engine.ExecResult, 1)
-	go func() { done <- c.Execute(context.Background(), "hang", engine.ExecOptions{}, &recorder{}) }()
+	go func() { done <- c.Execute(context.Background(), "hang", engine.ExecOptions{}, &workertest.Recorder{}) }()
 	time.Sleep(200 * time.Millisecond)
 	if err := c.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case res := <-done:
-		if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "restarted") {
+		if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "restarted") {
 			t.Errorf("result %+v", res.Error)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("the cell did not end when the worker was restarted")
 	}
-	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &recorder{}); value(res) != "ok" {
+	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &workertest.Recorder{}); workertest.Value(res) != "ok" {
 		t.Errorf("after Restart: %+v", res.Error)
 	}
 }
@@ -467,8 +403,8 @@ func TestBadBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	res := c.Execute(context.Background(), "1", engine.ExecOptions{}, &recorder{})
-	if errKind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "/nonexistent/gomx") {
+	res := c.Execute(context.Background(), "1", engine.ExecOptions{}, &workertest.Recorder{})
+	if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "/nonexistent/gomx") {
 		t.Errorf("result: %+v", res.Error)
 	}
 	if st, _ := c.IsComplete("x"); st != "unknown" {
@@ -538,12 +474,12 @@ func TestNoOrphanAfterSIGKILL(t *testing.T) {
 // scripted engine that only returns a value, through a worker process.
 func BenchmarkFakeRoundTrip(b *testing.B) {
 	c := newFake(b)
-	var r recorder
+	var r workertest.Recorder
 	ctx := context.Background()
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if res := c.Execute(ctx, "value 2", engine.ExecOptions{}, &r); value(res) != "2" {
+		if res := c.Execute(ctx, "value 2", engine.ExecOptions{}, &r); workertest.Value(res) != "2" {
 			b.Fatalf("result %+v", res.Error)
 		}
 		times = append(times, time.Since(start))

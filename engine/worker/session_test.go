@@ -4,21 +4,19 @@ package worker_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/engine/session"
 	"github.com/gomx-dev/gomx/engine/worker"
-	"github.com/gomx-dev/gomx/viz"
+	"github.com/gomx-dev/gomx/engine/worker/workertest"
 )
 
 // sessionWorkerEnv, set to "1", makes the test binary a worker serving the
@@ -61,81 +59,12 @@ func newSession(t testing.TB, env ...string) *engine.Client {
 	return c
 }
 
-// recorder is an Output that records what it gets, merging consecutive
-// stream chunks of one name; it answers Input from answers.
-type recorder struct {
-	mu      sync.Mutex
-	events  []string
-	answers []string
-}
-
-func (r *recorder) Stream(name, text string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if n := len(r.events); n > 0 && strings.HasPrefix(r.events[n-1], name+":") {
-		r.events[n-1] += text
-		return
-	}
-	r.events = append(r.events, name+":"+text)
-}
-
-func (r *recorder) Display(b viz.Bundle, id string, update bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var mimes []string
-	for k := range b.Data {
-		mimes = append(mimes, k)
-	}
-	sort.Strings(mimes)
-	r.events = append(r.events, "display:"+strings.Join(mimes, ",")+":"+b.Text())
-}
-
-func (r *recorder) Clear(bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, "clear")
-}
-
-func (r *recorder) Input(prompt string, password bool) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, "input:"+prompt)
-	if len(r.answers) == 0 {
-		return "", errors.New("no answer")
-	}
-	a := r.answers[0]
-	r.answers = r.answers[1:]
-	return a, nil
-}
-
-func (r *recorder) got() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.events...)
-}
-
-func (r *recorder) all() string { return strings.Join(r.got(), "") }
-
-func run(t *testing.T, c *engine.Client, code string, r *recorder) engine.ExecResult {
+func run(t *testing.T, c *engine.Client, code string, r *workertest.Recorder) engine.ExecResult {
 	t.Helper()
 	if r == nil {
-		r = &recorder{}
+		r = &workertest.Recorder{MIMEs: true}
 	}
 	return c.Execute(context.Background(), code, engine.ExecOptions{AllowStdin: true}, r)
-}
-
-func text(res engine.ExecResult) string {
-	if res.Value == nil {
-		return ""
-	}
-	return res.Value.Text()
-}
-
-func kind(res engine.ExecResult) engine.ErrorKind {
-	if res.Error == nil {
-		return ""
-	}
-	return res.Error.Kind
 }
 
 func TestSessionOrderedOutput(t *testing.T) {
@@ -185,13 +114,13 @@ true`,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var r recorder
+			r := workertest.Recorder{MIMEs: true}
 			res := run(t, c, tt.code, &r)
 			if res.Error != nil {
 				t.Fatalf("error: %v", res.Error)
 			}
-			if got := r.got(); !reflect.DeepEqual(got, tt.want) || text(res) != tt.value {
-				t.Errorf("got %q, value %q\nwant %q, value %q", got, text(res), tt.want, tt.value)
+			if got := r.Got(); !reflect.DeepEqual(got, tt.want) || workertest.Value(res) != tt.value {
+				t.Errorf("got %q, value %q\nwant %q, value %q", got, workertest.Value(res), tt.want, tt.value)
 			}
 		})
 	}
@@ -208,7 +137,7 @@ func numbers(n int) string {
 // interruptAfter runs code and calls Interrupt n times, each once the cell
 // has run for a while (and, before a second one, once the stuck notice has
 // arrived); it returns the cell's result.
-func interruptAfter(t *testing.T, c *engine.Client, code string, n int, r *recorder) engine.ExecResult {
+func interruptAfter(t *testing.T, c *engine.Client, code string, n int, r *workertest.Recorder) engine.ExecResult {
 	t.Helper()
 	done := make(chan engine.ExecResult, 1)
 	go func() { done <- run(t, c, code, r) }()
@@ -220,9 +149,9 @@ func interruptAfter(t *testing.T, c *engine.Client, code string, n int, r *recor
 		}
 		if i > 0 {
 			deadline := time.Now().Add(30 * time.Second)
-			for !strings.Contains(r.all(), "interrupt again") {
+			for !strings.Contains(r.All(), "interrupt again") {
 				if time.Now().After(deadline) {
-					t.Fatalf("no stuck notice; output %q", r.got())
+					t.Fatalf("no stuck notice; output %q", r.Got())
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
@@ -244,8 +173,8 @@ func TestSessionInterrupt(t *testing.T) {
 	for _, code := range []string{"for {}", "time.Sleep(time.Hour)", "kept++\nfor {\n}", "ch := make(chan int)\n<-ch"} {
 		t.Run(code, func(t *testing.T) {
 			start := time.Now()
-			res := interruptAfter(t, c, code, 1, &recorder{})
-			if kind(res) != engine.Interrupted {
+			res := interruptAfter(t, c, code, 1, &workertest.Recorder{MIMEs: true})
+			if workertest.Kind(res) != engine.Interrupted {
 				t.Fatalf("result %+v", res.Error)
 			}
 			if d := time.Since(start); d > 20*time.Second {
@@ -253,8 +182,8 @@ func TestSessionInterrupt(t *testing.T) {
 			}
 		})
 	}
-	if res := run(t, c, "kept", nil); text(res) != "42" {
-		t.Errorf("state after interrupts: %q %v", text(res), res.Error)
+	if res := run(t, c, "kept", nil); workertest.Value(res) != "42" {
+		t.Errorf("state after interrupts: %q %v", workertest.Value(res), res.Error)
 	}
 }
 
@@ -262,22 +191,22 @@ func TestSessionStuckCompiledCall(t *testing.T) {
 	c := newSession(t)
 	run(t, c, "lost := 1", nil)
 	pid := c.WorkerPID()
-	var r recorder
+	r := workertest.Recorder{MIMEs: true}
 	res := interruptAfter(t, c, "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", 2, &r)
-	if kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
+	if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
 		t.Fatalf("result %+v", res.Error)
 	}
-	if !strings.Contains(r.all(), "stuck in compiled code") {
-		t.Errorf("no stuck notice in %q", r.got())
+	if !strings.Contains(r.All(), "stuck in compiled code") {
+		t.Errorf("no stuck notice in %q", r.Got())
 	}
 	if c.WorkerPID() == pid {
 		t.Error("the worker was not replaced")
 	}
 	if res := run(t, c, "fmt.Sprint(lost)", nil); res.Error == nil {
-		t.Errorf("after the restart: %q, want an undefined-name error", text(res))
+		t.Errorf("after the restart: %q, want an undefined-name error", workertest.Value(res))
 	}
-	if res := run(t, c, "1+1", nil); text(res) != "2" {
-		t.Errorf("fresh session: %q %v", text(res), res.Error)
+	if res := run(t, c, "1+1", nil); workertest.Value(res) != "2" {
+		t.Errorf("fresh session: %q %v", workertest.Value(res), res.Error)
 	}
 }
 
@@ -290,15 +219,15 @@ debug.SetMaxStack(1 << 16)
 var deep func(n int) int
 deep = func(n int) int { return deep(n+1) + 1 }
 deep(0)`, nil)
-	if kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "stack") ||
+	if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "stack") ||
 		!strings.Contains(res.Error.Value, "variables were lost") {
 		t.Fatalf("result %+v", res.Error)
 	}
 	if res := run(t, c, "fmt.Sprint(lost)", nil); res.Error == nil {
-		t.Errorf("after the crash: %q, want an undefined-name error", text(res))
+		t.Errorf("after the crash: %q, want an undefined-name error", workertest.Value(res))
 	}
-	if res := run(t, c, "1+1", nil); text(res) != "2" {
-		t.Errorf("fresh session: %q %v", text(res), res.Error)
+	if res := run(t, c, "1+1", nil); workertest.Value(res) != "2" {
+		t.Errorf("fresh session: %q %v", workertest.Value(res), res.Error)
 	}
 }
 
@@ -310,38 +239,38 @@ func TestSessionMemoryLimit(t *testing.T) {
 	run(t, c, "kept := 7", nil)
 	t.Run("interpreted hog is cancelled", func(t *testing.T) {
 		res := run(t, c, "var hog [][]float64\nfor {\n\thog = append(hog, make([]float64, 1000))\n}", nil)
-		if kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
+		if workertest.Kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
 			t.Fatalf("result %+v", res.Error)
 		}
 		run(t, c, "hog = nil", nil)
-		if res := run(t, c, "kept", nil); text(res) != "7" {
-			t.Errorf("session after the hog: %q %v", text(res), res.Error)
+		if res := run(t, c, "kept", nil); workertest.Value(res) != "7" {
+			t.Errorf("session after the hog: %q %v", workertest.Value(res), res.Error)
 		}
 	})
 	t.Run("compiled hog kills the worker", func(t *testing.T) {
 		res := run(t, c, `s := strings.Repeat("x", 1<<30)
 len(s)`, nil)
-		if kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 244MiB") {
-			t.Fatalf("result %+v, value %q", res.Error, text(res))
+		if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 244MiB") {
+			t.Fatalf("result %+v, value %q", res.Error, workertest.Value(res))
 		}
-		if res := run(t, c, "1+1", nil); text(res) != "2" {
-			t.Errorf("fresh session: %q %v", text(res), res.Error)
+		if res := run(t, c, "1+1", nil); workertest.Value(res) != "2" {
+			t.Errorf("fresh session: %q %v", workertest.Value(res), res.Error)
 		}
 	})
 }
 
 func TestSessionInput(t *testing.T) {
 	c := newSession(t)
-	r := &recorder{answers: []string{"Ada 36"}}
+	r := &workertest.Recorder{MIMEs: true, Answers: []string{"Ada 36"}}
 	res := run(t, c, `var name string
 var age int
 fmt.Println("who?")
 fmt.Scanln(&name, &age)
 fmt.Sprint(name, "/", age+1)`, r)
-	if res.Error != nil || text(res) != `"Ada/37"` && text(res) != "Ada/37" {
-		t.Fatalf("value %q, error %v", text(res), res.Error)
+	if res.Error != nil || workertest.Value(res) != `"Ada/37"` && workertest.Value(res) != "Ada/37" {
+		t.Fatalf("value %q, error %v", workertest.Value(res), res.Error)
 	}
-	got := r.got()
+	got := r.Got()
 	if len(got) != 2 || got[0] != "stdout:who?\n" || !strings.HasPrefix(got[1], "input:") {
 		t.Errorf("output %q", got)
 	}
@@ -373,7 +302,7 @@ func contains(xs []string, x string) bool {
 // Execute to its result; it reports the median too.
 func BenchmarkRoundTrip(b *testing.B) {
 	c := newSession(b)
-	var r recorder
+	r := workertest.Recorder{MIMEs: true}
 	ctx := context.Background()
 	if res := c.Execute(ctx, "1+1", engine.ExecOptions{}, &r); res.Value == nil {
 		b.Fatalf("1+1: %+v", res.Error)
@@ -397,9 +326,9 @@ func BenchmarkColdStart(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res := c.Execute(context.Background(), "1+1", engine.ExecOptions{}, &recorder{})
+		res := c.Execute(context.Background(), "1+1", engine.ExecOptions{}, &workertest.Recorder{MIMEs: true})
 		times = append(times, time.Since(start))
-		if text(res) != "2" {
+		if workertest.Value(res) != "2" {
 			b.Fatalf("1+1: %+v", res.Error)
 		}
 		b.StopTimer()
