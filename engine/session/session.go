@@ -758,6 +758,11 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program, locate loca
 		}()
 		return s.in.ExecuteWithContext(ctx, prog)
 	}()
+	if err == nil && ctx.Err() != nil {
+		// yaegi stops an interpreted loop on cancel and may then report
+		// its normal end instead of the cancellation
+		err = ctx.Err()
+	}
 	if err == nil {
 		return v, nil
 	}
