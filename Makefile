@@ -1,6 +1,11 @@
 # gomx: `make test` installs what it needs and runs every test.
 # Each area adds its own targets in mk/*.mk (appending to TEST_TARGETS),
 # so the areas can grow without editing this file.
+#
+# Fuzz targets in mk/*.mk bound their runs by execution count (-fuzztime Nx),
+# not duration: Go 1.26's fuzz coordinator can report a spurious
+# "context deadline exceeded" at the end of a timed run (go.dev/issue/75804,
+# fixed in Go 1.27), which failed CI once.
 
 GO        ?= go
 GOTEST    ?= $(GO) test

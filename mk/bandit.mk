@@ -5,4 +5,4 @@ TEST_TARGETS += bandit-fuzz
 
 .PHONY: bandit-fuzz
 bandit-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzKLUpper$$' -fuzztime 10s -timeout 5m ./mathx/bandit/
+	$(GO) test -run '^$$' -fuzz '^FuzzKLUpper$$' -fuzztime 300000x -timeout 5m ./mathx/bandit/

@@ -5,4 +5,4 @@ TEST_TARGETS += engine-fuzz
 
 .PHONY: engine-fuzz
 engine-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzMsgReader$$' -fuzztime 10s -timeout 5m ./engine/
+	$(GO) test -run '^$$' -fuzz '^FuzzMsgReader$$' -fuzztime 40000x -timeout 5m ./engine/

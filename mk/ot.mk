@@ -8,4 +8,4 @@ TEST_TARGETS += ot-fuzz
 
 .PHONY: ot-fuzz
 ot-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzEntropic$$' -fuzztime 10s -timeout 5m ./mathx/ot/
+	$(GO) test -run '^$$' -fuzz '^FuzzEntropic$$' -fuzztime 12000x -timeout 5m ./mathx/ot/

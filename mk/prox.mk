@@ -6,5 +6,5 @@ TEST_TARGETS += prox-fuzz
 
 .PHONY: prox-fuzz
 prox-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzSimplex$$' -fuzztime 10s -timeout 5m ./mathx/prox/
-	$(GO) test -run '^$$' -fuzz '^FuzzTV1D$$' -fuzztime 10s -timeout 5m ./mathx/prox/
+	$(GO) test -run '^$$' -fuzz '^FuzzSimplex$$' -fuzztime 80000x -timeout 5m ./mathx/prox/
+	$(GO) test -run '^$$' -fuzz '^FuzzTV1D$$' -fuzztime 200000x -timeout 5m ./mathx/prox/

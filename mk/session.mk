@@ -4,4 +4,4 @@ TEST_TARGETS += session-fuzz
 
 .PHONY: session-fuzz
 session-fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=10s ./engine/session/
+	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=20000x -timeout 5m ./engine/session/
