@@ -9,8 +9,8 @@ import (
 // Settings.StrongConvexity λ > 0 (Hazan, Agarwal, Kale 2007: O(log T)
 // regret for λ-strongly convex losses), Settings.Eta when positive, and
 // the adaptive D/sqrt(δ + Σ_{s<t} ‖g_s‖²) otherwise (O(D sqrt(Σ‖g‖²))
-// regret). Settings.Mirror, Optimistic and Hint are ignored. It panics
-// on a negative T or mismatched sizes.
+// regret). Settings.Mirror, Optimistic, Hint and HintWeight are ignored.
+// It panics on a negative T or mismatched sizes.
 func OGD(env Environment, dom Domain, T int, s *Settings) (*Result, error) {
 	return run("OGD", env, dom, T, s, func(set *Settings, d int) learner {
 		o := &ogd{dom: dom, st: newStepper(set, dom, d), lambda: set.StrongConvexity, x: start(set, dom, d), scratch: make([]float64, d)}
@@ -53,6 +53,8 @@ func (o *ogd) observe(t int, g []float64) {
 
 func (o *ogd) gradSq() float64 { return o.st.sum }
 
+func (o *ogd) weight() float64 { return 0 }
+
 func (o *ogd) bound() float64 { return o.cert.euclidean(o.dom.Diameter(len(o.x))) }
 
 // certificate accumulates Σ η_t a_t and the last η for Result.Bound.
@@ -79,36 +81,9 @@ func (c *certificate) euclidean(diam float64) float64 {
 	return diam*diam/(2*c.last) + c.sum
 }
 
-// hinter produces M_t: Settings.Hint, or the last gradient.
-type hinter struct {
-	on   bool
-	fn   func(t int, dst []float64)
-	last []float64
-	m    []float64
-}
-
-func newHinter(set *Settings, d int) hinter {
-	return hinter{on: set.Optimistic, fn: set.Hint, last: make([]float64, d), m: make([]float64, d)}
-}
-
-// hint sets h.m to M_t (0 without optimism).
-func (h *hinter) hint(t int) {
-	switch {
-	case !h.on:
-		for i := range h.m {
-			h.m[i] = 0
-		}
-	case h.fn != nil:
-		h.fn(t, h.m)
-	default:
-		copy(h.m, h.last)
-	}
-}
-
-func (h *hinter) seen(g []float64) { copy(h.last, g) }
-
 // FTRL runs linearised follow-the-regularised-leader: with G_{t-1} the sum
-// of past gradients and M_t the hint (0 unless Settings.Optimistic),
+// of past gradients and M_t the hint (0 unless Settings.Optimistic; α_t M_t
+// with Settings.HintWeight LearnedHint),
 //
 //	Euclidean: x_t = Π_X(x_1 − η_t (G_{t-1} + M_t))   (lazy projection)
 //	Entropic:  x_t ∝ exp(−η_t (G_{t-1} + M_t))       (on the simplex)
@@ -163,6 +138,8 @@ func (f *ftrl) gradSq() float64 { return f.st.sum }
 
 func (f *ftrl) bound() float64 { return math.NaN() }
 
+func (f *ftrl) weight() float64 { return f.h.weight() }
+
 // OMD runs online mirror descent; with Settings.Optimistic it is the
 // two-step optimistic OMD used for the SEA model (Chen, Zhang, Tu, Zhao,
 // Zhang 2023, arXiv 2302.04552; Rakhlin & Sridharan 2013, arXiv
@@ -171,7 +148,8 @@ func (f *ftrl) bound() float64 { return math.NaN() }
 //	x_t     = argmin_{x∈X} η_t <M_t, x> + B_ψ(x, x̂_t)     (played)
 //	x̂_{t+1} = argmin_{x∈X} η_t <g_t, x> + B_ψ(x, x̂_t)
 //
-// with M_t from Settings.Hint or the last gradient. Euclidean ψ makes both
+// with M_t from Settings.Hint or the last gradient, scaled by a learned
+// α_t ∈ [0, 1] with Settings.HintWeight LearnedHint. Euclidean ψ makes both
 // steps projected gradient steps; Entropic ψ makes them multiplicative
 // weights, kept in the log domain and normalised with log-sum-exp. Without
 // Optimistic, M_t = 0 and x_t = x̂_t (plain OMD). Adaptive steps use
@@ -233,6 +211,8 @@ func (o *omd) observe(t int, g []float64) {
 }
 
 func (o *omd) gradSq() float64 { return o.st.sum }
+
+func (o *omd) weight() float64 { return o.h.weight() }
 
 func (o *omd) bound() float64 {
 	if o.mirror == Euclidean {

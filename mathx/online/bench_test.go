@@ -22,6 +22,9 @@ func TestNoAllocsPerRound(t *testing.T) {
 		{"FTRL-entropic", FTRL, Simplex(), Settings{Mirror: Entropic}},
 		{"OMD-simplex", OMD, Simplex(), Settings{Optimistic: true}},
 		{"OMD-entropic", OMD, Simplex(), Settings{Mirror: Entropic, Optimistic: true}},
+		{"FTRL-learned", FTRL, Ball(1), Settings{Optimistic: true, HintWeight: LearnedHint}},
+		{"OMD-learned", OMD, Box(-1, 1), Settings{Optimistic: true, HintWeight: LearnedHint}},
+		{"OMD-entropic-learned", OMD, Simplex(), Settings{Mirror: Entropic, Optimistic: true, HintWeight: LearnedHint}},
 	}
 	for _, c := range cases {
 		count := func(T int) float64 {
@@ -63,4 +66,15 @@ func BenchmarkOMDBall(b *testing.B) { benchOMD(b, Ball(1), Settings{Optimistic: 
 // R^100 against a SEA sequence for 10⁵ rounds.
 func BenchmarkOMDEntropic(b *testing.B) {
 	benchOMD(b, Simplex(), Settings{Mirror: Entropic, Optimistic: true})
+}
+
+// BenchmarkOMDBallLearned is BenchmarkOMDBall with HintWeight LearnedHint.
+func BenchmarkOMDBallLearned(b *testing.B) {
+	benchOMD(b, Ball(1), Settings{Optimistic: true, HintWeight: LearnedHint})
+}
+
+// BenchmarkOMDEntropicLearned is BenchmarkOMDEntropic with HintWeight
+// LearnedHint.
+func BenchmarkOMDEntropicLearned(b *testing.B) {
+	benchOMD(b, Simplex(), Settings{Mirror: Entropic, Optimistic: true, HintWeight: LearnedHint})
 }

@@ -9,8 +9,9 @@ import (
 
 // TestBoundCertifies checks Result.Bound as a property: over SEA sequences
 // (linear and quadratic, σ ∈ {0, 0.5, 2}, Σ ∈ {0, 1}, periods 1, 7, 100),
-// three domains and five algorithms, the regret against the best fixed
-// point and against three random points of the domain never exceeds Bound.
+// three domains and seven algorithms (with FullHint and LearnedHint), the
+// regret against the best fixed point and against three random points of
+// the domain never exceeds Bound.
 func TestBoundCertifies(t *testing.T) {
 	const T, d = 1000, 4
 	doms := []Domain{Ball(1.5), Box(-1, 2), Simplex()}
@@ -25,6 +26,8 @@ func TestBoundCertifies(t *testing.T) {
 		{"OMD", OMD, Settings{}, false},
 		{"OMD-optimistic", OMD, Settings{Optimistic: true}, false},
 		{"OMD-entropic-eta", OMD, Settings{Mirror: Entropic, Eta: 0.05, Optimistic: true}, true},
+		{"OMD-learned", OMD, Settings{Optimistic: true, HintWeight: LearnedHint}, false},
+		{"OMD-entropic-eta-learned", OMD, Settings{Mirror: Entropic, Eta: 0.05, Optimistic: true, HintWeight: LearnedHint}, true},
 	}
 	checked := 0
 	for k := 0; k < 12; k++ {

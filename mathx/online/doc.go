@@ -28,6 +28,30 @@
 // the standard one. Every OMD and OGD run reports a certified Bound on its
 // regret computed from the run (see Result.Bound).
 //
+// # Robust hints
+//
+// A hint played as given (Settings.HintWeight FullHint, the default and
+// the paper's algorithm) helps when it is good and hurts when it is bad:
+// with M_t = −g_t the step halves and every played point moves the
+// wrong way, so the realised regret can be several times plain OMD's (the
+// certified bound only doubles). With HintWeight LearnedHint, FTRL and OMD
+// play α_t M_t instead, with α_t ∈ [0, 1] learned online on the losses
+// ‖g_s − α M_s‖²_* the regret bound scales with: follow the leader (the
+// clipped least-squares weight Σ⟨g_s, M_s⟩/Σ‖M_s‖²) for Euclidean, adaptive
+// projected subgradient descent for the sup norm of Entropic. This is the
+// "learning to hint" idea of Flaspohler et al. 2021 ("Online Learning with
+// Optimism and Delay", arXiv 2106.06885) with two hinters, M_t and 0.
+// Then Σ‖g_t − α_t M_t‖²_* ≤ min(Σ‖g_t‖²_*, Σ‖g_t − M_t‖²_*) plus the
+// weight learner's regret, and Result.Bound stays certified (the one-step
+// lemma holds for any hint fixed before g_t). Exact hints keep nearly all
+// their gain; negated hints are switched off (Result.Alpha reports the
+// learned weight). Bhaskara, Cutkosky, Kumar, Purohit 2020 ("Online
+// Learning with Imperfect Hints", arXiv 2002.04726) study robustness to
+// bad directional hints with different algorithms, not implemented here.
+// FullHint stays the default because it is the algorithm the SEA paper
+// analyses (the SEA regime tests check it); LearnedHint gives up a little
+// of an exact hint's gain while α is learned.
+//
 // # Entry points
 //
 //	OGD    projected online gradient descent (Zinkevich 2003); η_t = 1/(λt)
@@ -48,6 +72,7 @@
 //	OMD, Optimistic: true       optimistic OMD (OOMD), two-step
 //	FTRL, Optimistic: true      optimistic FTRL (OFTRL)
 //	Settings.Hint               predictable sequence M_t
+//	HintWeight: LearnedHint     learned hint weight (learning to hint)
 //	SEA                         SEA model (Sachs et al. 2022)
 //
 // All algorithms are deterministic; SEA noise is a stateless hash of

@@ -71,6 +71,10 @@ type Settings struct {
 	// example a known or predicted gradient). Nil with Optimistic means
 	// M_t = g_{t-1}, the last gradient (M_1 = 0).
 	Hint func(t int, dst []float64)
+	// HintWeight selects how the hint is used: FullHint (the zero value,
+	// the paper's optimistic OMD: play M_t as given) or LearnedHint (play
+	// α_t M_t with α_t ∈ [0, 1] learned online, robust to bad hints).
+	HintWeight HintWeighting
 }
 
 func (s *Settings) orDefault() Settings {
@@ -103,6 +107,10 @@ type Result struct {
 	// Regret is the last entry of History when a comparator was given,
 	// NaN otherwise.
 	Regret float64
+	// Alpha is the hint weight the next round would use: learned from all
+	// rounds played with LearnedHint, 1 with FullHint, 0 without
+	// Settings.Optimistic (and for OGD).
+	Alpha float64
 	// GradSq is Σ_t ‖g_t − M_t‖² (squared sup norm for Entropic), the
 	// quantity the adaptive bounds scale with.
 	GradSq float64
@@ -114,7 +122,8 @@ type Result struct {
 	//	Bound = max_i ln(1/x̂_1(i))/η + η Σ_t ‖g_t − M_t‖²_∞.
 	// Both follow from the one-step lemma of optimistic mirror descent
 	// (Rakhlin & Sridharan 2013, Lemma 1; Pinsker for the entropic case)
-	// and hold for convex losses, with M_t = 0 for plain steps.
+	// and hold for convex losses, with M_t = 0 for plain steps and M_t
+	// replaced by the hint played, α_t M_t, with LearnedHint (GradSq too).
 	Bound float64
 	// Elapsed is the wall time of the run.
 	Elapsed time.Duration
@@ -126,6 +135,7 @@ type learner interface {
 	observe(t int, g []float64)
 	gradSq() float64
 	bound() float64
+	weight() float64
 }
 
 // run is the loop shared by the entry points.
@@ -141,6 +151,9 @@ func run(fn string, env Environment, dom Domain, T int, s *Settings, mk func(set
 	if set.Comparator != nil && len(set.Comparator) != d {
 		panic(fmt.Sprintf("online.%s: len(Comparator) = %d, dimension %d", fn, len(set.Comparator), d))
 	}
+	if set.HintWeight != FullHint && set.HintWeight != LearnedHint {
+		panic(fmt.Sprintf("online.%s: unknown HintWeight %v", fn, set.HintWeight))
+	}
 	if set.Mirror == Entropic && dom.Kind != SimplexDomain {
 		panic(fmt.Sprintf("online.%s: the entropic mirror map needs the simplex", fn))
 	}
@@ -155,6 +168,7 @@ func run(fn string, env Environment, dom Domain, T int, s *Settings, mk func(set
 		res.Elapsed = time.Since(start)
 		res.GradSq = l.gradSq()
 		res.Bound = l.bound()
+		res.Alpha = l.weight()
 		if e := recover(); e != nil {
 			res.Status = Failed
 			err = fmt.Errorf("online.%s: panic in round %d (environment, hint or callback): %v", fn, res.Iterations+1, e)

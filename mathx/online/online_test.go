@@ -74,60 +74,94 @@ func median(v []float64) float64 {
 
 // TestOptimisticHints checks the hint claims on slowly changing
 // noisy linear losses (d = 5, drift amplitude 0.05 with period T/2, noise
-// σ = 1, T = 10⁴, 20 seeds), for OMD on the ball, the box and the simplex
-// (Euclidean) and the simplex (Entropic), adaptive steps:
-//   - exact hints (M_t = g_t): median regret ≤ 0.5 × plain OMD's;
-//   - adversarial hints (M_t = −g_t): every run's regret is below its
-//     certified Bound, and (Euclidean) that bound is ≤ 2.05 × plain OMD's
-//     bound in the median (‖g − M‖² = 4‖g‖²; the 0.05 is δ's effect).
+// σ = 1, T = 10⁴, 20 seeds), for OMD (and FTRL, which shares the hint
+// path) on the ball, the box and the simplex (Euclidean) and the simplex
+// (Entropic), adaptive steps, against plain OMD (FTRL) on the same
+// sequence, as ratios of median realised regrets:
+//   - LearnedHint: exact hints (M_t = g_t) ≤ 0.5×, adversarial hints
+//     (M_t = −g_t) ≤ 2×;
+//   - FullHint (the paper's algorithm): exact hints ≤ 0.5×; adversarial
+//     hints only have their certified Bound within 2.05× of plain OMD's
+//     bound (Euclidean; ‖g − M‖² = 4‖g‖², the 0.05 is δ's effect), while
+//     their realised regret is several times plain's (logged): plain's
+//     realised regret is far below its bound on this easy sequence.
 //
-// The realised regret with adversarial hints is not within 2× of plain
-// OMD's realised regret here (plain's realised regret is far below its
-// bound on this easy sequence); the ratios are logged.
+// Every run's regret is below its certified Bound where one is derived
+// (every Euclidean OMD run; Entropic OMD only while its step stays
+// constant, as with exact FullHint hints; FTRL never).
 func TestOptimisticHints(t *testing.T) {
-	const T, d = 10000, 5
-	for _, c := range []struct {
-		name   string
-		dom    Domain
-		mirror Mirror
-	}{
-		{"euclidean-ball", Ball(1), Euclidean},
-		{"euclidean-box", Box(-1, 1), Euclidean},
-		{"euclidean-simplex", Simplex(), Euclidean},
-		{"entropic-simplex", Simplex(), Entropic},
-	} {
-		var plain, exact, adv, bplain, badv []float64
-		for seed := uint64(0); seed < 20; seed++ {
-			env := newDrift(d, T/2, 0.05, 1, seed)
-			u := env.best(c.dom, T)
-			runOne := func(opt bool, hint func(int, []float64)) *Result {
-				r, err := OMD(env, c.dom, T, &Settings{Mirror: c.mirror, Optimistic: opt, Hint: hint, Comparator: u})
-				if err != nil || r.Status != Converged {
-					t.Fatal(r.Status, err)
+	const T, d, seeds = 10000, 5, 20
+	type algo struct {
+		name string
+		run  func(Environment, Domain, int, *Settings) (*Result, error)
+	}
+	for _, a := range []algo{{"OMD", OMD}, {"FTRL", FTRL}} {
+		for _, c := range []struct {
+			name   string
+			dom    Domain
+			mirror Mirror
+		}{
+			{"euclidean-ball", Ball(1), Euclidean},
+			{"euclidean-box", Box(-1, 1), Euclidean},
+			{"euclidean-simplex", Simplex(), Euclidean},
+			{"entropic-simplex", Simplex(), Entropic},
+		} {
+			name := a.name + "/" + c.name
+			// regret[k] and bound[k] over seeds for: plain, exact and
+			// adversarial hints with FullHint, then with LearnedHint.
+			var regret, bound [5][]float64
+			for seed := uint64(0); seed < seeds; seed++ {
+				env := newDrift(d, T/2, 0.05, 1, seed)
+				u := env.best(c.dom, T)
+				negated := func(s int, m []float64) {
+					env.grad(s, m)
+					for i := range m {
+						m[i] = -m[i]
+					}
 				}
-				if r.Regret > r.Bound {
-					t.Errorf("%s seed %d: regret %.3f above its certified bound %.3f", c.name, seed, r.Regret, r.Bound)
+				for k, set := range []Settings{
+					{},
+					{Optimistic: true, Hint: env.grad},
+					{Optimistic: true, Hint: negated},
+					{Optimistic: true, Hint: env.grad, HintWeight: LearnedHint},
+					{Optimistic: true, Hint: negated, HintWeight: LearnedHint},
+				} {
+					set.Mirror, set.Comparator = c.mirror, u
+					r, err := a.run(env, c.dom, T, &set)
+					if err != nil || r.Status != Converged {
+						t.Fatal(name, r.Status, err)
+					}
+					if (a.name == "OMD" && c.mirror == Euclidean && math.IsNaN(r.Bound)) || r.Regret > r.Bound {
+						t.Errorf("%s seed %d run %d: regret %.3f, certified bound %.3f", name, seed, k, r.Regret, r.Bound)
+					}
+					regret[k], bound[k] = append(regret[k], r.Regret), append(bound[k], r.Bound)
 				}
-				return r
 			}
-			p := runOne(false, nil)
-			e := runOne(true, env.grad)
-			a := runOne(true, func(s int, m []float64) {
-				env.grad(s, m)
-				for i := range m {
-					m[i] = -m[i]
+			var m [5]float64
+			for k := range m {
+				m[k] = median(regret[k])
+			}
+			p := m[0]
+			t.Logf("%-22s median regret plain %6.2f | FullHint exact %6.2f (%.3f×) adversarial %6.2f (%.3f×) | LearnedHint exact %6.2f (%.3f×) adversarial %6.2f (%.3f×)",
+				name, p, m[1], m[1]/p, m[2], m[2]/p, m[3], m[3]/p, m[4], m[4]/p)
+			if !(p > 0) {
+				t.Fatalf("%s: plain median regret %.3f is not positive, ratios are meaningless", name, p)
+			}
+			for _, k := range []int{1, 3} {
+				if !(m[k] <= 0.5*p) {
+					t.Errorf("%s run %d: exact-hint regret %.2f > 0.5 × plain %.2f", name, k, m[k], p)
 				}
-			})
-			plain, exact, adv = append(plain, p.Regret), append(exact, e.Regret), append(adv, a.Regret)
-			bplain, badv = append(bplain, p.Bound), append(badv, a.Bound)
-		}
-		p, e, a := median(plain), median(exact), median(adv)
-		t.Logf("%s: median regret plain %.2f, exact hints %.2f (%.3f×), adversarial hints %.2f (%.3f×); bounds plain %.1f, adversarial %.1f", c.name, p, e, e/p, a, a/p, median(bplain), median(badv))
-		if !(e <= 0.5*p) {
-			t.Errorf("%s: exact hints regret %.2f > 0.5 × plain %.2f", c.name, e, p)
-		}
-		if c.mirror == Euclidean && !(median(badv) <= 2.05*median(bplain)) {
-			t.Errorf("%s: adversarial-hint bound %.2f > 2.05 × plain bound %.2f", c.name, median(badv), median(bplain))
+			}
+			if !(m[4] <= 2*p) {
+				t.Errorf("%s: LearnedHint adversarial-hint regret %.2f > 2 × plain %.2f", name, m[4], p)
+			}
+			if a.name == "OMD" && c.mirror == Euclidean {
+				bp, ba := median(bound[0]), median(bound[2])
+				t.Logf("%-22s FullHint adversarial bound %.1f, plain %.1f (%.3f×)", name, ba, bp, ba/bp)
+				if !(ba <= 2.05*bp) {
+					t.Errorf("%s: adversarial-hint bound %.2f > 2.05 × plain bound %.2f", name, ba, bp)
+				}
+			}
 		}
 	}
 }
