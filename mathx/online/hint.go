@@ -37,15 +37,17 @@ const (
 	//
 	// Then Σ_t ‖g_t − α_t M_t‖²_* ≤ min_{α∈[0,1]} Σ_t ‖g_t − α M_t‖²_* +
 	// R_α(T), at most min(Σ‖g_t‖²_*, Σ‖g_t − M_t‖²_*) + R_α(T), where the
-	// learner's regret R_α(T) is logarithmic in T for follow-the-leader
-	// when Σ‖M_s‖² grows linearly (quadratic losses) and
-	// O(sqrt(Σ ℓ'_t²)) for the subgradient method. So exact hints are
-	// trusted (α → 1), negated hints are ignored (α → 0, plain OMD), and a scaled hint M = c·g is rescaled (α = 1/c for
-	// c ≥ 1). (Euclidean: α = 1 from round 2 on for exact hints, 0 for
-	// negated ones; Entropic: α approaches these values geometrically.)
-	// Result.Bound stays certified: the one-step lemma of
-	// optimistic OMD holds for any hint fixed before g_t is seen, and
-	// α_t M_t is one.
+	// weight learner's regret R_α(T) is at most the be-the-leader sum
+	// Σ_t ℓ_t(α_t) − ℓ_t(α_{t+1}) for follow the leader (logarithmic in T
+	// for bounded g_s, M_s with Σ‖M_s‖² growing linearly) and
+	// √2·sqrt(Σ_t ℓ'_t(α_t)²) for the subgradient method. So exact hints
+	// are trusted (α → 1), negated hints are ignored (α → 0, plain OMD),
+	// and a scaled hint M = c·g is rescaled (α → 1/c for c ≥ 1).
+	// Euclidean: α = 1 from round 2 on for exact hints and 0 for negated
+	// ones; Entropic: α stays 0 for negated hints and approaches 1
+	// geometrically for exact ones. Result.Bound stays certified: the
+	// one-step lemma of optimistic OMD holds for any hint fixed before g_t
+	// is seen, and α_t M_t is one.
 	LearnedHint
 )
 
