@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/binary"
 	"net"
+	"os"
+	"strconv"
 	"sync"
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/go-zeromq/zmq4/transport"
+
+	"github.com/gomx-dev/gomx/kernel/prebind"
 )
 
 // framedTCP is the zmq4 transport name the kernel's message sockets listen
@@ -30,12 +34,35 @@ func (t framedTransport) Dial(ctx context.Context, d transport.Dialer, addr stri
 	return newFrameConn(c), nil
 }
 
+// Listen takes the socket prebind bound for addr at start-up, or binds one.
 func (t framedTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
-	l, err := t.tcp.Listen(ctx, addr)
+	l, err := prebound(addr)
+	if l == nil && err == nil {
+		l, err = t.tcp.Listen(ctx, addr)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return framedListener{l}, nil
+}
+
+// prebound returns the listener prebind bound for addr, or nil.
+func prebound(addr string) (net.Listener, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, nil
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil {
+		return nil, nil
+	}
+	fd, ok := prebind.Take(host, port)
+	if !ok {
+		return nil, nil
+	}
+	f := os.NewFile(uintptr(fd), "tcp:"+addr)
+	defer f.Close()
+	return net.FileListener(f)
 }
 
 func (t framedTransport) Addr(ep string) (string, error) { return t.tcp.Addr(ep) }

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/go-zeromq/zmq4"
+
+	"github.com/gomx-dev/gomx/kernel/prebind"
 )
 
 // A Channel names one of the kernel's message sockets.
@@ -64,14 +66,19 @@ func ListenZMQ(c *ConnectionInfo) (Transport, error) {
 	t.sockets[Stdin] = zmq4.NewRouter(ctx)
 	t.sockets[IOPub] = zmq4.NewPub(ctx)
 	t.hb = zmq4.NewRep(ctx)
+	// Sockets prebind bound at start-up and no channel took are closed.
+	defer prebind.Release()
 	ports := [4]int{c.ShellPort, c.ControlPort, c.StdinPort, c.IOPubPort}
 	framed := c.Transport != "ipc" && registerFramedTCP() == nil
-	for ch, s := range t.sockets {
-		ep := c.Endpoint(ports[ch])
+	endpoint := func(port int) string {
+		ep := c.Endpoint(port)
 		if framed {
 			ep = framedTCP + strings.TrimPrefix(ep, "tcp")
 		}
-		if err := s.Listen(ep); err != nil {
+		return ep
+	}
+	for ch, s := range t.sockets {
+		if err := s.Listen(endpoint(ports[ch])); err != nil {
 			t.closeSockets()
 			return nil, fmt.Errorf("%s socket on %s: %w", Channel(ch), c.Endpoint(ports[ch]), err)
 		}
@@ -80,7 +87,7 @@ func ListenZMQ(c *ConnectionInfo) (Transport, error) {
 		t.closeSockets()
 		return nil, fmt.Errorf("iopub high-water mark: %w", err)
 	}
-	if err := t.hb.Listen(c.Endpoint(c.HBPort)); err != nil {
+	if err := t.hb.Listen(endpoint(c.HBPort)); err != nil {
 		t.closeSockets()
 		return nil, fmt.Errorf("heartbeat socket on %s: %w", c.Endpoint(c.HBPort), err)
 	}

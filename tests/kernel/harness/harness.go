@@ -16,6 +16,9 @@ import (
 	"time"
 )
 
+// Gomx returns the path of the gomx binary under test.
+func Gomx() string { return gomxBin }
+
 // Python is Debian's interpreter, which has the Jupyter packages.
 const Python = "/usr/bin/python3"
 
