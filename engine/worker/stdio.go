@@ -1,11 +1,9 @@
 package worker
 
 import (
-	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"sync"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/gomx-dev/gomx/engine"
@@ -13,101 +11,115 @@ import (
 
 // stdio is the capture of the process's file descriptors 1 and 2.
 type stdio struct {
-	mu      sync.Mutex // one flush at a time
 	streams []*stream
 }
 
-// A stream forwards what is written to one captured file descriptor.
+// A stream forwards what is written to one captured file descriptor. Its
+// pipe's read end is non-blocking and read only with mu held, by the
+// stream's goroutine when the pipe becomes readable or by flush; so once
+// flush holds mu and finds the pipe empty, everything written before has
+// been sent.
 type stream struct {
-	name     string
-	w        *os.File // the pipe's write end, for sentinels
-	sentinel []byte
-	synced   chan struct{}
+	name string
+	send func(*engine.Msg)
+	r    *os.File
+	rc   syscall.RawConn
+	w    *os.File // the write end, kept open with fd 1 or 2
+
+	mu      sync.Mutex
+	buf     []byte
+	pending []byte // an incomplete UTF-8 sequence waiting for its end
+	eof     bool
 }
 
-// newStdio starts forwarding the read ends; ws are the matching write ends
-// (already installed as fd 1 and 2 by the caller).
-func newStdio(send func(*engine.Msg), names []string, rs, ws []*os.File) *stdio {
-	var nonce [12]byte
-	rand.Read(nonce[:])
+// newStdio starts forwarding the read ends rs (pipes, non-blocking as
+// os.Pipe makes them); ws are the matching write ends, already installed
+// as fd 1 and 2 by the caller.
+func newStdio(send func(*engine.Msg), names []string, rs, ws []*os.File) (*stdio, error) {
 	s := &stdio{}
 	for i, name := range names {
-		st := &stream{
-			name:     name,
-			w:        ws[i],
-			sentinel: []byte("\x00gomx-sync-" + hex.EncodeToString(nonce[:]) + "\n"),
-			synced:   make(chan struct{}, 1),
+		rc, err := rs[i].SyscallConn()
+		if err != nil {
+			return nil, err
 		}
+		st := &stream{name: name, send: send, r: rs[i], rc: rc, w: ws[i], buf: make([]byte, 64<<10)}
 		s.streams = append(s.streams, st)
-		go st.pump(rs[i], send)
+		go st.pump()
 	}
-	return s
+	return s, nil
 }
 
 // flush returns when everything written to the captured descriptors before
-// the call has been sent to the client.
+// the call has been sent to the client: it reads what is left in the pipes
+// itself. Without output this is two system calls, not a round trip
+// through the pipes.
 func (s *stdio) flush() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var wrote []*stream
 	for _, st := range s.streams {
-		if _, err := st.w.Write(st.sentinel); err == nil {
-			wrote = append(wrote, st)
-		}
-	}
-	for _, st := range wrote {
-		<-st.synced
+		st.mu.Lock()
+		st.rc.Control(func(fd uintptr) {
+			for !st.eof && st.readOnce(fd) {
+			}
+		})
+		st.emit(true)
+		st.mu.Unlock()
 	}
 }
 
-// pump reads r and sends its text as stream messages, cutting out
-// sentinels and signalling each one on synced. A partial sentinel or a
-// partial UTF-8 sequence at the end of a read is held back until the rest
-// arrives.
-func (st *stream) pump(r *os.File, send func(*engine.Msg)) {
-	buf := make([]byte, 64<<10)
-	var pending []byte
-	emit := func(b []byte) {
-		if len(b) > 0 {
-			send(&engine.Msg{Type: engine.MsgStream, Name: st.name, Text: string(b)})
-		}
-	}
+// pump sends what is written to the pipe while the process runs.
+func (st *stream) pump() {
 	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			pending = append(pending, buf[:n]...)
-			for {
-				i := bytes.Index(pending, st.sentinel)
-				if i < 0 {
-					break
-				}
-				emit(pending[:i])
-				pending = pending[i+len(st.sentinel):]
-				st.synced <- struct{}{}
+		err := st.rc.Read(func(fd uintptr) bool {
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if st.eof || !st.readOnce(fd) {
+				return st.eof
 			}
-			keep := heldBack(pending, st.sentinel)
-			emit(pending[:len(pending)-keep])
-			pending = append(pending[:0], pending[len(pending)-keep:]...)
+			st.emit(false)
+			return true
+		})
+		st.mu.Lock()
+		eof := st.eof || err != nil
+		if eof {
+			st.eof = true
+			st.emit(true)
 		}
-		if err != nil {
-			emit(pending)
+		st.mu.Unlock()
+		if eof {
 			return
 		}
 	}
 }
 
-// heldBack returns how many bytes at the end of b must wait for the next
-// read: a prefix of the sentinel, or an incomplete UTF-8 sequence.
-func heldBack(b, sentinel []byte) int {
-	from := len(b) - len(sentinel) + 1
-	if from < 0 {
-		from = 0
+// readOnce reads from the pipe once, appending to pending; it reports
+// whether it read anything. The caller holds mu.
+func (st *stream) readOnce(fd uintptr) bool {
+	n, err := readFD(fd, st.buf)
+	if n > 0 {
+		st.pending = append(st.pending, st.buf[:n]...)
+		return true
 	}
-	if i := bytes.LastIndexByte(b[from:], sentinel[0]); i >= 0 {
-		if tail := b[from+i:]; bytes.HasPrefix(sentinel, tail) {
-			return len(tail)
-		}
+	if err == nil || !isAgain(err) {
+		st.eof = true
 	}
+	return false
+}
+
+// emit sends pending text: all of it when all is set, otherwise up to an
+// incomplete UTF-8 sequence at its end. The caller holds mu.
+func (st *stream) emit(all bool) {
+	n := len(st.pending)
+	if !all {
+		n -= heldBack(st.pending)
+	}
+	if n > 0 {
+		st.send(&engine.Msg{Type: engine.MsgStream, Name: st.name, Text: string(st.pending[:n])})
+	}
+	st.pending = append(st.pending[:0], st.pending[n:]...)
+}
+
+// heldBack returns how many bytes at the end of b are an incomplete UTF-8
+// sequence, to be sent with the rest of the rune.
+func heldBack(b []byte) int {
 	for k := 1; k <= utf8.UTFMax-1 && k <= len(b); k++ {
 		c := b[len(b)-k]
 		if c < utf8.RuneSelf {

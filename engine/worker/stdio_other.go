@@ -16,3 +16,7 @@ func captureCrashOutput() (*os.File, error) { return nil, errNoUnix }
 func captureStdio(func(*engine.Msg)) (*stdio, error) { return nil, errNoUnix }
 
 func fdOpen(int) bool { return false }
+
+func readFD(uintptr, []byte) (int, error) { return 0, errNoUnix }
+
+func isAgain(error) bool { return false }

@@ -47,8 +47,13 @@ func captureStdio(send func(*engine.Msg)) (*stdio, error) {
 		}
 		rs, ws = append(rs, r), append(ws, w)
 	}
-	return newStdio(send, names, rs, ws), nil
+	return newStdio(send, names, rs, ws)
 }
+
+// readFD reads from a non-blocking descriptor.
+func readFD(fd uintptr, b []byte) (int, error) { return syscall.Read(int(fd), b) }
+
+func isAgain(err error) bool { return err == syscall.EAGAIN || err == syscall.EINTR }
 
 // fdOpen reports whether file descriptor fd is an open pipe or socket, as
 // the client passes. (The Go runtime itself may hold low descriptors open,

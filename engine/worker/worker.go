@@ -6,7 +6,7 @@
 // itself, so that what compiled code writes to os.Stdout and os.Stderr,
 // what interpreted code prints and what the cell displays reach the client
 // as one ordered stream: before it forwards a display, a clear, an input
-// request or a result, the worker drains both pipes up to a sentinel.
+// request or a result, the worker reads what is left in both pipes.
 // (Text on stdout and on stderr written between two such points keeps its
 // order within each descriptor, not across the two: two pipes cannot say
 // which of two writes came first.) It
