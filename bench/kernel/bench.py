@@ -6,6 +6,13 @@ jupyter_client.
 
 Measures, for each kernel:
   start     process launch -> first kernel_info_reply (median of 5)
+  listen    process launch -> the shell port accepts tcp connections
+            (median of 5): the kernel's own part of the start. A client
+            that connects before the kernel listens is refused, and
+            libzmq retries only after its reconnect interval (100 ms plus
+            up to 100 ms of jitter), so start is listen rounded up to
+            that retry unless the kernel listens before the client's
+            first attempt, a few ms after the launch.
   rtt       trivial execute: request sent -> reply and idle received
             (median and p95 of 200)
   lines     10,000 printed lines: request -> idle, and the number of
@@ -19,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -186,9 +194,41 @@ class Kernel:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def listen_time(name):
+    """Seconds from launching the kernel until its shell port accepts a
+    tcp connection."""
+    spec = KernelSpecManager().get_kernel_spec(name)
+    d = tempfile.mkdtemp(prefix="gomx-bench-")
+    try:
+        cf, info = write_connection_file(os.path.join(d, "conn.json"), ip="127.0.0.1", key=os.urandom(16).hex().encode())
+        argv = [a.replace("{connection_file}", cf) for a in spec.argv]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, env=dict(os.environ, **spec.env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                s = socket.socket()
+                try:
+                    s.connect(("127.0.0.1", info["shell_port"]))
+                    return time.perf_counter() - t0
+                except OSError:
+                    if time.perf_counter() - t0 > 60:
+                        raise RuntimeError("the shell port never listened")
+                finally:
+                    s.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def bench(name, hb_seconds, rtt_n):
     code = KERNELS[name]
     res = {}
+    res["listen_ms"] = statistics.median(listen_time(name) for _ in range(5)) * 1e3
     starts = []
     for _ in range(5):
         k = Kernel(name)
@@ -232,6 +272,7 @@ def main():
     g, p = results["gomx"], results["python3"]
     rows = [
         ("start -> kernel_info_reply (ms, median of 5)", "start_ms"),
+        ("start -> shell port listening (ms, median of 5)", "listen_ms"),
         ("execute round trip median (ms, n=%d)" % args.rtt_n, "rtt_median_ms"),
         ("execute round trip p95 (ms)", "rtt_p95_ms"),
         ("10,000 printed lines (ms, median of 5)", "lines_ms"),
