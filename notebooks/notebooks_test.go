@@ -93,6 +93,8 @@ var expected = map[string][]expectation{
 		{`UCB1 regret / T ([0-9.]+)`, 0.5, 1},
 		{`EXP3 mean regret / EXP3 bound (\S+)`, -1, 1},
 		{`largest regret / certified bound (\S+)`, -1, 1},
+		{`learned hint weight, M_t = −g_t: (\S+)`, 0, 0.1},
+		{`learned-hint regret / plain regret, M_t = −g_t: (\S+)`, 0, 2},
 	},
 	"05-sae": {
 		{`final NMSE ([0-9.]+)`, 0.1, 0.17},
