@@ -2,7 +2,7 @@
 jupyter_client.
 
     make bench-kernel          (builds bin/gomx, then runs this script)
-    /usr/bin/python3 bench/kernel/bench.py --gomx bin/gomx [--hb-seconds 30]
+    /usr/bin/python3 bench/kernel/bench.py --gomx bin/gomx [--instant bin/instant] [--hb-seconds 30]
 
 Measures, for each kernel:
   start     process launch -> first kernel_info_reply (median of 5)
@@ -19,7 +19,10 @@ Measures, for each kernel:
             stream messages (median of 5)
   hb        heartbeat round trips every 10 ms while a compiled computation
             runs for --hb-seconds (p50, p99, max)
-and prints gomx/ipykernel ratios. Output is a table and a JSON line.
+and prints gomx/ipykernel ratios. With --instant, it also measures the round
+trip of bench/kernel/instant, a fake kernel that answers at once over the
+gomx transport: the client's and the transport's share of every kernel's
+round trip. Output is a table and a JSON line.
 """
 
 import argparse
@@ -63,12 +66,15 @@ def pct(xs, p):
 
 
 class Kernel:
-    def __init__(self, name):
-        spec = KernelSpecManager().get_kernel_spec(name)
+    def __init__(self, name, argv=None):
+        """Start the kernel of kernelspec name, or the command argv."""
+        env = dict(os.environ)
+        if argv is None:
+            spec = KernelSpecManager().get_kernel_spec(name)
+            argv, env = spec.argv, dict(env, **spec.env)
         self.dir = tempfile.mkdtemp(prefix="gomx-bench-")
         self.cf, self.info = write_connection_file(os.path.join(self.dir, "conn.json"), ip="127.0.0.1", key=os.urandom(16).hex().encode())
-        argv = [a.replace("{connection_file}", self.cf) for a in spec.argv]
-        env = dict(os.environ, **spec.env)
+        argv = [a.replace("{connection_file}", self.cf) for a in argv]
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.kc = BlockingKernelClient()
@@ -256,11 +262,24 @@ def bench(name, hb_seconds, rtt_n):
     return res
 
 
+def floor(instant, rtt_n):
+    """Round trip median (s) of the instant fake kernel (bench/kernel/instant)."""
+    k = Kernel("instant", argv=[instant, "{connection_file}"])
+    try:
+        k.ready()
+        for _ in range(10):
+            k.execute("x := 1")
+        return statistics.median(k.execute("x := 1")[0] for _ in range(rtt_n))
+    finally:
+        k.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gomx", required=True, help="the gomx binary")
     ap.add_argument("--hb-seconds", type=int, default=30)
     ap.add_argument("--rtt-n", type=int, default=200)
+    ap.add_argument("--instant", help="the instant fake kernel (bench/kernel/instant), to measure the client's and transport's share of a round trip")
     args = ap.parse_args()
     data = tempfile.mkdtemp(prefix="gomx-bench-data-")
     os.environ["JUPYTER_DATA_DIR"] = data
@@ -285,6 +304,9 @@ def main():
     for label, key in rows:
         ratio = g[key] / p[key] if p[key] else float("nan")
         print("%-48s %10.2f %10.2f %8.3f" % (label, g[key], p[key], ratio))
+    if args.instant:
+        results["instant"] = {"rtt_median_ms": floor(os.path.abspath(args.instant), args.rtt_n) * 1e3}
+        print("execute round trip median of the instant fake kernel (ms): %.2f — the client's and the transport's share" % results["instant"]["rtt_median_ms"])
     print(json.dumps(results))
 
 
