@@ -16,7 +16,7 @@ import (
 // Settings.Tol; each iteration costs two products with A or Aᵀ plus one
 // per backtracking trial.
 func ISTA(p *Problem, s *Settings) (*Result, error) {
-	return proxGrad(p, s, false, "lasso.ISTA")
+	return lassoProxGrad(p, s, false, "lasso.ISTA")
 }
 
 // FISTA solves p by accelerated proximal gradient (Beck & Teboulle 2009)
@@ -26,12 +26,37 @@ func ISTA(p *Problem, s *Settings) (*Result, error) {
 // at the extrapolated point is combined from the last two gradients, so an
 // iteration costs two products with A or Aᵀ (three for Logistic).
 func FISTA(p *Problem, s *Settings) (*Result, error) {
-	return proxGrad(p, s, true, "lasso.FISTA")
+	return lassoProxGrad(p, s, true, "lasso.FISTA")
 }
 
-func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error) {
+// lassoProxGrad runs proxGrad on p: g = λ‖·‖₁, stopped on the duality gap.
+func lassoProxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error) {
 	s := defaults(sp)
 	d := newData(p, name, false)
+	return proxGrad(d, s, nonsmooth{
+		prox:  func(dst, v []float64, lip float64) { prox.SoftThreshold(dst, v, d.lambda/lip) },
+		value: func(x []float64) float64 { return d.lambda * floats.Norm(x, 1) },
+		gap:   true,
+	}, accel, name)
+}
+
+// nonsmooth is the part g of a problem f + g solved by proxGrad.
+type nonsmooth struct {
+	// prox writes prox_{g/lip}(v) into dst.
+	prox func(dst, v []float64, lip float64)
+	// value returns g(x).
+	value func(x []float64) float64
+	// gap stops the run on the relative duality gap, which needs
+	// g = d.lambda·‖·‖₁, instead of on the gradient-mapping norm.
+	gap bool
+}
+
+// proxGrad minimizes f + g, f(x) = loss(Ax) + (L2/2)‖x‖² from d, by the
+// proximal gradient steps of ISTA or, with accel, FISTA's (backtracking on
+// L, adaptive restart). Each iteration records, as g.gap says, the
+// relative duality gap or the gradient-mapping norm L‖x⁺ − y‖ at the
+// extrapolated point y.
+func proxGrad(d *data, s Settings, g nonsmooth, accel bool, name string) (*Result, error) {
 	ctx := interrupt.Or(s.Context)
 	n, dim := d.n, d.d
 	x := start(s, dim, name)
@@ -42,13 +67,12 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 
 	lip := d.lipschitz()
 	d.mulA(z, x)
-	loss := d.lossGrad(u, z)
+	fx := d.lossGrad(u, z) + d.ridge(x) // smooth part at x
 	d.mulAT(atu, u)
 	res.MatVecs += 2
 	grad := make([]float64, dim)
 	setGrad(grad, atu, x, d.l2)
-	fx := loss + 0.5*d.l2*floats.Dot(x, x) // smooth part at x
-	objective := fx + d.lambda*floats.Norm(x, 1)
+	objective := fx + g.value(x)
 
 	xPrev := append([]float64(nil), x...)
 	zPrev := append([]float64(nil), z...)
@@ -62,8 +86,7 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 	tk := 1.0
 
 	for {
-		beta := 0.0
-		tNext := 1.0
+		beta, tNext := 0.0, 1.0
 		if accel {
 			tNext = (1 + math.Sqrt(1+4*tk*tk)) / 2
 			beta = (tk - 1) / tNext
@@ -83,24 +106,25 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 			for j := range gy {
 				gy[j] = grad[j] + beta*(grad[j]-gradPrev[j])
 			}
-			fy = d.lossGrad(u, zy) + 0.5*d.l2*floats.Dot(y, y)
+			fy = d.lossValue(zy) + d.ridge(y)
 		default:
-			fy = d.lossGrad(u, zy) + 0.5*d.l2*floats.Dot(y, y)
+			fy = d.lossGrad(u, zy) + d.ridge(y)
 			d.mulAT(atu, u)
 			res.MatVecs++
 			setGrad(gy, atu, y, d.l2)
 		}
-		var fn float64
+		var fn, sq float64
 		for {
 			for j := range step {
 				step[j] = y[j] - gy[j]/lip
 			}
-			prox.SoftThreshold(xn, step, d.lambda/lip)
+			g.prox(xn, step, lip)
 			d.mulA(zn, xn)
 			res.MatVecs++
 			res.Updates++
-			fn = d.lossValue(zn) + 0.5*d.l2*floats.Dot(xn, xn)
-			var lin, sq float64
+			fn = d.lossValue(zn) + d.ridge(xn)
+			var lin float64
+			sq = 0
 			for j := range xn {
 				dj := xn[j] - y[j]
 				lin += gy[j] * dj
@@ -111,13 +135,11 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 			}
 			lip *= 1.5
 		}
-		loss = d.lossGrad(u, zn)
+		gm := lip * math.Sqrt(sq) // the gradient-mapping norm at y
+		d.lossGrad(u, zn)
 		d.mulAT(atu, u)
 		res.MatVecs++
-		newObjective := fn + d.lambda*floats.Norm(xn, 1)
-		primal := newObjective
-		dual := d.dualFrom(u, atu)
-
+		newObjective := fn + g.value(xn)
 		if accel && newObjective > objective {
 			tNext = 1 // adaptive restart: drop the momentum
 		}
@@ -129,10 +151,25 @@ func proxGrad(p *Problem, sp *Settings, accel bool, name string) (*Result, error
 		fx, objective = fn, newObjective
 		res.X = x
 		res.Lipschitz = lip
-		if stop, err := recordGap(res, &s, ctx, primal, dual); stop {
+		var stop bool
+		var err error
+		if g.gap {
+			stop, err = recordGap(res, &s, ctx, objective, d.dualFrom(u, atu))
+		} else {
+			stop, err = record(res, &s, ctx, gm, objective)
+		}
+		if stop {
 			return finish(res, x), err
 		}
 	}
+}
+
+// ridge returns (L2/2)‖x‖².
+func (d *data) ridge(x []float64) float64 {
+	if d.l2 == 0 {
+		return 0
+	}
+	return 0.5 * d.l2 * floats.Dot(x, x)
 }
 
 // finish copies the final iterate into a fresh slice owned by the result.
