@@ -96,9 +96,14 @@ class Kernel:
 
     def ready(self):
         """Wait for the kernel, then connect the bench's own synchronous
-        shell and iopub sockets (jupyter_client's are asyncio sockets)."""
+        shell and iopub sockets (jupyter_client's are asyncio sockets) and
+        stop jupyter_client's channels: their threads would otherwise
+        receive and decode every iopub message too, competing with the
+        measuring thread for the interpreter. Messages are still signed
+        and decoded by jupyter_client's Session."""
         self.kc.wait_for_ready(timeout=60)
         self.drain()
+        self.kc.stop_channels()
         ctx = zmq.Context.instance()
         self.shell = ctx.socket(zmq.DEALER)
         self.shell.connect("tcp://127.0.0.1:%d" % self.info["shell_port"])
