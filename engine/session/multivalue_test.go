@@ -122,3 +122,24 @@ func values(t *testing.T, s *Session, cases []valueCase) {
 		}
 	}
 }
+
+// TestGenericDefine: `x := f(…)` and `x := f[T](…)` at top level, for a
+// generic f, define x with the type of the result (yaegi alone fails or
+// crashes on both), run the call once, and leave x usable with its type.
+func TestGenericDefine(t *testing.T) {
+	s := newSession(t)
+	values(t, s, []valueCase{
+		{"calls := 0\nfunc Map[T, U any](xs []T, f func(T) U) []U {\n\tcalls++\n\tr := make([]U, 0, len(xs))\n\tfor _, x := range xs {\n\t\tr = append(r, f(x))\n\t}\n\treturn r\n}", ""},
+		{"func Keys[K comparable, V any](m map[K]V) int { return len(m) }", ""},
+		{"func Index[K comparable](ks []K) map[K]int {\n\tm := map[K]int{}\n\tfor i, k := range ks {\n\t\tm[k] = i\n\t}\n\treturn m\n}", ""},
+		{"y := Map([]int{1, 2}, func(i int) int { return i + 1 })", ""},
+		{"y[0] + y[1]", "5"},
+		{"z := Map[int, string]([]int{3, 4}, func(i int) string { return fmt.Sprint(i * 2) })", ""},
+		{"z[0] + z[1]", "68"},
+		{"m := Index([]string{\"a\", \"b\"})", ""},
+		{"m[\"b\"] + Keys(m)", "3"},
+		{"n := Keys(map[string]bool{\"x\": true})", ""},
+		{"n * 10", "10"},
+		{"calls", "2"},
+	})
+}

@@ -12,19 +12,22 @@ import (
 	"github.com/gomx-dev/gomx/engine"
 )
 
-// yaegi v0.16.1 cannot type a top-level `x := e` when e indexes a slice,
-// array or map of compiled type (`toy.Batches[0]`, `g[0]` for a g from a
-// compiled function): its global type analysis finds no element type and
-// fails with "constant definition loop". Inside functions the same
-// statement works, and so does `x := v.(T)` with an explicit type. So
-// when such a statement fails, typedDefine evaluates the right-hand sides
+// yaegi v0.16.1 cannot type some top-level `x := e` statements that work
+// inside functions: when e indexes a slice, array or map of compiled type
+// (`toy.Batches[0]`, `g[0]` for a g from a compiled function) its global
+// type analysis finds no element type and fails with "constant definition
+// loop"; when e calls a generic function it fails with "not a generic
+// type" (`f[T](…)`), or its compiler crashes (`f(…)`, type arguments
+// inferred). `x := v.(T)` with an explicit type works. So when such a
+// statement fails to compile, typedDefine evaluates the right-hand sides
 // once inside a function literal, reads their types from the values, and
-// declares the names with those types.
+// declares the names with those types. Nothing of the statement has run
+// when it failed to compile, so it still runs once.
 
 // typedDefine retries the statement part pt after the compile error e.
 // ok is false when the retry does not apply; the caller then reports e.
 func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engine.Error) (v reflect.Value, err *engine.Error, ok bool) {
-	if pt.Kind != stmtChunk || e == nil || !strings.Contains(e.Value, "definition loop") {
+	if pt.Kind != stmtChunk || e == nil || !retryTyped(e) {
 		return reflect.Value{}, nil, false
 	}
 	const wrap = "package p; func _() {\n"
@@ -93,6 +96,20 @@ func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engi
 	}
 	v, err = run(strings.Join(names, ", ") + " := " + strings.Join(typed, ", "))
 	return v, err, true
+}
+
+// retryTyped reports whether a define that failed to compile with e may
+// work typed from its values: e is one of the failures described above.
+func retryTyped(e *engine.Error) bool {
+	switch e.Kind {
+	case engine.CompileError:
+		return strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "not a generic type")
+	case engine.InternalError:
+		return true
+	case engine.Unsupported:
+		return strings.Contains(e.Value, "generic function")
+	}
+	return false
 }
 
 // typeExpr writes t as a type expression of the session, importing the
