@@ -143,3 +143,16 @@ func TestGenericDefine(t *testing.T) {
 		{"calls", "2"},
 	})
 }
+
+// TestGenericDefineTwoResults: `a, b := f(…)` for a generic f with two
+// results defines both with their types.
+func TestGenericDefineTwoResults(t *testing.T) {
+	s := newSession(t)
+	values(t, s, []valueCase{
+		{"func Two[T any](x T) (T, T) { return x, x }", ""},
+		{"a, b := Two(3)", ""},
+		{"a + b", "6"},
+		{"c, _ := Two[string](\"x\")", ""},
+		{"c + \"y\"", "xy"},
+	})
+}

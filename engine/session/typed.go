@@ -18,10 +18,11 @@ import (
 // type analysis finds no element type and fails with "constant definition
 // loop"; when e calls a generic function it fails with "not a generic
 // type" (`f[T](…)`), or its compiler crashes (`f(…)`, type arguments
-// inferred). `x := v.(T)` with an explicit type works. So when such a
-// statement fails to compile, typedDefine evaluates the right-hand sides
-// once inside a function literal, reads their types from the values, and
-// declares the names with those types. Nothing of the statement has run
+// inferred), also in `a, b := f(…)`. `x := v.(T)` with an explicit type
+// works. So when such a statement fails to compile, typedDefine evaluates
+// the right-hand sides once inside a function literal, reads their types
+// from the values, and declares the names with those types (a nil value
+// has no type: then the first error stands). Nothing of the statement has run
 // when it failed to compile, so it still runs once.
 
 // typedDefine retries the statement part pt after the compile error e.
@@ -40,19 +41,17 @@ func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engi
 		return reflect.Value{}, nil, false
 	}
 	as, isAssign := body[0].(*ast.AssignStmt)
-	if !isAssign || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+	if !isAssign || as.Tok != token.DEFINE || (len(as.Lhs) != len(as.Rhs) && len(as.Rhs) != 1) {
 		return reflect.Value{}, nil, false
 	}
 	text := func(n ast.Node) string { return pt.Text[int(n.Pos())-1-len(wrap) : int(n.End())-1-len(wrap)] }
-	var names, temps, exprs []string
-	for i, l := range as.Lhs {
+	var names []string
+	for _, l := range as.Lhs {
 		id, isIdent := l.(*ast.Ident)
 		if !isIdent {
 			return reflect.Value{}, nil, false
 		}
 		names = append(names, id.Name)
-		temps = append(temps, fmt.Sprintf("__gomxT%d", i))
-		exprs = append(exprs, text(as.Rhs[i]))
 	}
 	// Errors of the retry are placed on the statement's first line.
 	line, col := offsetLineCol(code, pt.Start+pt.Map.old(int(as.Pos())-1-len(wrap)))
@@ -64,35 +63,49 @@ func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engi
 		}
 		return s.execute(ctx, prog, at)
 	}
-	// evaluate the right-hand sides once, in order, as the statement would
-	// (one temporary each: yaegi mixes up `a, b := f()` for f returning
-	// two interfaces at top level)
-	var tsrc strings.Builder
-	for i, t := range temps {
-		fmt.Fprintf(&tsrc, "%s := func() any { return %s }()\n", t, exprs[i])
+	// Evaluate the right-hand sides once, in order, as the statement would:
+	// the statement itself, inside a function literal that returns the
+	// values as one []any.
+	const tmp = "__gomxR"
+	var vals []string
+	for i := range names {
+		vals = append(vals, fmt.Sprintf("__gomxV%d", i))
 	}
-	if _, e := run(tsrc.String()); e != nil {
+	var exprs []string
+	for _, r := range as.Rhs {
+		exprs = append(exprs, text(r))
+	}
+	eval := fmt.Sprintf("%s := func() []any {\n%s := %s\nreturn []any{%s}\n}()",
+		tmp, strings.Join(vals, ", "), strings.Join(exprs, ", "), strings.Join(vals, ", "))
+	if _, e := run(eval); e != nil {
 		if e.Line == 0 {
 			e.Line, e.Col = line, col
 			e.Traceback = append(e.Traceback, fmt.Sprintf("  in the cell, line %d", line))
 		}
 		return reflect.Value{}, e, true
 	}
-	defer run(strings.Join(temps, ", ") + " = " + strings.TrimSuffix(strings.Repeat("nil, ", len(temps)), ", "))
+	defer run(tmp + " = nil")
+	got, found := s.global(tmp)
+	if found && got.Kind() == reflect.Interface {
+		got = got.Elem()
+	}
+	if !found || got.Kind() != reflect.Slice || got.Len() != len(names) {
+		return reflect.Value{}, e, true
+	}
 	var typed []string
-	for i, t := range temps {
-		gv, found := s.global(t)
-		if found && gv.Kind() == reflect.Interface {
+	for i := range names {
+		gv := got.Index(i)
+		if gv.Kind() == reflect.Interface {
 			gv = gv.Elem()
 		}
-		if !found || !gv.IsValid() {
+		if !gv.IsValid() {
 			return reflect.Value{}, e, true // a nil value carries no type
 		}
 		tt, terr := s.typeExpr(code, gv.Type())
 		if terr != nil {
 			return reflect.Value{}, e, true
 		}
-		typed = append(typed, fmt.Sprintf("%s.(%s)", temps[i], tt))
+		typed = append(typed, fmt.Sprintf("%s[%d].(%s)", tmp, i, tt))
 	}
 	v, err = run(strings.Join(names, ", ") + " := " + strings.Join(typed, ", "))
 	return v, err, true
