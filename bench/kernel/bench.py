@@ -65,7 +65,9 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-class Kernel:
+class Launch:
+    """A kernel process started on a fresh connection file."""
+
     def __init__(self, name, argv=None):
         """Start the kernel of kernelspec name, or the command argv."""
         env = dict(os.environ)
@@ -77,6 +79,19 @@ class Kernel:
         argv = [a.replace("{connection_file}", self.cf) for a in argv]
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Kernel(Launch):
+    def __init__(self, name, argv=None):
+        super().__init__(name, argv)
         self.kc = BlockingKernelClient()
         self.kc.load_connection_file(self.cf)
         self.kc.start_channels()
@@ -197,43 +212,26 @@ class Kernel:
             if hasattr(self, sock):
                 getattr(self, sock).close(0)
         self.kc.stop_channels()
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.stop()
 
 
 def listen_time(name):
     """Seconds from launching the kernel until its shell port accepts a
     tcp connection."""
-    spec = KernelSpecManager().get_kernel_spec(name)
-    d = tempfile.mkdtemp(prefix="gomx-bench-")
+    k = Launch(name)
     try:
-        cf, info = write_connection_file(os.path.join(d, "conn.json"), ip="127.0.0.1", key=os.urandom(16).hex().encode())
-        argv = [a.replace("{connection_file}", cf) for a in spec.argv]
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, env=dict(os.environ, **spec.env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while True:
-                s = socket.socket()
-                try:
-                    s.connect(("127.0.0.1", info["shell_port"]))
-                    return time.perf_counter() - t0
-                except OSError:
-                    if time.perf_counter() - t0 > 60:
-                        raise RuntimeError("the shell port never listened")
-                finally:
-                    s.close()
-        finally:
-            proc.terminate()
+        while True:
+            s = socket.socket()
             try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                s.connect(("127.0.0.1", k.info["shell_port"]))
+                return time.perf_counter() - k.t0
+            except OSError:
+                if time.perf_counter() - k.t0 > 60:
+                    raise RuntimeError("the shell port never listened")
+            finally:
+                s.close()
     finally:
-        shutil.rmtree(d, ignore_errors=True)
+        k.stop()
 
 
 def bench(name, hb_seconds, rtt_n):
