@@ -367,21 +367,24 @@ func (s *sender) write(frames [][]byte) {
 	s.done()
 }
 
+// writeQueued writes a message taken from the queue.
+func (s *sender) writeQueued(frames [][]byte) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.write(frames)
+}
+
 // run writes queued messages until close, then writes what is left.
 func (s *sender) run() {
 	for {
 		select {
 		case f := <-s.q:
-			s.wmu.Lock()
-			s.write(f)
-			s.wmu.Unlock()
+			s.writeQueued(f)
 		case <-s.quit:
 			for {
 				select {
 				case f := <-s.q:
-					s.wmu.Lock()
-					s.write(f)
-					s.wmu.Unlock()
+					s.writeQueued(f)
 				default:
 					s.mu.Lock()
 					s.closed = true
