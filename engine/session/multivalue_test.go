@@ -145,7 +145,7 @@ func TestGenericDefine(t *testing.T) {
 }
 
 // TestGenericDefineTwoResults: `a, b := f(…)` for a generic f with two
-// results defines both with their types.
+// results defines both with their types; a nil result may go to _.
 func TestGenericDefineTwoResults(t *testing.T) {
 	s := newSession(t)
 	values(t, s, []valueCase{
@@ -154,5 +154,8 @@ func TestGenericDefineTwoResults(t *testing.T) {
 		{"a + b", "6"},
 		{"c, _ := Two[string](\"x\")", ""},
 		{"c + \"y\"", "xy"},
+		{"func Parse[T any](x T) (T, error) { return x, nil }", ""},
+		{"p, _ := Parse(2.5)", ""},
+		{"p * 2", "5"},
 	})
 }

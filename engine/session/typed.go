@@ -22,8 +22,9 @@ import (
 // works. So when such a statement fails to compile, typedDefine evaluates
 // the right-hand sides once inside a function literal, reads their types
 // from the values, and declares the names with those types (a nil value
-// has no type: then the first error stands). Nothing of the statement has run
-// when it failed to compile, so it still runs once.
+// has no type: unless it goes to _, the first error then stands). Nothing
+// of the statement has run when it failed to compile, so it still runs
+// once.
 
 // typedDefine retries the statement part pt after the compile error e.
 // ok is false when the retry does not apply; the caller then reports e.
@@ -93,7 +94,11 @@ func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engi
 		return reflect.Value{}, e, true
 	}
 	var typed []string
-	for i := range names {
+	for i, name := range names {
+		if name == "_" {
+			typed = append(typed, fmt.Sprintf("%s[%d]", tmp, i)) // needs no type
+			continue
+		}
 		gv := got.Index(i)
 		if gv.Kind() == reflect.Interface {
 			gv = gv.Elem()
