@@ -159,3 +159,17 @@ func TestGenericDefineTwoResults(t *testing.T) {
 		{"p * 2", "5"},
 	})
 }
+
+// TestGenericDefineNilResult: a nil result of a generic function cannot be
+// typed; the error says that the call ran, and it ran exactly once.
+func TestGenericDefineNilResult(t *testing.T) {
+	s := newSession(t)
+	values(t, s, []valueCase{
+		{"runs := 0\nfunc Parse[T any](x T) (T, error) {\n\truns++\n\treturn x, nil\n}", ""},
+	})
+	res, _ := exec(t, s, "v, err := Parse(1)")
+	if res.Error == nil || !strings.Contains(res.Error.Value, "was run once") || !strings.Contains(res.Error.Value, "err is nil") {
+		t.Fatalf("v, err := Parse(1): %+v", res.Error)
+	}
+	values(t, s, []valueCase{{"runs", "1"}})
+}

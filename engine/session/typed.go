@@ -22,9 +22,9 @@ import (
 // works. So when such a statement fails to compile, typedDefine evaluates
 // the right-hand sides once inside a function literal, reads their types
 // from the values, and declares the names with those types (a nil value
-// has no type: unless it goes to _, the first error then stands). Nothing
-// of the statement has run when it failed to compile, so it still runs
-// once.
+// has no type: unless it goes to _, the first error then stands, saying
+// that the right-hand side ran). Nothing of the statement has run when it
+// failed to compile, so it still runs once.
 
 // typedDefine retries the statement part pt after the compile error e.
 // ok is false when the retry does not apply; the caller then reports e.
@@ -86,12 +86,19 @@ func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engi
 		return reflect.Value{}, e, true
 	}
 	defer run(tmp + " = nil")
+	// From here on the right-hand side has run: an error says so.
+	untyped := func(why string) (reflect.Value, *engine.Error, bool) {
+		e2 := *e
+		e2.Value += fmt.Sprintf(" (the right-hand side was run once to read its types, but %s)", why)
+		e2.Traceback = append(append([]string(nil), e.Traceback...), "  "+why)
+		return reflect.Value{}, &e2, true
+	}
 	got, found := s.global(tmp)
 	if found && got.Kind() == reflect.Interface {
 		got = got.Elem()
 	}
 	if !found || got.Kind() != reflect.Slice || got.Len() != len(names) {
-		return reflect.Value{}, e, true
+		return untyped("its values could not be read")
 	}
 	var typed []string
 	for i, name := range names {
@@ -104,11 +111,11 @@ func (s *Session) typedDefine(ctx context.Context, code string, pt part, e *engi
 			gv = gv.Elem()
 		}
 		if !gv.IsValid() {
-			return reflect.Value{}, e, true // a nil value carries no type
+			return untyped(name + " is nil, which has no type")
 		}
 		tt, terr := s.typeExpr(code, gv.Type())
 		if terr != nil {
-			return reflect.Value{}, e, true
+			return untyped(terr.Error())
 		}
 		typed = append(typed, fmt.Sprintf("%s[%d].(%s)", tmp, i, tt))
 	}
