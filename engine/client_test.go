@@ -363,12 +363,12 @@ func TestRestartAndClose(t *testing.T) {
 	if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); workertest.Kind(res) != engine.CompileError {
 		t.Errorf("state after Restart: %+v", res)
 	}
-	if processAlive(pid) {
+	if workertest.ProcessAlive(pid) {
 		t.Error("old worker still running after Restart")
 	}
 	pid = c.WorkerPID()
 	c.Close()
-	if processAlive(pid) {
+	if workertest.ProcessAlive(pid) {
 		t.Error("worker still running after Close")
 	}
 	if res := c.Execute(context.Background(), "value x", engine.ExecOptions{}, &r); workertest.Kind(res) != engine.WorkerDied {
@@ -412,18 +412,6 @@ func TestBadBinary(t *testing.T) {
 	}
 }
 
-// processAlive reports whether pid is a live (not zombie) process.
-func processAlive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return syscall.Kill(pid, 0) == nil
-	}
-	// The state follows the command name in parentheses.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
-}
-
 const orphanHelperEnv = "GOMX_TEST_ORPHAN_HELPER"
 
 // orphanHelper is a front end that starts a worker, prints its pid and
@@ -455,19 +443,12 @@ func TestNoOrphanAfterSIGKILL(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("helper said %q", line[:n])
 	}
-	if !processAlive(pid) {
+	if !workertest.ProcessAlive(pid) {
 		t.Fatal("worker not running")
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	deadline := time.Now().Add(10 * time.Second)
-	for processAlive(pid) {
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatalf("worker %d still running 10 s after its client was killed", pid)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	workertest.WaitGone(t, pid, "its client was killed")
 }
 
 // BenchmarkFakeRoundTrip measures the worker protocol alone: a cell of the

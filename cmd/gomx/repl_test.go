@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/engine/worker"
@@ -233,28 +232,10 @@ func TestNoOrphanWorker(t *testing.T) {
 	if err != nil || perr != nil || pid == cmd.Process.Pid {
 		t.Fatalf("worker pid line %q: %v %v", line, err, perr)
 	}
-	if !alive(pid) {
+	if !workertest.ProcessAlive(pid) {
 		t.Fatalf("worker %d not running", pid)
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
-	deadline := time.Now().Add(10 * time.Second)
-	for alive(pid) {
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatalf("worker %d still running 10 s after gomx was killed", pid)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// alive reports whether pid is a running process (not a zombie).
-func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return syscall.Kill(pid, 0) == nil
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
+	workertest.WaitGone(t, pid, "gomx was killed")
 }
