@@ -25,7 +25,7 @@ deps:
 	scripts/ensure-debs $(sort $(DEBS))
 
 fmtcheck:
-	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^stdlib/')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^internal/stdlib/')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:

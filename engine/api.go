@@ -5,7 +5,7 @@
 // descriptors 3 and 4.
 //
 // The interpreter itself (yaegi and the symbol tables) lives in
-// engine/session and is linked only into the worker, so front ends that
+// internal/session and is linked only into the worker, so front ends that
 // import engine build fast.
 package engine
 

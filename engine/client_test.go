@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/worker/workertest"
+	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
 // The tests run the test binary itself as a worker serving the scripted

@@ -9,7 +9,7 @@ TEST_TARGETS += kernel-fuzz
 # A short run of the wire decoder's fuzzer on top of the committed corpus;
 # -timeout makes a hanging input fail.
 kernel-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 200000x -timeout 5m ./kernel/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 200000x -timeout 5m ./internal/kernel/
 
 .PHONY: bench-kernel
 # gomx kernel against Debian's ipykernel through jupyter_client (not part

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomx-dev/gomx/notebook"
+	"github.com/gomx-dev/gomx/internal/notebook"
 )
 
 var gomxBin string

@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gomx-dev/gomx/install"
+	"github.com/gomx-dev/gomx/internal/install"
 )
 
 func init() {

@@ -11,7 +11,7 @@ import (
 	"syscall"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/kernel"
+	"github.com/gomx-dev/gomx/internal/kernel"
 )
 
 func init() {

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/repl"
+	"github.com/gomx-dev/gomx/internal/repl"
 	"github.com/gomx-dev/gomx/viz"
 )
 

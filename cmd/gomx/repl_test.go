@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/worker"
-	"github.com/gomx-dev/gomx/engine/worker/workertest"
+	"github.com/gomx-dev/gomx/internal/worker"
+	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
 // asGomxEnv, set to "1", makes the test binary behave as the gomx binary

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/notebook"
+	"github.com/gomx-dev/gomx/internal/notebook"
 )
 
 func init() {

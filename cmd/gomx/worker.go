@@ -7,8 +7,8 @@ import (
 	"os"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/session"
-	"github.com/gomx-dev/gomx/engine/worker"
+	"github.com/gomx-dev/gomx/internal/session"
+	"github.com/gomx-dev/gomx/internal/worker"
 )
 
 func init() {

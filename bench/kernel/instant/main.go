@@ -13,7 +13,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/gomx-dev/gomx/kernel"
+	"github.com/gomx-dev/gomx/internal/kernel"
 )
 
 func main() {

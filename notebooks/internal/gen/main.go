@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gomx-dev/gomx/notebook"
+	"github.com/gomx-dev/gomx/internal/notebook"
 )
 
 func main() {

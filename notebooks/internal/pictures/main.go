@@ -17,7 +17,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gomx-dev/gomx/notebook"
+	"github.com/gomx-dev/gomx/internal/notebook"
 )
 
 func main() {

@@ -14,7 +14,7 @@ import (
 )
 
 // TestBindsBeforeInit checks that `gomx kernel` binds its ports while the
-// program initialises (kernel/prebind), before the interpreter's tables
+// program initialises (internal/kernel/prebind), before the interpreter's tables
 // and the plotting libraries: Go's init trace must show prebind before
 // them. (That the kernel serves on the sockets bound there is what every
 // other test of this package exercises: their connection files are tcp.)
@@ -59,11 +59,11 @@ func TestBindsBeforeInit(t *testing.T) {
 			}
 		}
 	}
-	const pre = "github.com/gomx-dev/gomx/kernel/prebind"
+	const pre = "github.com/gomx-dev/gomx/internal/kernel/prebind"
 	if _, ok := order[pre]; !ok {
 		t.Fatalf("no init of %s in the trace", pre)
 	}
-	for _, later := range []string{"github.com/traefik/yaegi/stdlib", "gonum.org/v1/plot", "github.com/gomx-dev/gomx/engine/session", "main"} {
+	for _, later := range []string{"github.com/traefik/yaegi/stdlib", "gonum.org/v1/plot", "github.com/gomx-dev/gomx/internal/session", "main"} {
 		if n, ok := order[later]; !ok || n < order[pre] {
 			t.Errorf("%s initialised before %s (trace lines %d, %d)", later, pre, n, order[pre])
 		}

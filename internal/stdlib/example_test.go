@@ -3,7 +3,7 @@ package stdlib_test
 import (
 	"fmt"
 
-	"github.com/gomx-dev/gomx/stdlib"
+	"github.com/gomx-dev/gomx/internal/stdlib"
 )
 
 func ExampleDoc() {

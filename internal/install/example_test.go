@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/gomx-dev/gomx/install"
+	"github.com/gomx-dev/gomx/internal/install"
 )
 
 func ExampleSpec() {

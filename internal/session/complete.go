@@ -13,7 +13,7 @@ import (
 	"unicode"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/stdlib"
+	"github.com/gomx-dev/gomx/internal/stdlib"
 	"github.com/gomx-dev/gomx/viz"
 	"github.com/traefik/yaegi/stdlib/generic"
 )

@@ -3,7 +3,7 @@ package kernel_test
 import (
 	"fmt"
 
-	"github.com/gomx-dev/gomx/kernel"
+	"github.com/gomx-dev/gomx/internal/kernel"
 )
 
 func ExampleParseConnectionInfo() {

@@ -1,5 +1,5 @@
 // Command gen writes the symbol tables and the documentation file of package
-// stdlib. It runs from the stdlib directory through `go generate ./stdlib`;
+// stdlib. It runs from the stdlib directory through `go generate ./internal/stdlib`;
 // -o writes elsewhere (the staleness check compares such a copy).
 //
 // It extracts, with yaegi's extract package (the version pinned in go.mod),
@@ -28,7 +28,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gomx-dev/gomx/stdlib/internal/scan"
+	"github.com/gomx-dev/gomx/internal/stdlib/internal/scan"
 	"github.com/traefik/yaegi/extract"
 	yaegistd "github.com/traefik/yaegi/stdlib"
 )

@@ -5,7 +5,7 @@
 // documentation of those packages' exported symbols, for Inspect.
 //
 // The tables (one generated file per package) and the docs/ directory are written
-// by `go generate ./stdlib`, which finds new mathx and viz packages by
+// by `go generate ./internal/stdlib`, which finds new mathx and viz packages by
 // itself. Regenerate after changing the exported API of any of them;
 // TestTablesFresh fails when the tables are stale.
 package stdlib

@@ -12,7 +12,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 	"github.com/go-zeromq/zmq4/transport"
 
-	"github.com/gomx-dev/gomx/kernel/prebind"
+	"github.com/gomx-dev/gomx/internal/kernel/prebind"
 )
 
 // framedTCP is the zmq4 transport name the kernel's message sockets listen

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/mathx/interrupt"
-	"github.com/gomx-dev/gomx/stdlib/internal/scan"
+	"github.com/gomx-dev/gomx/internal/stdlib/internal/scan"
 	"github.com/traefik/yaegi/interp"
 )
 
-const stale = "stdlib tables are stale: run `go generate ./stdlib`"
+const stale = "stdlib tables are stale: run `go generate ./internal/stdlib`"
 
 // TestTablesFresh checks that the generated tables and documentation match
 // the sources: the same packages under mathx/ and viz/, the same

@@ -43,7 +43,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/worker"
+	"github.com/gomx-dev/gomx/internal/worker"
 	"github.com/gomx-dev/gomx/viz"
 )
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/session"
+	"github.com/gomx-dev/gomx/internal/session"
 	"github.com/gomx-dev/gomx/viz"
 )
 

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/session"
-	"github.com/gomx-dev/gomx/engine/worker"
-	"github.com/gomx-dev/gomx/engine/worker/workertest"
+	"github.com/gomx-dev/gomx/internal/session"
+	"github.com/gomx-dev/gomx/internal/worker"
+	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
 // sessionWorkerEnv, set to "1", makes the test binary a worker serving the

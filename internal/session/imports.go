@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/stdlib"
+	"github.com/gomx-dev/gomx/internal/stdlib"
 )
 
 // symbols are the compiled packages a session preloads, keyed

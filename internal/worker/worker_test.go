@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/engine/worker/workertest"
+	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
 func TestMain(m *testing.M) {

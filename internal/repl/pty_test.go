@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	gomxBin = filepath.Join(dir, "gomx")
-	out, err := exec.Command("go", "build", "-o", gomxBin, "../cmd/gomx").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", gomxBin, "../../cmd/gomx").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building gomx: %v\n%s", err, out)
 		os.Exit(1)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
-	"github.com/gomx-dev/gomx/kernel/prebind"
+	"github.com/gomx-dev/gomx/internal/kernel/prebind"
 )
 
 // A Channel names one of the kernel's message sockets.
