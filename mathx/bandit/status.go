@@ -2,45 +2,34 @@ package bandit
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/gomx-dev/gomx/mathx/status"
 )
 
-// Status says how a run ended.
-type Status int
+// Status says how a run ended. It is [status.Status], the one status type of
+// every mathx package: the constants below are those of mathx/status, so the
+// statuses of different families compare equal, and String returns the
+// constant's name ("Converged", "Canceled", …).
+type Status = status.Status
 
+// The ways a run ends: the constants of mathx/status, with their meaning in
+// bandit.
 const (
 	// Converged: the run played its whole horizon. Bandit runs have no
 	// tolerance, so Converged simply means "finished".
-	Converged Status = iota
+	Converged = status.Converged
 	// MaxIterReached is not produced by this package (the horizon is the
 	// problem's length, not an iteration cap); it exists so Status values
 	// have the same names in every mathx package.
-	MaxIterReached
+	MaxIterReached = status.MaxIterReached
 	// Stopped: the Callback returned false.
-	Stopped
+	Stopped = status.Stopped
 	// Canceled: the context was done; the result holds the rounds played.
-	Canceled
+	Canceled = status.Canceled
 	// Failed: a numerical failure (for example a NaN reward or a singular
 	// design); the error says which.
-	Failed
+	Failed = status.Failed
 )
-
-// String returns the constant's name.
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "Converged"
-	case MaxIterReached:
-		return "MaxIterReached"
-	case Stopped:
-		return "Stopped"
-	case Canceled:
-		return "Canceled"
-	case Failed:
-		return "Failed"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Settings control Run and Simulate. The zero value of every field is its
 // documented default; a nil *Settings means all defaults. There is no

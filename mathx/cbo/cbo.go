@@ -11,41 +11,6 @@ import (
 	"github.com/gomx-dev/gomx/mathx/interrupt"
 )
 
-// Status says why a run ended.
-type Status int
-
-const (
-	// Converged: the consensus diameter fell to Settings.Tol, or the
-	// consensus point moved by at most Settings.DiffTol in one step.
-	Converged Status = iota
-	// MaxIterReached: Settings.MaxIter steps were done.
-	MaxIterReached
-	// Stopped: Settings.Callback returned false.
-	Stopped
-	// Canceled: the context (Settings.Context or the cell's) was done.
-	Canceled
-	// Failed: numerical failure (particles diverged, no finite energy) or a
-	// panic in the objective or the callback; the error says which.
-	Failed
-)
-
-// String returns the name of the status.
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "Converged"
-	case MaxIterReached:
-		return "MaxIterReached"
-	case Stopped:
-		return "Stopped"
-	case Canceled:
-		return "Canceled"
-	case Failed:
-		return "Failed"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
 // Noise selects the diffusion term of the CBO step.
 type Noise int
 

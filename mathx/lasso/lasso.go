@@ -74,41 +74,6 @@ func (r Rule) String() string {
 	return fmt.Sprintf("Rule(%d)", int(r))
 }
 
-// Status says how a solver stopped.
-type Status int
-
-const (
-	// Converged: the convergence measure (the relative duality gap, or the
-	// gradient-mapping norm for the composite solvers) reached Settings.Tol.
-	Converged Status = iota
-	// MaxIterReached: Settings.MaxIter iterations (see Result.Iterations)
-	// ran out.
-	MaxIterReached
-	// Stopped: the Callback returned false.
-	Stopped
-	// Canceled: the context was done.
-	Canceled
-	// Failed: a non-finite value appeared.
-	Failed
-)
-
-// String returns the status name.
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "Converged"
-	case MaxIterReached:
-		return "MaxIterReached"
-	case Stopped:
-		return "Stopped"
-	case Canceled:
-		return "Canceled"
-	case Failed:
-		return "Failed"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
 // Settings configures ISTA, FISTA and CD. The zero value gives the
 // documented defaults.
 type Settings struct {

@@ -3,46 +3,9 @@ package ot
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"gonum.org/v1/gonum/mat"
 )
-
-// Status says how an iterative solver ended.
-type Status int
-
-// The ways an iterative solver ends. The names are the same in every mathx
-// package.
-const (
-	// Converged means the stopping test (Settings.Tol) was met.
-	Converged Status = iota
-	// MaxIterReached means Settings.MaxIter iterations ran without meeting
-	// the stopping test; the result is the last iterate.
-	MaxIterReached
-	// Stopped means Settings.Callback returned false.
-	Stopped
-	// Canceled means the context was done; the result is the last iterate.
-	Canceled
-	// Failed means a numerical failure; an error is returned with it.
-	Failed
-)
-
-// String returns the name of the status.
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "Converged"
-	case MaxIterReached:
-		return "MaxIterReached"
-	case Stopped:
-		return "Stopped"
-	case Canceled:
-		return "Canceled"
-	case Failed:
-		return "Failed"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Norm selects the marginal-error measure that Settings.Tol is compared with.
 type Norm int

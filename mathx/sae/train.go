@@ -13,34 +13,6 @@ import (
 	"github.com/gomx-dev/gomx/mathx/interrupt"
 )
 
-// Status says how a training run ended.
-type Status int
-
-// Statuses, as in every mathx package.
-const (
-	Converged      Status = iota // the loss reached Settings.Tol
-	MaxIterReached               // MaxIter steps were done
-	Stopped                      // the callback returned false
-	Canceled                     // the context (the cell) was interrupted
-	Failed                       // the loss became NaN or infinite
-)
-
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "Converged"
-	case MaxIterReached:
-		return "MaxIterReached"
-	case Stopped:
-		return "Stopped"
-	case Canceled:
-		return "Canceled"
-	case Failed:
-		return "Failed"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
 // Settings configures training. The zero value of every field is its
 // documented default.
 type Settings struct {

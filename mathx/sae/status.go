@@ -1,0 +1,24 @@
+package sae
+
+import "github.com/gomx-dev/gomx/mathx/status"
+
+// Status says how a training run ended. It is [status.Status], the one
+// status type of every mathx package: the constants below are those of
+// mathx/status, so the statuses of different families compare equal, and
+// String returns the constant's name ("Converged", "Canceled", …).
+type Status = status.Status
+
+// The ways a training run ends: the constants of mathx/status, with their
+// meaning in sae.
+const (
+	// Converged: the loss reached Settings.Tol.
+	Converged = status.Converged
+	// MaxIterReached: MaxIter steps were done.
+	MaxIterReached = status.MaxIterReached
+	// Stopped: the callback returned false.
+	Stopped = status.Stopped
+	// Canceled: the context (the cell) was interrupted.
+	Canceled = status.Canceled
+	// Failed: the loss became NaN or infinite.
+	Failed = status.Failed
+)
