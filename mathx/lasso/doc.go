@@ -12,9 +12,11 @@
 // Its Fenchel dual is D(u) = −F*(−u) − G*(Aᵀu) with F the loss and G the
 // penalty. Every solver builds u from the current residual (r/n for the
 // squared loss), rescales it into the dual-feasible set when L2 = 0, and
-// stops when (P − D)/P ≤ Settings.Tol; the same formula is Gap and
-// ../shared/mathx/peer_bench.py's lasso_rel_gap, so runs are compared at
-// the same accuracy. λ_max = ‖Aᵀb‖∞/n is the smallest λ with x = 0.
+// stops when (P − D)/P ≤ Settings.Tol. For the lasso the dual point is
+// u = λθ with θ = r/max(nλ, ‖Aᵀr‖∞), r = b − Ax, so that
+// D = (‖b‖² − ‖b − nλθ‖²)/(2n); Gap returns P and D, so a solution from
+// any solver (scikit-learn's in bench/lasso) is measured at the same
+// accuracy. λ_max = ‖Aᵀb‖∞/n is the smallest λ with x = 0.
 //
 // Algorithms: ISTA / FISTA (Beck & Teboulle, SIAM J. Imaging Sci. 2009)
 // with backtracking and the adaptive restart of O'Donoghue & Candès

@@ -140,9 +140,10 @@ type Result struct {
 // dual point built from x's residual, so that (P − D)/P is the relative
 // duality gap every solver here stops on. For the lasso (Squared, L2 = 0)
 // u = (r/n)·min(1, λ/‖Aᵀr/n‖∞), r = b − Ax, and
-// D = −(n/2)‖u‖² + ⟨u, b⟩: the residual rescaled to be dual feasible,
-// the same formula as ../shared/mathx/peer_bench.py's lasso_rel_gap. With
-// L2 > 0, u = r/n and D subtracts (1/(2·L2))‖(|Aᵀu| − λ)₊‖². For Logistic,
+// D = −(n/2)‖u‖² + ⟨u, b⟩: the residual rescaled to be dual feasible.
+// Equivalently, with θ = r/max(nλ, ‖Aᵀr‖∞) and u = λθ,
+// D = (‖b‖² − ‖b − nλθ‖²)/(2n). With L2 > 0, u = r/n and D subtracts
+// (1/(2·L2))‖(|Aᵀu| − λ)₊‖². For Logistic,
 // u_i = b_i·σ(−b_i a_iᵀx)/n (rescaled likewise when L2 = 0) and
 // D = (1/n)Σ H(n·b_i·u_i) with H the binary entropy in nats.
 func Gap(p *Problem, x []float64) (primal, dual float64) {

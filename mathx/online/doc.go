@@ -24,9 +24,9 @@
 // bounds its regret by O(sqrt(σ²_{1:T}) + sqrt(Σ²_{1:T})) for convex smooth
 // losses, σ² the cumulative stochastic variance and Σ² the cumulative
 // adversarial variation; SEA.Variation returns both for a SEA sequence.
-// The paper's exact step-size constants could not be read; the update is
-// the standard one. Every OMD and OGD run reports a certified Bound on its
-// regret computed from the run (see Result.Bound).
+// The update is the standard one above; its step-size constants have not
+// been checked against the paper's. Every OMD and OGD run reports a
+// certified Bound on its regret computed from the run (see Result.Bound).
 //
 // # Robust hints
 //
@@ -62,10 +62,9 @@
 //
 // # Peer names
 //
-// No peer library is installed here (no PyPI); the tests check closed
-// forms (Hedge, lazy projection, simplex projection against
-// ../shared/mathx/reference/prox.json) and certified bounds instead. The
-// literature's names map as follows:
+// The tests compare with no peer library; they check closed forms (Hedge,
+// lazy projection, the Euclidean projection onto the simplex) and certified
+// bounds. The literature's names map as follows:
 //
 //	gomx online                 literature
 //	OMD, Mirror: Entropic       Hedge / exponentiated gradient

@@ -26,11 +26,10 @@
 // 1204.5043; Beck & Refael, "Sparse regularization via bidualization",
 // J. Global Optim. 2022). Its prox is computed exactly through the
 // conjugate ½·(top-K sum of y²) and a weighted isotonic regression. WGSEF
-// (Refael, Arbel & Huleihel, arXiv 2212.12921) is implemented with the
-// definition of SPEC §6.1, SEF_K of the weighted group norms
-// sqrt(W_g)‖x_g‖; that definition and its prox (derived here from the
-// optimality conditions and tested against an independent minimisation)
-// are UNVERIFIED against the paper, whose body could not be read.
+// (Refael, Arbel & Huleihel, arXiv 2212.12921) is implemented as SEF_K of
+// the weighted group norms sqrt(W_g)‖x_g‖; that definition and its prox
+// (derived here from the optimality conditions and tested against an
+// independent minimisation) have not been checked against the paper.
 //
 // Other sources: Parikh & Boyd, "Proximal Algorithms" (2014); Beck,
 // "First-Order Methods in Optimization" (2017); Condat, "A direct

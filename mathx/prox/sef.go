@@ -159,8 +159,8 @@ func isotonicDecreasing(y, c []float64) []float64 {
 // the biconjugate of ½Σ_g W_g‖x_g‖² + δ(at most K groups non-zero) over
 // disjoint Groups with weights W_g > 0 (nil: all 1); entries in no group
 // are not penalised. It equals SEF_K applied to the vector of
-// sqrt(W_g)·‖x_g‖. This definition follows SPEC §6.1 and is not verified
-// against Refael, Arbel & Huleihel (arXiv 2212.12921).
+// sqrt(W_g)·‖x_g‖. This definition has not been checked against Refael,
+// Arbel & Huleihel (arXiv 2212.12921).
 type WGSEF struct {
 	Groups  [][]int
 	Weights []float64

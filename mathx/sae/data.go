@@ -17,10 +17,11 @@ type Toy struct {
 	Codes   []*mat.Dense // each B×NTrue: the true activations
 }
 
-// Superposition makes toy data as the SAE peer benchmark does: nTrue
-// directions drawn uniformly on the unit sphere of R^d; each row activates
-// every direction independently with probability p, with a magnitude
-// uniform on (0, 1); x = Σ aᵢ fᵢ. It returns nBatches batches of size
+// Superposition makes toy data in superposition, the data bench/sae trains
+// on (on both sides of its peer comparison): nTrue directions drawn
+// uniformly on the unit sphere of R^d; each row activates every direction
+// independently with probability p, with a magnitude uniform on (0, 1);
+// x = Σ aᵢ fᵢ. It returns nBatches batches of size
 // batch. Randomness comes from a PCG seeded with seed.
 func Superposition(d, nTrue int, p float64, nBatches, batch int, seed uint64) *Toy {
 	if d <= 0 || nTrue <= 0 || nBatches <= 0 || batch <= 0 || p < 0 || p > 1 {

@@ -32,10 +32,9 @@
 //     m = max(1, k·B/F), or Zipf-shaped capacities (Ayonrinde 2024,
 //     "Adaptive Sparse Allocation with Mutual Choice & Feature Choice
 //     Sparse Autoencoders", arXiv 2411.02124). Their outputs depend on the
-//     batch. The paper's aux_zipf_loss is not implemented: its definition
-//     could not be read here, so training uses the aux-k loss; the Zipf
-//     capacity ranking rule (by total ReLU(pre) in the batch) is likewise
-//     unverified.
+//     batch. The paper's aux_zipf_loss is not implemented; training uses
+//     the aux-k loss. The Zipf capacity ranking rule (by total ReLU(pre)
+//     in the batch) has not been checked against the paper.
 //   - GradientTopK: latents ranked by s = pre + β·pre·|W_decᵀ∇ₓL| with the
 //     host model's gradient ∇ₓL, the kept values the ordinary activations
 //     (Olmo et al. 2025, "Features that Make a Difference: Leveraging
