@@ -6,13 +6,15 @@
 //
 // The interpreter itself (yaegi and the symbol tables) lives in
 // internal/session and is linked only into the worker, so front ends that
-// import engine build fast.
+// import engine build fast. Displays travel as display.Bundle values (which
+// user code knows as viz.Bundle), and Output embeds display.Sink: neither
+// links viz's plotting and rendering code.
 package engine
 
 import (
 	"context"
 
-	"github.com/gomx-dev/gomx/viz"
+	"github.com/gomx-dev/gomx/display"
 )
 
 // Engine evaluates Go cells and answers questions about them.
@@ -49,7 +51,7 @@ type Controller interface {
 // Output is where a running cell's output goes. Front ends implement it;
 // calls come from one goroutine at a time, in order.
 type Output interface {
-	viz.Sink
+	display.Sink
 	// Stream appends text to "stdout" or "stderr".
 	Stream(name, text string)
 	// Input asks the user for a line of text (without its newline).
@@ -67,7 +69,7 @@ type ExecOptions struct {
 type ExecResult struct {
 	// Value is the cell's value when its last statement is an expression
 	// with a value; nil otherwise.
-	Value *viz.Bundle
+	Value *display.Bundle
 	// Pager is help text for `name?` (Jupyter's page payload); empty
 	// otherwise.
 	Pager string
@@ -113,7 +115,7 @@ type Completion struct {
 // Inspection is the answer to Inspect.
 type Inspection struct {
 	Found bool
-	Data  viz.Bundle // text/plain at least (signature and doc)
+	Data  display.Bundle // text/plain at least (signature and doc)
 }
 
 // HelpLink is a link in the front end's help menu.

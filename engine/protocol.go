@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/gomx-dev/gomx/viz"
+	"github.com/gomx-dev/gomx/display"
 )
 
 // The engine protocol runs between the client (front end side) and a
@@ -58,15 +58,15 @@ type Msg struct {
 	Detail int          `json:"detail,omitempty"`
 	Opts   *ExecOptions `json:"opts,omitempty"`
 
-	Name      string      `json:"name,omitempty"`
-	Text      string      `json:"text,omitempty"`
-	Bundle    *viz.Bundle `json:"bundle,omitempty"`
-	DisplayID string      `json:"display_id,omitempty"`
-	Update    bool        `json:"update,omitempty"`
-	Wait      bool        `json:"wait,omitempty"`
-	Prompt    string      `json:"prompt,omitempty"`
-	Password  bool        `json:"password,omitempty"`
-	Err       string      `json:"err,omitempty"`
+	Name      string          `json:"name,omitempty"`
+	Text      string          `json:"text,omitempty"`
+	Bundle    *display.Bundle `json:"bundle,omitempty"`
+	DisplayID string          `json:"display_id,omitempty"`
+	Update    bool            `json:"update,omitempty"`
+	Wait      bool            `json:"wait,omitempty"`
+	Prompt    string          `json:"prompt,omitempty"`
+	Password  bool            `json:"password,omitempty"`
+	Err       string          `json:"err,omitempty"`
 
 	Result      *ExecResult `json:"result,omitempty"`
 	Completion  *Completion `json:"completion,omitempty"`

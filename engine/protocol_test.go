@@ -8,15 +8,15 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 func TestMsgRoundTrip(t *testing.T) {
 	msgs := []*engine.Msg{
 		{Type: engine.MsgExecute, ID: 1, Code: "x := 1\nfmt.Println(x)", Opts: &engine.ExecOptions{StoreHistory: true, AllowStdin: true}},
 		{Type: engine.MsgStream, Name: "stdout", Text: "héllo\x00\n"},
-		{Type: engine.MsgDisplay, Bundle: &viz.Bundle{Data: map[string]string{viz.MIMEText: "t", viz.MIMEPNG: "iVBOR"}, Metadata: map[string]any{"image/png": map[string]any{"width": 2.0}}}, DisplayID: "d1", Update: true},
+		{Type: engine.MsgDisplay, Bundle: &display.Bundle{Data: map[string]string{display.MIMEText: "t", display.MIMEPNG: "iVBOR"}, Metadata: map[string]any{"image/png": map[string]any{"width": 2.0}}}, DisplayID: "d1", Update: true},
 		{Type: engine.MsgResult, ID: 7, Result: &engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: "x", Traceback: []string{"a", "b"}, Line: 3, Col: 4}}},
 		{Type: engine.MsgCompletion, ID: 8, Completion: &engine.Completion{Matches: []string{"a"}, CursorStart: 1, CursorEnd: 2, Types: []string{"variable"}}},
 		{Type: engine.MsgIsCompleteReply, ID: 9, Status: "incomplete", Indent: "\t"},
@@ -106,7 +106,7 @@ func FuzzMsgReader(f *testing.F) {
 }
 
 func BenchmarkMsgRoundTrip(b *testing.B) {
-	m := &engine.Msg{Type: engine.MsgResult, ID: 12, Result: &engine.ExecResult{Value: &viz.Bundle{Data: map[string]string{viz.MIMEText: "2"}}}}
+	m := &engine.Msg{Type: engine.MsgResult, ID: 12, Result: &engine.ExecResult{Value: &display.Bundle{Data: map[string]string{display.MIMEText: "2"}}}}
 	var buf bytes.Buffer
 	w := engine.NewMsgWriter(&buf)
 	r := engine.NewMsgReader(&buf)

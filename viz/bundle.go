@@ -1,6 +1,7 @@
-// Package viz displays values: MIME bundles, the Sink a front end
-// implements, Show and display handles, and the rendering of compiled
-// values.
+// Package viz displays values: Show and display handles, and the rendering
+// of compiled values into MIME bundles. Bundle, Sink and the MIME constants
+// are aliases of those of package display, which the engine and the front
+// ends share without linking viz.
 //
 // Render turns a cell's value into a Bundle: a *plot.Plot into a PNG of
 // DefaultWidth×DefaultHeight CSS pixels at PixelRatio (SVG with embedded
@@ -25,49 +26,44 @@ package viz
 import (
 	"fmt"
 	"sync"
+
+	"github.com/gomx-dev/gomx/display"
 )
 
-// MIME types used in bundles.
+// MIME types used in bundles: the constants of package display, under the
+// names viz has always had.
 const (
-	MIMEText     = "text/plain"
-	MIMEHTML     = "text/html"
-	MIMEMarkdown = "text/markdown"
-	MIMELaTeX    = "text/latex"
-	MIMEPNG      = "image/png"
-	MIMEGIF      = "image/gif"
-	MIMEJPEG     = "image/jpeg"
-	MIMESVG      = "image/svg+xml"
-	MIMEJSON     = "application/json"
+	MIMEText     = display.MIMEText
+	MIMEHTML     = display.MIMEHTML
+	MIMEMarkdown = display.MIMEMarkdown
+	MIMELaTeX    = display.MIMELaTeX
+	MIMEPNG      = display.MIMEPNG
+	MIMEGIF      = display.MIMEGIF
+	MIMEJPEG     = display.MIMEJPEG
+	MIMESVG      = display.MIMESVG
+	MIMEJSON     = display.MIMEJSON
 )
 
 // A Bundle is one displayable value in several representations, as in
-// Jupyter's display_data: Data maps a MIME type to its content and Metadata
-// holds per-MIME metadata (for images, {"width": w, "height": h} in CSS
-// pixels).
+// Jupyter's display_data: Data (map[string]string) maps a MIME type to its
+// content and Metadata (map[string]any) holds per-MIME metadata (for images,
+// {"width": w, "height": h} in CSS pixels); Text returns the text/plain
+// entry. Text types (text/*, image/svg+xml) hold the text itself; binary
+// types (image/png, image/gif, image/jpeg) hold standard base64;
+// application/json holds JSON text. Every bundle that viz makes has a
+// text/plain entry.
 //
-// Text types (text/*, image/svg+xml) hold the text itself; binary types
-// (image/png, image/gif, image/jpeg) hold standard base64, as Jupyter's wire
-// format does; application/json holds JSON text. Every bundle that viz
-// makes has a text/plain entry, for readers without images.
-type Bundle struct {
-	Data     map[string]string
-	Metadata map[string]any
-}
+// Bundle is display.Bundle, the type the engine and front ends share.
+type Bundle = display.Bundle
 
-// Text returns the text/plain entry of b.
-func (b Bundle) Text() string { return b.Data[MIMEText] }
-
-// A Sink receives displays. The engine gives viz the current cell's Sink;
-// front ends implement it.
-type Sink interface {
-	// Display shows b. A non-empty displayID names the output so that a
-	// later Display with update set replaces it in place
-	// (update_display_data).
-	Display(b Bundle, displayID string, update bool)
-	// Clear clears the cell's output; with wait, the clearing happens when
-	// the next output arrives.
-	Clear(wait bool)
-}
+// A Sink receives displays: Display(b Bundle, displayID string, update
+// bool) shows b, replacing the output named displayID in place when update
+// is set; Clear(wait bool) clears the cell's output, when the next output
+// arrives if wait is set. The engine gives viz the current cell's Sink with
+// SetSink; front ends implement it.
+//
+// Sink is display.Sink.
+type Sink = display.Sink
 
 var (
 	sinkMu sync.RWMutex

@@ -11,9 +11,9 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/repl"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 func init() {
@@ -112,7 +112,7 @@ func (o *textOutput) line(text string) {
 	o.write(text)
 }
 
-func (o *textOutput) Display(b viz.Bundle, _ string, _ bool) {
+func (o *textOutput) Display(b display.Bundle, _ string, _ bool) {
 	t := b.Text()
 	if t == "" {
 		var kinds []string

@@ -6,8 +6,8 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // status publishes an execution_state with parent msg.
@@ -290,7 +290,7 @@ func errorContent(e *engine.Error) map[string]any {
 
 // mimeData converts a bundle's data to Jupyter's mimebundle: JSON types
 // carry the JSON value itself, everything else a string.
-func mimeData(b viz.Bundle) map[string]any {
+func mimeData(b display.Bundle) map[string]any {
 	d := make(map[string]any, len(b.Data)+1)
 	for mime, v := range b.Data {
 		if isJSONMime(mime) && json.Valid([]byte(v)) {
@@ -299,17 +299,17 @@ func mimeData(b viz.Bundle) map[string]any {
 		}
 		d[mime] = v
 	}
-	if _, ok := d[viz.MIMEText]; !ok {
-		d[viz.MIMEText] = ""
+	if _, ok := d[display.MIMEText]; !ok {
+		d[display.MIMEText] = ""
 	}
 	return d
 }
 
 func isJSONMime(m string) bool {
-	return m == viz.MIMEJSON || strings.HasSuffix(m, "+json")
+	return m == display.MIMEJSON || strings.HasSuffix(m, "+json")
 }
 
-func mimeMetadata(b viz.Bundle) map[string]any {
+func mimeMetadata(b display.Bundle) map[string]any {
 	if b.Metadata == nil {
 		return map[string]any{}
 	}
@@ -373,7 +373,7 @@ func (k *Kernel) inspect(ch Channel, msg *Message) {
 // discardOutput drops everything a cell outputs and refuses input.
 type discardOutput struct{}
 
-func (discardOutput) Display(viz.Bundle, string, bool)   {}
-func (discardOutput) Clear(bool)                         {}
-func (discardOutput) Stream(string, string)              {}
-func (discardOutput) Input(string, bool) (string, error) { return "", errNoStdin }
+func (discardOutput) Display(display.Bundle, string, bool) {}
+func (discardOutput) Clear(bool)                           {}
+func (discardOutput) Stream(string, string)                {}
+func (discardOutput) Input(string, bool) (string, error)   { return "", errNoStdin }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // memTransport is an in-memory Transport: the test writes requests into
@@ -97,18 +97,18 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, opts engine.ExecO
 				out.Stream("stdout", fmt.Sprintf("line %d\n", i))
 			}
 		case "html":
-			out.Display(viz.Bundle{Data: map[string]string{viz.MIMEHTML: arg, viz.MIMEText: "html"}}, "", false)
+			out.Display(display.Bundle{Data: map[string]string{display.MIMEHTML: arg, display.MIMEText: "html"}}, "", false)
 		case "show", "update":
 			id, text, _ := strings.Cut(arg, ":")
-			out.Display(viz.PlainText(text), id, op == "update")
+			out.Display(textBundle(text), id, op == "update")
 		case "json":
-			out.Display(viz.Bundle{Data: map[string]string{viz.MIMEJSON: arg, viz.MIMEText: arg}}, "", false)
+			out.Display(display.Bundle{Data: map[string]string{display.MIMEJSON: arg, display.MIMEText: arg}}, "", false)
 		case "clear":
 			out.Clear(false)
 		case "clearwait":
 			out.Clear(true)
 		case "value":
-			b := viz.PlainText(arg)
+			b := textBundle(arg)
 			res.Value = &b
 		case "error":
 			return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: arg, Traceback: []string{"panic: " + arg}}}
@@ -143,6 +143,11 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, opts engine.ExecO
 	return res
 }
 
+// textBundle is a text/plain bundle, as viz.PlainText makes.
+func textBundle(s string) display.Bundle {
+	return display.Bundle{Data: map[string]string{display.MIMEText: s}}
+}
+
 func (f *fakeEngine) Complete(code string, cursor int) engine.Completion {
 	f.lastCursor.Store(int32(cursor))
 	return engine.Completion{Matches: []string{"Println", "Printf"}, CursorStart: cursor - 4, CursorEnd: cursor, Types: []string{"function", "function"}}
@@ -152,7 +157,7 @@ func (f *fakeEngine) Inspect(code string, cursor, detail int) engine.Inspection 
 	if !strings.Contains(code, "Println") {
 		return engine.Inspection{}
 	}
-	return engine.Inspection{Found: true, Data: viz.PlainText("func Println(a ...any) (n int, err error)")}
+	return engine.Inspection{Found: true, Data: textBundle("func Println(a ...any) (n int, err error)")}
 }
 
 func (f *fakeEngine) IsComplete(code string) (string, string) {

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gomx-dev/gomx/viz"
+	"github.com/gomx-dev/gomx/display"
 )
 
 // maxStreamBatch is the size at which buffered stream text is sent
@@ -105,7 +105,7 @@ func (o *cellOutput) close() { o.flush(true) }
 
 // Display publishes display_data, or update_display_data when update is
 // set and displayID names an earlier display.
-func (o *cellOutput) Display(b viz.Bundle, displayID string, update bool) {
+func (o *cellOutput) Display(b display.Bundle, displayID string, update bool) {
 	if o.silent {
 		return
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // scripted is an engine whose cells are small commands, one per line:
@@ -23,7 +23,7 @@ type scripted struct{}
 
 func (scripted) Execute(ctx context.Context, code string, _ engine.ExecOptions, out engine.Output) engine.ExecResult {
 	var res engine.ExecResult
-	text := func(s string) viz.Bundle { return viz.Bundle{Data: map[string]string{viz.MIMEText: s}} }
+	text := func(s string) display.Bundle { return display.Bundle{Data: map[string]string{display.MIMEText: s}} }
 	for _, line := range strings.Split(code, "\n") {
 		cmd, arg, _ := strings.Cut(line, " ")
 		switch cmd {
@@ -32,7 +32,7 @@ func (scripted) Execute(ctx context.Context, code string, _ engine.ExecOptions, 
 		case "err":
 			out.Stream("stderr", arg+"\n")
 		case "show":
-			out.Display(viz.Render(viz.HTML(arg)), "", false)
+			out.Display(display.Bundle{Data: map[string]string{display.MIMEHTML: arg, display.MIMEText: arg}}, "", false)
 		case "disp", "upd":
 			id, t, _ := strings.Cut(arg, " ")
 			out.Display(text(t), id, cmd == "upd")
@@ -42,7 +42,7 @@ func (scripted) Execute(ctx context.Context, code string, _ engine.ExecOptions, 
 			out.Clear(true)
 		case "value":
 			b := text(arg)
-			b.Data[viz.MIMEJSON] = `{"v": 1}`
+			b.Data[display.MIMEJSON] = `{"v": 1}`
 			res.Value = &b
 		case "fail":
 			res.Error = &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: "boom", Traceback: []string{"panic: boom", "at line 1"}}
@@ -95,11 +95,11 @@ func TestRunOutputs(t *testing.T) {
 	if got := c[1].Outputs; len(got) != 3 || got[0]["text"] != "a\nb\n" || got[1]["name"] != "stderr" || got[2]["text"] != "c\n" {
 		t.Fatalf("streams not merged in order: %v", got)
 	}
-	if got := c[2].Outputs; len(got) != 2 || got[0]["data"].(map[string]any)[viz.MIMEText].([]string)[0] != "100%" {
+	if got := c[2].Outputs; len(got) != 2 || got[0]["data"].(map[string]any)[display.MIMEText].([]string)[0] != "100%" {
 		t.Fatalf("display update not applied in place: %v", got)
 	}
 	res := c[3].Outputs[0]
-	if res["output_type"] != "execute_result" || res["execution_count"] != 3 || res["data"].(map[string]any)[viz.MIMEJSON].(map[string]any)["v"] != 1.0 {
+	if res["output_type"] != "execute_result" || res["execution_count"] != 3 || res["data"].(map[string]any)[display.MIMEJSON].(map[string]any)["v"] != 1.0 {
 		t.Fatalf("execute_result wrong: %v", res)
 	}
 	if got := c[4].Outputs; len(got) != 1 || got[0]["text"] != "after\n" {

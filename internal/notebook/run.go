@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // Options control Run.
@@ -63,7 +63,7 @@ func Run(ctx context.Context, e engine.Engine, nb *Notebook, o Options) (Stats, 
 		rec.flushClear()
 		st.Cells++
 		if res.Pager != "" {
-			rec.add(Output{"output_type": "display_data", "data": map[string]any{viz.MIMEText: splitLines(res.Pager)}, "metadata": map[string]any{}})
+			rec.add(Output{"output_type": "display_data", "data": map[string]any{display.MIMEText: splitLines(res.Pager)}, "metadata": map[string]any{}})
 		}
 		if res.Value != nil {
 			out := bundleOutput("execute_result", *res.Value)
@@ -127,7 +127,7 @@ func (r *recorder) Stream(name, text string) {
 	r.cell.Outputs = append(r.cell.Outputs, Output{"output_type": "stream", "name": name, "text": text})
 }
 
-func (r *recorder) Display(b viz.Bundle, id string, update bool) {
+func (r *recorder) Display(b display.Bundle, id string, update bool) {
 	if update {
 		for _, o := range r.ids[id] {
 			fresh := bundleOutput("display_data", b)
@@ -156,18 +156,18 @@ func (r *recorder) Input(prompt string, password bool) (string, error) {
 // bundleOutput turns a bundle into a display_data or execute_result
 // output: text types as lists of lines, JSON as a JSON value, images as
 // base64 strings.
-func bundleOutput(kind string, b viz.Bundle) Output {
+func bundleOutput(kind string, b display.Bundle) Output {
 	data := map[string]any{}
 	for mime, v := range b.Data {
 		switch {
-		case mime == viz.MIMEJSON || strings.HasSuffix(mime, "+json"):
+		case mime == display.MIMEJSON || strings.HasSuffix(mime, "+json"):
 			var j any
 			if json.Unmarshal([]byte(v), &j) == nil {
 				data[mime] = j
 			} else {
 				data[mime] = v
 			}
-		case strings.HasPrefix(mime, "text/") || mime == viz.MIMESVG:
+		case strings.HasPrefix(mime, "text/") || mime == display.MIMESVG:
 			data[mime] = splitLines(v)
 		default:
 			data[mime] = v

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // terminal renders a cell's output on a terminal: streams as they come,
@@ -72,7 +72,7 @@ func (t *terminal) Clear(wait bool) {
 	}
 }
 
-func (t *terminal) Display(b viz.Bundle, id string, update bool) {
+func (t *terminal) Display(b display.Bundle, id string, update bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.show(b, id, update)
@@ -87,15 +87,15 @@ func (t *terminal) endLine() {
 	t.lastID = ""
 }
 
-func (t *terminal) show(b viz.Bundle, id string, update bool) {
-	if png, ok := b.Data[viz.MIMEPNG]; ok && t.images != ImagesOff {
+func (t *terminal) show(b display.Bundle, id string, update bool) {
+	if png, ok := b.Data[display.MIMEPNG]; ok && t.images != ImagesOff {
 		if data, err := base64.StdEncoding.DecodeString(png); err == nil {
 			t.endLine()
 			t.showPNG(data, b.Text(), id, update)
 			return
 		}
 	}
-	if gif, ok := b.Data[viz.MIMEGIF]; ok && t.images != ImagesOff {
+	if gif, ok := b.Data[display.MIMEGIF]; ok && t.images != ImagesOff {
 		if data, err := base64.StdEncoding.DecodeString(gif); err == nil {
 			t.endLine()
 			path, err := t.writeFile(data, id, ".gif")
@@ -172,7 +172,7 @@ func (t *terminal) writeFile(data []byte, id, ext string) (string, error) {
 }
 
 // result prints a cell's value.
-func (t *terminal) result(b *viz.Bundle) {
+func (t *terminal) result(b *display.Bundle) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.endLine()
@@ -242,6 +242,6 @@ func stripANSI(s string) string {
 	return sb.String()
 }
 
-func pagerBundle(text string) *viz.Bundle {
-	return &viz.Bundle{Data: map[string]string{viz.MIMEText: text}}
+func pagerBundle(text string) *display.Bundle {
+	return &display.Bundle{Data: map[string]string{display.MIMEText: text}}
 }

@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -11,19 +12,36 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
-func testImage(t *testing.T) viz.Bundle {
+func testImage(t *testing.T) display.Bundle {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 7, 5))
 	img.Set(3, 2, color.RGBA{200, 10, 10, 255})
-	b, err := viz.ImageBundle(img)
+	b, err := imageBundle(img)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// imageBundle is img as a PNG bundle, as viz.ImageBundle makes it; the
+// REPL's tests do not link viz.
+func imageBundle(img image.Image) (display.Bundle, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return display.Bundle{}, err
+	}
+	r := img.Bounds()
+	return display.Bundle{
+		Data: map[string]string{
+			display.MIMEPNG:  base64.StdEncoding.EncodeToString(buf.Bytes()),
+			display.MIMEText: fmt.Sprintf("<image %d×%d %T>", r.Dx(), r.Dy(), img),
+		},
+		Metadata: map[string]any{display.MIMEPNG: map[string]any{"width": r.Dx(), "height": r.Dy()}},
+	}, nil
 }
 
 // decodeKitty reassembles the base64 payload of kitty graphics escapes.
@@ -79,7 +97,7 @@ func TestImageModes(t *testing.T) {
 		for i := range img.Pix {
 			img.Pix[i] = uint8(i * 7919 % 251)
 		}
-		big, _ := viz.ImageBundle(img)
+		big, _ := imageBundle(img)
 		var out bytes.Buffer
 		(&terminal{out: &out, errOut: &out, images: ImagesKitty}).Display(big, "", false)
 		assertPNG(t, decodeKitty(t, out.String()), 300, 200)
@@ -124,7 +142,7 @@ func TestImageModes(t *testing.T) {
 func TestProgressUpdatesInPlace(t *testing.T) {
 	var out bytes.Buffer
 	term := &terminal{out: &out, errOut: &out, images: ImagesOff}
-	text := func(s string) viz.Bundle { return viz.Bundle{Data: map[string]string{viz.MIMEText: s}} }
+	text := func(s string) display.Bundle { return display.Bundle{Data: map[string]string{display.MIMEText: s}} }
 	term.Display(text("[#   ] 25%"), "p1", false)
 	term.Display(text("[##  ] 50%"), "p1", true)
 	term.Display(text("[####] 100%"), "p1", true)
@@ -138,8 +156,8 @@ func TestProgressUpdatesInPlace(t *testing.T) {
 func TestRichTextFallsBackToPlain(t *testing.T) {
 	var out bytes.Buffer
 	term := &terminal{out: &out, errOut: &out, images: ImagesFile, dir: t.TempDir()}
-	term.Display(viz.Render(viz.HTML("<b>hi</b>")), "", false)
-	term.result(&viz.Bundle{Data: map[string]string{viz.MIMEMarkdown: "# T", viz.MIMEText: "T"}})
+	term.Display(display.Bundle{Data: map[string]string{display.MIMEHTML: "<b>hi</b>", display.MIMEText: "<b>hi</b>"}}, "", false)
+	term.result(&display.Bundle{Data: map[string]string{display.MIMEMarkdown: "# T", display.MIMEText: "T"}})
 	if got := out.String(); got != "<b>hi</b>\nT\n" {
 		t.Fatalf("got %q", got)
 	}

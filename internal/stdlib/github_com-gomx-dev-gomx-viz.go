@@ -3,6 +3,7 @@
 package stdlib
 
 import (
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/viz"
 	"go/constant"
 	"go/token"
@@ -86,12 +87,12 @@ func init() {
 type _github_com_gomx_dev_gomx_viz_Sink struct {
 	IValue   interface{}
 	WClear   func(wait bool)
-	WDisplay func(b viz.Bundle, displayID string, update bool)
+	WDisplay func(b display.Bundle, displayID string, update bool)
 }
 
 func (W _github_com_gomx_dev_gomx_viz_Sink) Clear(wait bool) {
 	W.WClear(wait)
 }
-func (W _github_com_gomx_dev_gomx_viz_Sink) Display(b viz.Bundle, displayID string, update bool) {
+func (W _github_com_gomx_dev_gomx_viz_Sink) Display(b display.Bundle, displayID string, update bool) {
 	W.WDisplay(b, displayID, update)
 }

@@ -1,13 +1,14 @@
 // Package stdlib holds the symbol tables the gomx interpreter preloads:
 // yaegi's tables of the Go standard library, the gonum and gonum/plot
 // packages a numerical user reaches for, and every package of this module
-// under mathx/ and viz/, plus a small overlay (overlay.go). It also holds the
-// documentation of those packages' exported symbols, for Inspect.
+// under display/, mathx/ and viz/, plus a small overlay (overlay.go). It
+// also holds the documentation of those packages' exported symbols, for
+// Inspect.
 //
-// The tables (one generated file per package) and the docs/ directory are written
-// by `go generate ./internal/stdlib`, which finds new mathx and viz packages by
-// itself. Regenerate after changing the exported API of any of them;
-// TestTablesFresh fails when the tables are stale.
+// The tables (one generated file per package) and the docs/ directory are
+// written by `go generate ./internal/stdlib`, which finds new display, mathx
+// and viz packages by itself. Regenerate after changing the exported API of
+// any of them; TestTablesFresh fails when the tables are stale.
 package stdlib
 
 //go:generate go run ./internal/gen

@@ -10,15 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"github.com/gomx-dev/gomx/internal/stdlib/internal/scan"
+	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"github.com/traefik/yaegi/interp"
 )
 
 const stale = "stdlib tables are stale: run `go generate ./internal/stdlib`"
 
 // TestTablesFresh checks that the generated tables and documentation match
-// the sources: the same packages under mathx/ and viz/, the same
+// the sources: the same packages under display/, mathx/ and viz/, the same
 // documentation (which holds every exported declaration), and the module
 // versions the tables were extracted from. The exact check, regenerating
 // and comparing every file, is `make stdlib-fresh`.
@@ -121,7 +121,7 @@ func TestPackages(t *testing.T) {
 		t.Error("Packages not sorted")
 	}
 	for _, want := range append([]string{"fmt", "math", "image/png", "math/rand/v2",
-		"github.com/gomx-dev/gomx/viz", "github.com/gomx-dev/gomx/mathx/interrupt"}, scan.ExtraPackages...) {
+		"github.com/gomx-dev/gomx/viz", "github.com/gomx-dev/gomx/display", "github.com/gomx-dev/gomx/mathx/interrupt"}, scan.ExtraPackages...) {
 		if !slices.Contains(ps, want) {
 			t.Errorf("Packages lacks %s", want)
 		}

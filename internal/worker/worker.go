@@ -26,8 +26,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // Options configure Run.
@@ -332,7 +332,7 @@ func (o *output) Stream(name, text string) {
 	o.w.send(&engine.Msg{Type: engine.MsgStream, Name: name, Text: text})
 }
 
-func (o *output) Display(b viz.Bundle, displayID string, update bool) {
+func (o *output) Display(b display.Bundle, displayID string, update bool) {
 	o.w.capture.flush()
 	o.w.send(&engine.Msg{Type: engine.MsgDisplay, Bundle: &b, DisplayID: displayID, Update: update})
 }

@@ -42,9 +42,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/worker"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // Engine is the scripted engine.
@@ -64,8 +64,8 @@ func New(stdout, _ io.Writer) (engine.Engine, error) {
 // Stuck reports a cell abandoned by "block".
 func (e *Engine) Stuck() bool { return e.stuck.Load() }
 
-func text(s string) *viz.Bundle {
-	return &viz.Bundle{Data: map[string]string{viz.MIMEText: s}}
+func text(s string) *display.Bundle {
+	return &display.Bundle{Data: map[string]string{display.MIMEText: s}}
 }
 
 func interrupted(ctx context.Context) engine.ExecResult {

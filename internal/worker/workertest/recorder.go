@@ -6,8 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
 )
 
 // Recorder is an engine.Output for tests: it records what a cell sends as
@@ -36,7 +36,7 @@ func (r *Recorder) Stream(name, text string) {
 }
 
 // Display records b's text (and MIME types with MIMEs).
-func (r *Recorder) Display(b viz.Bundle, id string, update bool) {
+func (r *Recorder) Display(b display.Bundle, id string, update bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.MIMEs {

@@ -4,7 +4,7 @@
 //
 // It extracts, with yaegi's extract package (the version pinned in go.mod),
 // scan.ExtraPackages and every package scan.LocalPackages finds under the
-// module's mathx/ and viz/, one file per package. Then it writes docs.json.gz:
+// module's display/, mathx/ and viz/, one file per package. Then it writes docs.json.gz:
 // the versions of Go and of the modules in scan.Modules, and the signature
 // and doc comment of each exported symbol of every preloaded package, yaegi's
 // standard-library tables included.

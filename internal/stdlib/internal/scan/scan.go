@@ -52,7 +52,11 @@ var Modules = []string{
 }
 
 // ScannedDirs are the module directories searched for packages to preload.
-var ScannedDirs = []string{"mathx", "viz"}
+// display is among them because viz.Bundle and viz.Sink are aliases of its
+// types: values of those types carry display's package path, and a session
+// that names their type (a typed retry, Inspect of a method) needs display
+// preloaded.
+var ScannedDirs = []string{"display", "mathx", "viz"}
 
 // Module returns the path and directory of the main module of the working
 // directory.
