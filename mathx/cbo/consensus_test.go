@@ -5,12 +5,15 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
 
-const referenceDir = "../../../shared/mathx/reference/"
+// consensusPath holds the numpy consensus reference; testdata/README.md
+// says how it was produced.
+var consensusPath = filepath.Join("testdata", "consensus.json")
 
 type consensusRef struct {
 	X     [][]float64 `json:"X"`
@@ -24,10 +27,10 @@ type consensusRef struct {
 
 func loadConsensusRef(t *testing.T) consensusRef {
 	t.Helper()
-	path := referenceDir + "extras.json"
+	path := consensusPath
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reference data missing: %v (the tests need ../shared/mathx/reference beside the clone)", err)
+		t.Fatalf("reference data missing: %v (testdata/README.md says how to regenerate it)", err)
 	}
 	var v struct {
 		CBO consensusRef `json:"cbo_consensus"`

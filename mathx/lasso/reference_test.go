@@ -7,7 +7,9 @@ import (
 	"testing"
 )
 
-var extrasPath = filepath.Join("..", "..", "..", "shared", "mathx", "reference", "extras.json")
+// gsPath holds the Gauss–Southwell reference; testdata/README.md says how
+// it was produced.
+var gsPath = filepath.Join("testdata", "gauss_southwell.json")
 
 type gsRef struct {
 	A    [][]float64 `json:"A"`
@@ -21,15 +23,15 @@ type gsRef struct {
 
 func loadExtras(t *testing.T) gsRef {
 	t.Helper()
-	raw, err := os.ReadFile(extrasPath)
+	raw, err := os.ReadFile(gsPath)
 	if err != nil {
-		t.Fatalf("reference data %s is missing (it lives in shared/ beside the clone; regenerate with shared/mathx/make_reference.py): %v", extrasPath, err)
+		t.Fatalf("reference data %s is missing (testdata/README.md says how to regenerate it): %v", gsPath, err)
 	}
 	var doc struct {
 		GS gsRef `json:"gauss_southwell"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatalf("parse %s: %v", extrasPath, err)
+		t.Fatalf("parse %s: %v", gsPath, err)
 	}
 	return doc.GS
 }

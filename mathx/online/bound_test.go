@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -133,13 +134,13 @@ func TestHedgeClosedForm(t *testing.T) {
 }
 
 // TestProjectSimplex compares the simplex projection with
-// ../shared/mathx/reference/prox.json (proj_simplex, atol = rtol = 1e-12);
+// testdata/proj_simplex.json (numpy closed form, atol = rtol = 1e-12);
 // the z ≠ 1 case uses Π_z(x) = z Π_1(x/z).
 func TestProjectSimplex(t *testing.T) {
-	const path = "../../../shared/mathx/reference/prox.json"
+	path := filepath.Join("testdata", "proj_simplex.json")
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reference data missing: %v (the tests need shared/ beside the clone)", err)
+		t.Fatalf("reference data missing: %v (testdata/README.md says how to regenerate it)", err)
 	}
 	var ref struct {
 		Cases struct {
@@ -154,7 +155,7 @@ func TestProjectSimplex(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(ref.Cases.ProjSimplex) == 0 {
-		t.Fatal("no proj_simplex cases in prox.json")
+		t.Fatalf("no proj_simplex cases in %s", path)
 	}
 	for n, c := range ref.Cases.ProjSimplex {
 		x := make([]float64, len(c.X))

@@ -10,7 +10,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-const refDir = "../../../shared/mathx/reference"
+// refDir holds the POT reference data; testdata/README.md says how it was
+// produced.
+const refDir = "testdata"
 
 type potRun struct {
 	Finite  bool        `json:"finite"`
@@ -48,7 +50,7 @@ func loadJSON(t testing.TB, name string, v any) {
 	path := filepath.Join(refDir, name)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reference file %s is missing (it ships in shared/mathx/reference beside the clone): %v", path, err)
+		t.Fatalf("reference file %s is missing (testdata/README.md says how to regenerate it): %v", path, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("%s: %v", path, err)

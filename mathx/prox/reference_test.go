@@ -10,8 +10,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// refPath is the shared reference data, beside the repository clone.
-var refPath = filepath.Join("..", "..", "..", "shared", "mathx", "reference", "prox.json")
+// refPath is the numpy reference data; testdata/README.md says how it was
+// produced.
+var refPath = filepath.Join("testdata", "prox.json")
 
 type refCase struct {
 	X          []float64       `json:"x"`
@@ -41,7 +42,7 @@ func loadRef(t *testing.T) map[string][]refCase {
 	t.Helper()
 	raw, err := os.ReadFile(refPath)
 	if err != nil {
-		t.Fatalf("reference data %s is missing (it lives in shared/ beside the clone; regenerate with shared/mathx/make_reference.py): %v", refPath, err)
+		t.Fatalf("reference data %s is missing (testdata/README.md says how to regenerate it): %v", refPath, err)
 	}
 	var doc struct {
 		Cases map[string][]refCase `json:"cases"`

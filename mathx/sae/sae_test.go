@@ -14,7 +14,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-const refDir = "../../../shared/mathx/reference"
+// refDir holds the PyTorch reference forward pass; testdata/README.md says
+// how it was produced.
+const refDir = "testdata"
 
 type reference struct {
 	X      [][]float64 `json:"x"`
@@ -58,7 +60,7 @@ func loadReference(t *testing.T) *reference {
 	path := filepath.Join(refDir, "sae_topk.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("reference data missing (shared/ must sit beside the repository): %v", err)
+		t.Fatalf("reference data missing (testdata/README.md says how to regenerate it): %v", err)
 	}
 	var r reference
 	if err := json.Unmarshal(data, &r); err != nil {
