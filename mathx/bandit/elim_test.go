@@ -87,7 +87,10 @@ func gap(env *Linear, arm int) float64 {
 	return best - env.Mean(1, arm)
 }
 
-// TestPhasedEliminationMisspecified checks SPEC §4.4: on planted
+// TestPhasedEliminationMisspecified checks phased elimination with a
+// G-optimal design under misspecification (Lattimore & Szepesvári,
+// "Bandit Algorithms", 2020, ch. 22; Lattimore, Szepesvári & Weisz 2020
+// for the ε·sqrt(d) floor): on planted
 // ε-misspecified instances (K = 40, d = 8, ε = 0.03, σ = 0.1) the action
 // phased elimination recommends after 6·10⁴ rounds has suboptimality
 // ≤ 2·ε·sqrt(d) in the median over 12 instances and seeds, and ≤ 2ε_L +

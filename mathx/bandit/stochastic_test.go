@@ -12,11 +12,11 @@ import (
 // tenArms is the 10-arm Bernoulli instance of the regret tests.
 var tenArms = []float64{0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
 
-// TestLogarithmicRegret checks the claims on tenArms with 20
+// TestLogarithmicRegret checks logarithmic regret on tenArms with 20
 // seeds: the median regret of UCB1, KL-UCB and Thompson sampling grows
 // logarithmically (regret(10⁵)/regret(10⁴) < 2, where ln 10⁵/ln 10⁴ =
 // 1.25), stays below UCB1Bound at every T checked, the slope of median
-// regret against ln T over T = 10³…10⁵ (SPEC §4.1's regression) is at most
+// regret against ln T over T = 10³…10⁵ (a least-squares fit) is at most
 // the bound's 8 Σ 1/Δ, and KL-UCB's median regret is at most UCB1's.
 func TestLogarithmicRegret(t *testing.T) {
 	env := NewBernoulli(tenArms)
@@ -126,7 +126,8 @@ func TestOtherPoliciesLearn(t *testing.T) {
 	}
 }
 
-// TestThompsonBeatsUCB1 checks SPEC §4.1's "Thompson ≤ UCB1 on average":
+// TestThompsonBeatsUCB1 checks that Thompson sampling's regret is at most
+// UCB1's on average:
 // mean regret over 20 seeds at T = 10⁴ on tenArms.
 func TestThompsonBeatsUCB1(t *testing.T) {
 	env := NewBernoulli(tenArms)

@@ -72,7 +72,7 @@ func median(v []float64) float64 {
 	return stat.Quantile(0.5, stat.LinInterp, s, nil)
 }
 
-// TestOptimisticHints checks the issue's hint claims on slowly changing
+// TestOptimisticHints checks what optimistic hints buy on slowly changing
 // noisy linear losses (d = 5, drift amplitude 0.05 with period T/2, noise
 // σ = 1, T = 10⁴, 20 seeds), for OMD (and FTRL, which shares the hint
 // path) on the ball, the box and the simplex (Euclidean) and the simplex
@@ -80,9 +80,10 @@ func median(v []float64) float64 {
 // sequence, as ratios of median realised regrets:
 //   - LearnedHint: exact hints (M_t = g_t) ≤ 0.5×, adversarial hints
 //     (M_t = −g_t) ≤ 2×;
-//   - FullHint (the paper's algorithm): exact hints ≤ 0.5×; adversarial
-//     hints only have their certified Bound within 2.05× of plain OMD's
-//     bound (Euclidean; ‖g − M‖² = 4‖g‖², the 0.05 is δ's effect), while
+//   - FullHint (the algorithm Chen et al. 2023 analyse, arXiv 2302.04552):
+//     exact hints ≤ 0.5×; adversarial hints only have their certified
+//     Bound within 2.05× of plain OMD's bound (Euclidean;
+//     ‖g − M‖² = 4‖g‖², the 0.05 is δ's effect), while
 //     their realised regret is several times plain's (logged): plain's
 //     realised regret is far below its bound on this easy sequence.
 //
@@ -211,7 +212,10 @@ func slope(t *testing.T, name string, horizons []int, regret func(T int) float64
 	return b
 }
 
-// TestSEARegimes checks SPEC §4.5's three regimes for optimistic OMD with
+// TestSEARegimes checks three regimes of the stochastically extended
+// adversarial (SEA) model (Chen, Zhang, Tu, Zhao & Zhang 2023, "Optimistic
+// Online Mirror Descent for Bridging Stochastic and Adversarial Online
+// Convex Optimization", arXiv 2302.04552) for optimistic OMD with
 // the last-gradient hint (Euclidean, adaptive step), by the log–log slope
 // of regret against T over T = 10³…3·10⁴ (median over 10 seeds where
 // noise is random): (a) fully adversarial alternating linear losses on [−1, 1]:
