@@ -84,17 +84,6 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	return c, nil
 }
 
-// WorkerPID returns the process id of the current worker once it is ready,
-// waiting for it to start; 0 if it could not start.
-func (c *Client) WorkerPID() int {
-	p := c.current()
-	select {
-	case <-p.ready:
-	case <-p.dead:
-	}
-	return p.pid
-}
-
 func (c *Client) logf(format string, args ...any) {
 	if c.opts.Debug != nil {
 		fmt.Fprintf(c.opts.Debug, "gomx client: "+format+"\n", args...)

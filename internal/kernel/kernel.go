@@ -98,10 +98,6 @@ func New(o Options) *Kernel {
 	return k
 }
 
-// SessionID returns the kernel's session id, which is in the header of
-// every message it sends.
-func (k *Kernel) SessionID() string { return k.sess.id }
-
 // Run serves the kernel until a shutdown_request arrives or ctx is
 // cancelled, then closes the engine and the transport. It returns nil
 // after a clean shutdown.

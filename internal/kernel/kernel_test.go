@@ -28,7 +28,7 @@ func TestKernelInfoOnShellAndControl(t *testing.T) {
 			t.Errorf("%s: kernel_info_reply %v", ch, c)
 		}
 		hd := reply.Header
-		if hd.Session != h.k.SessionID() || hd.Version != "5.4" || hd.MsgID == "" || hd.Username == "" {
+		if hd.Session != h.k.sess.id || hd.Version != "5.4" || hd.MsgID == "" || hd.Username == "" {
 			t.Errorf("%s: header %+v", ch, hd)
 		}
 		if _, err := time.Parse(time.RFC3339Nano, hd.Date); err != nil || !strings.HasSuffix(hd.Date, "Z") {

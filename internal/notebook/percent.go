@@ -85,12 +85,3 @@ func (c *Cell) Tags() []string {
 	json.Unmarshal(c.raw["metadata"], &md)
 	return md.Tags
 }
-
-// StripOutputs removes every output and execution count.
-func (nb *Notebook) StripOutputs() {
-	for _, c := range nb.Cells {
-		if c.Type == "code" {
-			c.Outputs, c.ExecutionCount = nil, nil
-		}
-	}
-}

@@ -120,16 +120,6 @@ var autoImports = func() map[string]string {
 	return m
 }()
 
-// AutoImports returns the name → import path table of the packages a cell
-// may use without importing them.
-func AutoImports() map[string]string {
-	m := make(map[string]string, len(autoImports))
-	for k, v := range autoImports {
-		m[k] = v
-	}
-	return m
-}
-
 // importAll evaluates the cell's explicit imports and the automatic
 // imports of the package names it uses.
 func (s *Session) importAll(code string, pl *plan) *engine.Error {

@@ -7,7 +7,7 @@ import "testing"
 // name without importing it.
 func TestAutoImportTable(t *testing.T) {
 	s := newSession(t)
-	for name, path := range AutoImports() {
+	for name, path := range autoImports {
 		if got := pkgName(path); got != name {
 			t.Errorf("%s → %s: the package's name is %s", name, path, got)
 		}
@@ -19,12 +19,12 @@ func TestAutoImportTable(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"mat", "floats", "stat", "distuv", "plot", "plotter", "viz", "fmt", "math", "strings", "time", "ot", "prox"} {
-		if _, ok := AutoImports()[want]; !ok {
+		if _, ok := autoImports[want]; !ok {
 			t.Errorf("%s is not auto-imported", want)
 		}
 	}
 	for _, ambiguous := range []string{"path", "draw", "interp", "template", "scanner"} {
-		if _, ok := AutoImports()[ambiguous]; ok {
+		if _, ok := autoImports[ambiguous]; ok {
 			t.Errorf("ambiguous name %s is auto-imported", ambiguous)
 		}
 	}

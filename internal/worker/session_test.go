@@ -67,6 +67,17 @@ func run(t *testing.T, c *engine.Client, code string, r *workertest.Recorder) en
 	return c.Execute(context.Background(), code, engine.ExecOptions{AllowStdin: true}, r)
 }
 
+// workerPID returns the process id of the worker running c's cells, as a
+// cell reports it.
+func workerPID(t *testing.T, c *engine.Client) string {
+	t.Helper()
+	res := run(t, c, "os.Getpid()", nil)
+	if res.Error != nil || workertest.Value(res) == "" {
+		t.Fatalf("os.Getpid(): %q %v", workertest.Value(res), res.Error)
+	}
+	return workertest.Value(res)
+}
+
 func TestSessionOrderedOutput(t *testing.T) {
 	c := newSession(t)
 	tests := []struct {
@@ -190,7 +201,7 @@ func TestSessionInterrupt(t *testing.T) {
 func TestSessionStuckCompiledCall(t *testing.T) {
 	c := newSession(t)
 	run(t, c, "lost := 1", nil)
-	pid := c.WorkerPID()
+	pid := workerPID(t, c)
 	r := workertest.Recorder{MIMEs: true}
 	res := interruptAfter(t, c, "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", 2, &r)
 	if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "variables were lost") {
@@ -199,7 +210,7 @@ func TestSessionStuckCompiledCall(t *testing.T) {
 	if !strings.Contains(r.All(), "stuck in compiled code") {
 		t.Errorf("no stuck notice in %q", r.Got())
 	}
-	if c.WorkerPID() == pid {
+	if workerPID(t, c) == pid {
 		t.Error("the worker was not replaced")
 	}
 	if res := run(t, c, "fmt.Sprint(lost)", nil); res.Error == nil {
