@@ -1,24 +1,24 @@
-// Command cbo benchmarks mathx/cbo against the numpy CBO of
-// ../shared/mathx/peer_bench.py --cbo-only in one run, on CBXpy's
-// success-evaluation configuration: Rastrigin (sum form) in d = 20, N = 40
+// Command cbo benchmarks mathx/cbo against a numpy CBO, bench/cbo/peer.py,
+// in one run, on CBXpy's success-evaluation configuration
+// (https://github.com/PdIPS/CBXpy): Rastrigin (sum form) in d = 20, N = 40
 // particles, anisotropic noise, σ = 10.1, α = 30, λ = 1, dt = 0.01, 5 000
 // steps, particles from U(−3, 3)^d, 100 independent runs; success means
 // ‖c − 0‖_∞ < 0.25 for the final consensus point c.
 //
-// Run from the project root:
+// Run from the repository root (python3-numpy installed for the peer):
 //
-//	go run ./bench/cbo [-runs 100] [-steps 5000] [-repeats 3] [-direct] [-peer ../shared/mathx/peer_bench.py] [-json]
+//	go run ./bench/cbo [-runs 100] [-steps 5000] [-repeats 3] [-peer bench/cbo/peer.py] [-cbxpy DIR] [-json]
 //
 // It times the runs three ways, each the median of -repeats: one after the
 // other on one goroutine (GOMAXPROCS 1), with RunMany on all cores, and the
 // peer, which vectorises the runs over a runs×40×20 numpy array; per
-// particle-step = time / (runs · N · steps). By default the peer is
-// `peer_bench.py --cbo-only` (its configuration D is this one, always 100
-// runs of 5 000 steps) and gives wall time only; with -direct the bench
-// imports peer_bench.py and calls its cbo_numpy on this configuration
-// alone, which also gives the peer's CPU time (and honours -runs/-steps).
-// CPU times (Go: /proc/self/stat, Linux only) make the ratios robust to a
-// loaded machine. The peer and the Go timings alternate so load hits both
+// particle-step = time / (runs · N · steps). The peer runs this
+// configuration with the same -runs and -steps (seed = repeat index) and
+// reports its wall and CPU time. With -cbxpy DIR the peer also runs CBXpy
+// from a checkout at DIR on the same configuration; its line is printed
+// for reference, the ratios use the numpy peer. CPU times (Go:
+// /proc/self/stat, Linux only) make the ratios robust to a loaded
+// machine. The peer and the Go timings alternate so load hits both
 // alike. It also checks that RunMany gives bit-identical results to the
 // sequential runs. On a machine shared with other sessions under Linux's
 // autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled = 1) all
@@ -37,7 +37,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -151,67 +150,54 @@ type peerResult struct {
 	Line    string
 }
 
-// peerLine matches the numpy line of configuration D of peer_bench.py.
-var peerLine = regexp.MustCompile(`^numpy D:.*runs=(\d+) time=([0-9.]+)s .*success\(\|\|c\|\|_inf<0\.25\)=([0-9.]+)`)
-
-// peerScript runs peer_bench.py --cbo-only once and returns configuration
-// D's numpy figures (wall time only).
-func peerScript(python, script string) peerResult {
-	dir, err := os.MkdirTemp("", "cbo-peer")
-	if err != nil {
-		fail(err)
-	}
-	defer os.RemoveAll(dir)
-	out := runPython(python, script, "--cbo-only", "--repeats", "1", "--out", dir)
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		m := peerLine.FindStringSubmatch(sc.Text())
-		if m == nil {
-			continue
-		}
-		runs, _ := strconv.Atoi(m[1])
-		t, _ := strconv.ParseFloat(m[2], 64)
-		s, _ := strconv.ParseFloat(m[3], 64)
-		return peerResult{Time: timing{t, math.NaN()}, Success: s, Runs: runs, Line: sc.Text()}
-	}
-	fail(fmt.Errorf("no 'numpy D:' line in the peer output:\n%s", out))
-	return peerResult{}
+// peerOutput is one JSON line of the peer script.
+type peerOutput struct {
+	Impl    string  `json:"impl"`
+	Wall    float64 `json:"wall"`
+	CPU     float64 `json:"cpu"`
+	Runs    int     `json:"runs"`
+	Steps   int     `json:"steps"`
+	Success float64 `json:"success"`
 }
 
-// directCode calls peer_bench.cbo_numpy on this configuration and prints
-// wall time, CPU time and success as JSON.
-const directCode = `
-import json, sys, time
-sys.path.insert(0, sys.argv[1])
-import numpy as np
-from peer_bench import cbo_numpy
-runs, steps, seed = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-t0, c0 = time.perf_counter(), time.process_time()
-c, best = cbo_numpy(runs, 40, 20, steps, 0.01, 1.0, 10.1, 30.0, "anisotropic", seed=seed)
-wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-print(json.dumps({"wall": wall, "cpu": cpu, "runs": runs,
-                  "success": float(np.mean(np.abs(c).max(-1) < 0.25))}))
-`
-
-// peerDirect runs the peer's numpy CBO on this configuration alone.
-func peerDirect(python, script string, runs, steps, seed int) peerResult {
-	out := runPython(python, "-c", directCode, filepath.Dir(script), strconv.Itoa(runs), strconv.Itoa(steps), strconv.Itoa(seed))
-	var v struct {
-		Wall, CPU, Success float64
-		Runs               int
+// runPeer runs the peer script on this configuration and returns its numpy
+// result and, with cbxpy set, CBXpy's line.
+func runPeer(python, script, cbxpy string, runs, steps, seed int) (peerResult, string) {
+	args := []string{script, "--runs", strconv.Itoa(runs), "--steps", strconv.Itoa(steps), "--seed", strconv.Itoa(seed)}
+	if cbxpy != "" {
+		args = append(args, "--cbxpy", cbxpy)
 	}
-	if err := json.Unmarshal(bytes.TrimSpace(out), &v); err != nil {
-		fail(fmt.Errorf("peer output %q: %v", out, err))
+	out := runPython(python, args...)
+	var pr peerResult
+	lines := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "{") {
+			if impl, _, ok := strings.Cut(line, ":"); ok {
+				lines[impl] = line
+			}
+			continue
+		}
+		var v peerOutput
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			fail(fmt.Errorf("peer output %q: %v", line, err))
+		}
+		if v.Impl == "numpy" {
+			pr = peerResult{Time: timing{v.Wall, v.CPU}, Success: v.Success, Runs: v.Runs, Line: lines["numpy"]}
+		}
 	}
-	return peerResult{Time: timing{v.Wall, v.CPU}, Success: v.Success, Runs: v.Runs,
-		Line: fmt.Sprintf("peer_bench.cbo_numpy(%d, 40, 20, %d, ...): wall %.2fs, cpu %.2fs, success %.2f", v.Runs, steps, v.Wall, v.CPU, v.Success)}
+	if pr.Runs == 0 {
+		fail(fmt.Errorf("no numpy result in the peer output:\n%s", out))
+	}
+	return pr, lines["cbxpy"]
 }
 
 func runPython(python string, args ...string) []byte {
 	cmd := exec.Command(python, args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout = &out
-	cmd.Stderr = &errOut // numpy's overflow warnings of the diverging configuration C
+	cmd.Stderr = &errOut // shown only when the peer fails
 	if err := cmd.Run(); err != nil {
 		fail(fmt.Errorf("%s %s: %v\n%s%s", python, args[0], err, out.String(), errOut.String()))
 	}
@@ -233,10 +219,10 @@ func main() {
 	runs := flag.Int("runs", 100, "independent runs")
 	steps := flag.Int("steps", 5000, "CBO steps per run")
 	repeats := flag.Int("repeats", 3, "timing repeats (median)")
-	script := flag.String("peer", "../shared/mathx/peer_bench.py", "peer script")
+	script := flag.String("peer", filepath.Join("bench", "cbo", "peer.py"), "peer script (numpy CBO), relative to the working directory")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter for the peer")
+	cbxpy := flag.String("cbxpy", "", "also let the peer run CBXpy from this checkout (printed only)")
 	asJSON := flag.Bool("json", false, "print a JSON summary line too")
-	direct := flag.Bool("direct", false, "call peer_bench.cbo_numpy on this configuration instead of running --cbo-only")
 	flag.Parse()
 
 	p := &cbo.Problem{Dim: dim, Func: cbo.Rastrigin}
@@ -250,13 +236,10 @@ func main() {
 	var tSeq, tPar, tPeer []timing
 	var seqRes, parRes []*cbo.Result
 	var pr peerResult
+	var cbxLine string
 	for r := 0; r < *repeats; r++ {
 		tSeq = append(tSeq, measure(func() { seqRes = sequential(p, s, seeds) }))
-		if *direct {
-			pr = peerDirect(*python, *script, *runs, *steps, r)
-		} else {
-			pr = peerScript(*python, *script)
-		}
+		pr, cbxLine = runPeer(*python, *script, *cbxpy, *runs, *steps, r)
 		tPeer = append(tPeer, pr.Time)
 		tPar = append(tPar, measure(func() {
 			var err error
@@ -278,9 +261,6 @@ func main() {
 	ms, mp, mr := medianTiming(tSeq), medianTiming(tPar), medianTiming(tPeer)
 	succ := successes(seqRes)
 	peerWork := float64(pr.Runs * n * *steps)
-	if !*direct {
-		peerWork = float64(pr.Runs * n * 5000)
-	}
 	per := func(t timing, w float64) timing { return timing{t.wall / w * 1e9, t.cpu / w * 1e9} }
 	nsSeq, nsPar, nsPeer := per(ms, work), per(mp, work), per(mr, peerWork)
 	fmt.Printf("\nRastrigin d=%d, N=%d, %d steps, %d runs, anisotropic sigma=10.1 alpha=30 dt=0.01 (CBXpy success evaluation), medians of %d\n", dim, n, *steps, *runs, *repeats)
@@ -290,8 +270,11 @@ func main() {
 	}
 	row("mathx/cbo, one goroutine", ms, nsSeq, fmt.Sprintf("%d/%d", succ, *runs))
 	row(fmt.Sprintf("mathx/cbo RunMany, %d cores", runtime.GOMAXPROCS(0)), mp, nsPar, fmt.Sprintf("%d/%d", successes(parRes), *runs))
-	row("numpy peer (peer_bench.py)", mr, nsPeer, fmt.Sprintf("%.0f/%d", pr.Success*float64(pr.Runs), pr.Runs))
+	row("numpy peer (bench/cbo/peer.py)", mr, nsPeer, fmt.Sprintf("%.0f/%d", pr.Success*float64(pr.Runs), pr.Runs))
 	fmt.Printf("peer: %s\n", pr.Line)
+	if cbxLine != "" {
+		fmt.Printf("peer: %s\n", cbxLine)
+	}
 	fmt.Printf("RunMany bit-identical to the sequential runs: %v\n", identical)
 	lo := clopperPearsonLower(100)
 	fmt.Printf("CBXpy 100/100: 95%% Clopper-Pearson interval [%.4f, 1]; mathx/cbo %d/%d = %.2f: %s\n", lo, succ, *runs, float64(succ)/float64(*runs),

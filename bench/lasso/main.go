@@ -2,17 +2,17 @@
 // scikit-learn's Lasso on the same problem, in one run, and measures the
 // throughput of the ℓ1 prox and the simplex projection of mathx/prox.
 //
-// Run from the repository root (shared/ beside the clone, python3-sklearn
+// Run from the repository root (python3-numpy and python3-sklearn
 // installed):
 //
-//	go run ./bench/lasso [-repeats 7] [-python /usr/bin/python3] [-peer ../shared/mathx/peer_bench.py]
+//	go run ./bench/lasso [-repeats 7] [-python /usr/bin/python3] [-peer bench/lasso/peer.py]
 //
-// The peer script builds the seeded 1000×500 problem (25-sparse truth,
-// λ = 0.1·λ_max in scikit-learn's scaling), times Lasso(fit_intercept=False,
-// tol=1e-10) and reports the relative duality gap it reached; the problem
-// is dumped to a temporary folder and our solvers are stopped at that same
-// gap, measured by the same formula (lasso.Gap), so the times compare
-// equal accuracy. The peer runs once before and once after our solvers;
+// The peer script, bench/lasso/peer.py, builds the seeded 1000×500 problem
+// (25-sparse truth, λ = 0.1·λ_max in scikit-learn's scaling), times
+// Lasso(fit_intercept=False, tol=1e-10) and reports the relative duality
+// gap it reached; the problem is dumped to a temporary folder and our
+// solvers are stopped at that same gap, measured by the same formula
+// (lasso.Gap), so the times compare equal accuracy. The peer runs once before and once after our solvers;
 // ratios use the mean of its two medians, and both are printed so that a
 // change of machine load during the run shows.
 package main
@@ -40,7 +40,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// peerResult is the JSON line peer_bench.py --lasso-only prints last.
+// peerResult is the JSON line peer.py prints last.
 type peerResult struct {
 	TimeMed float64 `json:"time_med"`
 	RelGap  float64 `json:"rel_gap"`
@@ -57,7 +57,7 @@ type dumpMeta struct {
 func main() {
 	repeats := flag.Int("repeats", 7, "timed repetitions (medians are reported)")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-sklearn")
-	peer := flag.String("peer", filepath.Join("..", "shared", "mathx", "peer_bench.py"), "peer_bench.py")
+	peer := flag.String("peer", filepath.Join("bench", "lasso", "peer.py"), "peer script (scikit-learn Lasso), relative to the working directory")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -143,10 +143,10 @@ func main() {
 	printLoad("after")
 }
 
-// runPeer runs peer_bench.py --lasso-only (dumping the problem into dir
-// when dir is not empty) and returns its result line.
+// runPeer runs the peer script (dumping the problem into dir when dir is
+// not empty) and returns its result line.
 func runPeer(python, peer, dir string, repeats int) peerResult {
-	args := []string{peer, "--lasso-only", "--repeats", fmt.Sprint(repeats)}
+	args := []string{peer, "--repeats", fmt.Sprint(repeats)}
 	if dir != "" {
 		args = append(args, "--dump", dir)
 	}

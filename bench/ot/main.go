@@ -3,8 +3,9 @@
 // cost matrices and times POT's ot.sinkhorn and ot.bregman.sinkhorn_log;
 // then it solves the same matrices with Sinkhorn, SinkhornLog,
 // SinkhornStabilized and SNS (with its line search and with SSNS's trust
-// region, Settings.TrustRegion) and prints times, iterations, O(n²) passes and
-// the ratios the issue asks for, plus the memory-bandwidth bound of a pass.
+// region, Settings.TrustRegion) and prints times, iterations, O(n²) passes,
+// the ratios of the Go solvers' times to POT's, and the memory-bandwidth
+// bound of a pass.
 //
 // Run from the project root:
 //

@@ -8,9 +8,8 @@ float64, row-major) so the Go side solves exactly the same input, runs POT
 and prints one JSON object {"versions": ..., "problems": [...]} on stdout.
 
 Problems (uniform marginals throughout):
-  B1  n = 500, 1000, 2000: sq. Euclidean cost of U[0,1]^2 points drawn as in
-      ../shared/mathx/peer_bench.py (numpy default_rng(n): xs then xt),
-      reg = 0.05 max(M).
+  B1  n = 500, 1000, 2000: sq. Euclidean cost (ot.dist) of U[0,1]^2 points,
+      xs then xt from numpy.random.default_rng(n), reg = 0.05 max(M).
   B2  n = 500, 1000: the same points, reg = 0.002 max(M).
   B3  n = 500: C_ij i.i.d. U[0,1] from default_rng(20240112), reg = 1/1200.
 Stopping: stopThr 1e-9 on ||P^T 1 - b||_2, checked every 10 iterations

@@ -1,9 +1,11 @@
-// Command sae benchmarks mathx/sae's TopK training against the PyTorch
-// peer of ../shared/mathx/peer_bench.py in one run: d = 64, 512 latents,
-// k = 8, batches of 1024 from toy superposition (256 true directions,
-// p = 8/256, magnitudes U(0,1), 64 batches cycled), Adam 1e-3, 1000 steps.
+// Command sae benchmarks mathx/sae's TopK training against a PyTorch CPU
+// peer, bench/sae/peer.py, in one run: d = 64, 512 latents, k = 8,
+// batches of 1024 from toy superposition (256 true directions, p = 8/256,
+// magnitudes U(0,1), 64 batches cycled), Adam 1e-3, 1000 steps.
 //
-//	go run ./bench/sae [-steps 1000] [-repeats 3] [-peer=true] [-json]
+// Run from the repository root (python3-torch installed for the peer):
+//
+//	go run ./bench/sae [-steps 1000] [-repeats 3] [-peer=true] [-peer-script bench/sae/peer.py] [-python /usr/bin/python3] [-json]
 //
 // It prints steps per second, final NMSE, recovered fraction and dead
 // latents for both, the ratio of steps per second, FLOPs per step and the
@@ -11,16 +13,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gomx-dev/gomx/mathx/sae"
@@ -37,7 +40,8 @@ func main() {
 	steps := flag.Int("steps", 1000, "training steps")
 	repeats := flag.Int("repeats", 3, "repeats (median reported)")
 	peer := flag.Bool("peer", true, "also run the PyTorch peer")
-	peerScript := flag.String("peer-script", "../shared/mathx/peer_bench.py", "path of peer_bench.py")
+	peerScript := flag.String("peer-script", filepath.Join("bench", "sae", "peer.py"), "peer script (PyTorch TopK SAE), relative to the working directory")
+	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-torch")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
 
@@ -67,7 +71,7 @@ func main() {
 		"gflops":         median(ours).StepsPerSec * flops / 1e9,
 	}
 	if *peer {
-		p, err := runPeer(*peerScript, *steps, *repeats)
+		p, err := runPeer(*python, *peerScript, *steps, *repeats)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "peer:", err)
 			os.Exit(1)
@@ -94,29 +98,22 @@ func median(rs []run) run {
 	return s[len(s)/2]
 }
 
-// runPeer runs peer_bench.py's SAE section (its own function, not a copy)
-// and parses the repeats' lines.
-func runPeer(script string, steps, repeats int) (run, error) {
-	abs, err := filepath.Abs(script)
-	if err != nil {
-		return run{}, err
+// runPeer runs the peer script and returns the median of its repeats (by
+// steps per second), read from the JSON line it prints last.
+func runPeer(python, script string, steps, repeats int) (run, error) {
+	cmd := exec.Command(python, script, "--steps", strconv.Itoa(steps), "--repeats", strconv.Itoa(repeats))
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return run{}, fmt.Errorf("%s %s: %v\n%s", python, script, err, out.String())
 	}
-	code := fmt.Sprintf("import sys; sys.path.insert(0, %q); import peer_bench as p; p.bench_sae(%d, %d)", filepath.Dir(abs), steps, repeats)
-	outb, err := exec.Command("/usr/bin/python3", "-c", code).CombinedOutput()
-	if err != nil {
-		return run{}, fmt.Errorf("%v\n%s", err, outb)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var res struct {
+		Runs []run `json:"runs"`
 	}
-	re := regexp.MustCompile(`\(([0-9.]+) steps/s\) final nmse=([0-9.]+) dead\(last100\)=([0-9.]+) .*frac>0.9=([0-9.]+)`)
-	var rs []run
-	for _, m := range re.FindAllStringSubmatch(string(outb), -1) {
-		sps, _ := strconv.ParseFloat(m[1], 64)
-		nmse, _ := strconv.ParseFloat(m[2], 64)
-		dead, _ := strconv.ParseFloat(m[3], 64)
-		frac, _ := strconv.ParseFloat(m[4], 64)
-		rs = append(rs, run{sps, nmse, frac, int(dead*512 + 0.5)})
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil || len(res.Runs) == 0 {
+		return run{}, fmt.Errorf("no results in the peer's output (%v):\n%s", err, out.String())
 	}
-	if len(rs) == 0 {
-		return run{}, fmt.Errorf("no results in the peer's output:\n%s", outb)
-	}
-	return median(rs), nil
+	return median(res.Runs), nil
 }

@@ -2,7 +2,7 @@ package lasso
 
 import "testing"
 
-// benchSolve times a solver on the 1000×500 problem shape (25-sparse
+// benchSolve times a solver on bench/lasso's 1000×500 problem shape (25-sparse
 // truth, λ = 0.1·λ_max) to a relative gap of 1e-10.
 func benchSolve(b *testing.B, solve func(*Problem, *Settings) (*Result, error), s Settings) {
 	p, _ := problem(0, 1000, 500, 25, 0.1, 0.1, nil)

@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// problem builds a seeded lasso instance like peer_bench.py's: A ~ N(0,1)
+// problem builds a seeded lasso instance shaped like bench/lasso's: A ~ N(0,1)
 // n×d (column j scaled by colScale(j) when given), an s-sparse truth and
 // b = A x0 + noise·N(0,1); λ = frac·λ_max with λ_max = ‖Aᵀb‖∞/n.
 func problem(seed uint64, n, d, s int, noise, frac float64, colScale func(int) float64) (*Problem, []float64) {
@@ -42,7 +42,8 @@ func problem(seed uint64, n, d, s int, noise, frac float64, colScale func(int) f
 	return &Problem{A: a, B: b, Lambda: frac * lmax / float64(n)}, x0
 }
 
-// peerGap is peer_bench.py's lasso_rel_gap, written with gonum/mat.
+// peerGap is the relative duality gap of bench/lasso/peer.py (rel_gap),
+// written with gonum/mat.
 func peerGap(p *Problem, x []float64) float64 {
 	n, _ := p.A.Dims()
 	var ax, atr mat.VecDense
@@ -95,8 +96,9 @@ func kkt(p *Problem, x []float64) float64 {
 	return worst
 }
 
-// TestLasso1000x500 is the acceptance problem: FISTA and CD reach
-// a relative duality gap ≤ 1e-8 (measured by peer_bench.py's formula).
+// TestLasso1000x500 solves a problem of bench/lasso's shape (1000×500,
+// 25-sparse truth, λ = 0.1·λ_max): FISTA and CD reach a relative duality
+// gap ≤ 1e-8 (measured by peerGap, bench/lasso/peer.py's formula).
 func TestLasso1000x500(t *testing.T) {
 	p, _ := problem(0, 1000, 500, 25, 0.1, 0.1, nil)
 	solvers := []struct {
