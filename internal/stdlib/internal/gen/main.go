@@ -1,13 +1,16 @@
-// Command gen writes the symbol tables and the documentation file of package
-// stdlib. It runs from the stdlib directory through `go generate ./internal/stdlib`;
+// Command gen writes the symbol tables, the type information and the
+// documentation files of package stdlib. It runs from the stdlib directory through `go generate ./internal/stdlib`;
 // -o writes elsewhere (the staleness check compares such a copy).
 //
 // It extracts, with yaegi's extract package (the version pinned in go.mod),
 // scan.ExtraPackages and every package scan.LocalPackages finds under the
-// module's display/, mathx/ and viz/, one file per package. Then it writes docs.json.gz:
-// the versions of Go and of the modules in scan.Modules, and the signature
-// and doc comment of each exported symbol of every preloaded package, yaegi's
-// standard-library tables included.
+// module's display/, mathx/ and viz/, one file per package. Then it writes
+// the type information of every preloaded package, yaegi's
+// standard-library tables included, into types/: one gzip-compressed export
+// data file per package (see writeTypes), which stdlib.NewImporter reads.
+// Last, it writes docs/: the versions of Go and of the modules in
+// scan.Modules, and the signature and doc comment of each exported symbol
+// of the same packages.
 //
 // yaegi's extraction fails silently (nothing written, exit status 0), so gen
 // checks that every table exists and names its package, and exits non-zero
@@ -67,7 +70,11 @@ func run(out string) error {
 	if err := removeStale(out, names); err != nil {
 		return err
 	}
-	return writeDocs(filepath.Join(out, docsDir), append(stdPackages(), pkgs...))
+	all := append(stdPackages(), pkgs...)
+	if err := writeTypes(filepath.Join(out, typesDir), all); err != nil {
+		return err
+	}
+	return writeDocs(filepath.Join(out, docsDir), all)
 }
 
 // extractAll writes the tables of pkgs into dir, in parallel, and returns
