@@ -20,8 +20,9 @@ const stale = "stdlib tables are stale: run `go generate ./internal/stdlib`"
 // TestTablesFresh checks that the generated tables and documentation match
 // the sources: the same packages under display/, mathx/ and viz/, the same
 // documentation (which holds every exported declaration), and the module
-// versions the tables were extracted from. The exact check, regenerating
-// and comparing every file, is `make stdlib-fresh`.
+// versions the tables were extracted from, and a file of type information
+// for each package (typesFresh). The exact check, regenerating and
+// comparing every file, is `make stdlib-fresh`.
 func TestTablesFresh(t *testing.T) {
 	modPath, modDir, err := scan.Module()
 	if err != nil {
@@ -63,6 +64,7 @@ func TestTablesFresh(t *testing.T) {
 			t.Fatalf("%s (%s)", stale, p)
 		}
 	}
+	typesFresh(t, modPath)
 	vs, err := docVersions()
 	if err != nil {
 		t.Fatal(err)
