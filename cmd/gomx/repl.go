@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/errfmt"
 	"github.com/gomx-dev/gomx/internal/repl"
 )
 
@@ -131,9 +132,10 @@ func (o *textOutput) Input(string, bool) (string, error) {
 	return "", errors.New("no input: stdin holds the cells")
 }
 
-// show prints a cell's result: its value or pager text on stdout, its
-// error on stderr. It reports whether the cell succeeded.
-func (o *textOutput) show(res engine.ExecResult) bool {
+// show prints the result of cell: its value or pager text on stdout, its
+// error on stderr (as the REPL shows it, without colour). It reports
+// whether the cell succeeded.
+func (o *textOutput) show(cell string, res engine.ExecResult) bool {
 	if res.Pager != "" {
 		o.line(res.Pager)
 	}
@@ -144,11 +146,7 @@ func (o *textOutput) show(res engine.ExecResult) bool {
 		if !o.lastNL {
 			o.write("\n")
 		}
-		tb := res.Error.Traceback
-		if len(tb) == 0 {
-			tb = []string{res.Error.Error()}
-		}
-		fmt.Fprintln(o.stderr, strings.Join(tb, "\n"))
+		io.WriteString(o.stderr, errfmt.Terminal(res.Error, cell, false))
 		return false
 	}
 	return true
@@ -163,7 +161,7 @@ func batch(e engine.Engine, in io.Reader, stdout, stderr io.Writer) int {
 	code := 0
 	run := func(cell string) {
 		res := e.Execute(context.Background(), cell, engine.ExecOptions{StoreHistory: true}, out)
-		if !out.show(res) {
+		if !out.show(cell, res) {
 			code = 1
 		}
 	}

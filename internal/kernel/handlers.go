@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/errfmt"
 )
 
 // status publishes an execution_state with parent msg.
@@ -113,7 +114,8 @@ func (k *Kernel) content(ch Channel, msg *Message, v any) bool {
 
 // errorReply is the content of a reply with status error.
 func errorReply(ename, evalue string, extra map[string]any) map[string]any {
-	r := map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": []string{ename + ": " + evalue}}
+	r := errfmt.Failed(ename, evalue).Map()
+	r["status"] = "error"
 	for key, v := range extra {
 		r[key] = v
 	}
@@ -216,7 +218,7 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	}
 	if res.Error != nil && !c.Silent {
 		out.flush(true)
-		k.publish(msg, "error", errorContent(res.Error))
+		k.publish(msg, "error", errfmt.Jupyter(res.Error, c.Code).Map())
 	}
 	out.close()
 	if store {
@@ -224,7 +226,7 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	}
 
 	if res.Error != nil {
-		r := errorContent(res.Error)
+		r := errfmt.Jupyter(res.Error, c.Code).Map()
 		r["status"] = "error"
 		r["execution_count"] = k.count
 		r["user_expressions"] = map[string]any{}
@@ -263,29 +265,18 @@ func (k *Kernel) userExpressions(exprs map[string]string) map[string]any {
 		res := k.eng.Execute(context.Background(), expr, engine.ExecOptions{}, discardOutput{})
 		switch {
 		case res.Error != nil:
-			e := errorContent(res.Error)
+			e := errfmt.Jupyter(res.Error, expr).Map()
 			e["status"] = "error"
 			r[name] = e
 		case res.Value == nil:
-			r[name] = map[string]any{"status": "error", "ename": "NoValue", "evalue": expr + " has no value", "traceback": []string{}}
+			e := errfmt.Failed("NoValue", expr+" has no value").Map()
+			e["status"] = "error"
+			r[name] = e
 		default:
 			r[name] = map[string]any{"status": "ok", "data": mimeData(*res.Value), "metadata": mimeMetadata(*res.Value)}
 		}
 	}
 	return r
-}
-
-// errorContent is the content of an error message for e.
-func errorContent(e *engine.Error) map[string]any {
-	tb := e.Traceback
-	if tb == nil {
-		tb = []string{e.Name + ": " + e.Value}
-	}
-	name := e.Name
-	if name == "" {
-		name = string(e.Kind)
-	}
-	return map[string]any{"ename": name, "evalue": e.Value, "traceback": tb}
 }
 
 // mimeData converts a bundle's data to Jupyter's mimebundle: JSON types

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/errfmt"
 )
 
 // Options control Run.
@@ -72,21 +73,20 @@ func Run(ctx context.Context, e engine.Engine, nb *Notebook, o Options) (Stats, 
 		}
 		if res.Error != nil || timedOut {
 			st.Failed++
-			ee := res.Error
-			if ee == nil {
-				ee = &engine.Error{Name: "Timeout", Value: ""}
+			ee := engine.Error{Name: "Timeout"}
+			if res.Error != nil {
+				ee = *res.Error
 			}
 			if timedOut {
 				ee.Value = fmt.Sprintf("cell %d timed out after %v: %s", i+1, o.Timeout, ee.Value)
 			}
-			tb := ee.Traceback
-			if tb == nil {
-				tb = []string{ee.Name + ": " + ee.Value}
-			}
-			rec.add(Output{"output_type": "error", "ename": ee.Name, "evalue": ee.Value, "traceback": tb})
+			ec := errfmt.Jupyter(&ee, c.Source)
+			out := Output(ec.Map())
+			out["output_type"] = "error"
+			rec.add(out)
 			if !o.AllowErrors {
 				st.Elapsed = time.Since(start)
-				return st, fmt.Errorf("%w: cell %d (execution count %d): %s: %s", ErrCell, i+1, n, ee.Name, ee.Value)
+				return st, fmt.Errorf("%w: cell %d (execution count %d): %s: %s", ErrCell, i+1, n, ec.EName, ec.EValue)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/engine/errfmt"
 )
 
 // terminal renders a cell's output on a terminal: streams as they come,
@@ -185,61 +186,7 @@ func (t *terminal) failure(code string, e *engine.Error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.endLine()
-	io.WriteString(t.errOut, formatError(code, e, t.color))
-}
-
-func formatError(code string, e *engine.Error, color bool) string {
-	red, dim, reset := "", "", ""
-	if color {
-		red, dim, reset = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
-	}
-	var sb strings.Builder
-	head := e.Name + ": " + e.Value
-	fmt.Fprintf(&sb, "%s%s%s\n", red, head, reset)
-	lines := strings.Split(code, "\n")
-	if e.Line >= 1 && e.Line <= len(lines) {
-		src := lines[e.Line-1]
-		fmt.Fprintf(&sb, "%s%4d |%s %s\n", dim, e.Line, reset, src)
-		if e.Col >= 1 {
-			// the caret sits under the column (a rune index), tabs kept
-			pad := []rune(src)
-			if e.Col-1 < len(pad) {
-				pad = pad[:e.Col-1]
-			}
-			for i, r := range pad {
-				if r != '\t' {
-					pad[i] = ' '
-				}
-			}
-			fmt.Fprintf(&sb, "%s     |%s %s%s^%s\n", dim, reset, string(pad), red, reset)
-		}
-	}
-	for _, l := range e.Traceback {
-		if stripANSI(l) == head {
-			continue
-		}
-		sb.WriteString(l)
-		if !strings.HasSuffix(l, "\n") {
-			sb.WriteByte('\n')
-		}
-	}
-	return sb.String()
-}
-
-func stripANSI(s string) string {
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
-			j := i + 2
-			for j < len(s) && !(s[j] >= 0x40 && s[j] <= 0x7e) {
-				j++
-			}
-			i = j
-			continue
-		}
-		sb.WriteByte(s[i])
-	}
-	return sb.String()
+	io.WriteString(t.errOut, errfmt.Terminal(e, code, t.color))
 }
 
 func pagerBundle(text string) *display.Bundle {

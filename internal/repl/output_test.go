@@ -163,18 +163,14 @@ func TestRichTextFallsBackToPlain(t *testing.T) {
 	}
 }
 
-func TestFormatError(t *testing.T) {
-	code := "x := 1\ny := 2\n\tz := x + w\n"
-	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: "undefined: w", Line: 3, Col: 11,
-		Traceback: []string{"CompileError: undefined: w", "at cell line 3"}}
-	plain := formatError(code, e, false)
-	want := "CompileError: undefined: w\n   3 | \tz := x + w\n     | \t         ^\nat cell line 3\n"
-	if plain != want {
-		t.Fatalf("got\n%q\nwant\n%q", plain, want)
-	}
-	colored := formatError(code, e, true)
-	if !strings.Contains(colored, "\x1b[1;31mCompileError") || stripANSI(colored) != plain {
-		t.Fatalf("colour version wrong: %q", colored)
+// The error's shape is errfmt's (tested there): the terminal prints it on
+// its error output.
+func TestFailureOnErrOut(t *testing.T) {
+	var out, errOut bytes.Buffer
+	term := &terminal{out: &out, errOut: &errOut, images: ImagesOff}
+	term.failure("x := w", &engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: "undefined: w", Line: 1, Col: 6})
+	if out.String() != "" || errOut.String() != "CompileError: undefined: w\n   1 | x := w\n     |      ^\n" {
+		t.Fatalf("out %q, err %q", out.String(), errOut.String())
 	}
 }
 
