@@ -30,7 +30,12 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	gomxBin = filepath.Join(dir, "gomx")
-	out, err := exec.Command("go", "build", "-o", gomxBin, "../../cmd/gomx").CombinedOutput()
+	args := []string{"build", "-o", gomxBin}
+	if raceEnabled {
+		// The REPL runs in the gomx process: check it under -race too.
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, "../../cmd/gomx")...).CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building gomx: %v\n%s", err, out)
 		os.Exit(1)
@@ -174,6 +179,13 @@ func TestREPLHistoryAcrossSessions(t *testing.T) {
 }
 
 func TestREPLTimeitAndInterrupt(t *testing.T) {
+	if raceEnabled {
+		// The interrupt races inside yaegi v0.16.1 in the worker: the
+		// abandoned evaluation goroutine writes ExecuteWithContext's results
+		// (interp/program.go:197 against :203); see skipUnderRace in
+		// internal/session. It runs without -race in make test.
+		t.Skip("yaegi's abandoned evaluations race (see the comment)")
+	}
 	tm := start(t, "GOMX_HISTORY="+filepath.Join(t.TempDir(), "h"))
 	tm.send("%timeit 1+1\r")
 	tm.expect("±")

@@ -89,10 +89,22 @@ func interruptAfter(t *testing.T, s *Session, code string, d time.Duration) (eng
 }
 
 // skipUnderRace skips tests of interrupts and goroutines under -race,
-// for races inside yaegi v0.16.1: ExecuteWithContext abandons the
-// goroutine of an interrupted evaluation, which writes its results after
-// ExecuteWithContext has returned, and a goroutine started by a cell reads
-// the global frame that the next evaluation may reallocate.
+// for races inside yaegi v0.16.1 (reproduced with the skip removed):
+//
+//   - TestInterrupt, TestInterruptStuckInCompiledCode: on an interrupt,
+//     ExecuteWithContext returns and abandons the goroutine running the
+//     evaluation, which later writes ExecuteWithContext's named results
+//     res, err (interp/program.go:197 against the return at :203) and has
+//     resized the global frame Interpreter.frame.data (resizeFrame,
+//     interp/interp.go:486-490) that the next cell reads through
+//     Interpreter.Globals (interp/scope.go:248). Nothing joins the
+//     abandoned goroutine, so there is no order between the two.
+//   - TestGoroutinePanic, TestGoStatements (a few runs in 30): a goroutine
+//     started by a cell still reads the global frame (genValue,
+//     interp/value.go:139) when the next evaluation's resizeFrame
+//     replaces it (interp/interp.go:490).
+//
+// The tests run without -race in make test.
 func skipUnderRace(t *testing.T) {
 	if raceDetector {
 		t.Skip("yaegi's interrupted evaluations race with their caller (see skipUnderRace)")
