@@ -1,6 +1,30 @@
-# gomx: `make test` installs what it needs and runs every test.
-# Each area adds its own targets in mk/*.mk (appending to TEST_TARGETS),
-# so the areas can grow without editing this file.
+# gomx has two test gates. Each area adds its own targets in mk/*.mk, so
+# the areas can grow without editing this file:
+#
+#   make test         the fast gate, for every change: vet, gofmt, every Go
+#                     test with the short version of each stress and fault
+#                     loop, -race over the front ends, cross builds, short
+#                     fuzz runs, the end-to-end Jupyter tests. Budget: 15
+#                     minutes on 2 cores from a cold Go build cache, Debian
+#                     installs included. Areas append to TEST_TARGETS.
+#   make conformance  the long runs: every Go test again with the stress
+#                     and fault loops at full length (1,000 rapid and 1,000
+#                     badly signed requests, kill and restart loops, clients
+#                     killed mid-stream) and the long notebooks (05-sae, all
+#                     six through nbconvert, 00-tour in Chromium); later Go
+#                     conformance. Budget: 40 minutes on 2 cores. Areas
+#                     append to CONFORMANCE_TARGETS.
+#
+# Long runs have one switch, the environment variable GOMX_CONFORMANCE=1
+# (package internal/longtest): a loop runs longtest.N(short, long) rounds,
+# a test long by nature calls longtest.Skip. An environment variable rather
+# than a build tag or -short because the Python tests of tests/kernel see
+# it too, the short and long versions of a loop stay one test, and without
+# it (make test, and a developer's plain `go test ./...`, about 2 minutes
+# with a warm cache) only the short versions run.
+#
+# Test results are not cached (-count=1): the end-to-end tests build and
+# run bin/gomx and Python scripts, which go test's cache does not see.
 #
 # Fuzz targets in mk/*.mk bound their runs by execution count (-fuzztime Nx),
 # not duration: Go 1.26's fuzz coordinator can report a spurious
@@ -10,8 +34,20 @@
 GO        ?= go
 GOTEST    ?= $(GO) test
 TEST_TARGETS :=
+CONFORMANCE_TARGETS :=
 
-.PHONY: all build test deps gotest vet fmtcheck crossbuild
+# race: RACE_PKGS again under the race detector in make test: the engine
+# client, the worker and the front ends, where the goroutines are, and the
+# interpreter session. Their tests start workers (the test binary itself)
+# and internal/repl's start a -race build of gomx; those processes write
+# their race reports to GORACE's log_path, which the target checks, since
+# a worker's stderr is cell output that no test reads. Tests that hit
+# yaegi's own races around abandoned (interrupted) evaluations skip under
+# -race, with the racing structures named at the skip.
+RACE_PKGS := ./engine/... ./internal/worker/... ./internal/kernel/... \
+	./internal/repl/... ./internal/notebook/... ./internal/session/...
+
+.PHONY: all build test conformance deps gotest gotest-long race vet fmtcheck crossbuild
 all: build
 
 build:
@@ -32,10 +68,25 @@ vet:
 	$(GO) vet ./...
 
 gotest:
-	$(GOTEST) -timeout 20m ./...
+	$(GOTEST) -count=1 -timeout 20m ./...
+
+race:
+	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	echo "GORACE=log_path=$$dir/race $(GOTEST) -race -count=1 -timeout 20m $(RACE_PKGS)"; \
+	GORACE="log_path=$$dir/race" $(GOTEST) -race -count=1 -timeout 20m $(RACE_PKGS); st=$$?; \
+	if ls "$$dir"/race.* >/dev/null 2>&1; then \
+		cat "$$dir"/race.*; echo "make race: data races (above) in the tests or the processes they started"; exit 1; \
+	fi; exit $$st
 
 crossbuild:
 	GOOS=darwin GOARCH=arm64 $(GO) build ./...
 	GOOS=windows GOARCH=amd64 $(GO) build ./...
 
-test: deps fmtcheck vet gotest crossbuild $(TEST_TARGETS)
+test: deps fmtcheck vet gotest race crossbuild $(TEST_TARGETS)
+
+# gotest-long: every Go test with the long runs on.
+CONFORMANCE_TARGETS += gotest-long
+gotest-long:
+	GOMX_CONFORMANCE=1 $(GOTEST) -count=1 -timeout 40m ./...
+
+conformance: deps $(CONFORMANCE_TARGETS)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/longtest"
 	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
@@ -219,15 +220,17 @@ func TestInterruptKeepsState(t *testing.T) {
 
 func TestInterruptBehindManyRequests(t *testing.T) {
 	// Requests queued behind a running cell must not keep the worker from
-	// seeing an interrupt; they are answered once the cell ends.
+	// seeing an interrupt; they are answered once the cell ends. 100 of
+	// them in make test, 1000 in make conformance (internal/longtest).
+	n := longtest.N(100, 1000)
 	c := newFake(t)
 	c.Execute(context.Background(), "set alpha 1", engine.ExecOptions{}, &workertest.Recorder{})
 	done := make(chan engine.ExecResult, 1)
 	go func() { done <- c.Execute(context.Background(), "sleep", engine.ExecOptions{}, &workertest.Recorder{}) }()
 	time.Sleep(200 * time.Millisecond)
 	var wg sync.WaitGroup
-	matches := make(chan []string, 100)
-	for range 100 {
+	matches := make(chan []string, n)
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -308,17 +311,22 @@ func TestWorkerCrash(t *testing.T) {
 	}
 }
 
+// TestWorkerKilledBetweenCells kills the idle worker with SIGKILL: the
+// next cell runs in a fresh one. Twice in make test (a replacement worker
+// can be killed too), 100 times in make conformance (internal/longtest).
 func TestWorkerKilledBetweenCells(t *testing.T) {
 	c := newFake(t)
 	var r workertest.Recorder
-	pid := c.WorkerPID()
-	syscall.Kill(pid, syscall.SIGKILL)
-	deadline := time.Now().Add(20 * time.Second)
-	for c.WorkerPID() == pid && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); workertest.Value(res) != "ok" {
-		t.Fatalf("after SIGKILL: %+v", res.Error)
+	for i := range longtest.N(2, 100) {
+		pid := c.WorkerPID()
+		syscall.Kill(pid, syscall.SIGKILL)
+		deadline := time.Now().Add(20 * time.Second)
+		for c.WorkerPID() == pid && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if res := c.Execute(context.Background(), "value ok", engine.ExecOptions{}, &r); workertest.Value(res) != "ok" {
+			t.Fatalf("after SIGKILL %d: %+v", i+1, res.Error)
+		}
 	}
 }
 

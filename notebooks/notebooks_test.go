@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomx-dev/gomx/internal/longtest"
 	"github.com/gomx-dev/gomx/internal/notebook"
 )
 
@@ -102,6 +103,13 @@ var expected = map[string][]expectation{
 	},
 }
 
+// long lists the notebooks that take long to run, with why: they run in
+// make conformance only (internal/longtest); make test runs the others,
+// which cover gomx run's behaviours as well.
+var long = map[string]string{
+	"05-sae": "trains sparse autoencoders, 16 s on 2 cores",
+}
+
 // TestRunNotebooks runs every notebook with `gomx run` and checks that it
 // finishes, validates as nbformat, shows a picture in every cell tagged
 // "plot", and prints its key numbers within tolerance.
@@ -109,6 +117,9 @@ func TestRunNotebooks(t *testing.T) {
 	for _, src := range sources(t) {
 		name := strings.TrimSuffix(src, ".gomx")
 		t.Run(name, func(t *testing.T) {
+			if why, ok := long[name]; ok {
+				longtest.Skip(t, why)
+			}
 			out := filepath.Join(t.TempDir(), name+".ipynb")
 			start := time.Now()
 			cmd := exec.Command(gomxBin, "run", "--timeout", "120s", "-o", out, name+".ipynb")

@@ -6,10 +6,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gomx-dev/gomx/internal/longtest"
 )
 
 // TestBadInputIsDroppedAndKernelLives sends every kind of bad message on
-// every channel; none may run, be answered or stop the kernel.
+// every channel; none may run, be answered or stop the kernel. The
+// wrongly signed execute_requests come 100 per channel in make test, 1000
+// in make conformance (internal/longtest).
 func TestBadInputIsDroppedAndKernelLives(t *testing.T) {
 	h := newHarness(t)
 	exec, _ := json.Marshal(execContent("print:never"))
@@ -18,7 +22,7 @@ func TestBadInputIsDroppedAndKernelLives(t *testing.T) {
 		return b
 	}
 	var bad [][][]byte
-	for i := range 1000 {
+	for i := range longtest.N(100, 1000) {
 		f := h.codec.Encode([][]byte{[]byte("c1")}, hd(newID()), []byte("{}"), []byte("{}"), exec, nil)
 		f[2] = []byte(NewCodec([]byte("wrong key")).Sign(f[3], f[4], f[5], f[6]))
 		if i%2 == 1 {

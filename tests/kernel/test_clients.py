@@ -20,6 +20,16 @@ from jupyter_client.session import Session
 # Generous limits: they catch hangs, not slowness (figures are in bench/).
 TIMEOUT = 60
 
+# The stress and fault loops run a few rounds in make test and many in make
+# conformance, which sets GOMX_CONFORMANCE=1 (see internal/longtest).
+LONG = os.environ.get("GOMX_CONFORMANCE") == "1"
+
+
+def rounds(short, long):
+    """The number of rounds of a loop: short in make test, long in make
+    conformance."""
+    return long if LONG else short
+
 
 def children(pid):
     """The pids of the direct children of pid (Linux /proc)."""
@@ -178,7 +188,7 @@ class ClientTests(unittest.TestCase):
         k.run("evil := 0")
         bad = Session(key=b"not-the-key", username="mallory")
         sock = k.kc.shell_channel.socket
-        for _ in range(1000):
+        for _ in range(rounds(100, 1000)):
             bad.send(sock, bad.msg("execute_request", {"code": "evil++", "silent": False, "store_history": True,
                                                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
         # No reply and no busy for any of them: the next reply is ours.
@@ -237,7 +247,25 @@ class ClientTests(unittest.TestCase):
         finally:
             kc2.stop_channels()
 
+    def test_rapid_requests(self):
+        # Execute requests sent back to back without waiting are all
+        # answered, in order, with consecutive execution counts.
+        k = self.k
+        k.run("rapid := 0")
+        n = rounds(50, 1000)
+        ids = [k.kc.execute("rapid++\nrapid") for _ in range(n)]
+        replies = [k.reply(i) for i in ids]
+        self.assertEqual([r["content"]["status"] for r in replies], ["ok"] * n)
+        counts = [r["content"]["execution_count"] for r in replies]
+        self.assertEqual(counts, list(range(counts[0], counts[0] + n)))
+        c, out, _ = k.run("fmt.Println(rapid)")
+        self.assertEqual(out, f"{n}\n", c)
+
     def test_client_killed_mid_stream(self):
+        for _ in range(rounds(1, 10)):
+            self.client_killed_mid_stream()
+
+    def client_killed_mid_stream(self):
         k = self.k
         script = (
             "import sys, json\n"
@@ -267,31 +295,33 @@ class LifecycleTests(unittest.TestCase):
     def test_restart_new_session_no_old_worker(self):
         k = Kernel()
         try:
-            k.run("x := 1")
-            s1 = k.kc.kernel_info(reply=True, timeout=TIMEOUT)["header"]["session"]
-            w1 = k.worker()
-            self.assertIsNotNone(w1)
-            k.km.restart_kernel(now=False)
-            k.kc.wait_for_ready(timeout=TIMEOUT)
-            s2 = k.kc.kernel_info(reply=True, timeout=TIMEOUT)["header"]["session"]
-            self.assertNotEqual(s1, s2)
-            self.assertTrue(wait_until(lambda: not alive(w1)), "old worker survived the restart")
-            c, _, _ = k.run("fmt.Println(x)")
-            self.assertEqual(c["status"], "error")
+            for _ in range(rounds(1, 20)):
+                k.run("x := 1")
+                s1 = k.kc.kernel_info(reply=True, timeout=TIMEOUT)["header"]["session"]
+                w1 = k.worker()
+                self.assertIsNotNone(w1)
+                k.km.restart_kernel(now=False)
+                k.kc.wait_for_ready(timeout=TIMEOUT)
+                s2 = k.kc.kernel_info(reply=True, timeout=TIMEOUT)["header"]["session"]
+                self.assertNotEqual(s1, s2)
+                self.assertTrue(wait_until(lambda: not alive(w1)), "old worker survived the restart")
+                c, _, _ = k.run("fmt.Println(x)")
+                self.assertEqual(c["status"], "error")
         finally:
             k.close()
 
     def test_kill_9_leaves_no_worker(self):
-        k = Kernel()
-        try:
-            k.run("fmt.Println(1)")
-            w = k.worker()
-            self.assertIsNotNone(w)
-            os.kill(k.km.provisioner.process.pid, signal.SIGKILL)
-            self.assertTrue(wait_until(lambda: not alive(w)), "worker survived kill -9 of the kernel")
-        finally:
-            k.kc.stop_channels()
-            k.km.cleanup_resources()
+        for _ in range(rounds(1, 20)):
+            k = Kernel()
+            try:
+                k.run("fmt.Println(1)")
+                w = k.worker()
+                self.assertIsNotNone(w)
+                os.kill(k.km.provisioner.process.pid, signal.SIGKILL)
+                self.assertTrue(wait_until(lambda: not alive(w)), "worker survived kill -9 of the kernel")
+            finally:
+                k.kc.stop_channels()
+                k.km.cleanup_resources()
 
     def test_sigterm_clean_exit(self):
         k = Kernel()

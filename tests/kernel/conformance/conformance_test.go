@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomx-dev/gomx/internal/longtest"
 	"github.com/gomx-dev/gomx/internal/notebook"
 	"github.com/gomx-dev/gomx/tests/kernel/harness"
 )
@@ -106,11 +107,23 @@ func joinText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// TestNbconvertTeachingNotebooks runs 00-tour and 02-sinkhorn with
+// TestNbconvertTeachingNotebooks runs 00-tour and 02-sinkhorn (every
+// teaching notebook under make conformance, see internal/longtest) with
 // nbconvert --execute through the installed kernelspec: no cell fails and
 // every cell tagged "plot" shows a picture.
 func TestNbconvertTeachingNotebooks(t *testing.T) {
-	for _, name := range []string{"00-tour", "02-sinkhorn"} {
+	names := []string{"00-tour", "02-sinkhorn"}
+	if longtest.Enabled() {
+		all, _ := filepath.Glob(filepath.Join("..", "..", "..", "notebooks", "*.ipynb"))
+		if len(all) == 0 {
+			t.Fatal("no teaching notebooks")
+		}
+		names = names[:0]
+		for _, p := range all {
+			names = append(names, strings.TrimSuffix(filepath.Base(p), ".ipynb"))
+		}
+	}
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			out, err := harness.Run(t, 5*time.Minute, "", "jupyter", "nbconvert", "--to", "notebook", "--execute",
