@@ -5,7 +5,7 @@
 // control and stdin as ROUTER, iopub as PUB, heartbeat as REP), signs and
 // verifies messages with HMAC-SHA256, brackets every shell and control
 // request with busy/idle status messages, keeps the execution counter and
-// the in-memory history, batches stream output, bridges input requests to
+// the history (history.Store), batches stream output, bridges input requests to
 // the stdin channel and answers comm messages. Cells always run in the
 // engine's worker: this package never links the interpreter.
 //

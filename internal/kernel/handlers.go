@@ -58,7 +58,7 @@ func (k *Kernel) dispatch(ch Channel, msg *Message) (shutdown map[string]any) {
 		if !k.content(ch, msg, &c) {
 			return nil
 		}
-		k.reply(ch, msg, "history_reply", map[string]any{"status": "ok", "history": k.hist.query(c)})
+		k.reply(ch, msg, "history_reply", map[string]any{"status": "ok", "history": queryHistory(k.hist, c)})
 	case "comm_info_request":
 		k.reply(ch, msg, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
 	case "comm_open":
@@ -204,7 +204,7 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	k.runMu.Unlock()
 	cancel()
 
-	var output any
+	var output string
 	if res.Error == nil && res.Value != nil {
 		if !c.Silent {
 			out.flush(true)
@@ -222,7 +222,7 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	}
 	out.close()
 	if store {
-		k.hist.add(k.count, c.Code, output)
+		k.hist.Add(k.count, c.Code, output)
 	}
 
 	if res.Error != nil {

@@ -3,15 +3,20 @@ package kernel
 import (
 	"reflect"
 	"testing"
+
+	"github.com/gomx-dev/gomx/internal/history"
 )
 
 func TestHistoryQuery(t *testing.T) {
-	var h history
+	h := history.New()
 	for i, code := range []string{"1+2+3", "x := 1", "1+2+3", "fmt.Println(x)", "1*2"} {
-		h.add(i+1, code, nil)
+		output := ""
+		if i == 4 {
+			output = "2"
+		}
+		h.Add(i+1, code, output)
 	}
-	h.entries[4].output = "2"
-	e := func(line int, input string) []any { return []any{historySession, line, input} }
+	e := func(line int, input string) []any { return []any{1, line, input} }
 	tests := []struct {
 		name string
 		req  historyRequest
@@ -19,7 +24,8 @@ func TestHistoryQuery(t *testing.T) {
 	}{
 		{"tail 2", historyRequest{HistAccessType: "tail", N: 2}, []any{e(4, "fmt.Println(x)"), e(5, "1*2")}},
 		{"tail more than all", historyRequest{HistAccessType: "tail", N: 10}, []any{e(1, "1+2+3"), e(2, "x := 1"), e(3, "1+2+3"), e(4, "fmt.Println(x)"), e(5, "1*2")}},
-		{"tail with output", historyRequest{HistAccessType: "tail", N: 1, Output: true}, []any{[]any{historySession, 5, []any{"1*2", "2"}}}},
+		{"tail with output", historyRequest{HistAccessType: "tail", N: 1, Output: true}, []any{[]any{1, 5, []any{"1*2", "2"}}}},
+		{"tail with no output", historyRequest{HistAccessType: "tail", N: 2, Output: true}, []any{[]any{1, 4, []any{"fmt.Println(x)", nil}}, []any{1, 5, []any{"1*2", "2"}}}},
 		{"range", historyRequest{HistAccessType: "range", Session: 1, Start: 2, Stop: 4}, []any{e(2, "x := 1"), e(3, "1+2+3")}},
 		{"range current session 0", historyRequest{HistAccessType: "range", Start: 5, Stop: 6}, []any{e(5, "1*2")}},
 		{"range other session", historyRequest{HistAccessType: "range", Session: 7, Start: 1, Stop: 9}, []any{}},
@@ -31,27 +37,8 @@ func TestHistoryQuery(t *testing.T) {
 		{"unknown type", historyRequest{HistAccessType: "everything"}, []any{}},
 	}
 	for _, tc := range tests {
-		if got := h.query(tc.req); !reflect.DeepEqual(got, tc.want) {
+		if got := queryHistory(h, tc.req); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
-func TestGlobMatch(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"1?2*", "1+2+3", true},
-		{"a/*", "a/b/c", true},
-		{"*", "multi\nline", true},
-		{"a?c", "a/c", true},
-		{"abc", "abcd", false},
-		{"[ab]x", "bx", true},
-	}
-	for _, tc := range tests {
-		if got := globMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("globMatch(%q, %q) = %v", tc.pattern, tc.s, got)
 		}
 	}
 }

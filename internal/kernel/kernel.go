@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/history"
 )
 
 // Options configure a Kernel.
@@ -32,6 +33,9 @@ type Options struct {
 	// FlushInterval is how long stream output may wait to be batched;
 	// 0 means 50 ms.
 	FlushInterval time.Duration
+	// History records the cells run with store_history and answers
+	// history_request; nil means a history in memory for this kernel.
+	History history.Store
 }
 
 // A Kernel serves the Jupyter protocol for one engine.
@@ -54,7 +58,7 @@ type Kernel struct {
 	// Only the shell goroutine touches these.
 	count int
 	abort int
-	hist  history
+	hist  history.Store
 
 	runMu   sync.Mutex
 	running bool               // a cell is executing
@@ -91,6 +95,10 @@ func New(o Options) *Kernel {
 		shellQ:  make(chan request, 1024),
 		stdinQ:  make(chan *Message, 16),
 		stopped: make(chan struct{}),
+		hist:    o.History,
+	}
+	if k.hist == nil {
+		k.hist = history.New()
 	}
 	for ch := range k.senders {
 		k.senders[ch] = newSender(k, Channel(ch))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/history"
 )
 
 // fakeEngine completes identifiers from a fixed list and records calls.
@@ -61,12 +62,20 @@ func TestCompleteMapsCursor(t *testing.T) {
 
 func TestTerminalCommands(t *testing.T) {
 	var out strings.Builder
-	r := &session{o: Options{Stdout: &out}, cells: []string{"a := 1", "b := 2", "a + b"}}
+	h := history.New()
+	for i, c := range []string{"a := 1", "b := 2", "a + b"} {
+		h.Add(i+1, c, "")
+	}
+	r := &session{o: Options{Stdout: &out}, hist: h}
 	if quit, ok := r.command("%history 2"); quit || !ok {
 		t.Fatal("the history command was not handled")
 	}
 	if out.String() != "[2]\nb := 2\n[3]\na + b\n" {
 		t.Fatalf("%%history printed %q", out.String())
+	}
+	out.Reset()
+	if _, ok := r.command("%history --2"); !ok || out.String() != "[1]\na := 1\n[2]\nb := 2\n[3]\na + b\n" {
+		t.Fatalf("%%history --2 (a bad count: all) printed %q", out.String())
 	}
 	if quit, ok := r.command("%quit"); !quit || !ok {
 		t.Fatal("the quit command does not quit")

@@ -23,6 +23,7 @@ import (
 	"github.com/peterh/liner"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/history"
 )
 
 // Options configure the REPL. The zero value is usable: output to
@@ -87,9 +88,13 @@ func Run(ctrl engine.Controller, o Options) int {
 	line.SetCtrlCAborts(true)
 	line.SetTabCompletionStyle(liner.TabPrints)
 	line.SetMultiLineMode(true)
-	loadHistory(line, o.HistoryFile)
+	hist := history.New()
+	if o.HistoryFile != "" {
+		hist, _ = history.Open(o.HistoryFile) // a history file that cannot be read is passed over, as before
+	}
+	recall(line, hist)
 
-	r := &session{ctrl: ctrl, line: line, o: o,
+	r := &session{ctrl: ctrl, line: line, o: o, hist: hist,
 		term: &terminal{out: o.Stdout, errOut: o.Stderr, color: o.Color, images: o.Images, dir: imageDir()},
 	}
 	r.term.input = func(prompt string, password bool) (string, error) {
@@ -110,32 +115,21 @@ type session struct {
 	line  *liner.State
 	o     Options
 	term  *terminal
-	buf   []string // lines of the cell being typed
-	cells []string // cells run, for %history
+	buf   []string      // lines of the cell being typed
+	hist  history.Store // the cells run, with earlier sessions' from the history file
+	count int           // cells run in this session
 }
 
-func loadHistory(line *liner.State, path string) {
-	if path == "" {
-		return
+// recall gives the line editor the lines of the cells in h, oldest first,
+// for Up and Ctrl-R.
+func recall(line *liner.State, h history.Store) {
+	for _, e := range h.Tail(-1) {
+		for _, l := range strings.Split(e.Input, "\n") {
+			if strings.TrimSpace(l) != "" {
+				line.AppendHistory(l)
+			}
+		}
 	}
-	if f, err := os.Open(path); err == nil {
-		line.ReadHistory(f)
-		f.Close()
-	}
-}
-
-func (r *session) saveHistory() {
-	path := r.o.HistoryFile
-	if path == "" {
-		return
-	}
-	os.MkdirAll(filepath.Dir(path), 0o700)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return
-	}
-	r.line.WriteHistory(f)
-	f.Close()
 }
 
 func (r *session) loop() int {
@@ -160,7 +154,6 @@ func (r *session) loop() int {
 		}
 		if strings.TrimSpace(text) != "" {
 			r.line.AppendHistory(text)
-			r.saveHistory()
 			blank = 0
 		} else {
 			blank++
@@ -198,14 +191,15 @@ func (r *session) command(text string) (quit, handled bool) {
 		io.WriteString(r.o.Stdout, "\x1b[H\x1b[2J")
 		return false, true
 	case "%history":
-		n := len(r.cells)
+		cells := r.hist.Range(0, 1, 0) // this session's
+		n := len(cells)
 		if len(fields) > 1 {
-			if k, err := strconv.Atoi(strings.TrimPrefix(fields[1], "-")); err == nil && k < n {
+			if k, err := strconv.Atoi(strings.TrimPrefix(fields[1], "-")); err == nil && k >= 0 && k < n {
 				n = k
 			}
 		}
-		for i := len(r.cells) - n; i < len(r.cells); i++ {
-			fmt.Fprintf(r.o.Stdout, "[%d]\n%s\n", i+1, r.cells[i])
+		for _, e := range cells[len(cells)-n:] {
+			fmt.Fprintf(r.o.Stdout, "[%d]\n%s\n", e.Line, e.Input)
 		}
 		return false, true
 	}
@@ -216,7 +210,8 @@ func (r *session) command(text string) (quit, handled bool) {
 // Ctrl-C restarts a session stuck in compiled code, as the engine
 // defines).
 func (r *session) run(code string) {
-	r.cells = append(r.cells, code)
+	r.count++
+	r.hist.Add(r.count, code, "") // before it runs: a cell that never ends is in the history file too
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, os.Interrupt)
 	done := make(chan struct{})

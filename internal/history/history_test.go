@@ -1,0 +1,151 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func inputs(es []Entry) []string {
+	r := []string{}
+	for _, e := range es {
+		r = append(r, e.Input)
+	}
+	return r
+}
+
+func TestQueries(t *testing.T) {
+	h := New()
+	for i, code := range []string{"1+2+3", "x := 1", "1+2+3", "fmt.Println(x)", "1*2"} {
+		h.Add(i+1, code, "")
+	}
+	tests := []struct {
+		name string
+		got  []Entry
+		want []string
+	}{
+		{"tail 2", h.Tail(2), []string{"fmt.Println(x)", "1*2"}},
+		{"tail 0", h.Tail(0), []string{}},
+		{"tail all", h.Tail(-1), []string{"1+2+3", "x := 1", "1+2+3", "fmt.Println(x)", "1*2"}},
+		{"range", h.Range(1, 2, 4), []string{"x := 1", "1+2+3"}},
+		{"range to the end", h.Range(0, 4, 0), []string{"fmt.Println(x)", "1*2"}},
+		{"range of the session before", h.Range(-1, 1, 0), []string{}},
+		{"search", h.Search("1?2*", 0, false), []string{"1+2+3", "1+2+3", "1*2"}},
+		{"search unique keeps the last", h.Search("1+2*", 0, true), []string{"1+2+3"}},
+		{"search n", h.Search("", 2, false), []string{"fmt.Println(x)", "1*2"}},
+		{"search is anchored", h.Search("Println", 0, false), []string{}},
+	}
+	for _, tc := range tests {
+		if got := inputs(tc.got); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if got := h.Search("1+2*", 0, true); got[0].Line != 3 || got[0].Session != 1 {
+		t.Errorf("unique search: %+v", got)
+	}
+}
+
+func TestGlobMatch(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"1?2*", "1+2+3", true},
+		{"a/*", "a/b/c", true},
+		{"*", "multi\nline", true},
+		{"a?c", "a/c", true},
+		{"abc", "abcd", false},
+		{"[ab]x", "bx", true},
+	}
+	for _, tc := range tests {
+		if got := globMatch(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("globMatch(%q, %q) = %v", tc.pattern, tc.s, got)
+		}
+	}
+}
+
+func TestFileAcrossSessions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gomx", "history")
+	h, err := Open(path)
+	if err != nil || h.Session() != 1 || len(h.Tail(-1)) != 0 {
+		t.Fatalf("a new file: %v, session %d, %v", err, h.Session(), h.Tail(-1))
+	}
+	h.Add(1, "x := 1", "")
+	h.Add(2, "func f() {\n\treturn\n}", "")
+	h.Add(3, "x", "1")
+
+	h2, err := Open(path)
+	if err != nil || h2.Session() != 2 {
+		t.Fatalf("second session: %v, session %d", err, h2.Session())
+	}
+	want := []Entry{{1, 1, "x := 1", ""}, {1, 2, "func f() {\n\treturn\n}", ""}, {1, 3, "x", ""}}
+	if got := h2.Tail(-1); !reflect.DeepEqual(got, want) {
+		t.Fatalf("read back %+v, want %+v", got, want)
+	}
+	h2.Add(1, "y := 2", "")
+	if got := inputs(h2.Range(0, 1, 0)); !reflect.DeepEqual(got, []string{"y := 2"}) {
+		t.Errorf("the current session: %q", got)
+	}
+	if got := inputs(h2.Range(-1, 2, 0)); !reflect.DeepEqual(got, []string{"func f() {\n\treturn\n}", "x"}) {
+		t.Errorf("the session before: %q", got)
+	}
+	if h3, _ := Open(path); h3.Session() != 3 || len(h3.Tail(-1)) != 4 {
+		t.Errorf("third session %d with %d entries", h3.Session(), len(h3.Tail(-1)))
+	}
+}
+
+func TestFileOfTypedLines(t *testing.T) {
+	// The REPL used to keep one typed line a line of the file.
+	path := filepath.Join(t.TempDir(), "history")
+	if err := os.WriteFile(path, []byte("x := 1\n\nfunc f() {\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Open(path)
+	if err != nil || h.Session() != 1 {
+		t.Fatal(err, h.Session())
+	}
+	if got := inputs(h.Tail(-1)); !reflect.DeepEqual(got, []string{"x := 1", "func f() {", "}"}) {
+		t.Fatalf("got %q", got)
+	}
+	h.Add(1, "y := 2", "")
+	if h2, _ := Open(path); !reflect.DeepEqual(inputs(h2.Tail(-1)), []string{"x := 1", "func f() {", "}", "y := 2"}) || h2.Session() != 2 {
+		t.Fatalf("after conversion: %q, session %d", inputs(h2.Tail(-1)), h2.Session())
+	}
+}
+
+func TestFileKeepsTheLastEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history")
+	var b strings.Builder
+	for i := 0; i < Limit+10; i++ {
+		b.WriteString("line\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Open(path)
+	if err != nil || len(h.Tail(-1)) != Limit {
+		t.Fatalf("%v: %d entries", err, len(h.Tail(-1)))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || strings.Count(string(data), "\n") != Limit {
+		t.Fatalf("the file has %d lines: %v", strings.Count(string(data), "\n"), err)
+	}
+}
+
+func TestUnwritableFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "history")
+	if err := os.Mkdir(path, 0o700); err != nil { // a folder where the file should be
+		t.Fatal(err)
+	}
+	h, err := Open(path)
+	if err == nil {
+		t.Fatal("reading a folder gave no error")
+	}
+	h.Add(1, "x := 1", "")
+	if got := inputs(h.Tail(-1)); !reflect.DeepEqual(got, []string{"x := 1"}) {
+		t.Fatalf("in memory: %q", got)
+	}
+}
