@@ -12,7 +12,7 @@ func benchExec(b *testing.B, s *Session, code string) {
 	b.Helper()
 	out := &recorder{}
 	for b.Loop() {
-		out.events = out.events[:0]
+		out.Reset()
 		if res := s.Execute(context.Background(), code, engine.ExecOptions{}, out); res.Error != nil {
 			b.Fatal(res.Error)
 		}

@@ -150,23 +150,23 @@ func TestMagics(t *testing.T) {
 		t.Fatal(res.Error)
 	}
 	re := regexp.MustCompile(`^[0-9.]+ (ns|µs|ms|s) ± [0-9.]+ (ns|µs|ms|s) per loop \(mean ± std\. dev\. of 5 runs, ([0-9]+) loops each\)\n$`)
-	if m := re.FindStringSubmatch(r.text("stdout")); m == nil {
-		t.Fatalf("%%timeit output %q", r.text("stdout"))
+	if m := re.FindStringSubmatch(r.Text("stdout")); m == nil {
+		t.Fatalf("%%timeit output %q", r.Text("stdout"))
 	}
 
 	res, r = exec(t, s, "%time x := 6 * 7")
-	if res.Error != nil || !strings.HasPrefix(r.text("stdout"), "Wall time: ") {
-		t.Fatalf("%%time: %+v %q", res, r.text("stdout"))
+	if res.Error != nil || !strings.HasPrefix(r.Text("stdout"), "Wall time: ") {
+		t.Fatalf("%%time: %+v %q", res, r.Text("stdout"))
 	}
 	exec(t, s, "func hello() string { return \"hi\" }\ntype T struct{}")
 	res, r = exec(t, s, "%who")
 	for _, w := range []string{"x int", "hello", "T"} {
-		if !strings.Contains(r.text("stdout"), w) {
-			t.Errorf("%%who output %q lacks %q", r.text("stdout"), w)
+		if !strings.Contains(r.Text("stdout"), w) {
+			t.Errorf("%%who output %q lacks %q", r.Text("stdout"), w)
 		}
 	}
-	if strings.Contains(r.text("stdout"), "__gomx") {
-		t.Errorf("%%who shows internals: %q", r.text("stdout"))
+	if strings.Contains(r.Text("stdout"), "__gomx") {
+		t.Errorf("%%who shows internals: %q", r.Text("stdout"))
 	}
 
 	dir := t.TempDir()

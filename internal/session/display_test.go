@@ -84,12 +84,12 @@ fmt.Print("after")`)
 		t.Fatal(res.Error)
 	}
 	var got []string
-	for _, e := range r.events {
+	for _, e := range r.Events() {
 		switch e.Kind {
 		case "stdout":
 			got = append(got, "stdout:"+e.Text)
 		case "display", "update":
-			got = append(got, e.Kind+":"+e.B.Data["text/html"]+e.B.Data["text/markdown"])
+			got = append(got, e.Kind+":"+e.Bundle.Data["text/html"]+e.Bundle.Data["text/markdown"])
 		}
 	}
 	want := []string{"stdout:before\n", "display:<b>shown</b>", "stdout:between\n", "display:**md**", "display:<b>one</b>", "update:<b>shown</b>", "stdout:after"}
@@ -156,7 +156,7 @@ func TestOutputToWriters(t *testing.T) {
 	if res.Error != nil {
 		t.Fatal(res.Error)
 	}
-	if out.String() != "to writer\n" || !strings.HasSuffix(errw.String(), "to stderr\n") || len(r.events) != 0 {
-		t.Fatalf("stdout %q, stderr %q, events %v", out.String(), errw.String(), r.events)
+	if out.String() != "to writer\n" || !strings.HasSuffix(errw.String(), "to stderr\n") || len(r.Events()) != 0 {
+		t.Fatalf("stdout %q, stderr %q, events %v", out.String(), errw.String(), r.Events())
 	}
 }

@@ -55,8 +55,8 @@ func TestGoroutinePanic(t *testing.T) {
 		// the goroutine did not get to run before the cell's grace ran out:
 		// its panic is reported with the next cell
 		res2, r := exec(t, s, "x + 1")
-		if !strings.Contains(r.text("stderr"), "in goroutine") {
-			t.Fatalf("goroutine panic reported neither on its cell nor on the next: %q", r.text("stderr"))
+		if !strings.Contains(r.Text("stderr"), "in goroutine") {
+			t.Fatalf("goroutine panic reported neither on its cell nor on the next: %q", r.Text("stderr"))
 		}
 		if res2.Error != nil || res2.Value.Text() != "42" {
 			t.Fatalf("state lost after goroutine panic: %+v", res2)
@@ -180,14 +180,14 @@ func TestInterruptStuckInCompiledCode(t *testing.T) {
 
 func TestInput(t *testing.T) {
 	s := newSession(t)
-	r := &recorder{inputs: []string{"42 abc", "7"}}
+	r := &recorder{Answers: []string{"42 abc", "7"}}
 	res := s.Execute(context.Background(), "var n int\nvar w string\nfmt.Scan(&n, &w)\nvar k int\nfmt.Scanln(&k)\nfmt.Sprint(n, w, k)", engine.ExecOptions{AllowStdin: true}, r)
 	if res.Error != nil || res.Value.Text() != "42abc7" {
 		t.Fatalf("result %+v %v", res, res.Error)
 	}
 	var f float64
 	_ = f
-	r = &recorder{inputs: []string{"2.5"}}
+	r = &recorder{Answers: []string{"2.5"}}
 	res = s.Execute(context.Background(), "var f float64\nfmt.Scanf(\"%g\", &f)\nf * 2", engine.ExecOptions{AllowStdin: true}, r)
 	if res.Error != nil || res.Value.Text() != "5" {
 		t.Fatalf("Scanf: %+v %v", res, res.Error)

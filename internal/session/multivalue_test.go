@@ -22,7 +22,7 @@ func TestMultiValueDefineInBlocks(t *testing.T) {
 		if res.Error != nil {
 			t.Fatalf("%q: %v", c.code, res.Error)
 		}
-		if got := rec.text("stdout"); !strings.Contains(got, c.want) {
+		if got := rec.Text("stdout"); !strings.Contains(got, c.want) {
 			t.Fatalf("%q printed %q, want %q", c.code, got, c.want)
 		}
 	}

@@ -4,76 +4,15 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gomx-dev/gomx/engine"
-	"github.com/gomx-dev/gomx/viz"
+	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
-// event is one call on a recording Output.
-type event struct {
-	Kind string // "stdout", "stderr", "display", "update", "clear", "input"
-	Text string
-	B    viz.Bundle
-}
-
-// recorder is an engine.Output that records what a cell sends, in order.
-type recorder struct {
-	mu     sync.Mutex
-	events []event
-	inputs []string // answers to Input, in order
-}
-
-func (r *recorder) Stream(name, text string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if n := len(r.events); n > 0 && r.events[n-1].Kind == name {
-		r.events[n-1].Text += text
-		return
-	}
-	r.events = append(r.events, event{Kind: name, Text: text})
-}
-
-func (r *recorder) Display(b viz.Bundle, id string, update bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	k := "display"
-	if update {
-		k = "update"
-	}
-	r.events = append(r.events, event{Kind: k, Text: id, B: b})
-}
-
-func (r *recorder) Clear(wait bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, event{Kind: "clear"})
-}
-
-func (r *recorder) Input(prompt string, password bool) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, event{Kind: "input", Text: prompt})
-	if len(r.inputs) == 0 {
-		return "", fmt.Errorf("no more input")
-	}
-	in := r.inputs[0]
-	r.inputs = r.inputs[1:]
-	return in, nil
-}
-
-func (r *recorder) text(kind string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var b strings.Builder
-	for _, e := range r.events {
-		if e.Kind == kind {
-			b.WriteString(e.Text)
-		}
-	}
-	return b.String()
-}
+// recorder is the engine.Output of the tests (shared with the worker's and
+// the engine client's).
+type recorder = workertest.Recorder
 
 func newSession(t testing.TB) *Session {
 	t.Helper()
@@ -138,8 +77,8 @@ func runCells(t *testing.T, cases []cellCase) {
 		if got != c.value {
 			t.Errorf("%s: value %q, want %q", desc, got, c.value)
 		}
-		if c.stdout != "" && !strings.Contains(r.text("stdout"), c.stdout) {
-			t.Errorf("%s: stdout %q does not contain %q", desc, r.text("stdout"), c.stdout)
+		if c.stdout != "" && !strings.Contains(r.Text("stdout"), c.stdout) {
+			t.Errorf("%s: stdout %q does not contain %q", desc, r.Text("stdout"), c.stdout)
 		}
 	}
 }
