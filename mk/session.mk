@@ -1,7 +1,7 @@
-# internal/session: a short fuzz run of the cell splitter and rewriter
-# (seeds in internal/session/testdata/fuzz; a hang fails within 5 s per input).
+# internal/front: a short fuzz run of the cell compiler (parse, type-check,
+# lower; seeds in internal/front/testdata/fuzz; a hang fails within 5 s per input).
 TEST_TARGETS += session-fuzz
 
 .PHONY: session-fuzz
 session-fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=20000x -timeout 5m ./internal/session/
+	$(GO) test -run='^$$' -fuzz=FuzzCompile -fuzztime=5000x -timeout 5m ./internal/front/

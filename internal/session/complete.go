@@ -2,8 +2,6 @@ package session
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
 	"go/scanner"
 	"go/token"
 	"reflect"
@@ -13,9 +11,9 @@ import (
 	"unicode"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/front"
 	"github.com/gomx-dev/gomx/internal/stdlib"
 	"github.com/gomx-dev/gomx/viz"
-	"github.com/traefik/yaegi/stdlib/generic"
 )
 
 // Version is the gomx version the session reports.
@@ -113,18 +111,15 @@ func (s *Session) Complete(code string, cursor int) engine.Completion {
 			add(name, kind)
 		}
 	}
-	for name, v := range s.globals() {
-		kind := "variable"
-		if sym, ok := s.syms[name]; ok && sym.Kind == "constant" {
-			kind = "constant"
+	for _, sym := range s.front.Symbols() {
+		addOnce(sym.Name, sym.Kind)
+	}
+	for name := range s.globals() {
+		if !strings.HasPrefix(name, "$") {
+			addOnce(name, "variable")
 		}
-		_ = v
-		addOnce(name, kind)
 	}
-	for name, sym := range s.syms {
-		addOnce(name, sym.Kind)
-	}
-	for name := range s.imports {
+	for name := range s.front.Imports() {
 		addOnce(name, "package")
 	}
 	for name := range autoImports {
@@ -158,16 +153,16 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		}
 		return
 	}
+	// fields and methods of a session variable, from its static type
+	if ms, ok := s.front.Members(x); ok {
+		for _, m := range ms {
+			add(m.Name, m.Kind)
+		}
+		return
+	}
 	v, ok := s.globals()[x]
 	if !ok || !v.IsValid() {
 		return
-	}
-	// methods of a user type, which reflect does not see on interpreted
-	// values: from the cells that declared them
-	if t, ok := s.varTypes[x]; ok {
-		for m := range s.rich[strings.TrimPrefix(t, "*")] {
-			add(m, "method")
-		}
 	}
 	t := v.Type()
 	for i := 0; i < t.NumMethod(); i++ {
@@ -197,30 +192,37 @@ func (s *Session) members(x string, add func(name, kind string)) {
 	}
 }
 
-// sourceFuncs are the exported functions of the interpreted packages
-// (slices, maps, cmp): yaegi's generic sources and slicesExtra.
+// sourceFuncs are the generic functions of the standard library that a
+// cell can call (see stdGeneric), by package.
 var sourceFuncs = func() map[string][]string {
 	m := map[string][]string{}
-	for _, src := range append(generic.Sources[:], slicesExtra) {
-		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
-		if err != nil {
-			continue
+	for path, names := range stdSourceNames {
+		seen := map[string]bool{}
+		for name := range names {
+			seen[name] = true
 		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
-				m[f.Name.Name] = append(m[f.Name.Name], fd.Name.Name)
+		if path == "slices" {
+			for key := range slicesFuncs {
+				seen[strings.Split(key, "_")[1]] = true
 			}
 		}
+		for name := range seen {
+			m[path] = append(m[path], name)
+		}
+		sort.Strings(m[path])
 	}
 	return m
 }()
 
 // pkgPath returns the import path of a package name in the session.
 func (s *Session) pkgPath(name string) (string, bool) {
-	if p, ok := s.imports[name]; ok {
+	if p, ok := s.front.Imports()[name]; ok {
 		return p, true
 	}
-	if s.defined(name) {
+	if _, ok := s.sym(name); ok {
+		return "", false
+	}
+	if _, ok := s.globals()[name]; ok {
 		return "", false
 	}
 	p, ok := autoImports[name]
@@ -313,7 +315,7 @@ func (s *Session) help(name string) string {
 		}
 		return "no documentation for " + name
 	}
-	if sym, ok := s.syms[name]; ok {
+	if sym, ok := s.sym(name); ok {
 		text := sym.Sig
 		if v, ok := s.globals()[name]; ok && v.IsValid() && sym.Kind != "function" {
 			text += fmt.Sprintf("\n\ntype: %s", v.Type())
@@ -398,14 +400,18 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 		token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ, token.ARROW:
 		return "incomplete", ""
 	}
-	p := &planner{global: func(string) (reflect.Value, bool) { return reflect.Value{}, false },
-		defined: func(string) bool { return false }, isPkg: func(string) bool { return false },
-		userFuncs: map[string]int{}, userResults: map[string]string{}, userMethods: map[string]int{}, rich: map[string]map[string]bool{}, varTypes: map[string]string{}, generic: map[string]bool{}, isType: func(string) bool { return false },
-		pkgSymbol: func(string, string) (reflect.Value, bool) { return reflect.Value{}, false }, types: map[string]string{}}
-	if _, err := p.plan(code); err != nil {
-		if _, ok := err.(*cellError); ok && err.(*cellError).Kind == "syntax" {
-			return "invalid", ""
-		}
+	if front.CheckSyntax(code) != nil {
+		return "invalid", ""
 	}
 	return "complete", ""
+}
+
+// sym returns the session declaration named name.
+func (s *Session) sym(name string) (front.Symbol, bool) {
+	for _, sym := range s.front.Symbols() {
+		if sym.Name == name {
+			return sym, true
+		}
+	}
+	return front.Symbol{}, false
 }

@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
 	"strings"
 	"testing"
 	"time"
@@ -34,8 +36,9 @@ func TestErrors(t *testing.T) {
 		// imports
 		{code: `import "example.com/nothere"`, kind: engine.CompileError, errHas: `"example.com/nothere" is not preloaded`, line: 1},
 		{code: `import "no/such/pkg"`, kind: engine.CompileError, errHas: "preloaded: "},
-		{code: "import \"strings\"\nimport \"strings\"\nstrings.ToUpper(\"a\")", value: "A"},
-		{code: `import strings "math"`, kind: engine.CompileError, errHas: "already the package"},
+		{code: "import \"strings\"\nimport \"strings\"\nstrings.ToUpper(\"a\")", kind: engine.CompileError, errHas: "strings redeclared in this block\n\t1:8: other declaration of strings", line: 2, col: 8},
+		{code: "import strings \"math\"\nstrings.Sqrt(4)", value: "2"},
+		{code: "strings.Sqrt(9)", value: "3"},
 		{code: "import m2 \"math\"\nm2.Sqrt(4)", value: "2"},
 		{code: "math.Floor(2.5)", value: "2"},
 		{code: "strconv.Itoa(12) + \"!\"", value: "12!"},
@@ -216,11 +219,15 @@ func TestSilent(t *testing.T) {
 }
 
 // TestCompilerPanicRecovered feeds yaegi's compiler, bypassing the
-// rewriter, a range over an int, which panics inside yaegi: the session
+// front end, a range over an int, which panics inside yaegi: the session
 // reports an internal error and lives on.
 func TestCompilerPanicRecovered(t *testing.T) {
 	s := newSession(t)
-	_, e := s.compile("for i := range 3 { _ = i }", func(l, c int) (int, int) { return l, c }, &plan{})
+	f, err := parser.ParseFile(s.in.FileSet(), "raw", "package main\nfunc _() { for i := range 3 { _ = i } }", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, e := s.compileAST(f.Decls[0].(*ast.FuncDecl).Body)
 	if e == nil || e.Kind != engine.InternalError || !strings.Contains(e.Value, "yaegi") {
 		t.Fatalf("error %+v", e)
 	}

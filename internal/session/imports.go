@@ -2,12 +2,9 @@ package session
 
 import (
 	"fmt"
-	"go/scanner"
-	"go/token"
 	"sort"
 	"strings"
 
-	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/stdlib"
 )
 
@@ -15,8 +12,9 @@ import (
 // "importpath/name" as yaegi wants them.
 var symbols = stdlib.Symbols
 
-// sourcePackages are the packages yaegi provides as interpreted generic
-// source, completed by slicesExtra.
+// sourcePackages are the packages of generic functions, which the
+// interpreter's tables lack: the session provides some of them (see
+// stdGeneric).
 var sourcePackages = map[string]bool{"slices": true, "maps": true, "cmp": true}
 
 var pkgNames = func() map[string]string {
@@ -120,87 +118,14 @@ var autoImports = func() map[string]string {
 	return m
 }()
 
-// importAll evaluates the cell's explicit imports and the automatic
-// imports of the package names it uses.
-func (s *Session) importAll(code string, pl *plan) *engine.Error {
-	for _, im := range pl.Imports {
-		if im.Name == "_" {
-			continue
-		}
-		if !preloaded(im.Path) {
-			line, col := offsetLineCol(code, im.Pos)
-			msg := fmt.Sprintf("%d:%d: package %q is not preloaded in gomx (the interpreter cannot load other packages yet); preloaded: %s", line, col, im.Path, preloadedList())
-			return &engine.Error{Kind: engine.CompileError, Name: "ImportError", Value: msg, Line: line, Col: col, Traceback: []string{"ImportError: " + msg}}
-		}
-		name := im.Name
-		if name == "" {
-			name = pkgName(im.Path)
-		}
-		if e := s.importPkg(code, im.Pos, name, im.Path); e != nil {
-			return e
-		}
+// available reports whether a cell can use the exported symbol name of
+// the preloaded package path: the interpreter's tables of a package may
+// lack symbols that its type information has (yaegi's standard-library
+// tables are Go 1.22's), and generic functions are not in tables.
+func available(path, name string) bool {
+	if sourcePackages[path] {
+		return true
 	}
-	for _, name := range usedPackages(code) {
-		path, ok := autoImports[name]
-		if !ok {
-			continue
-		}
-		if _, done := s.imports[name]; done || s.defined(name) {
-			continue
-		}
-		if _, own := pl.Syms[name]; own {
-			continue
-		}
-		if e := s.importPkg(code, 0, name, path); e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
-// importPkg imports path as name unless it is imported already.
-func (s *Session) importPkg(code string, pos int, name, path string) *engine.Error {
-	if old, ok := s.imports[name]; ok {
-		if old == path {
-			return nil
-		}
-		line, col := offsetLineCol(code, pos)
-		msg := fmt.Sprintf("%d:%d: %s is already the package %q in this session; import %q under another name", line, col, name, old, path)
-		return &engine.Error{Kind: engine.CompileError, Name: "ImportError", Value: msg, Line: line, Col: col, Traceback: []string{"ImportError: " + msg}}
-	}
-	src := fmt.Sprintf("import %s %q", name, path)
-	if name == "." {
-		src = fmt.Sprintf("import . %q", path)
-	}
-	if _, err := s.in.Eval(src); err != nil {
-		line, col := offsetLineCol(code, pos)
-		msg := fmt.Sprintf("%d:%d: importing %q: %v", line, col, path, err)
-		return &engine.Error{Kind: engine.CompileError, Name: "ImportError", Value: msg, Line: line, Col: col, Traceback: []string{"ImportError: " + msg}}
-	}
-	s.imports[name] = path
-	return nil
-}
-
-// usedPackages returns the identifiers of a cell used as X in X.Sel.
-func usedPackages(code string) []string {
-	fset := token.NewFileSet()
-	file := fset.AddFile("cell.go", -1, len(code))
-	var sc scanner.Scanner
-	sc.Init(file, []byte(code), nil, 0)
-	seen := map[string]bool{}
-	var out []string
-	prev, prevLit := token.ILLEGAL, ""
-	before := token.ILLEGAL
-	for {
-		_, t, lit := sc.Scan()
-		if t == token.EOF {
-			break
-		}
-		if t == token.PERIOD && prev == token.IDENT && before != token.PERIOD && !seen[prevLit] {
-			seen[prevLit] = true
-			out = append(out, prevLit)
-		}
-		before, prev, prevLit = prev, t, lit
-	}
-	return out
+	_, ok := symbols[path+"/"+pkgName(path)][name]
+	return ok
 }

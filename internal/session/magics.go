@@ -144,18 +144,18 @@ func (s *Session) who() string {
 	var vars []string
 	g := s.globals()
 	for _, name := range sortedKeys(g) {
-		if strings.HasPrefix(name, "__gomx") {
+		if strings.HasPrefix(name, "$") || strings.HasPrefix(name, "__gomx") {
 			continue
 		}
 		vars = append(vars, name+" "+typeName(g[name]))
 	}
 	var funcs, types []string
-	for _, name := range sortedKeys(s.syms) {
-		switch s.syms[name].Kind {
+	for _, sym := range s.front.Symbols() {
+		switch sym.Kind {
 		case "function":
-			funcs = append(funcs, name)
+			funcs = append(funcs, sym.Name)
 		case "type":
-			types = append(types, name)
+			types = append(types, sym.Name)
 		}
 	}
 	if len(vars)+len(funcs)+len(types) == 0 {

@@ -8,7 +8,6 @@ import (
 	"log"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -183,9 +182,21 @@ func (s *Session) overlay() interp.Exports {
 	rt := map[string]reflect.Value{
 		"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
 		"GoDone":  reflect.ValueOf(func(t any, r any) { t.(*goTracker).done(r) }),
-		"Rich":    reflect.ValueOf(rich),
-		"Clear":   reflect.ValueOf(clearValue),
-		"Base64":  reflect.ValueOf(base64.StdEncoding.EncodeToString),
+		"Show":    reflect.ValueOf(func(v any) { s.show(viz.Render(v)) }),
+		"ShowTuple": reflect.ValueOf(func(vs ...any) {
+			texts := make([]string, len(vs))
+			for i, v := range vs {
+				texts[i] = viz.Render(v).Text()
+			}
+			s.show(viz.Bundle{Data: map[string]string{viz.MIMEText: "(" + strings.Join(texts, ", ") + ")"}})
+		}),
+		"ShowRich":     reflect.ValueOf(func(v any, mime map[string]string, kv ...string) { s.show(rich(v, mime, kv...)) }),
+		"Rich":         reflect.ValueOf(rich),
+		"RuntimeError": reflect.ValueOf(func(msg string) error { return runtimeError(msg) }),
+		"Print":        reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(false, args)) }),
+		"Println":      reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(true, args)) }),
+		"Clear":        reflect.ValueOf(clearValue),
+		"Base64":       reflect.ValueOf(base64.StdEncoding.EncodeToString),
 	}
 	for k, v := range minMax {
 		rt[k] = v
@@ -199,6 +210,8 @@ func (s *Session) overlay() interp.Exports {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) }),
 		},
 		"log/log": {
+			// a cell's loggers end the cell, not the process, on Fatal
+			"Logger":  reflect.ValueOf((*safeLogger)(nil)),
 			"Default": reflect.ValueOf(func() *safeLogger { return std }),
 			"New":     reflect.ValueOf(newLogger),
 			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
@@ -236,26 +249,6 @@ func rich(v any, mime map[string]string, kv ...string) viz.Bundle {
 		data[viz.MIMEText] = fmt.Sprint(v)
 	}
 	return viz.Bundle{Data: data}
-}
-
-// richCall returns the expression that makes the bundle of the value of
-// expression x, whose type has the given rich methods.
-func richCall(x string, methods []string) string {
-	mime := "nil"
-	var kv []string
-	sort.Strings(methods)
-	for _, m := range methods {
-		switch m {
-		case "MIMEBundle":
-			mime = x + ".MIMEBundle()"
-		case "PNG":
-			kv = append(kv, fmt.Sprintf("%q, %s.Base64(%s.PNG())", viz.MIMEPNG, rtName, x))
-		default:
-			kv = append(kv, fmt.Sprintf("%q, %s.%s()", richMethods[m], x, m))
-		}
-	}
-	args := append([]string{x, mime}, kv...)
-	return fmt.Sprintf("%s.Rich(%s)", rtName, strings.Join(args, ", "))
 }
 
 // orderedTypes are the types min and max are compiled for; the rewriter
@@ -365,3 +358,12 @@ func (r *inputReader) Read(p []byte) (int, error) {
 	r.buf = r.buf[n:]
 	return n, nil
 }
+
+// runtimeError is a run-time error raised by lowered code, as Go's
+// runtime would (it implements runtime.Error).
+type runtimeError string
+
+func (e runtimeError) Error() string { return "runtime error: " + string(e) }
+
+// RuntimeError marks it a runtime.Error.
+func (e runtimeError) RuntimeError() {}

@@ -1,78 +1,50 @@
 package session
 
-// prelude is evaluated in every new session: the generic min and max that
-// the rewriter calls for the builtins yaegi lacks when it cannot tell the
-// type of their arguments.
-const prelude = `
-type __gomxOrdered interface {
-	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
-}
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+)
 
-func __gomxMin[T __gomxOrdered](__gomxX T, __gomxY ...T) T {
-	if __gomxX != __gomxX {
-		return __gomxX
-	}
-	for _, __gomxV_ := range __gomxY {
-		if __gomxV_ != __gomxV_ {
-			return __gomxV_
-		}
-		if __gomxV_ < __gomxX {
-			__gomxX = __gomxV_
-		}
-	}
-	return __gomxX
-}
-
-func __gomxMax[T __gomxOrdered](__gomxX T, __gomxY ...T) T {
-	if __gomxX != __gomxX {
-		return __gomxX
-	}
-	for _, __gomxV_ := range __gomxY {
-		if __gomxV_ != __gomxV_ {
-			return __gomxV_
-		}
-		if __gomxV_ > __gomxX {
-			__gomxX = __gomxV_
-		}
-	}
-	return __gomxX
-}
-`
-
-// slicesExtra adds to yaegi's interpreted slices package the common
-// functions it lacks, written so that yaegi can infer their type arguments
-// (it cannot infer E from S ~[]E).
-const slicesExtra = `package slices
+// stdSources are what the session runs of the generic functions of
+// slices, maps and cmp for type arguments that have no compiled
+// instantiation (see slicesFuncs): generic functions written for the
+// interpreter (explicit type arguments, no ~ constraints on the container
+// type), declared in the session's package under internal names,
+// $<package>_<Name>, which the front end calls with the element types as
+// type arguments (see stdGeneric).
+var stdSources = map[string]string{
+	"slices": `package main
 
 import "sort"
 
-// Sort sorts x in increasing order.
-func Sort[E cmp.Ordered](x []E) {
-	sort.Slice(x, func(i, j int) bool { return cmp.Less(x[i], x[j]) })
+type ordered interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
 }
 
-// SortFunc sorts x in the order of c (negative when a < b).
+func Sort[E ordered](x []E) {
+	sort.Slice(x, func(i, j int) bool { return x[i] < x[j] || x[i] != x[i] && x[j] == x[j] })
+}
+
 func SortFunc[E any](x []E, c func(a, b E) int) {
 	sort.Slice(x, func(i, j int) bool { return c(x[i], x[j]) < 0 })
 }
 
-// SortStableFunc sorts x in the order of c, keeping equal elements in order.
 func SortStableFunc[E any](x []E, c func(a, b E) int) {
 	sort.SliceStable(x, func(i, j int) bool { return c(x[i], x[j]) < 0 })
 }
 
-// IsSorted reports whether x is sorted in increasing order.
-func IsSorted[E cmp.Ordered](x []E) bool {
+func IsSortedFunc[E any](x []E, c func(a, b E) int) bool {
 	for i := len(x) - 1; i > 0; i-- {
-		if cmp.Less(x[i], x[i-1]) {
+		if c(x[i], x[i-1]) < 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// Max returns the largest element of x; it panics when x is empty.
-func Max[E cmp.Ordered](x []E) E {
+func Max[E ordered](x []E) E {
 	if len(x) < 1 {
 		panic("slices.Max: empty list")
 	}
@@ -85,8 +57,7 @@ func Max[E cmp.Ordered](x []E) E {
 	return m
 }
 
-// Min returns the smallest element of x; it panics when x is empty.
-func Min[E cmp.Ordered](x []E) E {
+func Min[E ordered](x []E) E {
 	if len(x) < 1 {
 		panic("slices.Min: empty list")
 	}
@@ -99,10 +70,222 @@ func Min[E cmp.Ordered](x []E) E {
 	return m
 }
 
-// BinarySearch finds target in the sorted x: its position, or where it
-// would be inserted, and whether it is there.
-func BinarySearch[E cmp.Ordered](x []E, target E) (int, bool) {
-	i := sort.Search(len(x), func(i int) bool { return x[i] >= target })
-	return i, i < len(x) && x[i] == target
+func Contains[E comparable](x []E, v E) bool {
+	for i := range x {
+		if x[i] == v {
+			return true
+		}
+	}
+	return false
 }
-`
+
+func Index[E comparable](x []E, v E) int {
+	for i := range x {
+		if x[i] == v {
+			return i
+		}
+	}
+	return -1
+}
+
+func IndexFunc[E any](x []E, f func(E) bool) int {
+	for i := range x {
+		if f(x[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func ContainsFunc[E any](x []E, f func(E) bool) bool {
+	return IndexFunc[E](x, f) >= 0
+}
+
+func Reverse[E any](x []E) {
+	for i, j := 0, len(x)-1; i < j; i, j = i+1, j-1 {
+		x[i], x[j] = x[j], x[i]
+	}
+}
+
+func Clone[E any](x []E) []E {
+	if x == nil {
+		return nil
+	}
+	return append([]E{}, x...)
+}
+
+func Equal[E comparable](a, b []E) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+`,
+	"maps": `package main
+
+func Clone[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	r := make(map[K]V, len(m))
+	for k, v := range m {
+		r[k] = v
+	}
+	return r
+}
+
+func Copy[K comparable, V any](dst, src map[K]V) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+func Equal[K, V comparable](m1, m2 map[K]V) bool {
+	if len(m1) != len(m2) {
+		return false
+	}
+	for k, v1 := range m1 {
+		if v2, ok := m2[k]; !ok || v1 != v2 {
+			return false
+		}
+	}
+	return true
+}
+
+func EqualFunc[K comparable, V1, V2 any](m1 map[K]V1, m2 map[K]V2, eq func(V1, V2) bool) bool {
+	if len(m1) != len(m2) {
+		return false
+	}
+	for k, v1 := range m1 {
+		if v2, ok := m2[k]; !ok || !eq(v1, v2) {
+			return false
+		}
+	}
+	return true
+}
+
+func DeleteFunc[K comparable, V any](m map[K]V, del func(K, V) bool) {
+	for k, v := range m {
+		if del(k, v) {
+			delete(m, k)
+		}
+	}
+}
+`,
+	"cmp": `package main
+
+type ordered interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
+}
+
+func Less[T ordered](x, y T) bool {
+	return (x != x && y == y) || x < y
+}
+
+func Compare[T ordered](x, y T) int {
+	xNaN := x != x
+	yNaN := y != y
+	if xNaN {
+		if yNaN {
+			return 0
+		}
+		return -1
+	}
+	if yNaN {
+		return +1
+	}
+	if x < y {
+		return -1
+	}
+	if x > y {
+		return +1
+	}
+	return 0
+}
+`,
+}
+
+// stdGeneric is the front end's StdGeneric: a generic function of the
+// standard library becomes a compiled instantiation of the runtime
+// (slicesFuncs, for slices of basic types) or the session's interpreted
+// version (stdSources), called with the element types.
+func stdGeneric(path, name string, targs []types.Type) (string, bool, []types.Type, bool) {
+	if !stdSourceNames[path][name] && path != "slices" || len(targs) == 0 {
+		return "", false, nil, false
+	}
+	var elems []types.Type
+	switch path {
+	case "slices":
+		// [S ~[]E, E]: S must be []E itself
+		e := targs[len(targs)-1]
+		if !types.Identical(targs[0], types.NewSlice(e)) {
+			return "", false, nil, false
+		}
+		if b, ok := e.(*types.Basic); ok {
+			key := "Slices_" + name + "_" + types.Typ[b.Kind()].Name()
+			if _, ok := slicesFuncs[key]; ok {
+				return key, false, nil, true
+			}
+		}
+		elems = []types.Type{e}
+	case "maps":
+		// [M ~map[K]V, K, V]: M must be map[K]V itself
+		if len(targs) < 3 || !types.Identical(targs[0], types.NewMap(targs[1], targs[2])) {
+			return "", false, nil, false
+		}
+		elems = targs[1:]
+		if name == "EqualFunc" {
+			// [M1, M2, K, V1, V2]
+			if len(targs) != 5 || !types.Identical(targs[0], types.NewMap(targs[2], targs[3])) || !types.Identical(targs[1], types.NewMap(targs[2], targs[4])) {
+				return "", false, nil, false
+			}
+			elems = targs[2:]
+		}
+	default:
+		elems = targs
+	}
+	if !stdSourceNames[path][name] {
+		return "", false, nil, false
+	}
+	return "$" + path + "_" + name, true, elems, true
+}
+
+// stdSourceNames are the functions stdSources declares, by package.
+var stdSourceNames = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
+	for path, src := range stdSources {
+		m[path] = map[string]bool{}
+		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+		if err != nil {
+			panic(err)
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				m[path][fd.Name.Name] = true
+			}
+		}
+	}
+	return m
+}()
+
+// renameStdSource gives the declarations of the parsed source of package
+// path their internal names.
+func renameStdSource(path string, f *ast.File) {
+	names := stdSourceNames[path]
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			switch {
+			case id.Name == "ordered":
+				id.Name = "$" + path + "_ordered"
+			case names[id.Name]:
+				id.Name = "$" + path + "_" + id.Name
+			}
+		}
+		return true
+	})
+}

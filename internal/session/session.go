@@ -13,6 +13,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"reflect"
 	"regexp"
@@ -25,7 +28,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/front"
+	"github.com/gomx-dev/gomx/internal/stdlib"
 	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"github.com/gomx-dev/gomx/viz"
 	"github.com/traefik/yaegi/interp"
@@ -39,6 +45,10 @@ type Options struct {
 	// level.
 	Stdout, Stderr io.Writer
 }
+
+// tagVar is the interpreter variable that holds the tag of the last
+// statement that can panic (see internal/front/tags.go).
+const tagVar = "$at"
 
 // Timing of the session's waits.
 const (
@@ -55,23 +65,11 @@ const (
 type Session struct {
 	opts Options
 
-	mu      sync.Mutex // held while a cell runs
-	in      *interp.Interpreter
-	imports map[string]string // package name in the session → import path
-	syms    map[string]userSym
-	types   map[string]string
-	funcs   map[string]int
-	results map[string]string
-	methods map[string]int
-	rich    map[string]map[string]bool // methods of user types (see planner)
-	// varTypes are the types of globals where the rewriter told them
-	varTypes map[string]string
-	generic  map[string]bool // user generic funcs
-	// funcLocs tells where each user func was defined, for placing the
-	// frames of a panic.
-	funcLocs map[string]funcLoc
-	serial   int // number of the running cell
-	cells    []string
+	mu    sync.Mutex // held while a cell runs
+	in    *interp.Interpreter
+	front *front.Front
+	// cells are the cells run with history on, for %save.
+	cells []string
 
 	outMu   sync.Mutex
 	cur     *cellState
@@ -93,14 +91,11 @@ type cellState struct {
 	// panicAt collects the positions yaegi reports while a panic unwinds
 	// interpreted frames, innermost first.
 	panicAt []string
+	// value is the cell's shown value, set by the runtime's Show.
+	value *viz.Bundle
 }
 
 type pendingOut struct{ name, text string }
-
-type funcLoc struct {
-	cell   int
-	locate locator
-}
 
 var _ engine.Engine = (*Session)(nil)
 
@@ -125,25 +120,37 @@ func (s *Session) reset() error {
 	if err := in.Use(s.overlay()); err != nil {
 		return fmt.Errorf("session: loading overlay: %w", err)
 	}
-	if _, err := in.Compile(slicesExtra); err != nil {
-		return fmt.Errorf("session: slices extras: %w", err)
-	}
-	for _, src := range []string{`import ` + rtName + ` "` + rtPath + `"`, prelude} {
-		if _, err := in.Eval(src); err != nil {
-			return fmt.Errorf("session: prelude: %w", err)
+	// the session's versions of generic functions of the standard library
+	for _, path := range []string{"cmp", "maps", "slices"} {
+		sf, err := parser.ParseFile(in.FileSet(), "gomx-"+path, stdSources[path], parser.SkipObjectResolution)
+		if err != nil {
+			return fmt.Errorf("session: %s source: %w", path, err)
+		}
+		renameStdSource(path, sf)
+		if _, err := in.CompileAST(sf); err != nil {
+			return fmt.Errorf("session: %s source: %w", path, err)
 		}
 	}
 	s.in = in
-	s.imports = map[string]string{}
-	s.syms = map[string]userSym{}
-	s.types = map[string]string{}
-	s.funcs = map[string]int{}
-	s.results = map[string]string{}
-	s.methods = map[string]int{}
-	s.rich = map[string]map[string]bool{}
-	s.varTypes = map[string]string{}
-	s.generic = map[string]bool{}
-	s.funcLocs = map[string]funcLoc{}
+	s.front = front.New(front.Config{
+		Fset:        in.FileSet(),
+		Importer:    stdlib.NewImporter(in.FileSet()),
+		Available:   available,
+		AutoImports: autoImports,
+		Runtime:     rtPath,
+		TagVar:      tagVar,
+		StdGeneric:  stdGeneric,
+	})
+	// the variable that tags the last statement that can panic
+	tag := &ast.File{Name: ast.NewIdent("main"), Decls: []ast.Decl{&ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{
+		&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(tagVar)}, Type: ast.NewIdent("int")}}}}}
+	prog, err := in.CompileAST(tag)
+	if err != nil {
+		return fmt.Errorf("session: tag variable: %w", err)
+	}
+	if _, err := in.Execute(prog); err != nil {
+		return fmt.Errorf("session: tag variable: %w", err)
+	}
 	s.cells = nil
 	return nil
 }
@@ -164,7 +171,7 @@ type streamWriter struct {
 	fwd  io.Writer
 }
 
-var panicLine = regexp.MustCompile(`^(?:\S*\.go:)?(\d+):(\d+): panic: (.*)\n?$`)
+var panicLine = regexp.MustCompile(`^(\S+):(\d+):(\d+): panic: (.*)\n?$`)
 
 func (w *streamWriter) Write(p []byte) (int, error) {
 	if w.name == "stderr" && panicLine.Match(p) {
@@ -262,7 +269,6 @@ func (s *Session) Execute(ctx context.Context, code string, opts engine.ExecOpti
 	if e := s.waitAbandoned(ctx); e != nil {
 		return engine.ExecResult{Error: e}
 	}
-	s.serial++
 	s.begin(ctx, out, opts)
 	defer s.end()
 	if res, ok := s.magic(ctx, code, opts); ok {
@@ -326,143 +332,35 @@ func stuckError() *engine.Error {
 	return &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}
 }
 
-// run evaluates a cell that is not a magic.
+// run evaluates a cell that is not a magic: the front end parses,
+// type-checks and lowers it, the interpreter compiles its declarations and
+// runs its statements.
 func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions) engine.ExecResult {
-	g := s.globals() // one snapshot for planning: Globals builds a map
-	p := &planner{
-		global: func(name string) (reflect.Value, bool) {
-			v, ok := g[name]
-			return v, ok
-		},
-		defined: func(name string) bool {
-			_, ok := g[name]
-			return ok || s.syms[name].Kind != ""
-		},
-		isPkg: func(name string) bool {
-			if _, ok := s.imports[name]; ok {
-				return true
-			}
-			if _, ok := g[name]; ok || s.syms[name].Kind != "" {
-				return false
-			}
-			_, ok := autoImports[name]
-			return ok
-		},
-		userFuncs:   map[string]int{},
-		userMethods: map[string]int{},
-		rich:        map[string]map[string]bool{},
-		varTypes:    s.varTypes,
-		generic:     map[string]bool{},
-		isType:      func(name string) bool { return s.syms[name].Kind == "type" },
-		userResults: map[string]string{},
-		pkgSymbol:   nil,
-		types:       s.types,
+	u, errs := s.front.Compile(code)
+	if len(errs) > 0 {
+		return engine.ExecResult{Error: frontError(errs)}
 	}
-	for k, v := range s.results {
-		p.userResults[k] = v
+	prog, e := s.compileAST(u.Decls)
+	if e != nil {
+		return engine.ExecResult{Error: e}
 	}
-	for k, v := range s.methods {
-		p.userMethods[k] = v
+	u.Commit()
+	if _, e := s.execute(context.Background(), prog); e != nil {
+		return engine.ExecResult{Error: e}
 	}
-	for k, v := range s.rich {
-		p.rich[k] = v
+	run, e := s.compileAST(u.Run)
+	if e != nil {
+		return engine.ExecResult{Error: e}
 	}
-	for k, v := range s.generic {
-		p.generic[k] = v
-	}
-	p.pkgSymbol = func(pkg, name string) (reflect.Value, bool) {
-		if !p.isPkg(pkg) {
-			return reflect.Value{}, false
-		}
-		path, ok := s.imports[pkg]
-		if !ok {
-			path = autoImports[pkg]
-		}
-		v, ok := symbols[path+"/"+pkgName(path)][name]
-		return v, ok
-	}
-	for k, v := range s.funcs {
-		p.userFuncs[k] = v
-	}
-	pl, err := p.plan(code)
-	if err != nil {
-		return engine.ExecResult{Error: planError(code, err)}
-	}
-	if e := s.importAll(code, pl); e != nil {
+	if _, e := s.execute(ctx, run); e != nil {
 		return engine.ExecResult{Error: e}
 	}
 	var res engine.ExecResult
-	for _, pt := range pl.Parts {
-		if pt.Kind == declChunk {
-			if e := s.eval(ctx, code, pt, "", pl); e != nil {
-				return engine.ExecResult{Error: e}
-			}
-			_, locate := locate(code, pt, "")
-			for name, sym := range pl.Syms {
-				if sym.Kind == "function" && sym.Off >= pt.Start && sym.Off < pt.End {
-					s.funcLocs[name] = funcLoc{cell: s.serial, locate: locate}
-				}
-			}
-			for name, sym := range pl.Syms {
-				if sym.Kind == "function" || sym.Kind == "type" {
-					s.syms[name] = sym
-				}
-			}
-			for name, spec := range pl.Types {
-				s.types[name] = spec
-			}
-			for name, n := range p.userFuncs {
-				s.funcs[name] = n
-			}
-			for name, t := range p.userResults {
-				s.results[name] = t
-			}
-			for name, n := range p.userMethods {
-				s.methods[name] = n
-			}
-			for name, ms := range p.rich {
-				s.rich[name] = ms
-			}
-			for name, g := range p.generic {
-				s.generic[name] = g
-			}
-			continue
-		}
-		if pt.Display && pt.Recv != "" {
-			// a method call on a variable of this cell: its type is known now
-			if v, ok := s.global(pt.Recv); ok && v.IsValid() {
-				if pt.Method == "" {
-					if v.Kind() == reflect.Func {
-						pt.NoValue = v.Type().NumOut() != 1
-					}
-				} else if m, ok := v.Type().MethodByName(pt.Method); ok {
-					pt.NoValue = m.Type.NumOut() != 1
-				} else if m, ok := reflect.PointerTo(v.Type()).MethodByName(pt.Method); ok {
-					pt.NoValue = m.Type.NumOut() != 1
-				}
-			}
-		}
-		if pt.Display && !pt.NoValue && !opts.Silent {
-			b, e := s.display(ctx, code, pt, pl)
-			if e != nil {
-				return engine.ExecResult{Error: e}
-			}
-			res.Value = b
-			continue
-		}
-		if e := s.eval(ctx, code, pt, "", pl); e != nil {
-			return engine.ExecResult{Error: e}
-		}
+	s.outMu.Lock()
+	if s.cur != nil && !opts.Silent {
+		res.Value = s.cur.value
 	}
-	for name, sym := range pl.Syms {
-		s.syms[name] = sym
-		if sym.Kind == "variable" || sym.Kind == "constant" {
-			delete(s.varTypes, name)
-		}
-	}
-	for name, t := range pl.VarTypes {
-		s.varTypes[name] = t
-	}
+	s.outMu.Unlock()
 	if panics := s.goTracker().wait(goroutineGrace); len(panics) > 0 {
 		msg := fmt.Sprint(panics[0])
 		return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: "in a goroutine: " + msg,
@@ -471,114 +369,38 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	return res
 }
 
-// display evaluates the cell's last expression into __gomxV (and
-// __gomxV1, … for a call with several results) and renders it.
-func (s *Session) display(ctx context.Context, code string, pt part, pl *plan) (*viz.Bundle, *engine.Error) {
-	names := []string{"__gomxV"}
-	for i := 1; i < pt.Results; i++ {
-		names = append(names, fmt.Sprintf("__gomxV%d", i))
+// frontError turns the front end's errors into the cell's error: Go's
+// messages, one per line, at the first one's position.
+func frontError(errs []front.Error) *engine.Error {
+	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Line: errs[0].Line, Col: errs[0].Col}
+	var lines []string
+	for _, fe := range errs {
+		lines = append(lines, fe.Error())
 	}
-	if pt.Direct || len(names) == 1 && !s.hasRichTypes() {
-		// yaegi gives the value of an expression statement. A call of a
-		// generic function must be shown so (yaegi cannot assign its result
-		// with :=); other values too unless a user type may show itself
-		// richly, which needs the value in a variable (richValue): each
-		// top-level := takes a new slot in yaegi's global frame, which it
-		// copies on every evaluation.
-		v, e := s.evalValue(ctx, code, pt, "", pl)
-		if e != nil {
-			return nil, e
-		}
-		var val any
-		if v.IsValid() && v.CanInterface() {
-			val = v.Interface()
-		}
-		b := viz.Render(val)
-		return &b, nil
+	switch errs[0].Kind {
+	case front.Unsupported:
+		e.Kind, e.Name = engine.Unsupported, "Unsupported"
+	case front.Internal:
+		e.Kind, e.Name = engine.InternalError, "InternalError"
 	}
-	prefix := strings.Join(names, ", ") + " := "
-	v0, e := s.evalValue(ctx, code, pt, prefix, pl)
-	if e != nil {
-		return nil, e
-	}
-	vals := make([]any, len(names))
-	for i, name := range names {
-		// yaegi's value of a definition of one name is the value defined
-		v := v0
-		if len(names) > 1 {
-			v, _ = s.in.Eval(name)
-		}
-		if v.IsValid() && v.CanInterface() {
-			vals[i] = v.Interface()
+	for i, fe := range errs {
+		if strings.Contains(fe.Msg, "is not preloaded in gomx") {
+			e.Name = "ImportError"
+			lines[i] += " (the interpreter cannot load other packages yet); preloaded: " + preloadedList()
 		}
 	}
-	if len(vals) > 1 {
-		texts := make([]string, len(vals))
-		for i, v := range vals {
-			texts[i] = viz.Render(v).Text()
-		}
-		b := viz.Bundle{Data: map[string]string{viz.MIMEText: "(" + strings.Join(texts, ", ") + ")"}}
-		return &b, nil
-	}
-	if b, ok := s.richValue(); ok {
-		return &b, nil
-	}
-	b := viz.Render(vals[0])
-	return &b, nil
+	e.Value = strings.Join(lines, "\n")
+	e.Traceback = []string{e.Name + ": " + e.Value}
+	return e
 }
 
-// hasRichTypes reports whether a user type has a rich method.
-func (s *Session) hasRichTypes() bool {
-	for _, ms := range s.rich {
-		for m := range ms {
-			if _, ok := richMethods[m]; ok {
-				return true
-			}
-		}
+// show records the cell's value; the runtime's Show calls it.
+func (s *Session) show(b display.Bundle) {
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	if s.cur != nil {
+		s.cur.value = &b
 	}
-	return false
-}
-
-// richValue asks __gomxV for its rich representations. yaegi cannot
-// dispatch on the methods of interpreted types at run time (its type
-// switches match any interpreted interface), so the session asks its
-// compiler instead: each rich method that some user type has is tried on
-// __gomxV, and those that compile are called.
-func (s *Session) richValue() (viz.Bundle, bool) {
-	names := map[string]bool{}
-	for _, ms := range s.rich {
-		for m := range ms {
-			if _, ok := richMethods[m]; ok {
-				names[m] = true
-			}
-		}
-	}
-	var ms []string
-	for _, m := range sortedKeys(names) {
-		if s.compiles("__gomxV." + m + "()") {
-			ms = append(ms, m)
-		}
-	}
-	if len(ms) == 0 {
-		return viz.Bundle{}, false
-	}
-	v, err := s.in.Eval(richCall("__gomxV", ms))
-	if err != nil || !v.IsValid() {
-		return viz.Bundle{}, false
-	}
-	b, ok := v.Interface().(viz.Bundle)
-	return b, ok
-}
-
-// compiles reports whether src compiles in the session.
-func (s *Session) compiles(src string) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	_, err := s.in.Compile(src)
-	return err == nil
 }
 
 // globals returns the session's global variables. yaegi's Globals
@@ -593,154 +415,25 @@ func (s *Session) globals() (g map[string]reflect.Value) {
 	return s.in.Globals()
 }
 
-// global returns the value of a global of the session.
-func (s *Session) global(name string) (reflect.Value, bool) {
-	v, ok := s.globals()[name]
-	return v, ok
-}
-
-// defined reports whether name is a user symbol of an earlier cell.
-func (s *Session) defined(name string) bool {
-	if _, ok := s.syms[name]; ok {
-		return true
-	}
-	_, ok := s.globals()[name]
-	return ok
-}
-
-// eval compiles and runs one part of a cell, with prefix written before its
-// text on its first line.
-func (s *Session) eval(ctx context.Context, code string, pt part, prefix string, pl *plan) *engine.Error {
-	_, e := s.evalValue(ctx, code, pt, prefix, pl)
-	return e
-}
-
-// evalValue is eval that also returns the value yaegi gives.
-func (s *Session) evalValue(ctx context.Context, code string, pt part, prefix string, pl *plan) (reflect.Value, *engine.Error) {
-	src, locate := locate(code, pt, prefix)
-	prog, e := s.compile(src, locate, pl)
-	if e != nil {
-		if prefix == "" {
-			if v, e2, ok := s.typedDefine(ctx, code, pt, e); ok {
-				return v, e2
-			}
-		}
-		return reflect.Value{}, e
-	}
-	return s.execute(ctx, prog, locate)
-}
-
-// A locator maps a line and column that yaegi reports in the source of a
-// part to the line and column in the cell as typed.
-type locator func(line, col int) (int, int)
-
-// locate returns the source yaegi compiles for a part and its locator.
-// The source keeps the part at its line and column in the cell: it is
-// padded with newlines and spaces. yaegi compiles declarations as a file
-// and statements as the body of main, so the first line gets a package
-// clause, or "package main; func main() {" from yaegi for statements (with
-// ";" first when the part starts like a declaration, so that yaegi takes
-// it for statements).
-func locate(code string, pt part, prefix string) (string, locator) {
-	pad := padTo(code, pt.Start)
-	src := pad + prefix + pt.Text
-	lead, shift := "package main;", len("package main;")
-	if pt.Kind == stmtChunk {
-		lead = ""
-		if prefix == "" && startsLikeDecl(pt.Text) {
-			lead = ";"
-		}
-		shift = len("package main; func main() {") + len(lead)
-	}
-	body := src
-	locate := func(line, col int) (int, int) {
-		if line == 1 {
-			col -= shift
-		}
-		off := lineColOffset(body, line, col) - len(pad) - len(prefix)
-		if off < 0 {
-			off = 0
-		}
-		return offsetLineCol(code, pt.Start+pt.Map.old(off))
-	}
-	return lead + src, locate
-}
-
-// undefined finds the first name of the cell that nothing defines.
-func (s *Session) undefined(pl *plan) (rangeNote, bool) {
-	g := s.globals()
-	for _, u := range pl.Idents {
-		if pl.Declared[u.Expr] || s.syms[u.Expr].Kind != "" || builtinNames[u.Expr] {
-			continue
-		}
-		if _, ok := g[u.Expr]; ok {
-			continue
-		}
-		if _, ok := s.pkgPath(u.Expr); ok {
-			continue
-		}
-		return u, true
-	}
-	return rangeNote{}, false
-}
-
-// startsLikeDecl reports whether yaegi would take src for declarations.
-func startsLikeDecl(src string) bool {
-	t := strings.TrimLeft(src, " \t\n")
-	for _, kw := range []string{"var", "const", "func", "type", "import"} {
-		if strings.HasPrefix(t, kw) && (len(t) == len(kw) || !isIdentRune(rune(t[len(kw)]))) {
-			return true
-		}
-	}
-	return false
-}
-
-// compile compiles src, recovering the panics of yaegi's compiler.
-func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Program, e *engine.Error) {
+// compileAST compiles lowered code, recovering the panics of yaegi's
+// compiler. The front end has type-checked the cell: an error here is a
+// construct the interpreter cannot compile.
+func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			prog = nil
 			msg := fmt.Sprint(r)
-			if len(pl.Ranges) > 0 && strings.Contains(msg, "nil type") {
-				var exprs []string
-				for _, rn := range pl.Ranges {
-					exprs = append(exprs, "`"+rn.Expr+"`")
-				}
-				e = &engine.Error{Kind: engine.Unsupported, Name: "Unsupported",
-					Value: "range over " + strings.Join(exprs, ", ") + ": the interpreter cannot range over an integer whose type gomx cannot tell, nor over a function (iterator); write `for i := 0; i < n; i++`"}
-				e.Line, e.Col = pl.Ranges[0].Line, pl.Ranges[0].Col
-				e.Traceback = []string{e.Name + ": " + e.Value}
-				return
-			}
-			if strings.Contains(msg, "nil reflect type") {
-				e = &engine.Error{Kind: engine.Unsupported, Name: "Unsupported",
-					Value: "the interpreter cannot give the result of a generic function a type here (yaegi infers type arguments weakly): declare the variable with its type (var x T = f(…)) or pass type arguments (f[T](…)); see the Limitations section of the README"}
-				e.Traceback = []string{e.Name + ": " + e.Value}
-				return
-			}
-			if u, ok := s.undefined(pl); ok {
-				// yaegi's compiler crashes on some uses of an undefined name
-				e = &engine.Error{Kind: engine.CompileError, Name: "CompileError",
-					Value: fmt.Sprintf("%d:%d: undefined: %s", u.Line, u.Col, u.Expr), Line: u.Line, Col: u.Col}
-				e.Traceback = []string{e.Name + ": " + e.Value}
-				return
-			}
 			e = &engine.Error{Kind: engine.InternalError, Name: "InternalError",
 				Value:     "the interpreter failed on this cell (a yaegi bug): " + msg,
 				Traceback: []string{"InternalError: " + msg, string(debug.Stack())}}
 		}
 	}()
-	prog, err := s.in.Compile(src)
+	prog, err := s.in.CompileAST(n)
 	if err != nil {
-		e := compileError(err, locate)
-		if strings.Contains(err.Error(), "definition loop") {
-			// yaegi's message for a global defined from an undefined name
-			if u, ok := s.undefined(pl); ok {
-				e.Line, e.Col = u.Line, u.Col
-				e.Value = fmt.Sprintf("%d:%d: undefined: %s", u.Line, u.Col, u.Expr)
-				e.Traceback = []string{e.Name + ": " + e.Value}
-			}
-		}
+		e := s.compileError(err)
+		e.Kind, e.Name = engine.Unsupported, "Unsupported"
+		e.Value = "the interpreter cannot run this cell: " + e.Value
+		e.Traceback = []string{e.Name + ": " + e.Value}
 		return nil, e
 	}
 	return prog, nil
@@ -749,7 +442,7 @@ func (s *Session) compile(src string, locate locator, pl *plan) (prog *interp.Pr
 // execute runs prog with the cell's context. When the cell is interrupted
 // and its evaluation does not stop within interruptGrace (it is stuck in
 // compiled code), the session records it as abandoned.
-func (s *Session) execute(ctx context.Context, prog *interp.Program, locate locator) (reflect.Value, *engine.Error) {
+func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Value, *engine.Error) {
 	v, err := func() (v reflect.Value, err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -767,11 +460,11 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program, locate loca
 		return v, nil
 	}
 	// ExecuteWithContext ran prog in a goroutine it started from this one
-	return reflect.Value{}, s.execError(ctx, goid(), err, locate)
+	return reflect.Value{}, s.execError(ctx, goid(), err)
 }
 
 // execError describes the failure of an execution in goroutine g.
-func (s *Session) execError(ctx context.Context, g int64, err error, locate locator) *engine.Error {
+func (s *Session) execError(ctx context.Context, g int64, err error) *engine.Error {
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		deadline := time.Now().Add(interruptGrace)
 		for evalRunning(g) && time.Now().Before(deadline) {
@@ -786,13 +479,21 @@ func (s *Session) execError(ctx context.Context, g int64, err error, locate loca
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		return s.panicError(p, locate)
+		return s.panicError(p)
 	}
-	return compileError(err, locate)
+	return s.compileError(err)
+}
+
+// where maps a position the interpreter reports (file, line, byte column)
+// to the cell and its line and rune column.
+func (s *Session) where(file, line, col string) (cell, l, c int, ok bool) {
+	ln, _ := strconv.Atoi(line)
+	cl, _ := strconv.Atoi(col)
+	return s.front.Position(file, ln, cl)
 }
 
 // panicError describes a panic of a cell.
-func (s *Session) panicError(p interp.Panic, locate locator) *engine.Error {
+func (s *Session) panicError(p interp.Panic) *engine.Error {
 	s.outMu.Lock()
 	var at []string
 	if s.cur != nil {
@@ -820,33 +521,39 @@ func (s *Session) panicError(p interp.Panic, locate locator) *engine.Error {
 	}
 	e.Traceback = []string{e.Name + ": " + e.Value}
 	placed := false
+	current := s.front.Cells()
+	// the statement that panicked, from its tag
+	if v, ok := s.globals()[tagVar]; ok && v.IsValid() && v.CanInt() {
+		if p, ok := s.front.Tag(int(v.Int())); ok {
+			where := "this cell"
+			if p.Cell != current {
+				where = fmt.Sprintf("cell %d", p.Cell)
+			} else {
+				e.Line, e.Col, placed = p.Line, p.Col, true
+			}
+			e.Traceback = append(e.Traceback, fmt.Sprintf("  line %d, column %d of %s", p.Line, p.Col, where))
+		}
+	}
 	for _, l := range at {
 		m := panicLine.FindStringSubmatch(l)
-		line, _ := strconv.Atoi(m[1])
-		col, _ := strconv.Atoi(m[2])
-		fn := strings.TrimSuffix(m[3], "(...)")
+		fn := strings.TrimSuffix(m[4], "(...)")
 		fn = strings.TrimPrefix(strings.TrimPrefix(fn, "main."), "_.")
-		loc, here := locate, true
-		if fn != "main" {
-			base, _, _ := strings.Cut(fn, ".")
-			fl, ok := s.funcLocs[base]
-			if !ok {
-				e.Traceback = append(e.Traceback, fmt.Sprintf("  in %s", fn))
-				continue
-			}
-			loc, here = fl.locate, fl.cell == s.serial
-		} else {
+		cell, line, col, ok := s.where(m[1], m[2], m[3])
+		if !ok {
+			e.Traceback = append(e.Traceback, fmt.Sprintf("  in %s", fn))
+			continue
+		}
+		if strings.HasPrefix(fn, "$cell") {
 			fn = "the cell"
 		}
-		cl, cc := loc(line, col)
 		where := "this cell"
-		if !here {
-			where = "an earlier cell"
+		if cell != current {
+			where = fmt.Sprintf("cell %d", cell)
 		}
-		if here && !placed {
-			e.Line, e.Col, placed = cl, cc, true
+		if cell == current && !placed {
+			e.Line, e.Col, placed = line, col, true
 		}
-		e.Traceback = append(e.Traceback, fmt.Sprintf("  line %d, column %d of %s, in %s", cl, cc, where, fn))
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  line %d, column %d of %s, in %s", line, col, where, fn))
 	}
 	e.Traceback = append(e.Traceback, compiledFrames(p.Stack)...)
 	return e
@@ -861,7 +568,7 @@ func compiledFrames(stack []byte) []string {
 			continue
 		}
 		skip := false
-		for _, p := range []string{"runtime.", "runtime/", "reflect.", "github.com/traefik/yaegi/", "panic(", "github.com/gomx-dev/gomx/engine/", "created by "} {
+		for _, p := range []string{"runtime.", "runtime/", "reflect.", "github.com/traefik/yaegi/", "panic(", "github.com/gomx-dev/gomx/internal/", "created by "} {
 			if strings.HasPrefix(l, p) {
 				skip = true
 				break
@@ -877,76 +584,22 @@ func compiledFrames(stack []byte) []string {
 	return out
 }
 
-var errPos = regexp.MustCompile(`^(?:\S*\.go:)?(\d+):(\d+): (.*)$`)
+var errPos = regexp.MustCompile(`^(\S+):(\d+):(\d+): (.*)$`)
 
-// compileError turns an error of the interpreter's compiler into an error
-// at its position in the cell.
-func compileError(err error, locate locator) *engine.Error {
+// compileError turns an error the interpreter reports into an error at
+// its position in the cell.
+func (s *Session) compileError(err error) *engine.Error {
 	msg := err.Error()
 	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: msg}
 	first := strings.SplitN(msg, "\n", 2)[0]
 	if m := errPos.FindStringSubmatch(first); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		col, _ := strconv.Atoi(m[2])
-		e.Line, e.Col = locate(line, col)
-		e.Value = fmt.Sprintf("%d:%d: %s", e.Line, e.Col, m[3])
-	}
-	if strings.Contains(e.Value, "not a generic type") {
-		e.Value += " (the interpreter cannot assign the result of a generic function with :=: write var x T = f[…](…), or use the call directly; see the Limitations section of the README)"
-	}
-	for _, pkg := range []string{"slices.", "maps.", "cmp."} {
-		if strings.Contains(e.Value, pkg) {
-			e.Value += " (the interpreter runs the generic functions of slices, maps and cmp only in part; see the Limitations section of the README)"
-			break
+		if _, line, col, ok := s.where(m[1], m[2], m[3]); ok {
+			e.Line, e.Col = line, col
+			e.Value = fmt.Sprintf("%d:%d: %s", line, col, m[4])
 		}
 	}
-	e.Value = strings.ReplaceAll(e.Value, "__gomxMin", "min")
-	e.Value = strings.ReplaceAll(e.Value, "__gomxMax", "max")
 	e.Traceback = []string{e.Name + ": " + e.Value}
 	return e
-}
-
-// planError turns a failure of splitting or rewriting into a cell error.
-func planError(code string, err error) *engine.Error {
-	var ce *cellError
-	if !errors.As(err, &ce) {
-		return &engine.Error{Kind: engine.InternalError, Name: "InternalError", Value: err.Error(), Traceback: []string{err.Error()}}
-	}
-	line, col := offsetLineCol(code, ce.Off)
-	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Line: line, Col: col}
-	switch ce.Kind {
-	case "unsupported":
-		e.Kind, e.Name = engine.Unsupported, "Unsupported"
-	case "redefined":
-		e.Name = "TypeRedefined"
-	}
-	e.Value = fmt.Sprintf("%d:%d: %s", line, col, ce.Message)
-	e.Traceback = []string{e.Name + ": " + e.Value}
-	return e
-}
-
-// offsetLineCol returns the 1-based line and column (in bytes) of offset
-// off in src.
-func offsetLineCol(src string, off int) (int, int) {
-	if off > len(src) {
-		off = len(src)
-	}
-	line := strings.Count(src[:off], "\n") + 1
-	col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
-	return line, col
-}
-
-// lineColOffset returns the offset of 1-based line and column in src.
-func lineColOffset(src string, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return len(src)
-		}
-		off += i + 1
-	}
-	return min(off+col-1, len(src))
 }
 
 // goid returns the id of the calling goroutine.

@@ -1,0 +1,468 @@
+package front
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// Passes typeargs, methods and builtins: calls.
+//
+// typeargs: every use of a generic function gets its type arguments
+// written out, from go/types' inference (the interpreter infers them
+// weakly: from func literal arguments, through ~ constraints, for
+// variadic parameters).
+//
+// methods: a method expression T.M or (*T).M becomes a function literal;
+// a method value x.M binds its receiver when it is evaluated, as in Go
+// (the interpreter reads the receiver when the method is called).
+//
+// builtins: print and println write to standard error in the format of
+// Go's runtime; min, max and clear, which the interpreter lacks, call
+// compiled helpers; new(expr) (Go 1.26) makes a variable holding expr.
+
+// call lowers a call expression.
+func (l *lowerer) call(x *ast.CallExpr) ast.Expr {
+	// a conversion
+	if l.isType(x.Fun) {
+		x.Fun = l.typeExpr(x.Fun)
+		for i, a := range x.Args {
+			x.Args[i] = l.expr(a)
+		}
+		return x
+	}
+	fun := unparen(x.Fun)
+	if id, ok := fun.(*ast.Ident); ok {
+		if b, ok := l.info.Uses[id].(*types.Builtin); ok {
+			return l.builtin(x, b)
+		}
+	}
+	// a method expression called at once: T.M(t, args) is t.M(args)
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		if s, ok := l.info.Selections[sel]; ok && s.Kind() == types.MethodExpr && len(x.Args) > 0 && !x.Ellipsis.IsValid() {
+			recv := l.expr(x.Args[0])
+			args := x.Args[1:]
+			for i, a := range args {
+				args[i] = l.expr(a)
+			}
+			return &ast.CallExpr{Fun: &ast.SelectorExpr{X: recv, Sel: sel.Sel}, Lparen: x.Lparen, Args: args, Rparen: x.Rparen}
+		}
+		if s, ok := l.info.Selections[sel]; ok && s.Kind() == types.MethodVal {
+			// a method called at once: no method value
+			l.args(x, x.Fun)
+			sel.X = l.expr(sel.X)
+			return x
+		}
+	}
+	fun = x.Fun
+	l.args(x, fun)
+	x.Fun = l.expr(fun)
+	return x
+}
+
+// vizPath is the package whose functions show values.
+const vizPath = "github.com/gomx-dev/gomx/viz"
+
+// args lowers the arguments of a call of fun (not yet lowered). A value of a session type with
+// rich methods passed to viz (viz.Show, (*viz.Display).Update, …) is
+// passed as its bundle: compiled code cannot call its methods.
+func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
+	var sig *types.Signature
+	fromViz := false
+	if t := l.typeOf(fun); t != nil {
+		sig, _ = t.Underlying().(*types.Signature)
+	}
+	if f := l.callee(fun); f != nil && f.Pkg() != nil && f.Pkg().Path() == vizPath {
+		fromViz = true
+	}
+	for i, a := range x.Args {
+		at := l.typeOf(a)
+		e := l.expr(a)
+		if fromViz && sig != nil && at != nil && !x.Ellipsis.IsValid() {
+			if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
+				if ms := l.richMethods(at); len(ms) > 0 {
+					e = l.richBundle(e, at, ms)
+				}
+			}
+		}
+		x.Args[i] = e
+	}
+}
+
+// callee returns the function or method a call calls, if it is one.
+func (l *lowerer) callee(fun ast.Expr) *types.Func {
+	switch f := unparen(fun).(type) {
+	case *ast.Ident:
+		fn, _ := l.info.Uses[f].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		fn, _ := l.info.Uses[f.Sel].(*types.Func)
+		return fn
+	}
+	return nil
+}
+
+// paramType returns the type of the parameter that argument i fills.
+func paramType(sig *types.Signature, i int) types.Type {
+	n := sig.Params().Len()
+	switch {
+	case sig.Variadic() && i >= n-1:
+		return sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+	case i < n:
+		return sig.Params().At(i).Type()
+	}
+	return nil
+}
+
+// richBundle returns the bundle of value e of type t, made by its rich
+// methods ms: func(v T) Bundle { return Rich(v, …) }(e).
+func (l *lowerer) richBundle(e ast.Expr, t types.Type, ms []string) ast.Expr {
+	bundle := l.bundleType()
+	if bundle == nil {
+		return e
+	}
+	pos := e.Pos()
+	v := l.temp("v")
+	fl := &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{v}, Type: l.w.expr(t)}}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(bundle)}}},
+		},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{l.richCall(ast.NewIdent(v.Name), ms, pos, "Rich")}}}},
+	}
+	out := &ast.CallExpr{Fun: fl, Args: []ast.Expr{e}}
+	setPos(out, pos)
+	return out
+}
+
+// bundleType returns display.Bundle.
+func (l *lowerer) bundleType() types.Type {
+	p, err := l.f.cfg.Importer.Import("github.com/gomx-dev/gomx/display")
+	if err != nil {
+		return nil
+	}
+	tn, ok := p.Scope().Lookup("Bundle").(*types.TypeName)
+	if !ok {
+		return nil
+	}
+	return tn.Type()
+}
+
+func unparen(e ast.Expr) ast.Expr {
+	for {
+		p, ok := e.(*ast.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
+}
+
+// instance returns the instantiation of the generic function that fun
+// (a name, a qualified name, or an explicit instantiation of either)
+// refers to.
+func (l *lowerer) instance(fun ast.Expr) (types.Instance, bool) {
+	var id *ast.Ident
+	switch f := unparen(fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	case *ast.IndexExpr:
+		return l.instance(f.X)
+	case *ast.IndexListExpr:
+		return l.instance(f.X)
+	default:
+		return types.Instance{}, false
+	}
+	inst, ok := l.info.Instances[id]
+	if !ok {
+		return inst, false
+	}
+	if _, isFunc := l.info.Uses[id].(*types.Func); !isFunc {
+		return inst, false
+	}
+	return inst, true
+}
+
+// instantiate writes the generic function fun with all its type
+// arguments.
+func (l *lowerer) instantiate(fun ast.Expr, inst types.Instance) ast.Expr {
+	base := unparen(fun)
+	for {
+		switch b := base.(type) {
+		case *ast.IndexExpr:
+			base = unparen(b.X)
+			continue
+		case *ast.IndexListExpr:
+			base = unparen(b.X)
+			continue
+		}
+		break
+	}
+	pos := base.Pos()
+	var x ast.Expr
+	if fn := l.callee(base); fn != nil && fn.Pkg() != nil && fn.Pkg() != l.pkg {
+		// a generic function of a compiled package
+		var targs []types.Type
+		for i := 0; i < inst.TypeArgs.Len(); i++ {
+			targs = append(targs, inst.TypeArgs.At(i))
+		}
+		var repl string
+		session, ok := false, false
+		if l.f.cfg.StdGeneric != nil {
+			repl, session, targs, ok = l.f.cfg.StdGeneric(fn.Pkg().Path(), fn.Name(), targs)
+		}
+		if !ok {
+			l.unsupported(base, "%s.%s%s: gomx has no version of this generic function for these type arguments yet", fn.Pkg().Name(), fn.Name(), typeArgList(targs))
+			return fun
+		}
+		if !session {
+			return l.rtAt(repl, pos)
+		}
+		x = &ast.Ident{NamePos: pos, Name: repl}
+		var idx []ast.Expr
+		for _, t := range targs {
+			te := l.w.expr(t)
+			setPos(te, pos)
+			idx = append(idx, te)
+		}
+		if len(idx) == 1 {
+			return &ast.IndexExpr{X: x, Lbrack: pos, Index: idx[0], Rbrack: pos}
+		}
+		return &ast.IndexListExpr{X: x, Lbrack: pos, Indices: idx, Rbrack: pos}
+	} else {
+		switch b := base.(type) {
+		case *ast.Ident:
+			x = l.identNoInst(b)
+		case *ast.SelectorExpr:
+			x = l.selector(b)
+		}
+	}
+	var idx []ast.Expr
+	for i := 0; i < inst.TypeArgs.Len(); i++ {
+		t := l.w.expr(inst.TypeArgs.At(i))
+		setPos(t, pos)
+		idx = append(idx, t)
+	}
+	if len(idx) == 1 {
+		return &ast.IndexExpr{X: x, Lbrack: pos, Index: idx[0], Rbrack: pos}
+	}
+	return &ast.IndexListExpr{X: x, Lbrack: pos, Indices: idx, Rbrack: pos}
+}
+
+// builtin lowers a call of a builtin function.
+func (l *lowerer) builtin(x *ast.CallExpr, b *types.Builtin) ast.Expr {
+	switch b.Name() {
+	case "new":
+		if !l.isType(x.Args[0]) {
+			return l.newExpr(x)
+		}
+		x.Args[0] = l.typeExpr(x.Args[0])
+		return x
+	case "make":
+		x.Args[0] = l.typeExpr(x.Args[0])
+		for i := 1; i < len(x.Args); i++ {
+			x.Args[i] = l.expr(x.Args[i])
+		}
+		return x
+	case "print", "println":
+		for i, a := range x.Args {
+			x.Args[i] = l.expr(a)
+		}
+		name := "Print"
+		if b.Name() == "println" {
+			name = "Println"
+		}
+		return &ast.CallExpr{Fun: l.rtAt(name, x.Pos()), Lparen: x.Lparen, Args: x.Args, Rparen: x.Rparen}
+	case "min", "max":
+		return l.minMax(x, b.Name())
+	case "clear":
+		x.Args[0] = l.expr(x.Args[0])
+		return &ast.CallExpr{Fun: l.rtAt("Clear", x.Pos()), Lparen: x.Lparen, Args: x.Args, Rparen: x.Rparen}
+	}
+	for i, a := range x.Args {
+		x.Args[i] = l.expr(a)
+	}
+	return x
+}
+
+// rtAt is rt(name) positioned at p.
+func (l *lowerer) rtAt(name string, p token.Pos) ast.Expr {
+	e := l.rt(name)
+	setPos(e, p)
+	return e
+}
+
+// minMax calls the runtime's min or max of the arguments' basic type,
+// converting to and from a named type.
+func (l *lowerer) minMax(x *ast.CallExpr, name string) ast.Expr {
+	t := l.typeOf(x)
+	basic, ok := t.Underlying().(*types.Basic)
+	if !ok || basic.Info()&types.IsOrdered == 0 {
+		l.unsupported(x, "%s of %s", name, t)
+		return x
+	}
+	bt := types.Typ[basic.Kind()]
+	if basic.Info()&types.IsUntyped != 0 {
+		bt = types.Default(basic).(*types.Basic)
+	}
+	fn := "Min_"
+	if name == "max" {
+		fn = "Max_"
+	}
+	args := make([]ast.Expr, len(x.Args))
+	for i, a := range x.Args {
+		at := l.typeOf(a)
+		e := l.expr(a)
+		if at != nil && !types.Identical(at, bt) {
+			e = &ast.CallExpr{Fun: l.w.expr(bt), Args: []ast.Expr{e}}
+			setPos(e, a.Pos())
+		}
+		args[i] = e
+	}
+	var out ast.Expr = &ast.CallExpr{Fun: l.rtAt(fn+bt.Name(), x.Pos()), Lparen: x.Lparen, Args: args, Rparen: x.Rparen}
+	if !types.Identical(t, bt) && basic.Info()&types.IsUntyped == 0 {
+		out = &ast.CallExpr{Fun: l.w.expr(t), Args: []ast.Expr{out}}
+		setPos(out, x.Pos())
+	}
+	return out
+}
+
+// newExpr lowers new(expr): a function literal that returns the address
+// of its parameter, called with expr.
+func (l *lowerer) newExpr(x *ast.CallExpr) ast.Expr {
+	t := l.typeOf(x.Args[0])
+	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		t = types.Default(t)
+	}
+	arg := l.expr(x.Args[0])
+	p := l.temp("v")
+	fl := &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{p}, Type: l.w.expr(t)}}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: &ast.StarExpr{X: l.w.expr(t)}}}},
+		},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{&ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(p.Name)}}}}},
+	}
+	out := &ast.CallExpr{Fun: fl, Args: []ast.Expr{arg}}
+	setPos(out, x.Pos())
+	return out
+}
+
+// identNoInst lowers an identifier without instantiating it.
+func (l *lowerer) identNoInst(id *ast.Ident) ast.Expr {
+	return l.ident(id)
+}
+
+// methodExpr lowers T.M used as a value: func(r T, args) results { return
+// r.M(args) }.
+func (l *lowerer) methodExpr(x *ast.SelectorExpr, sel *types.Selection) ast.Expr {
+	sig := l.typeOf(x).(*types.Signature)
+	params := sig.Params()
+	var fields []*ast.Field
+	var args []ast.Expr
+	var recv ast.Expr
+	for i := 0; i < params.Len(); i++ {
+		p := l.temp("a")
+		var te ast.Expr
+		if sig.Variadic() && i == params.Len()-1 {
+			te = &ast.Ellipsis{Elt: l.w.expr(params.At(i).Type().(*types.Slice).Elem())}
+		} else {
+			te = l.w.expr(params.At(i).Type())
+		}
+		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: te})
+		if i == 0 {
+			recv = ast.NewIdent(p.Name)
+		} else {
+			args = append(args, ast.NewIdent(p.Name))
+		}
+	}
+	c := &ast.CallExpr{Fun: &ast.SelectorExpr{X: recv, Sel: ast.NewIdent(x.Sel.Name)}, Args: args}
+	if sig.Variadic() && len(args) > 0 {
+		c.Ellipsis = x.Pos()
+	}
+	fl := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{List: fields}, Results: l.w.fields(sig.Results(), false)}, Body: &ast.BlockStmt{}}
+	if sig.Results().Len() > 0 {
+		fl.Body.List = []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{c}}}
+	} else {
+		fl.Body.List = []ast.Stmt{&ast.ExprStmt{X: c}}
+	}
+	setPos(fl, x.Pos())
+	return fl
+}
+
+// methodValue lowers x.M used as a value: the receiver is evaluated now
+// and bound, func(r R) func(args) results { return func(args) results {
+// return r.M(args) } }(x).
+func (l *lowerer) methodValue(x *ast.SelectorExpr, sel *types.Selection) ast.Expr {
+	sig := l.typeOf(x).(*types.Signature)
+	m := sel.Obj().(*types.Func)
+	msig := m.Type().(*types.Signature)
+	rt := l.typeOf(x.X)
+	recv := l.expr(x.X)
+	if msig.Recv() != nil {
+		_, ptrRecv := msig.Recv().Type().(*types.Pointer)
+		_, isPtr := rt.Underlying().(*types.Pointer)
+		_, isIface := rt.Underlying().(*types.Interface)
+		switch {
+		case isIface:
+		case ptrRecv && !isPtr && len(sel.Index()) == 1:
+			recv = &ast.UnaryExpr{Op: token.AND, X: recv}
+			rt = types.NewPointer(rt)
+		case !ptrRecv && isPtr && len(sel.Index()) == 1:
+			recv = &ast.StarExpr{X: recv}
+			rt = rt.Underlying().(*types.Pointer).Elem()
+		}
+	}
+	r := l.temp("r")
+	params := sig.Params()
+	var fields []*ast.Field
+	var args []ast.Expr
+	for i := 0; i < params.Len(); i++ {
+		p := l.temp("a")
+		var te ast.Expr
+		if sig.Variadic() && i == params.Len()-1 {
+			te = &ast.Ellipsis{Elt: l.w.expr(params.At(i).Type().(*types.Slice).Elem())}
+		} else {
+			te = l.w.expr(params.At(i).Type())
+		}
+		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: te})
+		args = append(args, ast.NewIdent(p.Name))
+	}
+	c := &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent(r.Name), Sel: ast.NewIdent(x.Sel.Name)}, Args: args}
+	if sig.Variadic() {
+		c.Ellipsis = x.Pos()
+	}
+	inner := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{List: fields}, Results: l.w.fields(sig.Results(), false)}, Body: &ast.BlockStmt{}}
+	if sig.Results().Len() > 0 {
+		inner.Body.List = []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{c}}}
+	} else {
+		inner.Body.List = []ast.Stmt{&ast.ExprStmt{X: c}}
+	}
+	outer := &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{r}, Type: l.w.expr(rt)}}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.funcType(sig)}}},
+		},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{inner}}}},
+	}
+	out := &ast.CallExpr{Fun: outer, Args: []ast.Expr{recv}}
+	setPos(out, x.Pos())
+	return out
+}
+
+// typeArgList writes type arguments as [T1, T2].
+func typeArgList(targs []types.Type) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, t := range targs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(types.TypeString(t, func(p *types.Package) string { return p.Name() }))
+	}
+	b.WriteByte(']')
+	return b.String()
+}

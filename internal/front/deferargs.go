@@ -1,0 +1,245 @@
+package front
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// Pass deferargs: defer and go statements.
+//
+// Go evaluates the function value and the arguments of a deferred call
+// (and of a go statement) when the statement runs. The interpreter keeps
+// references to their variables and reads them when the call runs, so
+// `x := 1; defer fmt.Println(x); x = 2` prints 2. Each value is
+// therefore copied into a new variable and the call becomes a function
+// literal called with them: a variable declared where the statement is
+// is new each time the statement runs, and a function literal written in
+// the defer statement itself is bound when the statement runs.
+//
+// Two more interpreter bugs shape this pass. A function value created in
+// a function's own frame deadlocks when it is called while that function
+// runs its deferred calls (the closure takes the frame's lock, which the
+// deferred calls hold), so in a function with defer statements every
+// function literal is created by a function literal called at once,
+// which gives it a frame of its own. And a go statement's goroutine gets
+// a recover that reports its panic on the cell (runtime GoStart/GoDone),
+// since a panic in a goroutine would end the whole process.
+
+// hasDefer reports whether body has a defer statement of its own (not in
+// a nested function literal).
+func hasDefer(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// ownFrame wraps a function literal of a function that has defer
+// statements: func() T { return lit }().
+func (l *lowerer) ownFrame(lit *ast.FuncLit, t types.Type) ast.Expr {
+	wrapper := &ast.FuncLit{
+		Type: &ast.FuncType{Func: lit.Pos(), Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(t)}}}},
+		Body: &ast.BlockStmt{Lbrace: lit.Pos(), List: []ast.Stmt{&ast.ReturnStmt{Return: lit.Pos(), Results: []ast.Expr{lit}}}},
+	}
+	setPos(wrapper, lit.Pos())
+	return &ast.CallExpr{Fun: wrapper, Lparen: lit.Pos()}
+}
+
+// boundCall evaluates the function and arguments of call now: it returns
+// statements that copy them into new variables and a function literal
+// and its arguments that make the call from those.
+func (l *lowerer) boundCall(c *ast.CallExpr) (pre []ast.Stmt, lit *ast.FuncLit, args []ast.Expr) {
+	pos := c.Pos()
+	var fields []*ast.Field
+	bind := func(e ast.Expr, t types.Type) ast.Expr {
+		if t == nil {
+			return e
+		}
+		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			if b.Kind() == types.UntypedNil {
+				return e
+			}
+			t = types.Default(t)
+		}
+		if tv, ok := l.info.Types[e]; ok && tv.Value != nil {
+			return e // a constant: nothing to evaluate
+		}
+		a, p := l.temp("a"), l.temp("p")
+		a.NamePos = e.Pos()
+		pre = append(pre, define([]*ast.Ident{a}, nil))
+		pre[len(pre)-1].(*ast.AssignStmt).Rhs = []ast.Expr{l.expr(e)}
+		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: l.w.expr(t)})
+		args = append(args, ast.NewIdent(a.Name))
+		return ast.NewIdent(p.Name)
+	}
+	fun := unparen(c.Fun)
+	var callee ast.Expr
+	switch {
+	case l.isType(fun):
+		callee = l.typeExpr(c.Fun)
+	case l.isBuiltin(fun):
+		callee = fun
+	case l.isPackageFunc(fun):
+		callee = l.expr(c.Fun)
+	default:
+		if sel, ok := fun.(*ast.SelectorExpr); ok {
+			if s, ok := l.info.Selections[sel]; ok && s.Kind() == types.MethodVal {
+				// the receiver is evaluated now, the method is called later
+				recv, rt := sel.X, l.typeOf(sel.X)
+				msig := s.Obj().(*types.Func).Type().(*types.Signature)
+				_, ptrRecv := msig.Recv().Type().(*types.Pointer)
+				_, isPtr := rt.Underlying().(*types.Pointer)
+				_, isIface := rt.Underlying().(*types.Interface)
+				if ptrRecv && !isPtr && !isIface && len(s.Index()) == 1 {
+					r := l.temp("a")
+					p := l.temp("p")
+					pre = append(pre, define([]*ast.Ident{r}, &ast.UnaryExpr{Op: token.AND, X: l.expr(recv)}))
+					fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: &ast.StarExpr{X: l.w.expr(rt)}})
+					args = append(args, ast.NewIdent(r.Name))
+					callee = &ast.SelectorExpr{X: ast.NewIdent(p.Name), Sel: sel.Sel}
+				} else {
+					callee = &ast.SelectorExpr{X: bind(recv, rt), Sel: sel.Sel}
+				}
+				break
+			}
+		}
+		if fl, ok := fun.(*ast.FuncLit); ok && !hasRecover(fl) {
+			t := l.typeOf(fl)
+			f := l.temp("a")
+			p := l.temp("p")
+			pre = append(pre, define([]*ast.Ident{f}, l.ownFrame(l.expr(fl).(*ast.FuncLit), t)))
+			fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: l.w.expr(t)})
+			args = append(args, ast.NewIdent(f.Name))
+			callee = ast.NewIdent(p.Name)
+			break
+		}
+		if _, ok := fun.(*ast.FuncLit); ok {
+			// a deferred function that recovers must be the one called
+			callee = l.expr(c.Fun)
+			break
+		}
+		callee = bind(c.Fun, l.typeOf(c.Fun))
+	}
+	var sig *types.Signature
+	if t := l.typeOf(c.Fun); t != nil {
+		sig, _ = t.Underlying().(*types.Signature)
+	}
+	var cargs []ast.Expr
+	for i, a := range c.Args {
+		var pt types.Type = l.typeOf(a)
+		if sig != nil && !c.Ellipsis.IsValid() && !l.isBuiltin(fun) && !l.isType(fun) {
+			// convert to the parameter's type where it differs (an
+			// untyped nil or a value for an interface parameter)
+			n := sig.Params().Len()
+			switch {
+			case sig.Variadic() && i >= n-1:
+				pt = sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+			case i < n:
+				pt = sig.Params().At(i).Type()
+			}
+		}
+		if tv, ok := l.info.Types[a]; ok && tv.IsType() {
+			cargs = append(cargs, l.typeExpr(a))
+			continue
+		}
+		cargs = append(cargs, bind(a, pt))
+	}
+	body := &ast.CallExpr{Fun: callee, Args: cargs, Ellipsis: c.Ellipsis}
+	if l.isBuiltin(fun) {
+		body = l.builtin(body, l.info.Uses[fun.(*ast.Ident)].(*types.Builtin)).(*ast.CallExpr)
+	}
+	lit = &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{List: fields}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: body}}}}
+	setPos(lit, pos)
+	for _, s := range pre {
+		setPos(s, pos)
+	}
+	return pre, lit, args
+}
+
+// hasRecover reports whether the function literal calls recover itself.
+func hasRecover(fl *ast.FuncLit) bool {
+	found := false
+	ast.Inspect(fl.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := unparen(x.Fun).(*ast.Ident); ok && id.Name == "recover" && len(x.Args) == 0 {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func (l *lowerer) isBuiltin(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, ok = l.info.Uses[id].(*types.Builtin)
+	return ok
+}
+
+// isPackageFunc reports whether e names a package-level function (of the
+// session or a package), which needs no evaluation.
+func (l *lowerer) isPackageFunc(e ast.Expr) bool {
+	var id *ast.Ident
+	switch x := e.(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		if p, ok := x.X.(*ast.Ident); ok {
+			if _, ok := l.info.Uses[p].(*types.PkgName); ok {
+				id = x.Sel
+			}
+		}
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		_, ok := l.instance(e)
+		return ok
+	}
+	if id == nil {
+		return false
+	}
+	f, ok := l.info.Uses[id].(*types.Func)
+	return ok && f.Parent() != nil && f.Parent() == f.Pkg().Scope()
+}
+
+// deferStmt lowers a defer statement.
+func (l *lowerer) deferStmt(s *ast.DeferStmt) []ast.Stmt {
+	if fl, ok := unparen(s.Call.Fun).(*ast.FuncLit); ok && len(s.Call.Args) == 0 && hasRecover(fl) {
+		s.Call.Fun = l.expr(s.Call.Fun)
+		return []ast.Stmt{s}
+	}
+	pre, lit, args := l.boundCall(s.Call)
+	s.Call = &ast.CallExpr{Fun: lit, Lparen: s.Call.Lparen, Args: args, Rparen: s.Call.Rparen}
+	return append(pre, s)
+}
+
+// goStmt lowers a go statement: arguments bound now, and the goroutine
+// reports a panic to the cell instead of ending the process.
+func (l *lowerer) goStmt(s *ast.GoStmt) []ast.Stmt {
+	pre, lit, args := l.boundCall(s.Call)
+	pos := s.Pos()
+	g := l.temp("g")
+	pre = append(pre, define([]*ast.Ident{g}, &ast.CallExpr{Fun: l.rtAt("GoStart", pos), Lparen: pos}))
+	done := &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{
+		Fun: &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{
+			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rtAt("GoDone", pos), Args: []ast.Expr{ast.NewIdent(g.Name), &ast.CallExpr{Fun: ast.NewIdent("recover"), Lparen: pos}}}},
+		}}},
+		Lparen: pos,
+	}}
+	lit.Body.List = append([]ast.Stmt{done}, lit.Body.List...)
+	s.Call = &ast.CallExpr{Fun: lit, Lparen: s.Call.Lparen, Args: args, Rparen: s.Call.Rparen}
+	setPos(s, pos)
+	return append(pre, s)
+}

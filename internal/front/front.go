@@ -1,0 +1,286 @@
+package front
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+)
+
+// maxErrors is how many errors a cell reports at most, as go build does.
+const maxErrors = 10
+
+// ErrorKind tells apart the ways the front end rejects a cell.
+type ErrorKind int
+
+// Error kinds.
+const (
+	SyntaxError ErrorKind = iota // the cell does not parse
+	TypeError                    // go/types rejects it: Go's own message
+	Unsupported                  // valid Go that gomx cannot run exactly
+	Internal                     // a bug of the front end
+)
+
+// An Error is a problem of a cell at a position in the cell as typed:
+// Line and Col are 1-based, Col counts runes; 0 when unknown.
+type Error struct {
+	Kind      ErrorKind
+	Line, Col int
+	Msg       string
+}
+
+func (e Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
+	}
+	return e.Msg
+}
+
+// Config is what the front end needs from the session.
+type Config struct {
+	// Fset is the interpreter's FileSet: yaegi's CompileAST requires
+	// nodes parsed into it.
+	Fset *token.FileSet
+	// Importer gives the type information of preloaded packages.
+	Importer types.Importer
+	// Available reports whether the exported package-level symbol name
+	// of package path can be used in a cell (the interpreter's tables of
+	// a preloaded package may lack symbols its type information has).
+	// Nil means every symbol is available.
+	Available func(path, name string) bool
+	// AutoImports are package names a cell may use without importing
+	// them, with their import paths.
+	AutoImports map[string]string
+	// Runtime is the import path of the compiled helpers that lowered
+	// code calls: Show, ShowTuple, ShowRich, Rich, Base64, Print,
+	// Println, Min_<T>, Max_<T>, Clear, GoStart, GoDone and the
+	// overrides of methods that end the process (LogFatal, …).
+	Runtime string
+	// StdGeneric gives the replacement of a generic function of a
+	// compiled package (which the interpreter's tables cannot hold)
+	// instantiated with targs: the name of a compiled instantiation in
+	// the runtime package (session false), or of a generic function of
+	// the session written for the interpreter (session true) with the
+	// type arguments it takes. ok is false when there is none.
+	StdGeneric func(path, name string, targs []types.Type) (repl string, session bool, args []types.Type, ok bool)
+	// TagVar is the name of the session's int variable that the lowered
+	// code sets before each statement that can panic (see tags.go); ""
+	// for none.
+	TagVar string
+}
+
+// Front is the front end of one session: it holds the declarations of
+// the cells compiled so far. It is not safe for concurrent use.
+type Front struct {
+	cfg   Config
+	cells []string // cell sources by number-1
+
+	decls   map[string]*decl // live package-level declarations by user name; methods "T.m"
+	order   int              // declaration counter, for the prelude's order
+	imports map[string]string
+	// aliases are the internal import names of packages, by path.
+	aliases map[string]string
+	// typeNames counts definitions of each type name, for internal names
+	// of redefined types.
+	typeNames map[string]int
+	temps     int
+	// prelude is the position given to prelude declarations.
+	prelude token.Pos
+	// tags are the positions of the statements tags name, by tag-1.
+	tags []Position
+}
+
+// New returns a front end for a new session.
+func New(cfg Config) *Front {
+	f := &Front{cfg: cfg}
+	f.Reset()
+	return f
+}
+
+// Reset forgets every declaration and import (%reset).
+func (f *Front) Reset() {
+	f.decls = map[string]*decl{}
+	f.imports = map[string]string{}
+	f.aliases = map[string]string{}
+	f.typeNames = map[string]int{}
+	f.order = 0
+	f.tags = nil
+}
+
+// alias returns the internal import name of package path.
+func (f *Front) alias(path string) string {
+	a, ok := f.aliases[path]
+	if !ok {
+		a = fmt.Sprintf("$p%d", len(f.aliases))
+		f.aliases[path] = a
+	}
+	return a
+}
+
+// Position maps a position the interpreter reports (file name, line and
+// byte column in the synthetic file, which line directives make the
+// cell's own line and column) to the cell and its line and rune column.
+// ok is false for a file that is not a cell.
+func (f *Front) Position(file string, line, col int) (cellNo, l, c int, ok bool) {
+	n := 0
+	if _, err := fmt.Sscanf(file, "cell%d", &n); err != nil || n < 1 || n > len(f.cells) {
+		return 0, 0, 0, false
+	}
+	return n, line, runeCol(f.cells[n-1], line, col), true
+}
+
+// Cells returns the number of cells compiled so far.
+func (f *Front) Cells() int { return len(f.cells) }
+
+// A Symbol is a package-level declaration of the session, for completion
+// and inspection.
+type Symbol struct {
+	Name string
+	Kind string // "function", "type", "variable", "constant"
+	Sig  string // its declaration without body, as go/types prints it
+	Doc  string
+	Cell int
+}
+
+// Symbols returns the session's declarations, sorted by name (methods
+// are left out).
+func (f *Front) Symbols() []Symbol {
+	var out []Symbol
+	for _, d := range f.decls {
+		if d.method {
+			continue
+		}
+		out = append(out, Symbol{Name: d.name, Kind: d.kind(), Sig: d.sig, Doc: d.doc, Cell: d.cell})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Imports returns the session's imports: package name → import path.
+func (f *Front) Imports() map[string]string {
+	m := make(map[string]string, len(f.imports))
+	for k, v := range f.imports {
+		m[k] = v
+	}
+	return m
+}
+
+// Methods returns the methods of the session type named typeName, with
+// their signatures, sorted by name.
+func (f *Front) Methods(typeName string) []Symbol {
+	var out []Symbol
+	for _, d := range f.decls {
+		if d.method && strings.HasPrefix(d.name, typeName+".") {
+			out = append(out, Symbol{Name: strings.TrimPrefix(d.name, typeName+"."), Kind: "method", Sig: d.sig, Doc: d.doc, Cell: d.cell})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// A Unit is a lowered cell, ready for the interpreter: compile Decls,
+// then call Commit, then compile and execute Run.
+type Unit struct {
+	// Decls is a file of package main: the cell's imports (internal
+	// names), types, funcs, methods, consts, its package-level vars
+	// without initializers and the function that runs the cell.
+	Decls *ast.File
+	// Run calls the cell's function.
+	Run *ast.BlockStmt
+	// Shows reports whether the cell's last statement is an expression
+	// whose value is shown.
+	Shows bool
+	// DefinesMain is set when the cell defines func main (run by Run).
+	DefinesMain bool
+
+	front  *Front
+	commit []*decl
+	drop   []string
+	imps   map[string]string
+}
+
+// Commit records the unit's declarations as the session's, once the
+// interpreter compiled Decls.
+func (u *Unit) Commit() {
+	f := u.front
+	for _, name := range u.drop {
+		delete(f.decls, name)
+	}
+	for name, path := range u.imps {
+		f.imports[name] = path
+	}
+	for _, d := range u.commit {
+		if old, ok := f.decls[d.name]; ok && old.obj != nil {
+			if _, isType := old.obj.(*types.TypeName); isType {
+				f.dropMethods(d.name)
+			}
+		}
+		f.order++
+		d.seq = f.order
+		f.decls[d.name] = d
+		if !d.method {
+			delete(f.imports, d.name)
+		}
+	}
+}
+
+// dropMethods forgets the methods of the type named t.
+func (f *Front) dropMethods(t string) {
+	for name, d := range f.decls {
+		if d.method && strings.HasPrefix(name, t+".") {
+			delete(f.decls, name)
+		}
+	}
+}
+
+// Members returns the fields and methods of the session variable name,
+// from its static type; ok is false when name is not a session variable.
+func (f *Front) Members(name string) (members []Symbol, ok bool) {
+	d, found := f.decls[name]
+	if !found {
+		return nil, false
+	}
+	v, isVar := d.obj.(*types.Var)
+	if !isVar {
+		return nil, false
+	}
+	t := v.Type()
+	seen := map[string]bool{}
+	ms := types.NewMethodSet(t)
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		ms = types.NewMethodSet(types.NewPointer(t))
+	}
+	for i := 0; i < ms.Len(); i++ {
+		m := ms.At(i).Obj()
+		if !seen[m.Name()] {
+			seen[m.Name()] = true
+			members = append(members, Symbol{Name: m.Name(), Kind: "method", Sig: types.ObjectString(m, nil)})
+		}
+	}
+	st := t
+	if p, isPtr := st.Underlying().(*types.Pointer); isPtr {
+		st = p.Elem()
+	}
+	if s, isStruct := st.Underlying().(*types.Struct); isStruct {
+		for i := 0; i < s.NumFields(); i++ {
+			fld := s.Field(i)
+			if !seen[fld.Name()] {
+				seen[fld.Name()] = true
+				members = append(members, Symbol{Name: fld.Name(), Kind: "field", Sig: types.ObjectString(fld, nil)})
+			}
+		}
+	}
+	return members, true
+}
+
+// CheckSyntax returns the first syntax error of src as a cell, nil when it
+// parses.
+func CheckSyntax(src string) error {
+	_, errs := parseCell(token.NewFileSet(), 1, src)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package front
+
+import (
+	"go/token"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomx-dev/gomx/internal/stdlib"
+)
+
+// newFront returns a front end over the preloaded packages' types.
+func newFront() *Front {
+	fset := token.NewFileSet()
+	return New(Config{
+		Fset:        fset,
+		Importer:    stdlib.NewImporter(fset),
+		AutoImports: map[string]string{"fmt": "fmt", "math": "math", "strconv": "strconv"},
+		Runtime:     "gomx.dev/rt",
+		TagVar:      "$at",
+	})
+}
+
+func TestItems(t *testing.T) {
+	cases := []struct {
+		src   string
+		kinds string // D for a declaration, S for a statement
+	}{
+		{"1 + 1", "S"},
+		{"x := 1\ny := 2", "SS"},
+		{"import \"fmt\"\nfunc f() {}\nx := 1", "DDS"},
+		{"func() { println(1) }()", "S"},
+		{"func (p P) M() {}", "D"},
+		{"func F[T any](x T) T { return x }", "D"},
+		{"type T struct{ A int }\nvar v T\nconst c = 1", "DDD"},
+		{"package main\nfunc main() {}", "D"},
+		{"// doc\nfunc f() {}", "D"},
+		{"s := \"é\"; t := 'x'\n/* c */ s", "SSS"},
+	}
+	for _, c := range cases {
+		items, _, err := Items(c.src)
+		if err != nil {
+			t.Errorf("%q: %v", c.src, err)
+			continue
+		}
+		var b strings.Builder
+		for _, it := range items {
+			if it.Kind == DeclItem {
+				b.WriteByte('D')
+			} else {
+				b.WriteByte('S')
+			}
+		}
+		if b.String() != c.kinds {
+			t.Errorf("%q: items %s, want %s", c.src, b.String(), c.kinds)
+		}
+	}
+	items, _, _ := Items("// doc\nfunc f() {}")
+	if items[0].Start != 0 {
+		t.Errorf("the doc comment is not part of the item: start %d", items[0].Start)
+	}
+}
+
+// TestErrorsAtCellPositions: Go's messages, at the line and rune column of
+// the cell as typed, whatever the mix of declarations and statements.
+func TestErrorsAtCellPositions(t *testing.T) {
+	cases := []struct {
+		src       string
+		line, col int
+		msg       string
+	}{
+		{"n := strconv.Atoi(\"oops\")", 1, 6, "assignment mismatch: 1 variable but strconv.Atoi returns 2 values"},
+		{"x := 1\nfunc f() int { if x > 0 { return 1 } }", 2, 38, "missing return"},
+		{"é := 1\ny := é + \"s\"", 2, 6, "invalid operation"},
+		{"func f() {\n\tv := 3\n}", 2, 2, "declared and not used: v"},
+		{"var s strings.Builder\ns.Length()", 2, 3, "s.Length undefined (type strings.Builder has no field or method Length)"},
+		{"x := 1 +", 1, 9, "expected operand"},
+	}
+	for _, c := range cases {
+		f := newFront()
+		if strings.Contains(c.src, "strings.") {
+			f.cfg.AutoImports["strings"] = "strings"
+		}
+		_, errs := f.Compile(c.src)
+		if len(errs) == 0 {
+			t.Errorf("%q: no error", c.src)
+			continue
+		}
+		e := errs[0]
+		if e.Line != c.line || e.Col != c.col || !strings.Contains(e.Msg, c.msg) {
+			t.Errorf("%q: error %d:%d %q, want %d:%d %q", c.src, e.Line, e.Col, e.Msg, c.line, c.col, c.msg)
+		}
+	}
+}
+
+// TestTopLevelUnusedAllowed: unused variables and imports at the top
+// level of a cell are no error (a notebook habit); inside a function they
+// are.
+func TestTopLevelUnusedAllowed(t *testing.T) {
+	f := newFront()
+	if _, errs := f.Compile("import \"os\"\nx := 1"); len(errs) > 0 {
+		t.Fatalf("errors %v", errs)
+	}
+}
+
+// FuzzCompile compiles arbitrary cells in a fresh session: the front end
+// must not panic nor hang, and its errors must lie inside the cell.
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{"1 + 1", "x := 1\nfunc f() int { return x }", "for i := range 3 { println(i) }",
+		"type T int\nconst (A T = iota; B)", "defer fmt.Println(1)", "L: for { select {} ; break L }"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		done := make(chan []Error, 1)
+		go func() {
+			_, errs := newFront().Compile(src)
+			done <- errs
+		}()
+		select {
+		case errs := <-done:
+			lines := strings.Count(src, "\n") + 1
+			for _, e := range errs {
+				if e.Line < 0 || e.Line > lines+1 {
+					t.Fatalf("%q: error %v outside the cell's %d lines", src, e, lines)
+				}
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("compiling %q did not finish in 5 s", src)
+		}
+	})
+}

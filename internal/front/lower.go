@@ -1,0 +1,631 @@
+package front
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+)
+
+// A lowerer rewrites one type-checked cell into the subset of Go that the
+// interpreter runs correctly. It walks statements and expressions once;
+// each construct that needs it is handed to its pass (the files named
+// after the passes: consts, loopvar, deferargs, assign, selectvar,
+// typeargs, methods, rangeint, rangefunc, builtins, show, labels).
+// Passes look up type information on the original nodes, so a node's
+// facts are read before its children are replaced.
+type lowerer struct {
+	f    *Front
+	c    *cell
+	ck   *checked
+	info *types.Info
+	pkg  *types.Package
+	w    *typeWriter
+	// pkgs are the import paths the lowered file uses.
+	pkgs map[string]bool
+	// names are the interpreter's names of this cell's package-level
+	// objects where they differ from the user's (a redefined type).
+	names map[types.Object]string
+	errs  []Error
+	// fn is the function being lowered.
+	fn *funcCtx
+	// top is set while lowering the cell's own top-level statements.
+	top bool
+	// newVars are the session variables the cell's top-level statements
+	// define.
+	newVars []topVarDecl
+}
+
+// funcCtx is the state of the function being lowered.
+type funcCtx struct {
+	sig   *types.Signature
+	outer *funcCtx
+	// rangeFunc is set inside the body of a range-over-func loop, whose
+	// body is lowered into a yield function.
+	rangeFunc *rangeFuncCtx
+	// ret holds the results of a return inside such bodies (on the real
+	// function).
+	ret *retStash
+}
+
+func (l *lowerer) errorf(n ast.Node, kind ErrorKind, format string, args ...any) {
+	p := l.f.cfg.Fset.Position(n.Pos())
+	l.errs = append(l.errs, l.c.errorAt(p, kind, fmt.Sprintf(format, args...)))
+}
+
+// unsupported records that construct n cannot be run exactly.
+func (l *lowerer) unsupported(n ast.Node, format string, args ...any) {
+	l.errorf(n, Unsupported, format, args...)
+}
+
+// temp returns a fresh internal name, which no user name can equal.
+func (l *lowerer) temp(hint string) *ast.Ident {
+	l.f.temps++
+	return ast.NewIdent(fmt.Sprintf("$%s%d", hint, l.f.temps))
+}
+
+// rt returns the expression for a helper of the runtime package.
+func (l *lowerer) rt(name string) ast.Expr {
+	l.pkgs[l.f.cfg.Runtime] = true
+	return &ast.SelectorExpr{X: ast.NewIdent(l.f.alias(l.f.cfg.Runtime)), Sel: ast.NewIdent(name)}
+}
+
+// pkgIdent returns the internal import name of package p, recording the
+// import.
+func (l *lowerer) pkgIdent(p *types.Package) string {
+	l.pkgs[p.Path()] = true
+	return l.f.alias(p.Path())
+}
+
+// typeOf returns the type of expression e (on the original node).
+func (l *lowerer) typeOf(e ast.Expr) types.Type {
+	if tv, ok := l.info.Types[e]; ok {
+		return tv.Type
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		if obj := l.info.Uses[id]; obj != nil {
+			return obj.Type()
+		}
+		if obj := l.info.Defs[id]; obj != nil {
+			return obj.Type()
+		}
+	}
+	return nil
+}
+
+// isSessionLevel reports whether obj is a package-level object of the
+// session package.
+func (l *lowerer) isSessionLevel(obj types.Object) bool {
+	return obj != nil && obj.Pkg() == l.pkg && obj.Parent() == l.pkg.Scope()
+}
+
+// objName returns the interpreter's name of a session object.
+func (l *lowerer) objName(obj types.Object) string {
+	if n, ok := l.names[obj]; ok {
+		return n
+	}
+	if l.isSessionLevel(obj) {
+		if d, ok := l.f.decls[obj.Name()]; ok && d.internal != "" {
+			if _, isType := obj.(*types.TypeName); isType {
+				return d.internal
+			}
+		}
+	}
+	return obj.Name()
+}
+
+// ident lowers an identifier used as an expression or type.
+func (l *lowerer) ident(id *ast.Ident) ast.Expr {
+	obj := l.info.Uses[id]
+	if obj == nil {
+		return id
+	}
+	switch o := obj.(type) {
+	case *types.PkgName:
+		return id // only as the X of a selector, handled there
+	case *types.Builtin, *types.Nil:
+		return id
+	default:
+		if p := o.Pkg(); p != nil && p != l.pkg && o.Parent() == p.Scope() {
+			// a dot-imported name
+			l.checkAvailable(id, p, o.Name())
+			return &ast.SelectorExpr{X: &ast.Ident{NamePos: id.Pos(), Name: l.pkgIdent(p)}, Sel: id}
+		}
+		if l.isSessionLevel(o) {
+			if n := l.objName(o); n != id.Name {
+				return &ast.Ident{NamePos: id.Pos(), Name: n}
+			}
+		}
+	}
+	return id
+}
+
+// checkAvailable reports a use of a package symbol the interpreter lacks.
+func (l *lowerer) checkAvailable(n ast.Node, p *types.Package, name string) {
+	if l.f.cfg.Available == nil {
+		return
+	}
+	if !l.f.cfg.Available(p.Path(), name) {
+		l.unsupported(n, "%s.%s is not available in gomx (the interpreter's table of package %s lacks it)", p.Name(), name, p.Path())
+	}
+}
+
+// block lowers a list of statements.
+func (l *lowerer) block(list []ast.Stmt) []ast.Stmt {
+	out := make([]ast.Stmt, 0, len(list))
+	for _, s := range list {
+		if t := l.tag(s); t != nil {
+			out = append(out, t)
+		}
+		out = append(out, l.stmt(s)...)
+	}
+	return out
+}
+
+// single lowers a statement that must stay one statement (a for loop's
+// post statement): several are wrapped in a function literal called at
+// once.
+func (l *lowerer) single(s ast.Stmt) ast.Stmt {
+	if s == nil {
+		return nil
+	}
+	out := l.stmt(s)
+	if len(out) == 1 {
+		return out[0]
+	}
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: out}}, Lparen: s.Pos()}}
+}
+
+// initStmt lowers the init statement of an if, switch or for: several
+// statements are returned as pre, to run before the statement in a new
+// block.
+func (l *lowerer) initStmt(s ast.Stmt) (init ast.Stmt, pre []ast.Stmt) {
+	if s == nil {
+		return nil, nil
+	}
+	out := l.stmt(s)
+	if len(out) == 1 {
+		return out[0], nil
+	}
+	return nil, out
+}
+
+// wrap puts pre before s in a block, when there is a pre.
+func wrap(pre []ast.Stmt, s ast.Stmt) []ast.Stmt {
+	if len(pre) == 0 {
+		return []ast.Stmt{s}
+	}
+	return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: append(pre, s)}}
+}
+
+// stmt lowers one statement into one or more.
+func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
+	// only the cell's own statements are top-level, not those nested in
+	// them
+	top := l.top
+	l.top = false
+	defer func() { l.top = top }()
+	if rf := l.fn.rangeFunc; rf != nil {
+		// what an unlabelled break or continue in the body refers to
+		inner := s
+		if ls, ok := s.(*ast.LabeledStmt); ok {
+			inner = ls.Stmt
+		}
+		switch inner.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			rf.breakDepth++
+			rf.contDepth++
+			defer func() { rf.breakDepth--; rf.contDepth-- }()
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			rf.breakDepth++
+			defer func() { rf.breakDepth-- }()
+		}
+	}
+	switch s := s.(type) {
+	case *ast.ExprStmt:
+		s.X = l.expr(s.X)
+	case *ast.AssignStmt:
+		return l.assign(s, top)
+	case *ast.IncDecStmt:
+		s.X = l.expr(s.X)
+	case *ast.SendStmt:
+		s.Chan, s.Value = l.expr(s.Chan), l.expr(s.Value)
+	case *ast.DeclStmt:
+		l.localDecl(s.Decl.(*ast.GenDecl))
+	case *ast.GoStmt:
+		return l.goStmt(s)
+	case *ast.DeferStmt:
+		return l.deferStmt(s)
+	case *ast.ReturnStmt:
+		return l.returnStmt(s)
+	case *ast.BranchStmt:
+		return l.branch(s)
+	case *ast.BlockStmt:
+		s.List = l.block(s.List)
+	case *ast.LabeledStmt:
+		return l.labeled(s)
+	case *ast.IfStmt:
+		init, pre := l.initStmt(s.Init)
+		s.Init = init
+		s.Cond = l.expr(s.Cond)
+		s.Body.List = l.block(s.Body.List)
+		if s.Else != nil {
+			e := l.stmt(s.Else)
+			if len(e) == 1 {
+				s.Else = e[0]
+			} else {
+				s.Else = &ast.BlockStmt{List: e}
+			}
+		}
+		return wrap(pre, s)
+	case *ast.SwitchStmt:
+		init, pre := l.initStmt(s.Init)
+		s.Init = init
+		s.Tag = l.expr(s.Tag)
+		for _, cc := range s.Body.List {
+			cc := cc.(*ast.CaseClause)
+			for i, e := range cc.List {
+				cc.List[i] = l.expr(e)
+			}
+			cc.Body = l.block(cc.Body)
+		}
+		return wrap(pre, s)
+	case *ast.TypeSwitchStmt:
+		init, pre := l.initStmt(s.Init)
+		s.Init = init
+		switch a := s.Assign.(type) {
+		case *ast.AssignStmt:
+			a.Rhs[0].(*ast.TypeAssertExpr).X = l.expr(a.Rhs[0].(*ast.TypeAssertExpr).X)
+		case *ast.ExprStmt:
+			a.X.(*ast.TypeAssertExpr).X = l.expr(a.X.(*ast.TypeAssertExpr).X)
+		}
+		for _, cc := range s.Body.List {
+			cc := cc.(*ast.CaseClause)
+			for i, e := range cc.List {
+				cc.List[i] = l.typeExpr(e)
+			}
+			cc.Body = l.block(cc.Body)
+		}
+		return wrap(pre, s)
+	case *ast.SelectStmt:
+		return l.selectStmt(s)
+	case *ast.ForStmt:
+		return l.forStmt(s)
+	case *ast.RangeStmt:
+		return l.rangeStmt(s)
+	case *ast.EmptyStmt:
+	default:
+		l.unsupported(s, "statement %T", s)
+	}
+	return []ast.Stmt{s}
+}
+
+// localDecl lowers a var, const or type declaration inside a function.
+func (l *lowerer) localDecl(g *ast.GenDecl) {
+	for _, sp := range g.Specs {
+		switch sp := sp.(type) {
+		case *ast.ValueSpec:
+			if g.Tok == token.CONST {
+				// constants are folded where used; the declaration keeps
+				// its folded values and explicit types
+				l.constSpec(sp)
+				continue
+			}
+			if sp.Type != nil {
+				sp.Type = l.typeExpr(sp.Type)
+			}
+			for i, v := range sp.Values {
+				sp.Values[i] = l.expr(v)
+			}
+		case *ast.TypeSpec:
+			l.typeSpec(sp)
+		}
+	}
+}
+
+// constSpec writes a constant declaration with each constant's value
+// folded and its type explicit (iota and implicit repetition gone).
+func (l *lowerer) constSpec(sp *ast.ValueSpec) {
+	var vals []ast.Expr
+	var typ ast.Expr
+	uniform := true
+	var first types.Type
+	for i, n := range sp.Names {
+		c, ok := l.info.Defs[n].(*types.Const)
+		if !ok {
+			continue
+		}
+		if i == 0 {
+			first = c.Type()
+		} else if !types.Identical(first, c.Type()) {
+			uniform = false
+		}
+		if b, ok := c.Type().(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			vals = append(vals, untypedConst(c.Val(), b, l.w))
+		} else {
+			vals = append(vals, l.w.constExpr(c.Val(), c.Type()))
+		}
+	}
+	if first != nil && uniform {
+		if b, ok := first.(*types.Basic); !ok || b.Info()&types.IsUntyped == 0 {
+			typ = l.w.expr(first)
+			// values need no conversion when the type is given
+			for i, n := range sp.Names {
+				if c, ok := l.info.Defs[n].(*types.Const); ok {
+					vals[i] = l.w.constExpr(c.Val(), underlyingBasic(c.Type()))
+				}
+			}
+		}
+	}
+	sp.Type, sp.Values = typ, vals
+}
+
+// underlyingBasic returns t's underlying basic type (constants have one).
+func underlyingBasic(t types.Type) types.Type {
+	if b, ok := t.Underlying().(*types.Basic); ok {
+		return b
+	}
+	return t
+}
+
+// typeSpec lowers a type declaration.
+func (l *lowerer) typeSpec(sp *ast.TypeSpec) {
+	if obj := l.info.Defs[sp.Name]; obj != nil {
+		if n := l.objName(obj); n != sp.Name.Name {
+			sp.Name = &ast.Ident{NamePos: sp.Name.Pos(), Name: n}
+		}
+	}
+	if sp.TypeParams != nil {
+		for _, f := range sp.TypeParams.List {
+			f.Type = l.typeExpr(f.Type)
+		}
+	}
+	sp.Type = l.typeExpr(sp.Type)
+}
+
+// typeExpr lowers a type expression as written: package names become
+// internal import names, session types their interpreter names, array
+// lengths literals.
+func (l *lowerer) typeExpr(e ast.Expr) ast.Expr {
+	switch x := e.(type) {
+	case nil:
+		return nil
+	case *ast.Ident:
+		return l.ident(x)
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			if pn, ok := l.info.Uses[id].(*types.PkgName); ok {
+				l.checkAvailable(x, pn.Imported(), x.Sel.Name)
+				return &ast.SelectorExpr{X: &ast.Ident{NamePos: id.Pos(), Name: l.pkgIdent(pn.Imported())}, Sel: x.Sel}
+			}
+		}
+		return l.expr(x)
+	case *ast.ParenExpr:
+		x.X = l.typeExpr(x.X)
+	case *ast.StarExpr:
+		x.X = l.typeExpr(x.X)
+	case *ast.ArrayType:
+		if x.Len != nil {
+			if _, ok := x.Len.(*ast.Ellipsis); !ok {
+				if tv, ok := l.info.Types[x.Len]; ok && tv.Value != nil {
+					x.Len = l.w.constExpr(tv.Value, types.Typ[types.UntypedInt])
+				} else {
+					x.Len = l.expr(x.Len)
+				}
+			}
+		}
+		x.Elt = l.typeExpr(x.Elt)
+	case *ast.MapType:
+		x.Key, x.Value = l.typeExpr(x.Key), l.typeExpr(x.Value)
+	case *ast.ChanType:
+		x.Value = l.typeExpr(x.Value)
+	case *ast.Ellipsis:
+		x.Elt = l.typeExpr(x.Elt)
+	case *ast.FuncType:
+		l.fieldTypes(x.TypeParams)
+		l.fieldTypes(x.Params)
+		l.fieldTypes(x.Results)
+	case *ast.StructType:
+		l.fieldTypes(x.Fields)
+	case *ast.InterfaceType:
+		l.fieldTypes(x.Methods)
+	case *ast.IndexExpr:
+		x.X = l.typeExpr(x.X)
+		x.Index = l.typeExpr(x.Index)
+	case *ast.IndexListExpr:
+		x.X = l.typeExpr(x.X)
+		for i, ix := range x.Indices {
+			x.Indices[i] = l.typeExpr(ix)
+		}
+	case *ast.UnaryExpr: // ~T in a constraint
+		x.X = l.typeExpr(x.X)
+	case *ast.BinaryExpr: // A | B in a constraint
+		x.X, x.Y = l.typeExpr(x.X), l.typeExpr(x.Y)
+	default:
+		return l.expr(e)
+	}
+	return e
+}
+
+func (l *lowerer) fieldTypes(fl *ast.FieldList) {
+	if fl == nil {
+		return
+	}
+	for _, f := range fl.List {
+		f.Type = l.typeExpr(f.Type)
+	}
+}
+
+// isType reports whether e denotes a type.
+func (l *lowerer) isType(e ast.Expr) bool {
+	if tv, ok := l.info.Types[e]; ok {
+		return tv.IsType()
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		_, ok := l.info.Uses[id].(*types.TypeName)
+		return ok
+	}
+	return false
+}
+
+// expr lowers an expression and returns what replaces it.
+func (l *lowerer) expr(e ast.Expr) ast.Expr {
+	if e == nil {
+		return nil
+	}
+	if tv, ok := l.info.Types[e]; ok {
+		if tv.IsType() {
+			return l.typeExpr(e)
+		}
+		if tv.Value != nil {
+			return l.constant(e, tv)
+		}
+	}
+	switch x := e.(type) {
+	case *ast.Ident:
+		if inst, ok := l.instance(x); ok {
+			return l.instantiate(x, inst)
+		}
+		return l.ident(x)
+	case *ast.BasicLit:
+	case *ast.CompositeLit:
+		l.compositeLit(x)
+	case *ast.FuncLit:
+		l.fieldTypes(x.Type.Params)
+		l.fieldTypes(x.Type.Results)
+		sig, _ := l.typeOf(x).(*types.Signature)
+		x.Body = l.funcBody(x.Body, sig)
+	case *ast.ParenExpr:
+		x.X = l.expr(x.X)
+	case *ast.SelectorExpr:
+		if inst, ok := l.instance(x); ok {
+			return l.instantiate(x, inst)
+		}
+		return l.selector(x)
+	case *ast.IndexExpr:
+		if inst, ok := l.instance(x.X); ok {
+			return l.instantiate(x.X, inst)
+		}
+		x.X, x.Index = l.expr(x.X), l.expr(x.Index)
+	case *ast.IndexListExpr:
+		if inst, ok := l.instance(x.X); ok {
+			return l.instantiate(x.X, inst)
+		}
+		l.unsupported(x, "index list expression")
+	case *ast.SliceExpr:
+		x.X, x.Low, x.High, x.Max = l.expr(x.X), l.expr(x.Low), l.expr(x.High), l.expr(x.Max)
+	case *ast.TypeAssertExpr:
+		x.X = l.expr(x.X)
+		x.Type = l.typeExpr(x.Type)
+	case *ast.CallExpr:
+		return l.call(x)
+	case *ast.StarExpr:
+		x.X = l.expr(x.X)
+	case *ast.UnaryExpr:
+		x.X = l.expr(x.X)
+	case *ast.BinaryExpr:
+		x.X, x.Y = l.expr(x.X), l.expr(x.Y)
+	case *ast.KeyValueExpr:
+		x.Key, x.Value = l.expr(x.Key), l.expr(x.Value)
+	default:
+		l.unsupported(e, "expression %T", e)
+	}
+	return e
+}
+
+// compositeLit lowers a composite literal; struct literal keys are field
+// names and stay.
+func (l *lowerer) compositeLit(x *ast.CompositeLit) {
+	t := l.typeOf(x)
+	x.Type = l.typeExpr(x.Type)
+	isStruct := false
+	if t != nil {
+		u := t.Underlying()
+		if p, ok := u.(*types.Pointer); ok {
+			u = p.Elem().Underlying()
+		}
+		_, isStruct = u.(*types.Struct)
+	}
+	for i, el := range x.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			if !isStruct {
+				kv.Key = l.expr(kv.Key)
+			}
+			kv.Value = l.expr(kv.Value)
+			continue
+		}
+		x.Elts[i] = l.expr(el)
+	}
+}
+
+// selector lowers x.Sel: a qualified identifier, a field, a method value
+// or a method expression.
+func (l *lowerer) selector(x *ast.SelectorExpr) ast.Expr {
+	if id, ok := x.X.(*ast.Ident); ok {
+		if pn, ok := l.info.Uses[id].(*types.PkgName); ok {
+			l.checkAvailable(x, pn.Imported(), x.Sel.Name)
+			return &ast.SelectorExpr{X: &ast.Ident{NamePos: id.Pos(), Name: l.pkgIdent(pn.Imported())}, Sel: x.Sel}
+		}
+	}
+	if sel, ok := l.info.Selections[x]; ok {
+		switch sel.Kind() {
+		case types.MethodExpr:
+			return l.methodExpr(x, sel)
+		case types.MethodVal:
+			return l.methodValue(x, sel)
+		}
+	}
+	x.X = l.expr(x.X)
+	return x
+}
+
+// funcBody lowers the body of a function or function literal.
+func (l *lowerer) funcBody(body *ast.BlockStmt, sig *types.Signature) *ast.BlockStmt {
+	if body == nil {
+		return nil
+	}
+	outer, top := l.fn, l.top
+	l.fn, l.top = &funcCtx{sig: sig, outer: outer}, false
+	body.List = l.stashDecls(l.block(body.List))
+	l.fn, l.top = outer, top
+	return body
+}
+
+// stringLit is a string literal.
+func stringLit(s string) *ast.BasicLit {
+	return &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(s)}
+}
+
+// call returns a call expression of fun with args.
+func call(fun ast.Expr, args ...ast.Expr) *ast.CallExpr {
+	return &ast.CallExpr{Fun: fun, Args: args}
+}
+
+// define returns `names := values`.
+func define(names []*ast.Ident, values ...ast.Expr) *ast.AssignStmt {
+	lhs := make([]ast.Expr, len(names))
+	for i, n := range names {
+		lhs[i] = n
+	}
+	return &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: values}
+}
+
+// assignTo returns `lhs = rhs`.
+func assignTo(lhs, rhs ast.Expr) *ast.AssignStmt {
+	return &ast.AssignStmt{Lhs: []ast.Expr{lhs}, Tok: token.ASSIGN, Rhs: []ast.Expr{rhs}}
+}
+
+// stashDecls declares the current function's return stash, if a
+// range-over-func body in it returns, before its statements.
+func (l *lowerer) stashDecls(list []ast.Stmt) []ast.Stmt {
+	st := l.fn.ret
+	if st == nil || !st.used {
+		return list
+	}
+	specs := []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(st.flag)}, Type: ast.NewIdent("bool")}}
+	for i, v := range st.vals {
+		specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(v)}, Type: l.w.expr(st.sig.Results().At(i).Type())})
+	}
+	return append([]ast.Stmt{&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: specs}}}, list...)
+}

@@ -1,0 +1,180 @@
+package front
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+)
+
+// Pass tags: where a runtime panic happened.
+//
+// The interpreter reports a panic at the first statement of the function
+// it happened in (yaegi v0.16.1 loses the failing node). So the lowering
+// puts `$at = K` before each statement that can panic, K numbering the
+// statement's position in the session: after a panic, the tag variable
+// names the last such statement that ran. Statements that cannot panic
+// (arithmetic without division, assignments of names, receives) get no
+// tag, which keeps tight loops as fast as before.
+
+// A Position is a place in a cell as typed.
+type Position struct {
+	Cell, Line, Col int
+}
+
+// Tag returns the position of tag k, as the tag variable holds it after a
+// panic; ok is false for a value no statement set.
+func (f *Front) Tag(k int) (Position, bool) {
+	if k <= 0 || k > len(f.tags) {
+		return Position{}, false
+	}
+	return f.tags[k-1], true
+}
+
+// tag returns the statement that records s's position, or nil when s
+// cannot panic (or the session has no tag variable).
+func (l *lowerer) tag(s ast.Stmt) ast.Stmt {
+	if l.f.cfg.TagVar == "" || !l.canPanic(s) {
+		return nil
+	}
+	p := l.f.cfg.Fset.Position(s.Pos())
+	if p.Filename != l.c.name {
+		return nil
+	}
+	l.f.tags = append(l.f.tags, Position{Cell: l.c.n, Line: p.Line, Col: runeCol(l.c.src, p.Line, p.Column)})
+	k := len(l.f.tags)
+	a := assignTo(&ast.Ident{NamePos: s.Pos(), Name: l.f.cfg.TagVar}, &ast.BasicLit{ValuePos: s.Pos(), Kind: token.INT, Value: strconv.Itoa(k)})
+	a.TokPos = s.Pos()
+	return a
+}
+
+// canPanic reports whether statement s itself (not the blocks nested in
+// it) may panic at run time.
+func (l *lowerer) canPanic(s ast.Stmt) bool {
+	var exprs []ast.Node
+	switch s := s.(type) {
+	case *ast.IfStmt:
+		exprs = []ast.Node{s.Init, s.Cond}
+	case *ast.ForStmt:
+		exprs = []ast.Node{s.Init, s.Cond, s.Post}
+	case *ast.RangeStmt:
+		exprs = []ast.Node{s.X}
+	case *ast.SwitchStmt:
+		exprs = []ast.Node{s.Init, s.Tag}
+	case *ast.TypeSwitchStmt:
+		exprs = []ast.Node{s.Init, s.Assign}
+	case *ast.LabeledStmt:
+		return l.canPanic(s.Stmt)
+	case *ast.BlockStmt, *ast.SelectStmt, *ast.BranchStmt, *ast.EmptyStmt:
+		return false
+	case *ast.SendStmt:
+		return true
+	case *ast.AssignStmt:
+		for _, lhs := range s.Lhs {
+			if ix, ok := unparen(lhs).(*ast.IndexExpr); ok {
+				if t := l.typeOf(ix.X); t != nil {
+					if _, isMap := t.Underlying().(*types.Map); isMap {
+						return true // a write into a nil map
+					}
+				}
+			}
+		}
+		if len(s.Lhs) == 2 && len(s.Rhs) == 1 {
+			if _, ok := unparen(s.Rhs[0]).(*ast.TypeAssertExpr); ok {
+				// v, ok := x.(T) does not panic; its operands might
+				return l.exprCanPanic(s.Rhs[0].(*ast.TypeAssertExpr).X) || l.exprsCanPanic(s.Lhs)
+			}
+		}
+		exprs = []ast.Node{s}
+	default:
+		exprs = []ast.Node{s}
+	}
+	for _, e := range exprs {
+		if e != nil && l.exprCanPanic(e) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *lowerer) exprsCanPanic(es []ast.Expr) bool {
+	for _, e := range es {
+		if l.exprCanPanic(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// exprCanPanic reports whether evaluating n may panic: a call, an index
+// or slice of a slice, array or string, a pointer dereference, a type
+// assertion, an integer division.
+func (l *lowerer) exprCanPanic(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if l.isType(x.Fun) {
+				return true
+			}
+			if id, ok := unparen(x.Fun).(*ast.Ident); ok {
+				if b, ok := l.info.Uses[id].(*types.Builtin); ok {
+					switch b.Name() {
+					case "panic", "close", "make":
+						found = true
+					}
+					return true
+				}
+			}
+			if tv, ok := l.info.Types[x]; ok && tv.Value != nil {
+				return false // a constant
+			}
+			found = true
+		case *ast.IndexExpr:
+			if tv, ok := l.info.Types[x]; ok && tv.Value != nil {
+				return false
+			}
+			if t := l.typeOf(x.X); t != nil {
+				switch t.Underlying().(type) {
+				case *types.Map, *types.Signature:
+				default:
+					found = true
+				}
+			}
+		case *ast.SliceExpr, *ast.StarExpr:
+			if !l.isType(x.(ast.Expr)) {
+				found = true
+			}
+		case *ast.SelectorExpr:
+			if sel, ok := l.info.Selections[x]; ok && sel.Indirect() {
+				found = true
+			}
+		case *ast.TypeAssertExpr:
+			if x.Type != nil {
+				found = true
+			}
+		case *ast.BinaryExpr:
+			if (x.Op == token.QUO || x.Op == token.REM) && l.isInteger(x) {
+				if tv, ok := l.info.Types[x.Y]; !ok || tv.Value == nil {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func (l *lowerer) isInteger(e ast.Expr) bool {
+	t := l.typeOf(e)
+	if t == nil {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
