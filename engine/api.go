@@ -9,6 +9,38 @@
 // import engine build fast. Displays travel as display.Bundle values (which
 // user code knows as viz.Bundle), and Output embeds display.Sink: neither
 // links viz's plotting and rendering code.
+//
+// # Interrupting a cell
+//
+// One state machine governs a running cell that is interrupted (by
+// interrupt_request, SIGINT, the REPL's Ctrl-C or the worker's heap
+// watchdog). The worker decides when a cell is stuck in compiled code, the
+// client decides to restart the worker; the front ends and the session
+// keep no timers and no counts of their own:
+//
+//	idle ──execute──▶ running ──code ends──────────────────────▶ idle (result)
+//	                     │
+//	                     │ interrupt: the worker cancels the cell's context;
+//	                     │ interpreted code stops at once, context-aware
+//	                     ▼ calls (time.Sleep, mathx) return
+//	                 cancelling ──code ends────────────────────▶ idle (Interrupted)
+//	                     │
+//	                     │ the code is still in a compiled call 1 s after the
+//	                     │ interrupt (worker.Options.StuckAfter): the worker
+//	                     ▼ sends MsgStuck, which the front end shows
+//	                   stuck ──the compiled call returns───────▶ idle (Interrupted)
+//	                     │
+//	                     │ interrupt again: the client kills the worker
+//	                     ▼ and starts a new one
+//	                 restarted ────────────────────────────────▶ idle (WorkerDied:
+//	                                                                the variables are lost)
+//
+// The session returns from an interrupted Execute only when the cell's
+// code has ended, so a cell never runs beside the rest of an earlier one.
+// An interrupt before the worker reported the cell stuck only cancels (a
+// repeated cancel changes nothing). At the end of a cell that did not fail
+// the session waits up to 100 ms for the goroutines the cell started, so
+// that their panics are reported on the cell that started them.
 package engine
 
 import (

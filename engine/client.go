@@ -116,9 +116,8 @@ type proc struct {
 type call struct {
 	id         uint64
 	events     chan *Msg
-	stuck      bool
+	stuck      bool // the worker reported the cell stuck in compiled code
 	interrupts int
-	first      time.Time
 }
 
 // spawn starts a worker; a failure to start is a worker that is dead at
@@ -470,14 +469,10 @@ func deliver(m *Msg, out Output) {
 	}
 }
 
-// stuckGrace is how long after a first interrupt a second one restarts a
-// worker that never reported whether the cell stopped.
-const stuckGrace = 3 * time.Second
-
-// Interrupt cancels the running cell. A second Interrupt of a cell the
-// worker reported stuck in compiled code (or that has not answered the
-// first within a few seconds) kills the worker and starts a new one; the
-// cell then ends with a WorkerDied error.
+// Interrupt cancels the running cell. An Interrupt after the worker
+// reported the cell stuck in compiled code kills the worker and starts a
+// new one; the cell then ends with a WorkerDied error. (See the package
+// doc for the whole state machine.)
 func (c *Client) Interrupt() {
 	c.mu.Lock()
 	p := c.w
@@ -493,10 +488,7 @@ func (c *Client) interrupt(p *proc) {
 		return
 	}
 	cl.interrupts++
-	if cl.interrupts == 1 {
-		cl.first = time.Now()
-	}
-	kill := cl.interrupts >= 2 && (cl.stuck || time.Since(cl.first) > stuckGrace)
+	kill := cl.interrupts >= 2 && cl.stuck
 	p.mu.Unlock()
 	if kill {
 		c.logf("second interrupt: restarting worker %d", p.pid)

@@ -237,6 +237,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	}
 	cellFn := fmt.Sprintf("$cell%d", n)
 	c.body.Name = &ast.Ident{NamePos: c.body.Name.Pos(), Name: cellFn}
+	run := l.rtAt("Run", c.body.Pos()) // before the imports are written
 	c.body.Body.List = body
 	if hasDefer(c.body.Body) {
 		l.frameClosures(c.body.Body)
@@ -266,7 +267,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		fmt.Fprintf(os.Stderr, "--- cell %d lowered:\n%s\n", n, nodeText(f.cfg.Fset, file))
 	}
 	pos := c.body.Pos()
-	u.Run = &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.Ident{NamePos: pos, Name: cellFn}, Lparen: pos, Rparen: pos}}}, Rbrace: pos}
+	u.Run = &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: run, Lparen: pos, Args: []ast.Expr{&ast.Ident{NamePos: pos, Name: cellFn}}, Rparen: pos}}}, Rbrace: pos}
 
 	// internal names of redefined types
 	for _, d := range commit {

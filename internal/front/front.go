@@ -187,7 +187,8 @@ type Unit struct {
 	// names), types, funcs, methods, consts, its package-level vars
 	// without initializers and the function that runs the cell.
 	Decls *ast.File
-	// Run calls the cell's function.
+	// Run calls the cell's function through the runtime's Run, which
+	// records when it has ended.
 	Run *ast.BlockStmt
 	// Shows reports whether the cell's last statement is an expression
 	// whose value is shown.

@@ -194,9 +194,9 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	ctx, cancel := context.WithCancel(context.Background())
 	k.runMu.Lock()
 	k.running = true
-	k.cellInt = make(chan struct{})
+	k.cellCtx = ctx
 	k.cancel = cancel
-	out.interrupted = k.cellInt
+	out.interrupted = ctx.Done()
 	k.runMu.Unlock()
 	res := k.eng.Execute(ctx, c.Code, engine.ExecOptions{Silent: c.Silent, StoreHistory: store, AllowStdin: c.AllowStdin}, out)
 	k.runMu.Lock()

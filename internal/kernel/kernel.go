@@ -62,8 +62,8 @@ type Kernel struct {
 
 	runMu   sync.Mutex
 	running bool               // a cell is executing
-	cellInt chan struct{}      // closed when the running cell is interrupted
-	cancel  context.CancelFunc // cancels the running cell's context
+	cellCtx context.Context    // the running cell's context
+	cancel  context.CancelFunc // cancels it
 
 	stopOnce sync.Once
 	stopped  chan struct{}
@@ -167,21 +167,19 @@ func (k *Kernel) stop() {
 //
 // The first interrupt of a cell cancels the context its Execute got,
 // which cannot be lost even when the cell has only just started; later
-// ones go to the engine's Interrupt, which restarts a worker stuck in
-// compiled code.
+// ones go to the engine's Interrupt. The engine keeps the state of an
+// interrupted cell (see package engine): the kernel keeps none.
 func (k *Kernel) Interrupt() {
 	k.runMu.Lock()
 	defer k.runMu.Unlock()
 	if !k.running {
 		return
 	}
-	select {
-	case <-k.cellInt:
-		k.eng.Interrupt()
-	default:
-		close(k.cellInt)
+	if k.cellCtx.Err() == nil {
 		k.cancel()
+		return
 	}
+	k.eng.Interrupt()
 }
 
 // Shutdown ends Run as a shutdown_request does; cmd/gomx calls it on

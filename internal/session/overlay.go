@@ -192,6 +192,7 @@ func (s *Session) overlay() interp.Exports {
 		}),
 		"ShowRich":     reflect.ValueOf(func(v any, mime map[string]string, kv ...string) { s.show(rich(v, mime, kv...)) }),
 		"Rich":         reflect.ValueOf(rich),
+		"Run":          reflect.ValueOf(s.runCell),
 		"RuntimeError": reflect.ValueOf(func(msg string) error { return runtimeError(msg) }),
 		"Print":        reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(false, args)) }),
 		"Println":      reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(true, args)) }),

@@ -19,13 +19,11 @@ import (
 	"io"
 	"reflect"
 	"regexp"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gomx-dev/gomx/display"
@@ -52,9 +50,6 @@ const tagVar = "$at"
 
 // Timing of the session's waits.
 const (
-	// interruptGrace is how long an interrupted cell's evaluation may take
-	// to stop before the session reports it stuck in compiled code.
-	interruptGrace = time.Second
 	// goroutineGrace is how long a cell waits at its end for the
 	// goroutines it started, so that their panics are errors on it.
 	goroutineGrace = 100 * time.Millisecond
@@ -79,9 +74,57 @@ type Session struct {
 	tracker *goTracker
 	late    []any
 
-	abandoned atomic.Int64 // goroutine id of an interrupted evaluation still running, or 0
-	stdin     *inputReader
-	stderr    io.Writer
+	stdin  *inputReader
+	stderr io.Writer
+	// eval follows the evaluation of the running cell's code (outMu).
+	eval *evaluation
+}
+
+// An evaluation is the run of a cell's code. yaegi runs it in a goroutine
+// of its own and, when the cell is cancelled, stops interpreted code and
+// returns at once, while a compiled call the code is in runs on. The
+// cell's code runs inside the runtime's Run (runCell), which records when
+// it has ended, so that the next cell never starts while it runs.
+type evaluation struct {
+	mu        sync.Mutex
+	entered   bool // runCell began
+	abandoned bool // cancelled before runCell began: it must not begin
+	done      chan struct{}
+}
+
+// runCell is the runtime's Run: it runs the cell's function f and
+// records its end.
+func (s *Session) runCell(f func()) {
+	s.outMu.Lock()
+	ev := s.eval
+	s.outMu.Unlock()
+	ev.mu.Lock()
+	if ev.abandoned {
+		ev.mu.Unlock()
+		return
+	}
+	ev.entered = true
+	ev.mu.Unlock()
+	defer close(ev.done)
+	f()
+}
+
+// waitEvaluation waits until the cancelled cell's code has ended.
+func (s *Session) waitEvaluation() {
+	s.outMu.Lock()
+	ev := s.eval
+	s.outMu.Unlock()
+	if ev == nil {
+		return
+	}
+	ev.mu.Lock()
+	if !ev.entered {
+		ev.abandoned = true
+		ev.mu.Unlock()
+		return
+	}
+	ev.mu.Unlock()
+	<-ev.done
 }
 
 type cellState struct {
@@ -247,28 +290,10 @@ func (s *Session) askInput() (string, error) {
 	return cur.out.Input("", false)
 }
 
-// Stuck reports whether an interrupted cell is still running in compiled
-// code. The next cell waits for it; a front end restarts the session
-// instead on a second interrupt.
-func (s *Session) Stuck() bool {
-	g := s.abandoned.Load()
-	if g == 0 {
-		return false
-	}
-	if !evalRunning(g) {
-		s.abandoned.CompareAndSwap(g, 0)
-		return false
-	}
-	return true
-}
-
 // Execute runs one cell.
 func (s *Session) Execute(ctx context.Context, code string, opts engine.ExecOptions, out engine.Output) engine.ExecResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.waitAbandoned(ctx); e != nil {
-		return engine.ExecResult{Error: e}
-	}
 	s.begin(ctx, out, opts)
 	defer s.end()
 	if res, ok := s.magic(ctx, code, opts); ok {
@@ -314,24 +339,6 @@ func (s *Session) end() {
 	interrupt.Set(nil)
 }
 
-// waitAbandoned waits for an interrupted evaluation still running in
-// compiled code before the next cell starts.
-func (s *Session) waitAbandoned(ctx context.Context) *engine.Error {
-	for s.Stuck() {
-		select {
-		case <-ctx.Done():
-			return stuckError()
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	return nil
-}
-
-func stuckError() *engine.Error {
-	msg := "the interrupted cell is still running in compiled code, which cannot be stopped; interrupt again to restart the session (its variables will be lost)"
-	return &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}
-}
-
 // run evaluates a cell that is not a magic: the front end parses,
 // type-checks and lowers it, the interpreter compiles its declarations and
 // runs its statements.
@@ -352,6 +359,9 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	if e != nil {
 		return engine.ExecResult{Error: e}
 	}
+	s.outMu.Lock()
+	s.eval = &evaluation{done: make(chan struct{})}
+	s.outMu.Unlock()
 	if _, e := s.execute(ctx, run); e != nil {
 		return engine.ExecResult{Error: e}
 	}
@@ -439,9 +449,12 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 	return prog, nil
 }
 
-// execute runs prog with the cell's context. When the cell is interrupted
-// and its evaluation does not stop within interruptGrace (it is stuck in
-// compiled code), the session records it as abandoned.
+// execute runs prog with the cell's context. When the cell is cancelled,
+// yaegi stops interpreted code at once but returns before the evaluation
+// has ended (a compiled call runs on): execute then waits until the
+// evaluation has ended (see Run in overlay.go), however long that takes.
+// The worker tells the user when that is a while (its stuck notice); the
+// session itself has no timers.
 func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Value, *engine.Error) {
 	v, err := func() (v reflect.Value, err error) {
 		defer func() {
@@ -459,24 +472,16 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 	if err == nil {
 		return v, nil
 	}
-	// ExecuteWithContext ran prog in a goroutine it started from this one
-	return reflect.Value{}, s.execError(ctx, goid(), err)
+	if ctx.Err() != nil {
+		s.waitEvaluation()
+		msg := "the cell was interrupted; the session and its variables are kept"
+		return reflect.Value{}, &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}
+	}
+	return reflect.Value{}, s.execError(err)
 }
 
-// execError describes the failure of an execution in goroutine g.
-func (s *Session) execError(ctx context.Context, g int64, err error) *engine.Error {
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		deadline := time.Now().Add(interruptGrace)
-		for evalRunning(g) && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		if evalRunning(g) {
-			s.abandoned.Store(g)
-			return stuckError()
-		}
-		msg := "the cell was interrupted; the session and its variables are kept"
-		return &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}
-	}
+// execError describes a failed execution.
+func (s *Session) execError(err error) *engine.Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		return s.panicError(p)
@@ -600,33 +605,6 @@ func (s *Session) compileError(err error) *engine.Error {
 	}
 	e.Traceback = []string{e.Name + ": " + e.Value}
 	return e
-}
-
-// goid returns the id of the calling goroutine.
-func goid() int64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	f := strings.Fields(string(buf[:n]))
-	if len(f) < 2 {
-		return 0
-	}
-	id, _ := strconv.ParseInt(f[1], 10, 64)
-	return id
-}
-
-// evalRunning reports whether the goroutine that yaegi's
-// ExecuteWithContext started from goroutine g still runs.
-func evalRunning(g int64) bool {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	return bytes.Contains(buf, []byte("interp.(*Interpreter).ExecuteWithContext in goroutine "+strconv.FormatInt(g, 10)+"\n"))
 }
 
 // sortedKeys returns the keys of m in order.

@@ -46,13 +46,6 @@ type Options struct {
 	StuckAfter time.Duration
 }
 
-// Stucker is implemented by engines that can tell, after an interrupted
-// Execute returned, that the cell's code is still running in compiled code
-// (for example a wg.Wait that never returns).
-type Stucker interface {
-	Stuck() bool
-}
-
 // ErrMemoryLimit is the cause of a cell cancelled by the heap watchdog.
 var ErrMemoryLimit = errors.New("memory limit exceeded")
 
@@ -290,17 +283,11 @@ func (w *worker) execute(m *engine.Msg) {
 	if m.Opts != nil {
 		opts = *m.Opts
 	}
+	// Execute returns once the cell's code has ended, after an interrupt
+	// too: the engine waits for code stuck in a compiled call
 	res := w.eng.Execute(ctx, m.Code, opts, &output{w: w, c: c})
 	close(c.done)
 	cause := context.Cause(ctx)
-	if cause != nil {
-		if s, ok := w.eng.(Stucker); ok && s.Stuck() {
-			w.sendStuck(c)
-			for s.Stuck() {
-				time.Sleep(20 * time.Millisecond)
-			}
-		}
-	}
 	if errors.Is(cause, ErrMemoryLimit) {
 		res.Value = nil
 		res.Error = &engine.Error{

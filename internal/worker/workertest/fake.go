@@ -16,7 +16,7 @@
 //	get K        the value under K becomes the cell's value
 //	value V      the cell's value is V
 //	sleep        wait until the cell is cancelled (an interruptible call)
-//	block        on cancel, return but stay Stuck until the worker dies
+//	block        on cancel, keep running until the worker dies (code stuck in a compiled call)
 //	hang         never return, not even on cancel
 //	exit N       os.Exit(N)
 //	gopanic      panic in a new goroutine (kills the process)
@@ -39,7 +39,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gomx-dev/gomx/display"
@@ -52,7 +51,6 @@ type Engine struct {
 	stdout io.Writer
 	mu     sync.Mutex
 	vars   map[string]string
-	stuck  atomic.Bool
 	hogged [][]byte
 }
 
@@ -60,9 +58,6 @@ type Engine struct {
 func New(stdout, _ io.Writer) (engine.Engine, error) {
 	return &Engine{stdout: stdout, vars: map[string]string{}}, nil
 }
-
-// Stuck reports a cell abandoned by "block".
-func (e *Engine) Stuck() bool { return e.stuck.Load() }
 
 func text(s string) *display.Bundle {
 	return &display.Bundle{Data: map[string]string{display.MIMEText: s}}
@@ -122,8 +117,7 @@ func (e *Engine) Execute(ctx context.Context, code string, _ engine.ExecOptions,
 			return interrupted(ctx)
 		case "block":
 			<-ctx.Done()
-			e.stuck.Store(true)
-			return interrupted(ctx)
+			select {}
 		case "hang":
 			select {}
 		case "exit":
