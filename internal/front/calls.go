@@ -281,6 +281,10 @@ func (l *lowerer) builtin(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 	case "clear":
 		x.Args[0] = l.expr(x.Args[0])
 		return &ast.CallExpr{Fun: l.rtAt("Clear", x.Pos()), Lparen: x.Lparen, Args: x.Args, Rparen: x.Rparen}
+	case "recover":
+		// what the interpreter recovers, in Go's terms (runtime errors
+		// with Go's messages, values unwrapped)
+		return &ast.CallExpr{Fun: l.rtAt("Recovered", x.Pos()), Lparen: x.Lparen, Args: []ast.Expr{x}, Rparen: x.Rparen}
 	}
 	for i, a := range x.Args {
 		x.Args[i] = l.expr(a)

@@ -187,7 +187,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	// the cell's function: package variables' initialisers in Go's
 	// order, init functions, the statements, then main
 	var body []ast.Stmt
-	l.fn = &funcCtx{sig: types.NewSignatureType(nil, nil, nil, nil, nil, false)}
+	l.fn = &funcCtx{sig: types.NewSignatureType(nil, nil, nil, nil, nil, false), defers: hasDefer(c.body.Body)}
 	cellStmts := c.stmts
 	if len(c.stmts) == 0 {
 		// a cell of declarations is a Go file: variables initialise in

@@ -54,41 +54,38 @@ func (l *lowerer) ownFrame(lit *ast.FuncLit, t types.Type) ast.Expr {
 }
 
 // boundCall evaluates the function and arguments of call now: it returns
-// statements that copy them into new variables and a function literal
-// and its arguments that make the call from those.
-func (l *lowerer) boundCall(c *ast.CallExpr) (pre []ast.Stmt, lit *ast.FuncLit, args []ast.Expr) {
+// statements that copy them into new variables and the call made from
+// those variables. A named function (of a package or the session) needs
+// no copy, which keeps recover working in a function deferred directly.
+func (l *lowerer) boundCall(c *ast.CallExpr) (pre []ast.Stmt, call *ast.CallExpr) {
 	pos := c.Pos()
-	var fields []*ast.Field
 	bind := func(e ast.Expr, t types.Type) ast.Expr {
-		if t == nil {
-			return e
+		if tv, ok := l.info.Types[e]; ok && tv.Value != nil {
+			return l.expr(e) // a constant: nothing to evaluate
 		}
-		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
-			if b.Kind() == types.UntypedNil {
+		if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
+			if _, isNil := l.info.Uses[id].(*types.Nil); isNil {
 				return e
 			}
-			t = types.Default(t)
 		}
-		if tv, ok := l.info.Types[e]; ok && tv.Value != nil {
-			return e // a constant: nothing to evaluate
-		}
-		a, p := l.temp("a"), l.temp("p")
+		a := l.temp("a")
 		a.NamePos = e.Pos()
-		pre = append(pre, define([]*ast.Ident{a}, nil))
-		pre[len(pre)-1].(*ast.AssignStmt).Rhs = []ast.Expr{l.expr(e)}
-		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: l.w.expr(t)})
-		args = append(args, ast.NewIdent(a.Name))
-		return ast.NewIdent(p.Name)
+		v := l.expr(e)
+		if t != nil && !types.Identical(t, l.typeOf(e)) {
+			// the parameter's type (an interface, a named type of an
+			// untyped value)
+			v = &ast.CallExpr{Fun: l.w.expr(t), Args: []ast.Expr{v}}
+		}
+		pre = append(pre, define([]*ast.Ident{a}, v))
+		return ast.NewIdent(a.Name)
 	}
 	fun := unparen(c.Fun)
 	var callee ast.Expr
 	switch {
 	case l.isType(fun):
 		callee = l.typeExpr(c.Fun)
-	case l.isBuiltin(fun):
-		callee = fun
-	case l.isPackageFunc(fun):
-		callee = l.expr(c.Fun)
+	case l.isBuiltin(fun), l.isPackageFunc(fun):
+		callee = nil // lowered with the call below
 	default:
 		if sel, ok := fun.(*ast.SelectorExpr); ok {
 			if s, ok := l.info.Selections[sel]; ok && s.Kind() == types.MethodVal {
@@ -100,68 +97,54 @@ func (l *lowerer) boundCall(c *ast.CallExpr) (pre []ast.Stmt, lit *ast.FuncLit, 
 				_, isIface := rt.Underlying().(*types.Interface)
 				if ptrRecv && !isPtr && !isIface && len(s.Index()) == 1 {
 					r := l.temp("a")
-					p := l.temp("p")
 					pre = append(pre, define([]*ast.Ident{r}, &ast.UnaryExpr{Op: token.AND, X: l.expr(recv)}))
-					fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: &ast.StarExpr{X: l.w.expr(rt)}})
-					args = append(args, ast.NewIdent(r.Name))
-					callee = &ast.SelectorExpr{X: ast.NewIdent(p.Name), Sel: sel.Sel}
+					callee = &ast.SelectorExpr{X: ast.NewIdent(r.Name), Sel: sel.Sel}
 				} else {
-					callee = &ast.SelectorExpr{X: bind(recv, rt), Sel: sel.Sel}
+					callee = &ast.SelectorExpr{X: bind(recv, nil), Sel: sel.Sel}
 				}
 				break
 			}
 		}
-		if fl, ok := fun.(*ast.FuncLit); ok && !hasRecover(fl) {
+		if fl, ok := fun.(*ast.FuncLit); ok {
+			// made now, in a frame of its own (see ownFrame)
 			t := l.typeOf(fl)
 			f := l.temp("a")
-			p := l.temp("p")
 			pre = append(pre, define([]*ast.Ident{f}, l.ownFrame(l.expr(fl).(*ast.FuncLit), t)))
-			fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: l.w.expr(t)})
-			args = append(args, ast.NewIdent(f.Name))
-			callee = ast.NewIdent(p.Name)
+			callee = ast.NewIdent(f.Name)
 			break
 		}
-		if _, ok := fun.(*ast.FuncLit); ok {
-			// a deferred function that recovers must be the one called
-			callee = l.expr(c.Fun)
-			break
-		}
-		callee = bind(c.Fun, l.typeOf(c.Fun))
+		callee = bind(c.Fun, nil)
 	}
 	var sig *types.Signature
 	if t := l.typeOf(c.Fun); t != nil {
 		sig, _ = t.Underlying().(*types.Signature)
 	}
-	var cargs []ast.Expr
+	out := &ast.CallExpr{Fun: callee, Lparen: c.Lparen, Ellipsis: c.Ellipsis, Rparen: c.Rparen}
 	for i, a := range c.Args {
-		var pt types.Type = l.typeOf(a)
-		if sig != nil && !c.Ellipsis.IsValid() && !l.isBuiltin(fun) && !l.isType(fun) {
-			// convert to the parameter's type where it differs (an
-			// untyped nil or a value for an interface parameter)
-			n := sig.Params().Len()
-			switch {
-			case sig.Variadic() && i >= n-1:
-				pt = sig.Params().At(n - 1).Type().(*types.Slice).Elem()
-			case i < n:
-				pt = sig.Params().At(i).Type()
-			}
-		}
 		if tv, ok := l.info.Types[a]; ok && tv.IsType() {
-			cargs = append(cargs, l.typeExpr(a))
+			out.Args = append(out.Args, l.typeExpr(a))
 			continue
 		}
-		cargs = append(cargs, bind(a, pt))
+		var pt types.Type
+		if sig != nil && !c.Ellipsis.IsValid() && !l.isBuiltin(fun) {
+			pt = paramType(sig, i)
+		}
+		out.Args = append(out.Args, bind(a, pt))
 	}
-	body := &ast.CallExpr{Fun: callee, Args: cargs, Ellipsis: c.Ellipsis}
-	if l.isBuiltin(fun) {
-		body = l.builtin(body, l.info.Uses[fun.(*ast.Ident)].(*types.Builtin)).(*ast.CallExpr)
+	if callee == nil {
+		// a builtin or a named function: lower the call itself
+		orig := &ast.CallExpr{Fun: c.Fun, Lparen: c.Lparen, Args: out.Args, Ellipsis: c.Ellipsis, Rparen: c.Rparen}
+		if l.isBuiltin(fun) {
+			out = l.builtin(orig, l.info.Uses[fun.(*ast.Ident)].(*types.Builtin)).(*ast.CallExpr)
+		} else {
+			orig.Fun = l.expr(c.Fun)
+			out = orig
+		}
 	}
-	lit = &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{List: fields}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: body}}}}
-	setPos(lit, pos)
 	for _, s := range pre {
 		setPos(s, pos)
 	}
-	return pre, lit, args
+	return pre, out
 }
 
 // hasRecover reports whether the function literal calls recover itself.
@@ -217,18 +200,19 @@ func (l *lowerer) isPackageFunc(e ast.Expr) bool {
 // deferStmt lowers a defer statement.
 func (l *lowerer) deferStmt(s *ast.DeferStmt) []ast.Stmt {
 	if fl, ok := unparen(s.Call.Fun).(*ast.FuncLit); ok && len(s.Call.Args) == 0 && hasRecover(fl) {
+		// a deferred function that recovers must be the one called
 		s.Call.Fun = l.expr(s.Call.Fun)
 		return []ast.Stmt{s}
 	}
-	pre, lit, args := l.boundCall(s.Call)
-	s.Call = &ast.CallExpr{Fun: lit, Lparen: s.Call.Lparen, Args: args, Rparen: s.Call.Rparen}
+	pre, c := l.boundCall(s.Call)
+	s.Call = c
 	return append(pre, s)
 }
 
-// goStmt lowers a go statement: arguments bound now, and the goroutine
-// reports a panic to the cell instead of ending the process.
+// goStmt lowers a go statement: function and arguments bound now, and the
+// goroutine reports a panic to the cell instead of ending the process.
 func (l *lowerer) goStmt(s *ast.GoStmt) []ast.Stmt {
-	pre, lit, args := l.boundCall(s.Call)
+	pre, c := l.boundCall(s.Call)
 	pos := s.Pos()
 	g := l.temp("g")
 	pre = append(pre, define([]*ast.Ident{g}, &ast.CallExpr{Fun: l.rtAt("GoStart", pos), Lparen: pos}))
@@ -238,8 +222,14 @@ func (l *lowerer) goStmt(s *ast.GoStmt) []ast.Stmt {
 		}}},
 		Lparen: pos,
 	}}
-	lit.Body.List = append([]ast.Stmt{done}, lit.Body.List...)
-	s.Call = &ast.CallExpr{Fun: lit, Lparen: s.Call.Lparen, Args: args, Rparen: s.Call.Rparen}
+	body := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{done, &ast.ExprStmt{X: c}}}}
+	var fun ast.Expr = body
+	if l.fn.defers {
+		// the goroutine's function must not take this frame's lock while
+		// its deferred calls (wg.Wait) wait for it
+		fun = l.ownFrame(body, types.NewSignatureType(nil, nil, nil, nil, nil, false))
+	}
+	s.Call = &ast.CallExpr{Fun: fun, Lparen: pos}
 	setPos(s, pos)
 	return append(pre, s)
 }

@@ -310,6 +310,9 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 	if _, ok := under.(*types.Signature); ok {
 		return l.rangeFunc(s, label)
 	}
+	if b, ok := under.(*types.Basic); ok && b.Info()&types.IsString != 0 {
+		return l.rangeString(s, label)
+	}
 	// range into existing variables: hidden variables, assigned each
 	// iteration
 	if s.Tok == token.ASSIGN {
@@ -408,5 +411,55 @@ func (l *lowerer) rangeInt(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt, 
 		s.Body.List = append([]ast.Stmt{st}, s.Body.List...)
 	}
 	setPos(fs, s.For)
+	return pre, fs
+}
+
+// rangeString lowers a range over a string into a loop that decodes it
+// rune by rune (the interpreter's offsets are wrong after invalid UTF-8):
+//
+//	{ s' := s; for i', w := 0, 0; i' < len(s'); i' += w { var r' rune; r', w = DecodeRune(s'[i':]); k, v := i', r'; body } }
+func (l *lowerer) rangeString(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt, loop ast.Stmt) {
+	pos := s.For
+	str, i, w, r := l.temp("s"), l.temp("i"), l.temp("w"), l.temp("r")
+	pre = append(pre, define([]*ast.Ident{str}, l.expr(s.X)))
+	var lhs, rhs []ast.Expr
+	if s.Key != nil && !isBlank(s.Key) {
+		lhs, rhs = append(lhs, s.Key), append(rhs, ast.NewIdent(i.Name))
+	}
+	if s.Value != nil && !isBlank(s.Value) {
+		lhs, rhs = append(lhs, s.Value), append(rhs, ast.NewIdent(r.Name))
+	}
+	var head []ast.Stmt
+	head = append(head,
+		&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{r}, Type: ast.NewIdent("rune")}}}},
+		&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(r.Name), ast.NewIdent(w.Name)}, Tok: token.ASSIGN,
+			Rhs: []ast.Expr{&ast.CallExpr{Fun: l.rtAt("DecodeRune", pos), Args: []ast.Expr{&ast.SliceExpr{X: ast.NewIdent(str.Name), Low: ast.NewIdent(i.Name)}}}}},
+	)
+	if len(lhs) > 0 {
+		if s.Tok == token.DEFINE {
+			for k, e := range lhs {
+				lhs[k] = ast.NewIdent(e.(*ast.Ident).Name)
+			}
+			head = append(head, &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs})
+		} else {
+			for k, e := range lhs {
+				lhs[k] = l.expr(e)
+			}
+			head = append(head, &ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs})
+		}
+	}
+	l.loopBody(s.Body)
+	s.Body.List = append(head, s.Body.List...)
+	fs := &ast.ForStmt{
+		For:  pos,
+		Init: define([]*ast.Ident{i, w}, intLit("0"), intLit("0")),
+		Cond: &ast.BinaryExpr{X: ast.NewIdent(i.Name), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{ast.NewIdent(str.Name)}}},
+		Post: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(i.Name)}, Tok: token.ADD_ASSIGN, Rhs: []ast.Expr{ast.NewIdent(w.Name)}},
+		Body: s.Body,
+	}
+	setPos(fs, pos)
+	for _, p := range pre {
+		setPos(p, pos)
+	}
 	return pre, fs
 }

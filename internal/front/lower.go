@@ -47,6 +47,9 @@ type funcCtx struct {
 	// ret holds the results of a return inside such bodies (on the real
 	// function).
 	ret *retStash
+	// defers is set when the function has defer statements of its own
+	// (see deferargs).
+	defers bool
 }
 
 func (l *lowerer) errorf(n ast.Node, kind ErrorKind, format string, args ...any) {
@@ -586,7 +589,7 @@ func (l *lowerer) funcBody(body *ast.BlockStmt, sig *types.Signature) *ast.Block
 		return nil
 	}
 	outer, top := l.fn, l.top
-	l.fn, l.top = &funcCtx{sig: sig, outer: outer}, false
+	l.fn, l.top = &funcCtx{sig: sig, outer: outer, defers: hasDefer(body)}, false
 	body.List = l.stashDecls(l.block(body.List))
 	l.fn, l.top = outer, top
 	return body

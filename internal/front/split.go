@@ -84,6 +84,10 @@ func Items(src string) (items []Item, pkgEnd int, err error) {
 
 	depth := 0
 	start := -1
+	// header is set between for, if or switch at depth 0 and the brace
+	// that opens its body: the semicolons of its clauses do not end the
+	// item (for ; n < 10; {, if x := f(); x > 0 {)
+	header := false
 	for k := first; k < len(toks); k++ {
 		t := toks[k]
 		if start < 0 {
@@ -91,6 +95,16 @@ func Items(src string) (items []Item, pkgEnd int, err error) {
 				continue
 			}
 			start = k
+		}
+		switch t.tok {
+		case token.FOR, token.IF, token.SWITCH:
+			if depth == 0 {
+				header = true
+			}
+		case token.LBRACE:
+			if depth == 0 {
+				header = false
+			}
 		}
 		switch t.tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
@@ -101,7 +115,7 @@ func Items(src string) (items []Item, pkgEnd int, err error) {
 			}
 		}
 		last := k == len(toks)-1
-		if (t.tok == token.SEMICOLON && depth == 0) || last {
+		if (t.tok == token.SEMICOLON && depth == 0 && !(header && t.lit == ";")) || last {
 			endTok := k
 			if t.tok == token.SEMICOLON {
 				endTok = k - 1

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gomx-dev/gomx/viz"
 	"github.com/traefik/yaegi/interp"
@@ -193,6 +194,8 @@ func (s *Session) overlay() interp.Exports {
 		"ShowRich":     reflect.ValueOf(func(v any, mime map[string]string, kv ...string) { s.show(rich(v, mime, kv...)) }),
 		"Rich":         reflect.ValueOf(rich),
 		"Run":          reflect.ValueOf(s.runCell),
+		"Recovered":    reflect.ValueOf(goPanic),
+		"DecodeRune":   reflect.ValueOf(utf8.DecodeRuneInString),
 		"RuntimeError": reflect.ValueOf(func(msg string) error { return runtimeError(msg) }),
 		"Print":        reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(false, args)) }),
 		"Println":      reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(true, args)) }),

@@ -17,6 +17,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
 	"runtime/debug"
@@ -42,6 +43,8 @@ type Options struct {
 	// standard output and error, which it captures at the descriptor
 	// level.
 	Stdout, Stderr io.Writer
+	// Args is os.Args for the cells; nil means ["gomx"].
+	Args []string
 }
 
 // tagVar is the interpreter variable that holds the tag of the last
@@ -156,7 +159,13 @@ func (s *Session) reset() error {
 	s.stdin = &inputReader{s: s}
 	stdout := opts(s.opts.Stdout, &streamWriter{s: s, name: "stdout"})
 	s.stderr = &streamWriter{s: s, name: "stderr", fwd: s.opts.Stderr}
-	in := interp.New(interp.Options{Stdin: s.stdin, Stdout: stdout, Stderr: s.stderr, GoPath: "/nonexistent"})
+	args := s.opts.Args
+	if args == nil {
+		args = []string{"gomx"}
+	}
+	// cells see the front end's environment (through the worker, which
+	// inherits it) and their own os.Args
+	in := interp.New(interp.Options{Stdin: s.stdin, Stdout: stdout, Stderr: s.stderr, GoPath: "/nonexistent", Args: args, Env: os.Environ()})
 	if err := in.Use(symbols); err != nil {
 		return fmt.Errorf("session: loading symbols: %w", err)
 	}
@@ -519,8 +528,9 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 		e.Name = "InputError"
 		e.Value = "reading input: " + v.msg
 	default:
-		e.Value = fmt.Sprint(p.Value)
-		if err, ok := p.Value.(error); ok {
+		gv := goPanic(p.Value)
+		e.Value = fmt.Sprint(gv)
+		if err, ok := gv.(error); ok {
 			e.Value = err.Error()
 		}
 	}

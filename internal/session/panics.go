@@ -1,0 +1,69 @@
+package session
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// goPanic returns what Go would have panicked with where the interpreter
+// panicked with v: a runtime error with Go's message where yaegi or
+// package reflect raised their own (an index out of range is reflect's
+// "slice index out of range" to yaegi), and the value itself where yaegi
+// wraps it in a reflect.Value. The index and length of Go's message are
+// not known here: the class of the error is Go's, the numbers are left
+// out.
+func goPanic(v any) any {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	var msg string
+	switch x := v.(type) {
+	case string:
+		msg = x
+	case *reflect.ValueError:
+		msg = x.Error()
+	case error:
+		if _, isRuntime := x.(interface{ RuntimeError() }); isRuntime {
+			return v
+		}
+		msg = x.Error()
+	default:
+		return v
+	}
+	for _, m := range reflectPanics {
+		if m.re.MatchString(msg) {
+			return runtimeError(m.msg)
+		}
+	}
+	// yaegi prefixes its own errors with a position (7:14: interface
+	// conversion: …)
+	if m := yaegiPos.FindStringSubmatch(msg); m != nil && strings.HasPrefix(m[1], "interface conversion: ") {
+		return typeAssertionError(m[1])
+	}
+	return v
+}
+
+// reflectPanics map the panics of package reflect that stand for a Go
+// runtime error to that error's message.
+var reflectPanics = []struct {
+	re  *regexp.Regexp
+	msg string
+}{
+	{regexp.MustCompile(`^reflect: (slice|string|array) index out of range$`), "index out of range"},
+	{regexp.MustCompile(`^reflect(\.Value)?\.Slice3?: (slice|string) (index|bounds) out of (range|bounds)`), "slice bounds out of range"},
+	{regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value$`), "invalid memory address or nil pointer dereference"},
+	{regexp.MustCompile(`^reflect: call of nil function$`), "invalid memory address or nil pointer dereference"},
+	{regexp.MustCompile(`^reflect: indirection through nil pointer`), "invalid memory address or nil pointer dereference"},
+}
+
+var yaegiPos = regexp.MustCompile(`^\S*?\d+:\d+: (.*)$`)
+
+// typeAssertionError is a failed type assertion, as Go's runtime reports
+// it (a runtime.Error).
+type typeAssertionError string
+
+func (e typeAssertionError) Error() string { return string(e) }
+
+// RuntimeError marks it a runtime.Error.
+func (e typeAssertionError) RuntimeError() {}
