@@ -56,7 +56,8 @@
 // regression) and when a listed case passes (remove it from the list).
 // `go test ./tests/fidelity -run TestCorpus -v` prints every mismatch;
 // -corpus.run REGEXP selects cases; -corpus.update rewrites FAILING from
-// today's results, keeping the causes already written.
+// today's results, keeping the causes already written (-goroot.run and
+// -goroot.update do the same for the conformance).
 //
 // Writing a case: the program must be deterministic (no map iteration
 // order, times or addresses in the output) and must mean the same as the
@@ -65,7 +66,9 @@
 // variable does not translate; nor does redefining a name in a later cell.
 //
 // The $GOROOT/test conformance (goroot_test.go, TestGoroot, run only with
-// -goroot, or `make go-conformance`) runs every $(go env GOROOT)/test/*.go
+// -goroot: `go test ./tests/fidelity -run TestGoroot -v -goroot`, the flag
+// after the package, or `make go-conformance`; about a minute with a warm
+// build cache) runs every $(go env GOROOT)/test/*.go
 // whose first line is "// run" with `go run` and with the gomx binary
 // (stdin mode, the cell "%load FILE") in the directory Go's own test
 // driver uses, 20 s each, and compares stdout and exit status.
