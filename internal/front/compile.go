@@ -91,7 +91,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 	}
 
-	l := &lowerer{f: f, c: c, ck: ck, info: ck.info, pkg: ck.pkg, pkgs: map[string]bool{}, names: map[types.Object]string{}}
+	l := &lowerer{f: f, c: c, ck: ck, info: ck.info, pkg: ck.pkg, pkgs: map[string]bool{}, names: map[types.Object]string{}, typeSpecObj: map[*ast.TypeSpec]types.Object{}}
 	l.w = &typeWriter{
 		session: ck.pkg,
 		pkg:     l.pkgIdent,
@@ -169,7 +169,9 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 				}
 			case token.TYPE:
 				for _, s := range d.Specs {
-					l.typeSpec(s.(*ast.TypeSpec))
+					ts := s.(*ast.TypeSpec)
+					l.typeSpecObj[ts] = ck.info.Defs[ts.Name]
+					l.typeSpec(ts)
 				}
 			}
 			if len(d.Specs) > 0 {
@@ -256,10 +258,25 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 		file.Decls = append(file.Decls, imp)
 	}
+	// types first, each after the types it uses, then constants,
+	// variables and functions: the interpreter resolves a type name used
+	// before its declaration to whatever it has of that name (its own
+	// generic sources' type parameter T, for one)
+	typeDecls, others := l.orderTypes(out)
+	file.Decls = append(file.Decls, typeDecls...)
+	var consts, funcs []ast.Decl
+	for _, d := range others {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			consts = append(consts, d)
+		} else {
+			funcs = append(funcs, d)
+		}
+	}
+	file.Decls = append(file.Decls, consts...)
 	if len(varSpecs) > 0 {
 		file.Decls = append(file.Decls, &ast.GenDecl{TokPos: c.file.Package, Tok: token.VAR, Lparen: c.file.Package, Specs: varSpecs})
 	}
-	file.Decls = append(file.Decls, out...)
+	file.Decls = append(file.Decls, funcs...)
 	file.Decls = append(file.Decls, c.body)
 	fillPositions(file, c.body.Pos())
 	u.Decls = file
@@ -306,7 +323,7 @@ func (l *lowerer) funcDecl(d *ast.FuncDecl) {
 	if d.Recv != nil {
 		l.fieldTypes(d.Recv)
 	}
-	l.fieldTypes(d.Type.TypeParams)
+	l.typeParams(d.Type.TypeParams)
 	l.fieldTypes(d.Type.Params)
 	l.fieldTypes(d.Type.Results)
 	var sig *types.Signature
@@ -481,4 +498,69 @@ func lineColOffset(src string, line, col int) int {
 		off += i + 1
 	}
 	return min(off+col-1, len(src))
+}
+
+// orderTypes returns the cell's type declarations, one spec each, each
+// after the cell's types it uses (a recursive type after the others),
+// and the other declarations.
+func (l *lowerer) orderTypes(decls []ast.Decl) (typeDecls, others []ast.Decl) {
+	type node struct {
+		spec *ast.TypeSpec
+		obj  types.Object
+		deps []types.Object
+	}
+	var nodes []*node
+	byObj := map[types.Object]*node{}
+	for _, d := range decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE {
+			others = append(others, d)
+			continue
+		}
+		for _, sp := range g.Specs {
+			ts := sp.(*ast.TypeSpec)
+			n := &node{spec: ts, obj: l.typeSpecObj[ts]}
+			nodes = append(nodes, n)
+			if n.obj != nil {
+				byObj[n.obj] = n
+			}
+		}
+	}
+	for _, n := range nodes {
+		if n.obj == nil {
+			continue
+		}
+		seen := map[types.Type]bool{}
+		uses := map[string]bool{}
+		typeUses(n.obj.Type().Underlying(), l.pkg, uses, seen)
+		if named, ok := n.obj.Type().(*types.Named); ok && named.TypeParams() != nil {
+			for i := 0; i < named.TypeParams().Len(); i++ {
+				typeUses(named.TypeParams().At(i).Constraint(), l.pkg, uses, seen)
+			}
+		}
+		for name := range uses {
+			if o := l.pkg.Scope().Lookup(name); o != nil && byObj[o] != nil && o != n.obj {
+				n.deps = append(n.deps, o)
+			}
+		}
+	}
+	done := map[*node]bool{}
+	visiting := map[*node]bool{}
+	var visit func(n *node)
+	visit = func(n *node) {
+		if done[n] || visiting[n] {
+			return
+		}
+		visiting[n] = true
+		for _, d := range n.deps {
+			visit(byObj[d])
+		}
+		visiting[n] = false
+		done[n] = true
+		typeDecls = append(typeDecls, &ast.GenDecl{TokPos: n.spec.Pos(), Tok: token.TYPE, Specs: []ast.Spec{n.spec}})
+	}
+	for _, n := range nodes {
+		visit(n)
+	}
+	return typeDecls, others
 }

@@ -35,6 +35,9 @@ type lowerer struct {
 	// newVars are the session variables the cell's top-level statements
 	// define.
 	newVars []topVarDecl
+	// typeSpecObj are the cell's type declarations' objects (typeSpec
+	// renames their names).
+	typeSpecObj map[*ast.TypeSpec]types.Object
 }
 
 // funcCtx is the state of the function being lowered.
@@ -122,6 +125,12 @@ func (l *lowerer) objName(obj types.Object) string {
 func (l *lowerer) ident(id *ast.Ident) ast.Expr {
 	obj := l.info.Uses[id]
 	if obj == nil {
+		// a receiver's type parameter is declared where it is written
+		if tn, ok := l.info.Defs[id].(*types.TypeName); ok {
+			if _, ok := tn.Type().(*types.TypeParam); ok {
+				return &ast.Ident{NamePos: id.Pos(), Name: typeParamName(id.Name)}
+			}
+		}
 		return id
 	}
 	switch o := obj.(type) {
@@ -129,6 +138,10 @@ func (l *lowerer) ident(id *ast.Ident) ast.Expr {
 		return id // only as the X of a selector, handled there
 	case *types.Builtin, *types.Nil:
 		return id
+	case *types.TypeName:
+		if _, ok := o.Type().(*types.TypeParam); ok {
+			return &ast.Ident{NamePos: id.Pos(), Name: typeParamName(o.Name())}
+		}
 	default:
 		if p := o.Pkg(); p != nil && p != l.pkg && o.Parent() == p.Scope() {
 			// a dot-imported name
@@ -379,11 +392,7 @@ func (l *lowerer) typeSpec(sp *ast.TypeSpec) {
 			sp.Name = &ast.Ident{NamePos: sp.Name.Pos(), Name: n}
 		}
 	}
-	if sp.TypeParams != nil {
-		for _, f := range sp.TypeParams.List {
-			f.Type = l.typeExpr(f.Type)
-		}
-	}
+	l.typeParams(sp.TypeParams)
 	sp.Type = l.typeExpr(sp.Type)
 }
 
@@ -631,4 +640,23 @@ func (l *lowerer) stashDecls(list []ast.Stmt) []ast.Stmt {
 		specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(v)}, Type: l.w.expr(st.sig.Results().At(i).Type())})
 	}
 	return append([]ast.Stmt{&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: specs}}}, list...)
+}
+
+// typeParamName is the interpreter's name of a type parameter: yaegi
+// leaves generic functions' type parameters in the package scope, where
+// T would shadow a user's type T.
+func typeParamName(name string) string { return "$" + name }
+
+// typeParams lowers a type parameter list: internal names, lowered
+// constraints.
+func (l *lowerer) typeParams(fl *ast.FieldList) {
+	if fl == nil {
+		return
+	}
+	for _, f := range fl.List {
+		for i, n := range f.Names {
+			f.Names[i] = &ast.Ident{NamePos: n.Pos(), Name: typeParamName(n.Name)}
+		}
+		f.Type = l.typeExpr(f.Type)
+	}
 }

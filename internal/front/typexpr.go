@@ -79,6 +79,9 @@ func (w *typeWriter) expr(t types.Type) ast.Expr {
 	case *types.Alias:
 		return w.withArgs(w.typeName(t.Obj()), t.TypeArgs())
 	case *types.TypeParam:
+		if w.local != nil {
+			return ast.NewIdent(typeParamName(t.Obj().Name()))
+		}
 		return ast.NewIdent(t.Obj().Name())
 	case *types.Pointer:
 		return &ast.StarExpr{X: w.expr(t.Elem())}
@@ -180,7 +183,11 @@ func (w *typeWriter) typeParams(tps *types.TypeParamList) *ast.FieldList {
 	fl := &ast.FieldList{}
 	for i := 0; i < tps.Len(); i++ {
 		tp := tps.At(i)
-		fl.List = append(fl.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(tp.Obj().Name())}, Type: w.constraint(tp.Constraint())})
+		name := tp.Obj().Name()
+		if w.local != nil {
+			name = typeParamName(name)
+		}
+		fl.List = append(fl.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: w.constraint(tp.Constraint())})
 	}
 	return fl
 }

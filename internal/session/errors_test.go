@@ -91,26 +91,28 @@ func interruptAfter(t *testing.T, s *Session, code string, d time.Duration) (eng
 	return res, time.Since(start)
 }
 
-// skipUnderRace skips tests of interrupts and goroutines under -race,
-// for races inside yaegi v0.16.1 (reproduced with the skip removed):
+// skipUnderRace skips tests of interrupts and of goroutines under -race,
+// for races inside yaegi v0.16.1, seen with the skip removed:
 //
 //   - TestInterrupt, TestInterruptStuckInCompiledCode: on an interrupt,
-//     ExecuteWithContext returns and abandons the goroutine running the
-//     evaluation, which later writes ExecuteWithContext's named results
-//     res, err (interp/program.go:197 against the return at :203) and has
-//     resized the global frame Interpreter.frame.data (resizeFrame,
-//     interp/interp.go:486-490) that the next cell reads through
-//     Interpreter.Globals (interp/scope.go:248). Nothing joins the
-//     abandoned goroutine, so there is no order between the two.
-//   - TestGoroutinePanic, TestGoStatements (a few runs in 30): a goroutine
-//     started by a cell still reads the global frame (genValue,
-//     interp/value.go:139) when the next evaluation's resizeFrame
-//     replaces it (interp/interp.go:490).
+//     ExecuteWithContext returns at once (interp/program.go:203, writing
+//     its named results res, err) and leaves the goroutine that runs the
+//     evaluation to write the same res, err when it ends (:197); nothing
+//     orders the two. The session waits for the cell's code to end, but
+//     that goroutine still runs yaegi's Execute after it: it reads the
+//     global frame Interpreter.frame.data (valueGenerator, interp/value.go:18)
+//     while the next cell's Execute replaces it (resizeFrame,
+//     interp/interp.go:490). TestInterruptStuckInCompiledCode also reads
+//     Interpreter.Globals (interp/scope.go:248) while the stuck cell runs.
+//   - TestGoroutinePanic (about one run in 15): the goroutine the cell
+//     starts writes a value of the frame (assign, reflect.Value.Set) that
+//     the cell's Execute reads as its result (res.Interface(),
+//     interp/program.go:179) after the cell's code has returned.
 //
-// The tests run without -race in make test.
+// These tests run without -race in make test.
 func skipUnderRace(t *testing.T) {
 	if raceDetector {
-		t.Skip("yaegi's interrupted evaluations race with their caller (see skipUnderRace)")
+		t.Skip("races inside yaegi around interrupted evaluations and cells' goroutines (see skipUnderRace)")
 	}
 }
 

@@ -273,6 +273,9 @@ var stdSourceNames = func() map[string]map[string]bool {
 	return m
 }()
 
+// typeParamNames are the type parameters stdSources uses.
+var typeParamNames = map[string]bool{"T": true, "E": true, "K": true, "V": true, "V1": true, "V2": true}
+
 // renameStdSource gives the declarations of the parsed source of package
 // path their internal names.
 func renameStdSource(path string, f *ast.File) {
@@ -284,6 +287,10 @@ func renameStdSource(path string, f *ast.File) {
 				id.Name = "$" + path + "_ordered"
 			case names[id.Name]:
 				id.Name = "$" + path + "_" + id.Name
+			case typeParamNames[id.Name]:
+				// yaegi leaves a generic function's type parameters in the
+				// package scope, where they would shadow a user's type T
+				id.Name = "$" + id.Name
 			}
 		}
 		return true

@@ -161,7 +161,6 @@ n2`, value: "3"},
 }
 
 func TestGoStatements(t *testing.T) {
-	skipUnderRace(t)
 	runCells(t, []cellCase{
 		{code: "done2 := make(chan int, 1)\ngo func(v int) { done2 <- v * 2 }(21)\n<-done2", value: "42"},
 		{code: "func put(c chan int, v int) { c <- v }\nch := make(chan int, 1)\ngo put(ch, 5)\n<-ch", value: "5"},
