@@ -181,15 +181,14 @@ func interruptAfter(t *testing.T, c *engine.Client, code string, n int, r *worke
 func TestSessionInterrupt(t *testing.T) {
 	if raceEnabled {
 		// Every case races inside yaegi v0.16.1, in the worker (reported
-		// under make race's GORACE log_path): ExecuteWithContext returns on
-		// the interrupt and abandons the goroutine running the evaluation,
-		// which then writes ExecuteWithContext's results res, err
-		// (interp/program.go:197 against :203) and has resized the global
-		// frame Interpreter.frame.data (resizeFrame, interp/interp.go:486-490)
-		// that the next cell reads through Interpreter.Globals
-		// (interp/scope.go:248). Nothing joins that goroutine, so the race
-		// detector sees no order. internal/session's TestInterrupt says the
-		// same; both run without -race in make test.
+		// through make race's GORACE log_path): ExecuteWithContext returns
+		// on the interrupt (interp/program.go:203, writing its results res,
+		// err) and leaves the goroutine running the evaluation to write the
+		// same res, err when it ends (:197), and to read the global frame
+		// Interpreter.frame.data (interp/value.go:18) while the next cell's
+		// Execute replaces it (resizeFrame, interp/interp.go:490); nothing
+		// orders them. See skipUnderRace in internal/session. This test
+		// runs without -race in make test.
 		t.Skip("yaegi's abandoned evaluations race with the next cell (see the comment)")
 	}
 	c := newSession(t)
