@@ -259,7 +259,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		file.Decls = append(file.Decls, imp)
 	}
 	// types first, each after the types it uses, then constants,
-	// variables and functions: the interpreter resolves a type name used
+	// functions and variables: the interpreter resolves a type name used
 	// before its declaration to whatever it has of that name (its own
 	// generic sources' type parameter T, for one)
 	typeDecls, others := l.orderTypes(out)
@@ -273,10 +273,12 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 	}
 	file.Decls = append(file.Decls, consts...)
+	file.Decls = append(file.Decls, funcs...)
+	// variables after the methods: a generic type instantiated for a
+	// variable's type before its methods are known has none
 	if len(varSpecs) > 0 {
 		file.Decls = append(file.Decls, &ast.GenDecl{TokPos: c.file.Package, Tok: token.VAR, Lparen: c.file.Package, Specs: varSpecs})
 	}
-	file.Decls = append(file.Decls, funcs...)
 	file.Decls = append(file.Decls, c.body)
 	fillPositions(file, c.body.Pos())
 	u.Decls = file
