@@ -129,7 +129,11 @@ type Error struct {
 	Name      string   // ename, e.g. "CompileError" or "panic"
 	Value     string   // evalue: the message
 	Traceback []string // lines, ANSI colour allowed
-	Line, Col int      // position in the cell as typed, 1-based; 0 when unknown
+	Line, Col int      // position in the cell as typed, 1-based (Col in runes); 0 when unknown
+	// Status is the exit status the cell's code would give a Go program:
+	// n for os.Exit(n), 2 for an unrecovered panic, 1 for a compile
+	// error; 0 for the other kinds.
+	Status int
 }
 
 func (e *Error) Error() string { return e.Name + ": " + e.Value }

@@ -1,6 +1,7 @@
 package front
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -313,6 +314,17 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 	if b, ok := under.(*types.Basic); ok && b.Info()&types.IsString != 0 {
 		return l.rangeString(s, label)
 	}
+	if l.isArrayPointer(s.X) {
+		if s.Value == nil || isBlank(s.Value) {
+			// only the index: len(p) is a constant and p is not read (it
+			// may be nil)
+			n := xt.Underlying().(*types.Pointer).Elem().Underlying().(*types.Array).Len()
+			s.X = &ast.BasicLit{ValuePos: s.X.Pos(), Kind: token.INT, Value: fmt.Sprint(n)}
+			l.info.Types[s.X] = types.TypeAndValue{Type: types.Typ[types.Int], Value: constant.MakeInt64(n)}
+			s.Value = nil
+			return l.rangeInt(s, label)
+		}
+	}
 	// range into existing variables: hidden variables, assigned each
 	// iteration
 	if s.Tok == token.ASSIGN {
@@ -340,7 +352,11 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 		} else {
 			s.Tok = token.ILLEGAL
 		}
+		ptrArray := l.isArrayPointer(s.X)
 		s.X = l.expr(s.X)
+		if ptrArray {
+			s.X = &ast.StarExpr{Star: s.X.Pos(), X: s.X}
+		}
 		l.loopBody(s.Body)
 		if len(lhs) > 0 {
 			assign = &ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs, TokPos: s.For}
@@ -357,7 +373,11 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 			}
 		}
 	}
+	ptrArray := l.isArrayPointer(s.X)
 	s.X = l.expr(s.X)
+	if ptrArray {
+		s.X = &ast.StarExpr{Star: s.X.Pos(), X: s.X}
+	}
 	l.loopBody(s.Body)
 	s.Body.List = append(in, s.Body.List...)
 	return nil, s

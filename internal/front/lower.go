@@ -3,6 +3,7 @@ package front
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -519,14 +520,23 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		if inst, ok := l.instance(x.X); ok {
 			return l.instantiate(x.X, inst)
 		}
+		ptrArray := l.isArrayPointer(x.X)
 		x.X, x.Index = l.expr(x.X), l.expr(x.Index)
+		if ptrArray {
+			// p[i] on a pointer to an array is (*p)[i]
+			x.X = &ast.ParenExpr{Lparen: x.X.Pos(), X: &ast.StarExpr{Star: x.X.Pos(), X: x.X}}
+		}
 	case *ast.IndexListExpr:
 		if inst, ok := l.instance(x.X); ok {
 			return l.instantiate(x.X, inst)
 		}
 		l.unsupported(x, "index list expression")
 	case *ast.SliceExpr:
+		ptrArray := l.isArrayPointer(x.X)
 		x.X, x.Low, x.High, x.Max = l.expr(x.X), l.expr(x.Low), l.expr(x.High), l.expr(x.Max)
+		if ptrArray {
+			x.X = &ast.ParenExpr{Lparen: x.X.Pos(), X: &ast.StarExpr{Star: x.X.Pos(), X: x.X}}
+		}
 	case *ast.TypeAssertExpr:
 		x.X = l.expr(x.X)
 		x.Type = l.typeExpr(x.Type)
@@ -537,6 +547,16 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 	case *ast.UnaryExpr:
 		x.X = l.expr(x.X)
 	case *ast.BinaryExpr:
+		if x.Op == token.SHL || x.Op == token.SHR {
+			if tv, ok := l.info.Types[x.Y]; ok && tv.Value != nil {
+				// a constant shift count is a uint, whatever its kind
+				// (x << 1.)
+				lit := l.w.constExpr(constant.ToInt(tv.Value), types.Typ[types.Uint])
+				setPos(lit, x.Y.Pos())
+				x.X, x.Y = l.expr(x.X), lit
+				return x
+			}
+		}
 		x.X, x.Y = l.expr(x.X), l.expr(x.Y)
 	case *ast.KeyValueExpr:
 		x.Key, x.Value = l.expr(x.Key), l.expr(x.Value)
@@ -659,4 +679,20 @@ func (l *lowerer) typeParams(fl *ast.FieldList) {
 		}
 		f.Type = l.typeExpr(f.Type)
 	}
+}
+
+// isArrayPointer reports whether e is a pointer to an array (which Go
+// indexes, slices and ranges over as the array; the interpreter cannot
+// take the address of such an element).
+func (l *lowerer) isArrayPointer(e ast.Expr) bool {
+	t := l.typeOf(e)
+	if t == nil {
+		return false
+	}
+	p, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	_, ok = p.Elem().Underlying().(*types.Array)
+	return ok
 }

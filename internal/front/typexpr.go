@@ -231,7 +231,7 @@ func (w *typeWriter) constExpr(v constant.Value, t types.Type) ast.Expr {
 	default:
 		panic("front: unknown constant " + v.String())
 	}
-	if b, ok := t.(*types.Basic); ok && (b.Name() == def || b.Info()&types.IsUntyped != 0) {
+	if b, ok := t.(*types.Basic); ok && (b.Name() == def && def != "complex64" || b.Info()&types.IsUntyped != 0) {
 		if b.Kind() == types.UntypedRune {
 			return &ast.CallExpr{Fun: w.ident("rune"), Args: []ast.Expr{lit}}
 		}

@@ -24,8 +24,6 @@ const (
 	rtName = "__gomx"
 )
 
-// exitPanic is the panic value of os.Exit in a cell.
-type exitPanic struct{ code int }
 
 // fatalPanic is the panic value of log.Fatal* in a cell.
 type fatalPanic struct{ msg string }
@@ -211,7 +209,7 @@ func (s *Session) overlay() interp.Exports {
 	return interp.Exports{
 		rtPath + "/rt": rt,
 		"os/os": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) }),
+			"Exit": reflect.ValueOf(s.exit),
 		},
 		"log/log": {
 			// a cell's loggers end the cell, not the process, on Fatal

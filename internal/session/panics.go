@@ -55,6 +55,9 @@ var reflectPanics = []struct {
 	{regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value$`), "invalid memory address or nil pointer dereference"},
 	{regexp.MustCompile(`^reflect: call of nil function$`), "invalid memory address or nil pointer dereference"},
 	{regexp.MustCompile(`^reflect: indirection through nil pointer`), "invalid memory address or nil pointer dereference"},
+	{regexp.MustCompile(`^reflect\.MakeSlice: (negative len|len > cap)`), "makeslice: len out of range"},
+	{regexp.MustCompile(`^reflect\.MakeSlice: negative cap`), "makeslice: cap out of range"},
+	{regexp.MustCompile(`^reflect\.MakeChan: negative buffer size`), "makechan: size out of range"},
 }
 
 var yaegiPos = regexp.MustCompile(`^\S*?\d+:\d+: (.*)$`)

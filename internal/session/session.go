@@ -93,6 +93,33 @@ type evaluation struct {
 	entered   bool // runCell began
 	abandoned bool // cancelled before runCell began: it must not begin
 	done      chan struct{}
+	end       sync.Once // closes done
+	// exited is set by os.Exit, with its status
+	exited bool
+	status int
+	cancel context.CancelCauseFunc // cancels the cell
+}
+
+func (ev *evaluation) finish() { ev.end.Do(func() { close(ev.done) }) }
+
+// errExit is the cause of a cell ended by os.Exit.
+var errExit = errors.New("os.Exit")
+
+// exit is os.Exit in a cell: the cell ends with the status, deferred calls
+// do not run (the calling goroutine never returns), the session lives.
+func (s *Session) exit(code int) {
+	s.outMu.Lock()
+	ev := s.eval
+	s.outMu.Unlock()
+	if ev == nil {
+		select {} // not in a cell: nothing to end
+	}
+	ev.mu.Lock()
+	ev.exited, ev.status = true, code
+	ev.mu.Unlock()
+	ev.finish()
+	ev.cancel(errExit)
+	select {}
 }
 
 // runCell is the runtime's Run: it runs the cell's function f and
@@ -108,7 +135,7 @@ func (s *Session) runCell(f func()) {
 	}
 	ev.entered = true
 	ev.mu.Unlock()
-	defer close(ev.done)
+	defer ev.finish()
 	f()
 }
 
@@ -368,10 +395,24 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	if e != nil {
 		return engine.ExecResult{Error: e}
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ev := &evaluation{done: make(chan struct{}), cancel: cancel}
 	s.outMu.Lock()
-	s.eval = &evaluation{done: make(chan struct{})}
+	s.eval = ev
 	s.outMu.Unlock()
-	if _, e := s.execute(ctx, run); e != nil {
+	_, e = s.execute(ctx, run)
+	ev.mu.Lock()
+	exited, status := ev.exited, ev.status
+	ev.mu.Unlock()
+	if exited {
+		if status == 0 {
+			return engine.ExecResult{}
+		}
+		msg := fmt.Sprintf("exit status %d (os.Exit ended the cell; the session is kept)", status)
+		return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "os.Exit", Value: msg, Status: status, Traceback: []string{"os.Exit: " + msg}}}
+	}
+	if e != nil {
 		return engine.ExecResult{Error: e}
 	}
 	var res engine.ExecResult
@@ -391,7 +432,7 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 // frontError turns the front end's errors into the cell's error: Go's
 // messages, one per line, at the first one's position.
 func frontError(errs []front.Error) *engine.Error {
-	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Line: errs[0].Line, Col: errs[0].Col}
+	e := &engine.Error{Kind: engine.CompileError, Name: "CompileError", Line: errs[0].Line, Col: errs[0].Col, Status: 1}
 	var lines []string
 	for _, fe := range errs {
 		lines = append(lines, fe.Error())
@@ -517,9 +558,6 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 	s.outMu.Unlock()
 	e := &engine.Error{Kind: engine.RuntimePanic, Name: "panic"}
 	switch v := p.Value.(type) {
-	case exitPanic:
-		e.Name = "os.Exit"
-		e.Value = fmt.Sprintf("os.Exit(%d) ended the cell; the session is kept", v.code)
 	case fatalPanic:
 		e.Name = "log.Fatal"
 		e.Value = v.msg + " (log.Fatal ended the cell; the session is kept)"
@@ -534,6 +572,7 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 			e.Value = err.Error()
 		}
 	}
+	e.Status = 2
 	e.Traceback = []string{e.Name + ": " + e.Value}
 	placed := false
 	current := s.front.Cells()
