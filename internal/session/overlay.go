@@ -24,7 +24,6 @@ const (
 	rtName = "__gomx"
 )
 
-
 // fatalPanic is the panic value of log.Fatal* in a cell.
 type fatalPanic struct{ msg string }
 

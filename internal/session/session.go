@@ -409,7 +409,7 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		if status == 0 {
 			return engine.ExecResult{}
 		}
-		msg := fmt.Sprintf("exit status %d (os.Exit ended the cell; the session is kept)", status)
+		msg := fmt.Sprintf("os.Exit(%d) ended the cell with exit status %d; the session is kept", status, status)
 		return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "os.Exit", Value: msg, Status: status, Traceback: []string{"os.Exit: " + msg}}}
 	}
 	if e != nil {
