@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register("run", "execute notebooks without Jupyter: gomx run [--inplace | -o out.ipynb] [--timeout 60s] [--allow-errors] nb.ipynb ...", runNotebooks)
+	register("run", "execute notebooks without Jupyter: gomx run [--inplace | -o out.ipynb] [--timeout 60s] [--allow-errors] nb.ipynb ...; or run a Go program as go run does: gomx run prog.go [arg ...]", runNotebooks)
 }
 
 // runNotebooks is `gomx run`: each notebook runs top to bottom in a fresh
@@ -36,6 +36,13 @@ func runNotebooks(args []string) int {
 		return 2
 	}
 	paths := fs.Args()
+	if len(paths) > 0 && strings.HasSuffix(paths[0], ".go") {
+		opts := engine.ClientOptions{MemoryLimit: *mem}
+		if *debug {
+			opts.Debug = os.Stderr
+		}
+		return runGoFile(paths[0], paths[1:], opts)
+	}
 	switch {
 	case len(paths) == 0:
 		fs.Usage()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -30,7 +31,13 @@ func runWorker(args []string) int {
 	}
 	return worker.Run(worker.Options{
 		New: func(stdout, stderr io.Writer) (engine.Engine, error) {
-			return session.New(session.Options{Stdout: stdout, Stderr: stderr})
+			var args []string
+			if a, ok := os.LookupEnv(osArgsEnv); ok {
+				if err := json.Unmarshal([]byte(a), &args); err != nil {
+					return nil, fmt.Errorf("%s: %w", osArgsEnv, err)
+				}
+			}
+			return session.New(session.Options{Stdout: stdout, Stderr: stderr, Args: args})
 		},
 		MemoryLimit: limit,
 		Debug:       *debug,

@@ -224,7 +224,8 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	if mainObj != nil {
 		u.DefinesMain = true
 		if !c.calls(ck, mainObj) {
-			body = append(body, &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.Ident{NamePos: c.body.Pos(), Name: "$main"}, Lparen: c.body.Pos()}})
+			p := mainObj.Pos() // the call is where main is declared
+			body = append(body, &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.Ident{NamePos: p, Name: "$main"}, Lparen: p}})
 		}
 	}
 	for _, tv := range l.newVars {

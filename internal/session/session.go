@@ -597,8 +597,15 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 			e.Traceback = append(e.Traceback, fmt.Sprintf("  in %s", fn))
 			continue
 		}
-		if strings.HasPrefix(fn, "$cell") {
+		switch {
+		case fn == "main":
+			continue // the block that runs the cell
+		case strings.HasPrefix(fn, "$cell"):
 			fn = "the cell"
+		case fn == "$main":
+			fn = "main"
+		case strings.HasPrefix(fn, "$init"):
+			fn = "init"
 		}
 		where := "this cell"
 		if cell != current {
