@@ -1,6 +1,7 @@
 package front
 
 import (
+	"fmt"
 	"go/token"
 	"strings"
 	"testing"
@@ -128,4 +129,56 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("compiling %q did not finish in 5 s", src)
 		}
 	})
+}
+
+// cell30 is a 30-line cell: declarations and statements of the kind a
+// notebook has.
+const cell30 = `type point struct{ X, Y float64 }
+
+func (p point) Norm() float64 { return math.Sqrt(p.X*p.X + p.Y*p.Y) }
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+pts := []point{{1, 2}, {3, 4}, {5, 6}}
+var norms []float64
+for i, p := range pts {
+	norms = append(norms, p.Norm())
+	fmt.Println(i, p)
+}
+m := mean(norms)
+defer fmt.Println("done")
+ch := make(chan int, 3)
+go func() { ch <- len(pts) }()
+n := <-ch
+labels := map[string]int{"a": 1, "b": 2}
+for k, v := range labels {
+	_ = k
+	_ = v
+}
+fmt.Printf("%.3f %d\n", m, n)
+m * 2`
+
+// BenchmarkCompile30LineCell50Cells is the front end's time for a 30-line
+// cell in a session of 50 earlier cells (each declaring a function, a type
+// and variables): parse, type-check against the session, lower.
+func BenchmarkCompile30LineCell50Cells(b *testing.B) {
+	f := newFront()
+	for i := range 50 {
+		u, errs := f.Compile(fmt.Sprintf("type t%d struct{ a, b int }\nfunc f%d(x int) int { return x * %d }\nv%d := f%d(%d)\nw%d := t%d{v%d, 1}", i, i, i, i, i, i, i, i, i))
+		if len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		u.Commit()
+	}
+	for b.Loop() {
+		if _, errs := f.Compile(cell30); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
 }

@@ -316,13 +316,18 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 	}
 	if l.isArrayPointer(s.X) {
 		if s.Value == nil || isBlank(s.Value) {
-			// only the index: len(p) is a constant and p is not read (it
-			// may be nil)
+			// only the index: len(p) is a constant and p is not
+			// dereferenced (it may be nil); it is evaluated once when it
+			// has calls or receives
+			if hasCall([]ast.Expr{s.X}) {
+				pre = append(pre, assignTo(ast.NewIdent("_"), l.expr(s.X)))
+			}
 			n := xt.Underlying().(*types.Pointer).Elem().Underlying().(*types.Array).Len()
 			s.X = &ast.BasicLit{ValuePos: s.X.Pos(), Kind: token.INT, Value: fmt.Sprint(n)}
 			l.info.Types[s.X] = types.TypeAndValue{Type: types.Typ[types.Int], Value: constant.MakeInt64(n)}
 			s.Value = nil
-			return l.rangeInt(s, label)
+			p, loop := l.rangeInt(s, label)
+			return append(pre, p...), loop
 		}
 	}
 	// range into existing variables: hidden variables, assigned each

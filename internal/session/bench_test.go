@@ -82,3 +82,10 @@ func BenchmarkCellCallCompiled(b *testing.B) {
 	exec(b, s, "acc := 0.0")
 	benchExec(b, s, "for i := 0; i < 1000; i++ { acc += math.Sqrt(float64(i)) }")
 }
+
+// BenchmarkSumLoop is the interpreted loop of the Go fidelity issue's
+// speed budget: a 1e7-step sum at a cell's top level.
+func BenchmarkSumLoop(b *testing.B) {
+	s := newSession(b)
+	benchExec(b, s, "s := 0\nfor i := 0; i < 10000000; i++ { s += i }")
+}
