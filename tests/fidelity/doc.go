@@ -70,8 +70,10 @@
 // after the package, or `make go-conformance`; about a minute with a warm
 // build cache) runs every $(go env GOROOT)/test/*.go
 // whose first line is "// run" with `go run` and with the gomx binary
-// (stdin mode, the cell "%load FILE") in the directory Go's own test
-// driver uses, 20 s each, and compares stdout and exit status.
+// (`gomx run FILE` when gomx's run command takes Go files, else its stdin
+// mode with the cell "%load FILE") in the directory Go's own test driver
+// uses, 20 s each (a program past it beside another runs again alone),
+// and compares stdout and exit status.
 // goroot_failing.txt lists the programs that fail today with their cause;
 // a program failing that is not listed, or a listed one passing, fails the
 // test.

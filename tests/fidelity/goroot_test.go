@@ -75,7 +75,12 @@ func TestGoroot(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building gomx: %v\n%s", err, out)
 	}
-	t.Logf("built gomx in %v; %d programs whose first line is // run", time.Since(start).Round(100*time.Millisecond), len(files))
+	// gomx runs a program as `gomx run FILE` when its run command takes Go
+	// files, and otherwise as the cell `%load FILE` on its standard input.
+	help, _ := exec.Command(gomx, "help").CombinedOutput()
+	runFile := strings.Contains(string(help), "prog.go")
+	mode := map[bool]string{true: "gomx run FILE", false: "the cell %load FILE on gomx's stdin"}[runFile]
+	t.Logf("built gomx in %v; %d programs whose first line is // run, run as %s", time.Since(start).Round(100*time.Millisecond), len(files), mode)
 
 	results := make([]*gorootResult, len(files))
 	var wg sync.WaitGroup
@@ -83,7 +88,7 @@ func TestGoroot(t *testing.T) {
 	for range 2 {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = compareGoroot(testDir, files[i], gomx)
+				results[i] = compareGoroot(testDir, files[i], gomx, runFile)
 			}
 		})
 	}
@@ -96,7 +101,7 @@ func TestGoroot(t *testing.T) {
 	// alone, so that the machine's load decides less often.
 	for i, r := range results {
 		if r.timedOut {
-			results[i] = compareGoroot(testDir, files[i], gomx)
+			results[i] = compareGoroot(testDir, files[i], gomx, runFile)
 			t.Logf("%s: ran past %v beside another program; alone: %s", r.file, gorootLimit, map[bool]string{true: "past it again", false: "within it"}[results[i].timedOut])
 		}
 	}
@@ -164,8 +169,9 @@ func listRunPrograms(dir string) ([]string, error) {
 	return files, nil
 }
 
-// compareGoroot runs one program both ways.
-func compareGoroot(dir, file, gomx string) *gorootResult {
+// compareGoroot runs one program both ways: gomx as `gomx run FILE` when
+// runFile, else with the cell %load FILE on its standard input.
+func compareGoroot(dir, file, gomx string, runFile bool) *gorootResult {
 	r := &gorootResult{file: file}
 	g := runProgram(goTool(), []string{"run", file}, dir, gorootLimit)
 	r.goTime = g.elapsed
@@ -179,7 +185,12 @@ func compareGoroot(dir, file, gomx string) *gorootResult {
 		r.problems = []string{fmt.Sprintf("go run exits %d: %s", g.status, firstLines(g.stderr, 2))}
 		return r
 	}
-	m := runProgram(gomx, nil, dir, gorootLimit, "%load "+file+"\n")
+	var m *goRun
+	if runFile {
+		m = runProgram(gomx, []string{"run", file}, dir, gorootLimit, "")
+	} else {
+		m = runProgram(gomx, nil, dir, gorootLimit, "%load "+file+"\n")
+	}
 	r.gomxTime = m.elapsed
 	r.gomxError = firstLines(m.stderr, 4)
 	switch {
