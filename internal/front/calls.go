@@ -455,8 +455,8 @@ func (l *lowerer) methodValue(x *ast.SelectorExpr, sel *types.Selection) ast.Exp
 	if types.IsInterface(rt) {
 		// a method value of a nil interface panics when it is made
 		outer.Body.List = append([]ast.Stmt{&ast.IfStmt{
-			Cond: &ast.BinaryExpr{X: ast.NewIdent(r.Name), Op: token.EQL, Y: ast.NewIdent("nil")},
-			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("panic"), Args: []ast.Expr{l.runtimeError("invalid memory address or nil pointer dereference")}}}}},
+			Cond: &ast.CallExpr{Fun: l.rt("IsNil"), Args: []ast.Expr{ast.NewIdent(r.Name)}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{l.runtimeError("invalid memory address or nil pointer dereference")}}}}},
 		}}, outer.Body.List...)
 	}
 	out := &ast.CallExpr{Fun: outer, Args: []ast.Expr{recv}}

@@ -96,6 +96,12 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		session: ck.pkg,
 		pkg:     l.pkgIdent,
 		local:   func(obj *types.TypeName) string { return l.objName(obj) },
+		universe: func(name string) ast.Expr {
+			if predeclaredAlias[name] {
+				return predeclared(name)
+			}
+			return ast.NewIdent(name)
+		},
 	}
 	// internal names of redefined types, main and init
 	var inits []string

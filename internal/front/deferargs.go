@@ -210,26 +210,20 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) []ast.Stmt {
 }
 
 // goStmt lowers a go statement: function and arguments bound now, and the
-// goroutine reports a panic to the cell instead of ending the process.
+// goroutine runs through the runtime's Go, which reports its panic to the
+// cell instead of ending the process.
 func (l *lowerer) goStmt(s *ast.GoStmt) []ast.Stmt {
 	pre, c := l.boundCall(s.Call)
 	pos := s.Pos()
 	g := l.temp("g")
 	pre = append(pre, define([]*ast.Ident{g}, &ast.CallExpr{Fun: l.rtAt("GoStart", pos), Lparen: pos}))
-	done := &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{
-		Fun: &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{
-			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rtAt("GoDone", pos), Args: []ast.Expr{ast.NewIdent(g.Name), &ast.CallExpr{Fun: ast.NewIdent("recover"), Lparen: pos}}}},
-		}}},
-		Lparen: pos,
-	}}
-	body := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{done, &ast.ExprStmt{X: c}}}}
-	var fun ast.Expr = body
+	var body ast.Expr = &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: c}}}}
 	if l.fn.defers {
 		// the goroutine's function must not take this frame's lock while
 		// its deferred calls (wg.Wait) wait for it
-		fun = l.ownFrame(body, types.NewSignatureType(nil, nil, nil, nil, nil, false))
+		body = l.ownFrame(body.(*ast.FuncLit), types.NewSignatureType(nil, nil, nil, nil, nil, false))
 	}
-	s.Call = &ast.CallExpr{Fun: fun, Lparen: pos}
+	s.Call = &ast.CallExpr{Fun: l.rtAt("Go", pos), Lparen: pos, Args: []ast.Expr{ast.NewIdent(g.Name), body}}
 	setPos(s, pos)
 	return append(pre, s)
 }

@@ -456,7 +456,7 @@ func (l *lowerer) rangeString(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stm
 	}
 	var head []ast.Stmt
 	head = append(head,
-		&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{r}, Type: ast.NewIdent("rune")}}}},
+		&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{r}, Type: predeclared("rune")}}}},
 		&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(r.Name), ast.NewIdent(w.Name)}, Tok: token.ASSIGN,
 			Rhs: []ast.Expr{&ast.CallExpr{Fun: l.rtAt("DecodeRune", pos), Args: []ast.Expr{&ast.SliceExpr{X: ast.NewIdent(str.Name), Low: ast.NewIdent(i.Name)}}}}},
 	)
@@ -478,7 +478,7 @@ func (l *lowerer) rangeString(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stm
 	fs := &ast.ForStmt{
 		For:  pos,
 		Init: define([]*ast.Ident{i, w}, intLit("0"), intLit("0")),
-		Cond: &ast.BinaryExpr{X: ast.NewIdent(i.Name), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{ast.NewIdent(str.Name)}}},
+		Cond: &ast.BinaryExpr{X: ast.NewIdent(i.Name), Op: token.LSS, Y: &ast.CallExpr{Fun: l.rt("StrLen"), Args: []ast.Expr{ast.NewIdent(str.Name)}}},
 		Post: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(i.Name)}, Tok: token.ADD_ASSIGN, Rhs: []ast.Expr{ast.NewIdent(w.Name)}},
 		Body: s.Body,
 	}

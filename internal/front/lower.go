@@ -655,7 +655,7 @@ func (l *lowerer) stashDecls(list []ast.Stmt) []ast.Stmt {
 	if st == nil || !st.used {
 		return list
 	}
-	specs := []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(st.flag)}, Type: ast.NewIdent("bool")}}
+	specs := []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(st.flag)}, Type: predeclared("bool")}}
 	for i, v := range st.vals {
 		specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(v)}, Type: l.w.expr(st.sig.Results().At(i).Type())})
 	}
@@ -696,3 +696,24 @@ func (l *lowerer) isArrayPointer(e ast.Expr) bool {
 	_, ok = p.Elem().Underlying().(*types.Array)
 	return ok
 }
+
+// predeclared returns the name under which lowered code refers to a
+// predeclared type or constant (bool, int, true, …): the session declares
+// aliases named $bool, $int, $true, … (Predeclared), which a user's
+// local variable named int or true cannot shadow.
+func predeclared(name string) *ast.Ident { return ast.NewIdent("$" + name) }
+
+// Predeclared are the predeclared types and constants that lowered code
+// names through aliases: the session declares, once, `type $name = name`
+// for each type and `const $true, $false = true, false`.
+var Predeclared = []string{"bool", "string", "int", "int8", "int16", "int32", "int64",
+	"uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "byte", "rune",
+	"float32", "float64", "complex64", "complex128", "error", "any", "true", "false"}
+
+var predeclaredAlias = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range Predeclared {
+		m[n] = true
+	}
+	return m
+}()

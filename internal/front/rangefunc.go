@@ -133,7 +133,7 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 
 	var list []ast.Stmt
 	list = append(list, &ast.IfStmt{If: pos, Cond: ast.NewIdent(rf.done), Body: &ast.BlockStmt{List: []ast.Stmt{
-		&ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("panic"), Args: []ast.Expr{l.runtimeError("range function continued iteration after function for loop body returned false")}}},
+		&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{l.runtimeError("range function continued iteration after function for loop body returned false")}}},
 	}}})
 	if len(lhs) > 0 {
 		tok := token.ASSIGN
@@ -143,19 +143,19 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 		list = append(list, &ast.AssignStmt{Lhs: lhs, Tok: tok, Rhs: rhs})
 	}
 	list = append(list, body...)
-	list = append(list, &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("true")}})
+	list = append(list, &ast.ReturnStmt{Results: []ast.Expr{predeclared("true")}})
 	yield := &ast.FuncLit{
-		Type: &ast.FuncType{Params: &ast.FieldList{List: params}, Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}}},
+		Type: &ast.FuncType{Params: &ast.FieldList{List: params}, Results: &ast.FieldList{List: []*ast.Field{{Type: predeclared("bool")}}}},
 		Body: &ast.BlockStmt{List: list},
 	}
 
 	out := []ast.Stmt{
 		&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{
-			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(rf.done)}, Type: ast.NewIdent("bool")},
-			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(rf.exit)}, Type: ast.NewIdent("int")},
+			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(rf.done)}, Type: predeclared("bool")},
+			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(rf.exit)}, Type: predeclared("int")},
 		}}},
 		&ast.ExprStmt{X: &ast.CallExpr{Fun: x, Args: []ast.Expr{yield}}},
-		assignTo(ast.NewIdent(rf.done), ast.NewIdent("true")),
+		assignTo(ast.NewIdent(rf.done), predeclared("true")),
 	}
 	// exits to outer labels
 	for i, e := range rf.exits {
@@ -167,7 +167,7 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 		var then []ast.Stmt
 		if l.fn.rangeFunc != nil {
 			// inside another yield function: end it too
-			then = []ast.Stmt{assignTo(ast.NewIdent(l.fn.rangeFunc.done), ast.NewIdent("true")), &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("false")}}}
+			then = []ast.Stmt{assignTo(ast.NewIdent(l.fn.rangeFunc.done), predeclared("true")), &ast.ReturnStmt{Results: []ast.Expr{predeclared("false")}}}
 		} else {
 			var vals []ast.Expr
 			for _, v := range st.vals {
@@ -232,15 +232,15 @@ func (rf *rangeFuncCtx) branch(l *lowerer, s *ast.BranchStmt) []ast.Stmt {
 	}
 	if own {
 		if s.Tok == token.CONTINUE {
-			return []ast.Stmt{&ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{ast.NewIdent("true")}}}
+			return []ast.Stmt{&ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{predeclared("true")}}}
 		}
-		return []ast.Stmt{assignTo(ast.NewIdent(rf.done), ast.NewIdent("true")), &ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{ast.NewIdent("false")}}}
+		return []ast.Stmt{assignTo(ast.NewIdent(rf.done), predeclared("true")), &ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{predeclared("false")}}}
 	}
 	rf.exits = append(rf.exits, &ast.BranchStmt{TokPos: s.Pos(), Tok: s.Tok, Label: ast.NewIdent(s.Label.Name)})
 	return []ast.Stmt{
 		assignTo(ast.NewIdent(rf.exit), intLit(strconv.Itoa(len(rf.exits)))),
-		assignTo(ast.NewIdent(rf.done), ast.NewIdent("true")),
-		&ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{ast.NewIdent("false")}},
+		assignTo(ast.NewIdent(rf.done), predeclared("true")),
+		&ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{predeclared("false")}},
 	}
 }
 
@@ -266,9 +266,9 @@ func (rf *rangeFuncCtx) ret(l *lowerer, s *ast.ReturnStmt) []ast.Stmt {
 		out = append(out, &ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs, TokPos: s.Pos()})
 	}
 	out = append(out,
-		assignTo(ast.NewIdent(st.flag), ast.NewIdent("true")),
-		assignTo(ast.NewIdent(rf.done), ast.NewIdent("true")),
-		&ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{ast.NewIdent("false")}},
+		assignTo(ast.NewIdent(st.flag), predeclared("true")),
+		assignTo(ast.NewIdent(rf.done), predeclared("true")),
+		&ast.ReturnStmt{Return: s.Pos(), Results: []ast.Expr{predeclared("false")}},
 	)
 	return out
 }

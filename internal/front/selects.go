@@ -58,7 +58,7 @@ func (l *lowerer) selectStmt(s *ast.SelectStmt) []ast.Stmt {
 	}
 	var out []ast.Stmt
 	for _, f := range flags {
-		out = append(out, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(f.flag)}, Type: ast.NewIdent("bool")}}}})
+		out = append(out, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(f.flag)}, Type: predeclared("bool")}}}})
 	}
 	out = append(out, s)
 	for _, f := range flags {
@@ -115,7 +115,7 @@ func (l *lowerer) labelledBreaks(list []ast.Stmt, flags []labelFlag) []labelFlag
 					flags = append(flags, labelFlag{label: x.Label.Name, tok: x.Tok, flag: name})
 				}
 				b := &ast.BlockStmt{Lbrace: x.Pos(), List: []ast.Stmt{
-					assignTo(ast.NewIdent(name), ast.NewIdent("true")),
+					assignTo(ast.NewIdent(name), predeclared("true")),
 					&ast.BranchStmt{TokPos: x.Pos(), Tok: token.BREAK},
 				}}
 				setPos(b, x.Pos())

@@ -153,7 +153,7 @@ func (l *lowerer) printCall(e ast.Expr) bool {
 // what its rich methods ms give: fn(v, v.MIMEBundle() or nil, mime,
 // content, …).
 func (l *lowerer) richCall(v *ast.Ident, ms []string, pos token.Pos, fn string) ast.Expr {
-	mime := ast.Expr(ast.NewIdent("nil"))
+	mime := l.rt("NoMIME")
 	args := []ast.Expr{v, nil}
 	for _, m := range ms {
 		c := &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent(v.Name), Sel: ast.NewIdent(m)}}

@@ -179,8 +179,8 @@ func (s *Session) overlay() interp.Exports {
 	}
 	rt := map[string]reflect.Value{
 		"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
-		"GoDone":  reflect.ValueOf(func(t any, r any) { t.(*goTracker).done(r) }),
-		"Show":    reflect.ValueOf(func(v any) { s.show(viz.Render(v)) }),
+
+		"Show": reflect.ValueOf(func(v any) { s.show(viz.Render(v)) }),
 		"ShowTuple": reflect.ValueOf(func(vs ...any) {
 			texts := make([]string, len(vs))
 			for i, v := range vs {
@@ -191,6 +191,11 @@ func (s *Session) overlay() interp.Exports {
 		"ShowRich":     reflect.ValueOf(func(v any, mime map[string]string, kv ...string) { s.show(rich(v, mime, kv...)) }),
 		"Rich":         reflect.ValueOf(rich),
 		"Run":          reflect.ValueOf(s.runCell),
+		"Go":           reflect.ValueOf(s.goCell),
+		"Panic":        reflect.ValueOf(func(v any) { panic(v) }),
+		"StrLen":       reflect.ValueOf(func(s string) int { return len(s) }),
+		"IsNil":        reflect.ValueOf(func(v any) bool { return v == nil }),
+		"NoMIME":       reflect.ValueOf(map[string]string(nil)),
 		"Recovered":    reflect.ValueOf(goPanic),
 		"DecodeRune":   reflect.ValueOf(utf8.DecodeRuneInString),
 		"RuntimeError": reflect.ValueOf(func(msg string) error { return runtimeError(msg) }),
@@ -368,3 +373,12 @@ func (e runtimeError) Error() string { return "runtime error: " + string(e) }
 
 // RuntimeError marks it a runtime.Error.
 func (e runtimeError) RuntimeError() {}
+
+// goCell is the runtime's Go: the body of a go statement of a cell, run in
+// the new goroutine; its panic is recorded for the cell instead of ending
+// the process (t is what GoStart gave).
+func (s *Session) goCell(t any, f func()) {
+	tr := t.(*goTracker)
+	defer func() { tr.done(recover()) }()
+	f()
+}

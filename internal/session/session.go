@@ -220,9 +220,20 @@ func (s *Session) reset() error {
 		TagVar:      tagVar,
 		StdGeneric:  stdGeneric,
 	})
-	// the variable that tags the last statement that can panic
+	// the variable that tags the last statement that can panic, and the
+	// aliases of predeclared names that lowered code uses
 	tag := &ast.File{Name: ast.NewIdent("main"), Decls: []ast.Decl{&ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{
 		&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(tagVar)}, Type: ast.NewIdent("int")}}}}}
+	aliases := &ast.GenDecl{Tok: token.TYPE}
+	consts := &ast.GenDecl{Tok: token.CONST}
+	for _, name := range front.Predeclared {
+		if name == "true" || name == "false" {
+			consts.Specs = append(consts.Specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("$" + name)}, Values: []ast.Expr{ast.NewIdent(name)}})
+			continue
+		}
+		aliases.Specs = append(aliases.Specs, &ast.TypeSpec{Name: ast.NewIdent("$" + name), Assign: 1, Type: ast.NewIdent(name)})
+	}
+	tag.Decls = append(tag.Decls, aliases, consts)
 	prog, err := in.CompileAST(tag)
 	if err != nil {
 		return fmt.Errorf("session: tag variable: %w", err)

@@ -166,3 +166,39 @@ func TestGoStatements(t *testing.T) {
 		{code: "func put(c chan int, v int) { c <- v }\nch := make(chan int, 1)\ngo put(ch, 5)\n<-ch", value: "5"},
 	})
 }
+
+// TestShadowedPredeclaredNames: the code the front end writes never means
+// a user's variable, whatever predeclared name the user reuses locally
+// (true, int, len, panic, recover, …; not bool, which yaegi itself then
+// misreads); its own names begin with $, which
+// no Go identifier can.
+func TestShadowedPredeclaredNames(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: `type num = int
+type yielder = func(num) bool
+func shadow() string {
+	true, false, int, rune, len, panic, recover, nil := 0, 1, 2, 4, 5, 6, 7, 8
+	_, _, _, _, _, _, _, _ = true, false, int, rune, len, panic, recover, nil
+	out := ""
+	for i, r := range "héllo" {
+		out += fmt.Sprint(i, string(r))
+	}
+	var sb strings.Builder
+	f := sb.WriteString
+	f("m")
+	seq := func(yield yielder) { for k := 0; k < 3; k++ { if !yield(k) { return } } }
+	for x := range seq {
+		if x == 2 {
+			break
+		}
+		out += fmt.Sprint(x)
+	}
+	done := make(chan num, 1)
+	go func() { done <- 1 }()
+	out += fmt.Sprint(<-done)
+	defer func() {}()
+	return out + sb.String() + fmt.Sprint(1.5*math.Pi > 4, complex(1, 2))
+}
+shadow()`, value: "0h1é3l4l5o011mtrue (1+2i)"},
+	})
+}
