@@ -217,13 +217,14 @@ func (l *lowerer) goStmt(s *ast.GoStmt) []ast.Stmt {
 	pos := s.Pos()
 	g := l.temp("g")
 	pre = append(pre, define([]*ast.Ident{g}, &ast.CallExpr{Fun: l.rtAt("GoStart", pos), Lparen: pos}))
-	var body ast.Expr = &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: c}}}}
-	if l.fn.defers {
-		// the goroutine's function must not take this frame's lock while
-		// its deferred calls (wg.Wait) wait for it
-		body = l.ownFrame(body.(*ast.FuncLit), types.NewSignatureType(nil, nil, nil, nil, nil, false))
-	}
-	s.Call = &ast.CallExpr{Fun: l.rtAt("Go", pos), Lparen: pos, Args: []ast.Expr{ast.NewIdent(g.Name), body}}
+	// the goroutine's function is made now, by a function literal called
+	// at once: a literal passed straight to Go would see the variables as
+	// they are when it runs (and must not take this frame's lock while its
+	// deferred calls, say wg.Wait, wait for it)
+	body := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: c}}}}
+	f := l.temp("f")
+	pre = append(pre, define([]*ast.Ident{f}, l.ownFrame(body, types.NewSignatureType(nil, nil, nil, nil, nil, false))))
+	s.Call = &ast.CallExpr{Fun: l.rtAt("Go", pos), Lparen: pos, Args: []ast.Expr{ast.NewIdent(g.Name), ast.NewIdent(f.Name)}}
 	setPos(s, pos)
 	return append(pre, s)
 }
