@@ -226,6 +226,18 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	l.top = false
 	stmts = l.stashDecls(stmts)
 	stmts, u.Shows = l.showLast(stmts, lastX)
+	if len(l.bounds) > 0 {
+		k := l.temp("k")
+		diag := &ast.FuncLit{
+			Type: &ast.FuncType{Params: &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{k}, Type: predeclared("int")}}},
+				Results: &ast.FieldList{List: []*ast.Field{{Type: &ast.ArrayType{Elt: predeclared("int")}}}}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{
+				&ast.SwitchStmt{Tag: ast.NewIdent(k.Name), Body: &ast.BlockStmt{List: caseStmts(l.bounds)}},
+				&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("nil")}},
+			}},
+		}
+		body = append(body, &ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Diag"), Args: []ast.Expr{diag}}})
+	}
 	body = append(body, stmts...)
 	if mainObj != nil {
 		u.DefinesMain = true
@@ -572,4 +584,12 @@ func (l *lowerer) orderTypes(decls []ast.Decl) (typeDecls, others []ast.Decl) {
 		visit(n)
 	}
 	return typeDecls, others
+}
+
+func caseStmts(cs []*ast.CaseClause) []ast.Stmt {
+	out := make([]ast.Stmt, len(cs))
+	for i, c := range cs {
+		out[i] = c
+	}
+	return out
 }

@@ -39,6 +39,9 @@ type lowerer struct {
 	// typeSpecObj are the cell's type declarations' objects (typeSpec
 	// renames their names).
 	typeSpecObj map[*ast.TypeSpec]types.Object
+	// bounds are the cases of the cell's diagnostic function (see
+	// tags.go).
+	bounds []*ast.CaseClause
 }
 
 // funcCtx is the state of the function being lowered.

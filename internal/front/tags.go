@@ -2,6 +2,7 @@ package front
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -43,6 +44,11 @@ func (l *lowerer) tag(s ast.Stmt) ast.Stmt {
 	}
 	l.f.tags = append(l.f.tags, Position{Cell: l.c.n, Line: p.Line, Col: runeCol(l.c.src, p.Line, p.Column)})
 	k := len(l.f.tags)
+	if l.top {
+		if cc := l.boundsCase(s, k); cc != nil {
+			l.bounds = append(l.bounds, cc)
+		}
+	}
 	a := assignTo(&ast.Ident{NamePos: s.Pos(), Name: l.f.cfg.TagVar}, &ast.BasicLit{ValuePos: s.Pos(), Kind: token.INT, Value: strconv.Itoa(k)})
 	a.TokPos = s.Pos()
 	return a
@@ -177,4 +183,93 @@ func (l *lowerer) isInteger(e ast.Expr) bool {
 	}
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsInteger != 0
+}
+
+// Pass bounds (with tags): the numbers of Go's index-out-of-range message
+// ("index out of range [5] with length 3"), which the interpreter's panic
+// lacks, for the cell's own top-level statements. The cell's function
+// starts by handing the runtime's Diag a function literal that, given the
+// tag of the statement that panicked, evaluates that statement's index and
+// the indexed value's length again. It can only refer to what is in scope
+// at the function's start, so it covers indexes made of session variables,
+// constants and len of them (s[5], s[i], s[len(s)] at the top level of a
+// cell); elsewhere the message has Go's words without the numbers.
+
+// boundsCase returns, for a top-level statement with tag k, the case of
+// the diagnostic function: []int{index, length} of its first index
+// expression whose parts are session variables, constants or len of
+// them.
+func (l *lowerer) boundsCase(s ast.Stmt, k int) *ast.CaseClause {
+	var out *ast.CaseClause
+	ast.Inspect(s, func(n ast.Node) bool {
+		if out != nil {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IndexExpr:
+			t := l.typeOf(x.X)
+			if t == nil {
+				return true
+			}
+			switch t.Underlying().(type) {
+			case *types.Slice, *types.Array, *types.Basic:
+			default:
+				return true
+			}
+			if tv, ok := l.info.Types[x]; ok && tv.Value != nil {
+				return true
+			}
+			idx, ok1 := l.pure(x.Index)
+			val, ok2 := l.pure(x.X)
+			if ok1 && ok2 {
+				out = &ast.CaseClause{List: []ast.Expr{intLit(strconv.Itoa(k))}, Body: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{
+					&ast.CompositeLit{Type: &ast.ArrayType{Elt: predeclared("int")}, Elts: []ast.Expr{
+						&ast.CallExpr{Fun: predeclared("int"), Args: []ast.Expr{idx}},
+						&ast.CallExpr{Fun: l.rt("Len"), Args: []ast.Expr{val}},
+					}},
+				}}}}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// pure returns a copy of e when it is a session variable or constant, an
+// integer constant, or len of such: an expression the diagnostic function
+// can evaluate again without side effects.
+func (l *lowerer) pure(e ast.Expr) (ast.Expr, bool) {
+	e = unparen(e)
+	if tv, ok := l.info.Types[e]; ok && tv.Value != nil {
+		if v, ok := constant.Int64Val(constant.ToInt(tv.Value)); ok {
+			return intLit(strconv.FormatInt(v, 10)), true
+		}
+		return nil, false
+	}
+	switch x := e.(type) {
+	case *ast.Ident:
+		if v, ok := l.info.Uses[x].(*types.Var); ok && (l.isSessionLevel(v) || l.isTopVar(v)) {
+			return ast.NewIdent(x.Name), true
+		}
+	case *ast.CallExpr:
+		if l.isBuiltin(x.Fun) && x.Fun.(*ast.Ident).Name == "len" && len(x.Args) == 1 {
+			if a, ok := l.pure(x.Args[0]); ok {
+				return &ast.CallExpr{Fun: l.rt("Len"), Args: []ast.Expr{a}}, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// isTopVar reports whether v is a variable the cell's top-level statements
+// define (a session variable once lowered).
+func (l *lowerer) isTopVar(v *types.Var) bool {
+	for _, tv := range l.ck.topVars {
+		if tv == v {
+			return true
+		}
+	}
+	return false
 }

@@ -188,12 +188,20 @@ func (s *Session) overlay() interp.Exports {
 			}
 			s.show(viz.Bundle{Data: map[string]string{viz.MIMEText: "(" + strings.Join(texts, ", ") + ")"}})
 		}),
-		"ShowRich":     reflect.ValueOf(func(v any, mime map[string]string, kv ...string) { s.show(rich(v, mime, kv...)) }),
-		"Rich":         reflect.ValueOf(rich),
-		"Run":          reflect.ValueOf(s.runCell),
-		"Go":           reflect.ValueOf(s.goCell),
-		"Panic":        reflect.ValueOf(func(v any) { panic(v) }),
-		"StrLen":       reflect.ValueOf(func(s string) int { return len(s) }),
+		"ShowRich": reflect.ValueOf(func(v any, mime map[string]string, kv ...string) { s.show(rich(v, mime, kv...)) }),
+		"Rich":     reflect.ValueOf(rich),
+		"Run":      reflect.ValueOf(s.runCell),
+		"Go":       reflect.ValueOf(s.goCell),
+		"Panic":    reflect.ValueOf(func(v any) { panic(v) }),
+		"StrLen":   reflect.ValueOf(func(s string) int { return len(s) }),
+		"Len":      reflect.ValueOf(func(v any) int { return reflect.ValueOf(v).Len() }),
+		"Diag": reflect.ValueOf(func(f func(int) []int) {
+			s.outMu.Lock()
+			if s.cur != nil {
+				s.cur.diag = f
+			}
+			s.outMu.Unlock()
+		}),
 		"IsNil":        reflect.ValueOf(func(v any) bool { return v == nil }),
 		"NoMIME":       reflect.ValueOf(map[string]string(nil)),
 		"Recovered":    reflect.ValueOf(goPanic),

@@ -166,6 +166,9 @@ type cellState struct {
 	panicAt []string
 	// value is the cell's shown value, set by the runtime's Show.
 	value *viz.Bundle
+	// diag gives the index and length of the indexing at a tag (see
+	// internal/front/tags.go).
+	diag func(tag int) []int
 }
 
 type pendingOut struct{ name, text string }
@@ -578,6 +581,9 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 		e.Value = "reading input: " + v.msg
 	default:
 		gv := goPanic(p.Value)
+		if gv == runtimeError("index out of range") {
+			gv = s.indexError(gv)
+		}
 		e.Value = fmt.Sprint(gv)
 		if err, ok := gv.(error); ok {
 			e.Value = err.Error()
@@ -623,12 +629,38 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 			where = fmt.Sprintf("cell %d", cell)
 		}
 		if cell == current && !placed {
+			// yaegi reports a frame at its function's first statement
 			e.Line, e.Col, placed = line, col, true
 		}
-		e.Traceback = append(e.Traceback, fmt.Sprintf("  line %d, column %d of %s, in %s", line, col, where, fn))
+		// the interpreter knows the function of each frame, not its line
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  in %s (%s)", fn, where))
 	}
 	e.Traceback = append(e.Traceback, compiledFrames(p.Stack)...)
 	return e
+}
+
+// indexError gives an index-out-of-range error Go's numbers where the
+// cell's diagnostic function can tell them (see internal/front/tags.go).
+func (s *Session) indexError(err any) any {
+	s.outMu.Lock()
+	var diag func(int) []int
+	if s.cur != nil {
+		diag = s.cur.diag
+	}
+	s.outMu.Unlock()
+	v, ok := s.globals()[tagVar]
+	if diag == nil || !ok || !v.IsValid() || !v.CanInt() {
+		return err
+	}
+	var nums []int
+	func() {
+		defer func() { recover() }()
+		nums = diag(int(v.Int()))
+	}()
+	if len(nums) != 2 {
+		return err
+	}
+	return runtimeError(fmt.Sprintf("index out of range [%d] with length %d", nums[0], nums[1]))
 }
 
 // compiledFrames returns the frames of compiled packages (gonum, mathx, …)
