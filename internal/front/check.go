@@ -22,6 +22,9 @@ type checked struct {
 	// imports are the imports the cell file gained beyond its own: the
 	// session's and auto-imports, name → path.
 	imports map[string]string
+	// injected are the names of the cell's top-level variables that the
+	// second check declared at package level for its declarations.
+	injected map[string]bool
 }
 
 // declaredNames returns the package-level names the cell declares: funcs,
@@ -155,7 +158,7 @@ func (f *Front) check(c *cell, redeclared, redefTypes map[string]bool) (*checked
 	// uses, unless it imports or declares those names itself
 	own := map[string]bool{}
 	for _, imp := range c.file.Imports {
-		own[importName(imp)] = true
+		own[f.importName(imp)] = true
 	}
 	cellDecls := declaredNames(c.file)
 	added := map[string]string{}
@@ -210,6 +213,10 @@ func (f *Front) check(c *cell, redeclared, redefTypes map[string]bool) (*checked
 			extra = append(extra, &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(v.Name())}, Type: w.expr(v.Type())}}})
 		}
 		ck, errs = f.checkOnce(c, f.buildPrelude(redeclared, redefTypes, extra, pkgs))
+		ck.injected = map[string]bool{}
+		for _, v := range need {
+			ck.injected[v.Name()] = true
+		}
 	}
 	ck.imports = added
 	return ck, errs
@@ -304,6 +311,9 @@ func (f *Front) checkOnce(c *cell, prelude *ast.File) (*checked, []Error) {
 			}
 			continue
 		}
+		if m, ok := gcWording[te.Msg]; ok {
+			te.Msg = m
+		}
 		var e Error
 		if p.Filename != c.name {
 			e = Error{Kind: Internal, Msg: "in the session's declarations: " + te.Msg}
@@ -327,11 +337,23 @@ func (f *Front) checkOnce(c *cell, prelude *ast.File) (*checked, []Error) {
 	return ck, errs
 }
 
-// importName is the name under which an import spec imports its package.
-func importName(imp *ast.ImportSpec) string {
+// importName is the name under which an import spec imports its package:
+// its own name unless the spec gives one (math/rand/v2 is rand).
+func (f *Front) importName(imp *ast.ImportSpec) string {
 	if imp.Name != nil {
 		return imp.Name.Name
 	}
 	p, _ := strconv.Unquote(imp.Path.Value)
+	if pkg, err := f.cfg.Importer.Import(p); err == nil {
+		return pkg.Name()
+	}
 	return p[strings.LastIndexByte(p, '/')+1:]
+}
+
+// gcWording maps go/types messages to the compiler's (go build's) where
+// the two differ.
+var gcWording = map[string]string{
+	"break not in for, switch, or select statement": "break is not in a loop, switch, or select",
+	"continue not in for statement":                 "continue is not in a loop",
+	"fallthrough statement out of place":            "fallthrough statement out of place",
 }

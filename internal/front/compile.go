@@ -79,7 +79,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	for _, imp := range c.file.Imports {
 		if imp.Pos().IsValid() {
 			p, _ := strconv.Unquote(imp.Path.Value)
-			name := importName(imp)
+			name := f.importName(imp)
 			if pn, ok := ck.info.Defs[imp.Name].(*types.PkgName); ok && imp.Name != nil {
 				name = pn.Name()
 			} else if pn, ok := ck.info.Implicits[imp].(*types.PkgName); ok {
@@ -426,23 +426,96 @@ func initAssign(in *types.Initializer) *ast.AssignStmt {
 	return &ast.AssignStmt{Lhs: lhs, TokPos: in.Rhs.Pos(), Tok: token.ASSIGN, Rhs: []ast.Expr{in.Rhs}}
 }
 
-// textualInits merges the initialisations of the cell's package
-// variables with its statements, in the order written. An initialiser
-// that reads (directly or through the cell's functions) a variable that
-// the cell sets only later is an error: the order written would give it
-// the zero value where a Go file would not.
+// textualInits orders the initialisations of the cell's package
+// variables and its statements. Initialisers that read nothing the cell's
+// statements set run first, in Go's order, as in a Go file. Those that do
+// (var res = grid[0] after grid := …), directly, through the cell's
+// functions or through other such variables, run where they are written,
+// among the statements; one that reads (that way) a variable the cell sets
+// only later is an error, since the order written would give it the zero
+// value.
 func (f *Front) textualInits(c *cell, ck *checked) ([]ast.Stmt, []Error) {
 	offset := func(p token.Pos) int {
 		pp := f.cfg.Fset.Position(p)
 		return lineColOffset(c.src, pp.Line, pp.Column)
 	}
+	funcs := map[types.Object]*ast.FuncDecl{}
+	for _, d := range c.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd != c.body {
+			if obj := ck.info.Defs[fd.Name]; obj != nil {
+				funcs[obj] = fd
+			}
+		}
+	}
+	// reads returns the variables n reads, directly or through the cell's
+	// functions
+	reads := func(n ast.Node) map[*types.Var]bool {
+		vars := map[*types.Var]bool{}
+		seen := map[types.Object]bool{}
+		var visit func(n ast.Node)
+		visit = func(n ast.Node) {
+			ast.Inspect(n, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					switch o := ck.info.Uses[id].(type) {
+					case *types.Var:
+						vars[o] = true
+					case *types.Func:
+						if fd := funcs[o]; fd != nil && !seen[o] {
+							seen[o] = true
+							visit(fd.Body)
+						}
+					}
+				}
+				return true
+			})
+		}
+		visit(n)
+		return vars
+	}
+	top := map[*types.Var]bool{}
+	for _, v := range ck.topVars {
+		top[v] = true
+	}
+	isTop := func(v *types.Var) bool {
+		// in the second check the declarations see a statement's variable
+		// as a package variable of the same name
+		return top[v] || ck.injected[v.Name()] && v.Parent() == ck.pkg.Scope()
+	}
+	setBy := map[*types.Var]*types.Initializer{}
+	deps := map[*types.Initializer]map[*types.Var]bool{}
+	for _, in := range ck.info.InitOrder {
+		deps[in] = reads(in.Rhs)
+		for _, v := range in.Lhs {
+			setBy[v] = in
+		}
+	}
+	// initialisers that depend on the statements, to a fixpoint
+	dependent := map[*types.Initializer]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, in := range ck.info.InitOrder {
+			if dependent[in] {
+				continue
+			}
+			for v := range deps[in] {
+				if isTop(v) || setBy[v] != nil && dependent[setBy[v]] {
+					dependent[in], changed = true, true
+					break
+				}
+			}
+		}
+	}
 	type entry struct {
 		off int
 		s   ast.Stmt
 	}
-	var list []entry
-	setAt := map[*types.Var]int{} // where the cell sets each of its variables
+	var first, list []entry
+	setAt := map[*types.Var]int{} // where the statements set each variable
 	for _, in := range ck.info.InitOrder {
+		if !dependent[in] {
+			first = append(first, entry{0, initAssign(in)})
+			continue
+		}
 		off := offset(in.Rhs.Pos())
 		list = append(list, entry{off, initAssign(in)})
 		for _, v := range in.Lhs {
@@ -453,56 +526,37 @@ func (f *Front) textualInits(c *cell, ck *checked) ([]ast.Stmt, []Error) {
 		if _, ok := setAt[v]; !ok {
 			setAt[v] = offset(v.Pos())
 		}
+		if ck.injected[v.Name()] {
+			if pv, ok := ck.pkg.Scope().Lookup(v.Name()).(*types.Var); ok {
+				setAt[pv] = offset(v.Pos())
+			}
+		}
 	}
 	for _, s := range c.stmts {
 		list = append(list, entry{offset(s.Pos()), s})
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].off < list[j].off })
-
-	funcs := map[types.Object]*ast.FuncDecl{}
-	for _, d := range c.file.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd != c.body {
-			if obj := ck.info.Defs[fd.Name]; obj != nil {
-				funcs[obj] = fd
+	var errs []Error
+	for _, in := range ck.info.InitOrder {
+		if !dependent[in] {
+			continue
+		}
+		at := offset(in.Rhs.Pos())
+		for v := range deps[in] {
+			if when, ok := setAt[v]; ok && when > at {
+				p := f.cfg.Fset.Position(in.Rhs.Pos())
+				lp := f.cfg.Fset.Position(v.Pos())
+				errs = append(errs, c.errorAt(p, TypeError, fmt.Sprintf("the initialiser of %s uses %s, which this cell sets later (line %d): a declaration that depends on the cell's statements initialises where it is written", in.Lhs[0].Name(), v.Name(), lp.Line)))
+				break
 			}
 		}
 	}
-	var errs []Error
-	for _, in := range ck.info.InitOrder {
-		at := offset(in.Rhs.Pos())
-		seen := map[types.Object]bool{}
-		var visit func(n ast.Node)
-		var late *types.Var
-		visit = func(n ast.Node) {
-			ast.Inspect(n, func(n ast.Node) bool {
-				id, ok := n.(*ast.Ident)
-				if !ok || late != nil {
-					return late == nil
-				}
-				switch o := ck.info.Uses[id].(type) {
-				case *types.Var:
-					if when, ok := setAt[o]; ok && when > at {
-						late = o
-					}
-				case *types.Func:
-					if fd := funcs[o]; fd != nil && !seen[o] {
-						seen[o] = true
-						visit(fd.Body)
-					}
-				}
-				return true
-			})
-		}
-		visit(in.Rhs)
-		if late != nil {
-			p := f.cfg.Fset.Position(in.Rhs.Pos())
-			lp := f.cfg.Fset.Position(late.Pos())
-			errs = append(errs, c.errorAt(p, TypeError, fmt.Sprintf("the initialiser of %s uses %s, which this cell sets later (line %d); in a cell with statements, declarations initialise in the order written", in.Lhs[0].Name(), late.Name(), lp.Line)))
-		}
+	out := make([]ast.Stmt, 0, len(first)+len(list))
+	for _, e := range first {
+		out = append(out, e.s)
 	}
-	out := make([]ast.Stmt, len(list))
-	for i, e := range list {
-		out[i] = e.s
+	for _, e := range list {
+		out = append(out, e.s)
 	}
 	return out, errs
 }
