@@ -130,6 +130,14 @@ func (t *goTracker) done(recovered any) {
 	}
 }
 
+// cellRunning reports whether the cell that started the goroutines still
+// runs.
+func (t *goTracker) cellRunning() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.over
+}
+
 // wait waits until the cell's goroutines are done or d has passed and
 // returns the panics recorded so far, removing them.
 func (t *goTracker) wait(d time.Duration) []any {
@@ -387,6 +395,18 @@ func (e runtimeError) RuntimeError() {}
 // the process (t is what GoStart gave).
 func (s *Session) goCell(t any, f func()) {
 	tr := t.(*goTracker)
-	defer func() { tr.done(recover()) }()
+	defer func() {
+		r := recover()
+		if r != nil && tr.cellRunning() {
+			// as in a Go program, the panic ends the cell
+			s.outMu.Lock()
+			ev := s.eval
+			s.outMu.Unlock()
+			if ev != nil {
+				defer ev.cancel(errGoPanic)
+			}
+		}
+		tr.done(r)
+	}()
 	f()
 }

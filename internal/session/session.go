@@ -426,6 +426,11 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		msg := fmt.Sprintf("os.Exit(%d) ended the cell with exit status %d; the session is kept", status, status)
 		return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "os.Exit", Value: msg, Status: status, Traceback: []string{"os.Exit: " + msg}}}
 	}
+	if errors.Is(context.Cause(ctx), errGoPanic) {
+		// a goroutine of the cell panicked: as in a Go program, that ends
+		// the cell
+		return engine.ExecResult{Error: goroutinePanic(s.goTracker().take())}
+	}
 	if e != nil {
 		return engine.ExecResult{Error: e}
 	}
@@ -436,11 +441,27 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	}
 	s.outMu.Unlock()
 	if panics := s.goTracker().wait(goroutineGrace); len(panics) > 0 {
-		msg := fmt.Sprint(panics[0])
-		return engine.ExecResult{Error: &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: "in a goroutine: " + msg,
-			Traceback: []string{"panic in a goroutine started by this cell: " + msg, "the session is kept"}}}
+		return engine.ExecResult{Error: goroutinePanic(panics)}
 	}
 	return res
+}
+
+// errGoPanic is the cause of a cell ended by a panic in one of its
+// goroutines.
+var errGoPanic = errors.New("panic in a goroutine")
+
+// goroutinePanic is the error of a cell whose goroutine panicked.
+func goroutinePanic(panics []any) *engine.Error {
+	msg := "a goroutine panicked"
+	if len(panics) > 0 {
+		v := goPanic(panics[0])
+		msg = fmt.Sprint(v)
+		if err, ok := v.(error); ok {
+			msg = err.Error()
+		}
+	}
+	return &engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: msg, Status: 2,
+		Traceback: []string{"panic: " + msg, "  in a goroutine started by this cell; the session is kept"}}
 }
 
 // frontError turns the front end's errors into the cell's error: Go's
