@@ -26,9 +26,9 @@
 # with a warm cache) only the short versions run.
 #
 # Measured on the development machine (2 cores shared with other jobs, load
-# average 6-9, so the figures swing), each in a fresh clone with nothing
+# average 4-9, so the figures swing), each in a fresh clone with nothing
 # beside it and the Debian packages already installed (32 s to install):
-#   GOCACHE=$(mktemp -d) make test    10 min 45 s, 11 min 6 s (two runs)
+#   GOCACHE=$(mktemp -d) make test    7 min 44 s, 10 min 45 s, 11 min 6 s
 #   make conformance (right after)    4 min 28 s (go-conformance 1.9 min)
 # Where make test's time goes is in the README's Tests section. If it
 # grows past the budget: the cold compiles dominate (vet, race, the cross
