@@ -223,13 +223,7 @@ func (w *typeWriter) constExpr(v constant.Value, t types.Type) ast.Expr {
 		if b, ok := t.Underlying().(*types.Basic); ok && b.Kind() == types.Complex64 {
 			ft = types.Typ[types.Float32]
 		}
-		// re + im·i as an untyped complex constant: no builtin to shadow
-		imag := w.floatLit(im, ft)
-		op := token.ADD
-		if u, ok := imag.(*ast.UnaryExpr); ok {
-			op, imag = token.SUB, u.X
-		}
-		lit = &ast.ParenExpr{X: &ast.BinaryExpr{X: w.floatLit(re, ft), Op: op, Y: &ast.BasicLit{Kind: token.IMAG, Value: imag.(*ast.BasicLit).Value + "i"}}}
+		lit = &ast.CallExpr{Fun: w.ident("complex"), Args: []ast.Expr{w.floatLit(re, ft), w.floatLit(im, ft)}}
 		def = "complex128"
 		if ft.Kind() == types.Float32 {
 			def = "complex64"
