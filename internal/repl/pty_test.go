@@ -182,7 +182,9 @@ func TestREPLTimeitAndInterrupt(t *testing.T) {
 	if raceEnabled {
 		// The interrupt races inside yaegi v0.16.1 in the worker: the
 		// abandoned evaluation goroutine writes ExecuteWithContext's results
-		// (interp/program.go:197 against :203); see skipUnderRace in
+		// (interp/program.go:197 against :203) and reads the global frame
+		// (interp/value.go:18) while the next cell's Execute replaces it
+		// (resizeFrame, interp/interp.go:490); see skipUnderRace in
 		// internal/session. It runs without -race in make test.
 		t.Skip("yaegi's abandoned evaluations race (see the comment)")
 	}

@@ -104,10 +104,11 @@ func interruptAfter(t *testing.T, s *Session, code string, d time.Duration) (eng
 //     while the next cell's Execute replaces it (resizeFrame,
 //     interp/interp.go:490). TestInterruptStuckInCompiledCode also reads
 //     Interpreter.Globals (interp/scope.go:248) while the stuck cell runs.
-//   - TestGoroutinePanic (about one run in 15): the goroutine the cell
-//     starts writes a value of the frame (assign, reflect.Value.Set) that
-//     the cell's Execute reads as its result (res.Interface(),
-//     interp/program.go:179) after the cell's code has returned.
+//   - TestGoroutinePanic (most runs): the goroutine's panic ends the cell
+//     by cancelling its evaluation, as an interrupt does, with the same
+//     race on res, err; and the goroutine the cell starts writes a value
+//     of the frame (assign, reflect.Value.Set) that the cell's Execute
+//     reads as its result (res.Interface(), interp/program.go:179).
 //
 // These tests run without -race in make test.
 func skipUnderRace(t *testing.T) {
