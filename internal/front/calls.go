@@ -416,7 +416,10 @@ func (l *lowerer) methodValue(x *ast.SelectorExpr, sel *types.Selection) ast.Exp
 			recv = &ast.UnaryExpr{Op: token.AND, X: recv}
 			rt = types.NewPointer(rt)
 		case !ptrRecv && isPtr && len(sel.Index()) == 1:
-			recv = &ast.StarExpr{X: recv}
+			// the value is copied when the method value is made: a nil
+			// pointer panics then
+			recv = &ast.CallExpr{Fun: l.rt("Deref"), Args: []ast.Expr{recv}}
+			recv = &ast.TypeAssertExpr{X: recv, Type: l.w.expr(rt.Underlying().(*types.Pointer).Elem())}
 			rt = rt.Underlying().(*types.Pointer).Elem()
 		}
 	}

@@ -551,6 +551,21 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		x.X = l.expr(x.X)
 	case *ast.BinaryExpr:
 		if x.Op == token.SHL || x.Op == token.SHR {
+			if tv, ok := l.info.Types[x.X]; ok && tv.Value != nil {
+				// the constant left operand of a non-constant shift has the
+				// type of the shift ((1+0i) << n, 1. << n)
+				// (left untyped, it is a shift count: a uint)
+				t := types.Type(types.Typ[types.Uint])
+				if st, ok := l.info.Types[x]; ok && st.Type != nil {
+					if b, ok := st.Type.Underlying().(*types.Basic); !ok || b.Info()&types.IsUntyped == 0 {
+						t = st.Type
+					}
+				}
+				lit := l.w.constExpr(constant.ToInt(tv.Value), t)
+				setPos(lit, x.X.Pos())
+				x.X, x.Y = lit, l.expr(x.Y)
+				return x
+			}
 			if tv, ok := l.info.Types[x.Y]; ok && tv.Value != nil {
 				// a constant shift count is a uint, whatever its kind
 				// (x << 1.)

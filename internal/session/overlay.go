@@ -210,7 +210,14 @@ func (s *Session) overlay() interp.Exports {
 			}
 			s.outMu.Unlock()
 		}),
-		"IsNil":        reflect.ValueOf(func(v any) bool { return v == nil }),
+		"IsNil": reflect.ValueOf(func(v any) bool { return v == nil }),
+		"Deref": reflect.ValueOf(func(p any) any {
+			v := reflect.ValueOf(p)
+			if p == nil || v.IsNil() {
+				panic(runtimeError("invalid memory address or nil pointer dereference"))
+			}
+			return v.Elem().Interface()
+		}),
 		"NoMIME":       reflect.ValueOf(map[string]string(nil)),
 		"Recovered":    reflect.ValueOf(goPanic),
 		"DecodeRune":   reflect.ValueOf(utf8.DecodeRuneInString),

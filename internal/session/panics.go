@@ -24,9 +24,6 @@ func goPanic(v any) any {
 	case *reflect.ValueError:
 		msg = x.Error()
 	case error:
-		if _, isRuntime := x.(interface{ RuntimeError() }); isRuntime {
-			return v
-		}
 		msg = x.Error()
 	default:
 		return v
@@ -35,6 +32,9 @@ func goPanic(v any) any {
 		if m.re.MatchString(msg) {
 			return runtimeError(m.msg)
 		}
+	}
+	if m := sliceToArray.FindStringSubmatch(msg); m != nil {
+		return runtimeError("cannot convert slice with length " + m[1] + " to array or pointer to array with length " + m[2])
 	}
 	// yaegi prefixes its own errors with a position (7:14: interface
 	// conversion: …)
@@ -58,9 +58,16 @@ var reflectPanics = []struct {
 	{regexp.MustCompile(`^reflect\.MakeSlice: (negative len|len > cap)`), "makeslice: len out of range"},
 	{regexp.MustCompile(`^reflect\.MakeSlice: negative cap`), "makeslice: cap out of range"},
 	{regexp.MustCompile(`^reflect\.MakeChan: negative buffer size`), "makechan: size out of range"},
+	// yaegi makes slices with reflect.MakeSlice, whose allocation fails so
+	// where Go's make checks the length first
+	{regexp.MustCompile(`^runtime(?: error)?: allocation size out of range$`), "makeslice: len out of range"},
 }
 
 var yaegiPos = regexp.MustCompile(`^\S*?\d+:\d+: (.*)$`)
+
+// sliceToArray is reflect's failed conversion of a slice to an array (or
+// a pointer to one), which Go reports in the same words.
+var sliceToArray = regexp.MustCompile(`^reflect: cannot convert slice with length (\d+) to (?:array or pointer to array|pointer to array|array) with length (\d+)$`)
 
 // typeAssertionError is a failed type assertion, as Go's runtime reports
 // it (a runtime.Error).
