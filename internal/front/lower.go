@@ -282,11 +282,38 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 	case *ast.SwitchStmt:
 		init, pre := l.initStmt(s.Init)
 		s.Init = init
+		// a switch on an interface value whose cases have concrete types:
+		// the interpreter converts the value to each case's type and
+		// panics; compare instead (switch t := x; { case t == 1: … })
+		var tagVar *ast.Ident
+		var tagType types.Type
+		if s.Tag != nil {
+			if tt := l.typeOf(s.Tag); tt != nil && types.IsInterface(tt) && l.concreteCases(s) {
+				tagVar, tagType = l.temp("tag"), tt
+			}
+		}
 		s.Tag = l.expr(s.Tag)
+		if tagVar != nil {
+			tagInit := define([]*ast.Ident{tagVar}, s.Tag)
+			if s.Init != nil {
+				pre = append(pre, s.Init)
+			}
+			s.Init, s.Tag = tagInit, nil
+		}
 		for _, cc := range s.Body.List {
 			cc := cc.(*ast.CaseClause)
 			for i, e := range cc.List {
+				et := l.typeOf(e)
 				cc.List[i] = l.expr(e)
+				if tagVar != nil {
+					y := cc.List[i]
+					if et != nil && !types.IsInterface(et) {
+						// both sides interfaces: the interpreter's == of an
+						// interface and a concrete value is not a bool
+						y = &ast.CallExpr{Fun: l.w.expr(tagType), Lparen: e.Pos(), Args: []ast.Expr{y}}
+					}
+					cc.List[i] = &ast.BinaryExpr{X: ast.NewIdent(tagVar.Name), OpPos: e.Pos(), Op: token.EQL, Y: y}
+				}
 			}
 			cc.Body = l.block(cc.Body)
 		}
@@ -735,3 +762,16 @@ var predeclaredAlias = func() map[string]bool {
 	}
 	return m
 }()
+
+// concreteCases reports whether a case of the switch has a value of a
+// type that is not an interface.
+func (l *lowerer) concreteCases(s *ast.SwitchStmt) bool {
+	for _, cc := range s.Body.List {
+		for _, e := range cc.(*ast.CaseClause).List {
+			if t := l.typeOf(e); t != nil && !types.IsInterface(t) {
+				return true
+			}
+		}
+	}
+	return false
+}
