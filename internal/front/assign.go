@@ -38,19 +38,25 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		s.Lhs[i] = l.expr(lhs)
 	}
 	if len(s.Lhs) > 1 && len(s.Rhs) == len(s.Lhs) && hasCall(s.Rhs) {
-		var pre []ast.Stmt
-		for i, r := range s.Rhs {
-			if isSimple(r) {
-				continue
-			}
-			t := l.temp("t")
-			t.NamePos = r.Pos()
-			pre = append(pre, define([]*ast.Ident{t}, r))
-			s.Rhs[i] = ast.NewIdent(t.Name)
-		}
-		return append(pre, s)
+		return append(l.intoTemps(s.Rhs), s)
 	}
 	return []ast.Stmt{s}
+}
+
+// intoTemps evaluates the (lowered) expressions of a parallel assignment
+// or return one by one into temporaries, which replace them in exprs.
+func (l *lowerer) intoTemps(exprs []ast.Expr) []ast.Stmt {
+	var pre []ast.Stmt
+	for i, r := range exprs {
+		if isSimple(r) {
+			continue
+		}
+		t := l.temp("t")
+		t.NamePos = r.Pos()
+		pre = append(pre, define([]*ast.Ident{t}, r))
+		exprs[i] = ast.NewIdent(t.Name)
+	}
+	return pre
 }
 
 // hasCall reports whether any of exprs contains a call or a receive.

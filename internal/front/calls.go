@@ -364,25 +364,8 @@ func (l *lowerer) identNoInst(id *ast.Ident) ast.Expr {
 // r.M(args) }.
 func (l *lowerer) methodExpr(x *ast.SelectorExpr, sel *types.Selection) ast.Expr {
 	sig := l.typeOf(x).(*types.Signature)
-	params := sig.Params()
-	var fields []*ast.Field
-	var args []ast.Expr
-	var recv ast.Expr
-	for i := 0; i < params.Len(); i++ {
-		p := l.temp("a")
-		var te ast.Expr
-		if sig.Variadic() && i == params.Len()-1 {
-			te = &ast.Ellipsis{Elt: l.w.expr(params.At(i).Type().(*types.Slice).Elem())}
-		} else {
-			te = l.w.expr(params.At(i).Type())
-		}
-		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: te})
-		if i == 0 {
-			recv = ast.NewIdent(p.Name)
-		} else {
-			args = append(args, ast.NewIdent(p.Name))
-		}
-	}
+	fields, args := l.params(sig)
+	recv, args := args[0], args[1:]
 	c := &ast.CallExpr{Fun: &ast.SelectorExpr{X: recv, Sel: ast.NewIdent(x.Sel.Name)}, Args: args}
 	if sig.Variadic() && len(args) > 0 {
 		c.Ellipsis = x.Pos()
@@ -424,20 +407,7 @@ func (l *lowerer) methodValue(x *ast.SelectorExpr, sel *types.Selection) ast.Exp
 		}
 	}
 	r := l.temp("r")
-	params := sig.Params()
-	var fields []*ast.Field
-	var args []ast.Expr
-	for i := 0; i < params.Len(); i++ {
-		p := l.temp("a")
-		var te ast.Expr
-		if sig.Variadic() && i == params.Len()-1 {
-			te = &ast.Ellipsis{Elt: l.w.expr(params.At(i).Type().(*types.Slice).Elem())}
-		} else {
-			te = l.w.expr(params.At(i).Type())
-		}
-		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: te})
-		args = append(args, ast.NewIdent(p.Name))
-	}
+	fields, args := l.params(sig)
 	c := &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent(r.Name), Sel: ast.NewIdent(x.Sel.Name)}, Args: args}
 	if sig.Variadic() {
 		c.Ellipsis = x.Pos()
@@ -479,4 +449,22 @@ func typeArgList(targs []types.Type) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// params returns the parameter list of a function literal of signature
+// sig, with fresh names, and those names as arguments.
+func (l *lowerer) params(sig *types.Signature) (fields []*ast.Field, args []ast.Expr) {
+	params := sig.Params()
+	for i := 0; i < params.Len(); i++ {
+		p := l.temp("a")
+		var te ast.Expr
+		if sig.Variadic() && i == params.Len()-1 {
+			te = &ast.Ellipsis{Elt: l.w.expr(params.At(i).Type().(*types.Slice).Elem())}
+		} else {
+			te = l.w.expr(params.At(i).Type())
+		}
+		fields = append(fields, &ast.Field{Names: []*ast.Ident{p}, Type: te})
+		args = append(args, ast.NewIdent(p.Name))
+	}
+	return fields, args
 }

@@ -170,17 +170,7 @@ func (l *lowerer) returnStmt(s *ast.ReturnStmt) []ast.Stmt {
 	}
 	if len(s.Results) > 1 && hasCall(s.Results) {
 		// the interpreter's parallel assignment bug applies to results
-		var pre []ast.Stmt
-		for i, r := range s.Results {
-			if isSimple(r) {
-				continue
-			}
-			t := l.temp("t")
-			t.NamePos = r.Pos()
-			pre = append(pre, define([]*ast.Ident{t}, r))
-			s.Results[i] = ast.NewIdent(t.Name)
-		}
-		return append(pre, s)
+		return append(l.intoTemps(s.Results), s)
 	}
 	return []ast.Stmt{s}
 }
