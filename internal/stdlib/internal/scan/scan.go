@@ -1,5 +1,5 @@
 // Package scan decides which packages stdlib preloads and extracts their
-// documentation. It is shared by the generator (stdlib/internal/gen) and by
+// documentation. It is shared by the generator (internal/stdlib/internal/gen) and by
 // the staleness test of package stdlib, so both see the same package list
 // and the same documentation.
 package scan
