@@ -73,6 +73,16 @@ var rules = []rule{
 		Forbid: join(interpreter, plotting),
 		Why:    "front ends and their tests link neither the interpreter nor gonum/plot, so that they build fast",
 	},
+	{
+		From:    []string{"internal/history/..."},
+		StdOnly: true,
+		Why:     "the history store is shared by the kernel and the REPL: it depends on nothing",
+	},
+	{
+		From:   []string{"internal/front/..."},
+		Forbid: join([]string{"engine/...", "internal/session/...", "internal/stdlib/...", "viz/..."}, []string{"github.com/traefik/yaegi/..."}, jupyter),
+		Why:    "the front end is a compiler from Go to Go: it knows go/ast and go/types, not the interpreter, the session or the engine (its importer is given to it)",
+	},
 }
 
 // pkg is a package of `go list -deps -test`: its name as listed (test
