@@ -15,8 +15,12 @@ import (
 // puts `$at = K` before each statement that can panic, K numbering the
 // statement's position in the session: after a panic, the tag variable
 // names the last such statement that ran. Statements that cannot panic
-// (arithmetic without division, assignments of names, receives) get no
-// tag, which keeps tight loops as fast as before.
+// (arithmetic without division, assignments of names) get no tag, which
+// keeps tight loops as fast as before. Statements that can block (a
+// channel receive or send, a select, a range over a channel; calls are
+// tagged already) are tagged too: when a cell deadlocks, the tag names the
+// statement at which the last goroutine to block stopped (the session's
+// deadlock.go).
 
 // A Position is a place in a cell as typed.
 type Position struct {
@@ -64,6 +68,11 @@ func (l *lowerer) canPanic(s ast.Stmt) bool {
 	case *ast.ForStmt:
 		exprs = []ast.Node{s.Init, s.Cond, s.Post}
 	case *ast.RangeStmt:
+		if t := l.typeOf(s.X); t != nil {
+			if _, isChan := t.Underlying().(*types.Chan); isChan {
+				return true // it blocks
+			}
+		}
 		exprs = []ast.Node{s.X}
 	case *ast.SwitchStmt:
 		exprs = []ast.Node{s.Init, s.Tag}
@@ -71,10 +80,10 @@ func (l *lowerer) canPanic(s ast.Stmt) bool {
 		exprs = []ast.Node{s.Init, s.Assign}
 	case *ast.LabeledStmt:
 		return l.canPanic(s.Stmt)
-	case *ast.BlockStmt, *ast.SelectStmt, *ast.BranchStmt, *ast.EmptyStmt:
+	case *ast.BlockStmt, *ast.BranchStmt, *ast.EmptyStmt:
 		return false
-	case *ast.SendStmt:
-		return true
+	case *ast.SendStmt, *ast.SelectStmt:
+		return true // a send can panic; both block
 	case *ast.AssignStmt:
 		for _, lhs := range s.Lhs {
 			if ix, ok := unparen(lhs).(*ast.IndexExpr); ok {
@@ -114,7 +123,7 @@ func (l *lowerer) exprsCanPanic(es []ast.Expr) bool {
 
 // exprCanPanic reports whether evaluating n may panic: a call, an index
 // or slice of a slice, array or string, a pointer dereference, a type
-// assertion, an integer division.
+// assertion, an integer division; or block: a channel receive.
 func (l *lowerer) exprCanPanic(n ast.Node) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -163,6 +172,10 @@ func (l *lowerer) exprCanPanic(n ast.Node) bool {
 		case *ast.TypeAssertExpr:
 			if x.Type != nil {
 				found = true
+			}
+		case *ast.UnaryExpr:
+			if x.Op == token.ARROW {
+				found = true // a receive blocks
 			}
 		case *ast.BinaryExpr:
 			if (x.Op == token.QUO || x.Op == token.REM) && l.isInteger(x) {
