@@ -13,12 +13,24 @@
 // # Interrupting a cell
 //
 // One state machine governs a running cell that is interrupted (by
-// interrupt_request, SIGINT, the REPL's Ctrl-C or the worker's heap
-// watchdog). The worker decides when a cell is stuck in compiled code, the
-// client decides to restart the worker; the front ends and the session
-// keep no timers and no counts of their own:
+// interrupt_request, SIGINT, the REPL's Ctrl-C, the worker's heap
+// watchdog or its deadlock watch). The worker decides when a cell is
+// stuck in compiled code or deadlocked, the client decides to restart the
+// worker; the front ends and the session keep no timers and no counts of
+// their own:
 //
 //	idle ──execute──▶ running ──code ends──────────────────────▶ idle (result)
+//	                     │  │
+//	                     │  │ deadlock: once the cell has run 1 s, the worker
+//	                     │  │ polls the engine (Deadlocker) every 250 ms; when
+//	                     │  │ every goroutine of the cells has waited on a
+//	                     │  │ channel, select or sync call of their own code
+//	                     │  │ at every poll for 2 s, with no timer pending and
+//	                     │  │ nothing sleeping or waiting for input, I/O or a
+//	                     │  │ system call, it cancels the cell (ErrDeadlock)
+//	                     │  └───────────────────────────────────▶ idle (Panic
+//	                     │                        "fatal error", Status 2: all
+//	                     │                  goroutines are asleep - deadlock!)
 //	                     │
 //	                     │ interrupt: the worker cancels the cell's context;
 //	                     │ interpreted code stops at once, context-aware
@@ -37,6 +49,9 @@
 //
 // The session returns from an interrupted Execute only when the cell's
 // code has ended, so a cell never runs beside the rest of an earlier one.
+// A deadlocked cell is the exception: code waiting in a sync call (wg.Wait,
+// mu.Lock), which cancelling cannot end, is left waiting; released later,
+// it stops at its next interpreted statement.
 // An interrupt before the worker reported the cell stuck only cancels (a
 // repeated cancel changes nothing). At the end of a cell that did not fail
 // the session waits up to 100 ms for the goroutines the cell started, so

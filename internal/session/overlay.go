@@ -401,6 +401,7 @@ func (e runtimeError) RuntimeError() {}
 // the new goroutine; its panic is recorded for the cell instead of ending
 // the process (t is what GoStart gave).
 func (s *Session) goCell(t any, f func()) {
+	defer s.cellGoroutine()() // deadlock.go
 	tr := t.(*goTracker)
 	defer func() {
 		r := recover()

@@ -81,6 +81,8 @@ type Session struct {
 	stderr io.Writer
 	// eval follows the evaluation of the running cell's code (outMu).
 	eval *evaluation
+	// dead is the state of deadlock detection (deadlock.go).
+	dead deadlockState
 }
 
 // An evaluation is the run of a cell's code. yaegi runs it in a goroutine
@@ -136,6 +138,7 @@ func (s *Session) runCell(f func()) {
 	ev.entered = true
 	ev.mu.Unlock()
 	defer ev.finish()
+	defer s.evalGoroutine()() // deadlock.go
 	f()
 }
 
@@ -177,6 +180,7 @@ var _ engine.Engine = (*Session)(nil)
 
 // New starts a session with the preloaded packages.
 func New(opts Options) (*Session, error) {
+	sessions.Add(1) // deadlock.go
 	s := &Session{opts: opts}
 	if err := s.reset(); err != nil {
 		return nil, err
@@ -200,6 +204,9 @@ func (s *Session) reset() error {
 		return fmt.Errorf("session: loading symbols: %w", err)
 	}
 	if err := in.Use(s.overlay()); err != nil {
+		return fmt.Errorf("session: loading overlay: %w", err)
+	}
+	if err := in.Use(s.timerOverlay()); err != nil { // deadlock.go
 		return fmt.Errorf("session: loading overlay: %w", err)
 	}
 	// the session's versions of generic functions of the standard library
@@ -241,9 +248,13 @@ func (s *Session) reset() error {
 	if err != nil {
 		return fmt.Errorf("session: tag variable: %w", err)
 	}
-	if _, err := in.Execute(prog); err != nil {
+	// With a context (as every cell runs), so that yaegi compiles the
+	// channel operations of function literals as cancellable from the
+	// first cell on (it decides when it compiles them).
+	if _, err := in.ExecuteWithContext(context.Background(), prog); err != nil {
 		return fmt.Errorf("session: tag variable: %w", err)
 	}
+	s.dead.tag = in.Globals()[tagVar] // deadlock.go
 	s.cells = nil
 	return nil
 }
@@ -558,6 +569,9 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 		return v, nil
 	}
 	if ctx.Err() != nil {
+		if isDeadlock(ctx) { // deadlock.go
+			return reflect.Value{}, s.deadlockResult()
+		}
 		s.waitEvaluation()
 		msg := "the cell was interrupted; the session and its variables are kept"
 		return reflect.Value{}, &engine.Error{Kind: engine.Interrupted, Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}

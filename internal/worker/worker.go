@@ -11,7 +11,8 @@
 // order within each descriptor, not across the two: two pipes cannot say
 // which of two writes came first.) It
 // enforces a memory limit (RLIMIT_DATA on Linux, plus a heap watchdog that
-// cancels the running cell), reports a cell stuck in compiled code after an
+// cancels the running cell), cancels a cell whose goroutines are all
+// deadlocked (deadlock.go), reports a cell stuck in compiled code after an
 // interrupt, and exits when the client's end of file descriptor 3 closes,
 // so it never outlives its client.
 package worker
@@ -283,11 +284,16 @@ func (w *worker) execute(m *engine.Msg) {
 	if m.Opts != nil {
 		opts = *m.Opts
 	}
+	deadlock := w.watchDeadlock(c) // deadlock.go
 	// Execute returns once the cell's code has ended, after an interrupt
 	// too: the engine waits for code stuck in a compiled call
 	res := w.eng.Execute(ctx, m.Code, opts, &output{w: w, c: c})
 	close(c.done)
+	dead := deadlock()
 	cause := context.Cause(ctx)
+	if dead != nil && errors.Is(cause, engine.ErrDeadlock) {
+		res.Value, res.Error = nil, dead
+	}
 	if errors.Is(cause, ErrMemoryLimit) {
 		res.Value = nil
 		res.Error = &engine.Error{
