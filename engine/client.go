@@ -496,7 +496,7 @@ func (c *Client) interrupt(p *proc) {
 		return
 	}
 	c.logf("interrupt of cell %d", cl.id)
-	p.send(&Msg{Type: MsgInterrupt})
+	p.send(&Msg{Type: MsgInterrupt, ID: cl.id})
 }
 
 // request sends m and waits for its answer; nil when the worker died.

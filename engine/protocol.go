@@ -25,7 +25,7 @@ const (
 	MsgComplete   = "complete"    // Code, Cursor; answered by MsgCompletion
 	MsgInspect    = "inspect"     // Code, Cursor, Detail; answered by MsgInspection
 	MsgIsComplete = "is_complete" // Code; answered by MsgIsCompleteReply
-	MsgInterrupt  = "interrupt"   // cancels the running cell; no answer
+	MsgInterrupt  = "interrupt"   // cancels the cell ID (even one that has not started yet); no answer
 	MsgInputReply = "input_reply" // Text, Err: the answer to a MsgInputRequest
 	MsgShutdown   = "shutdown"    // the worker exits
 

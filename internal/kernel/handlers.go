@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
@@ -197,6 +198,12 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	k.cellCtx = ctx
 	k.cancel = cancel
 	out.interrupted = ctx.Done()
+	if !k.idleInterrupt.IsZero() {
+		if sent, err := time.Parse(time.RFC3339Nano, msg.Header.Date); err == nil && sent.Before(k.idleInterrupt) {
+			cancel()
+		}
+		k.idleInterrupt = time.Time{}
+	}
 	k.runMu.Unlock()
 	res := k.eng.Execute(ctx, c.Code, engine.ExecOptions{Silent: c.Silent, StoreHistory: store, AllowStdin: c.AllowStdin}, out)
 	k.runMu.Lock()

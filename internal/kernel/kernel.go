@@ -64,6 +64,10 @@ type Kernel struct {
 	running bool               // a cell is executing
 	cellCtx context.Context    // the running cell's context
 	cancel  context.CancelFunc // cancels it
+	// idleInterrupt is when an interrupt came while no cell ran: an
+	// execute_request sent before it (by its header's date) but received
+	// after it starts interrupted, as the user meant
+	idleInterrupt time.Time
 
 	stopOnce sync.Once
 	stopped  chan struct{}
@@ -173,6 +177,9 @@ func (k *Kernel) Interrupt() {
 	k.runMu.Lock()
 	defer k.runMu.Unlock()
 	if !k.running {
+		// an execute_request sent just before the interrupt may still be
+		// on its way to the shell handler
+		k.idleInterrupt = time.Now()
 		return
 	}
 	if k.cellCtx.Err() == nil {

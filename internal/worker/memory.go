@@ -3,6 +3,7 @@ package worker
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
@@ -78,6 +79,13 @@ func (w *worker) watchMemory() {
 		w.mu.Lock()
 		c = w.run
 		w.mu.Unlock()
+		if c != nil && c != cancelled && (l > live || h > heap) {
+			// the figures are as of the last collection: memory an earlier
+			// cell let go of (hog = nil) still counts until the next one
+			runtime.GC()
+			metrics.Read(samples)
+			l, h = samples[0].Value.Uint64(), samples[1].Value.Uint64()
+		}
 		if c != nil && c != cancelled && (l > live || h > heap) {
 			w.logf("heap watchdog: live %d, heap objects %d bytes, limit %d: cancelling cell %d", l, h, w.limit, c.id)
 			c.cancel(ErrMemoryLimit)

@@ -126,6 +126,9 @@ type worker struct {
 
 	mu  sync.Mutex
 	run *cell // the running cell, nil between cells
+	// pending is the id of a cell interrupted before it started, 0 for
+	// none
+	pending uint64
 }
 
 // A cell is the Execute in progress.
@@ -164,7 +167,7 @@ func (w *worker) serve(r *engine.MsgReader) {
 			w.logf("request %s id=%d", m.Type, m.ID)
 			switch m.Type {
 			case engine.MsgInterrupt:
-				w.interrupt()
+				w.interrupt(m.ID)
 			case engine.MsgInputReply:
 				select {
 				case w.inputs <- m:
@@ -240,13 +243,17 @@ func (q *queue) get() *engine.Msg {
 	return m
 }
 
-func (w *worker) interrupt() {
+func (w *worker) interrupt(id uint64) {
 	w.mu.Lock()
 	c := w.run
-	w.mu.Unlock()
-	if c == nil {
+	if c == nil || id != 0 && c.id != id {
+		// the cell has not started yet (its request waits in the queue):
+		// it starts cancelled
+		w.pending = id
+		w.mu.Unlock()
 		return
 	}
+	w.mu.Unlock()
 	c.cancel(errInterrupt)
 	go func() {
 		select {
@@ -275,7 +282,12 @@ func (w *worker) execute(m *engine.Msg) {
 	}
 	w.mu.Lock()
 	w.run = c
+	early := w.pending != 0 && w.pending == m.ID
+	w.pending = 0
 	w.mu.Unlock()
+	if early {
+		w.interrupt(m.ID)
+	}
 	select {
 	case w.cellStarted <- struct{}{}:
 	default:
