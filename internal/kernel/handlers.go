@@ -87,7 +87,11 @@ func (k *Kernel) dispatch(ch Channel, msg *Message) (shutdown map[string]any) {
 		k.reply(ch, msg, "shutdown_reply", r)
 		return r
 	case "interrupt_request":
-		k.Interrupt()
+		sent, err := time.Parse(time.RFC3339Nano, msg.Header.Date)
+		if err != nil {
+			sent = time.Now()
+		}
+		k.interrupt(sent)
 		k.reply(ch, msg, "interrupt_reply", map[string]any{"status": "ok"})
 	case "connect_request":
 		k.reply(ch, msg, "connect_reply", map[string]any{"status": "ok"})

@@ -64,9 +64,9 @@ type Kernel struct {
 	running bool               // a cell is executing
 	cellCtx context.Context    // the running cell's context
 	cancel  context.CancelFunc // cancels it
-	// idleInterrupt is when an interrupt came while no cell ran: an
-	// execute_request sent before it (by its header's date) but received
-	// after it starts interrupted, as the user meant
+	// idleInterrupt is when an interrupt that found no cell running was
+	// sent: an execute_request sent before it (by the headers' dates) but
+	// received after it starts interrupted, as the user meant
 	idleInterrupt time.Time
 
 	stopOnce sync.Once
@@ -173,13 +173,16 @@ func (k *Kernel) stop() {
 // which cannot be lost even when the cell has only just started; later
 // ones go to the engine's Interrupt. The engine keeps the state of an
 // interrupted cell (see package engine): the kernel keeps none.
-func (k *Kernel) Interrupt() {
+func (k *Kernel) Interrupt() { k.interrupt(time.Now()) }
+
+// interrupt is an interrupt sent at time sent.
+func (k *Kernel) interrupt(sent time.Time) {
 	k.runMu.Lock()
 	defer k.runMu.Unlock()
 	if !k.running {
 		// an execute_request sent just before the interrupt may still be
 		// on its way to the shell handler
-		k.idleInterrupt = time.Now()
+		k.idleInterrupt = sent
 		return
 	}
 	if k.cellCtx.Err() == nil {
