@@ -202,12 +202,14 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	k.cellCtx = ctx
 	k.cancel = cancel
 	out.interrupted = ctx.Done()
-	if !k.idleInterrupt.IsZero() {
-		if sent, err := time.Parse(time.RFC3339Nano, msg.Header.Date); err == nil && sent.Before(k.idleInterrupt) {
+	k.cellSent = time.Time{}
+	if sent, err := time.Parse(time.RFC3339Nano, msg.Header.Date); err == nil {
+		k.cellSent = sent
+		if !k.idleInterrupt.IsZero() && sent.Before(k.idleInterrupt) {
 			cancel()
 		}
-		k.idleInterrupt = time.Time{}
 	}
+	k.idleInterrupt = time.Time{}
 	k.runMu.Unlock()
 	res := k.eng.Execute(ctx, c.Code, engine.ExecOptions{Silent: c.Silent, StoreHistory: store, AllowStdin: c.AllowStdin}, out)
 	k.runMu.Lock()

@@ -64,6 +64,9 @@ type Kernel struct {
 	running bool               // a cell is executing
 	cellCtx context.Context    // the running cell's context
 	cancel  context.CancelFunc // cancels it
+	// cellSent is when the running cell's execute_request was sent (its
+	// header's date), zero when unknown
+	cellSent time.Time
 	// idleInterrupt is when an interrupt that found no cell running was
 	// sent: an execute_request sent before it (by the headers' dates) but
 	// received after it starts interrupted, as the user meant
@@ -183,6 +186,11 @@ func (k *Kernel) interrupt(sent time.Time) {
 		// an execute_request sent just before the interrupt may still be
 		// on its way to the shell handler
 		k.idleInterrupt = sent
+		return
+	}
+	if !k.cellSent.IsZero() && k.cellSent.After(sent) {
+		// the interrupt was sent before this cell: it meant an earlier one
+		// (jupyter_client sends execute_request right behind it)
 		return
 	}
 	if k.cellCtx.Err() == nil {
