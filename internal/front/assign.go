@@ -16,6 +16,16 @@ import (
 // A top-level `x := e` of a cell defines a session variable: x is declared
 // at package level (with its type from go/types) and the statement
 // becomes `x = e`.
+//
+// The interpreter makes the result variables of a function it calls in
+// `x = f()` the destination itself: f's named results, set early or by
+// its deferred calls, show in x while f runs and even when f panics
+// (`x = h()` with `func h() (n int) { n = 10; return x + 1 }` gives x 11,
+// Go 2), and a deferred call sees x already set. Results of such calls
+// are therefore received in new variables and assigned from there: calls
+// of function values and of functions and methods with named results, a
+// defer statement or a `return g()` of an interpreted g. (The results of
+// other functions are written by their return statement as they end.)
 
 // assign lowers an assignment or definition.
 func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
@@ -28,6 +38,7 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		}
 		s.Tok = token.ASSIGN
 	}
+	viaTemps := s.Tok == token.ASSIGN && len(s.Rhs) == 1 && l.exposingCall(s.Rhs[0])
 	for i, r := range s.Rhs {
 		s.Rhs[i] = l.expr(r)
 	}
@@ -40,7 +51,194 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 	if len(s.Lhs) > 1 && len(s.Rhs) == len(s.Lhs) && hasCall(s.Rhs) {
 		return append(l.intoTemps(s.Rhs), s)
 	}
+	if viaTemps {
+		return l.resultsViaTemps(s)
+	}
 	return []ast.Stmt{s}
+}
+
+// resultsViaTemps lowers lhs… = f() (lowered) into $t… := f(); lhs… = $t….
+// Calls in the operands of the left-hand side's index expressions and
+// indirections come first, as in Go: m[k()] = f() becomes $i := k();
+// $t := f(); m[$i] = $t. Where they cannot be taken out (a call deeper in
+// an operand whose value must not be copied) the assignment stays.
+func (l *lowerer) resultsViaTemps(s *ast.AssignStmt) []ast.Stmt {
+	var pre []ast.Stmt
+	if !lhsOperandsFirst(s.Lhs) {
+		return []ast.Stmt{s}
+	}
+	take := func(e ast.Expr) ast.Expr {
+		t := l.temp("t")
+		t.NamePos = e.Pos()
+		pre = append(pre, define([]*ast.Ident{t}, e))
+		return ast.NewIdent(t.Name)
+	}
+	for _, e := range s.Lhs {
+		switch x := e.(type) {
+		case *ast.IndexExpr:
+			if hasCall([]ast.Expr{x.X}) {
+				x.X = take(x.X)
+			}
+			if hasCall([]ast.Expr{x.Index}) {
+				x.Index = take(x.Index)
+			}
+		case *ast.StarExpr:
+			if hasCall([]ast.Expr{x.X}) {
+				x.X = take(x.X)
+			}
+		case *ast.SelectorExpr:
+			if hasCall([]ast.Expr{x.X}) {
+				x.X = take(x.X)
+			}
+		}
+	}
+	var temps []*ast.Ident
+	var lhs, rhs []ast.Expr
+	for _, e := range s.Lhs {
+		if id, ok := e.(*ast.Ident); ok && id.Name == "_" {
+			temps = append(temps, ast.NewIdent("_"))
+			continue
+		}
+		t := l.temp("t")
+		t.NamePos = e.Pos()
+		temps = append(temps, t)
+		lhs, rhs = append(lhs, e), append(rhs, ast.NewIdent(t.Name))
+	}
+	if len(lhs) == 0 {
+		return append(pre, s)
+	}
+	def := define(temps, s.Rhs[0])
+	def.TokPos = s.TokPos
+	return append(pre, def, &ast.AssignStmt{Lhs: lhs, TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs})
+}
+
+// lhsOperandsFirst reports whether the calls in the (lowered) left-hand
+// sides lhs can be evaluated first into temporaries: they are the index
+// or the operand of an index expression, indirection or selector that is
+// itself a call (a slice, map or pointer, which a copy does not change).
+func lhsOperandsFirst(lhs []ast.Expr) bool {
+	isCall := func(e ast.Expr) bool {
+		switch x := unparen(e).(type) {
+		case *ast.CallExpr:
+			return true
+		case *ast.UnaryExpr:
+			return x.Op == token.ARROW
+		}
+		return false
+	}
+	for _, e := range lhs {
+		if !hasCall([]ast.Expr{e}) {
+			continue
+		}
+		switch x := e.(type) {
+		case *ast.IndexExpr:
+			if hasCall([]ast.Expr{x.X}) && !isCall(x.X) {
+				return false
+			}
+		case *ast.StarExpr:
+		case *ast.SelectorExpr:
+			if !isCall(x.X) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// exposingCall reports whether e is a call whose results can show in
+// its destination before it returns (see the pass's doc).
+func (l *lowerer) exposingCall(e ast.Expr) bool {
+	if !interpretedCall(l.info, l.pkg, e) {
+		return false
+	}
+	fn := calleeFunc(l.info, unparen(e).(*ast.CallExpr).Fun)
+	if fn == nil || fn.Pkg() != l.pkg {
+		return true // a function value, an interface's method, a generic
+	}
+	sig := fn.Type().(*types.Signature)
+	if sig.Results().Len() == 0 {
+		return false
+	}
+	if sig.Results().At(0).Name() != "" || sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) {
+		return true
+	}
+	name := fn.Name()
+	if sig.Recv() != nil {
+		if n, ok := types.Unalias(recvBase(sig)).(*types.Named); ok {
+			name = n.Obj().Name() + "." + name
+		}
+	}
+	if e, ok := l.exposes[name]; ok {
+		return e
+	}
+	if d, ok := l.f.decls[name]; ok {
+		return d.exposes
+	}
+	return true
+}
+
+// recvBase is the receiver's type of a method, without its pointer (nil
+// for a function).
+func recvBase(sig *types.Signature) types.Type {
+	if sig.Recv() == nil {
+		return nil
+	}
+	t := sig.Recv().Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return t
+}
+
+// exposesResults reports whether function declaration d (of the session
+// package pkg) has results that can show in a call's destination before
+// it returns: named results, a defer statement, or a return of a call of
+// an interpreted function.
+func exposesResults(info *types.Info, pkg *types.Package, d *ast.FuncDecl) bool {
+	if d.Body == nil || d.Type.Results == nil || len(d.Type.Results.List) == 0 {
+		return false
+	}
+	if len(d.Type.Results.List[0].Names) > 0 || hasDefer(d.Body) {
+		return true
+	}
+	found := false
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(x.Results) == 1 && interpretedCall(info, pkg, x.Results[0]) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// interpretedCall reports whether e is a call of a function that may be
+// interpreted: not a builtin, a conversion, or a non-generic function or
+// method of a compiled package (a method of an interface may be
+// interpreted).
+func interpretedCall(info *types.Info, pkg *types.Package, e ast.Expr) bool {
+	c, ok := unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if tv, ok := info.Types[c.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+		return false
+	}
+	fn := calleeFunc(info, c.Fun)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg() == pkg {
+		return true
+	}
+	sig := fn.Type().(*types.Signature)
+	if sig.TypeParams().Len() > 0 || sig.RecvTypeParams().Len() > 0 {
+		return true
+	}
+	return sig.Recv() != nil && types.IsInterface(sig.Recv().Type())
 }
 
 // intoTemps evaluates the (lowered) expressions of a parallel assignment

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strconv"
 	"strings"
 )
 
@@ -91,13 +92,16 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 }
 
 // callee returns the function or method a call calls, if it is one.
-func (l *lowerer) callee(fun ast.Expr) *types.Func {
+func (l *lowerer) callee(fun ast.Expr) *types.Func { return calleeFunc(l.info, fun) }
+
+// calleeFunc is the function or method that fun names, if any.
+func calleeFunc(info *types.Info, fun ast.Expr) *types.Func {
 	switch f := unparen(fun).(type) {
 	case *ast.Ident:
-		fn, _ := l.info.Uses[f].(*types.Func)
+		fn, _ := info.Uses[f].(*types.Func)
 		return fn
 	case *ast.SelectorExpr:
-		fn, _ := l.info.Uses[f.Sel].(*types.Func)
+		fn, _ := info.Uses[f.Sel].(*types.Func)
 		return fn
 	}
 	return nil
@@ -262,11 +266,7 @@ func (l *lowerer) builtin(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 		x.Args[0] = l.typeExpr(x.Args[0])
 		return x
 	case "make":
-		x.Args[0] = l.typeExpr(x.Args[0])
-		for i := 1; i < len(x.Args); i++ {
-			x.Args[i] = l.expr(x.Args[i])
-		}
-		return x
+		return l.makeCall(x)
 	case "print", "println":
 		for i, a := range x.Args {
 			x.Args[i] = l.expr(a)
@@ -281,6 +281,19 @@ func (l *lowerer) builtin(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 	case "clear":
 		x.Args[0] = l.expr(x.Args[0])
 		return &ast.CallExpr{Fun: l.rtAt("Clear", x.Pos()), Lparen: x.Lparen, Args: x.Args, Rparen: x.Rparen}
+	case "len", "cap":
+		// len and cap of a pointer to an array are the array's length,
+		// without dereferencing (a nil pointer too); the pointer is
+		// still evaluated (constant cases are literals already)
+		if t := l.typeOf(x.Args[0]); t != nil {
+			if pt, ok := t.Underlying().(*types.Pointer); ok {
+				if at, ok := pt.Elem().Underlying().(*types.Array); ok {
+					n := &ast.BasicLit{Kind: token.INT, Value: strconv.FormatInt(at.Len(), 10)}
+					setPos(n, x.Pos())
+					return &ast.CallExpr{Fun: l.rtAt("ArrayLen", x.Pos()), Lparen: x.Lparen, Args: []ast.Expr{l.expr(x.Args[0]), n}, Rparen: x.Rparen}
+				}
+			}
+		}
 	case "recover":
 		// what the interpreter recovers, in Go's terms (runtime errors
 		// with Go's messages, values unwrapped)
@@ -290,6 +303,98 @@ func (l *lowerer) builtin(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 		x.Args[i] = l.expr(a)
 	}
 	return x
+}
+
+// makeCall lowers make. The interpreter makes a slice with
+// reflect.MakeSlice, which cannot tell a length from a capacity out of
+// range when the allocation is too large; make(T, n, m) of a slice type
+// checks its arguments as Go's makeslice does first, when n is a constant
+// or a name (it is evaluated twice).
+func (l *lowerer) makeCall(x *ast.CallExpr) ast.Expr {
+	t := l.typeOf(x.Args[0])
+	pure := len(x.Args) == 3 && l.constOrVar(x.Args[1])
+	x.Args[0] = l.typeExpr(x.Args[0])
+	for i := 1; i < len(x.Args); i++ {
+		x.Args[i] = l.expr(x.Args[i])
+	}
+	if st, ok := t.Underlying().(*types.Slice); ok && pure && !hasTypeParam(st.Elem()) {
+		if n := copyExpr(x.Args[1]); n != nil {
+			m := x.Args[2]
+			size := &ast.BasicLit{Kind: token.INT, Value: strconv.FormatInt(gcSizes.Sizeof(st.Elem()), 10)}
+			setPos(size, m.Pos())
+			x.Args[2] = &ast.CallExpr{Fun: l.rtAt("MakeCap", m.Pos()), Args: []ast.Expr{n, m, size}}
+		}
+	}
+	return x
+}
+
+// hasTypeParam reports whether t's size depends on a type parameter.
+func hasTypeParam(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.TypeParam:
+		return true
+	case *types.Named:
+		for i := range t.TypeArgs().Len() {
+			if hasTypeParam(t.TypeArgs().At(i)) {
+				return true
+			}
+		}
+	case *types.Alias:
+		return hasTypeParam(types.Unalias(t))
+	case *types.Array:
+		return hasTypeParam(t.Elem())
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if hasTypeParam(t.Field(i).Type()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// constOrVar reports whether e is a constant or a variable's name.
+func (l *lowerer) constOrVar(e ast.Expr) bool {
+	if tv, ok := l.info.Types[e]; ok && tv.Value != nil {
+		return true
+	}
+	id, ok := unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, ok = l.info.Uses[id].(*types.Var)
+	return ok
+}
+
+// copyExpr returns a copy of the lowered form of a constant or a name: a
+// name, a literal, or a conversion or selector of such (nil otherwise).
+func copyExpr(e ast.Expr) ast.Expr {
+	switch x := e.(type) {
+	case *ast.Ident:
+		c := *x
+		return &c
+	case *ast.BasicLit:
+		c := *x
+		return &c
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			c, cid, sel := *x, *id, *x.Sel
+			c.X, c.Sel = &cid, &sel
+			return &c
+		}
+	case *ast.CallExpr:
+		if len(x.Args) != 1 {
+			return nil
+		}
+		fun, arg := copyExpr(x.Fun), copyExpr(x.Args[0])
+		if fun == nil || arg == nil {
+			return nil
+		}
+		c := *x
+		c.Fun, c.Args = fun, []ast.Expr{arg}
+		return &c
+	}
+	return nil
 }
 
 // rtAt is rt(name) positioned at p.
@@ -389,16 +494,28 @@ func (l *lowerer) methodValue(x *ast.SelectorExpr, sel *types.Selection) ast.Exp
 	msig := m.Type().(*types.Signature)
 	rt := l.typeOf(x.X)
 	recv := l.expr(x.X)
+	// a method promoted from embedded fields: the fields are selected
+	// now (a nil pointer on the way panics now, as in Go)
+	path := sel.Index()
+	for _, i := range path[:len(path)-1] {
+		st := rt.Underlying()
+		if p, ok := st.(*types.Pointer); ok {
+			st = p.Elem().Underlying()
+		}
+		f := st.(*types.Struct).Field(i)
+		recv = &ast.SelectorExpr{X: recv, Sel: ast.NewIdent(f.Name())}
+		rt = f.Type()
+	}
 	if msig.Recv() != nil {
 		_, ptrRecv := msig.Recv().Type().(*types.Pointer)
 		_, isPtr := rt.Underlying().(*types.Pointer)
 		_, isIface := rt.Underlying().(*types.Interface)
 		switch {
 		case isIface:
-		case ptrRecv && !isPtr && len(sel.Index()) == 1:
+		case ptrRecv && !isPtr:
 			recv = &ast.UnaryExpr{Op: token.AND, X: recv}
 			rt = types.NewPointer(rt)
-		case !ptrRecv && isPtr && len(sel.Index()) == 1:
+		case !ptrRecv && isPtr:
 			// the value is copied when the method value is made: a nil
 			// pointer panics then
 			recv = &ast.CallExpr{Fun: l.rt("Deref"), Args: []ast.Expr{recv}}

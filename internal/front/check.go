@@ -11,6 +11,9 @@ import (
 	"strings"
 )
 
+// gcSizes are the sizes of types as the gc compiler lays them out.
+var gcSizes = types.SizesFor("gc", runtime.GOARCH)
+
 // checked is a type-checked cell.
 type checked struct {
 	pkg     *types.Package
@@ -267,7 +270,7 @@ func (f *Front) checkOnce(c *cell, prelude *ast.File) (*checked, []Error) {
 	conf := types.Config{
 		GoVersion: "go1.26",
 		Importer:  f.cfg.Importer,
-		Sizes:     types.SizesFor("gc", runtime.GOARCH),
+		Sizes:     gcSizes,
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
 				terrs = append(terrs, te)

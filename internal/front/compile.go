@@ -141,6 +141,10 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	// rewrites their nodes
 	var commit []*decl
 	commit = append(commit, f.describe(c, ck)...)
+	l.exposes = map[string]bool{}
+	for _, d := range commit {
+		l.exposes[d.name] = d.exposes
+	}
 
 	// lower declarations
 	var out []ast.Decl
@@ -195,7 +199,10 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	// the cell's function: package variables' initialisers in Go's
 	// order, init functions, the statements, then main
 	var body []ast.Stmt
-	l.fn = &funcCtx{sig: types.NewSignatureType(nil, nil, nil, nil, nil, false), defers: hasDefer(c.body.Body)}
+	l.fn = &funcCtx{sig: types.NewSignatureType(nil, nil, nil, nil, nil, false)}
+	if l.defersInRangeFunc(c.body.Body) {
+		l.fn.deferStack = l.temp("ds").Name
+	}
 	cellStmts := c.stmts
 	if len(c.stmts) == 0 {
 		// a cell of declarations is a Go file: variables initialise in
@@ -224,7 +231,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	l.top = true
 	stmts := l.block(cellStmts)
 	l.top = false
-	stmts = l.stashDecls(stmts)
+	stmts = l.deferStackDecl(l.stashDecls(stmts))
 	stmts, u.Shows = l.showLast(stmts, lastX)
 	if len(l.bounds) > 0 {
 		k := l.temp("k")

@@ -27,6 +27,9 @@ type decl struct {
 	pkgs map[string]bool
 	// uses are the names of other session declarations it refers to.
 	uses map[string]bool
+	// exposes is set for a function or method whose results can show
+	// in a call's destination before it returns (see assign).
+	exposes bool
 }
 
 func (d *decl) kind() string {

@@ -26,6 +26,67 @@ import (
 // a recover that reports its panic on the cell (runtime GoStart/GoDone),
 // since a panic in a goroutine would end the whole process.
 
+// A defer statement inside the body of a range over a function defers
+// the call to the end of the enclosing function, but the body is lowered
+// into a yield function (see rangefunc). A function with such defer
+// statements keeps a stack of its deferred calls, which it runs when it
+// ends, and all its defer statements push onto it, in Go's order:
+//
+//	$ds := rt.NewDefers()
+//	defer $ds.Run()
+//	…
+//	$ds.Push(func() { f(a1, a2) })   // defer f(x, y), a1, a2 bound
+//
+// A function deferred there runs from the stack, not from the
+// interpreter's defer: it cannot recover, so a deferred function literal
+// that calls recover in such a function is Unsupported.
+
+// defersInRangeFunc reports whether the function body defers a call
+// inside the body of a range over a function.
+func (l *lowerer) defersInRangeFunc(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.RangeStmt:
+			if t := l.typeOf(x.X); t != nil {
+				if _, ok := t.Underlying().(*types.Signature); ok && hasDefer(x.Body) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// deferStackDecl starts the current function's statements with its
+// defer stack, if it has one.
+func (l *lowerer) deferStackDecl(list []ast.Stmt) []ast.Stmt {
+	ds := l.fn.deferStack
+	if ds == "" {
+		return list
+	}
+	return append([]ast.Stmt{
+		define([]*ast.Ident{ast.NewIdent(ds)}, &ast.CallExpr{Fun: l.rt("NewDefers")}),
+		&ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent(ds), Sel: ast.NewIdent("Run")}}},
+	}, list...)
+}
+
+// deferStackOf returns the defer stack of the real function enclosing
+// the current (maybe yield) function, "" for none.
+func (l *lowerer) deferStackOf() string {
+	fn := l.fn
+	for fn != nil && fn.rangeFunc != nil && fn.outer != nil {
+		fn = fn.outer
+	}
+	if fn == nil {
+		return ""
+	}
+	return fn.deferStack
+}
+
 // hasDefer reports whether body has a defer statement of its own (not in
 // a nested function literal).
 func hasDefer(body *ast.BlockStmt) bool {
@@ -199,6 +260,21 @@ func (l *lowerer) isPackageFunc(e ast.Expr) bool {
 
 // deferStmt lowers a defer statement.
 func (l *lowerer) deferStmt(s *ast.DeferStmt) []ast.Stmt {
+	if ds := l.deferStackOf(); ds != "" {
+		if fl, ok := unparen(s.Call.Fun).(*ast.FuncLit); ok && hasRecover(fl) {
+			l.unsupported(s, "recover in a function deferred by a function that defers inside the body of a range over a function")
+			return []ast.Stmt{s}
+		}
+		pre, c := l.boundCall(s.Call)
+		pos := s.Pos()
+		call := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: c}}}}
+		push := &ast.ExprStmt{X: &ast.CallExpr{
+			Fun:  &ast.SelectorExpr{X: ast.NewIdent(ds), Sel: ast.NewIdent("Push")},
+			Args: []ast.Expr{l.ownFrame(call, types.NewSignatureType(nil, nil, nil, nil, nil, false))},
+		}}
+		setPos(push, pos)
+		return append(pre, push)
+	}
 	if fl, ok := unparen(s.Call.Fun).(*ast.FuncLit); ok && len(s.Call.Args) == 0 && hasRecover(fl) {
 		// a deferred function that recovers must be the one called
 		s.Call.Fun = l.expr(s.Call.Fun)

@@ -38,6 +38,7 @@ func (f *Front) describe(c *cell, ck *checked) []*decl {
 		switch n := node.(type) {
 		case *ast.FuncDecl:
 			d.sig = nodeText(f.cfg.Fset, &ast.FuncDecl{Recv: n.Recv, Name: n.Name, Type: n.Type})
+			d.exposes = exposesResults(ck.info, ck.pkg, n)
 		case *ast.TypeSpec:
 			d.sig = "type " + src
 		}

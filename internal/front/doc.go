@@ -28,17 +28,22 @@
 //  3. Lower (lower.go and one file per pass). One walk over the typed AST
 //     rewrites what yaegi gets wrong, looking facts up on the original
 //     nodes: consts (every constant expression becomes a literal of its
-//     type), assign (tuple assignment through temporaries; a top-level
-//     x := e defines a session variable), loops (per-iteration loop
+//     type), assign (tuple assignment through temporaries; the results
+//     of calls whose result variables yaegi would share with the
+//     destination received in temporaries; a top-level x := e defines a
+//     session variable), loops (per-iteration loop
 //     variables where a closure or address captures them, range over
 //     integers, strings and pointers to arrays, range into existing
 //     variables), rangefunc (range over functions, with break, continue,
 //     labels and return), selects (per-case variables, labelled break out
 //     of a select), deferargs (defer and go evaluate their function and
 //     arguments at the statement; closures of functions with defers get
-//     frames of their own; goroutines report panics on the cell), calls
-//     (explicit type arguments from go/types' inference, method
-//     expressions and values, new(expr), print and println, min, max,
+//     frames of their own; a function that defers inside a range over a
+//     function keeps its own stack of deferred calls; goroutines report
+//     panics on the cell), calls (explicit type arguments from go/types'
+//     inference, method expressions and values, promoted methods' fields
+//     selected when the value is made, new(expr), len and cap of pointers
+//     to arrays, make's length and capacity checked as Go's makeslice, print and println, min, max,
 //     clear, recover in Go's terms, generic functions of the standard
 //     library through compiled instantiations or session sources, rich
 //     values passed to viz), show (the cell's last expression is shown,

@@ -42,6 +42,9 @@ type lowerer struct {
 	// bounds are the cases of the cell's diagnostic function (see
 	// tags.go).
 	bounds []*ast.CaseClause
+	// exposes are the decl.exposes of the cell's functions and methods,
+	// by declaration name.
+	exposes map[string]bool
 }
 
 // funcCtx is the state of the function being lowered.
@@ -54,9 +57,10 @@ type funcCtx struct {
 	// ret holds the results of a return inside such bodies (on the real
 	// function).
 	ret *retStash
-	// defers is set when the function has defer statements of its own
-	// (see deferargs).
-	defers bool
+	// deferStack is the variable that holds the calls the function
+	// defers, when it defers inside the body of a range over a function
+	// (see deferargs); "" otherwise.
+	deferStack string
 }
 
 func (l *lowerer) errorf(n ast.Node, kind ErrorKind, format string, args ...any) {
@@ -663,8 +667,11 @@ func (l *lowerer) funcBody(body *ast.BlockStmt, sig *types.Signature) *ast.Block
 		return nil
 	}
 	outer, top := l.fn, l.top
-	l.fn, l.top = &funcCtx{sig: sig, outer: outer, defers: hasDefer(body)}, false
-	body.List = l.stashDecls(l.block(body.List))
+	l.fn, l.top = &funcCtx{sig: sig, outer: outer}, false
+	if l.defersInRangeFunc(body) {
+		l.fn.deferStack = l.temp("ds").Name
+	}
+	body.List = l.deferStackDecl(l.stashDecls(l.block(body.List)))
 	l.fn, l.top = outer, top
 	return body
 }

@@ -95,8 +95,6 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 			switch x := n.(type) {
 			case *ast.FuncLit:
 				return false
-			case *ast.DeferStmt:
-				l.unsupported(x, "defer inside the body of a range over a function")
 			case *ast.BranchStmt:
 				if x.Tok == token.GOTO && !rf.inner[x.Label.Name] {
 					l.unsupported(x, "goto out of the body of a range over a function")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -210,7 +211,10 @@ func (s *Session) overlay() interp.Exports {
 			}
 			s.outMu.Unlock()
 		}),
-		"IsNil": reflect.ValueOf(func(v any) bool { return v == nil }),
+		"MakeCap":   reflect.ValueOf(makeCap),
+		"NewDefers": reflect.ValueOf(func() *deferStack { return &deferStack{} }),
+		"ArrayLen":  reflect.ValueOf(func(_ any, n int) int { return n }),
+		"IsNil":     reflect.ValueOf(func(v any) bool { return v == nil }),
 		"Deref": reflect.ValueOf(func(p any) any {
 			v := reflect.ValueOf(p)
 			if p == nil || v.IsNil() {
@@ -391,6 +395,65 @@ func (r *inputReader) Read(p []byte) (int, error) {
 // runtimeError is a run-time error raised by lowered code, as Go's
 // runtime would (it implements runtime.Error).
 type runtimeError string
+
+// deferStack holds the calls a function deferred inside the bodies of
+// ranges over functions (and its other deferred calls), which the front
+// end cannot leave to the interpreter's defer.
+type deferStack struct{ calls []func() }
+
+// Push defers call.
+func (d *deferStack) Push(call func()) { d.calls = append(d.calls, call) }
+
+// Run runs the deferred calls, last first. When one panics, the others
+// still run, as in Go.
+func (d *deferStack) Run() {
+	defer func() {
+		if len(d.calls) > 0 {
+			d.Run()
+		}
+	}()
+	for len(d.calls) > 0 {
+		call := d.calls[len(d.calls)-1]
+		d.calls = d.calls[:len(d.calls)-1]
+		call()
+	}
+}
+
+// maxAlloc is the largest allocation Go's runtime makes (on 64-bit
+// platforms; runtime.maxAlloc).
+const maxAlloc = 1 << 48
+
+// makeCap checks the length n and capacity m (integers of any type) of
+// make([]E, n, m) as Go's makeslice does, for elements of size bytes, and
+// returns m as an int.
+func makeCap(n, m any, size int64) int {
+	inRange := func(v any) (int64, bool) {
+		r := reflect.ValueOf(v)
+		var x int64
+		switch {
+		case r.CanInt():
+			x = r.Int()
+		case r.CanUint():
+			if r.Uint() > math.MaxInt64 {
+				return 0, false
+			}
+			x = int64(r.Uint())
+		}
+		if x < 0 || size > 0 && x > maxAlloc/size {
+			return x, false
+		}
+		return x, true
+	}
+	l, lok := inRange(n)
+	c, cok := inRange(m)
+	if !cok || !lok || l > c {
+		if !lok {
+			panic(runtimeError("makeslice: len out of range"))
+		}
+		panic(runtimeError("makeslice: cap out of range"))
+	}
+	return int(c)
+}
 
 func (e runtimeError) Error() string { return "runtime error: " + string(e) }
 
