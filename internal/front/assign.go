@@ -39,8 +39,16 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		s.Tok = token.ASSIGN
 	}
 	viaTemps := s.Tok == token.ASSIGN && len(s.Rhs) == 1 && l.exposingCall(s.Rhs[0])
+	lowered := false
+	if len(s.Lhs) == 2 && len(s.Rhs) == 1 {
+		if c, ok := l.commaOk(s.Rhs[0]); ok {
+			s.Rhs[0], lowered = c, true
+		}
+	}
 	for i, r := range s.Rhs {
-		s.Rhs[i] = l.expr(r)
+		if !lowered {
+			s.Rhs[i] = l.expr(r)
+		}
 	}
 	for i, lhs := range s.Lhs {
 		if id, ok := lhs.(*ast.Ident); ok && (id.Name == "_" || l.info.Defs[id] != nil) {

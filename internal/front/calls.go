@@ -58,7 +58,7 @@ func (l *lowerer) call(x *ast.CallExpr) ast.Expr {
 	}
 	fun = x.Fun
 	l.args(x, fun)
-	x.Fun = l.expr(fun)
+	x.Fun = l.calleeExpr(fun)
 	return x
 }
 

@@ -142,6 +142,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	var commit []*decl
 	commit = append(commit, f.describe(c, ck)...)
 	l.exposes = map[string]bool{}
+	l.asserts = map[string][2]string{}
 	for _, d := range commit {
 		l.exposes[d.name] = d.exposes
 	}
@@ -300,6 +301,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	}
 	file.Decls = append(file.Decls, consts...)
 	file.Decls = append(file.Decls, funcs...)
+	file.Decls = append(file.Decls, l.helpers...)
 	// variables after the methods: a generic type instantiated for a
 	// variable's type before its methods are known has none
 	if len(varSpecs) > 0 {

@@ -198,7 +198,7 @@ func (l *lowerer) boundCall(c *ast.CallExpr) (pre []ast.Stmt, call *ast.CallExpr
 		if l.isBuiltin(fun) {
 			out = l.builtin(orig, l.info.Uses[fun.(*ast.Ident)].(*types.Builtin)).(*ast.CallExpr)
 		} else {
-			orig.Fun = l.expr(c.Fun)
+			orig.Fun = l.calleeExpr(c.Fun)
 			out = orig
 		}
 	}

@@ -31,24 +31,32 @@
 //     type), assign (tuple assignment through temporaries; the results
 //     of calls whose result variables yaegi would share with the
 //     destination received in temporaries; a top-level x := e defines a
-//     session variable), loops (per-iteration loop
-//     variables where a closure or address captures them, range over
+//     session variable), loops (per-iteration loop variables where a
+//     closure or address captures them, range over
 //     integers, strings and pointers to arrays, range into existing
 //     variables), rangefunc (range over functions, with break, continue,
 //     labels and return), selects (per-case variables, labelled break out
-//     of a select), deferargs (defer and go evaluate their function and
+//     of a select), switches (a type switch becomes comma-ok assertions
+//     that pick the clause, since the interpreter's own type switch
+//     misses interface cases; cases it cannot tell apart, F and float64
+//     of `type F float64`, are Unsupported; an interface value as a case
+//     of switch true is compared with true), asserts (assertions to an
+//     interface with methods try the session's implementing types, see
+//     asserts.go), deferargs (defer and go evaluate their function and
 //     arguments at the statement; closures of functions with defers get
 //     frames of their own; a function that defers inside a range over a
 //     function keeps its own stack of deferred calls; goroutines report
 //     panics on the cell), calls (explicit type arguments from go/types'
-//     inference, method expressions and values, promoted methods' fields
+//     inference, method expressions and values, a session function's
+//     name used as a value converted to its func type (the interpreter
+//     would hand out its internal node), promoted methods' fields
 //     selected when the value is made, new(expr), len and cap of pointers
-//     to arrays, make's length and capacity checked as Go's makeslice, print and println, min, max,
-//     clear, recover in Go's terms, generic functions of the standard
-//     library through compiled instantiations or session sources, rich
-//     values passed to viz), show (the cell's last expression is shown,
-//     by its rich methods when it has them), tags (the position of the
-//     last statement that can panic). Identifiers the front end makes
+//     to arrays, make's length and capacity checked as Go's makeslice,
+//     print and println, min, max, clear, recover in Go's terms, generic
+//     functions of the standard library through compiled instantiations
+//     or session sources, rich values passed to viz), show (the cell's
+//     last expression is shown, by its rich methods when it has them),
+//     tags (the position of the last statement that can panic). Identifiers the front end makes
 //     begin with $, which no Go identifier can: they never collide with a
 //     user's names.
 //  4. Emit (compile.go). The interpreter gets the lowered AST itself

@@ -46,6 +46,19 @@ func (l *lowerer) labeled(s *ast.LabeledStmt) []ast.Stmt {
 		return wrap(pre, s)
 	}
 	out := l.stmt(s.Stmt)
+	switch s.Stmt.(type) {
+	case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		// lowered into statements in a block ending with the switch or
+		// select: the label goes on that, for break L
+		if b, ok := out[0].(*ast.BlockStmt); ok && len(out) == 1 && len(b.List) > 0 {
+			switch last := b.List[len(b.List)-1].(type) {
+			case *ast.SwitchStmt, *ast.SelectStmt:
+				s.Stmt = last
+				b.List[len(b.List)-1] = s
+				return out
+			}
+		}
+	}
 	if len(out) == 1 {
 		s.Stmt = out[0]
 		return []ast.Stmt{s}

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 )
 
 // A lowerer rewrites one type-checked cell into the subset of Go that the
@@ -45,6 +46,10 @@ type lowerer struct {
 	// exposes are the decl.exposes of the cell's functions and methods,
 	// by declaration name.
 	exposes map[string]bool
+	// asserts are the assertion functions of interface types (by type
+	// string; see asserts.go), helpers their declarations.
+	asserts map[string][2]string
+	helpers []ast.Decl
 }
 
 // funcCtx is the state of the function being lowered.
@@ -90,6 +95,32 @@ func (l *lowerer) rt(name string) ast.Expr {
 func (l *lowerer) pkgIdent(p *types.Package) string {
 	l.pkgs[p.Path()] = true
 	return l.f.alias(p.Path())
+}
+
+// funcValue lowers the name of a session function used as a value (not
+// called) into a conversion to its own type, f → (func(…) …)(f). The
+// interpreter gives a function's name turned into an interface (return f
+// from a function returning any, append(xs, f) to a []any) its internal
+// node instead of a func value: compiled code and type switches see
+// *interp.node, and later uses of f as a value in other functions panic.
+// A converted name is a func value.
+func (l *lowerer) funcValue(id *ast.Ident, fn *types.Func) ast.Expr {
+	c := &ast.CallExpr{Fun: &ast.ParenExpr{X: l.w.funcType(fn.Type().(*types.Signature))}, Args: []ast.Expr{l.ident(id)}}
+	setPos(c, id.Pos())
+	return c
+}
+
+// calleeExpr lowers the function of a call: a session function's name
+// stays a name.
+func (l *lowerer) calleeExpr(fun ast.Expr) ast.Expr {
+	if id, ok := fun.(*ast.Ident); ok {
+		if _, ok := l.info.Uses[id].(*types.Func); ok {
+			if _, inst := l.instance(id); !inst {
+				return l.ident(id)
+			}
+		}
+	}
+	return l.expr(fun)
 }
 
 // typeOf returns the type of expression e (on the original node).
@@ -304,11 +335,25 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 			}
 			s.Init, s.Tag = tagInit, nil
 		}
+		tagless := s.Tag == nil
+		if tagVar != nil {
+			var cases []ast.Expr
+			for _, cc := range s.Body.List {
+				cases = append(cases, cc.(*ast.CaseClause).List...)
+			}
+			l.indistinctTypes(cases, "switch on an interface value")
+		}
 		for _, cc := range s.Body.List {
 			cc := cc.(*ast.CaseClause)
 			for i, e := range cc.List {
 				et := l.typeOf(e)
 				cc.List[i] = l.expr(e)
+				if tagless && tagVar == nil && et != nil && types.IsInterface(et) {
+					// an interface value as a case of switch true: compared
+					// with true (the interpreter takes it for a bool)
+					t := &ast.CallExpr{Fun: l.w.expr(et), Lparen: e.Pos(), Args: []ast.Expr{predeclared("true")}}
+					cc.List[i] = &ast.BinaryExpr{X: cc.List[i], OpPos: e.Pos(), Op: token.EQL, Y: t}
+				}
 				if tagVar != nil {
 					y := cc.List[i]
 					if et != nil && !types.IsInterface(et) {
@@ -331,14 +376,12 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 		case *ast.ExprStmt:
 			a.X.(*ast.TypeAssertExpr).X = l.expr(a.X.(*ast.TypeAssertExpr).X)
 		}
+		var cases []ast.Expr
 		for _, cc := range s.Body.List {
-			cc := cc.(*ast.CaseClause)
-			for i, e := range cc.List {
-				cc.List[i] = l.typeExpr(e)
-			}
-			cc.Body = l.block(cc.Body)
+			cases = append(cases, cc.(*ast.CaseClause).List...)
 		}
-		return wrap(pre, s)
+		l.indistinctTypes(cases, "type switch")
+		return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: append(pre, l.typeSwitchChain(s)...)}}
 	case *ast.SelectStmt:
 		return l.selectStmt(s)
 	case *ast.ForStmt:
@@ -365,6 +408,12 @@ func (l *lowerer) localDecl(g *ast.GenDecl) {
 			}
 			if sp.Type != nil {
 				sp.Type = l.typeExpr(sp.Type)
+			}
+			if len(sp.Names) == 2 && len(sp.Values) == 1 {
+				if c, ok := l.commaOk(sp.Values[0]); ok {
+					sp.Values[0] = c
+					continue
+				}
 			}
 			for i, v := range sp.Values {
 				sp.Values[i] = l.expr(v)
@@ -534,6 +583,9 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		if inst, ok := l.instance(x); ok {
 			return l.instantiate(x, inst)
 		}
+		if fn, ok := l.info.Uses[x].(*types.Func); ok && fn.Pkg() == l.pkg && fn.Parent() == l.pkg.Scope() {
+			return l.funcValue(x, fn)
+		}
 		return l.ident(x)
 	case *ast.BasicLit:
 	case *ast.CompositeLit:
@@ -572,6 +624,13 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 			x.X = &ast.ParenExpr{Lparen: x.X.Pos(), X: &ast.StarExpr{Star: x.X.Pos(), X: x.X}}
 		}
 	case *ast.TypeAssertExpr:
+		if x.Type != nil {
+			if _, must, ok := l.assertHelper(l.typeOf(x.Type)); ok {
+				c := &ast.CallExpr{Fun: ast.NewIdent(must), Lparen: x.Pos(), Args: []ast.Expr{l.expr(x.X)}}
+				setPos(c, x.Pos())
+				return c
+			}
+		}
 		x.X = l.expr(x.X)
 		x.Type = l.typeExpr(x.Type)
 	case *ast.CallExpr:
@@ -781,4 +840,219 @@ func (l *lowerer) concreteCases(s *ast.SwitchStmt) bool {
 		}
 	}
 	return false
+}
+
+// indistinctTypes reports as Unsupported a type switch, or a switch on
+// an interface value, with cases of two types that the interpreter cannot
+// tell apart: it keeps a value of a session type in an interface as a
+// value of the type's underlying type (F of `type F float64` as float64,
+// structs with the same fields as one type), so the first of the two
+// cases would take the other's values.
+func (l *lowerer) indistinctTypes(cases []ast.Expr, what string) {
+	seen := map[string]types.Type{}
+	for _, e := range cases {
+		t := l.typeOf(e)
+		if t == nil || types.IsInterface(t) {
+			continue
+		}
+		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			t = types.Default(t)
+		}
+		rep := l.interpRep(t, map[*types.Named]bool{})
+		if u, ok := seen[rep]; ok && !types.Identical(u, t) {
+			l.unsupported(e, "%s with cases of types %s and %s: in an interface gomx cannot tell them apart (a value of a type declared in the session is kept as its underlying type)", what, l.typeString(u), l.typeString(t))
+			return
+		}
+		seen[rep] = t
+	}
+}
+
+// typeString writes t as go/types does, session types by name.
+func (l *lowerer) typeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p == l.pkg {
+			return ""
+		}
+		return p.Name()
+	})
+}
+
+// interpRep describes the type the interpreter gives a value of type t in
+// an interface: session types become their underlying types.
+func (l *lowerer) interpRep(t types.Type, visiting map[*types.Named]bool) string {
+	rep := func(t types.Type) string { return l.interpRep(t, visiting) }
+	switch t := t.(type) {
+	case *types.Alias:
+		return rep(types.Unalias(t))
+	case *types.Named:
+		if t.Obj().Pkg() != l.pkg || types.IsInterface(t) || visiting[t] {
+			return types.TypeString(t, nil)
+		}
+		visiting[t] = true
+		defer delete(visiting, t)
+		return rep(t.Underlying())
+	case *types.Pointer:
+		return "*" + rep(t.Elem())
+	case *types.Slice:
+		return "[]" + rep(t.Elem())
+	case *types.Array:
+		return "[" + strconv.FormatInt(t.Len(), 10) + "]" + rep(t.Elem())
+	case *types.Map:
+		return "map[" + rep(t.Key()) + "]" + rep(t.Elem())
+	case *types.Chan:
+		return "chan(" + strconv.Itoa(int(t.Dir())) + ") " + rep(t.Elem())
+	case *types.Struct:
+		var b strings.Builder
+		b.WriteString("struct{")
+		for i := range t.NumFields() {
+			f := t.Field(i)
+			b.WriteString(f.Name() + " " + rep(f.Type()) + " " + strconv.Quote(t.Tag(i)) + ";")
+		}
+		return b.String() + "}"
+	case *types.Signature:
+		var b strings.Builder
+		b.WriteString("func(")
+		for i := range t.Params().Len() {
+			b.WriteString(rep(t.Params().At(i).Type()) + ",")
+		}
+		if t.Variadic() {
+			b.WriteString("...")
+		}
+		b.WriteString(")(")
+		for i := range t.Results().Len() {
+			b.WriteString(rep(t.Results().At(i).Type()) + ",")
+		}
+		return b.String() + ")"
+	}
+	return types.TypeString(t, nil)
+}
+
+// typeSwitchChain lowers a type switch (its init statement already
+// lowered) into comma-ok type assertions tried in the order of its
+// cases, which pick the clause that a switch on its number then runs (so
+// that break keeps its meaning and each body appears once). The
+// interpreter's own type switch compares type names: a case of an
+// interface type never matches (case error misses every error), nor a
+// concrete case for a value that came out of a []any:
+//
+//	$v := e
+//	$k := -1                    // the default clause
+//	if $v == nil {
+//		$k = 2                  // the clause that lists nil
+//	} else if _, $ok := $v.(T1); $ok {
+//		$k = 0
+//	} else {
+//		_, $o1 := $v.(T2); _, $o2 := $v.(T3)
+//		if $o1 || $o2 { $k = 1 }
+//	}
+//	switch $k {
+//	case 0: x := $v.(T1); …
+//	case 1: x := $v; …
+//	…
+//	}
+//
+// A nil value is not asserted: the interpreter's comma-ok assertion of a
+// nil interface panics.
+func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt) []ast.Stmt {
+	var bound string
+	var subject ast.Expr
+	switch a := s.Assign.(type) {
+	case *ast.AssignStmt:
+		bound = a.Lhs[0].(*ast.Ident).Name
+		subject = a.Rhs[0].(*ast.TypeAssertExpr).X
+	case *ast.ExprStmt:
+		subject = a.X.(*ast.TypeAssertExpr).X
+	}
+	v, k := l.temp("v"), l.temp("k")
+	v.NamePos, k.NamePos = subject.Pos(), subject.Pos()
+	vRef := func() ast.Expr { return ast.NewIdent(v.Name) }
+	setK := func(i int) []ast.Stmt {
+		return []ast.Stmt{assignTo(ast.NewIdent(k.Name), intLit(strconv.Itoa(i)))}
+	}
+	isNil := func(e ast.Expr) bool { return types.Identical(l.typeOf(e), types.Typ[types.UntypedNil]) }
+
+	// the chain that sets $k, built from the last case
+	var chain []ast.Stmt
+	nilCase := -1
+	clauses := s.Body.List
+	for i := len(clauses) - 1; i >= 0; i-- {
+		cc := clauses[i].(*ast.CaseClause)
+		var typs []ast.Expr
+		for _, e := range cc.List {
+			if isNil(e) {
+				nilCase = i
+			} else {
+				typs = append(typs, e)
+			}
+		}
+		if len(typs) == 0 {
+			continue // default, case nil
+		}
+		var elseStmt ast.Stmt
+		if len(chain) > 0 {
+			elseStmt = &ast.BlockStmt{List: chain}
+		}
+		var pre []ast.Stmt
+		var cond ast.Expr
+		for _, e := range typs {
+			ok := l.temp("ok")
+			var check ast.Expr = &ast.TypeAssertExpr{X: vRef(), Type: l.typeExpr(e)}
+			if as, _, found := l.assertHelper(l.typeOf(e)); found {
+				check = &ast.CallExpr{Fun: ast.NewIdent(as), Args: []ast.Expr{vRef()}}
+			}
+			assert := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_"), ok}, Tok: token.DEFINE, Rhs: []ast.Expr{check}}
+			pre = append(pre, assert)
+			if cond == nil {
+				cond = ast.NewIdent(ok.Name)
+			} else {
+				cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: ast.NewIdent(ok.Name)}
+			}
+		}
+		ifs := &ast.IfStmt{If: cc.Case, Cond: cond, Body: &ast.BlockStmt{List: setK(i)}, Else: elseStmt}
+		if len(pre) == 1 {
+			ifs.Init = pre[0]
+			chain = []ast.Stmt{ifs}
+		} else {
+			chain = append(pre, ifs)
+		}
+	}
+	top := &ast.IfStmt{If: s.Switch, Cond: &ast.BinaryExpr{X: vRef(), Op: token.EQL, Y: ast.NewIdent("nil")}, Body: &ast.BlockStmt{}}
+	if nilCase >= 0 {
+		top.Body.List = setK(nilCase)
+	}
+	if len(chain) > 0 {
+		top.Else = &ast.BlockStmt{List: chain}
+	}
+
+	// the switch on $k: each clause binds x and runs its body
+	sw := &ast.SwitchStmt{Switch: s.Switch, Tag: ast.NewIdent(k.Name), Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, Rbrace: s.Body.Rbrace}}
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		out := &ast.CaseClause{Case: cc.Case, Colon: cc.Colon}
+		if cc.List != nil {
+			out.List = []ast.Expr{intLit(strconv.Itoa(i))}
+		}
+		if obj, ok := l.info.Implicits[cc].(*types.Var); ok && bound != "" && bound != "_" && l.uses(obj, cc) {
+			var val ast.Expr = vRef()
+			if len(cc.List) == 1 && !isNil(cc.List[0]) {
+				val = &ast.TypeAssertExpr{X: vRef(), Type: l.typeExpr(cc.List[0])}
+				if _, must, found := l.assertHelper(l.typeOf(cc.List[0])); found {
+					val = &ast.CallExpr{Fun: ast.NewIdent(must), Args: []ast.Expr{vRef()}}
+				}
+			}
+			out.Body = append(out.Body, define([]*ast.Ident{ast.NewIdent(bound)}, val))
+		}
+		out.Body = append(out.Body, l.block(cc.Body)...)
+		sw.Body.List = append(sw.Body.List, out)
+	}
+	out := []ast.Stmt{
+		define([]*ast.Ident{v}, l.expr(subject)),
+		define([]*ast.Ident{k}, intLit("-1")),
+		top,
+		sw,
+	}
+	for _, st := range out {
+		setPos(st, s.Switch)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -77,3 +78,50 @@ func (e typeAssertionError) Error() string { return string(e) }
 
 // RuntimeError marks it a runtime.Error.
 func (e typeAssertionError) RuntimeError() {}
+
+// assertFailed is the runtime error of a failed assertion of v to the
+// interface type named iface, whose methods are methods (sorted), in Go's
+// words. The dynamic type is as reflect sees it (an interpreted type has
+// no name there, nor methods, so its first method is named missing).
+func assertFailed(v any, iface string, methods []string) error {
+	if v == nil {
+		return typeAssertionError("interface conversion: interface is nil, not " + iface)
+	}
+	t := reflect.TypeOf(v)
+	missing := ""
+	for _, m := range methods {
+		if _, ok := t.MethodByName(m); !ok {
+			missing = m
+			break
+		}
+	}
+	msg := "interface conversion: " + t.String() + " is not " + iface
+	if missing != "" {
+		msg += ": missing method " + missing
+	}
+	return typeAssertionError(msg)
+}
+
+// hasMethods reports whether the dynamic type of v has the methods named
+// methods, as reflect sees it (a compiled type: reflect sees no methods
+// of interpreted types).
+func hasMethods(v any, methods []string) bool {
+	if v == nil {
+		return false
+	}
+	t := reflect.TypeOf(v)
+	for _, m := range methods {
+		if _, ok := t.MethodByName(m); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// cannotAssert is the error of an assertion of compiled value v to
+// interface type iface that Go makes and the interpreter cannot: iface is
+// declared by a cell (or a literal), which the interpreter represents
+// apart from compiled types.
+func cannotAssert(v any, iface string) error {
+	return fmt.Errorf("gomx cannot run this type assertion: a value of compiled type %T has the methods of %s, but the interpreter cannot convert a compiled value to an interface type written in a cell (Unsupported)", v, iface)
+}

@@ -1,0 +1,177 @@
+package front
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+)
+
+// Pass asserts: type assertions to interfaces with methods.
+//
+// The interpreter finds the methods of a value of a session type in an
+// interface only when the value came with its interpreter type, which a
+// value kept in an `any` variable has lost: `var v any = Rect{2, 3}`, then
+// v.(Shape) fails although Rect has Shape's methods (comma-ok false, or a
+// panic), and its type switch's case error matches no error at all.
+// Assertions to an interface with methods therefore go through functions
+// of the cell that try the session's types that implement it one by one,
+// as concrete types (which the interpreter asserts correctly), then, for
+// a compiled value whose methods (as reflect sees them) include the
+// interface's, the interpreter's own assertion:
+//
+//	func $as3_1(v any) (Shape, bool) {
+//		if v == nil { var zero Shape; return zero, false }
+//		if c, ok := v.(Rect); ok { return c, true }
+//		if c, ok := v.(*Circle); ok { return c, true }
+//		if rt.HasMethods(v, []string{"Area"}) {
+//			if r, ok := v.(Shape); ok { return r, true }
+//			panic(rt.CannotAssert(v, "main.Shape"))
+//		}
+//		var zero Shape; return zero, false
+//	}
+//
+// The interpreter cannot put a compiled value in an interface type that a
+// cell declares (or writes as a literal) through an assertion: that is a
+// runtime error saying so, not false.
+//
+// x.(Shape) calls $must3_1, which panics as Go does when the assertion
+// fails (rt.AssertFailed: "interface conversion: int is not main.Shape:
+// missing method Area"). Only package-level types can have methods, so
+// the session's types are all there are.
+
+// assertHelper returns the names of the functions that assert a value to
+// interface type it (ok false for interfaces without methods, which the
+// interpreter asserts correctly).
+func (l *lowerer) assertHelper(it types.Type) (as, must string, ok bool) {
+	iface, isIface := it.Underlying().(*types.Interface)
+	if !isIface || iface.NumMethods() == 0 || hasTypeParam(it) || !iface.IsMethodSet() {
+		return "", "", false
+	}
+	key := types.TypeString(it, nil)
+	if h, ok := l.asserts[key]; ok {
+		return h[0], h[1], true
+	}
+	impls := l.implementers(iface)
+	n := len(l.asserts) + 1
+	as, must = fmt.Sprintf("$as%d_%d", l.c.n, n), fmt.Sprintf("$must%d_%d", l.c.n, n)
+	l.asserts[key] = [2]string{as, must}
+
+	v := func() *ast.Ident { return ast.NewIdent("v") }
+	zero := func() []ast.Stmt {
+		return []ast.Stmt{
+			&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("zero")}, Type: l.w.expr(it)}}}},
+			&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("zero"), predeclared("false")}},
+		}
+	}
+	commaOk := func(lhs ast.Expr, t ast.Expr, then []ast.Stmt) ast.Stmt {
+		return &ast.IfStmt{
+			Init: &ast.AssignStmt{Lhs: []ast.Expr{lhs, ast.NewIdent("ok")}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.TypeAssertExpr{X: v(), Type: t}}},
+			Cond: ast.NewIdent("ok"),
+			Body: &ast.BlockStmt{List: then},
+		}
+	}
+	body := []ast.Stmt{&ast.IfStmt{Cond: &ast.BinaryExpr{X: v(), Op: token.EQL, Y: ast.NewIdent("nil")}, Body: &ast.BlockStmt{List: zero()}}}
+	for _, t := range impls {
+		body = append(body, commaOk(ast.NewIdent("c"), l.w.expr(t), []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("c"), predeclared("true")}}}))
+	}
+	names := fmt.Sprintf("$methods%d_%d", l.c.n, n)
+	l.helpers = append(l.helpers, &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(names)}, Values: []ast.Expr{methodNames(iface)}}}})
+	body = append(body, &ast.IfStmt{
+		Cond: &ast.CallExpr{Fun: l.rt("HasMethods"), Args: []ast.Expr{v(), ast.NewIdent(names)}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{
+			commaOk(ast.NewIdent("r"), l.w.expr(it), []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("r"), predeclared("true")}}}),
+			// Go would assert it; the interpreter cannot
+			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{&ast.CallExpr{Fun: l.rt("CannotAssert"), Args: []ast.Expr{v(), stringLit(l.goTypeString(it))}}}}},
+		}},
+	})
+	body = append(body, zero()...)
+	param := func() *ast.FieldList {
+		return &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{v()}, Type: &ast.InterfaceType{Methods: &ast.FieldList{}}}}}
+	}
+	l.helpers = append(l.helpers, &ast.FuncDecl{
+		Name: ast.NewIdent(as),
+		Type: &ast.FuncType{Params: param(), Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(it)}, {Type: predeclared("bool")}}}},
+		Body: &ast.BlockStmt{List: body},
+	}, &ast.FuncDecl{
+		Name: ast.NewIdent(must),
+		Type: &ast.FuncType{Params: param(), Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(it)}}}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{
+			&ast.IfStmt{
+				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("s"), ast.NewIdent("ok")}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent(as), Args: []ast.Expr{v()}}}},
+				Cond: ast.NewIdent("ok"),
+				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("s")}}}},
+			},
+			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{&ast.CallExpr{Fun: l.rt("AssertFailed"), Args: []ast.Expr{v(), stringLit(l.goTypeString(it)), ast.NewIdent(names)}}}}},
+			&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("zero")}, Type: l.w.expr(it)}}}},
+			&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("zero")}},
+		}},
+	})
+	return as, must, true
+}
+
+// implementers returns the session's package-level types T and *T that
+// implement iface.
+func (l *lowerer) implementers(iface *types.Interface) []types.Type {
+	var out []types.Type
+	scope := l.pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || isInternal(name) {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 || types.IsInterface(named) {
+			continue
+		}
+		if types.Implements(named, iface) {
+			out = append(out, named)
+		}
+		if p := types.NewPointer(named); types.Implements(p, iface) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// commaOk lowers the right-hand side x.(I) of a comma-ok assertion: a
+// call of I's assertion function when it has one.
+func (l *lowerer) commaOk(e ast.Expr) (ast.Expr, bool) {
+	ta, ok := unparen(e).(*ast.TypeAssertExpr)
+	if !ok || ta.Type == nil {
+		return nil, false
+	}
+	as, _, ok := l.assertHelper(l.typeOf(ta.Type))
+	if !ok {
+		return nil, false
+	}
+	c := &ast.CallExpr{Fun: ast.NewIdent(as), Lparen: ta.Pos(), Args: []ast.Expr{l.expr(ta.X)}}
+	setPos(c, ta.Pos())
+	return c, true
+}
+
+// goTypeString writes t as Go's runtime names it: main.T for session
+// types.
+func (l *lowerer) goTypeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p == l.pkg {
+			return "main"
+		}
+		return p.Name()
+	})
+}
+
+// methodNames is a []string literal of iface's method names, sorted.
+func methodNames(iface *types.Interface) ast.Expr {
+	lit := &ast.CompositeLit{Type: &ast.ArrayType{Elt: predeclared("string")}}
+	var names []string
+	for i := range iface.NumMethods() {
+		names = append(names, iface.Method(i).Name())
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		lit.Elts = append(lit.Elts, stringLit(n))
+	}
+	return lit
+}
