@@ -52,6 +52,9 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 	}
 	for i, lhs := range s.Lhs {
 		if id, ok := lhs.(*ast.Ident); ok && (id.Name == "_" || l.info.Defs[id] != nil) {
+			if id.Name != "_" && l.isSessionLevel(l.info.Defs[id]) {
+				s.Lhs[i] = l.declName(id)
+			}
 			continue
 		}
 		s.Lhs[i] = l.expr(lhs)

@@ -103,6 +103,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 			return ast.NewIdent(name)
 		},
 	}
+	l.renameLocalPredeclared(c.file)
 	// internal names of redefined types, main and init
 	var inits []string
 	var mainObj types.Object
@@ -170,7 +171,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 						if !ok || name.Name == "_" {
 							continue
 						}
-						varSpecs = append(varSpecs, &ast.ValueSpec{Names: []*ast.Ident{name}, Type: l.w.expr(v.Type())})
+						varSpecs = append(varSpecs, &ast.ValueSpec{Names: []*ast.Ident{l.declName(name)}, Type: l.w.expr(v.Type())})
 					}
 				}
 				continue
@@ -209,7 +210,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		// a cell of declarations is a Go file: variables initialise in
 		// dependency order
 		for _, in := range ck.info.InitOrder {
-			body = append(body, l.stmt(initAssign(in))...)
+			body = append(body, l.stmt(initAssign(in, l.info))...)
 		}
 	} else {
 		// in a cell with statements, declarations initialise where they
@@ -255,7 +256,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 	}
 	for _, tv := range l.newVars {
-		varSpecs = append(varSpecs, &ast.ValueSpec{Names: []*ast.Ident{{NamePos: tv.id.Pos(), Name: tv.id.Name}}, Type: l.w.expr(tv.v.Type())})
+		varSpecs = append(varSpecs, &ast.ValueSpec{Names: []*ast.Ident{{NamePos: tv.id.Pos(), Name: l.objName(tv.v)}}, Type: l.w.expr(tv.v.Type())})
 	}
 	if len(l.errs) > 0 {
 		sort.SliceStable(l.errs, func(i, j int) bool { return l.errs[i].Line < l.errs[j].Line })
@@ -345,10 +346,8 @@ func plural(one bool) string {
 
 // funcDecl lowers a function or method declaration.
 func (l *lowerer) funcDecl(d *ast.FuncDecl) {
-	if obj := l.info.Defs[d.Name]; obj != nil {
-		if n, ok := l.names[obj]; ok {
-			d.Name = &ast.Ident{NamePos: d.Name.Pos(), Name: n}
-		}
+	if d.Recv == nil {
+		d.Name = l.declName(d.Name)
 	}
 	if d.Recv != nil {
 		l.fieldTypes(d.Recv)
@@ -427,10 +426,12 @@ func (c *cell) calls(ck *checked, obj types.Object) bool {
 }
 
 // initAssign is the assignment that initialises package variables.
-func initAssign(in *types.Initializer) *ast.AssignStmt {
+func initAssign(in *types.Initializer, info *types.Info) *ast.AssignStmt {
 	var lhs []ast.Expr
 	for _, v := range in.Lhs {
-		lhs = append(lhs, &ast.Ident{NamePos: v.Pos(), Name: v.Name()})
+		id := &ast.Ident{NamePos: v.Pos(), Name: v.Name()}
+		info.Uses[id] = v // lowered as any use of v
+		lhs = append(lhs, id)
 	}
 	return &ast.AssignStmt{Lhs: lhs, TokPos: in.Rhs.Pos(), Tok: token.ASSIGN, Rhs: []ast.Expr{in.Rhs}}
 }
@@ -522,11 +523,11 @@ func (f *Front) textualInits(c *cell, ck *checked) ([]ast.Stmt, []Error) {
 	setAt := map[*types.Var]int{} // where the statements set each variable
 	for _, in := range ck.info.InitOrder {
 		if !dependent[in] {
-			first = append(first, entry{0, initAssign(in)})
+			first = append(first, entry{0, initAssign(in, ck.info)})
 			continue
 		}
 		off := offset(in.Rhs.Pos())
-		list = append(list, entry{off, initAssign(in)})
+		list = append(list, entry{off, initAssign(in, ck.info)})
 		for _, v := range in.Lhs {
 			setAt[v] = off
 		}

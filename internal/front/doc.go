@@ -56,9 +56,14 @@
 //     functions of the standard library through compiled instantiations
 //     or session sources, rich values passed to viz), show (the cell's
 //     last expression is shown, by its rich methods when it has them),
-//     tags (the position of the last statement that can panic). Identifiers the front end makes
-//     begin with $, which no Go identifier can: they never collide with a
-//     user's names.
+//     tags (the position of the last statement that can panic), names
+//     (a user's declaration named like a predeclared identifier, len or
+//     bool, is renamed $u_len, $u_bool, at any level: the interpreter
+//     resolves such names to its builtins), local aliases (the interpreter
+//     cannot declare a type alias inside a function: the declaration is
+//     dropped and each use written as the aliased type). Identifiers the
+//     front end makes begin with $, which no Go identifier can: they never
+//     collide with a user's names.
 //  4. Emit (compile.go). The interpreter gets the lowered AST itself
 //     (yaegi's CompileAST, in yaegi's FileSet): a file with the cell's
 //     imports under internal names, its types in dependency order,

@@ -145,19 +145,79 @@ func (l *lowerer) isSessionLevel(obj types.Object) bool {
 	return obj != nil && obj.Pkg() == l.pkg && obj.Parent() == l.pkg.Scope()
 }
 
-// objName returns the interpreter's name of a session object.
+// objName returns the interpreter's name of a session object (see
+// shadowsPredeclared for $u_ names).
 func (l *lowerer) objName(obj types.Object) string {
+	name := obj.Name()
 	if n, ok := l.names[obj]; ok {
-		return n
-	}
-	if l.isSessionLevel(obj) {
+		name = n
+	} else if l.isSessionLevel(obj) {
 		if d, ok := l.f.decls[obj.Name()]; ok && d.internal != "" {
 			if _, isType := obj.(*types.TypeName); isType {
-				return d.internal
+				name = d.internal
 			}
 		}
 	}
-	return obj.Name()
+	if l.shadowsPredeclared(obj) {
+		return "$u_" + name
+	}
+	return name
+}
+
+// renameLocalPredeclared gives the local variables, constants and types
+// of the cell that take a predeclared name (bool := 1, type string =
+// float64 in a function) their internal name (see shadowsPredeclared),
+// in place. Package-level ones are renamed where they are written (see
+// objName).
+func (l *lowerer) renameLocalPredeclared(file *ast.File) {
+	ast.Inspect(file, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		obj := l.info.Defs[id]
+		if obj == nil {
+			obj = l.info.Uses[id]
+		}
+		if obj != nil && !l.isSessionLevel(obj) && l.shadowsPredeclared(obj) {
+			id.Name = "$u_" + obj.Name()
+		}
+		return true
+	})
+}
+
+// shadowsPredeclared reports whether obj is a variable, constant, type
+// or function of the cell's package named as a predeclared identifier
+// (a constant len, a function append, a local bool): the interpreter takes
+// such names for the predeclared ones, so they get internal names ($u_len).
+// Fields, methods and type parameters keep their names.
+func (l *lowerer) shadowsPredeclared(obj types.Object) bool {
+	if obj.Pkg() != l.pkg || types.Universe.Lookup(obj.Name()) == nil {
+		return false
+	}
+	switch o := obj.(type) {
+	case *types.Var:
+		return !o.IsField()
+	case *types.Const:
+		return true
+	case *types.TypeName:
+		_, isParam := o.Type().(*types.TypeParam)
+		return !isParam
+	case *types.Func:
+		return o.Type().(*types.Signature).Recv() == nil
+	}
+	return false
+}
+
+// declName renames a declaring identifier of a session object to the
+// object's interpreter name, when that differs.
+func (l *lowerer) declName(id *ast.Ident) *ast.Ident {
+	if obj := l.info.Defs[id]; obj != nil {
+		if n := l.objName(obj); n != id.Name {
+			return &ast.Ident{NamePos: id.Pos(), Name: n}
+		}
+	}
+	return id
 }
 
 // ident lowers an identifier used as an expression or type.
@@ -180,6 +240,17 @@ func (l *lowerer) ident(id *ast.Ident) ast.Expr {
 	case *types.TypeName:
 		if _, ok := o.Type().(*types.TypeParam); ok {
 			return &ast.Ident{NamePos: id.Pos(), Name: typeParamName(o.Name())}
+		}
+		if a, ok := o.Type().(*types.Alias); ok && o.Pkg() == l.pkg && !l.isSessionLevel(o) {
+			// a local alias: the aliased type (see localDecl)
+			e := l.w.expr(types.Unalias(a))
+			setPos(e, id.Pos())
+			return e
+		}
+		if l.isSessionLevel(o) {
+			if n := l.objName(o); n != id.Name {
+				return &ast.Ident{NamePos: id.Pos(), Name: n}
+			}
 		}
 	default:
 		if p := o.Pkg(); p != nil && p != l.pkg && o.Parent() == p.Scope() {
@@ -287,7 +358,11 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 	case *ast.SendStmt:
 		s.Chan, s.Value = l.expr(s.Chan), l.expr(s.Value)
 	case *ast.DeclStmt:
-		l.localDecl(s.Decl.(*ast.GenDecl))
+		g := s.Decl.(*ast.GenDecl)
+		l.localDecl(g)
+		if len(g.Specs) == 0 {
+			return nil // only local aliases, which are expanded
+		}
 	case *ast.GoStmt:
 		return l.goStmt(s)
 	case *ast.DeferStmt:
@@ -397,6 +472,17 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 
 // localDecl lowers a var, const or type declaration inside a function.
 func (l *lowerer) localDecl(g *ast.GenDecl) {
+	// the interpreter cannot declare a type alias in a function: uses of
+	// a local alias are written as the aliased type (localAlias) and the
+	// declaration goes
+	specs := g.Specs[:0]
+	for _, sp := range g.Specs {
+		if ts, ok := sp.(*ast.TypeSpec); ok && ts.Assign.IsValid() && ts.TypeParams == nil {
+			continue
+		}
+		specs = append(specs, sp)
+	}
+	g.Specs = specs
 	for _, sp := range g.Specs {
 		switch sp := sp.(type) {
 		case *ast.ValueSpec:
@@ -459,6 +545,9 @@ func (l *lowerer) constSpec(sp *ast.ValueSpec) {
 		}
 	}
 	sp.Type, sp.Values = typ, vals
+	for i, n := range sp.Names {
+		sp.Names[i] = l.declName(n)
+	}
 }
 
 // underlyingBasic returns t's underlying basic type (constants have one).

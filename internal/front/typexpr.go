@@ -40,7 +40,7 @@ func (w *typeWriter) typeName(obj *types.TypeName) ast.Expr {
 	case p == nil: // error, comparable, any
 		return w.ident(obj.Name())
 	case p == w.session || p.Path() == w.session.Path():
-		if obj.Parent() == obj.Pkg().Scope() && w.local != nil {
+		if w.local != nil {
 			return ast.NewIdent(w.local(obj))
 		}
 		return ast.NewIdent(obj.Name())
@@ -77,6 +77,9 @@ func (w *typeWriter) expr(t types.Type) ast.Expr {
 	case *types.Named:
 		return w.withArgs(w.typeName(t.Obj()), t.TypeArgs())
 	case *types.Alias:
+		if o := t.Obj(); o.Pkg() == w.session && o.Parent() != o.Pkg().Scope() {
+			return w.expr(types.Unalias(t)) // a local alias: not declared (see localDecl)
+		}
 		return w.withArgs(w.typeName(t.Obj()), t.TypeArgs())
 	case *types.TypeParam:
 		if w.local != nil {
