@@ -34,9 +34,13 @@
 //     session variable), loops (per-iteration loop variables where a
 //     closure or address captures them, range over
 //     integers, strings and pointers to arrays, range into existing
-//     variables), rangefunc (range over functions, with break, continue,
-//     labels and return), selects (per-case variables, labelled break out
-//     of a select), switches (a type switch becomes comma-ok assertions
+//     variables, a range with a value over a container of channels or a
+//     pointer to an array reads each element by index), rangefunc (range
+//     over functions, with break, continue, labels and return), selects
+//     (a select becomes a call of the runtime's Select, which builds its
+//     cases on each execution, and a switch on the case chosen; the
+//     interpreter's select shares one list of cases between goroutines),
+//     switches (a type switch becomes comma-ok assertions
 //     that pick the clause, since the interpreter's own type switch
 //     misses interface cases; cases it cannot tell apart, F and float64
 //     of `type F float64`, are Unsupported; an interface value as a case

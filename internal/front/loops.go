@@ -343,6 +343,9 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 			return append(pre, p...), loop
 		}
 	}
+	if s.Value != nil && !isBlank(s.Value) && (l.isArrayPointer(s.X) || chanElems(under)) {
+		return l.rangeIndexed(s, label)
+	}
 	// range into existing variables: hidden variables, assigned each
 	// iteration
 	if s.Tok == token.ASSIGN {
@@ -399,6 +402,81 @@ func (l *lowerer) rangeLoop(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt,
 	l.loopBody(s.Body)
 	s.Body.List = append(in, s.Body.List...)
 	return nil, s
+}
+
+// chanElems reports whether the elements of an array, slice or map of
+// underlying type t are channels.
+func chanElems(t types.Type) bool {
+	var elem types.Type
+	switch t := t.(type) {
+	case *types.Array:
+		elem = t.Elem()
+	case *types.Slice:
+		elem = t.Elem()
+	case *types.Map:
+		elem = t.Elem()
+	default:
+		return false
+	}
+	_, ok := elem.Underlying().(*types.Chan)
+	return ok
+}
+
+// rangeIndexed lowers a range with a value variable over a pointer to an
+// array, or over a container of channels, into a loop over the index that
+// reads the element at the start of each iteration:
+//
+//	{ r := x; for k' := range r { k, v := k', r[k']; body } }
+//	{ p := x; for k' := 0; k' < N; k'++ { k, v := k', p[k']; body } }
+//
+// The interpreter ranges over a copy of a pointed-to array (Go reads the
+// elements as it goes, so the body sees its own changes), and takes a
+// range whose value variable is a channel for a range over a channel.
+func (l *lowerer) rangeIndexed(s *ast.RangeStmt, label *ast.Ident) (pre []ast.Stmt, loop ast.Stmt) {
+	pos := s.For
+	ptrArray := l.isArrayPointer(s.X)
+	r, k := l.temp("r"), l.temp("k")
+	pre = append(pre, define([]*ast.Ident{r}, l.expr(s.X)))
+	var elem ast.Expr = &ast.IndexExpr{X: ast.NewIdent(r.Name), Index: ast.NewIdent(k.Name)}
+	if ptrArray {
+		elem.(*ast.IndexExpr).X = &ast.ParenExpr{X: &ast.StarExpr{X: ast.NewIdent(r.Name)}}
+	}
+	lhs, rhs := []ast.Expr{s.Value}, []ast.Expr{elem}
+	if s.Key != nil && !isBlank(s.Key) {
+		lhs, rhs = append([]ast.Expr{s.Key}, lhs...), append([]ast.Expr{ast.NewIdent(k.Name)}, rhs...)
+	}
+	var head ast.Stmt
+	if s.Tok == token.DEFINE {
+		for i, e := range lhs {
+			lhs[i] = ast.NewIdent(e.(*ast.Ident).Name)
+		}
+		head = &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs}
+	} else {
+		for i, e := range lhs {
+			lhs[i] = l.expr(e)
+		}
+		head = &ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: rhs}
+	}
+	setPos(head, pos)
+	l.loopBody(s.Body)
+	s.Body.List = append([]ast.Stmt{head}, s.Body.List...)
+	if ptrArray {
+		n := l.typeOf(s.X).Underlying().(*types.Pointer).Elem().Underlying().(*types.Array).Len()
+		loop = &ast.ForStmt{
+			For:  pos,
+			Init: define([]*ast.Ident{k}, intLit("0")),
+			Cond: &ast.BinaryExpr{X: ast.NewIdent(k.Name), Op: token.LSS, Y: intLit(fmt.Sprint(n))},
+			Post: &ast.IncDecStmt{X: ast.NewIdent(k.Name), Tok: token.INC},
+			Body: s.Body,
+		}
+	} else {
+		loop = &ast.RangeStmt{For: pos, Key: k, Tok: token.DEFINE, X: ast.NewIdent(r.Name), Body: s.Body}
+	}
+	setPos(loop, pos)
+	for _, p := range pre {
+		setPos(p, pos)
+	}
+	return pre, loop
 }
 
 func isBlank(e ast.Expr) bool {

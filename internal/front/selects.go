@@ -1,154 +1,127 @@
 package front
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 )
 
-// Passes selectvar and labels: select statements.
+// Pass select: select statements.
 //
-// A variable that a select case defines (case v := <-c) is one variable
-// for every execution of the select in the interpreter, so closures made
-// in one case see a later value: the case receives into a hidden variable
-// and declares v in its body. And the interpreter hangs on a labelled
-// break out of a select (L: for { select { case <-done: break L } }): the
-// break sets a flag and leaves the select; after the select, the flag
-// breaks out to the label.
+// The interpreter keeps one list of cases per select statement and fills
+// it on each execution, so goroutines running the same select at once
+// wait on each other's channels; a variable a case defines (case v :=
+// <-c) is one variable for every execution, so closures made in one case
+// see a later value; and it hangs on a labelled break out of a select.
+// A select is lowered into a call of the runtime's Select, which builds
+// its cases on each call, and a switch on the index of the case chosen:
+//
+//	select {                      {
+//	case v, ok := <-c:                c' := c; var v' T; var ok' bool
+//		body1                         d' := d; var x' U = x
+//	case d <- x:                      switch rt.Select(true, c', &v', &ok', d', &x', true) {
+//		body2                         case 0: v, ok := v', ok'; body1
+//	default:                          case 1: body2
+//		body3                         case -1: body3
+//	}                                 }
+//	                              }
+//
+// The channels and the values sent are evaluated once, in source order,
+// on entering the select, as the spec says; a case's variables are new
+// in each execution; break and labelled break keep their meaning in the
+// switch. A select with no cases is left to the interpreter.
 
 // selectStmt lowers a select statement.
 func (l *lowerer) selectStmt(s *ast.SelectStmt) []ast.Stmt {
-	var flags []labelFlag
-	for _, cc := range s.Body.List {
-		cc := cc.(*ast.CommClause)
-		var in []ast.Stmt
-		switch comm := cc.Comm.(type) {
-		case *ast.AssignStmt:
-			if comm.Tok == token.DEFINE {
-				for i, lhs := range comm.Lhs {
-					id := lhs.(*ast.Ident)
-					if id.Name == "_" {
-						continue
-					}
-					if _, ok := l.info.Defs[id].(*types.Var); !ok {
-						continue
-					}
-					t := l.temp("s")
-					in = append(in, define([]*ast.Ident{ast.NewIdent(id.Name)}, ast.NewIdent(t.Name)))
-					comm.Lhs[i] = t
-				}
-				comm.Rhs[0] = l.expr(comm.Rhs[0])
-			} else {
-				for i, lhs := range comm.Lhs {
-					comm.Lhs[i] = l.expr(lhs)
-				}
-				comm.Rhs[0] = l.expr(comm.Rhs[0])
-			}
-		case *ast.SendStmt:
-			comm.Chan, comm.Value = l.expr(comm.Chan), l.expr(comm.Value)
-		case *ast.ExprStmt:
-			comm.X = l.expr(comm.X)
-		}
-		cc.Body = l.block(cc.Body)
-		flags = l.labelledBreaks(cc.Body, flags)
-		cc.Body = append(in, cc.Body...)
-	}
-	if len(flags) == 0 {
+	if len(s.Body.List) == 0 {
 		return []ast.Stmt{s}
 	}
-	var out []ast.Stmt
-	for _, f := range flags {
-		out = append(out, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(f.flag)}, Type: predeclared("bool")}}}})
-	}
-	out = append(out, s)
-	for _, f := range flags {
-		out = append(out, &ast.IfStmt{If: s.Pos(), Cond: ast.NewIdent(f.flag), Body: &ast.BlockStmt{List: []ast.Stmt{
-			&ast.BranchStmt{TokPos: s.Pos(), Tok: f.tok, Label: ast.NewIdent(f.label)},
-		}}})
-	}
-	for _, o := range out {
-		setPos(o, s.Pos())
-	}
-	return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: out}}
-}
-
-// A labelFlag is a labelled break or continue out of a select, replaced
-// by setting flag.
-type labelFlag struct {
-	label string
-	tok   token.Token
-	flag  string
-}
-
-// labelledBreaks replaces the labelled breaks and continues in list that
-// leave the select (their label is not inside it) by flag assignments and
-// a break of the select.
-func (l *lowerer) labelledBreaks(list []ast.Stmt, flags []labelFlag) []labelFlag {
-	inner := map[string]bool{}
-	for _, s := range list {
-		ast.Inspect(s, func(n ast.Node) bool {
-			if ls, ok := n.(*ast.LabeledStmt); ok {
-				inner[ls.Label.Name] = true
-			}
-			_, isLit := n.(*ast.FuncLit)
-			return !isLit
-		})
-	}
-	var visit func(s ast.Stmt) ast.Stmt
-	visitList := func(list []ast.Stmt) {
-		for i, s := range list {
-			list[i] = visit(s)
+	pos := s.Select
+	var pre []ast.Stmt
+	var ops []ast.Expr // the runtime's operands: channel, pointer, ok or true for a send
+	n := 0             // cases other than default
+	hasDefault := false
+	sw := &ast.SwitchStmt{Switch: pos, Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, Rbrace: s.Body.Rbrace}}
+	declare := func(name *ast.Ident, t types.Type, value ast.Expr) {
+		spec := &ast.ValueSpec{Names: []*ast.Ident{name}, Type: l.w.expr(t)}
+		if value != nil {
+			spec.Values = []ast.Expr{value}
 		}
+		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{spec}}})
 	}
-	visit = func(s ast.Stmt) ast.Stmt {
-		switch x := s.(type) {
-		case *ast.BranchStmt:
-			if (x.Tok == token.BREAK || x.Tok == token.CONTINUE) && x.Label != nil && !inner[x.Label.Name] {
-				name := ""
-				for _, f := range flags {
-					if f.label == x.Label.Name && f.tok == x.Tok {
-						name = f.flag
-					}
-				}
-				if name == "" {
-					name = l.temp("brk").Name
-					flags = append(flags, labelFlag{label: x.Label.Name, tok: x.Tok, flag: name})
-				}
-				b := &ast.BlockStmt{Lbrace: x.Pos(), List: []ast.Stmt{
-					assignTo(ast.NewIdent(name), predeclared("true")),
-					&ast.BranchStmt{TokPos: x.Pos(), Tok: token.BREAK},
-				}}
-				setPos(b, x.Pos())
-				return b
-			}
-		case *ast.BlockStmt:
-			visitList(x.List)
-		case *ast.IfStmt:
-			visitList(x.Body.List)
-			if x.Else != nil {
-				x.Else = visit(x.Else)
-			}
-		case *ast.LabeledStmt:
-			x.Stmt = visit(x.Stmt)
-		case *ast.SwitchStmt:
-			for _, cc := range x.Body.List {
-				visitList(cc.(*ast.CaseClause).Body)
-			}
-		case *ast.TypeSwitchStmt:
-			for _, cc := range x.Body.List {
-				visitList(cc.(*ast.CaseClause).Body)
-			}
-		case *ast.ForStmt:
-			visitList(x.Body.List)
-		case *ast.RangeStmt:
-			visitList(x.Body.List)
-		case *ast.SelectStmt:
-			// a nested select handles its own
+	addr := func(id *ast.Ident) ast.Expr {
+		return &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(id.Name)}
+	}
+	// recv records a receive from ch, into fresh variables for the names
+	// in lhs that are not blank; it returns them in lhs's order (nil for
+	// a blank one)
+	recv := func(ch ast.Expr, lhs []ast.Expr) []*ast.Ident {
+		c := l.temp("c")
+		pre = append(pre, define([]*ast.Ident{c}, l.expr(ch)))
+		var v, ok *ast.Ident
+		var vArg, okArg ast.Expr = ast.NewIdent("nil"), ast.NewIdent("nil")
+		if len(lhs) > 0 && !isBlank(lhs[0]) {
+			v = l.temp("v")
+			declare(v, l.typeOf(ch).Underlying().(*types.Chan).Elem(), nil)
+			vArg = addr(v)
 		}
-		return s
+		if len(lhs) > 1 && !isBlank(lhs[1]) {
+			ok = l.temp("ok")
+			declare(ok, types.Typ[types.Bool], nil)
+			okArg = addr(ok)
+		}
+		ops = append(ops, ast.NewIdent(c.Name), vArg, okArg)
+		n++
+		return []*ast.Ident{v, ok}
 	}
-	visitList(list)
-	return flags
+	for _, cc := range s.Body.List {
+		cc := cc.(*ast.CommClause)
+		var head []ast.Stmt
+		var label ast.Expr = intLit(fmt.Sprint(n))
+		switch comm := cc.Comm.(type) {
+		case nil:
+			hasDefault = true
+			label = &ast.UnaryExpr{Op: token.SUB, X: intLit("1")}
+		case *ast.SendStmt:
+			c, x := l.temp("c"), l.temp("x")
+			pre = append(pre, define([]*ast.Ident{c}, l.expr(comm.Chan)))
+			declare(x, l.typeOf(comm.Chan).Underlying().(*types.Chan).Elem(), l.expr(comm.Value))
+			ops = append(ops, ast.NewIdent(c.Name), addr(x), predeclared("true"))
+			n++
+		case *ast.ExprStmt:
+			recv(unparen(comm.X).(*ast.UnaryExpr).X, nil)
+		case *ast.AssignStmt:
+			got := recv(unparen(comm.Rhs[0]).(*ast.UnaryExpr).X, comm.Lhs)
+			var lhs, rhs []ast.Expr
+			for i, e := range comm.Lhs {
+				if got[i] == nil {
+					continue
+				}
+				if comm.Tok == token.DEFINE {
+					e = ast.NewIdent(e.(*ast.Ident).Name)
+				} else {
+					e = l.expr(e)
+				}
+				lhs, rhs = append(lhs, e), append(rhs, ast.NewIdent(got[i].Name))
+			}
+			if len(lhs) > 0 {
+				head = append(head, &ast.AssignStmt{Lhs: lhs, Tok: comm.Tok, TokPos: cc.Case, Rhs: rhs})
+			}
+		}
+		body := l.block(cc.Body)
+		sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, Colon: cc.Colon, List: []ast.Expr{label}, Body: append(head, body...)})
+	}
+	var def ast.Expr = predeclared("false")
+	if hasDefault {
+		def = predeclared("true")
+	}
+	sw.Tag = &ast.CallExpr{Fun: l.rtAt("Select", pos), Lparen: pos, Args: append([]ast.Expr{def}, ops...)}
+	for _, p := range pre {
+		setPos(p, pos)
+	}
+	setPos(sw, pos)
+	return []ast.Stmt{&ast.BlockStmt{Lbrace: pos, List: append(pre, sw)}}
 }
 
 // branch lowers break, continue, goto and fallthrough (inside the body of

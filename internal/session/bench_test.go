@@ -89,3 +89,22 @@ func BenchmarkSumLoop(b *testing.B) {
 	s := newSession(b)
 	benchExec(b, s, "s := 0\nfor i := 0; i < 10000000; i++ { s += i }")
 }
+
+// BenchmarkSelectLoop is a cell of 40,000 select statements with a
+// default case (a send, then a receive, on a buffered channel): the cost
+// of the runtime's Select (selects.go) per select is the time / 40,000.
+func BenchmarkSelectLoop(b *testing.B) {
+	benchExec(b, newSession(b), `c := make(chan int, 1)
+n := 0
+for i := 0; i < 20000; i++ {
+	select {
+	case c <- i:
+	default:
+	}
+	select {
+	case v := <-c:
+		n += v & 1
+	default:
+	}
+}`)
+}

@@ -39,7 +39,8 @@ import (
 //     select or sync wait and the first frame above the runtime's, sync's
 //     and reflect's is yaegi's: yaegi runs a channel operation as a
 //     reflect.Select with its cancel channel (state "select"), a sync
-//     method as a reflect call. A wait inside a compiled function (gonum
+//     method as a reflect call; a select statement waits in the
+//     runtime's Select (selects.go). A wait inside a compiled function (gonum
 //     or mathx waiting for its own goroutines, time.Sleep, the input
 //     request, a network read) is not a deadlock of the cell.
 //   - Any other goroutine of the process (not the worker's own, nor
@@ -543,6 +544,9 @@ func (g *goStack) waitOp() string {
 	for _, f := range g.funcs {
 		if below(f) {
 			continue
+		}
+		if f == sessionPrefix+"(*Session).chanSelect" {
+			return "select" // a select statement (selects.go)
 		}
 		if !strings.HasPrefix(f, yaegiPrefix) {
 			return ""

@@ -145,6 +145,10 @@ func TestDeadlockReported(t *testing.T) {
 			want: []string{"[sync.Mutex.Lock]: the cell, at line 3, column 1 of this cell"}, lines: []int{3},
 			after: [][2]string{{"mu.Unlock()\ntime.Sleep(100 * time.Millisecond)", ""}, {"x", "42"}}},
 		{name: "select", code: "select {}", want: []string{"[select]: the cell, at line 1, column 1 of this cell"}, lines: []int{1}},
+		{name: "select with cases", code: "ch := make(chan int)\nselect {\ncase v := <-ch:\n\tx = v\ncase ch <- 1:\n}",
+			want: []string{"[select]: the cell, at line 2, column 1 of this cell"}, lines: []int{2}},
+		{name: "goroutine in select", code: "ch := make(chan int)\ndone := make(chan bool)\ngo func() {\n\tselect {\n\tcase <-ch:\n\t}\n\tdone <- true\n}()\n<-done",
+			want: []string{"[chan receive]: the cell\n", "[select]: started by the cell"}, lines: []int{4, 9}},
 		{name: "range", code: "ch := make(chan int)\nfor v := range ch {\n\tx = v\n}",
 			want: []string{"[chan receive]: the cell, at line 2"}, lines: []int{2}},
 		{name: "goroutines", code: "done := make(chan bool)\na, b := make(chan int), make(chan int)\n" +

@@ -129,6 +129,8 @@ func TestInterrupt(t *testing.T) {
 		{code: "time.Sleep(time.Hour)"},
 		{code: "ch := make(chan int)\n<-ch"},
 		{code: "select {}"},
+		{code: "ch := make(chan int)\nselect {\ncase v := <-ch:\n\tn = v\ncase ch <- 1:\n}"},
+		{code: "ch := make(chan int)\ndone := make(chan bool)\ngo func() {\n\tselect {\n\tcase <-ch:\n\t}\n\tdone <- true\n}()\n<-done"},
 	}
 	for _, c := range cases {
 		res, took := interruptAfter(t, s, c.code, 50*time.Millisecond)

@@ -211,6 +211,7 @@ func (s *Session) overlay() interp.Exports {
 			}
 			s.outMu.Unlock()
 		}),
+		"Select":       reflect.ValueOf(s.chanSelect),
 		"MakeCap":      reflect.ValueOf(makeCap),
 		"NewDefers":    reflect.ValueOf(func() *deferStack { return &deferStack{} }),
 		"AssertFailed": reflect.ValueOf(assertFailed),

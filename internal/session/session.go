@@ -83,6 +83,9 @@ type Session struct {
 	eval *evaluation
 	// dead is the state of deadlock detection (deadlock.go).
 	dead deadlockState
+	// stops tells the runtime's select when the interpreter stops
+	// (selects.go).
+	stops stopper
 }
 
 // An evaluation is the run of a cell's code. yaegi runs it in a goroutine
@@ -558,6 +561,9 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 				err = interp.Panic{Value: r, Stack: debug.Stack()}
 			}
 		}()
+		// as ExecuteWithContext stops the interpreter when ctx is done
+		// before the code has run, it stops the runtime's waits
+		defer context.AfterFunc(ctx, s.stops.stop)()
 		return s.in.ExecuteWithContext(ctx, prog)
 	}()
 	if err == nil && ctx.Err() != nil {
