@@ -39,6 +39,8 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		s.Tok = token.ASSIGN
 	}
 	viaTemps := s.Tok == token.ASSIGN && len(s.Rhs) == 1 && l.exposingCall(s.Rhs[0])
+	recv := len(s.Rhs) == 1 && isRecv(s.Rhs[0])
+	viaTemps = viaTemps || recv && s.Tok == token.ASSIGN
 	lowered := false
 	if len(s.Lhs) == 2 && len(s.Rhs) == 1 {
 		if c, ok := l.commaOk(s.Rhs[0]); ok {
@@ -62,10 +64,40 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 	if len(s.Lhs) > 1 && len(s.Rhs) == len(s.Lhs) && hasCall(s.Rhs) {
 		return append(l.intoTemps(s.Rhs), s)
 	}
+	if recv && s.Tok == token.DEFINE {
+		// v := <-c: v :=  $t, after $t := <-c
+		temps := make([]*ast.Ident, len(s.Lhs))
+		rhs := make([]ast.Expr, len(s.Lhs))
+		for i, e := range s.Lhs {
+			temps[i], rhs[i] = ast.NewIdent("_"), ast.NewIdent("_")
+			if !isBlank(e) {
+				temps[i] = l.temp("t")
+				temps[i].NamePos = e.Pos()
+				rhs[i] = ast.NewIdent(temps[i].Name)
+			}
+		}
+		def := define(temps, s.Rhs[0])
+		def.TokPos = s.TokPos
+		s.Rhs = rhs
+		return []ast.Stmt{def, s}
+	}
 	if viaTemps {
+		if recv && !lhsOperandsFirst(s.Lhs) {
+			l.unsupported(s, "assignment of a receive to a left-hand side whose operands call functions (receive into a variable first)")
+		}
 		return l.resultsViaTemps(s)
 	}
 	return []ast.Stmt{s}
+}
+
+// isRecv reports whether e is a receive operation. The interpreter drops
+// the value of `xs[i] = <-c` (and of a receive assigned to a field or
+// through a pointer), and a variable defined by `v := <-c` holds an
+// unaddressable value that a later `v = f()` cannot set: the value is
+// received into a new variable and assigned from there.
+func isRecv(e ast.Expr) bool {
+	u, ok := unparen(e).(*ast.UnaryExpr)
+	return ok && u.Op == token.ARROW
 }
 
 // resultsViaTemps lowers lhs… = f() (lowered) into $t… := f(); lhs… = $t….

@@ -30,7 +30,9 @@
 //     nodes: consts (every constant expression becomes a literal of its
 //     type), assign (tuple assignment through temporaries; the results
 //     of calls whose result variables yaegi would share with the
-//     destination received in temporaries; a top-level x := e defines a
+//     destination received in temporaries, and received values, which
+//     the interpreter drops when they go to an element, a field or
+//     through a pointer, and cannot return; a top-level x := e defines a
 //     session variable), loops (per-iteration loop variables where a
 //     closure or address captures them, range over
 //     integers, strings and pointers to arrays, range into existing

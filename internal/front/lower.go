@@ -359,10 +359,11 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 		s.Chan, s.Value = l.expr(s.Chan), l.expr(s.Value)
 	case *ast.DeclStmt:
 		g := s.Decl.(*ast.GenDecl)
-		l.localDecl(g)
+		pre := l.localDecl(g)
 		if len(g.Specs) == 0 {
-			return nil // only local aliases, which are expanded
+			return pre // only local aliases, which are expanded
 		}
+		return append(pre, s)
 	case *ast.GoStmt:
 		return l.goStmt(s)
 	case *ast.DeferStmt:
@@ -471,7 +472,7 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 }
 
 // localDecl lowers a var, const or type declaration inside a function.
-func (l *lowerer) localDecl(g *ast.GenDecl) {
+func (l *lowerer) localDecl(g *ast.GenDecl) (pre []ast.Stmt) {
 	// the interpreter cannot declare a type alias in a function: uses of
 	// a local alias are written as the aliased type (localAlias) and the
 	// declaration goes
@@ -495,6 +496,10 @@ func (l *lowerer) localDecl(g *ast.GenDecl) {
 			if sp.Type != nil {
 				sp.Type = l.typeExpr(sp.Type)
 			}
+			if p, ok := l.recvValues(sp); ok {
+				pre = append(pre, p...)
+				continue
+			}
 			if len(sp.Names) == 2 && len(sp.Values) == 1 {
 				if c, ok := l.commaOk(sp.Values[0]); ok {
 					sp.Values[0] = c
@@ -508,6 +513,31 @@ func (l *lowerer) localDecl(g *ast.GenDecl) {
 			l.typeSpec(sp)
 		}
 	}
+	return pre
+}
+
+// recvValues lowers a var spec with a receive among its values (see
+// isRecv): the values are evaluated in order into temporaries, which
+// become the spec's values.
+func (l *lowerer) recvValues(sp *ast.ValueSpec) (pre []ast.Stmt, ok bool) {
+	for _, v := range sp.Values {
+		ok = ok || isRecv(v)
+	}
+	if !ok {
+		return nil, false
+	}
+	if len(sp.Values) == 1 && len(sp.Names) == 2 {
+		v, okv := l.temp("t"), l.temp("t")
+		pre = append(pre, define([]*ast.Ident{v, okv}, l.expr(sp.Values[0])))
+		sp.Values = []ast.Expr{ast.NewIdent(v.Name), ast.NewIdent(okv.Name)}
+		return pre, true
+	}
+	for i, v := range sp.Values {
+		t := l.temp("t")
+		pre = append(pre, define([]*ast.Ident{t}, l.expr(v)))
+		sp.Values[i] = ast.NewIdent(t.Name)
+	}
+	return pre, true
 }
 
 // constSpec writes a constant declaration with each constant's value

@@ -141,8 +141,13 @@ func (l *lowerer) returnStmt(s *ast.ReturnStmt) []ast.Stmt {
 	if rf := l.fn.rangeFunc; rf != nil {
 		return rf.ret(l, s)
 	}
-	if len(s.Results) > 1 && hasCall(s.Results) {
-		// the interpreter's parallel assignment bug applies to results
+	recv := false
+	for _, r := range s.Results {
+		recv = recv || isRecv(r)
+	}
+	if len(s.Results) > 1 && hasCall(s.Results) || recv {
+		// the interpreter's parallel assignment bug applies to results;
+		// it panics on `return <-c` (an unaddressable reflect value)
 		return append(l.intoTemps(s.Results), s)
 	}
 	return []ast.Stmt{s}
