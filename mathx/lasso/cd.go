@@ -39,6 +39,9 @@ func CD(p *Problem, sp *Settings) (*Result, error) {
 	}
 	d := newData(p, "lasso.CD", true)
 	x := start(s, d.d, "lasso.CD")
+	if err := d.checkFinite(x, "lasso.CD"); err != nil {
+		return failed(&Result{}, x, err)
+	}
 	if greedy {
 		return d.cdGreedy(x, s)
 	}

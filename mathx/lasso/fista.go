@@ -1,6 +1,7 @@
 package lasso
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/gomx-dev/gomx/mathx/interrupt"
@@ -12,7 +13,8 @@ import (
 // x⁺ = soft(x − ∇f(x)/L, λ/L) with f the loss plus the ridge term, and a
 // backtracking estimate of L (started from a power-iteration estimate of
 // the largest curvature, multiplied by 1.5 whenever the sufficient-decrease
-// test fails). It stops when the relative duality gap (see Gap) is at most
+// test fails, at most 100 trials per iteration, each checking the
+// context). It stops when the relative duality gap (see Gap) is at most
 // Settings.Tol; each iteration costs two products with A or Aᵀ plus one
 // per backtracking trial.
 func ISTA(p *Problem, s *Settings) (*Result, error) {
@@ -64,8 +66,14 @@ func proxGrad(d *data, s Settings, g nonsmooth, accel bool, name string) (*Resul
 	u := make([]float64, n)
 	atu := make([]float64, dim)
 	res := &Result{X: x}
+	if err := d.checkFinite(x, name); err != nil {
+		return failed(res, x, err)
+	}
 
 	lip := d.lipschitz()
+	if !(lip > 0) || math.IsInf(lip, 1) {
+		return failed(res, x, fmt.Errorf("%s: the Lipschitz estimate of AᵀA/n is %g: A's scale overflows", name, lip))
+	}
 	d.mulA(z, x)
 	fx := d.lossGrad(u, z) + d.ridge(x) // smooth part at x
 	d.mulAT(atu, u)
@@ -73,6 +81,9 @@ func proxGrad(d *data, s Settings, g nonsmooth, accel bool, name string) (*Resul
 	grad := make([]float64, dim)
 	setGrad(grad, atu, x, d.l2)
 	objective := fx + g.value(x)
+	if !finite(objective) || !allFinite(grad) {
+		return failed(res, x, fmt.Errorf("%s: objective %g or its gradient is not finite at the starting point", name, objective))
+	}
 
 	xPrev := append([]float64(nil), x...)
 	zPrev := append([]float64(nil), z...)
@@ -113,8 +124,11 @@ func proxGrad(d *data, s Settings, g nonsmooth, accel bool, name string) (*Resul
 			res.MatVecs++
 			setGrad(gy, atu, y, d.l2)
 		}
+		if !finite(fy) || !allFinite(gy) {
+			return failed(res, x, fmt.Errorf("%s: smooth part %g or its gradient is not finite at the extrapolated point of iteration %d", name, fy, res.Iterations+1))
+		}
 		var fn, sq float64
-		for {
+		for trial := 1; ; trial++ {
 			for j := range step {
 				step[j] = y[j] - gy[j]/lip
 			}
@@ -132,6 +146,13 @@ func proxGrad(d *data, s Settings, g nonsmooth, accel bool, name string) (*Resul
 			}
 			if fn <= fy+lin+0.5*lip*sq+1e-12*math.Abs(fy) || sq == 0 {
 				break
+			}
+			if ctx.Err() != nil {
+				res.Status = Canceled
+				return finish(res, x), nil
+			}
+			if trial == maxBacktrack || math.IsInf(lip*1.5, 1) {
+				return failed(res, x, fmt.Errorf("%s: no sufficient decrease in %d backtracking trials at iteration %d (L = %g, trial loss %g)", name, trial, res.Iterations+1, lip, fn))
 			}
 			lip *= 1.5
 		}
@@ -162,6 +183,23 @@ func proxGrad(d *data, s Settings, g nonsmooth, accel bool, name string) (*Resul
 			return finish(res, x), err
 		}
 	}
+}
+
+// maxBacktrack bounds the backtracking trials of one proximal gradient
+// iteration: L grows by 1.5 per trial, so 100 trials cover a factor of
+// 4·10¹⁷ over the power-iteration estimate, which is at most d times too
+// small for a finite A.
+const maxBacktrack = 100
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func allFinite(x []float64) bool {
+	for _, v := range x {
+		if !finite(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // ridge returns (L2/2)‖x‖².

@@ -182,8 +182,8 @@ func newDataPenalty(p *Problem, name string, columns, penalized bool) *data {
 	if len(p.B) != n {
 		panic(fmt.Sprintf("%s: A is %d×%d, len(b) = %d", name, n, d, len(p.B)))
 	}
-	if !(p.Lambda >= 0) || !(p.L2 >= 0) || penalized && p.Lambda == 0 && p.L2 == 0 {
-		panic(fmt.Sprintf("%s: Lambda = %g, L2 = %g: need both ≥ 0 and one > 0", name, p.Lambda, p.L2))
+	if !(p.Lambda >= 0) || !(p.L2 >= 0) || math.IsInf(p.Lambda, 1) || math.IsInf(p.L2, 1) || penalized && p.Lambda == 0 && p.L2 == 0 {
+		panic(fmt.Sprintf("%s: Lambda = %g, L2 = %g: need both finite and ≥ 0, one > 0", name, p.Lambda, p.L2))
 	}
 	if p.Loss != Squared && p.Loss != Logistic {
 		panic(fmt.Sprintf("%s: unknown loss %v", name, p.Loss))
@@ -211,6 +211,34 @@ func newDataPenalty(p *Problem, name string, columns, penalized bool) *data {
 		transpose(dd.at, dd.a, n, d)
 	}
 	return dd
+}
+
+// checkFinite returns an error naming the first NaN or ±Inf entry of A, b
+// or the starting point x: a data problem, reported as Status Failed.
+func (d *data) checkFinite(x []float64, name string) error {
+	for k, v := range d.a {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: A[%d,%d] = %g: A must be finite", name, k/d.d, k%d.d, v)
+		}
+	}
+	for i, v := range d.p.B {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: b[%d] = %g: b must be finite", name, i, v)
+		}
+	}
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: X0[%d] = %g: the starting point must be finite", name, j, v)
+		}
+	}
+	return nil
+}
+
+// failed returns the result of a run that stopped on a data problem or a
+// non-finite value: Status Failed, X a copy of the current point.
+func failed(r *Result, x []float64, err error) (*Result, error) {
+	r.Status = Failed
+	return finish(r, x), err
 }
 
 // mulA sets z = A x.

@@ -20,6 +20,9 @@ const (
 	Stopped = status.Stopped
 	// Canceled: the context was done.
 	Canceled = status.Canceled
-	// Failed: a non-finite value appeared.
+	// Failed: A, b or X0 holds NaN or ±Inf, a non-finite value appeared
+	// during the run, or ISTA/FISTA's backtracking found no sufficient
+	// decrease in its 100 trials; the error says which and where, and X is
+	// the last finite iterate.
 	Failed = status.Failed
 )
