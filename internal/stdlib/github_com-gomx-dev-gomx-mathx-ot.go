@@ -15,6 +15,7 @@ func init() {
 		"Converged":          reflect.ValueOf(ot.Converged),
 		"Dist":               reflect.ValueOf(ot.Dist),
 		"EMD":                reflect.ValueOf(ot.EMD),
+		"ErrInfeasible":      reflect.ValueOf(&ot.ErrInfeasible).Elem(),
 		"ErrUnderflow":       reflect.ValueOf(&ot.ErrUnderflow).Elem(),
 		"Euclidean":          reflect.ValueOf(ot.Euclidean),
 		"Failed":             reflect.ValueOf(ot.Failed),

@@ -1,6 +1,7 @@
 package ot
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -153,6 +154,9 @@ func sinkhornLog(p *problem, c config, res *Result) (f, g []float64, err error) 
 		res.Iterations = it
 		stop, l1 := errNorm(c.norm, colSumsLog(g, L, eps, col), p.b, rowErr)
 		res.History = append(res.History, l1)
+		if math.IsNaN(l1) {
+			return nil, nil, fmt.Errorf("iteration %d: marginal error is NaN", it)
+		}
 		if c.ctx.Err() != nil {
 			res.Status = Canceled
 			return f, g, nil

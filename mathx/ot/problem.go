@@ -67,12 +67,22 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 	}
 	p.ch = newChunking(p.M.n, p.M.m)
 	res := &Result{}
+	if err := feasible(p.M, rows, cols); err != nil {
+		res.Status = Failed
+		return res, fmt.Errorf("ot.%s: %w", fn, err)
+	}
 	f, g, err := run(p, c, res)
 	if err != nil {
 		res.Status = Failed
 		return res, fmt.Errorf("ot.%s: %w", fn, err)
 	}
 	mass := finish(p, f, g, res)
+	if k := nonFinite(res.Plan.RawMatrix().Data); k >= 0 {
+		i, j := k/p.M.m, k%p.M.m
+		err := fmt.Errorf("ot.%s: plan entry P[%d,%d] = %v after %d iterations (%v)", fn, rows[i], cols[j], res.Plan.At(i, j), res.Iterations, res.Status)
+		*res = Result{Status: Failed, Iterations: res.Iterations, History: res.History, Passes: res.Passes}
+		return res, err
+	}
 	if shift != 0 {
 		for i := range f {
 			f[i] += shift
@@ -91,6 +101,40 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 		res.F, res.G = f, g
 	}
 	return res, nil
+}
+
+// feasible checks, on the reduced problem M (rows, cols: the original
+// indices of its rows and columns), that every row and every column has a
+// finite cost.
+func feasible(M rawMat, rows, cols []int) error {
+	colOK := make([]bool, M.m)
+	for i := 0; i < M.n; i++ {
+		rowOK := false
+		for j, x := range M.row(i) {
+			if !math.IsInf(x, 1) {
+				rowOK, colOK[j] = true, true
+			}
+		}
+		if !rowOK {
+			return fmt.Errorf("%w: row %d of M is +Inf on every column with b > 0", ErrInfeasible, rows[i])
+		}
+	}
+	for j, ok := range colOK {
+		if !ok {
+			return fmt.Errorf("%w: column %d of M is +Inf on every row with a > 0", ErrInfeasible, cols[j])
+		}
+	}
+	return nil
+}
+
+// nonFinite returns the index of the first NaN or ±Inf in x, or −1.
+func nonFinite(x []float64) int {
+	for k, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return k
+		}
+	}
+	return -1
 }
 
 func support(w []float64) []int {

@@ -25,6 +25,11 @@ const (
 // solvers recover from it.
 var ErrUnderflow = errors.New("ot: kernel underflow or scaling overflow")
 
+// ErrInfeasible is returned (wrapped, with Status Failed) by the entropic
+// solvers when a point with positive mass has cost +Inf to every point of
+// positive mass on the other side, so that no plan meets the marginals.
+var ErrInfeasible = errors.New("ot: infeasible problem")
+
 // Settings configures the iterative solvers. A nil *Settings or a zero field
 // means the documented default.
 type Settings struct {

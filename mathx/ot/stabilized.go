@@ -1,6 +1,7 @@
 package ot
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -148,9 +149,12 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 				absorb(s.uOld, s.vOld, eps)
 				ld.colLSE(alpha, eps, L)
 				ld.colUpdate(L, eps, beta)
-				ld.rowUpdate(beta, eps, alpha)
+				re := ld.rowUpdate(beta, eps, alpha)
 				res.Passes += 2
 				res.Fallbacks++
+				if math.IsNaN(re) {
+					return nil, nil, fmt.Errorf("log-domain fallback %d: row marginal error is NaN", res.Fallbacks)
+				}
 				setKernel(eps)
 				if c.ctx.Err() != nil {
 					res.Status = Canceled
@@ -162,6 +166,9 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 			res.Iterations = it
 			stop, l1 := errNorm(c.norm, s.colSums(col), p.b, rowErr)
 			res.History = append(res.History, l1)
+			if math.IsNaN(l1) {
+				return nil, nil, fmt.Errorf("iteration %d: marginal error is NaN", it)
+			}
 			if c.ctx.Err() != nil {
 				res.Status = Canceled
 				return done(eps)

@@ -20,6 +20,10 @@ const (
 	Stopped = status.Stopped
 	// Canceled means the context was done; the result is the last iterate.
 	Canceled = status.Canceled
-	// Failed means a numerical failure; an error is returned with it.
+	// Failed means a data problem or a numerical failure; an error saying
+	// what and where is returned with it and the Result has no plan:
+	// ErrInfeasible (a row or column of M is +Inf wherever the other side
+	// has mass), ErrUnderflow (Sinkhorn), or a NaN marginal error or plan
+	// entry that appeared during the run.
 	Failed = status.Failed
 )

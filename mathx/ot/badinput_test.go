@@ -1,0 +1,85 @@
+package ot
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestInfeasible is issue 18's repro: a row (or column) of M that is +Inf
+// wherever the other marginal has mass admits no plan. SNS panicked with
+// index out of range [-1]; SinkhornLog and SinkhornStabilized returned
+// MaxIterReached with a NaN row in the plan. Every entropic solver must
+// return within a second with Status Failed and ErrInfeasible naming the
+// row or column (indices of the caller's M, also when zero-mass points
+// are removed first).
+func TestInfeasible(t *testing.T) {
+	inf := math.Inf(1)
+	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	cases := []struct {
+		name string
+		a, b []float64
+		M    []float64
+		want string
+	}{
+		{"row", third, third, []float64{0, 1, 2, inf, inf, inf, 2, 1, 0}, "row 1 of M"},
+		{"column", third, third, []float64{0, inf, 2, 1, inf, 1, 2, inf, 0}, "column 1 of M"},
+		// Row 2 is finite only at column 0, which has no mass.
+		{"row, zero-mass column", third, []float64{0, 0.5, 0.5}, []float64{0, 1, 2, 1, 0, 1, 0, inf, inf}, "row 2 of M"},
+	}
+	for _, c := range cases {
+		for _, sv := range entropic {
+			name := sv.name + "/" + c.name
+			done := make(chan struct{}, 1) // (the package's tests define their own close)
+			go func() {
+				defer func() { done <- struct{}{} }()
+				r, err := sv.fn(c.a, c.b, mat.NewDense(3, 3, c.M), 0.1, nil)
+				if r == nil || r.Status != Failed || !errors.Is(err, ErrInfeasible) || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%s: status %v, err %v; want Failed, ErrInfeasible naming %q", name, r.Status, err, c.want)
+				}
+				if r != nil && r.Plan != nil {
+					t.Errorf("%s: a plan %v on an infeasible problem", name, r.Plan)
+				}
+			}()
+			select {
+			case <-done:
+			case <-time.After(time.Second):
+				t.Fatalf("%s: no return within 1 s", name)
+			}
+		}
+	}
+}
+
+// TestNonFiniteDuringRun checks the guards behind the feasibility test:
+// SinkhornLog's and SinkhornStabilized's loops, run on an infeasible
+// problem directly (past solve's check), stop at the first NaN marginal
+// error instead of running to MaxIter; and solve turns potentials that
+// give a non-finite plan into Failed without a plan.
+func TestNonFiniteDuringRun(t *testing.T) {
+	inf := math.Inf(1)
+	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	M := mat.NewDense(3, 3, []float64{0, 1, 2, inf, inf, inf, 2, 1, 0})
+	for name, run := range map[string]solver{"sinkhornLog": sinkhornLog, "sinkhornStabilized": sinkhornStabilized} {
+		p := &problem{a: third, b: third, M: rawOf(M), reg: 0.1}
+		p.ch = newChunking(3, 3)
+		res := &Result{}
+		_, _, err := run(p, resolve(nil, 10000), res)
+		if err == nil || !strings.Contains(err.Error(), "NaN") || res.Iterations+res.Fallbacks > 1 {
+			t.Errorf("%s: err %v after %d iterations and %d fallbacks; want a NaN marginal error at the first", name, err, res.Iterations, res.Fallbacks)
+		}
+	}
+	nanPotentials := func(p *problem, c config, res *Result) (f, g []float64, err error) {
+		f, g = make([]float64, p.M.n), make([]float64, p.M.m)
+		f[1] = math.NaN()
+		res.Status = Converged
+		return f, g, nil
+	}
+	r, err := solve("test", third, third, mat.NewDense(3, 3, []float64{0, 1, 2, 1, 0, 1, 2, 1, 0}), 0.1, nil, 10, nanPotentials)
+	if r.Status != Failed || r.Plan != nil || err == nil || !strings.Contains(err.Error(), "P[1,0] = NaN") {
+		t.Errorf("NaN potentials: status %v, plan %v, err %v; want Failed, no plan, an error naming P[1,0]", r.Status, r.Plan, err)
+	}
+}
