@@ -275,13 +275,91 @@ func (l *lowerer) deferStmt(s *ast.DeferStmt) []ast.Stmt {
 		setPos(push, pos)
 		return append(pre, push)
 	}
-	if fl, ok := unparen(s.Call.Fun).(*ast.FuncLit); ok && len(s.Call.Args) == 0 && hasRecover(fl) {
+	if fl, ok := unparen(s.Call.Fun).(*ast.FuncLit); ok && hasRecover(fl) {
 		// a deferred function that recovers must be the one called
-		s.Call.Fun = l.expr(s.Call.Fun)
-		return []ast.Stmt{s}
+		return l.deferRecovering(s, fl)
 	}
 	pre, c := l.boundCall(s.Call)
 	s.Call = c
+	return append(pre, s)
+}
+
+// deferRecovering lowers the defer of a function literal that calls
+// recover. The interpreter's recover sees the panic only in the function
+// the defer statement itself made, so the literal is not bound into a
+// variable like other deferred functions: its arguments are evaluated now
+// into new variables, and the literal, without parameters, starts by
+// declaring them from those:
+//
+//	defer func(x T) { … recover() … }(e)  →  a := e; defer func() { var x T = a; … }()
+func (l *lowerer) deferRecovering(s *ast.DeferStmt, fl *ast.FuncLit) []ast.Stmt {
+	sig, _ := l.typeOf(fl).(*types.Signature)
+	call := s.Call
+	if len(call.Args) == 0 || sig == nil {
+		call.Fun = l.expr(call.Fun)
+		return []ast.Stmt{s}
+	}
+	pos := s.Pos()
+	var pre []ast.Stmt
+	bind := func(e ast.Expr, t types.Type) ast.Expr {
+		a := l.temp("a")
+		a.NamePos = e.Pos()
+		v := l.expr(e)
+		if !types.Identical(t, l.typeOf(e)) {
+			v = &ast.CallExpr{Fun: l.w.expr(t), Args: []ast.Expr{v}}
+		}
+		pre = append(pre, define([]*ast.Ident{a}, v))
+		return ast.NewIdent(a.Name)
+	}
+	// the value of each parameter, in order
+	n := sig.Params().Len()
+	var vals []ast.Expr
+	for i := 0; i < n; i++ {
+		pt := sig.Params().At(i).Type()
+		switch {
+		case sig.Variadic() && i == n-1 && call.Ellipsis.IsValid():
+			vals = append(vals, bind(call.Args[i], pt))
+		case sig.Variadic() && i == n-1:
+			elem := pt.(*types.Slice).Elem()
+			var elems []ast.Expr
+			for _, a := range call.Args[i:] {
+				elems = append(elems, bind(a, elem))
+			}
+			var v ast.Expr = &ast.CompositeLit{Type: l.w.expr(pt), Elts: elems}
+			if len(elems) == 0 {
+				v = &ast.CallExpr{Fun: l.w.expr(pt), Args: []ast.Expr{ast.NewIdent("nil")}}
+			}
+			vals = append(vals, v)
+		default:
+			vals = append(vals, bind(call.Args[i], pt))
+		}
+	}
+	lit := l.expr(fl).(*ast.FuncLit)
+	var head []ast.Stmt
+	i := 0
+	for _, f := range lit.Type.Params.List {
+		names := f.Names
+		if len(names) == 0 {
+			i++
+			continue
+		}
+		for _, name := range names {
+			if name.Name != "_" {
+				spec := &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name.Name)}, Type: l.w.expr(sig.Params().At(i).Type()), Values: []ast.Expr{vals[i]}}
+				head = append(head, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{spec}}})
+			}
+			i++
+		}
+	}
+	for _, h := range head {
+		setPos(h, lit.Body.Lbrace)
+	}
+	lit.Type.Params = &ast.FieldList{}
+	lit.Body.List = append(head, lit.Body.List...)
+	s.Call = &ast.CallExpr{Fun: lit, Lparen: call.Lparen, Rparen: call.Rparen}
+	for _, p := range pre {
+		setPos(p, pos)
+	}
 	return append(pre, s)
 }
 

@@ -50,7 +50,8 @@
 //     interface with methods try the session's implementing types, see
 //     asserts.go), deferargs (defer and go evaluate their function and
 //     arguments at the statement; closures of functions with defers get
-//     frames of their own; a function that defers inside a range over a
+//     frames of their own; a deferred literal that recovers is deferred
+//     itself, its arguments bound to its parameters; a function that defers inside a range over a
 //     function keeps its own stack of deferred calls; goroutines report
 //     panics on the cell), calls (explicit type arguments from go/types'
 //     inference, method expressions and values, a session function's
