@@ -65,7 +65,16 @@
 // interface field directly.
 //
 // Tie rules: HardThreshold keeps |x_i| > t strictly; ProjL0Ball keeps the K
-// largest |x_i| and breaks ties by the lower index. NaN inputs give NaN
-// outputs where documented (SoftThreshold, HardThreshold, ProjSimplex,
-// ProjL1Ball).
+// largest |x_i| and breaks ties by the lower index.
+//
+// Bad input. Programmer errors panic with a message naming the function
+// and the argument: mismatched lengths, a negative or NaN step or radius,
+// lo_i > hi_i or a NaN bound in ProjBox, group indices out of range or
+// shared by two groups where disjoint groups are required
+// (GroupSoftThreshold, GroupL2Ball). Non-finite data never panics and
+// never hangs: separable operators (SoftThreshold, HardThreshold, ProjBox)
+// map a NaN entry to NaN in place; operators that couple the entries
+// (ProjSimplex, ProjL1Ball, TV1D) make every entry NaN when x holds a NaN,
+// and return the limit for ±Inf entries as documented on each, so a NaN
+// in the output always means a NaN in the input.
 package prox

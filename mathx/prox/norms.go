@@ -104,12 +104,15 @@ func (e ElasticNet) Value(x []float64) float64 {
 
 // GroupSoftThreshold writes the prox of t·Σ_g w_g‖x_g‖₂ into dst: each
 // group is scaled by max(1 − t·w_g/‖x_g‖, 0). groups are disjoint lists of
-// indices; entries in no group are copied unchanged. w nil means all
-// weights 1; otherwise len(w) == len(groups) and w_g ≥ 0. dst may be x.
+// indices in [0, len(x)) (it panics naming the index otherwise); entries
+// in no group are copied unchanged. w nil means all weights 1; otherwise
+// len(w) == len(groups) and w_g ≥ 0. dst may be x. The disjointness check
+// allocates a bitset only when an index is ≥ 4096.
 func GroupSoftThreshold(dst, x []float64, groups [][]int, w []float64, t float64) {
 	checkLen("prox.GroupSoftThreshold", dst, x)
 	checkStep("prox.GroupSoftThreshold", t)
 	checkWeights("prox.GroupSoftThreshold", groups, w)
+	checkGroups("prox.GroupSoftThreshold", len(x), groups)
 	copy(dst, x)
 	for g, idx := range groups {
 		tw := t * weight(w, g)
@@ -172,6 +175,7 @@ type GroupL2Ball struct {
 func (g GroupL2Ball) Prox(dst, x []float64, t float64) {
 	checkLen("prox.GroupL2Ball.Prox", dst, x)
 	checkWeights("prox.GroupL2Ball.Prox", g.Groups, g.Weights)
+	checkGroups("prox.GroupL2Ball.Prox", len(x), g.Groups)
 	for k, idx := range g.Groups {
 		r := weight(g.Weights, k)
 		var q float64
@@ -310,6 +314,28 @@ func checkWeights(name string, groups [][]int, w []float64) {
 	for g, v := range w {
 		if !(v >= 0) {
 			panic(fmt.Sprintf("%s: weight %d is %g, must be ≥ 0", name, g, v))
+		}
+	}
+}
+
+// checkGroups panics, naming the entry, when an index of groups is
+// outside [0, n) or appears twice (groups must be disjoint). Indices below
+// 4096 are marked in a bitset on the stack.
+func checkGroups(name string, n int, groups [][]int) {
+	var small [64]uint64
+	seen := small[:]
+	for g, idx := range groups {
+		for k, i := range idx {
+			if i < 0 || i >= n {
+				panic(fmt.Sprintf("%s: groups[%d][%d] = %d, want an index in [0, %d)", name, g, k, i, n))
+			}
+			if i/64 >= len(seen) {
+				seen = append(seen, make([]uint64, n/64+1-len(seen))...)
+			}
+			if seen[i/64]&(1<<(i%64)) != 0 {
+				panic(fmt.Sprintf("%s: groups[%d][%d] = %d is already in an earlier group; groups must be disjoint", name, g, k, i))
+			}
+			seen[i/64] |= 1 << (i % 64)
 		}
 	}
 }

@@ -8,21 +8,45 @@ import (
 )
 
 // ProjBox writes clip(x_i, lo_i, hi_i) into dst. lo and hi have len(x),
-// or are nil for −∞ and +∞; lo_i ≤ hi_i. dst may be x.
+// or are nil for −∞ and +∞; lo_i ≤ hi_i, neither NaN (it panics naming
+// the entry otherwise: an empty box has no projection). A NaN x_i gives
+// NaN, ±Inf is clipped. dst may be x.
 func ProjBox(dst, x, lo, hi []float64) {
 	checkLen("prox.ProjBox", dst, x)
 	if lo != nil && len(lo) != len(x) || hi != nil && len(hi) != len(x) {
 		panic(fmt.Sprintf("prox.ProjBox: len(x) = %d, len(lo) = %d, len(hi) = %d", len(x), len(lo), len(hi)))
 	}
 	for i, v := range x {
-		if lo != nil && v < lo[i] {
-			v = lo[i]
+		if lo != nil {
+			if !(lo[i] <= v) {
+				if lo[i] != lo[i] || hi != nil && !(lo[i] <= hi[i]) {
+					panic(fmt.Sprintf("prox.ProjBox: lo[%d] = %g, hi[%d] = %g: want lo ≤ hi", i, lo[i], i, boundAt(hi, i, 1)))
+				}
+				if v == v {
+					v = lo[i]
+				}
+			}
 		}
-		if hi != nil && v > hi[i] {
-			v = hi[i]
+		if hi != nil {
+			if !(v <= hi[i]) {
+				if hi[i] != hi[i] || lo != nil && !(lo[i] <= hi[i]) {
+					panic(fmt.Sprintf("prox.ProjBox: lo[%d] = %g, hi[%d] = %g: want lo ≤ hi", i, boundAt(lo, i, -1), i, hi[i]))
+				}
+				if v == v {
+					v = hi[i]
+				}
+			}
 		}
 		dst[i] = v
 	}
+}
+
+// boundAt returns b[i], or the infinity of sign for a nil b.
+func boundAt(b []float64, i, sign int) float64 {
+	if b == nil {
+		return math.Inf(sign)
+	}
+	return b[i]
 }
 
 // Box is the indicator of {x: Lo_i ≤ x_i ≤ Hi_i}; a nil bound is
@@ -131,8 +155,12 @@ func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }
 // inputs, each over the remaining candidates kept in dst (when dst is x,
 // over all of x, with no extra memory); after 40 passes the remaining
 // candidates are sorted (O(n log n)).
-// The entries are exact up to a few ulps of max|x_i| (θ is subtracted). A
-// NaN in x makes every entry NaN. dst may be x.
+// The entries are exact up to a few ulps of max|x_i| (θ is subtracted).
+// Non-finite entries follow the rule of the projections (see the package
+// doc): a NaN in x makes every entry NaN; otherwise the result is the
+// limit as the infinite entries grow at one rate — the +Inf entries share
+// z equally and the others are 0; −Inf entries are 0 and the rest is
+// projected without them (all −Inf: z/len(x) each). dst may be x.
 func ProjSimplex(dst, x []float64, z float64) {
 	checkLen("prox.ProjSimplex", dst, x)
 	if !(z > 0) || math.IsInf(z, 1) {
@@ -141,10 +169,25 @@ func ProjSimplex(dst, x []float64, z float64) {
 	if len(x) == 0 {
 		panic("prox.ProjSimplex: empty x")
 	}
+	if nan, pos, neg := nonFinite(x); nan || pos > 0 || neg == len(x) {
+		for i, v := range x {
+			switch {
+			case nan:
+				dst[i] = math.NaN()
+			case pos > 0 && math.IsInf(v, 1):
+				dst[i] = z / float64(pos)
+			case pos > 0:
+				dst[i] = 0
+			default:
+				dst[i] = z / float64(neg)
+			}
+		}
+		return
+	}
 	theta := simplexThreshold(x, z, false, scratchFor(dst, x))
 	for i, v := range x {
 		v -= theta
-		if v > 0 || v != v {
+		if v > 0 {
 			dst[i] = v
 		} else {
 			dst[i] = 0
@@ -176,10 +219,28 @@ func (s Simplex) Value(x []float64) float64 {
 // ProjL1Ball writes the Euclidean projection of x onto {‖w‖₁ ≤ r} into
 // dst: x itself when inside, else sign(x_i)·max(|x_i| − θ, 0) with θ from
 // the simplex projection of |x| (see ProjSimplex for the method). r must be
-// ≥ 0. dst may be x.
+// ≥ 0. Non-finite entries follow the rule of the projections (see the
+// package doc): a NaN in x makes every entry NaN; otherwise the ±Inf
+// entries share the radius equally, with their signs (the limit as they
+// grow at one rate), and the other entries are 0 — ProjL1Ball([+Inf, 1,
+// 3], 1) = [1, 0, 0]. dst may be x.
 func ProjL1Ball(dst, x []float64, r float64) {
 	checkLen("prox.ProjL1Ball", dst, x)
 	checkRadius("prox.ProjL1Ball", r)
+	if nan, pos, neg := nonFinite(x); nan || pos+neg > 0 {
+		share := r / float64(pos+neg)
+		for i, v := range x {
+			switch {
+			case nan:
+				dst[i] = math.NaN()
+			case math.IsInf(v, 0):
+				dst[i] = math.Copysign(share, v)
+			default:
+				dst[i] = 0
+			}
+		}
+		return
+	}
 	var l1 float64
 	for _, v := range x {
 		l1 += math.Abs(v)
@@ -201,12 +262,29 @@ func ProjL1Ball(dst, x []float64, r float64) {
 			dst[i] = v - theta
 		case v < -theta:
 			dst[i] = v + theta
-		case v != v:
-			dst[i] = v
 		default:
 			dst[i] = 0
 		}
 	}
+}
+
+// nonFinite reports whether x holds a NaN (then the counts are not
+// complete) and counts its +Inf and −Inf entries.
+func nonFinite(x []float64) (nan bool, pos, neg int) {
+	for _, v := range x {
+		if v-v == 0 {
+			continue
+		}
+		switch {
+		case v != v:
+			return true, pos, neg
+		case v > 0:
+			pos++
+		default:
+			neg++
+		}
+	}
+	return false, pos, neg
 }
 
 // L1Ball is the indicator of {‖x‖₁ ≤ R}, R ≥ 0.

@@ -9,8 +9,17 @@ import (
 // the fused-lasso signal approximator) into dst by Condat's direct
 // algorithm ("A direct algorithm for 1D total variation denoising", IEEE
 // SPL 2013): one forward scan that emits constant segments, O(n) on
-// typical inputs (O(n²) in the worst case), no extra memory. dst may be x (the scan writes only
-// behind the position it reads). lambda must be ≥ 0.
+// typical inputs (O(n²) in the worst case), no extra memory. dst may be x
+// (the scan writes only behind the position it reads). lambda must be ≥ 0
+// (+Inf allowed).
+//
+// When lambda ≥ max_k |Σ_{i≤k} (x_i − x̄)| (k < n−1, x̄ the mean), the
+// dual bound beyond which the answer is the constant x̄, TV1D returns x̄
+// without the scan: the scan subtracts lambda from the data and would
+// lose digits in proportion to lambda. Below the bound lambda is at most
+// n times the data's spread, so the scan's error stays relative to the
+// data. A NaN in x makes every entry NaN; ±Inf entries give the limit
+// (neighbours of +Inf are raised by lambda, as for a large finite entry).
 func TV1D(dst, x []float64, lambda float64) {
 	checkLen("prox.TV1D", dst, x)
 	if !(lambda >= 0) {
@@ -22,6 +31,12 @@ func TV1D(dst, x []float64, lambda float64) {
 	}
 	if lambda == 0 {
 		copy(dst, x)
+		return
+	}
+	if mean, bound := tvBound(x); math.IsInf(lambda, 1) || lambda >= bound {
+		for i := range dst {
+			dst[i] = mean
+		}
 		return
 	}
 	k, k0, kplus, kminus := 0, 0, 0, 0
@@ -104,6 +119,30 @@ func TV1D(dst, x []float64, lambda float64) {
 			}
 		}
 	}
+}
+
+// tvBound returns the mean x̄ of x and max_k |Σ_{i≤k} (x_i − x̄)| over
+// k < n−1 (0 for one element; NaN when x holds NaN or ±Inf). The sum is
+// taken over x_i/n when Σx_i overflows.
+func tvBound(x []float64) (mean, bound float64) {
+	n := float64(len(x))
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	mean = sum / n
+	if math.IsInf(mean, 0) {
+		mean = 0
+		for _, v := range x {
+			mean += v / n
+		}
+	}
+	var cs, lo, hi float64
+	for _, v := range x[:len(x)-1] {
+		cs += v - mean
+		lo, hi = min(lo, cs), max(hi, cs) // the builtins propagate NaN
+	}
+	return mean, max(hi, -lo)
 }
 
 // TV is the unweighted 1-D total variation Σ_i |x_{i+1} − x_i|; its prox
