@@ -362,6 +362,7 @@ func (l *lowerer) funcDecl(d *ast.FuncDecl) {
 	d.Body = l.funcBody(d.Body, sig)
 	if d.Body != nil && hasDefer(d.Body) {
 		l.frameClosures(d.Body)
+		l.nestDefers(d.Body, d.Type, sig)
 	}
 	d.Doc = nil
 }

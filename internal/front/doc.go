@@ -51,7 +51,10 @@
 //     asserts.go), deferargs (defer and go evaluate their function and
 //     arguments at the statement; closures of functions with defers get
 //     frames of their own; a deferred literal that recovers is deferred
-//     itself, its arguments bound to its parameters; a function that defers inside a range over a
+//     itself, its arguments bound to its parameters; a function that
+//     defers two or more calls is nested at each defer after the first,
+//     so that a panic of a deferred call still runs the others, see
+//     nestdefers.go; a function that defers inside a range over a
 //     function keeps its own stack of deferred calls; goroutines report
 //     panics on the cell), calls (explicit type arguments from go/types'
 //     inference, method expressions and values, a session function's

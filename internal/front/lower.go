@@ -714,6 +714,7 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		l.fieldTypes(x.Type.Results)
 		sig, _ := l.typeOf(x).(*types.Signature)
 		x.Body = l.funcBody(x.Body, sig)
+		l.nestDefers(x.Body, x.Type, sig)
 	case *ast.ParenExpr:
 		x.X = l.expr(x.X)
 	case *ast.SelectorExpr:

@@ -226,8 +226,19 @@ func (s *Session) overlay() interp.Exports {
 			}
 			return v.Elem().Interface()
 		}),
-		"NoMIME":       reflect.ValueOf(map[string]string(nil)),
-		"Recovered":    reflect.ValueOf(goPanic),
+		"NoMIME": reflect.ValueOf(map[string]string(nil)),
+		"Recovered": reflect.ValueOf(func(v any) any {
+			if v != nil {
+				// the frames the recovered panic passed are no
+				// part of a later panic's traceback
+				s.outMu.Lock()
+				if s.cur != nil {
+					s.cur.panicAt = nil
+				}
+				s.outMu.Unlock()
+			}
+			return goPanic(v)
+		}),
 		"DecodeRune":   reflect.ValueOf(utf8.DecodeRuneInString),
 		"RuntimeError": reflect.ValueOf(func(msg string) error { return runtimeError(msg) }),
 		"Print":        reflect.ValueOf(func(args ...any) { io.WriteString(s.stderr, goPrint(false, args)) }),

@@ -111,6 +111,24 @@ func main() {
 		want: "5\n", bug: "unaddressable value",
 	},
 	{
+		name: "a panic raised by a deferred call", pass: "nestDefers (internal/front/nestdefers.go)",
+		src: `package main
+
+import "fmt"
+
+func f() (r any) {
+	defer func() { r = recover() }()
+	defer func() { panic("second") }()
+	return nil
+}
+
+func main() {
+	fmt.Println(f())
+}
+`,
+		want: "second\n", bug: "second",
+	},
+	{
 		name: "package-level names of builtins", pass: "names (internal/front/lower.go)",
 		src: `package main
 
