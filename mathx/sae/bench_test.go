@@ -11,7 +11,9 @@ func BenchmarkTrainStep(b *testing.B) {
 	t := NewTrainer(m, nil)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		t.Step(toy.Batches[i%len(toy.Batches)], nil)
+		if _, err := t.Step(toy.Batches[i%len(toy.Batches)], nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// FLOPs of the dense encoder product, the step's dominant cost.
 	b.ReportMetric(float64(b.N)*2*1024*64*512/b.Elapsed().Seconds()/1e9, "encGFLOP/s")

@@ -390,7 +390,9 @@ func TestDecoderStaysUnitNorm(t *testing.T) {
 	for step := 0; step < 30; step++ {
 		// the radial component of the decoder gradient is removed
 		before := m.Clone()
-		tr.Step(toy.Batches[step%4], nil)
+		if _, err := tr.Step(toy.Batches[step%4], nil); err != nil {
+			t.Fatal(err)
+		}
 		for j := 0; j < m.F; j++ {
 			if n := norm(m.WDecT.RawRowView(j)); math.Abs(n-1) > 1e-12 {
 				t.Fatalf("step %d: decoder row %d has norm %.15g", step, j, n)

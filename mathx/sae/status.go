@@ -19,6 +19,8 @@ const (
 	Stopped = status.Stopped
 	// Canceled: the context (the cell) was interrupted.
 	Canceled = status.Canceled
-	// Failed: the loss became NaN or infinite.
+	// Failed: the loss or a gradient became NaN or infinite (bad data, a
+	// batch without variance, divergence; the model is left as it was
+	// before that step), or the callback panicked; the error says which.
 	Failed = status.Failed
 )

@@ -2,7 +2,6 @@ package sae
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -159,8 +158,14 @@ func (t *Trainer) auxK() int {
 }
 
 // Step does one Adam step on batch x (B×D); gradX is the host gradient for
-// GradientTopK (nil otherwise).
-func (t *Trainer) Step(x, gradX *mat.Dense) StepStats {
+// GradientTopK (nil otherwise). When the batch's loss or a gradient entry
+// is not finite — x holds NaN or ±Inf, the batch has no variance (one row,
+// or identical rows: the NMSE divides by zero), or the model has diverged
+// — Step changes nothing (parameters, Adam moments, firing counters) and
+// returns the stats with an error saying which. A finite gradient with a
+// learning rate so large that the update overflows is reported by the
+// next Step.
+func (t *Trainer) Step(x, gradX *mat.Dense) (StepStats, error) {
 	m := t.Model
 	t.Model.forward(&t.pass, x, t.s.Selection, gradX)
 	dead := t.Dead()
@@ -172,6 +177,9 @@ func (t *Trainer) Step(x, gradX *mat.Dense) StepStats {
 	}
 	st := t.gradients(dead, nDead)
 	st.Dead = nDead
+	if err := t.checkFinite(st); err != nil {
+		return st, err
+	}
 	// firing counters
 	p := &t.pass
 	fired := make([]bool, m.F)
@@ -187,7 +195,41 @@ func (t *Trainer) Step(x, gradX *mat.Dense) StepStats {
 	}
 	t.tokens += p.B
 	t.update()
-	return st
+	return st, nil
+}
+
+// checkFinite returns an error saying why the step cannot be taken when
+// the losses in st or the gradients in t.grad are not finite.
+func (t *Trainer) checkFinite(st StepStats) error {
+	if finite(st.NMSE) && finite(st.Aux) && allFinite(t.grad.slices()) {
+		return nil
+	}
+	p := &t.pass
+	for r := 0; r < p.B; r++ {
+		for c, v := range p.X.RawRowView(r) {
+			if !finite(v) {
+				return fmt.Errorf("sae: Trainer.Step: x[%d,%d] = %g: the batch must be finite; the model is unchanged", r, c, v)
+			}
+		}
+	}
+	if _, den := errorTerms(p.X, p.Recon); den == 0 {
+		return fmt.Errorf("sae: Trainer.Step: the batch (%d rows) has no variance around its mean (one row, or identical rows), so its NMSE is undefined; the model is unchanged", p.B)
+	}
+	return fmt.Errorf("sae: Trainer.Step: loss %g (aux %g) or a gradient is not finite: the model has diverged (learning rate too large?); the model is unchanged", st.NMSE, st.Aux)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// allFinite reports whether every entry of every slice is finite.
+func allFinite(xs [4][]float64) bool {
+	for _, x := range xs {
+		for _, v := range x {
+			if !finite(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // gradients computes the loss and fills t.grad.
@@ -434,15 +476,15 @@ func Train(m *Model, data []*mat.Dense, s *Settings) (*Result, error) {
 		if t.s.Kind == GradientTopK {
 			gx = t.s.GradX[it%len(data)]
 		}
-		st := t.Step(data[it%len(data)], gx)
+		st, err := t.Step(data[it%len(data)], gx)
 		r.History = append(r.History, st.NMSE)
 		r.AuxHistory = append(r.AuxHistory, st.Aux)
 		r.Iterations = it + 1
 		r.Tokens = t.tokens
 		r.Dead = st.Dead
-		if math.IsNaN(st.NMSE) || math.IsInf(st.NMSE, 0) {
+		if err != nil {
 			r.Status = Failed
-			return r, errors.New("sae: Train: the loss is not finite (learning rate too large, or bad data)")
+			return r, fmt.Errorf("sae: Train: step %d on batch %d: %w", it+1, it%len(data), err)
 		}
 		if t.s.Callback != nil && (it+1)%t.s.CallbackEvery == 0 {
 			ok, err := callback(t.s.Callback, it, r)
