@@ -90,6 +90,9 @@ type Front struct {
 	prelude token.Pos
 	// tags are the positions of the statements tags name, by tag-1.
 	tags []Position
+	// nests are the positions of the function literals nestdefers made,
+	// as the interpreter reports a frame of them (nestdefers.go).
+	nests map[Position]bool
 }
 
 // New returns a front end for a new session.
@@ -107,6 +110,7 @@ func (f *Front) Reset() {
 	f.typeNames = map[string]int{}
 	f.order = 0
 	f.tags = nil
+	f.nests = nil
 }
 
 // alias returns the internal import name of package path.
@@ -129,6 +133,15 @@ func (f *Front) Position(file string, line, col int) (cellNo, l, c int, ok bool)
 		return 0, 0, 0, false
 	}
 	return n, line, runeCol(f.cells[n-1], line, col), true
+}
+
+// Nested reports whether the interpreter's frame at file, line and byte
+// column col (as Position takes them) is a function literal the front end
+// made to nest a function's deferred calls, which a traceback leaves out:
+// the function it belongs to is the next frame.
+func (f *Front) Nested(file string, line, col int) bool {
+	n, l, c, ok := f.Position(file, line, col)
+	return ok && f.nests[Position{Cell: n, Line: l, Col: c}]
 }
 
 // Cells returns the number of cells compiled so far.

@@ -78,6 +78,16 @@ func (l *lowerer) nest(list []ast.Stmt, results []string, sig *types.Signature, 
 		return list
 	}
 	pos := list[second].Pos()
+	// the interpreter reports a frame of the literal at the start of its
+	// first statement, the defer statement's call
+	for _, at := range []token.Pos{pos, list[second].(*ast.DeferStmt).Call.Pos()} {
+		if p := l.f.cfg.Fset.Position(at); p.Filename == l.c.name {
+			if l.f.nests == nil {
+				l.f.nests = map[Position]bool{}
+			}
+			l.f.nests[Position{Cell: l.c.n, Line: p.Line, Col: runeCol(l.c.src, p.Line, p.Column)}] = true
+		}
+	}
 	inner := &ast.FuncLit{
 		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{Lbrace: pos, List: l.nest(list[second:], results, sig, false)},

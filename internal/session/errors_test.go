@@ -236,3 +236,19 @@ func TestCompilerPanicRecovered(t *testing.T) {
 		t.Fatalf("after a compiler panic: %+v", res)
 	}
 }
+
+// TestTracebackNestedDefers: a function with two defer statements runs
+// the rest of its body in a function literal of the front end's
+// (nestdefers.go); a panic's traceback names the function, not the
+// literal.
+func TestTracebackNestedDefers(t *testing.T) {
+	s := newSession(t)
+	res, _ := exec(t, s, "func work(xs []int) int {\n\tdefer fmt.Sprint(1)\n\tdefer fmt.Sprint(2)\n\treturn xs[5]\n}\nwork(nil)")
+	if res.Error == nil {
+		t.Fatal("no error")
+	}
+	tb := strings.Join(res.Error.Traceback, "\n")
+	if !strings.Contains(tb, "\n  in work (this cell)\n") || strings.Contains(tb, "work.func") || res.Error.Line != 4 {
+		t.Errorf("line %d, traceback:\n%s\nwant line 4 and a frame of work and none of a literal in it", res.Error.Line, tb)
+	}
+}

@@ -646,10 +646,21 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 			e.Traceback = append(e.Traceback, fmt.Sprintf("  line %d, column %d of %s", p.Line, p.Col, where))
 		}
 	}
+	first := len(e.Traceback) // the first frame's line
 	for _, l := range at {
 		m := panicLine.FindStringSubmatch(l)
 		fn := strings.TrimSuffix(m[4], "(...)")
 		fn = strings.TrimPrefix(strings.TrimPrefix(fn, "main."), "_.")
+		ln, _ := strconv.Atoi(m[2])
+		cl, _ := strconv.Atoi(m[3])
+		if s.front.Nested(m[1], ln, cl) {
+			// the front end's, inside the next frame's function: the
+			// function literals in it are that function's
+			for i := first; i < len(e.Traceback); i++ {
+				e.Traceback[i] = strings.Replace(e.Traceback[i], "  in "+fn+".", "  in "+strings.TrimSuffix(fn, ".func")+".", 1)
+			}
+			continue
+		}
 		cell, line, col, ok := s.where(m[1], m[2], m[3])
 		if !ok {
 			e.Traceback = append(e.Traceback, fmt.Sprintf("  in %s", fn))
