@@ -243,3 +243,45 @@ func closeTol(a, b []float64, tol float64) bool {
 	}
 	return true
 }
+
+// TestProjectionsExtremeScale: when z is below the rounding of the
+// largest entries, the threshold is computed relative to the largest
+// entry (the projection is shift-invariant), so the mass is not lost:
+// ProjSimplex([1e20, 1, 2], 1) was [0 0 0]. Closed forms: a single
+// dominant entry takes all the mass; two tied ones share it; entries 2
+// apart at 1e16 (exact integers) split as for (2, 0).
+func TestProjectionsExtremeScale(t *testing.T) {
+	cases := []struct {
+		name string
+		x    []float64
+		z    float64
+		proj func(dst, x []float64, z float64)
+		want []float64
+	}{
+		{"Simplex 1e20", []float64{1e20, 1, 2}, 1, ProjSimplex, []float64{1, 0, 0}},
+		{"Simplex tie 1e300", []float64{1e300, -3e299, 1e300}, 1, ProjSimplex, []float64{0.5, 0, 0.5}},
+		{"Simplex near top", []float64{1e16 + 2, 1e16, 0}, 3, ProjSimplex, []float64{2.5, 0.5, 0}},
+		{"Simplex -1e300", []float64{-1e300, -1e300 * (1 + 0x1p-52), -1e299}, 1, ProjSimplex, []float64{0, 0, 1}},
+		{"L1Ball 1e300", []float64{-1e300, 1e299, 0}, 2, ProjL1Ball, []float64{-2, 0, 0}},
+		{"L1Ball near top", []float64{1e16 + 2, -1e16, 5}, 3, ProjL1Ball, []float64{2.5, -0.5, 0}},
+	}
+	for _, c := range cases {
+		for _, inPlace := range []bool{false, true} {
+			src := append([]float64(nil), c.x...)
+			dst := make([]float64, len(src))
+			if inPlace {
+				dst = src
+			}
+			c.proj(dst, src, c.z)
+			if !sameVec(dst, c.want) {
+				t.Errorf("%s (in place %v): %v, want %v", c.name, inPlace, dst, c.want)
+			}
+		}
+	}
+	// LInf's prox is x − Π_{‖·‖₁ ≤ t}(x): the same threshold.
+	dst := make([]float64, 3)
+	LInf{}.Prox(dst, []float64{1e20, 1, 2}, 1)
+	if want := []float64{1e20 - 1, 1, 2}; !sameVec(dst, want) {
+		t.Errorf("LInf.Prox([1e20 1 2], 1) = %v, want %v", dst, want)
+	}
+}

@@ -247,7 +247,8 @@ func (LInf) Prox(dst, x []float64, t float64) {
 		}
 		return
 	}
-	theta := simplexThreshold(x, t, true, scratchFor(dst, x))
+	theta, off := simplexThreshold(x, t, true, scratchFor(dst, x))
+	theta += off
 	for i, v := range x {
 		switch {
 		case v > theta:

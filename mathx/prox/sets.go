@@ -155,7 +155,10 @@ func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }
 // inputs, each over the remaining candidates kept in dst (when dst is x,
 // over all of x, with no extra memory); after 40 passes the remaining
 // candidates are sorted (O(n log n)).
-// The entries are exact up to a few ulps of max|x_i| (θ is subtracted).
+// The entries are exact up to a few ulps of max|x_i| (θ is subtracted);
+// when |max x_i| > 2^26·z, θ is taken relative to the largest entry, so
+// that z is not lost in that rounding (ProjSimplex([1e20, 1, 2], 1) =
+// [1, 0, 0]).
 // Non-finite entries follow the rule of the projections (see the package
 // doc): a NaN in x makes every entry NaN; otherwise the result is the
 // limit as the infinite entries grow at one rate — the +Inf entries share
@@ -184,9 +187,9 @@ func ProjSimplex(dst, x []float64, z float64) {
 		}
 		return
 	}
-	theta := simplexThreshold(x, z, false, scratchFor(dst, x))
+	theta, off := simplexThreshold(x, z, false, scratchFor(dst, x))
 	for i, v := range x {
-		v -= theta
+		v = v - off - theta
 		if v > 0 {
 			dst[i] = v
 		} else {
@@ -255,14 +258,11 @@ func ProjL1Ball(dst, x []float64, r float64) {
 		}
 		return
 	}
-	theta := simplexThreshold(x, r, true, scratchFor(dst, x))
+	theta, off := simplexThreshold(x, r, true, scratchFor(dst, x))
 	for i, v := range x {
-		switch {
-		case v > theta:
-			dst[i] = v - theta
-		case v < -theta:
-			dst[i] = v + theta
-		default:
+		if a := math.Abs(v) - off - theta; a > 0 {
+			dst[i] = math.Copysign(a, v)
+		} else {
 			dst[i] = 0
 		}
 	}
@@ -321,7 +321,7 @@ const sampleSize = 1024
 // sampleGuess returns the simplex threshold of a strided sample of
 // sampleSize values of x (|x| when abs) for the radius z scaled to the
 // sample: an estimate of θ, not a bound.
-func sampleGuess(x []float64, z float64, abs bool) float64 {
+func sampleGuess(x []float64, z float64, abs bool, off float64) float64 {
 	var buf [sampleSize]float64
 	stride := len(x) / sampleSize
 	for i := range buf {
@@ -329,7 +329,7 @@ func sampleGuess(x []float64, z float64, abs bool) float64 {
 		if abs {
 			v = math.Abs(v)
 		}
-		buf[i] = v
+		buf[i] = v - off
 	}
 	slices.Sort(buf[:])
 	zs := z * float64(sampleSize) / float64(len(x))
@@ -348,44 +348,58 @@ func sampleGuess(x []float64, z float64, abs bool) float64 {
 // sorts the remaining candidates.
 const michelotPasses = 40
 
-// simplexThreshold returns θ with Σ max(v_i − θ, 0) = z, v_i = x_i (or
-// |x_i| when abs), for z > 0 and Σ max(v_i, 0) > z when abs. A NaN in x
-// gives NaN. Newton's method from below (Michelot): θ ← (Σ_{v>θ} v − z)/#{v>θ}
-// never overshoots and stops when the set {v > θ} repeats. With scratch
+// simplexThreshold returns θ and an offset off with
+// Σ max(v_i − θ, 0) = z, v_i = x_i − off (or |x_i| − off when abs), for
+// z > 0 and Σ|x_i| > z when abs; the projection is max(v_i − θ, 0). A
+// NaN in x gives θ = NaN. off is 0 unless |max x_i| > 2^26·z: then z
+// would be lost in the rounding of x_i − θ (for x = (1e20, 1, 2), z = 1,
+// θ = 1e20 − 1 rounds to 1e20 and every entry to 0), so the first pass is
+// redone with off = max x_i — the projection does not change when a
+// constant is subtracted from x — and θ and v_i − θ keep the accuracy of
+// the entries near the top. Newton's method from below (Michelot):
+// θ ← (Σ_{v>θ} v − z)/#{v>θ} never overshoots and stops when the set
+// {v > θ} repeats. With scratch
 // (len(x), not aliasing x) each pass keeps only the candidates v > θ,
 // compacted in scratch, so later passes touch a shrinking set; without it
 // every pass rereads x.
-func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float64 {
+func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) (theta, off float64) {
 	n := len(x)
-	// g guesses θ from a strided sample; the first pass also evaluates
-	// s_g = Σ_{v>g} v and c_g = #{v > g}.
-	g := math.Inf(1)
-	if n >= 4*sampleSize {
-		g = sampleGuess(x, z, abs)
-	}
-	var sum, sg float64
+	var sum, sg, vmax float64
 	cg := 0
-	vmax := math.Inf(-1)
-	for _, v := range x {
-		if abs {
-			v = math.Abs(v)
+	for {
+		// g guesses θ from a strided sample; the first pass also evaluates
+		// s_g = Σ_{v>g} v and c_g = #{v > g}.
+		g := math.Inf(1)
+		if n >= 4*sampleSize {
+			g = sampleGuess(x, z, abs, off)
 		}
-		sum += v
-		if v > vmax {
-			vmax = v
+		sum, sg, cg, vmax = 0, 0, 0, math.Inf(-1)
+		for _, v := range x {
+			if abs {
+				v = math.Abs(v)
+			}
+			v -= off
+			sum += v
+			if v > vmax {
+				vmax = v
+			}
+			if v > g {
+				sg += v
+				cg++
+			}
 		}
-		if v > g {
-			sg += v
-			cg++
+		if sum != sum {
+			return math.NaN(), 0
 		}
-	}
-	if sum != sum {
-		return math.NaN()
+		if off != 0 || !(math.Abs(vmax) > 0x1p26*z) {
+			break
+		}
+		off = vmax
 	}
 	// Lower bounds of θ: Σ(v − θ) ≤ z, v_max − θ ≤ z, and the zero of the
 	// tangent of the convex φ(θ) = Σ max(v − θ, 0) − z at g,
 	// (s_g − z)/c_g, on either side of θ.
-	theta := math.Max((sum-z)/float64(n), vmax-z)
+	theta = math.Max((sum-z)/float64(n), vmax-z)
 	if cg > 0 {
 		theta = math.Max(theta, (sg-z)/float64(cg))
 	}
@@ -409,6 +423,7 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float
 				if abs {
 					v = math.Abs(v)
 				}
+				v -= off
 				scratch[c] = v
 				if v > theta {
 					s += v
@@ -421,6 +436,7 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float
 				if abs {
 					v = math.Abs(v)
 				}
+				v -= off
 				if v > theta {
 					s += v
 					c++
@@ -428,16 +444,16 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float
 			}
 		}
 		if c == 0 {
-			return theta
+			return theta, off
 		}
 		next := (s - z) / float64(c)
 		if c == prev {
-			return next
+			return next, off
 		}
 		prev = c
 		if next < theta {
 			// Rounding: the Newton iterate cannot decrease.
-			return theta
+			return theta, off
 		}
 		theta = next
 	}
@@ -447,6 +463,7 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float
 			if abs {
 				v = math.Abs(v)
 			}
+			v -= off
 			if v > theta {
 				cand = append(cand, v)
 			}
@@ -462,5 +479,5 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) float
 			best = th
 		}
 	}
-	return best
+	return best, off
 }
