@@ -81,7 +81,7 @@ func (s *Session) Complete(code string, cursor int) engine.Completion {
 	prefix := code[start:end]
 	c := engine.Completion{CursorStart: runeCount(code, start), CursorEnd: cursor}
 	add := func(name, kind string) {
-		if strings.HasPrefix(name, prefix) && !strings.HasPrefix(name, "__gomx") && name != "_" {
+		if strings.HasPrefix(name, prefix) && name != "_" {
 			c.Matches = append(c.Matches, name)
 			c.Types = append(c.Types, kind)
 		}

@@ -154,6 +154,20 @@ func TestMagics(t *testing.T) {
 		t.Fatalf("%%timeit output %q", r.Text("stdout"))
 	}
 
+	// no name of the session's: a user's __gomxTimeit is left alone; a
+	// call without a value is timed; an error is the expression's
+	s2 := newSession(t)
+	exec(t, s2, "__gomxTimeit := 5\ncalls := 0\nfunc tick() { calls++ }")
+	if res, r := exec(t, s2, "%timeit tick()"); res.Error != nil || !re.MatchString(r.Text("stdout")) {
+		t.Fatalf("%%timeit tick(): %+v %q", res.Error, r.Text("stdout"))
+	}
+	if res, _ := exec(t, s2, "__gomxTimeit + min(calls, 1)"); res.Error != nil || res.Value.Text() != "6" {
+		t.Fatalf("after %%timeit: %+v", res)
+	}
+	if res, _ := exec(t, s2, "%timeit nosuch(1)"); res.Error == nil || !strings.Contains(res.Error.Value, "undefined: nosuch") {
+		t.Fatalf("%%timeit nosuch(1): %+v", res.Error)
+	}
+
 	res, r = exec(t, s, "%time x := 6 * 7")
 	if res.Error != nil || !strings.HasPrefix(r.Text("stdout"), "Wall time: ") {
 		t.Fatalf("%%time: %+v %q", res, r.Text("stdout"))
@@ -165,7 +179,7 @@ func TestMagics(t *testing.T) {
 			t.Errorf("%%who output %q lacks %q", r.Text("stdout"), w)
 		}
 	}
-	if strings.Contains(r.Text("stdout"), "__gomx") {
+	if strings.Contains(r.Text("stdout"), "$") {
 		t.Errorf("%%who shows internals: %q", r.Text("stdout"))
 	}
 

@@ -144,7 +144,7 @@ func (s *Session) who() string {
 	var vars []string
 	g := s.globals()
 	for _, name := range sortedKeys(g) {
-		if strings.HasPrefix(name, "$") || strings.HasPrefix(name, "__gomx") {
+		if strings.HasPrefix(name, "$") {
 			continue
 		}
 		vars = append(vars, name+" "+typeName(g[name]))
@@ -187,20 +187,21 @@ func (s *Session) timeit(ctx context.Context, expr string) engine.ExecResult {
 	if expr == "" {
 		return magicError("%timeit needs an expression: %timeit 1+1")
 	}
-	var define engine.ExecResult
-	for _, body := range []string{"_ = " + expr, expr} {
-		define = s.run(ctx, "__gomxTimeit := func(n int) {\n\tfor __gomxI := 0; __gomxI < n; __gomxI++ {\n"+body+"\n\t}\n}", engine.ExecOptions{Silent: true})
-		if define.Error == nil {
-			break
+	// each run is a cell of its own, a loop with no variable (a name of
+	// the session's would be one a user can choose): `_ = expr`, or
+	// expr itself when it has no value
+	body := "_ = " + expr
+	loop := func(n int) string { return fmt.Sprintf("for range %d {\n%s\n}", n, body) }
+	if res := s.run(ctx, loop(0), engine.ExecOptions{Silent: true}); res.Error != nil {
+		body = expr
+		if res := s.run(ctx, loop(0), engine.ExecOptions{Silent: true}); res.Error != nil {
+			res.Error.Line, res.Error.Col = 0, 0
+			return res
 		}
-	}
-	if define.Error != nil {
-		define.Error.Line, define.Error.Col = 0, 0
-		return define
 	}
 	runN := func(n int) (time.Duration, *engine.Error) {
 		start := time.Now()
-		res := s.run(ctx, fmt.Sprintf("__gomxTimeit(%d)", n), engine.ExecOptions{Silent: true})
+		res := s.run(ctx, loop(n), engine.ExecOptions{Silent: true})
 		return time.Since(start), res.Error
 	}
 	const runs, perRun = 5, 40 * time.Millisecond

@@ -19,11 +19,8 @@ import (
 )
 
 // rtPath is the import path of the session's runtime helpers in the
-// interpreter, imported in every session as rtName.
-const (
-	rtPath = "gomx.dev/session/rt"
-	rtName = "__gomx"
-)
+// interpreter (the front end imports it under an internal name).
+const rtPath = "gomx.dev/session/rt"
 
 // fatalPanic is the panic value of log.Fatal* in a cell.
 type fatalPanic struct{ msg string }
