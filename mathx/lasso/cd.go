@@ -42,10 +42,16 @@ func CD(p *Problem, sp *Settings) (*Result, error) {
 	if err := d.checkFinite(x, "lasso.CD"); err != nil {
 		return failed(&Result{}, x, err)
 	}
+	lj := d.colLipschitz()
+	for j, l := range lj {
+		if math.IsInf(l, 1) {
+			return failed(&Result{}, x, fmt.Errorf("lasso.CD: ‖a_%d‖²/n overflows: A's scale is too large", j))
+		}
+	}
 	if greedy {
 		return d.cdGreedy(x, s)
 	}
-	return d.cdResidual(x, s)
+	return d.cdResidual(x, lj, s)
 }
 
 // colLipschitz returns L_j for every coordinate.
@@ -63,11 +69,10 @@ func (d *data) colLipschitz() []float64 {
 }
 
 // cdResidual runs the Cyclic and Random rules, keeping z = Ax and
-// u = −∇loss(z).
-func (d *data) cdResidual(x []float64, s Settings) (*Result, error) {
+// u = −∇loss(z); lj are the coordinate Lipschitz constants.
+func (d *data) cdResidual(x, lj []float64, s Settings) (*Result, error) {
 	ctx := interrupt.Or(s.Context)
 	n, dim := d.n, d.d
-	lj := d.colLipschitz()
 	z := make([]float64, n)
 	d.mulA(z, x)
 	u := make([]float64, n)
