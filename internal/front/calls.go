@@ -67,19 +67,31 @@ const vizPath = "github.com/gomx-dev/gomx/viz"
 
 // args lowers the arguments of a call of fun (not yet lowered). A value of a session type with
 // rich methods passed to viz (viz.Show, (*viz.Display).Update, …) is
-// passed as its bundle: compiled code cannot call its methods.
+// passed as its bundle: compiled code cannot call its methods. A value of
+// a session type that is an error, passed to fmt or log, is passed as an
+// error, which the interpreter gives compiled code with its Error method.
 func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 	var sig *types.Signature
 	fromViz := false
 	if t := l.typeOf(fun); t != nil {
 		sig, _ = t.Underlying().(*types.Signature)
 	}
-	if f := l.callee(fun); f != nil && f.Pkg() != nil && f.Pkg().Path() == vizPath {
-		fromViz = true
+	printing := false
+	if f := l.callee(fun); f != nil && f.Pkg() != nil {
+		fromViz = f.Pkg().Path() == vizPath
+		printing = f.Pkg().Path() == "fmt" || f.Pkg().Path() == "log"
 	}
 	for i, a := range x.Args {
 		at := l.typeOf(a)
 		e := l.expr(a)
+		if printing && sig != nil && !x.Ellipsis.IsValid() && l.sessionError(at) {
+			if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
+				// the interpreter passes the value without its methods;
+				// to the runtime's Error, a compiled func(error) any, it
+				// passes a wrapper whose Error method fmt and log call
+				e = &ast.CallExpr{Fun: l.rtAt("Error", e.Pos()), Lparen: e.Pos(), Args: []ast.Expr{e}}
+			}
+		}
 		if fromViz && sig != nil && at != nil && !x.Ellipsis.IsValid() {
 			if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
 				if ms := l.richMethods(at); len(ms) > 0 {
@@ -89,6 +101,23 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 		}
 		x.Args[i] = e
 	}
+}
+
+// sessionError reports whether t is a type of the session's (or a pointer
+// to one), not an interface, with an Error() string method.
+func (l *lowerer) sessionError(t types.Type) bool {
+	if t == nil || types.IsInterface(t) {
+		return false
+	}
+	base := t
+	if p, ok := t.(*types.Pointer); ok {
+		base = p.Elem()
+	}
+	n, ok := types.Unalias(base).(*types.Named)
+	if !ok || n.Obj().Pkg() != l.pkg {
+		return false
+	}
+	return types.Implements(t, types.Universe.Lookup("error").Type().Underlying().(*types.Interface))
 }
 
 // callee returns the function or method a call calls, if it is one.

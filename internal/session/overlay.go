@@ -209,6 +209,7 @@ func (s *Session) overlay() interp.Exports {
 			s.outMu.Unlock()
 		}),
 		"Select":       reflect.ValueOf(s.chanSelect),
+		"Error":        reflect.ValueOf(func(e error) any { return e }),
 		"MakeCap":      reflect.ValueOf(makeCap),
 		"NewDefers":    reflect.ValueOf(func() *deferStack { return &deferStack{} }),
 		"AssertFailed": reflect.ValueOf(assertFailed),
