@@ -2,10 +2,12 @@ package front
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Passes typeargs, methods and builtins: calls.
@@ -81,10 +83,14 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 		fromViz = f.Pkg().Path() == vizPath
 		printing = f.Pkg().Path() == "fmt" || f.Pkg().Path() == "log"
 	}
+	var asError func(i int) bool
+	if printing && sig != nil && !x.Ellipsis.IsValid() {
+		asError = l.printedAsError(x, sig)
+	}
 	for i, a := range x.Args {
 		at := l.typeOf(a)
 		e := l.expr(a)
-		if printing && sig != nil && !x.Ellipsis.IsValid() && l.sessionError(at) {
+		if asError != nil && l.sessionError(at) && asError(i) {
 			if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
 				// the interpreter passes the value without its methods;
 				// to the runtime's Error, a compiled func(error) any, it
@@ -101,6 +107,72 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 		}
 		x.Args[i] = e
 	}
+}
+
+// printedAsError returns, for a call of a fmt or log function of
+// signature sig, whether its argument i is printed by an Error method:
+// every argument of the Print functions; those of a Printf function whose
+// verb is v, s, q, x, X or w, when its format is a constant (fmt prints a
+// %d of an error as the value).
+func (l *lowerer) printedAsError(x *ast.CallExpr, sig *types.Signature) func(int) bool {
+	format := -1
+	for i := 0; i < sig.Params().Len(); i++ {
+		if sig.Params().At(i).Name() == "format" {
+			format = i
+		}
+	}
+	if format < 0 {
+		return func(int) bool { return true }
+	}
+	if format >= len(x.Args) {
+		return nil
+	}
+	tv, ok := l.info.Types[x.Args[format]]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return nil
+	}
+	verbs, ok := formatVerbs(constant.StringVal(tv.Value))
+	if !ok {
+		return nil
+	}
+	return func(i int) bool {
+		k := i - format - 1
+		return k >= 0 && k < len(verbs) && strings.ContainsRune("vsqxXw", verbs[k])
+	}
+}
+
+// formatVerbs returns the verb of each argument a Printf format takes, in
+// order ('*' for a width or precision); ok is false for explicit argument
+// indexes, which it does not follow.
+func formatVerbs(f string) (verbs []rune, ok bool) {
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(f) && strings.IndexByte("+-# 0", f[i]) >= 0 {
+			i++
+		}
+		for i < len(f) && (f[i] == '*' || f[i] == '.' || f[i] >= '0' && f[i] <= '9' || f[i] == '[') {
+			switch f[i] {
+			case '[':
+				return nil, false
+			case '*':
+				verbs = append(verbs, '*')
+			}
+			i++
+		}
+		if i >= len(f) {
+			break
+		}
+		if f[i] == '%' {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(f[i:])
+		verbs = append(verbs, r)
+		i += n - 1
+	}
+	return verbs, true
 }
 
 // sessionError reports whether t is a type of the session's (or a pointer

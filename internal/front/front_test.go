@@ -182,3 +182,25 @@ func BenchmarkCompile30LineCell50Cells(b *testing.B) {
 		}
 	}
 }
+
+func TestFormatVerbs(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		verbs  string
+		ok     bool
+	}{
+		{"plain", "", true},
+		{"%v %d", "vd", true},
+		{"%% %s %5.2f %-8q %+x", "sfqx", true},
+		{"%*d %.*v", "*d*v", true},
+		{"%#v%T%w", "vTw", true},
+		{"%[2]d %[1]v", "", false},
+		{"ends with %", "", true},
+		{"%é", "é", true},
+	} {
+		verbs, ok := formatVerbs(c.format)
+		if ok != c.ok || ok && string(verbs) != c.verbs {
+			t.Errorf("formatVerbs(%q) = %q, %v; want %q, %v", c.format, string(verbs), ok, c.verbs, c.ok)
+		}
+	}
+}
