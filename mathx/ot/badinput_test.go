@@ -64,7 +64,7 @@ func TestNonFiniteDuringRun(t *testing.T) {
 	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
 	M := mat.NewDense(3, 3, []float64{0, 1, 2, inf, inf, inf, 2, 1, 0})
 	for name, run := range map[string]solver{"sinkhornLog": sinkhornLog, "sinkhornStabilized": sinkhornStabilized} {
-		p := &problem{a: third, b: third, M: rawOf(M), reg: 0.1}
+		p := &problem{a: third, b: third, M: rawOf(M), reg: 0.1, mass: 1}
 		p.ch = newChunking(3, 3)
 		res := &Result{}
 		_, _, err := run(p, resolve(nil, 10000), res)

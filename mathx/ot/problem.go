@@ -28,6 +28,7 @@ type problem struct {
 	a, b []float64
 	M    rawMat
 	reg  float64
+	mass float64 // Σa
 	ch   chunking
 	// plan, when a solver sets it, holds the kernel K row-major and planU,
 	// planV the scalings, so that finish forms P = diag(u)·K·diag(v) in
@@ -66,6 +67,10 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 			M: rawMat{n: len(rows), m: len(cols), stride: len(cols), data: sub}}
 	}
 	p.ch = newChunking(p.M.n, p.M.m)
+	for _, x := range p.a {
+		p.mass += x
+	}
+	c.tol *= p.mass // Settings.Tol is relative to the mass
 	res := &Result{}
 	if err := feasible(p.M, rows, cols); err != nil {
 		res.Status = Failed
@@ -254,7 +259,7 @@ func finish(p *problem, f, g []float64, res *Result) float64 {
 	res.Plan = mat.NewDense(n, m, plan)
 	res.Cost = tot.cost
 	res.Objective = tot.cost + reg*tot.plogp
-	res.Dual = dual - reg*tot.mass + reg
+	res.Dual = dual - reg*tot.mass + reg*p.mass
 	res.RowErr, res.ColErr = tot.rowErr, colErr
 	return tot.mass
 }

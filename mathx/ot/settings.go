@@ -37,8 +37,10 @@ type Settings struct {
 	// solvers (0 → 10000), Newton iterations for SNS (0 → 1000; its warm-up
 	// runs at most 10000 sweeps).
 	MaxIter int
-	// Tol is the stopping threshold on the marginal error chosen by Norm
-	// (0 → 1e-9).
+	// Tol is the stopping threshold on the marginal error chosen by Norm,
+	// relative to the mass Σa (0 → 1e-9): for probability vectors it is
+	// POT's stopThr, and scaling a and b by any factor (1e-300 or 1e300)
+	// changes neither the iterations nor the status.
 	Tol float64
 	// Norm is the marginal-error measure compared with Tol (default L1).
 	Norm Norm
@@ -73,7 +75,7 @@ type Settings struct {
 	// Delta is SNS's sparsification level: an entry P_ij of the plan is
 	// dropped from the Hessian when it is below Delta·min(r_i/m, b_j/n), r
 	// the current row sums, so the mass dropped from any row is at most
-	// Delta·r_i. 0 → min(1e-2, marginal error), which makes the Newton
+	// Delta·r_i. 0 → min(1e-2, marginal error/mass), which makes the Newton
 	// steps asymptotically exact.
 	Delta float64
 	// TrustRegion switches SNS from its Armijo line search to SSNS's
@@ -103,8 +105,9 @@ type Result struct {
 	Cost float64
 	// Objective is ⟨P, M⟩ + reg·Σ P_ij log P_ij (POT's entropic objective).
 	Objective float64
-	// Dual is ⟨F, a⟩ + ⟨G, b⟩ − reg·Σ_ij exp((F_i+G_j−M_ij)/reg) + reg, a
-	// lower bound of the optimal Objective, equal to it at the optimum.
+	// Dual is ⟨F, a⟩ + ⟨G, b⟩ − reg·Σ_ij exp((F_i+G_j−M_ij)/reg) + reg·Σa,
+	// a lower bound of the optimal Objective, equal to it at the optimum
+	// (POT's + reg for probability vectors).
 	Dual float64
 	// RowErr and ColErr are ‖P1 − a‖₁ and ‖Pᵀ1 − b‖₁ of the returned plan.
 	RowErr, ColErr float64

@@ -24,7 +24,7 @@ import (
 // mass is dropped. With g_m fixed (the dual's null direction removed, as in
 // regot) the sparsified matrix is positive definite; the Newton system is
 // solved by Jacobi-preconditioned conjugate gradients to relative residual
-// min(0.1, err), and the step length by backtracking from 1 (Armijo, c =
+// min(0.1, err/mass), and the step length by backtracking from 1 (Armijo, c =
 // 1e-4, or a smaller marginal error at an unchanged dual value, which is what
 // decides near the optimum where D is flat to rounding). A line search that
 // stalls (step < 1e-10) runs 10 log-domain Sinkhorn iterations instead
@@ -32,8 +32,8 @@ import (
 // SSNS's shifted steps and trust ratio (see Settings).
 //
 // One Newton step costs one pass over M per trial point (the pass that
-// evaluates D also yields the gradient and the sparse Hessian); entries with
-// exponent below −64 are treated as zero. The stopping test (Settings.Tol on
+// evaluates D also yields the gradient and the sparse Hessian); entries
+// below e^−64·Σa are treated as zero. The stopping test (Settings.Tol on
 // Settings.Norm) runs after every warm-up iteration and Newton step.
 // Settings.MaxIter bounds the Newton steps (default 1000).
 func SNS(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) {
@@ -76,7 +76,8 @@ func newSNSPass(p *problem) *snsPass {
 func (s *snsPass) eval(f, g []float64, delta float64, norm Norm, e *evaluation) {
 	p := s.p
 	n, m, eps := p.M.n, p.M.m, p.reg
-	inv, cut := 1/eps, -64*eps
+	// Entries below e^−64 of the mass are dropped.
+	inv, cut := 1/eps, eps*(math.Log(p.mass)-64)
 	if len(e.r) != n {
 		e.r, e.c, e.rowPtr = make([]float64, n), make([]float64, m), make([]int, n+1)
 	}
@@ -148,7 +149,7 @@ func (s *snsPass) eval(f, g []float64, delta float64, norm Norm, e *evaluation) 
 	for j, x := range g {
 		dual += x * p.b[j]
 	}
-	e.dual = dual - eps*mass + eps
+	e.dual = dual - eps*mass + eps*p.mass
 	e.stop, e.err = errNorm(norm, e.c, p.b, rowErr)
 }
 
@@ -156,16 +157,21 @@ func (s *snsPass) eval(f, g []float64, delta float64, norm Norm, e *evaluation) 
 type newtonSystem struct {
 	n, m               int
 	x, r, z, q, d, dia []float64
+	// unit is 1/Σa: the system is solved in units of the mass, so that the
+	// squared norms and inner products of CG neither overflow nor underflow
+	// for masses far from 1.
+	unit float64
 }
 
-func newNewtonSystem(n, m int) *newtonSystem {
+func newNewtonSystem(n, m int, unit float64) *newtonSystem {
 	N := n + m - 1
 	mk := func() []float64 { return make([]float64, N) }
-	return &newtonSystem{n: n, m: m, x: mk(), r: mk(), z: mk(), q: mk(), d: mk(), dia: mk()}
+	return &newtonSystem{n: n, m: m, x: mk(), r: mk(), z: mk(), q: mk(), d: mk(), dia: mk(), unit: unit}
 }
 
-// mul sets y = H x for H = [[diag(r), Ps], [Psᵀ, diag(c)]] restricted to
-// the first n+m−1 coordinates, plus shift·x.
+// mul sets y = unit·H x for H = [[diag(r), Ps], [Psᵀ, diag(c)]]
+// restricted to the first n+m−1 coordinates, plus shift·x; dia holds
+// unit·diag(r, c) (set by solve).
 func (ns *newtonSystem) mul(e *evaluation, shift float64, x, y []float64) {
 	n, m := ns.n, ns.m
 	for i := 0; i < n+m-1; i++ {
@@ -177,7 +183,7 @@ func (ns *newtonSystem) mul(e *evaluation, shift float64, x, y []float64) {
 		for q := e.rowPtr[i]; q < e.rowPtr[i+1]; q++ {
 			j := e.colIdx[q]
 			if j < m-1 {
-				v := e.val[q]
+				v := e.val[q] * ns.unit
 				acc += v * x[n+j]
 				y[n+j] += v * xi
 			}
@@ -186,12 +192,17 @@ func (ns *newtonSystem) mul(e *evaluation, shift float64, x, y []float64) {
 	}
 }
 
-// solve runs Jacobi-preconditioned CG for H x = rhs from x = 0 and returns
-// the iterations used.
+// solve runs Jacobi-preconditioned CG for unit·H x = unit·rhs (+ shift)
+// from x = 0 and returns the iterations used; extraShift is in units of
+// the mass.
 func (ns *newtonSystem) solve(e *evaluation, rhs []float64, extraShift, rtol float64, maxIter int) int {
 	n := ns.n
-	copy(ns.dia[:n], e.r)
-	copy(ns.dia[n:], e.c[:ns.m-1])
+	for i, v := range e.r {
+		ns.dia[i] = v * ns.unit
+	}
+	for j, v := range e.c[:ns.m-1] {
+		ns.dia[n+j] = v * ns.unit
+	}
 	var dmax float64
 	for _, x := range ns.dia {
 		dmax = math.Max(dmax, x)
@@ -201,8 +212,8 @@ func (ns *newtonSystem) solve(e *evaluation, rhs []float64, extraShift, rtol flo
 	var rr0 float64
 	for i := range x {
 		x[i] = 0
-		r[i] = rhs[i]
-		rr0 += rhs[i] * rhs[i]
+		r[i] = rhs[i] * ns.unit
+		rr0 += r[i] * r[i]
 	}
 	prec := func() float64 {
 		var rz float64
@@ -262,7 +273,7 @@ func (nw *newton) delta(err float64) float64 {
 	if nw.c.delta > 0 {
 		return nw.c.delta
 	}
-	return math.Min(1e-2, err)
+	return math.Min(1e-2, err/nw.p.mass)
 }
 
 // try evaluates the trial point z + alpha·d into nw.trial.
@@ -282,7 +293,7 @@ func (nw *newton) try(alpha float64) {
 // value unchanged to rounding (near the optimum D is flat to rounding).
 func (nw *newton) better() bool {
 	n, m := len(nw.f), len(nw.g)
-	flat := 1e-15 * float64(n+m) * (math.Abs(nw.cur.dual) + nw.p.reg)
+	flat := 1e-15 * float64(n+m) * (math.Abs(nw.cur.dual) + nw.p.reg*nw.p.mass)
 	return nw.trial.err < nw.cur.err && nw.trial.dual >= nw.cur.dual-flat
 }
 
@@ -299,11 +310,12 @@ func (nw *newton) direction(rhs []float64, shift float64) float64 {
 	if shift > 0 {
 		var g2 float64
 		for _, x := range rhs {
+			x *= nw.ns.unit
 			g2 += x * x
 		}
-		shift *= math.Sqrt(g2)
+		shift *= math.Sqrt(g2) // in units of the mass, as solve takes it
 	}
-	nw.res.CGIterations += nw.ns.solve(nw.cur, rhs, shift, math.Max(1e-14, math.Min(0.1, nw.cur.err)), 2*(n+m))
+	nw.res.CGIterations += nw.ns.solve(nw.cur, rhs, shift, math.Max(1e-14, math.Min(0.1, nw.cur.err/nw.p.mass)), 2*(n+m))
 	copy(nw.df, nw.ns.x[:n])
 	copy(nw.dg, nw.ns.x[n:])
 	nw.dg[m-1] = 0
@@ -339,7 +351,7 @@ func (nw *newton) trustStep(slope float64) bool {
 	for i, x := range nw.ns.x {
 		quad += x * nw.ns.q[i]
 	}
-	quad /= nw.p.reg
+	quad /= nw.p.reg * nw.ns.unit
 	best, bestD, last := 0.0, math.Inf(-1), 0.0
 	for _, alpha := range []float64{1, 0.5, 0.25, 0.1} {
 		last = alpha
@@ -372,7 +384,7 @@ func sns(p *problem, c config, res *Result) (f, g []float64, err error) {
 	if err != nil || res.Status == Converged || res.Status == Canceled {
 		return f, g, err
 	}
-	nw := &newton{p: p, c: c, res: res, sp: newSNSPass(p), ns: newNewtonSystem(n, m),
+	nw := &newton{p: p, c: c, res: res, sp: newSNSPass(p), ns: newNewtonSystem(n, m, 1/p.mass),
 		cur: &evaluation{}, trial: &evaluation{}, f: f, g: g,
 		df: make([]float64, n), dg: make([]float64, m), ft: make([]float64, n), gt: make([]float64, m), mu: 1}
 	nw.sp.eval(f, g, nw.delta(res.History[len(res.History)-1]), c.norm, nw.cur)

@@ -25,7 +25,7 @@ import (
 //   - ε-scaling (Settings.EpsScaling): for reg below (max M − min M)/20 it
 //     solves a sequence of problems with reg decreasing geometrically,
 //     each warm-started from the previous potentials and solved to l1
-//     marginal error 1e-3, before the requested reg.
+//     marginal error 1e-3 of the mass, before the requested reg.
 //
 // The stopping test (Settings.Tol on Settings.Norm) runs after every
 // iteration; Settings.CheckEvery is not used. Default MaxIter 10000 bounds
@@ -130,7 +130,7 @@ func sinkhornStabilized(p *problem, c config, res *Result) (f, g []float64, err 
 		final := si == len(stages)-1
 		tol := c.tol
 		if !final {
-			tol = math.Max(c.tol, 1e-3)
+			tol = math.Max(c.tol, 1e-3*p.mass)
 		}
 		setKernel(eps)
 		lo, hi := 1/c.tau, c.tau

@@ -1,0 +1,235 @@
+package ot
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// callPromptly runs f, turning a panic into an error, and fails the test
+// when f has not returned after a second.
+func callPromptly(t *testing.T, name string, f func()) (err error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fmt.Errorf("panic: %v", p)
+			}
+		}()
+		f()
+		done <- nil
+	}()
+	select {
+	case err = <-done:
+		return err
+	case <-time.After(time.Second):
+		t.Fatalf("%s: no return within 1 s", name)
+		return nil
+	}
+}
+
+// TestPropertyBadInput is issue 18's property test for the OT solvers.
+// Every entropic solver and EMD, on zero costs, one point, duplicated
+// points, forbidden (+Inf) pairs feasible and infeasible, zero-mass
+// points and cost or mass scales 1e±300, returns within a second; Failed
+// comes with an error; anything else has a finite, non-negative plan,
+// a finite cost, and — when Converged — marginals met to 1e-6 of the
+// mass. Where the answer is known it is checked: a zero or constant cost,
+// or one point, gives the independent coupling a_i·b_j/mass for the
+// entropic solvers (its cost is the constant).
+func TestPropertyBadInput(t *testing.T) {
+	inf := math.Inf(1)
+	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	tiny := []float64{1e-300, 2e-300, 1e-300}
+	huge := []float64{1e300, 2e300, 1e300}
+	dense := func(n, m int, v ...float64) *mat.Dense { return mat.NewDense(n, m, v) }
+	spread := []float64{0, 1, 2, 1, 0, 1, 2, 1, 0}
+	scaled := func(f, off float64) []float64 {
+		out := make([]float64, len(spread))
+		for i, v := range spread {
+			out[i] = off + f*v
+		}
+		return out
+	}
+	cases := []struct {
+		name        string
+		a, b        []float64
+		M           *mat.Dense
+		reg         float64
+		independent bool // the plan is a_i·b_j/mass
+		infeasible  bool // every entropic solver must fail with ErrInfeasible
+		emdPanics   bool // EMD documents a panic on +Inf costs
+	}{
+		{"zero cost", third, third, dense(3, 3, make([]float64, 9)...), 1, true, false, false},
+		{"constant cost 1e300", third, third, dense(3, 3, scaled(0, 1e300)...), 1, true, false, false},
+		{"one point", []float64{2}, []float64{2}, dense(1, 1, 5), 0.1, true, false, false},
+		{"one row", []float64{1}, []float64{0.25, 0.75}, dense(1, 2, 3, 1), 0.1, true, false, false},
+		{"duplicated points", third, third, dense(3, 3, 0, 1, 1, 0, 1, 1, 2, 0, 0), 0.1, false, false, false},
+		{"forbidden pairs", third, third, dense(3, 3, inf, 1, 2, 1, inf, 1, 2, 1, inf), 0.1, false, false, true},
+		{"infeasible row", third, third, dense(3, 3, 0, 1, 2, inf, inf, inf, 2, 1, 0), 0.1, false, true, true},
+		{"infeasible column", third, third, dense(3, 3, inf, 1, 2, inf, 0, 1, inf, 1, 0), 0.1, false, true, true},
+		{"zero-mass points", []float64{0, 0.5, 0.5}, []float64{0.5, 0, 0.5}, dense(3, 3, spread...), 0.1, false, false, false},
+		{"cost 1e300", third, third, dense(3, 3, scaled(1e300, 0)...), 1e299, false, false, false},
+		{"cost 1e-300", third, third, dense(3, 3, scaled(1e-300, 0)...), 1e-301, false, false, false},
+		{"cost offset 1e300", third, third, dense(3, 3, scaled(1, 1e300)...), 0.1, false, false, false},
+		{"small reg", third, third, dense(3, 3, spread...), 1e-300, false, false, false},
+		{"mass 1e-300", tiny, tiny, dense(3, 3, spread...), 0.1, false, false, false},
+		{"mass 1e300", huge, huge, dense(3, 3, spread...), 0.1, false, false, false},
+	}
+	type solverFn func(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error)
+	solvers := []struct {
+		name string
+		fn   solverFn
+	}{
+		{"Sinkhorn", Sinkhorn}, {"SinkhornLog", SinkhornLog}, {"SinkhornStabilized", SinkhornStabilized}, {"SNS", SNS},
+		{"EMD", func(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) { return EMD(a, b, M, s) }},
+	}
+	for _, c := range cases {
+		var mass float64
+		for _, x := range c.a {
+			mass += x
+		}
+		for _, sv := range solvers {
+			name := sv.name + "/" + c.name
+			var r *Result
+			var err error
+			perr := callPromptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, c.reg, nil) })
+			if sv.name == "EMD" && c.emdPanics {
+				if perr == nil || !strings.Contains(perr.Error(), "M[") {
+					t.Errorf("%s: %v, want EMD's documented panic naming the +Inf entry", name, perr)
+				}
+				continue
+			}
+			if perr != nil {
+				t.Errorf("%s: %v", name, perr)
+				continue
+			}
+			if c.infeasible {
+				if r.Status != Failed || err == nil || !strings.Contains(err.Error(), "infeasible") {
+					t.Errorf("%s: status %v, err %v; want Failed, infeasible", name, r.Status, err)
+				}
+				continue
+			}
+			if r.Status == Failed {
+				if err == nil || r.Plan != nil {
+					t.Errorf("%s: Failed with err %v and plan %v", name, err, r.Plan)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: status %v with error %v", name, r.Status, err)
+				continue
+			}
+			n, m := c.M.Dims()
+			bad := false
+			for _, x := range r.Plan.RawMatrix().Data {
+				if !(x >= 0) || math.IsInf(x, 0) {
+					bad = true
+				}
+			}
+			if bad || math.IsNaN(r.Cost) || math.IsInf(r.Cost, 0) {
+				t.Errorf("%s: %v with plan %v, cost %g", name, r.Status, r.Plan.RawMatrix().Data, r.Cost)
+				continue
+			}
+			if r.Status == Converged && r.RowErr+r.ColErr > 1e-6*mass {
+				t.Errorf("%s: Converged with marginal error %g (mass %g)", name, r.RowErr+r.ColErr, mass)
+			}
+			if c.independent && sv.name != "EMD" {
+				for i := 0; i < n; i++ {
+					for j := 0; j < m; j++ {
+						if want := c.a[i] * c.b[j] / mass; math.Abs(r.Plan.At(i, j)-want) > 1e-12*mass {
+							t.Errorf("%s: P[%d,%d] = %g, want a_i·b_j/mass = %g", name, i, j, r.Plan.At(i, j), want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestProgrammerErrorsNameArgument: the documented panics (NaN or −Inf
+// cost, a negative or NaN mass, unequal masses, reg ≤ 0 or not finite)
+// name the offending argument.
+func TestProgrammerErrorsNameArgument(t *testing.T) {
+	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	M := func(k int, v float64) *mat.Dense {
+		m := mat.NewDense(3, 3, []float64{0, 1, 2, 1, 0, 1, 2, 1, 0})
+		m.Set(k/3, k%3, v)
+		return m
+	}
+	good := M(0, 0)
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"NaN cost", func() { SinkhornStabilized(third, third, M(4, math.NaN()), 1, nil) }, "M[1,1] = NaN"},
+		{"-Inf cost", func() { SNS(third, third, M(5, math.Inf(-1)), 1, nil) }, "M[1,2] = -Inf"},
+		{"NaN mass", func() { SinkhornLog([]float64{math.NaN(), 0.5, 0.5}, third, good, 1, nil) }, "marginal a"},
+		{"Inf mass", func() { Sinkhorn(third, []float64{math.Inf(1), 0, 0}, good, 1, nil) }, "marginal b"},
+		{"unequal mass", func() { SNS(third, []float64{1, 1, 1}, good, 1, nil) }, "masses"},
+		{"reg 0", func() { Sinkhorn(third, third, good, 0, nil) }, "reg = 0"},
+		{"reg NaN", func() { Sinkhorn(third, third, good, math.NaN(), nil) }, "reg = NaN"},
+		{"reg +Inf", func() { SinkhornLog(third, third, good, math.Inf(1), nil) }, "reg = +Inf"},
+	}
+	for _, c := range cases {
+		err := callPromptly(t, c.name, c.f)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestMassScaleInvariance: scaling a and b by s scales the entropic plan
+// by s exactly in exact arithmetic (P = exp((f+g−M)/reg) with f shifted
+// by reg·log s), and Settings.Tol is relative to the mass, so every
+// solver takes the same iterations, ends with the same status and returns
+// s times the plan of the unit-mass problem, for s from 1e-300 to 1e300
+// (before, the absolute tolerance made mass 1e-300 stop Converged after
+// one iteration at a relative marginal error of 5e-5, and SNS dropped
+// every plan entry below e^−64 and squared its residuals in CG, so it took
+// 1020 iterations at 1e-300 and 262 at 1e300 instead of 22).
+func TestMassScaleInvariance(t *testing.T) {
+	a, b, M, mx := cloud(7, 6, 5)
+	for _, sv := range entropic {
+		ref, err := sv.fn(a, b, M, 0.05*mx, nil)
+		if err != nil || ref.Status != Converged {
+			t.Fatalf("%s: unit mass: %v %v", sv.name, ref.Status, err)
+		}
+		for _, s := range []float64{1e-300, 1e-150, 1e-5, 1e5, 1e150, 1e300} {
+			as, bs := make([]float64, len(a)), make([]float64, len(b))
+			for i, x := range a {
+				as[i] = s * x
+			}
+			for j, x := range b {
+				bs[j] = s * x
+			}
+			r, err := sv.fn(as, bs, M, 0.05*mx, nil)
+			if err != nil || r.Status != ref.Status || r.Iterations != ref.Iterations {
+				t.Errorf("%s, mass ×%g: %v after %d iterations (%v), unit mass: %v after %d", sv.name, s, r.Status, r.Iterations, err, ref.Status, ref.Iterations)
+				continue
+			}
+			if r.RowErr+r.ColErr > 1e-9*s {
+				t.Errorf("%s, mass ×%g: marginal error %g", sv.name, s, r.RowErr+r.ColErr)
+			}
+			// Dual = Objective at the optimum: the constant is reg·Σa
+			// (it was reg, off by reg·(1 − s)).
+			if gap := r.Objective - r.Dual; math.Abs(gap) > 1e-9*(math.Abs(r.Objective)+0.05*mx*s) {
+				t.Errorf("%s, mass ×%g: objective %g, dual %g", sv.name, s, r.Objective, r.Dual)
+			}
+			n, m := M.Dims()
+			for i := 0; i < n; i++ {
+				for j := 0; j < m; j++ {
+					if d := math.Abs(r.Plan.At(i, j)/s - ref.Plan.At(i, j)); d > 1e-9 {
+						t.Fatalf("%s, mass ×%g: P[%d,%d]/s = %g, unit mass %g", sv.name, s, i, j, r.Plan.At(i, j)/s, ref.Plan.At(i, j))
+					}
+				}
+			}
+		}
+	}
+}
