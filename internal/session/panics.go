@@ -52,9 +52,9 @@ var reflectPanics = []struct {
 	msg string
 }{
 	{regexp.MustCompile(`^reflect: (slice|string|array) index out of range$`), "index out of range"},
-	{regexp.MustCompile(`^reflect(\.Value)?\.Slice3?: (slice|string) (index|bounds) out of (range|bounds)`), "slice bounds out of range"},
+	{regexp.MustCompile(`^reflect(\.Value)?\.Slice3?: (slice |string )*(index|bounds) out of (range|bounds)`), "slice bounds out of range"},
 	{regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value$`), "invalid memory address or nil pointer dereference"},
-	{regexp.MustCompile(`^reflect: call of nil function$`), "invalid memory address or nil pointer dereference"},
+	{regexp.MustCompile(`^reflect(\.Value\.Call)?: call of nil function$`), "invalid memory address or nil pointer dereference"},
 	{regexp.MustCompile(`^reflect: indirection through nil pointer`), "invalid memory address or nil pointer dereference"},
 	{regexp.MustCompile(`^reflect\.MakeSlice: (negative len|len > cap)`), "makeslice: len out of range"},
 	{regexp.MustCompile(`^reflect\.MakeSlice: negative cap`), "makeslice: cap out of range"},
