@@ -45,4 +45,25 @@
 // which stop on the gradient-mapping norm instead of a duality gap.
 //
 // No intercept is fitted: centre A and b first if one is wanted.
+//
+// # Bad input
+//
+// Programmer errors panic with a message naming the function and the
+// argument: a nil problem, matrix or penalty, len(b) different from A's
+// rows, Lambda or L2 negative, NaN or +Inf (or both 0 where a penalty is
+// needed), logistic labels other than ±1, len(X0) different from A's
+// columns, an unknown Rule or Loss, MaxIter or CheckEvery negative, Tol
+// not > 0. Data problems return promptly with Status Failed, an error
+// saying what and where, and the last finite X: NaN or ±Inf in A, b or X0
+// (named by index, before any iteration), a column whose squared norm
+// overflows (CD), a non-finite Lipschitz estimate, objective or gradient
+// during the run (the scale of A or b overflows), backtracking without
+// sufficient decrease in its 100 trials (ISTA, FISTA and the composite
+// solvers). Every loop honours a limit and the context: Settings.MaxIter
+// outer iterations; inside them, 100 backtracking trials (context checked
+// each trial) and 1000 working-set sweeps per CD round (context checked
+// each sweep). When Lambda is below the rounding of Aᵀr/n (about
+// 1e-16·‖A‖·‖b‖/n), no duality gap can be certified and the run ends
+// MaxIterReached near the least-squares solution; it never reports
+// Converged on non-finite values.
 package lasso

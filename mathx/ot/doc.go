@@ -40,6 +40,25 @@
 // whatever GOMAXPROCS: the O(nm) sweeps run on row chunks fixed by the
 // problem size, and partial sums are reduced in chunk order.
 //
+// # Bad input
+//
+// Programmer errors panic with a message naming the function and the
+// argument: shapes that disagree, an empty marginal, reg not finite and
+// > 0, a marginal entry negative, NaN or ±Inf, masses Σa and Σb that
+// differ by more than 1e-9·Σa (the mass tolerance), a cost entry NaN or
+// −Inf, and for EMD a +Inf cost. Data problems return promptly with
+// Status Failed, an error saying what and where, and no plan: a point
+// with mass whose costs are +Inf to every point of mass on the other side
+// (ErrInfeasible, naming the row or column), kernel underflow in plain
+// Sinkhorn (ErrUnderflow), a NaN marginal error or plan entry appearing
+// during the run. Every loop honours a limit and the context (checked
+// every iteration): Settings.MaxIter; SNS's warm-up at most 10,000
+// sweeps, its conjugate gradients at most 2(n+m) iterations per Newton
+// step, its line search at most 34 trial steps, a fallback 10 sweeps. The
+// stopping tolerance is relative to the mass, so scaling a and b by any
+// factor changes neither iterations nor status; no solver reports
+// Converged with a non-finite plan.
+//
 // # Papers
 //
 //   - M. Cuturi, Sinkhorn Distances: Lightspeed Computation of Optimal

@@ -60,4 +60,19 @@
 //
 // Training is deterministic: a model, data and settings give bit-identical
 // results whatever GOMAXPROCS. Everything is float64 and pure Go.
+//
+// # Bad input
+//
+// Programmer errors panic with a message naming the function and the
+// argument: a batch or gradient whose shape does not match the model,
+// no data, GradientTopK without one gradient per batch, a negative K, an
+// unknown selection kind, non-positive model sizes. Data problems are
+// reported without changing the model: Trainer.Step returns an error and
+// leaves parameters, Adam moments and firing counters as they were when
+// the batch holds NaN or ±Inf (named by position), has no variance (one
+// row or identical rows: the NMSE divides by zero) or the loss or a
+// gradient is not finite (divergence); Train then ends with Status Failed
+// and that error, the model at its last finite state. Train honours
+// Settings.MaxIter and checks the context before every step; a step is a
+// fixed amount of work.
 package sae
