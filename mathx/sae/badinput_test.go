@@ -29,8 +29,10 @@ func sameModel(a, b *Model) bool {
 // TestStepBadBatch is issue 18's repro: a batch of one row or of
 // identical rows has Σ‖x − x̄‖² = 0, so NMSE = +Inf, and Step turned the
 // parameters into NaN without a word. Now Step returns an error saying
-// why, and leaves the trainer exactly as it was: a bad step followed by a
-// good one gives the bit-identical model of the good step alone.
+// why (also for NaN/±Inf entries and for scales whose squares overflow or
+// underflow), and leaves the trainer exactly as it was: a bad step
+// followed by a good one gives the bit-identical model of the good step
+// alone.
 func TestStepBadBatch(t *testing.T) {
 	toy := Superposition(8, 16, 0.2, 2, 32, 1)
 	good := toy.Batches[0]
@@ -44,6 +46,11 @@ func TestStepBadBatch(t *testing.T) {
 		x.Set(5, 2, v)
 		return x
 	}
+	scaledBy := func(s float64) *mat.Dense {
+		x := mat.DenseCopyOf(good)
+		x.Scale(s, x)
+		return x
+	}
 	cases := []struct {
 		name string
 		x    *mat.Dense
@@ -54,6 +61,8 @@ func TestStepBadBatch(t *testing.T) {
 		{"NaN", withEntry(math.NaN()), "x[5,2] = NaN"},
 		{"+Inf", withEntry(math.Inf(1)), "x[5,2] = +Inf"},
 		{"-Inf", withEntry(math.Inf(-1)), "x[5,2] = -Inf"},
+		{"scale 1e300", scaledBy(1e300), "overflow"},
+		{"scale 1e-300", scaledBy(1e-300), "underflow"},
 	}
 	for _, c := range cases {
 		newModel := func() *Model { m := NewModel(8, 24, 1); m.SetPreBias(good); return m }

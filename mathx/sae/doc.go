@@ -70,8 +70,10 @@
 // reported without changing the model: Trainer.Step returns an error and
 // leaves parameters, Adam moments and firing counters as they were when
 // the batch holds NaN or ±Inf (named by position), has no variance (one
-// row or identical rows: the NMSE divides by zero) or the loss or a
-// gradient is not finite (divergence); Train then ends with Status Failed
+// row or identical rows: the NMSE divides by zero), has squared errors
+// that overflow or underflow (entries beyond about 1e±150: rescale the
+// data) or the loss or a gradient is not finite (divergence); Train then
+// ends with Status Failed
 // and that error, the model at its last finite state. Train honours
 // Settings.MaxIter and checks the context before every step; a step is a
 // fixed amount of work.

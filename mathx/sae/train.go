@@ -2,6 +2,7 @@ package sae
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -160,8 +161,9 @@ func (t *Trainer) auxK() int {
 // Step does one Adam step on batch x (B×D); gradX is the host gradient for
 // GradientTopK (nil otherwise). When the batch's loss or a gradient entry
 // is not finite — x holds NaN or ±Inf, the batch has no variance (one row,
-// or identical rows: the NMSE divides by zero), or the model has diverged
-// — Step changes nothing (parameters, Adam moments, firing counters) and
+// or identical rows: the NMSE divides by zero), its squared errors
+// overflow or underflow (entries beyond about 1e±150), or the model has
+// diverged — Step changes nothing (parameters, Adam moments, firing counters) and
 // returns the stats with an error saying which. A finite gradient with a
 // learning rate so large that the update overflows is reported by the
 // next Step.
@@ -212,10 +214,30 @@ func (t *Trainer) checkFinite(st StepStats) error {
 			}
 		}
 	}
-	if _, den := errorTerms(p.X, p.Recon); den == 0 {
+	num, den := errorTerms(p.X, p.Recon)
+	switch {
+	case den == 0 && identicalRows(p.X):
 		return fmt.Errorf("sae: Trainer.Step: the batch (%d rows) has no variance around its mean (one row, or identical rows), so its NMSE is undefined; the model is unchanged", p.B)
+	case den == 0:
+		return errors.New("sae: Trainer.Step: the batch's squared deviations from its mean underflow to 0 (entries near 1e-160 or below): rescale the data; the model is unchanged")
+	case math.IsInf(den, 1) || math.IsInf(num, 1):
+		return fmt.Errorf("sae: Trainer.Step: the batch's squared errors overflow (Σ‖x − x̄‖² = %g, Σ‖x̂ − x‖² = %g): rescale the data; the model is unchanged", den, num)
 	}
 	return fmt.Errorf("sae: Trainer.Step: loss %g (aux %g) or a gradient is not finite: the model has diverged (learning rate too large?); the model is unchanged", st.NMSE, st.Aux)
+}
+
+// identicalRows reports whether every row of x equals the first.
+func identicalRows(x *mat.Dense) bool {
+	r, _ := x.Dims()
+	first := x.RawRowView(0)
+	for i := 1; i < r; i++ {
+		for j, v := range x.RawRowView(i) {
+			if v != first[j] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
