@@ -12,7 +12,8 @@
 //     into the body of one function, with //line directives so that every
 //     position is the cell's own line and column. A package clause is
 //     accepted and ignored; declarations may refer to each other in any
-//     order.
+//     order. A syntax error is the first go/parser reports, in the gc
+//     compiler's words where syntax.go knows them.
 //  2. Type-check (check.go, decl.go). go/types (GoVersion go1.26) checks
 //     the cell as the next file of one package whose other file, the
 //     prelude, declares what earlier cells left: types with their methods,

@@ -75,7 +75,7 @@ func TestErrorsAtCellPositions(t *testing.T) {
 		{"é := 1\ny := é + \"s\"", 2, 6, "invalid operation"},
 		{"func f() {\n\tv := 3\n}", 2, 2, "declared and not used: v"},
 		{"var s strings.Builder\ns.Length()", 2, 3, "s.Length undefined (type strings.Builder has no field or method Length)"},
-		{"x := 1 +", 1, 9, "expected operand"},
+		{"x := 1 +", 1, 9, "syntax error: unexpected EOF, expected expression"},
 	}
 	for _, c := range cases {
 		f := newFront()
@@ -201,6 +201,41 @@ func TestFormatVerbs(t *testing.T) {
 		verbs, ok := formatVerbs(c.format)
 		if ok != c.ok || ok && string(verbs) != c.verbs {
 			t.Errorf("formatVerbs(%q) = %q, %v; want %q, %v", c.format, string(verbs), ok, c.verbs, c.ok)
+		}
+	}
+}
+
+// TestSyntaxErrorsInGcWords: syntax errors read as go build (Go 1.26)
+// reports them for the same statements in a func main; each want is the
+// compiler's message, recorded by building the statement in a program.
+func TestSyntaxErrorsInGcWords(t *testing.T) {
+	for _, c := range []struct {
+		src       string
+		line, col int
+		want      string
+	}{
+		{"fmt.Println(\"a\"\n", 1, 16, "syntax error: unexpected newline in argument list; possibly missing comma or )"},
+		{"fmt.Println(\"a\" 1)", 1, 17, "syntax error: unexpected literal 1 in argument list; possibly missing comma or )"},
+		{"fmt.Println(\"a\"))", 1, 17, "syntax error: unexpected ) at end of statement"},
+		{"xs := []int{1 2}", 1, 15, "syntax error: unexpected literal 2 in composite literal; possibly missing comma or }"},
+		{"xs := []int{\n1,\n2\n}", 3, 2, "syntax error: unexpected newline in composite literal; possibly missing comma or }"},
+		{"x := 1 y := 2", 1, 8, "syntax error: unexpected name y at end of statement"},
+		{"x = := 2", 1, 5, "syntax error: unexpected :=, expected expression"},
+		{"var x\n", 1, 6, "syntax error: unexpected newline, expected type"},
+		{"func := 3", 1, 6, "syntax error: unexpected :=, expected ("},
+		{"for (i := 0; i < 3; i++) {\n}", 1, 8, "syntax error: unexpected :=, expected )"},
+		{"x := 1 @ 2", 1, 8, "invalid character U+0040 '@'"},
+		{"if true {\n}\nelse {\n}", 3, 1, "syntax error: unexpected keyword else, expected }"},
+	} {
+		f := newFront()
+		f.cfg.AutoImports["fmt"] = "fmt"
+		_, errs := f.Compile(c.src)
+		if len(errs) != 1 {
+			t.Errorf("%q: errors %v, want one", c.src, errs)
+			continue
+		}
+		if e := errs[0]; e.Line != c.line || e.Col != c.col || e.Msg != c.want {
+			t.Errorf("%q: %d:%d %q\n\twant %d:%d %q", c.src, e.Line, e.Col, e.Msg, c.line, c.col, c.want)
 		}
 	}
 }

@@ -92,15 +92,10 @@ func parseCell(fset *token.FileSet, n int, src string) (*cell, []Error) {
 // scanErrors turns errors of go/scanner on the cell text itself into
 // cell errors.
 func scanErrors(src string, err error) []Error {
-	var out []Error
-	if list, ok := err.(scanner.ErrorList); ok {
-		for _, e := range list {
-			out = append(out, Error{Kind: SyntaxError, Line: e.Pos.Line, Col: runeCol(src, e.Pos.Line, e.Pos.Column), Msg: e.Msg})
-			if len(out) == maxErrors {
-				break
-			}
-		}
-		return out
+	if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
+		// the first: the others follow from it (see syntax.go)
+		e := list[0]
+		return []Error{{Kind: SyntaxError, Line: e.Pos.Line, Col: runeCol(src, e.Pos.Line, e.Pos.Column), Msg: gcSyntax(e.Msg, src, e.Pos.Line, e.Pos.Column)}}
 	}
 	return []Error{{Kind: SyntaxError, Msg: err.Error()}}
 }
@@ -112,14 +107,16 @@ func (c *cell) scanErrors(fset *token.FileSet, err error) []Error {
 	if !ok {
 		return []Error{{Kind: SyntaxError, Msg: err.Error()}}
 	}
-	var out []Error
-	for _, e := range list {
-		out = append(out, c.errorAt(e.Pos, SyntaxError, e.Msg))
-		if len(out) == maxErrors {
-			break
-		}
+	if len(list) == 0 {
+		return []Error{{Kind: SyntaxError, Msg: err.Error()}}
 	}
-	return out
+	// the first: the others follow from it (see syntax.go)
+	e := list[0]
+	msg := e.Msg
+	if e.Pos.Filename == c.name {
+		msg = gcSyntax(msg, c.src, e.Pos.Line, e.Pos.Column)
+	}
+	return []Error{c.errorAt(e.Pos, SyntaxError, msg)}
 }
 
 // errorAt is an error at the (line-directive adjusted) position p.
