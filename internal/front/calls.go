@@ -175,6 +175,72 @@ func formatVerbs(f string) (verbs []rune, ok bool) {
 	return verbs, true
 }
 
+// panicText lowers panic(x) of a value of a session type with an Error
+// or String method, which the runtime prints by that method (Go's
+// printpanicval): the session cannot call it on the value the panic
+// carries, so the statement first hands the runtime the value and the
+// method's wrapper (see sessionError), and the value itself is what the
+// panic carries and recover returns:
+//
+//	{ p := x; at := $at; rt.PanicText(p, rt.Error(p)); $at = at; panic(p) }
+func (l *lowerer) panicText(s *ast.ExprStmt) []ast.Stmt {
+	c, ok := unparen(s.X).(*ast.CallExpr)
+	if !ok || len(c.Args) != 1 || !l.isBuiltin(unparen(c.Fun)) || unparen(c.Fun).(*ast.Ident).Name != "panic" {
+		return nil
+	}
+	at := l.typeOf(c.Args[0])
+	wrap := ""
+	switch {
+	case l.sessionError(at):
+		wrap = "Error"
+	case l.sessionMethod(at, "String"):
+		wrap = "Stringer"
+	default:
+		return nil
+	}
+	pos := c.Pos()
+	p := l.temp("pv") // not "p": $p0, $p1, … name the imports
+	text := &ast.CallExpr{Fun: l.rtAt("PanicText", pos), Args: []ast.Expr{
+		ast.NewIdent(p.Name),
+		&ast.CallExpr{Fun: l.rtAt(wrap, pos), Args: []ast.Expr{ast.NewIdent(p.Name)}},
+	}}
+	value := l.expr(c.Args[0])
+	c.Args[0] = ast.NewIdent(p.Name)
+	list := []ast.Stmt{define([]*ast.Ident{p}, value), &ast.ExprStmt{X: text}, s}
+	if tv := l.f.cfg.TagVar; tv != "" {
+		// the method's statements set the tag: the panic's is kept
+		saved := l.temp("at")
+		list = []ast.Stmt{list[0], define([]*ast.Ident{saved}, ast.NewIdent(tv)), list[1], assignTo(ast.NewIdent(tv), ast.NewIdent(saved.Name)), s}
+	}
+	b := &ast.BlockStmt{Lbrace: pos, List: list}
+	setPos(b, pos)
+	return []ast.Stmt{b}
+}
+
+// sessionMethod reports whether t is a type of the session's (or a
+// pointer to one), not an interface, whose method set has a method
+// name() string.
+func (l *lowerer) sessionMethod(t types.Type, name string) bool {
+	if t == nil || types.IsInterface(t) {
+		return false
+	}
+	base := t
+	if p, ok := t.(*types.Pointer); ok {
+		base = p.Elem()
+	}
+	n, ok := types.Unalias(base).(*types.Named)
+	if !ok || n.Obj().Pkg() != l.pkg {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, l.pkg, name)
+	f, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := f.Type().(*types.Signature)
+	return sig.Params().Len() == 0 && sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.String])
+}
+
 // sessionError reports whether t is a type of the session's (or a pointer
 // to one), not an interface, with an Error() string method.
 func (l *lowerer) sessionError(t types.Type) bool {

@@ -78,7 +78,8 @@ func (l *lowerer) unsupported(n ast.Node, format string, args ...any) {
 	l.errorf(n, Unsupported, format, args...)
 }
 
-// temp returns a fresh internal name, which no user name can equal.
+// temp returns a fresh internal name $<hint><n>, which no user name can
+// equal. The hint must not be p, whose names the imports take ($p0, …).
 func (l *lowerer) temp(hint string) *ast.Ident {
 	l.f.temps++
 	return ast.NewIdent(fmt.Sprintf("$%s%d", hint, l.f.temps))
@@ -350,6 +351,9 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 	}
 	switch s := s.(type) {
 	case *ast.ExprStmt:
+		if b := l.panicText(s); b != nil {
+			return b
+		}
 		s.X = l.expr(s.X)
 	case *ast.AssignStmt:
 		return l.assign(s, top)

@@ -208,8 +208,23 @@ func (s *Session) overlay() interp.Exports {
 			}
 			s.outMu.Unlock()
 		}),
-		"Select":       reflect.ValueOf(s.chanSelect),
-		"Error":        reflect.ValueOf(func(e error) any { return e }),
+		"Select":   reflect.ValueOf(s.chanSelect),
+		"Error":    reflect.ValueOf(func(e error) any { return e }),
+		"Stringer": reflect.ValueOf(func(v fmt.Stringer) any { return v }),
+		"PanicText": reflect.ValueOf(func(raw, m any) {
+			text := ""
+			switch m := m.(type) {
+			case error:
+				text = m.Error()
+			case fmt.Stringer:
+				text = m.String()
+			}
+			s.outMu.Lock()
+			if s.cur != nil {
+				s.cur.panicRaw, s.cur.panicText = fmt.Sprint(raw), text
+			}
+			s.outMu.Unlock()
+		}),
 		"MakeCap":      reflect.ValueOf(makeCap),
 		"NewDefers":    reflect.ValueOf(func() *deferStack { return &deferStack{} }),
 		"AssertFailed": reflect.ValueOf(assertFailed),
@@ -232,6 +247,7 @@ func (s *Session) overlay() interp.Exports {
 				s.outMu.Lock()
 				if s.cur != nil {
 					s.cur.panicAt = nil
+					s.cur.panicRaw, s.cur.panicText = "", ""
 				}
 				s.outMu.Unlock()
 			}

@@ -175,6 +175,10 @@ type cellState struct {
 	// diag gives the index and length of the indexing at a tag (see
 	// internal/front/tags.go).
 	diag func(tag int) []int
+	// panicRaw and panicText are the last panic value of a type of the
+	// session's with an Error or String method, as fmt prints it without
+	// its methods, and by that method (the runtime's PanicText).
+	panicRaw, panicText string
 }
 
 type pendingOut struct{ name, text string }
@@ -629,6 +633,12 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 		if err, ok := gv.(error); ok {
 			e.Value = err.Error()
 		}
+		s.outMu.Lock()
+		if s.cur != nil && s.cur.panicText != "" && s.cur.panicRaw == e.Value {
+			// the value's Error or String method, as Go prints it
+			e.Value = s.cur.panicText
+		}
+		s.outMu.Unlock()
 	}
 	e.Status = 2
 	e.Traceback = []string{e.Name + ": " + e.Value}

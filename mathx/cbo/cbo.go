@@ -77,7 +77,10 @@ type Settings struct {
 	// MaxIter is the number of CBO steps (CBXpy max_it). 0 → 1000.
 	MaxIter int
 	// Tol stops the run with Converged once the consensus diameter
-	// max_i ‖x_i − c‖_∞ is ≤ Tol. 0 → 1e-10; negative → never.
+	// max_i ‖x_i − c‖_∞ is ≤ Tol, tested from iteration 1 (the initial
+	// particles are not a result). 0 → 1e-10; negative → never. Initial
+	// particles at one point (N = 1, or equal rows of Init) cannot move:
+	// the run fails at once unless a box pins every coordinate there.
 	Tol float64
 	// DiffTol stops the run with Converged once the consensus moved by
 	// ‖c_k − c_{k−1}‖_∞ ≤ DiffTol in one step (stagnation, CBXpy
@@ -638,7 +641,9 @@ func (r *run) loop(ctx context.Context) error {
 		switch {
 		case math.IsNaN(diam) || math.IsInf(diam, 0):
 			return fmt.Errorf("cbo: particles left the floating-point range at iteration %d (consensus diameter %v); reduce Sigma or Dt, or use Anisotropic noise", k, diam)
-		case q.tol >= 0 && diam <= q.tol:
+		case k == 0 && r.collapsed(diam):
+			return r.startError()
+		case q.tol >= 0 && diam <= q.tol && (k > 0 || diam == 0):
 			status = Converged
 		case k > 0 && q.diffTol > 0 && maxAbsDiff(r.c, r.cPrev) <= q.diffTol:
 			status = Converged
@@ -670,6 +675,30 @@ func (r *run) loop(ctx context.Context) error {
 			r.alpha = math.Min(r.alpha*q.alphaFactor, q.alphaMax)
 		}
 	}
+}
+
+// collapsed reports whether a swarm of consensus diameter diam sits at one
+// point that the box does not pin every coordinate to (where that point
+// would be the only feasible one, and the answer).
+func (r *run) collapsed(diam float64) bool {
+	if diam != 0 {
+		return false
+	}
+	lo, hi := r.p.Lower, r.p.Upper
+	if lo == nil || hi == nil {
+		return true
+	}
+	for j := range lo {
+		if lo[j] != hi[j] {
+			return true
+		}
+	}
+	return false
+}
+
+// startError is the error of a swarm that starts collapsed.
+func (r *run) startError() error {
+	return fmt.Errorf("%w: N = %d; use N ≥ 2 particles at distinct points (Settings.N, Settings.Init)", errCollapsed, r.n)
 }
 
 // maxAbsDiff returns max_j |a_j − b_j|, NaN if any difference is NaN.

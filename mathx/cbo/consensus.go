@@ -12,6 +12,10 @@ import (
 // weight can be formed.
 var errNoFiniteEnergy = errors.New("cbo: no particle has a finite energy")
 
+// errCollapsed is returned when the initial particles coincide: drift and
+// noise are both proportional to x_i − c, so the swarm can never move.
+var errCollapsed = errors.New("cbo: the particles start at one point (consensus diameter 0), so neither drift nor noise can move them")
+
 // Weights writes the normalised Gibbs weights
 //
 //	w_i = exp(-α f_i) / Σ_j exp(-α f_j)

@@ -137,7 +137,9 @@ func (m *Method) Run(operation chan<- optimize.Task, result <-chan optimize.Task
 		case math.IsNaN(diam) || math.IsInf(diam, 0):
 			m.status = optimize.Failure
 			m.err = fmt.Errorf("cbo: particles left the floating-point range at iteration %d", k)
-		case q.tol >= 0 && diam <= q.tol:
+		case k == 0 && r.collapsed(diam):
+			m.status, m.err = optimize.Failure, r.startError()
+		case q.tol >= 0 && diam <= q.tol && (k > 0 || diam == 0):
 			m.status = optimize.MethodConverge
 		}
 		if m.status != optimize.NotTerminated {

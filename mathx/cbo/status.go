@@ -11,8 +11,9 @@ type Status = status.Status
 // The ways a run ends: the constants of mathx/status, with their meaning in
 // cbo.
 const (
-	// Converged: the consensus diameter fell to Settings.Tol, or the
-	// consensus point moved by at most Settings.DiffTol in one step.
+	// Converged: after at least one step (at once only when a box pins
+	// every coordinate), the consensus diameter fell to Settings.Tol, or
+	// the consensus point moved by at most Settings.DiffTol in one step.
 	Converged = status.Converged
 	// MaxIterReached: Settings.MaxIter steps were done.
 	MaxIterReached = status.MaxIterReached
@@ -20,7 +21,8 @@ const (
 	Stopped = status.Stopped
 	// Canceled: the context (Settings.Context or the cell's) was done.
 	Canceled = status.Canceled
-	// Failed: numerical failure (particles diverged, no finite energy) or a
-	// panic in the objective or the callback; the error says which.
+	// Failed: numerical failure (particles diverged, no finite energy), a
+	// swarm that starts at one point and so cannot move, or a panic in the
+	// objective or the callback; the error says which.
 	Failed = status.Failed
 )
