@@ -31,7 +31,7 @@ import (
 //	                             }
 //
 // A panic of d2 ends the literal, and f runs d1 with it, as Go does;
-// returns in the literal set f's results (named $r0, $r1, … when the
+// returns in the literal set f's results (named $res0, $res1, … when the
 // function has unnamed ones) and leave it, and f returns them. Functions
 // with defer statements elsewhere (in a loop or a branch) or with labels
 // keep their body.
@@ -100,17 +100,17 @@ func (l *lowerer) nest(list []ast.Stmt, results []string, sig *types.Signature, 
 	return out
 }
 
-// namedResults names the results of ft, those unnamed or blank $r0, $r1,
+// namedResults names the results of ft, those unnamed or blank $res0, $res1,
 // …, and returns the names.
 func (l *lowerer) namedResults(ft *ast.FuncType) []string {
 	var names []string
 	for _, f := range ft.Results.List {
 		if len(f.Names) == 0 {
-			f.Names = []*ast.Ident{ast.NewIdent(fmt.Sprint("$r", len(names)))}
+			f.Names = []*ast.Ident{ast.NewIdent(fmt.Sprint("$res", len(names)))}
 		}
 		for i, n := range f.Names {
 			if n.Name == "_" {
-				f.Names[i] = ast.NewIdent(fmt.Sprint("$r", len(names)))
+				f.Names[i] = ast.NewIdent(fmt.Sprint("$res", len(names)))
 			}
 			names = append(names, f.Names[i].Name)
 		}
