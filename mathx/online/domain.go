@@ -3,7 +3,8 @@ package online
 import (
 	"fmt"
 	"math"
-	"sort"
+
+	"github.com/gomx-dev/gomx/mathx/prox"
 )
 
 // DomainKind names the shape of a Domain.
@@ -77,21 +78,16 @@ func (D Domain) Center(x []float64) {
 	}
 }
 
-// Project replaces x by its Euclidean projection onto the domain. The
-// simplex projection sorts a copy (Held, Wolfe, Crowder 1974; Duchi et al.
-// 2008), using scratch (len(x) or more) to stay allocation-free.
+// Project replaces x by its Euclidean projection onto the domain, at any
+// scale of x: the ball and the simplex are prox.L2Ball (whose norm is
+// computed scaled, so entries near 1e300 do not overflow) and
+// prox.ProjSimplex (of a copy kept in scratch, len(x) or more; it keeps
+// the mass when the entries dwarf it). Allocation-free; non-finite
+// entries follow prox's rule (a NaN makes every entry NaN).
 func (D Domain) Project(x, scratch []float64) {
 	switch D.Kind {
 	case BallDomain:
-		n := 0.0
-		for _, v := range x {
-			n += v * v
-		}
-		if n = math.Sqrt(n); n > D.Radius {
-			for i := range x {
-				x[i] *= D.Radius / n
-			}
-		}
+		prox.L2Ball{R: D.Radius}.Prox(x, x, 0)
 	case BoxDomain:
 		for i, v := range x {
 			x[i] = math.Min(math.Max(v, D.Lo), D.Hi)
@@ -99,18 +95,7 @@ func (D Domain) Project(x, scratch []float64) {
 	default:
 		u := scratch[:len(x)]
 		copy(u, x)
-		sort.Float64s(u)
-		css, theta := 0.0, 0.0
-		for i := range u {
-			v := u[len(u)-1-i]
-			css += v
-			if t := (css - 1) / float64(i+1); v-t > 0 {
-				theta = t
-			}
-		}
-		for i, v := range x {
-			x[i] = math.Max(v-theta, 0)
-		}
+		prox.ProjSimplex(x, u, 1)
 	}
 }
 

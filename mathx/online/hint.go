@@ -133,14 +133,16 @@ type hintWeight struct {
 	dsq    float64 // Σ ℓ'_s(α_s)² (sup norm)
 }
 
+// update learns from round s's g_s and M_s. When the sums overflow
+// (gradients beyond about 1e154) the ratio is NaN and α keeps its value.
 func (w *hintWeight) update(g, m []float64) {
 	if !w.sup {
 		for i, gi := range g {
 			w.gm += gi * m[i]
 			w.mm += m[i] * m[i]
 		}
-		if w.mm > 0 {
-			w.alpha = clip01(w.gm / w.mm)
+		if r := w.gm / w.mm; w.mm > 0 && !math.IsNaN(r) {
+			w.alpha = clip01(r)
 		}
 		return
 	}
@@ -152,8 +154,8 @@ func (w *hintWeight) update(g, m []float64) {
 	}
 	d := -2 * e * m[k]
 	w.dsq += d * d
-	if w.dsq > 0 {
-		w.alpha = clip01(w.alpha - d/math.Sqrt(2*w.dsq))
+	if a := w.alpha - d/math.Sqrt(2*w.dsq); w.dsq > 0 && !math.IsNaN(a) {
+		w.alpha = clip01(a)
 	}
 }
 

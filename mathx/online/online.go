@@ -181,6 +181,10 @@ func run(fn string, env Environment, dom Domain, T int, s *Settings, mk func(set
 			return res, nil
 		}
 		l.play(t, x)
+		if !finite(x) {
+			res.Status = Failed
+			return res, fmt.Errorf("online.%s: round %d: the point to play is not finite (%v): the learner's state overflowed", fn, t, x)
+		}
 		f := env.Loss(t, x, g)
 		if math.IsNaN(f) || math.IsInf(f, 0) || !finite(g) {
 			res.Status = Failed

@@ -22,7 +22,8 @@ const (
 	Stopped = status.Stopped
 	// Canceled: the context was done; the result holds the rounds played.
 	Canceled = status.Canceled
-	// Failed: a numerical failure (a non-finite loss or gradient); the
-	// error says which.
+	// Failed: a numerical failure (a non-finite loss or gradient, or a
+	// point to play that is not finite) or a panic in the environment, the
+	// hint or the callback; the error says which and in which round.
 	Failed = status.Failed
 )
