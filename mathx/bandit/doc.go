@@ -79,4 +79,19 @@
 // with. Simulate's run i uses seed Settings.Seed+i for both, so its curves
 // are bit-identical whatever GOMAXPROCS or Settings.Workers. Environments
 // are read-only after construction and may be shared; policies are not.
+//
+// # Bad input
+//
+// Programmer errors panic with a message naming the function and the
+// argument (empty or mismatched inputs, probabilities outside [0, 1],
+// negative noise, T < 0). Data problems end Run at once with Status Failed
+// and an error naming the round: a reward that is NaN or ±Inf, an arm's
+// mean that is not finite (the regret would be undefined), cumulative
+// means that overflow, an arm index out of range, or a panic in the
+// policy, the environment or the callback — which is how the linear
+// policies report a design that is no longer positive definite (for
+// example features near 1e150, where V = λI + Σ x xᵀ reaches 1e300). The
+// only loop is over the T rounds; the context is checked every 1024 of
+// them. A run that completes reports Converged with a finite regret
+// curve.
 package bandit

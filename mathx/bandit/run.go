@@ -53,7 +53,7 @@ func newPlayer(env Environment, pol Policy, seed uint64) *player {
 }
 
 // round plays round t and returns the regret after it, or an error for a
-// bad arm or a non-finite reward.
+// bad arm, a non-finite reward or mean, or a regret that overflows.
 func (p *player) round(t int) (float64, error) {
 	a := p.pol.Select(t)
 	if a < 0 || a >= len(p.cum) {
@@ -68,11 +68,19 @@ func (p *player) round(t int) (float64, error) {
 	p.reward += r
 	best := math.Inf(-1)
 	for i := range p.cum {
-		p.cum[i] += p.env.Mean(t, i)
+		m := p.env.Mean(t, i)
+		if math.IsNaN(m) || math.IsInf(m, 0) {
+			return 0, fmt.Errorf("bandit: the mean of arm %d at round %d is %v, so the regret is not defined", i, t, m)
+		}
+		p.cum[i] += m
 		best = math.Max(best, p.cum[i])
 	}
 	p.got += p.env.Mean(t, a)
-	return best - p.got, nil
+	g := best - p.got
+	if math.IsNaN(g) || math.IsInf(g, 0) {
+		return 0, fmt.Errorf("bandit: the cumulative means overflow at round %d (best %v, played %v)", t, best, p.got)
+	}
+	return g, nil
 }
 
 // Run plays policy against env for T rounds and returns the regret after

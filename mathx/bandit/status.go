@@ -26,8 +26,9 @@ const (
 	Stopped = status.Stopped
 	// Canceled: the context was done; the result holds the rounds played.
 	Canceled = status.Canceled
-	// Failed: a numerical failure (for example a NaN reward or a singular
-	// design); the error says which.
+	// Failed: a numerical failure (a NaN or ±Inf reward or mean, cumulative
+	// means that overflow, a singular design) or a panic in the policy,
+	// the environment or the callback; the error says which and when.
 	Failed = status.Failed
 )
 
