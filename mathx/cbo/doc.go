@@ -57,4 +57,20 @@
 // diameter max_i ‖x_i − c‖_∞ falls to Tol (default 1e-10), since nothing
 // moves after that; and particles that overflow end the run with Status
 // Failed and an error instead of continuing with NaN or clipped values.
+//
+// # Bad input
+//
+// Programmer errors panic with a message naming the function and the
+// argument: Dim ≤ 0, N < 1, a negative MaxIter, BatchSize, RecordEvery or
+// CallbackEvery, box bounds of the wrong length or with Lower > Upper, a
+// negative or NaN α, shapes that disagree. Data problems end the run at
+// once with Status Failed and an error: no particle with a finite energy
+// (objective NaN or +Inf everywhere), particles that leave the
+// floating-point range, initial particles at one point (N = 1 or equal
+// rows of Init: nothing can move them), a panic in the objective or the
+// callback. Energies that are NaN or +Inf only somewhere get weight 0.
+// Every loop is bounded: MaxIter steps, with the context checked every
+// step, and 60 bisection steps for the AlphaESS scheduler. Converged is
+// never reported before the first step (except for a box that pins every
+// coordinate, whose one point is the answer).
 package cbo
