@@ -1,10 +1,13 @@
 # prox: short runs of the proximal-operator fuzzers on top of their committed
 # corpora (simplex/ℓ1-ball projections vs the sort formula, TV1D's dual
-# certificate). No Debian packages are needed: the scikit-learn comparison
-# (go run ./bench/lasso) is a benchmark, not part of make test.
+# certificate, and FuzzBadInput: the bad-input contract on arbitrary bit
+# patterns — NaN, ±Inf, every scale; -timeout makes a hanging input fail).
+# No Debian packages are needed: the scikit-learn comparison (go run
+# ./bench/lasso) is a benchmark, not part of make test.
 TEST_TARGETS += prox-fuzz
 
 .PHONY: prox-fuzz
 prox-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSimplex$$' -fuzztime 80000x -timeout 5m ./mathx/prox/
 	$(GO) test -run '^$$' -fuzz '^FuzzTV1D$$' -fuzztime 200000x -timeout 5m ./mathx/prox/
+	$(GO) test -run '^$$' -fuzz '^FuzzBadInput$$' -fuzztime 300000x -timeout 5m ./mathx/prox/

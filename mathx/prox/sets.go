@@ -155,10 +155,10 @@ func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }
 // inputs, each over the remaining candidates kept in dst (when dst is x,
 // over all of x, with no extra memory); after 40 passes the remaining
 // candidates are sorted (O(n log n)).
-// The entries are exact up to a few ulps of max|x_i| (θ is subtracted);
-// when |max x_i| > 2^26·z, θ is taken relative to the largest entry, so
-// that z is not lost in that rounding (ProjSimplex([1e20, 1, 2], 1) =
-// [1, 0, 0]).
+// The entries are exact up to a few ulps of max|x_i| (θ is subtracted)
+// when |max x_i| ≤ 1024·z; beyond, θ is taken relative to the largest
+// entry, so that the error stays near 1e-12·z instead of growing with
+// max|x_i| (ProjSimplex([1e20, 1, 2], 1) = [1, 0, 0]).
 // Non-finite entries follow the rule of the projections (see the package
 // doc): a NaN in x makes every entry NaN; otherwise the result is the
 // limit as the infinite entries grow at one rate — the +Inf entries share
@@ -172,7 +172,10 @@ func ProjSimplex(dst, x []float64, z float64) {
 	if len(x) == 0 {
 		panic("prox.ProjSimplex: empty x")
 	}
-	if nan, pos, neg := nonFinite(x); nan || pos > 0 || neg == len(x) {
+	theta, off := simplexThreshold(x, z, false, scratchFor(dst, x))
+	if math.IsNaN(theta) {
+		// x holds a NaN or +Inf, or every entry is −Inf.
+		nan, pos, neg := nonFinite(x)
 		for i, v := range x {
 			switch {
 			case nan:
@@ -187,7 +190,6 @@ func ProjSimplex(dst, x []float64, z float64) {
 		}
 		return
 	}
-	theta, off := simplexThreshold(x, z, false, scratchFor(dst, x))
 	for i, v := range x {
 		v = v - off - theta
 		if v > 0 {
@@ -230,23 +232,26 @@ func (s Simplex) Value(x []float64) float64 {
 func ProjL1Ball(dst, x []float64, r float64) {
 	checkLen("prox.ProjL1Ball", dst, x)
 	checkRadius("prox.ProjL1Ball", r)
-	if nan, pos, neg := nonFinite(x); nan || pos+neg > 0 {
-		share := r / float64(pos+neg)
-		for i, v := range x {
-			switch {
-			case nan:
-				dst[i] = math.NaN()
-			case math.IsInf(v, 0):
-				dst[i] = math.Copysign(share, v)
-			default:
-				dst[i] = 0
-			}
-		}
-		return
-	}
 	var l1 float64
 	for _, v := range x {
 		l1 += math.Abs(v)
+	}
+	if math.IsNaN(l1) || math.IsInf(l1, 1) {
+		// A NaN or ±Inf entry, or finite entries whose sum overflows.
+		if nan, pos, neg := nonFinite(x); nan || pos+neg > 0 {
+			share := r / float64(pos+neg)
+			for i, v := range x {
+				switch {
+				case nan:
+					dst[i] = math.NaN()
+				case math.IsInf(v, 0):
+					dst[i] = math.Copysign(share, v)
+				default:
+					dst[i] = 0
+				}
+			}
+			return
+		}
 	}
 	if l1 <= r {
 		copy(dst, x)
@@ -344,16 +349,43 @@ func sampleGuess(x []float64, z float64, abs bool, off float64) float64 {
 	return g
 }
 
+// firstPass returns, for v_i = x_i − off (|x_i| − off when abs), Σv_i,
+// max v_i and s_g = Σ_{v>g} v, c_g = #{v > g} for g the guess of θ from a
+// strided sample (+Inf, so s_g = c_g = 0, below 4·sampleSize entries).
+func firstPass(x []float64, z float64, abs bool, off float64) (sum, sg float64, cg int, vmax float64) {
+	g := math.Inf(1)
+	if len(x) >= 4*sampleSize {
+		g = sampleGuess(x, z, abs, off)
+	}
+	vmax = math.Inf(-1)
+	for _, v := range x {
+		if abs {
+			v = math.Abs(v)
+		}
+		v -= off
+		sum += v
+		if v > vmax {
+			vmax = v
+		}
+		if v > g {
+			sg += v
+			cg++
+		}
+	}
+	return sum, sg, cg, vmax
+}
+
 // michelotPasses bounds the Newton passes of simplexThreshold before it
 // sorts the remaining candidates.
 const michelotPasses = 40
 
 // simplexThreshold returns θ and an offset off with
 // Σ max(v_i − θ, 0) = z, v_i = x_i − off (or |x_i| − off when abs), for
-// z > 0 and Σ|x_i| > z when abs; the projection is max(v_i − θ, 0). A
-// NaN in x gives θ = NaN. off is 0 unless |max x_i| > 2^26·z: then z
-// would be lost in the rounding of x_i − θ (for x = (1e20, 1, 2), z = 1,
-// θ = 1e20 − 1 rounds to 1e20 and every entry to 0), so the first pass is
+// z > 0 and Σ|x_i| > z when abs; the projection is max(v_i − θ, 0). θ
+// is NaN when x holds a NaN or +Inf (±Inf when abs), or only −Inf. off is 0 unless |max x_i| > 1024·z: then the
+// rounding of x_i − θ, a few ulps of max|x_i|, would exceed 1e-12·z (and
+// lose z entirely for x = (1e20, 1, 2), z = 1: θ = 1e20 − 1 rounds to
+// 1e20 and every entry to 0), so the first pass is
 // redone with off = max x_i — the projection does not change when a
 // constant is subtracted from x — and θ and v_i − θ keep the accuracy of
 // the entries near the top. Newton's method from below (Michelot):
@@ -364,37 +396,14 @@ const michelotPasses = 40
 // every pass rereads x.
 func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) (theta, off float64) {
 	n := len(x)
-	var sum, sg, vmax float64
-	cg := 0
-	for {
-		// g guesses θ from a strided sample; the first pass also evaluates
-		// s_g = Σ_{v>g} v and c_g = #{v > g}.
-		g := math.Inf(1)
-		if n >= 4*sampleSize {
-			g = sampleGuess(x, z, abs, off)
-		}
-		sum, sg, cg, vmax = 0, 0, 0, math.Inf(-1)
-		for _, v := range x {
-			if abs {
-				v = math.Abs(v)
-			}
-			v -= off
-			sum += v
-			if v > vmax {
-				vmax = v
-			}
-			if v > g {
-				sg += v
-				cg++
-			}
-		}
-		if sum != sum {
-			return math.NaN(), 0
-		}
-		if off != 0 || !(math.Abs(vmax) > 0x1p26*z) {
-			break
-		}
+	sum, sg, cg, vmax := firstPass(x, z, abs, 0)
+	if sum == sum && math.Abs(vmax) > 1024*z {
 		off = vmax
+		sum, sg, cg, vmax = firstPass(x, z, abs, off)
+	}
+	if sum != sum {
+		// A NaN, +Inf (then off = +Inf), or only −Inf entries.
+		return math.NaN(), 0
 	}
 	// Lower bounds of θ: Σ(v − θ) ≤ z, v_max − θ ≤ z, and the zero of the
 	// tangent of the convex φ(θ) = Σ max(v − θ, 0) − z at g,
