@@ -427,8 +427,15 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	if e != nil {
 		return engine.ExecResult{Error: e}
 	}
+	outer := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// the cell's waits (time.Sleep, mathx) watch this context: when the
+	// outer one is cancelled, its Done closes before this one's Err is
+	// set, and a sleep woken by it would let the code end before execute
+	// sees the cancellation
+	interrupt.Set(ctx)
+	defer interrupt.Set(outer)
 	ev := &evaluation{done: make(chan struct{}), cancel: cancel}
 	s.outMu.Lock()
 	s.eval = ev
