@@ -1,7 +1,9 @@
 # ot: a short run of the entropic solvers' fuzzer (FuzzEntropic: never
 # Converged with wrong marginals, never a NaN plan, the plain solver fails
 # only with ErrUnderflow) on top of its committed corpus
-# (mathx/ot/testdata/fuzz); -timeout makes a hanging input fail. The
+# (mathx/ot/testdata/fuzz), and of FuzzBadInput (issue 18's contract with
+# forbidden pairs in any pattern and masses, costs and reg at any scale);
+# -timeout makes a hanging input fail. The
 # reference tests run in `go test ./...`; no Debian packages are needed
 # (python3-pot is only for the benchmark, go run ./bench/ot).
 TEST_TARGETS += ot-fuzz
@@ -9,3 +11,4 @@ TEST_TARGETS += ot-fuzz
 .PHONY: ot-fuzz
 ot-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzEntropic$$' -fuzztime 12000x -timeout 5m ./mathx/ot/
+	$(GO) test -run '^$$' -fuzz '^FuzzBadInput$$' -fuzztime 12000x -timeout 5m ./mathx/ot/

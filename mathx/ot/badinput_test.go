@@ -30,6 +30,9 @@ func TestInfeasible(t *testing.T) {
 		{"column", third, third, []float64{0, inf, 2, 1, inf, 1, 2, inf, 0}, "column 1 of M"},
 		// Row 2 is finite only at column 0, which has no mass.
 		{"row, zero-mass column", third, []float64{0, 0.5, 0.5}, []float64{0, 1, 2, 1, 0, 1, 0, inf, inf}, "row 2 of M"},
+		// Every cost +Inf: the offset removed before solving was +Inf and
+		// turned M into NaN (Sinkhorn then reported kernel underflow).
+		{"every cost", third, third, []float64{inf, inf, inf, inf, inf, inf, inf, inf, inf}, "row 0 of M"},
 	}
 	for _, c := range cases {
 		for _, sv := range entropic {

@@ -50,8 +50,10 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 	// The plan does not change when a constant is subtracted from M. When
 	// the costs' offset dominates their range, the solvers work on M − lo:
 	// potentials of size |lo| would otherwise cost digits in (f+g−M)/reg.
+	// (lo is +Inf when every cost is: no shift, and the problem is
+	// infeasible below.)
 	shift := 0.0
-	if math.Abs(lo) > hi-lo {
+	if !math.IsInf(lo, 1) && math.Abs(lo) > hi-lo {
 		shift = lo
 	}
 	p := &problem{a: a, b: b, M: raw, reg: reg}

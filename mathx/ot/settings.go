@@ -20,7 +20,8 @@ const (
 )
 
 // ErrUnderflow is returned (wrapped) when the Gibbs kernel exp(−M/reg)
-// underflows so that a row or column of the scaled plan vanishes, or a
+// underflows so that a row or column of the scaled plan vanishes or
+// becomes subnormal (below 2.2e-308 its relative precision is gone), or a
 // scaling overflows. The scaling-domain Sinkhorn reports it; the other
 // solvers recover from it.
 var ErrUnderflow = errors.New("ot: kernel underflow or scaling overflow")

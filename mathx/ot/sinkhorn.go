@@ -103,16 +103,24 @@ func (s *scaler) kernel(alpha, beta []float64, eps float64, normalize bool) {
 	s.reduce()
 }
 
+// minNormal is the smallest normal float64: a product K·v or Kᵀu below it
+// is subnormal and has lost its relative precision (5e-324 stands for
+// anything in [2.5e-324, 7.4e-324]), so the scalings computed from it
+// would satisfy the marginals only in that rounding.
+const minNormal = 0x1p-1022
+
 // step does v = b ⊘ ktu, then one fused sweep u = a ⊘ Kv, ktu = Kᵀu. It
 // returns false (leaving uOld, vOld as the last good scalings) when a
-// product vanishes or overflows, i.e. a scaling is not finite and positive. rowErr is ‖u⊙Kv − a‖₁.
+// product is subnormal, vanishes or overflows, i.e. a scaling is not
+// finite and positive or not computed to full precision. rowErr is
+// ‖u⊙Kv − a‖₁.
 func (s *scaler) step() (ok bool, rowErr float64) {
 	p, m := s.p, s.p.M.m
 	copy(s.uOld, s.u)
 	copy(s.vOld, s.v)
 	for j, x := range s.ktu {
 		v := p.b[j] / x
-		if x == 0 || math.IsInf(v, 0) || !(v > 0) {
+		if !(x >= minNormal) || math.IsInf(v, 0) || !(v > 0) {
 			return false, 0
 		}
 		s.v[j] = v
@@ -132,7 +140,7 @@ func (s *scaler) step() (ok bool, rowErr float64) {
 			Ki := s.K[i*m : (i+1)*m]
 			kv := dot(Ki, s.v)
 			u := p.a[i] / kv
-			if kv == 0 || math.IsInf(u, 0) || !(u > 0) {
+			if !(kv >= minNormal) || math.IsInf(u, 0) || !(u > 0) {
 				bad[k] = true
 				return
 			}
