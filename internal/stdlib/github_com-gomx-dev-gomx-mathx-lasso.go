@@ -25,6 +25,7 @@ func init() {
 		"MaxIterReached":          reflect.ValueOf(lasso.MaxIterReached),
 		"ProxGradient":            reflect.ValueOf(lasso.ProxGradient),
 		"Random":                  reflect.ValueOf(lasso.Random),
+		"RelGap":                  reflect.ValueOf(lasso.RelGap),
 		"Squared":                 reflect.ValueOf(lasso.Squared),
 		"Stopped":                 reflect.ValueOf(lasso.Stopped),
 

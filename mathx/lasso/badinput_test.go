@@ -157,3 +157,32 @@ func TestNonFiniteDuringIteration(t *testing.T) {
 		}
 	}
 }
+
+// TestRelGap: RelGap is the measure the solvers stop on — at a solver's
+// answer it equals Result.Gap (to 1e-12, CD keeps its residual
+// incrementally) and the independent gonum formula peerGap (to 1e-12
+// relative); at x = 0 with λ ≥ λ_max it is 0 to rounding (x = 0 is
+// optimal), and a wrong length of x panics naming RelGap.
+func TestRelGap(t *testing.T) {
+	p, _ := problem(5, 60, 20, 4, 0.1, 0.2, nil)
+	for name, solve := range map[string]func(*Problem, *Settings) (*Result, error){"FISTA": FISTA, "CD": CD} {
+		r, err := solve(p, &Settings{Tol: 1e-6})
+		if err != nil || r.Status != Converged {
+			t.Fatalf("%s: %v %v", name, r.Status, err)
+		}
+		g := RelGap(p, r.X)
+		if math.Abs(g-r.Gap) > 1e-12 || math.Abs(g-peerGap(p, r.X)) > 1e-12*math.Max(1, g) {
+			t.Errorf("%s: RelGap %g, Result.Gap %g, peerGap %g", name, g, r.Gap, peerGap(p, r.X))
+		}
+	}
+	lmax := &Problem{A: p.A, B: p.B, Lambda: 10 * p.Lambda / 0.2}
+	if g := RelGap(lmax, make([]float64, 20)); math.Abs(g) > 1e-15 {
+		t.Errorf("RelGap at x = 0 with λ > λ_max: %g, want 0 to rounding", g)
+	}
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "lasso.RelGap: len(x) = 3") {
+			t.Errorf("RelGap with a short x: panic %q", msg)
+		}
+	}()
+	RelGap(p, make([]float64, 3))
+}

@@ -14,9 +14,9 @@
 // squared loss), rescales it into the dual-feasible set when L2 = 0, and
 // stops when (P − D)/P ≤ Settings.Tol. For the lasso the dual point is
 // u = λθ with θ = r/max(nλ, ‖Aᵀr‖∞), r = b − Ax, so that
-// D = (‖b‖² − ‖b − nλθ‖²)/(2n); Gap returns P and D, so a solution from
-// any solver (scikit-learn's in bench/lasso) is measured at the same
-// accuracy. λ_max = ‖Aᵀb‖∞/n is the smallest λ with x = 0.
+// D = (‖b‖² − ‖b − nλθ‖²)/(2n); Gap returns P and D and RelGap the
+// relative gap (P − D)/P, so a solution from any solver (scikit-learn's
+// in bench/lasso) is measured at the same accuracy. λ_max = ‖Aᵀb‖∞/n is the smallest λ with x = 0.
 //
 // Algorithms: ISTA / FISTA (Beck & Teboulle, SIAM J. Imaging Sci. 2009)
 // with backtracking and the adaptive restart of O'Donoghue & Candès

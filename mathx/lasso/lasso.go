@@ -147,9 +147,22 @@ type Result struct {
 // u_i = b_i·σ(−b_i a_iᵀx)/n (rescaled likewise when L2 = 0) and
 // D = (1/n)Σ H(n·b_i·u_i) with H the binary entropy in nats.
 func Gap(p *Problem, x []float64) (primal, dual float64) {
-	d := newData(p, "lasso.Gap", false)
+	return gapOf(p, x, "lasso.Gap")
+}
+
+// RelGap returns the relative duality gap (P − D)/P at x, with P and D
+// from Gap (0 when P = 0): the measure every solver here compares with
+// Settings.Tol and reports as Result.Gap, so a solution from any solver
+// or library can be checked against the same tolerance.
+func RelGap(p *Problem, x []float64) float64 {
+	return relGap(gapOf(p, x, "lasso.RelGap"))
+}
+
+// gapOf is Gap, with name in the panic messages.
+func gapOf(p *Problem, x []float64, name string) (primal, dual float64) {
+	d := newData(p, name, false)
 	if len(x) != d.d {
-		panic(fmt.Sprintf("lasso.Gap: len(x) = %d, A has %d columns", len(x), d.d))
+		panic(fmt.Sprintf("%s: len(x) = %d, A has %d columns", name, len(x), d.d))
 	}
 	z := make([]float64, d.n)
 	d.mulA(z, x)
