@@ -86,8 +86,15 @@
 //	ot.dist(xs, xt, metric)                      Dist(xs, xt, metric)
 //	ot.dist(xs, xt, 'minkowski', p=p)            Minkowski(xs, xt, p)
 //	numItermax, stopThr                          Settings.MaxIter, Settings.Tol (+ Norm: L2Col)
+//	POT's defaults (1000, 1e-9, l2 column error) &Settings{MaxIter: 1000, Norm: L2Col}
 //	log['u'], log['v'] (scalings)                exp(Result.F/reg), exp(Result.G/reg)
 //	log['log_u'], log['log_v'] (sinkhorn_log)    Result.F/reg, Result.G/reg
 //	log['niter']                                 Result.Iterations − 1
 //	log['err']                                   Result.History (l1, every iteration)
+//
+// The defaults differ from POT's (l1 error over both marginals,
+// 10,000 iterations): with nil Settings, Sinkhorn stops on a stricter
+// measure and later than ot.sinkhorn, so iteration counts and plans agree
+// with POT's only with the Settings in the table. Tol is relative to the
+// mass Σa, which is POT's absolute stopThr for probability vectors.
 package ot
