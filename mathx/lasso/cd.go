@@ -21,9 +21,12 @@ import (
 // gap (one product with Aᵀ), collects the working set of the non-zero
 // coordinates and those violating the optimality condition |a_jᵀu| ≤ λ,
 // and sweeps only it (in index order, or drawing from it at random) until
-// the gap restricted to it is below Tol/10 or 1000 sweeps. With
-// Settings.FullSweeps they run over all coordinates, checking the gap every
-// Settings.CheckEvery updates (default d, one epoch). GaussSouthwell and
+// the gap restricted to it is below Tol/10 or 1000 sweeps; over the whole
+// run these sweeps do at most about MaxIter·d coordinate updates
+// (MaxIter epochs, as scikit-learn's max_iter), after which the run ends
+// MaxIterReached. With Settings.FullSweeps they run over all coordinates,
+// checking the gap every Settings.CheckEvery updates (default d, one
+// epoch). GaussSouthwell and
 // GaussSouthwellLipschitz keep the full gradient through the Gram matrix
 // AᵀA/n (O(d²) memory, O(d) per update), check the gap like FullSweeps and
 // need Loss Squared.
@@ -124,6 +127,9 @@ func (d *data) cdResidual(x, lj []float64, s Settings) (*Result, error) {
 	}
 	next := 0 // the next coordinate of a full cyclic sweep
 	var set []int
+	// epochs counts the working-set sweeps' coordinate updates in units of
+	// d, the budget Settings.MaxIter sets (scikit-learn's max_iter).
+	var epochs float64
 	var atuSet []float64
 	for {
 		if s.FullSweeps {
@@ -144,6 +150,10 @@ func (d *data) cdResidual(x, lj []float64, s Settings) (*Result, error) {
 		if s.FullSweeps {
 			continue
 		}
+		if epochs >= float64(s.MaxIter) {
+			res.Status = MaxIterReached
+			return finish(res, x), nil
+		}
 		set = set[:0]
 		for j, v := range atu {
 			if x[j] != 0 || math.Abs(v-d.l2*x[j]) > d.lambda {
@@ -154,8 +164,9 @@ func (d *data) cdResidual(x, lj []float64, s Settings) (*Result, error) {
 		for range set {
 			atuSet = append(atuSet, 0)
 		}
-		for inner := 0; inner < 1000 && len(set) > 0 && ctx.Err() == nil; inner++ {
+		for inner := 0; inner < 1000 && len(set) > 0 && ctx.Err() == nil && epochs < float64(s.MaxIter); inner++ {
 			sweep(set)
+			epochs += float64(len(set)) / float64(dim)
 			for k, j := range set {
 				atuSet[k] = floats.Dot(d.at[j*n:(j+1)*n], u)
 			}

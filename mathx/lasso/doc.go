@@ -60,9 +60,10 @@
 // during the run (the scale of A or b overflows), backtracking without
 // sufficient decrease in its 100 trials (ISTA, FISTA and the composite
 // solvers). Every loop honours a limit and the context: Settings.MaxIter
-// outer iterations; inside them, 100 backtracking trials (context checked
-// each trial) and 1000 working-set sweeps per CD round (context checked
-// each sweep). When Lambda is below the rounding of Aᵀr/n (about
+// outer iterations (for CD, MaxIter epochs of d coordinate updates,
+// working-set sweeps included); inside them, 100 backtracking trials
+// (context checked each trial) and 1000 working-set sweeps per CD round
+// (context checked each sweep). When Lambda is below the rounding of Aᵀr/n (about
 // 1e-16·‖A‖·‖b‖/n), no duality gap can be certified and the run ends
 // MaxIterReached near the least-squares solution; it never reports
 // Converged on non-finite values.

@@ -77,8 +77,9 @@ func (r Rule) String() string {
 // Settings configures ISTA, FISTA and CD. The zero value gives the
 // documented defaults.
 type Settings struct {
-	// MaxIter bounds the iterations (see Result.Iterations); 0 means
-	// 10000.
+	// MaxIter bounds the iterations (see Result.Iterations) and, for CD
+	// with working sets, the epochs: coordinate updates divided by d
+	// (scikit-learn's max_iter); 0 means 10000.
 	MaxIter int
 	// Tol is compared with the relative duality gap (P − D)/P after every
 	// iteration (ProxGradient, AccelProxGradient: with the gradient-mapping
