@@ -44,14 +44,16 @@
 //
 // Programmer errors panic with a message naming the function and the
 // argument: shapes that disagree, an empty marginal, reg not finite and
-// > 0, a marginal entry negative, NaN or ±Inf, masses Σa and Σb that
-// differ by more than 1e-9·Σa (the mass tolerance), a cost entry NaN or
-// −Inf, and for EMD a +Inf cost. Data problems return promptly with
-// Status Failed, an error saying what and where, and no plan: a point
-// with mass whose costs are +Inf to every point of mass on the other side
-// (ErrInfeasible, naming the row or column), kernel underflow in plain
-// Sinkhorn (ErrUnderflow), a NaN marginal error or plan entry appearing
-// during the run. Every loop honours a limit and the context (checked
+// > 0 (and, for Wasserstein1D, which returns no error, bad weights). Data
+// problems return promptly with Status Failed, an error saying what and
+// where, and no plan: a marginal entry negative, NaN or ±Inf; masses Σa
+// and Σb that are 0 or differ by more than 1e-9·Σa (the mass tolerance;
+// ErrInfeasible); a cost entry NaN or −Inf (+Inf forbids a pair, for EMD
+// too); a point with mass whose costs are +Inf to every point of mass on
+// the other side (ErrInfeasible, naming the row or column; EMD also when
+// the forbidden pairs leave no augmenting path); kernel underflow in
+// plain Sinkhorn (ErrUnderflow); a NaN marginal error or plan entry
+// appearing during the run. Every loop honours a limit and the context (checked
 // every iteration): Settings.MaxIter; SNS's warm-up at most 10,000
 // sweeps, its conjugate gradients at most 2(n+m) iterations per Newton
 // step, its line search at most 34 trial steps, a fallback 10 sweeps. The

@@ -22,7 +22,9 @@ func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
 		panic(fmt.Sprintf("ot.Wasserstein1D: p = %v, want p ≥ 1", p))
 	}
 	uw, vw := weightsOrUniform("u", u, uWeights), weightsOrUniform("v", v, vWeights)
-	checkMarginals("Wasserstein1D", uw, vw)
+	if err := checkMarginals("Wasserstein1D", uw, vw); err != nil {
+		panic(err.Error())
+	}
 	iu, iv := argsort(u), argsort(v)
 	var total float64
 	i, j := 0, 0
@@ -94,21 +96,27 @@ func argsort(x []float64) []int {
 // (0.9 s) for log-normal marginals with σ = 3; issue 18 reports 5,583
 // (3.9 s) for another skewed case at n = 300. So it is meant for n, m up
 // to a few hundred; Settings.Context cancels it (other Settings fields are
-// not used). b is rescaled to a's total mass. Result.History is
-// empty. It panics on non-finite costs or inconsistent shapes or masses.
+// not used). b is rescaled to a's total mass. Result.History is empty. A
+// cost +Inf forbids a pair, as for the entropic solvers. It panics on
+// inconsistent shapes; bad data (a marginal entry or cost NaN, −Inf or
+// negative mass, unequal masses, an infeasible problem) gives Status
+// Failed and an error naming it.
 func EMD(a, b []float64, M *mat.Dense, s *Settings) (*Result, error) {
 	raw := rawOf(M)
 	n, m := raw.n, raw.m
-	if n != len(a) || m != len(b) || n == 0 || m == 0 {
-		panic(fmt.Sprintf("ot.EMD: M is %d×%d but len(a) = %d, len(b) = %d", n, m, len(a), len(b)))
+	checkShapes("EMD", a, b, raw)
+	if err := checkMarginals("EMD", a, b); err != nil {
+		return &Result{Status: Failed}, err
 	}
-	checkMarginals("EMD", a, b)
 	for i := 0; i < n; i++ {
 		for j, x := range raw.row(i) {
-			if math.IsInf(x, 0) || x != x {
-				panic(fmt.Sprintf("ot.EMD: M[%d,%d] = %v, want a finite cost", i, j, x))
+			if math.IsInf(x, -1) || x != x {
+				return &Result{Status: Failed}, fmt.Errorf("ot.EMD: M[%d,%d] = %v: costs must be finite or +Inf (a forbidden pair)", i, j, x)
 			}
 		}
+	}
+	if err := feasible(raw, support(a), support(b)); err != nil {
+		return &Result{Status: Failed}, fmt.Errorf("ot.EMD: %w", err)
 	}
 	c := resolve(s, 0)
 	supply := append([]float64(nil), a...)
@@ -205,7 +213,7 @@ func EMD(a, b []float64, M *mat.Dense, s *Settings) (*Result, error) {
 		}
 		if t < 0 {
 			res.Status = Failed
-			return res, fmt.Errorf("ot.EMD: no augmenting path (inconsistent marginals)")
+			return res, fmt.Errorf("ot.EMD: %w: no augmenting path after %d augmentations (the forbidden pairs leave supply that no demand can take)", ErrInfeasible, res.Iterations)
 		}
 		dt := dist[t]
 		for v := range pot {
@@ -261,10 +269,11 @@ func EMD(a, b []float64, M *mat.Dense, s *Settings) (*Result, error) {
 	rs, cs := make([]float64, n), make([]float64, m)
 	for i := 0; i < n; i++ {
 		for j, mij := range raw.row(i) {
-			x := X[i*m+j]
-			res.Cost += x * mij
-			rs[i] += x
-			cs[j] += x
+			if x := X[i*m+j]; x != 0 { // forbidden pairs carry 0: 0·Inf is not a cost
+				res.Cost += x * mij
+				rs[i] += x
+				cs[j] += x
+			}
 		}
 	}
 	for i, x := range rs {

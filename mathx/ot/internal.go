@@ -128,49 +128,62 @@ func callback(cb func(int, *Result) bool, it int, r *Result) (cont bool, err err
 	return cb(it, r), nil
 }
 
-// checkProblem panics on programmer errors: shapes, reg, marginals, and
-// cost entries that are NaN or −Inf (+Inf marks a forbidden pair). It
-// returns the smallest and largest finite cost.
-func checkProblem(fn string, a, b []float64, M rawMat, reg float64) (lo, hi float64) {
+// checkShapes panics on programmer errors: shapes that disagree, an empty
+// marginal.
+func checkShapes(fn string, a, b []float64, M rawMat) {
 	if M.n != len(a) || M.m != len(b) {
 		panic(fmt.Sprintf("ot.%s: M is %d×%d but len(a) = %d, len(b) = %d", fn, M.n, M.m, len(a), len(b)))
 	}
 	if len(a) == 0 || len(b) == 0 {
 		panic(fmt.Sprintf("ot.%s: empty marginal", fn))
 	}
+}
+
+// checkProblem panics on programmer errors (shapes, reg) and returns an
+// error for data problems: bad marginals (see checkMarginals) and cost
+// entries that are NaN or −Inf (+Inf marks a forbidden pair). It returns
+// the smallest and largest finite cost.
+func checkProblem(fn string, a, b []float64, M rawMat, reg float64) (lo, hi float64, err error) {
+	checkShapes(fn, a, b, M)
 	if !(reg > 0) || math.IsInf(reg, 0) {
 		panic(fmt.Sprintf("ot.%s: reg = %v, want a finite reg > 0", fn, reg))
 	}
-	checkMarginals(fn, a, b)
+	if err := checkMarginals(fn, a, b); err != nil {
+		return 0, 0, err
+	}
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for i := 0; i < M.n; i++ {
 		for j, x := range M.row(i) {
 			if x != x || math.IsInf(x, -1) {
-				panic(fmt.Sprintf("ot.%s: M[%d,%d] = %v", fn, i, j, x))
+				return 0, 0, fmt.Errorf("ot.%s: M[%d,%d] = %v: costs must be finite or +Inf (a forbidden pair)", fn, i, j, x)
 			}
 			if !math.IsInf(x, 1) {
 				lo, hi = math.Min(lo, x), math.Max(hi, x)
 			}
 		}
 	}
-	return lo, hi
+	return lo, hi, nil
 }
 
-func checkMarginals(fn string, a, b []float64) {
+// checkMarginals returns an error naming the entry when a marginal entry
+// is negative, NaN or ±Inf, and wraps ErrInfeasible when the masses are
+// not positive or differ by more than 1e-9·Σa.
+func checkMarginals(fn string, a, b []float64) error {
 	var sa, sb float64
-	for _, x := range a {
+	for i, x := range a {
 		if !(x >= 0) || math.IsInf(x, 0) {
-			panic(fmt.Sprintf("ot.%s: marginal a has entry %v", fn, x))
+			return fmt.Errorf("ot.%s: a[%d] = %v: marginal entries must be finite and ≥ 0", fn, i, x)
 		}
 		sa += x
 	}
-	for _, x := range b {
+	for j, x := range b {
 		if !(x >= 0) || math.IsInf(x, 0) {
-			panic(fmt.Sprintf("ot.%s: marginal b has entry %v", fn, x))
+			return fmt.Errorf("ot.%s: b[%d] = %v: marginal entries must be finite and ≥ 0", fn, j, x)
 		}
 		sb += x
 	}
-	if sa <= 0 || math.Abs(sa-sb) > 1e-9*sa {
-		panic(fmt.Sprintf("ot.%s: marginals have masses %v and %v, want equal positive masses", fn, sa, sb))
+	if !(sa > 0) || math.Abs(sa-sb) > 1e-9*sa {
+		return fmt.Errorf("ot.%s: %w: the marginals have masses %v and %v, want equal positive masses (to 1e-9 relative)", fn, ErrInfeasible, sa, sb)
 	}
+	return nil
 }

@@ -44,7 +44,10 @@ type solver func(p *problem, c config, res *Result) (f, g []float64, err error)
 // computes the plan and its statistics from the potentials.
 func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, defMaxIter int, run solver) (*Result, error) {
 	raw := rawOf(M)
-	lo, hi := checkProblem(fn, a, b, raw, reg)
+	lo, hi, err := checkProblem(fn, a, b, raw, reg)
+	if err != nil {
+		return &Result{Status: Failed}, err
+	}
 	c := resolve(s, defMaxIter)
 	rows, cols := support(a), support(b)
 	// The plan does not change when a constant is subtracted from M. When
@@ -74,7 +77,7 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 	}
 	c.tol *= p.mass // Settings.Tol is relative to the mass
 	res := &Result{}
-	if err := feasible(p.M, rows, cols); err != nil {
+	if err := feasible(raw, rows, cols); err != nil {
 		res.Status = Failed
 		return res, fmt.Errorf("ot.%s: %w", fn, err)
 	}
@@ -110,25 +113,25 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 	return res, nil
 }
 
-// feasible checks, on the reduced problem M (rows, cols: the original
-// indices of its rows and columns), that every row and every column has a
-// finite cost.
+// feasible checks that every row in rows has a finite cost M_ij for some
+// j in cols, and every column in cols for some row in rows (rows and cols
+// are the points with mass).
 func feasible(M rawMat, rows, cols []int) error {
-	colOK := make([]bool, M.m)
-	for i := 0; i < M.n; i++ {
-		rowOK := false
-		for j, x := range M.row(i) {
-			if !math.IsInf(x, 1) {
-				rowOK, colOK[j] = true, true
+	colOK := make([]bool, len(cols))
+	for _, i := range rows {
+		row, rowOK := M.row(i), false
+		for k, j := range cols {
+			if !math.IsInf(row[j], 1) {
+				rowOK, colOK[k] = true, true
 			}
 		}
 		if !rowOK {
-			return fmt.Errorf("%w: row %d of M is +Inf on every column with b > 0", ErrInfeasible, rows[i])
+			return fmt.Errorf("%w: row %d of M is +Inf on every column with b > 0", ErrInfeasible, i)
 		}
 	}
-	for j, ok := range colOK {
+	for k, ok := range colOK {
 		if !ok {
-			return fmt.Errorf("%w: column %d of M is +Inf on every row with a > 0", ErrInfeasible, cols[j])
+			return fmt.Errorf("%w: column %d of M is +Inf on every row with a > 0", ErrInfeasible, cols[k])
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package ot
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -41,7 +42,8 @@ func callPromptly(t *testing.T, name string, f func()) (err error) {
 // a finite cost, and — when Converged — marginals met to 1e-6 of the
 // mass. Where the answer is known it is checked: a zero or constant cost,
 // or one point, gives the independent coupling a_i·b_j/mass for the
-// entropic solvers (its cost is the constant).
+// entropic solvers (its cost is the constant). EMD takes +Inf as a
+// forbidden pair like the entropic solvers.
 func TestPropertyBadInput(t *testing.T) {
 	inf := math.Inf(1)
 	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
@@ -62,24 +64,23 @@ func TestPropertyBadInput(t *testing.T) {
 		M           *mat.Dense
 		reg         float64
 		independent bool // the plan is a_i·b_j/mass
-		infeasible  bool // every entropic solver must fail with ErrInfeasible
-		emdPanics   bool // EMD documents a panic on +Inf costs
+		infeasible  bool // every solver must fail with ErrInfeasible
 	}{
-		{"zero cost", third, third, dense(3, 3, make([]float64, 9)...), 1, true, false, false},
-		{"constant cost 1e300", third, third, dense(3, 3, scaled(0, 1e300)...), 1, true, false, false},
-		{"one point", []float64{2}, []float64{2}, dense(1, 1, 5), 0.1, true, false, false},
-		{"one row", []float64{1}, []float64{0.25, 0.75}, dense(1, 2, 3, 1), 0.1, true, false, false},
-		{"duplicated points", third, third, dense(3, 3, 0, 1, 1, 0, 1, 1, 2, 0, 0), 0.1, false, false, false},
-		{"forbidden pairs", third, third, dense(3, 3, inf, 1, 2, 1, inf, 1, 2, 1, inf), 0.1, false, false, true},
-		{"infeasible row", third, third, dense(3, 3, 0, 1, 2, inf, inf, inf, 2, 1, 0), 0.1, false, true, true},
-		{"infeasible column", third, third, dense(3, 3, inf, 1, 2, inf, 0, 1, inf, 1, 0), 0.1, false, true, true},
-		{"zero-mass points", []float64{0, 0.5, 0.5}, []float64{0.5, 0, 0.5}, dense(3, 3, spread...), 0.1, false, false, false},
-		{"cost 1e300", third, third, dense(3, 3, scaled(1e300, 0)...), 1e299, false, false, false},
-		{"cost 1e-300", third, third, dense(3, 3, scaled(1e-300, 0)...), 1e-301, false, false, false},
-		{"cost offset 1e300", third, third, dense(3, 3, scaled(1, 1e300)...), 0.1, false, false, false},
-		{"small reg", third, third, dense(3, 3, spread...), 1e-300, false, false, false},
-		{"mass 1e-300", tiny, tiny, dense(3, 3, spread...), 0.1, false, false, false},
-		{"mass 1e300", huge, huge, dense(3, 3, spread...), 0.1, false, false, false},
+		{"zero cost", third, third, dense(3, 3, make([]float64, 9)...), 1, true, false},
+		{"constant cost 1e300", third, third, dense(3, 3, scaled(0, 1e300)...), 1, true, false},
+		{"one point", []float64{2}, []float64{2}, dense(1, 1, 5), 0.1, true, false},
+		{"one row", []float64{1}, []float64{0.25, 0.75}, dense(1, 2, 3, 1), 0.1, true, false},
+		{"duplicated points", third, third, dense(3, 3, 0, 1, 1, 0, 1, 1, 2, 0, 0), 0.1, false, false},
+		{"forbidden pairs", third, third, dense(3, 3, inf, 1, 2, 1, inf, 1, 2, 1, inf), 0.1, false, false},
+		{"infeasible row", third, third, dense(3, 3, 0, 1, 2, inf, inf, inf, 2, 1, 0), 0.1, false, true},
+		{"infeasible column", third, third, dense(3, 3, inf, 1, 2, inf, 0, 1, inf, 1, 0), 0.1, false, true},
+		{"zero-mass points", []float64{0, 0.5, 0.5}, []float64{0.5, 0, 0.5}, dense(3, 3, spread...), 0.1, false, false},
+		{"cost 1e300", third, third, dense(3, 3, scaled(1e300, 0)...), 1e299, false, false},
+		{"cost 1e-300", third, third, dense(3, 3, scaled(1e-300, 0)...), 1e-301, false, false},
+		{"cost offset 1e300", third, third, dense(3, 3, scaled(1, 1e300)...), 0.1, false, false},
+		{"small reg", third, third, dense(3, 3, spread...), 1e-300, false, false},
+		{"mass 1e-300", tiny, tiny, dense(3, 3, spread...), 0.1, false, false},
+		{"mass 1e300", huge, huge, dense(3, 3, spread...), 0.1, false, false},
 	}
 	type solverFn func(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error)
 	solvers := []struct {
@@ -99,12 +100,6 @@ func TestPropertyBadInput(t *testing.T) {
 			var r *Result
 			var err error
 			perr := callPromptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, c.reg, nil) })
-			if sv.name == "EMD" && c.emdPanics {
-				if perr == nil || !strings.Contains(perr.Error(), "M[") {
-					t.Errorf("%s: %v, want EMD's documented panic naming the +Inf entry", name, perr)
-				}
-				continue
-			}
 			if perr != nil {
 				t.Errorf("%s: %v", name, perr)
 				continue
@@ -152,10 +147,12 @@ func TestPropertyBadInput(t *testing.T) {
 	}
 }
 
-// TestProgrammerErrorsNameArgument: the documented panics (NaN or −Inf
-// cost, a negative or NaN mass, unequal masses, reg ≤ 0 or not finite)
-// name the offending argument.
-func TestProgrammerErrorsNameArgument(t *testing.T) {
+// TestBadArguments: programmer errors (reg ≤ 0, NaN or +Inf, shapes)
+// panic naming the argument; bad data (a NaN or −Inf cost, a marginal
+// entry NaN, ±Inf or negative, unequal masses) gives Failed with an error
+// naming the entry, for every solver (they panicked before). Unequal
+// masses wrap ErrInfeasible; the mass tolerance is 1e-9 relative.
+func TestBadArguments(t *testing.T) {
 	third := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
 	M := func(k int, v float64) *mat.Dense {
 		m := mat.NewDense(3, 3, []float64{0, 1, 2, 1, 0, 1, 2, 1, 0})
@@ -163,24 +160,56 @@ func TestProgrammerErrorsNameArgument(t *testing.T) {
 		return m
 	}
 	good := M(0, 0)
-	cases := []struct {
+	panics := []struct {
 		name string
 		f    func()
 		want string
 	}{
-		{"NaN cost", func() { SinkhornStabilized(third, third, M(4, math.NaN()), 1, nil) }, "M[1,1] = NaN"},
-		{"-Inf cost", func() { SNS(third, third, M(5, math.Inf(-1)), 1, nil) }, "M[1,2] = -Inf"},
-		{"NaN mass", func() { SinkhornLog([]float64{math.NaN(), 0.5, 0.5}, third, good, 1, nil) }, "marginal a"},
-		{"Inf mass", func() { Sinkhorn(third, []float64{math.Inf(1), 0, 0}, good, 1, nil) }, "marginal b"},
-		{"unequal mass", func() { SNS(third, []float64{1, 1, 1}, good, 1, nil) }, "masses"},
 		{"reg 0", func() { Sinkhorn(third, third, good, 0, nil) }, "reg = 0"},
 		{"reg NaN", func() { Sinkhorn(third, third, good, math.NaN(), nil) }, "reg = NaN"},
 		{"reg +Inf", func() { SinkhornLog(third, third, good, math.Inf(1), nil) }, "reg = +Inf"},
+		{"shape", func() { SNS(third, third[:2], good, 1, nil) }, "len(b) = 2"},
+		{"EMD shape", func() { EMD(third[:2], third, good, nil) }, "len(a) = 2"},
 	}
-	for _, c := range cases {
+	for _, c := range panics {
 		err := callPromptly(t, c.name, c.f)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+	solvers := append(entropic[:len(entropic):len(entropic)], struct {
+		name string
+		fn   solverFunc
+	}{"EMD", func(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) { return EMD(a, b, M, s) }})
+	data := []struct {
+		name string
+		a, b []float64
+		M    *mat.Dense
+		want string
+	}{
+		{"NaN cost", third, third, M(4, math.NaN()), "M[1,1] = NaN"},
+		{"-Inf cost", third, third, M(5, math.Inf(-1)), "M[1,2] = -Inf"},
+		{"NaN mass", []float64{math.NaN(), 0.5, 0.5}, third, good, "a[0] = NaN"},
+		{"Inf mass", third, []float64{0, math.Inf(1), 0}, good, "b[1] = +Inf"},
+		{"negative mass", []float64{1.5, -0.5, 0}, third, good, "a[1] = -0.5"},
+		{"unequal mass", third, []float64{1, 1, 1}, good, "masses"},
+		{"zero mass", make([]float64, 3), make([]float64, 3), good, "masses"},
+	}
+	for _, c := range data {
+		for _, sv := range solvers {
+			name := sv.name + "/" + c.name
+			var r *Result
+			var err error
+			if perr := callPromptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, 1, nil) }); perr != nil {
+				t.Errorf("%s: %v", name, perr)
+				continue
+			}
+			if r.Status != Failed || r.Plan != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %v, %v; want Failed naming %q", name, r.Status, err, c.want)
+			}
+			if strings.Contains(c.want, "masses") && !errors.Is(err, ErrInfeasible) {
+				t.Errorf("%s: %v does not wrap ErrInfeasible", name, err)
+			}
 		}
 	}
 }

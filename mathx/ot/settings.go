@@ -26,9 +26,11 @@ const (
 // solvers recover from it.
 var ErrUnderflow = errors.New("ot: kernel underflow or scaling overflow")
 
-// ErrInfeasible is returned (wrapped, with Status Failed) by the entropic
-// solvers when a point with positive mass has cost +Inf to every point of
-// positive mass on the other side, so that no plan meets the marginals.
+// ErrInfeasible is returned (wrapped, with Status Failed) when no plan
+// meets the marginals: their masses differ (by more than 1e-9·Σa) or are
+// 0, or a point with positive mass has cost +Inf to every point of
+// positive mass on the other side (or, for EMD, the forbidden pairs leave
+// no augmenting path).
 var ErrInfeasible = errors.New("ot: infeasible problem")
 
 // Settings configures the iterative solvers. A nil *Settings or a zero field

@@ -26,8 +26,10 @@ import (
 //
 // a and b must be non-negative with equal sums; zero-mass points get zero
 // rows/columns in the plan (and potential −Inf). A cost +Inf forbids a pair.
-// It panics if the shapes disagree, reg ≤ 0, the masses differ or a cost is
-// NaN or −Inf; the other entropic solvers take the same arguments.
+// It panics if the shapes disagree or reg is not finite and > 0; bad data
+// (a marginal entry or cost NaN, −Inf or negative mass, masses that differ
+// by more than 1e-9·Σa, an infeasible problem) gives Status Failed and an
+// error naming it. The other entropic solvers take the same arguments.
 func Sinkhorn(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) {
 	return solve("Sinkhorn", a, b, M, reg, s, 10000, sinkhornScaling)
 }

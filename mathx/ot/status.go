@@ -21,9 +21,10 @@ const (
 	// Canceled means the context was done; the result is the last iterate.
 	Canceled = status.Canceled
 	// Failed means a data problem or a numerical failure; an error saying
-	// what and where is returned with it and the Result has no plan:
-	// ErrInfeasible (a row or column of M is +Inf wherever the other side
-	// has mass), ErrUnderflow (Sinkhorn), or a NaN marginal error or plan
-	// entry that appeared during the run.
+	// what and where is returned with it and the Result has no plan: a bad
+	// marginal or cost entry, ErrInfeasible (unequal masses, or a row or
+	// column of M that is +Inf wherever the other side has mass),
+	// ErrUnderflow (Sinkhorn), or a NaN marginal error or plan entry that
+	// appeared during the run.
 	Failed = status.Failed
 )
