@@ -244,10 +244,13 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 		r["execution_count"] = k.count
 		r["user_expressions"] = map[string]any{}
 		r["payload"] = []any{}
-		k.reply(ch, msg, "execute_reply", r)
 		if stopOnError && !c.Silent {
+			// what was queued when the cell failed, counted before the
+			// reply: a client may send the next request on it before
+			// the write returns
 			k.abort = len(k.shellQ)
 		}
+		k.reply(ch, msg, "execute_reply", r)
 		return
 	}
 	payload := []any{}

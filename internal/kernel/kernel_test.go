@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -536,4 +537,38 @@ func TestControlServedWhileCellRuns(t *testing.T) {
 	if r := h.recv(Control); r.Parent.MsgID != cr || r.Header.MsgType != "complete_reply" {
 		t.Fatalf("complete on control: %s", r.Header.MsgType)
 	}
+}
+
+// TestStopOnErrorSparesRequestsSentAfterTheError: an execute_request sent
+// after the client has the error reply runs; only those queued when the
+// error happened are aborted (ipykernel's rule). The kernel counted what
+// to abort after its reply went out, so a request a fast client sent on
+// the reply, before the kernel's write returned, was aborted. The
+// transport here sends the next request while the error reply is being
+// sent, and waits for the kernel to queue it.
+func TestStopOnErrorSparesRequestsSentAfterTheError(t *testing.T) {
+	h := newHarness(t)
+	var next string
+	sent := make(chan struct{}, 1)
+	var armed atomic.Bool
+	armed.Store(true)
+	hook := func(ch Channel) {
+		if ch != Shell || !armed.CompareAndSwap(true, false) {
+			return
+		}
+		next = h.send(Shell, "execute_request", execContent("print:runs"))
+		time.Sleep(20 * time.Millisecond) // the reader queues it
+		sent <- struct{}{}
+	}
+	h.tr.afterSend.Store(&hook)
+	first := h.send(Shell, "execute_request", execContent("error:boom"))
+	if r := h.recv(Shell); r.Parent.MsgID != first || r.Content["status"] != "error" {
+		t.Fatalf("first reply %v", r.Content)
+	}
+	<-sent
+	h.iopubUntilIdle(first)
+	if r := h.recv(Shell); r.Parent.MsgID != next || r.Content["status"] != "ok" {
+		t.Fatalf("the request sent on the error reply: %v", r.Content)
+	}
+	h.iopubUntilIdle(next)
 }

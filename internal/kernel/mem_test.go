@@ -23,6 +23,10 @@ type memTransport struct {
 	out    [4]chan [][]byte
 	closed chan struct{}
 	once   sync.Once
+	// afterSend, when set, runs in the sender's goroutine after each
+	// message is handed over, as a client that answers before the
+	// kernel's write returns.
+	afterSend atomic.Pointer[func(ch Channel)]
 }
 
 func newMemTransport() *memTransport {
@@ -52,6 +56,9 @@ func (t *memTransport) Send(ch Channel, frames [][]byte) error {
 	default:
 	}
 	t.out[ch] <- frames
+	if f := t.afterSend.Load(); f != nil {
+		(*f)(ch)
+	}
 	return nil
 }
 
