@@ -307,9 +307,14 @@ func (p *proc) describeDeath(state *os.ProcessState) string {
 	if p.limit > 0 {
 		limit = "memory limit " + FormatBytes(p.limit)
 	}
+	fatal := p.stderr.fatal()
 	switch {
 	case oom:
 		what = "the worker process ran out of memory (" + limit + "; set it with GOMX_MEMORY_LIMIT or --memory-limit)"
+	case fatal == "stack overflow":
+		what = "the worker process overflowed a goroutine's stack (recursion too deep or without end)"
+	case fatal != "":
+		what = "the worker process stopped on a fatal error of the Go runtime: " + fatal
 	case p.limit > 0 && p.stderr.runtimeCrash():
 		what = "the worker process crashed inside the Go runtime, most likely by allocating past its " + limit +
 			" (set it with GOMX_MEMORY_LIMIT or --memory-limit)"
@@ -658,6 +663,36 @@ func (t *tailWriter) runtimeCrash() bool {
 	h := string(t.head)
 	return strings.Contains(h, "runtime.throw(") || strings.HasPrefix(h, "SIGABRT") ||
 		strings.HasPrefix(h, "SIGSEGV") && strings.Contains(h, "\nruntime.")
+}
+
+// fatal returns the fatal error of the Go runtime the worker's crash
+// report shows, "" when it shows none. The copy of the report that
+// debug.SetCrashOutput gives (the worker's own standard error is a pipe
+// it reads itself) starts at the traceback, without the "fatal error: "
+// line: the function that threw tells which error it was.
+func (t *tailWriter) fatal() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h := string(t.head)
+	for _, l := range strings.Split(h, "\n") {
+		if m, ok := strings.CutPrefix(l, "fatal error: "); ok {
+			return strings.TrimSpace(m)
+		}
+	}
+	has := func(s string) bool { return strings.Contains(h, s) }
+	switch {
+	case has("runtime.throw(") && has("runtime.newstack("):
+		return "stack overflow"
+	case has("sync.fatal(") && has("(*RWMutex).rUnlockSlow("):
+		return "sync: RUnlock of unlocked RWMutex"
+	case has("sync.fatal(") && has("(*RWMutex).Unlock("):
+		return "sync: Unlock of unlocked RWMutex"
+	case has("sync.fatal(") && has("(*Mutex).unlockSlow("):
+		return "sync: unlock of unlocked mutex"
+	case has("internal/runtime/maps.fatal("):
+		return "concurrent map writes (or a read or iteration during a write): a map used by several goroutines without a lock"
+	}
+	return ""
 }
 
 // crash returns the interesting part of what the worker wrote to its

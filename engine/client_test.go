@@ -289,6 +289,8 @@ func TestWorkerCrash(t *testing.T) {
 	}{
 		{"exit 3", "exit status 3"},
 		{"gopanic", "scripted goroutine panic"},
+		{"stackoverflow", "overflowed a goroutine's stack"},
+		{"unlockunlocked", "fatal error of the Go runtime: sync: unlock of unlocked mutex"},
 	}
 	c := newFake(t)
 	for _, tt := range tests {
@@ -344,6 +346,13 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); workertest.Value(res) != "v" {
 			t.Errorf("session lost after a cancelled hog: %+v", res.Error)
+		}
+	})
+	t.Run("a stack overflow is not put on memory", func(t *testing.T) {
+		res := c.Execute(context.Background(), "stackoverflow", engine.ExecOptions{}, &r)
+		if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "overflowed a goroutine's stack") ||
+			strings.Contains(res.Error.Value, "allocating") {
+			t.Fatalf("result: %+v", res.Error)
 		}
 	})
 	for _, code := range []string{"chunkhog 1000", "bighog 400"} {

@@ -20,6 +20,8 @@
 //	hang         never return, not even on cancel
 //	exit N       os.Exit(N)
 //	gopanic      panic in a new goroutine (kills the process)
+//	stackoverflow  recurse past a 64 KiB stack (fatal error: stack overflow)
+//	unlockunlocked unlock an unlocked sync.Mutex (a fatal error of the runtime)
 //	hog          allocate 1 MiB blocks, kept alive, until cancelled
 //	bighog N     allocate and touch N MiB in one piece, ignoring cancel
 //	chunkhog N   allocate and touch N MiB in 1 MiB blocks, ignoring cancel
@@ -35,6 +37,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,6 +129,15 @@ func (e *Engine) Execute(ctx context.Context, code string, _ engine.ExecOptions,
 		case "gopanic":
 			go panic("scripted goroutine panic")
 			select {}
+		case "stackoverflow":
+			// a fatal error of the Go runtime, as deep recursion gives
+			debug.SetMaxStack(1 << 16)
+			var deep func(n int) int
+			deep = func(n int) int { return deep(n+1) + 1 }
+			deep(0)
+		case "unlockunlocked":
+			var mu sync.Mutex
+			mu.Unlock()
 		case "hog":
 			for ctx.Err() == nil {
 				b := make([]byte, 1<<20)
