@@ -337,6 +337,47 @@ func TestStdinRoundTrip(t *testing.T) {
 	}
 }
 
+// TestStdinPromptFromStdout: fmt.Print("Your name: ") then fmt.Scanln:
+// the unterminated line is the input_request's prompt, not stream text,
+// and the lines printed before it are on iopub before the request.
+func TestStdinPromptFromStdout(t *testing.T) {
+	h := newHarness(t)
+	c := execContent("print:Hello\nYour name: ;input:")
+	c["allow_stdin"] = true
+	id := h.send(Shell, "execute_request", c)
+	req := h.recv(Stdin)
+	if req.Header.MsgType != "input_request" || req.Content["prompt"] != "Your name: " {
+		t.Fatalf("input_request %v", req.Content)
+	}
+	// before the answer: iopub already has busy, execute_input and the
+	// stream of the first line
+	var before []string
+	for len(before) < 3 {
+		m := h.recv(IOPub)
+		before = append(before, m.Header.MsgType)
+		if m.Header.MsgType == "stream" && m.Content["text"] != "Hello\n" {
+			t.Errorf("stream before the prompt %q", m.Content["text"])
+		}
+	}
+	if before[2] != "stream" {
+		t.Fatalf("iopub before the input_request: %v", before)
+	}
+	f, _ := h.frames("c1", "input_reply", map[string]any{"value": "gopher"})
+	h.tr.in[Stdin] <- f
+	if r := h.recv(Shell); r.Content["status"] != "ok" || r.Parent.MsgID != id {
+		t.Fatalf("reply %v", r.Content)
+	}
+	for {
+		m := h.recv(IOPub)
+		if m.Header.MsgType == "stream" && m.Content["text"] != "got gopher" {
+			t.Errorf("stream after the answer %q", m.Content["text"])
+		}
+		if m.Header.MsgType == "status" {
+			break
+		}
+	}
+}
+
 func TestStdinNotAllowed(t *testing.T) {
 	h := newHarness(t)
 	reply, _ := h.roundTrip(Shell, "execute_request", execContent("input:x"))

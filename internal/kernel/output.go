@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -139,9 +140,19 @@ func (o *cellOutput) Clear(wait bool) {
 var errInterrupted = errors.New("interrupted while waiting for input")
 
 // Input asks the front end for a line on the stdin channel and waits for
-// the answer, an interrupt or shutdown.
+// the answer, an interrupt or shutdown. Without a prompt of the engine's,
+// the unterminated last line of the cell's buffered stdout (fmt.Print("Name: ")
+// before fmt.Scanln) is the prompt, as IPython's input(prompt) shows it;
+// the output before it is on iopub before the input_request goes out.
 func (o *cellOutput) Input(prompt string, password bool) (string, error) {
-	o.flush(true)
+	o.mu.Lock()
+	if o.allowStdin && prompt == "" && o.name == "stdout" && len(o.buf) > 0 && o.buf[len(o.buf)-1] != '\n' {
+		i := bytes.LastIndexByte(o.buf, '\n') + 1
+		prompt = string(o.buf[i:])
+		o.buf = o.buf[:i]
+	}
+	o.flushLocked(true)
+	o.mu.Unlock()
 	if !o.allowStdin {
 		return "", errNoStdin
 	}
@@ -154,6 +165,7 @@ func (o *cellOutput) Input(prompt string, password bool) (string, error) {
 			drained = true
 		}
 	}
+	k.senders[IOPub].wait()
 	k.send(Stdin, o.parent.Identities, o.parent, "input_request", map[string]any{"prompt": prompt, "password": password}, nil)
 	for {
 		select {

@@ -160,7 +160,7 @@ class ClientTests(unittest.TestCase):
 
     def test_stdin_round_trip(self):
         k = self.k
-        code = 'var name string\nfmt.Scanln(&name)\nfmt.Println("got", name)'
+        code = 'var name string\nfmt.Println("hello")\nfmt.Print("Your name: ")\nfmt.Scanln(&name)\nfmt.Println("got", name)'
         prompts = []
 
         def stdin_hook(m):
@@ -174,7 +174,9 @@ class ClientTests(unittest.TestCase):
         self.assertEqual(r["content"]["status"], "ok", r["content"])
         self.assertEqual(len(prompts), 1)
         self.assertEqual(prompts[0]["msg_type"], "input_request")
-        self.assertIn("got gopher", "".join(out))
+        # the unterminated line printed before Scanln is the prompt
+        self.assertEqual(prompts[0]["content"]["prompt"], "Your name: ")
+        self.assertEqual("".join(out), "hello\ngot gopher\n")
 
     def test_stdin_not_allowed_fails_clearly(self):
         c, _, _ = self.k.run("var s string\nfmt.Scanln(&s)")
