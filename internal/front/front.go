@@ -261,6 +261,11 @@ func (f *Front) Members(name string) (members []Symbol, ok bool) {
 		return nil, false
 	}
 	t := v.Type()
+	// what a cell may use: exported members, and the unexported ones of
+	// the session's own types (those of a package's types panic)
+	usable := func(o types.Object) bool {
+		return o.Exported() || o.Pkg() != nil && v.Pkg() != nil && o.Pkg().Path() == v.Pkg().Path()
+	}
 	seen := map[string]bool{}
 	ms := types.NewMethodSet(t)
 	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
@@ -268,23 +273,36 @@ func (f *Front) Members(name string) (members []Symbol, ok bool) {
 	}
 	for i := 0; i < ms.Len(); i++ {
 		m := ms.At(i).Obj()
-		if !seen[m.Name()] {
+		if !seen[m.Name()] && usable(m) {
 			seen[m.Name()] = true
 			members = append(members, Symbol{Name: m.Name(), Kind: "method", Sig: types.ObjectString(m, nil)})
 		}
 	}
-	st := t
-	if p, isPtr := st.Underlying().(*types.Pointer); isPtr {
-		st = p.Elem()
-	}
-	if s, isStruct := st.Underlying().(*types.Struct); isStruct {
-		for i := 0; i < s.NumFields(); i++ {
-			fld := s.Field(i)
-			if !seen[fld.Name()] {
-				seen[fld.Name()] = true
-				members = append(members, Symbol{Name: fld.Name(), Kind: "field", Sig: types.ObjectString(fld, nil)})
+	// fields, with those promoted from embedded structs (the shallower
+	// first, as Go selects them)
+	level := []types.Type{t}
+	for depth := 0; depth < 8 && len(level) > 0; depth++ {
+		var next []types.Type
+		for _, st := range level {
+			if p, isPtr := st.Underlying().(*types.Pointer); isPtr {
+				st = p.Elem()
+			}
+			s, isStruct := st.Underlying().(*types.Struct)
+			if !isStruct {
+				continue
+			}
+			for i := 0; i < s.NumFields(); i++ {
+				fld := s.Field(i)
+				if fld.Embedded() {
+					next = append(next, fld.Type())
+				}
+				if !seen[fld.Name()] && usable(fld) {
+					seen[fld.Name()] = true
+					members = append(members, Symbol{Name: fld.Name(), Kind: "field", Sig: types.ObjectString(fld, nil)})
+				}
 			}
 		}
+		level = next
 	}
 	return members, true
 }

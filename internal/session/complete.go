@@ -271,15 +271,48 @@ func (s *Session) Inspect(code string, cursor int, detail int) engine.Inspection
 	for end < len(code) && isIdentRune(rune(code[end])) {
 		end++
 	}
-	name := strings.Trim(code[start:end], ".")
-	if name == "" {
-		return engine.Inspection{}
+	// the name at the cursor, or else the function whose call the
+	// cursor is in (Shift-Tab after "stat.Mean(" or among its arguments)
+	for _, name := range []string{strings.Trim(code[start:end], "."), calleeBefore(code[:off])} {
+		if name == "" {
+			continue
+		}
+		if text := s.help(name); !strings.HasPrefix(text, "no documentation") {
+			return engine.Inspection{Found: true, Data: viz.Bundle{Data: map[string]string{viz.MIMEText: text}}}
+		}
 	}
-	text := s.help(name)
-	if strings.HasPrefix(text, "no documentation") {
-		return engine.Inspection{}
+	return engine.Inspection{}
+}
+
+// calleeBefore returns the (dotted) name called by the innermost call
+// still open at the end of code, "" when there is none: "stat.Mean" for
+// `x := stat.Mean(xs, ` (parentheses in strings and runes are skipped).
+func calleeBefore(code string) string {
+	var open []int // positions of the parentheses still open
+	var quote rune
+	for i, r := range code {
+		switch {
+		case quote != 0:
+			if r == quote && (quote == '`' || code[i-1] != '\\') {
+				quote = 0
+			}
+		case r == '"' || r == '\'' || r == '`':
+			quote = r
+		case r == '(':
+			open = append(open, i)
+		case r == ')' && len(open) > 0:
+			open = open[:len(open)-1]
+		}
 	}
-	return engine.Inspection{Found: true, Data: viz.Bundle{Data: map[string]string{viz.MIMEText: text}}}
+	if len(open) == 0 {
+		return ""
+	}
+	i := open[len(open)-1]
+	j := i
+	for j > 0 && (isIdentRune(rune(code[j-1])) || code[j-1] == '.') {
+		j--
+	}
+	return strings.Trim(code[j:i], ".")
 }
 
 // preloadedDoc returns the signature and documentation of a preloaded
@@ -316,10 +349,7 @@ func (s *Session) help(name string) string {
 		return "no documentation for " + name
 	}
 	if sym, ok := s.sym(name); ok {
-		text := sym.Sig
-		if v, ok := s.globals()[name]; ok && v.IsValid() && sym.Kind != "function" {
-			text += fmt.Sprintf("\n\ntype: %s", v.Type())
-		}
+		text := sym.Sig // with the type it is declared with
 		if sym.Doc != "" {
 			text += "\n\n" + strings.TrimSpace(sym.Doc)
 		}

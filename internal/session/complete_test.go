@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/gomx-dev/gomx/engine"
 )
@@ -233,5 +234,53 @@ func TestMagics(t *testing.T) {
 	info := s.Info()
 	if info.Implementation != "gomx" || info.LanguageVersion == "" || len(info.HelpLinks) == 0 || info.Banner == "" {
 		t.Fatalf("Info: %+v", info)
+	}
+}
+
+// TestMembersAndTypesAsDeclared: completion after "x." offers what a cell
+// may use (exported members of a package's types, all members of the
+// session's own, promoted fields too); %who and inspect name types as
+// declared; Shift-Tab inside a call shows the called function.
+func TestMembersAndTypesAsDeclared(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, "a := mat.NewDense(2, 2, nil)\ntype Point struct{ X, Y float64 }\ntype inner struct {\n\tsecret int\n\tOpen   int\n}\ntype outer struct {\n\tinner\n\tName string\n}\np := Point{1, 2}\npp := &p\no := outer{}")
+	members := func(code string) []string { return s.Complete(code, len([]rune(code))).Matches }
+	am := members("a.")
+	if !slices.Contains(am, "Mul") || slices.ContainsFunc(am, func(m string) bool { return unicode.IsLower([]rune(m)[0]) }) {
+		t.Errorf("a. offers %v: want exported members only", am)
+	}
+	if om := members("o."); !slices.Equal(om, []string{"Name", "Open", "inner", "secret"}) {
+		t.Errorf("o. offers %v", om)
+	}
+	_, r := exec(t, s, "%who")
+	if who := r.Text("stdout"); !strings.Contains(who, "p Point,") || !strings.Contains(who, "pp *Point") || !strings.Contains(who, "a *mat.Dense") {
+		t.Errorf("%%who: %q", who)
+	}
+	if in := s.Inspect("pp", 2, 0); !in.Found || in.Data.Data["text/plain"] != "var pp *Point" {
+		t.Errorf("inspect pp: %+v", in)
+	}
+	for _, code := range []string{"stat.Mean(", "x := stat.Mean(xs, ", "stat.Mean(fmt.Sprint(\"(\"), "} {
+		in := s.Inspect(code, len([]rune(code)), 0)
+		if !in.Found || !strings.HasPrefix(in.Data.Data["text/plain"], "func Mean(") {
+			t.Errorf("inspect at the end of %q: %+v", code, in)
+		}
+	}
+}
+
+func TestCalleeBefore(t *testing.T) {
+	for code, want := range map[string]string{
+		"stat.Mean(":                 "stat.Mean",
+		"stat.Mean(xs, ":             "stat.Mean",
+		"f(g(1), ":                   "f",
+		"f(g(1, ":                    "g",
+		"f(\"(\", ":                  "f",
+		"f(')', ":                    "f",
+		"x := 1":                     "",
+		"f(1)":                       "",
+		"m.At(i, j) + mat.NewDense(": "mat.NewDense",
+	} {
+		if got := calleeBefore(code); got != want {
+			t.Errorf("calleeBefore(%q) = %q, want %q", code, got, want)
+		}
 	}
 }

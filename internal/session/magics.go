@@ -143,11 +143,23 @@ func stripPackage(src string) string {
 func (s *Session) who() string {
 	var vars []string
 	g := s.globals()
+	// the type a variable is declared with (Point, not the interpreter's
+	// struct { X float64; Y float64 })
+	declared := map[string]string{}
+	for _, sym := range s.front.Symbols() {
+		if t, ok := strings.CutPrefix(sym.Sig, "var "+sym.Name+" "); ok && sym.Kind == "variable" {
+			declared[sym.Name] = t
+		}
+	}
 	for _, name := range sortedKeys(g) {
 		if strings.HasPrefix(name, "$") {
 			continue
 		}
-		vars = append(vars, name+" "+typeName(g[name]))
+		t, ok := declared[name]
+		if !ok {
+			t = typeName(g[name])
+		}
+		vars = append(vars, name+" "+t)
 	}
 	var funcs, types []string
 	for _, sym := range s.front.Symbols() {
