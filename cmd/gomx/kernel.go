@@ -35,6 +35,9 @@ func runKernel(args []string) int {
 		fmt.Fprintln(os.Stderr, "gomx kernel:", err)
 		return 1
 	}
+	for _, w := range conn.Warnings() {
+		fmt.Fprintln(os.Stderr, "gomx kernel: warning:", w)
+	}
 	var dbg io.Writer
 	lg := log.New(io.Discard, "", 0)
 	if *debug {
@@ -60,11 +63,12 @@ func runKernel(args []string) int {
 		return 1
 	}
 	k := kernel.New(kernel.Options{
-		Engine:    client,
-		Transport: tr,
-		Key:       []byte(conn.Key),
-		Info:      engine.DefaultInfo(),
-		Log:       lg,
+		Engine:          client,
+		Transport:       tr,
+		Key:             []byte(conn.Key),
+		SignatureScheme: conn.SignatureScheme,
+		Info:            engine.DefaultInfo(),
+		Log:             lg,
 	})
 	go func() {
 		for s := range sigs {

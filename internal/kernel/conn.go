@@ -68,11 +68,28 @@ func ParseConnectionInfo(data []byte) (*ConnectionInfo, error) {
 		if c.SignatureScheme == "" {
 			c.SignatureScheme = "hmac-sha256"
 		}
-		if !strings.EqualFold(c.SignatureScheme, "hmac-sha256") {
-			return nil, fmt.Errorf("connection file: unsupported signature_scheme %q (gomx supports hmac-sha256)", c.SignatureScheme)
+		if _, err := NewCodecScheme(nil, c.SignatureScheme); err != nil {
+			return nil, fmt.Errorf("connection file: %w", err)
 		}
 	}
 	return &c, nil
+}
+
+// Warnings are what an operator should know of a connection file that
+// works: no key (messages neither signed nor verified), or an address
+// that binds every interface.
+func (c *ConnectionInfo) Warnings() []string {
+	var w []string
+	if c.Key == "" {
+		w = append(w, "the connection file has no key: messages are neither signed nor verified, and anyone who can reach the ports can run code")
+	}
+	if c.Transport == "tcp" {
+		switch c.IP {
+		case "*", "0.0.0.0", "::", "[::]":
+			w = append(w, fmt.Sprintf("binding every network interface (ip %q): the kernel is reachable from other machines", c.IP))
+		}
+	}
+	return w
 }
 
 // Endpoint returns the ZeroMQ endpoint for port: tcp://ip:port, or for
@@ -82,7 +99,10 @@ func (c *ConnectionInfo) Endpoint(port int) string {
 		return fmt.Sprintf("ipc://%s-%d", c.IP, port)
 	}
 	ip := c.IP
-	if ip == "" || ip == "*" {
+	switch ip {
+	case "":
+		ip = "127.0.0.1" // as jupyter_client's default
+	case "*":
 		ip = "0.0.0.0"
 	}
 	if strings.Contains(ip, ":") && !strings.HasPrefix(ip, "[") {

@@ -21,8 +21,11 @@ type Options struct {
 	Engine engine.Controller
 	// Transport carries the messages.
 	Transport Transport
-	// Key is the HMAC-SHA256 signing key; empty means unsigned messages.
+	// Key is the HMAC signing key; empty means unsigned messages.
 	Key []byte
+	// SignatureScheme is the connection file's signature_scheme (see
+	// NewCodecScheme); "" means hmac-sha256.
+	SignatureScheme string
 	// Info answers kernel_info until the engine has described itself, so
 	// that kernel_info_request is answered at once while the worker
 	// starts.
@@ -91,10 +94,14 @@ func New(o Options) *Kernel {
 	if user == "" {
 		user = "gomx"
 	}
+	codec, err := NewCodecScheme(o.Key, o.SignatureScheme)
+	if err != nil {
+		panic("kernel.New: " + err.Error()) // ParseConnectionInfo rejects it first
+	}
 	k := &Kernel{
 		eng:     o.Engine,
 		tr:      o.Transport,
-		codec:   NewCodec(o.Key),
+		codec:   codec,
 		sess:    session{id: newID(), username: user},
 		log:     lg,
 		flushIv: fi,

@@ -3,13 +3,17 @@ package kernel
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 	"sync"
 	"time"
 )
@@ -61,7 +65,8 @@ const replayWindow = 1 << 16
 // A Codec signs, verifies, encodes and decodes messages for one key. Its
 // methods are safe for concurrent use.
 type Codec struct {
-	key []byte
+	key  []byte
+	hash func() hash.Hash
 
 	mu   sync.Mutex
 	seen map[string]struct{}
@@ -72,10 +77,31 @@ type Codec struct {
 // NewCodec returns a Codec for the HMAC-SHA256 key; an empty key means
 // messages are neither signed nor verified.
 func NewCodec(key []byte) *Codec {
-	return &Codec{key: append([]byte(nil), key...), seen: map[string]struct{}{}}
+	c, _ := NewCodecScheme(key, "hmac-sha256")
+	return c
 }
 
-func (c *Codec) mac() hash.Hash { return hmac.New(sha256.New, c.key) }
+// NewCodecScheme returns a Codec for key and a connection file's
+// signature_scheme: hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256,
+// hmac-sha384 or hmac-sha512 ("" is hmac-sha256), as jupyter_client
+// accepts them.
+func NewCodecScheme(key []byte, scheme string) (*Codec, error) {
+	h, ok := signatureHashes[strings.ToLower(scheme)]
+	if !ok {
+		return nil, fmt.Errorf("unsupported signature_scheme %q (gomx supports %s)", scheme, strings.Join(SignatureSchemes, ", "))
+	}
+	return &Codec{key: append([]byte(nil), key...), hash: h, seen: map[string]struct{}{}}, nil
+}
+
+// SignatureSchemes are the signature schemes a Codec supports.
+var SignatureSchemes = []string{"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"}
+
+var signatureHashes = map[string]func() hash.Hash{
+	"": sha256.New, "hmac-md5": md5.New, "hmac-sha1": sha1.New, "hmac-sha224": sha256.New224,
+	"hmac-sha256": sha256.New, "hmac-sha384": sha512.New384, "hmac-sha512": sha512.New,
+}
+
+func (c *Codec) mac() hash.Hash { return hmac.New(c.hash, c.key) }
 
 // Sign returns the lowercase hex signature of the four JSON parts, or ""
 // when the key is empty.

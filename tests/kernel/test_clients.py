@@ -294,6 +294,27 @@ class ClientTests(unittest.TestCase):
 
 
 class LifecycleTests(unittest.TestCase):
+    def test_other_signature_schemes(self):
+        # jupyter_client signs with the scheme its connection file names
+        from jupyter_client.manager import KernelManager
+        for scheme in ("hmac-sha512", "hmac-md5"):
+            km = KernelManager(kernel_name="gomx")
+            km.session.signature_scheme = scheme
+            km.start_kernel()
+            kc = km.client()
+            try:
+                kc.start_channels()
+                kc.wait_for_ready(timeout=TIMEOUT)
+                out = []
+                r = kc.execute_interactive(
+                    'fmt.Println("signed")', timeout=TIMEOUT,
+                    output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+                self.assertEqual(r["content"]["status"], "ok", scheme)
+                self.assertEqual("".join(out), "signed\n", scheme)
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+
     def test_restart_new_session_no_old_worker(self):
         k = Kernel()
         try:
