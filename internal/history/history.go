@@ -10,11 +10,13 @@ package history
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Entry is one cell of the history.
@@ -47,6 +49,30 @@ type Store interface {
 
 // Limit is how many entries a history file keeps.
 const Limit = 1000
+
+// MaxInput and MaxOutput bound the text kept of one cell, in bytes: a
+// longer input or output is cut at a line end (or rune) before the bound
+// and ends with a note of what was cut. (The front end keeps the whole
+// cell: the notebook or the terminal.)
+const (
+	MaxInput  = 64 << 10
+	MaxOutput = 16 << 10
+)
+
+// bounded returns s cut to at most max bytes of text, with the note.
+func bounded(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if nl := strings.LastIndexByte(s[:cut], '\n'); nl > max/2 {
+		cut = nl + 1
+	}
+	return s[:cut] + fmt.Sprintf("… (%d more bytes not kept in the history)", len(s)-cut)
+}
 
 // History is the Store of a front end: in memory, and kept in a file when
 // made by Open.
@@ -133,7 +159,7 @@ func (h *History) Session() int { return h.session }
 func (h *History) Add(line int, input, output string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	e := Entry{Session: h.session, Line: line, Input: input, Output: output}
+	e := Entry{Session: h.session, Line: line, Input: bounded(input, MaxInput), Output: bounded(output, MaxOutput)}
 	h.entries = append(h.entries, e)
 	if h.path == "" {
 		return

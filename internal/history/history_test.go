@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func inputs(es []Entry) []string {
@@ -147,5 +148,27 @@ func TestUnwritableFile(t *testing.T) {
 	h.Add(1, "x := 1", "")
 	if got := inputs(h.Tail(-1)); !reflect.DeepEqual(got, []string{"x := 1"}) {
 		t.Fatalf("in memory: %q", got)
+	}
+}
+
+// TestBoundedPerCell: a huge cell or output is kept cut, with a note; the
+// text kept is a prefix of the cell's, cut at a line end or a rune.
+func TestBoundedPerCell(t *testing.T) {
+	h := &History{session: 1}
+	big := strings.Repeat("xs = append(xs, 1) // é\n", 10000)
+	out := strings.Repeat("é", MaxOutput) // two bytes a rune
+	h.Add(1, big, out)
+	h.Add(2, "1+1", "2")
+	e := h.Tail(-1)
+	in, note, _ := strings.Cut(e[0].Input, "…")
+	if len(e[0].Input) > MaxInput+100 || !strings.HasPrefix(big, in) || !strings.HasSuffix(in, "\n") || !strings.Contains(note, "more bytes not kept") {
+		t.Errorf("input kept: %d bytes, ends %q", len(e[0].Input), e[0].Input[len(e[0].Input)-60:])
+	}
+	o, _, _ := strings.Cut(e[0].Output, "…")
+	if len(o) > MaxOutput || !utf8.ValidString(o) || !strings.HasPrefix(out, o) {
+		t.Errorf("output kept: %d bytes, valid %v", len(o), utf8.ValidString(o))
+	}
+	if e[1].Input != "1+1" || e[1].Output != "2" {
+		t.Errorf("small cell: %+v", e[1])
 	}
 }
