@@ -205,6 +205,18 @@ func TestProjectionsNonFinite(t *testing.T) {
 		{"L1Ball NaN and Inf", []float64{inf, nan}, 1, ProjL1Ball, []float64{nan, nan}, false},
 		{"Simplex NaN", []float64{1, nan, 3}, 1, ProjSimplex, []float64{nan, nan, nan}, false},
 		{"Simplex NaN and Inf", []float64{inf, nan}, 1, ProjSimplex, []float64{nan, nan}, false},
+		{"LInf NaN", []float64{1, nan, 3}, 1, LInf{}.Prox, []float64{nan, nan, nan}, false},
+		{"LInf NaN t=0", []float64{1, nan}, 0, LInf{}.Prox, []float64{nan, nan}, false},
+		{"LInf NaN t=+Inf", []float64{1, nan}, inf, LInf{}.Prox, []float64{nan, nan}, false},
+		{"LInf +Inf", []float64{inf, 1, -3}, 1, LInf{}.Prox, []float64{inf, 1, -3}, false},
+		{"LInf ±Inf t=+Inf", []float64{inf, 1, -inf}, inf, LInf{}.Prox, []float64{0, 0, 0}, false},
+		{"SoftThreshold ±Inf t=+Inf", []float64{inf, -1e300, -inf, 0}, inf, SoftThreshold, []float64{0, 0, 0, 0}, false},
+		{"SoftThreshold NaN t=+Inf", []float64{inf, nan}, inf, SoftThreshold, []float64{0, nan}, false},
+		{"L2Ball two Inf", []float64{inf, 1, -inf}, 2, l2Ball, []float64{math.Sqrt2, 0, -math.Sqrt2}, true},
+		{"L2Ball NaN", []float64{0.1, nan}, 2, l2Ball, []float64{nan, nan}, false},
+		{"L2Norm +Inf", []float64{inf, 1}, 1, L2Norm{}.Prox, []float64{inf, 1}, false},
+		{"L2Norm ±Inf t=+Inf", []float64{inf, -inf, 1}, inf, L2Norm{}.Prox, []float64{0, 0, 0}, false},
+		{"L2Norm NaN", []float64{3, nan}, 1, L2Norm{}.Prox, []float64{nan, nan}, false},
 	}
 	for _, c := range cases {
 		for _, inPlace := range []bool{false, true} {
@@ -228,6 +240,8 @@ func TestProjectionsNonFinite(t *testing.T) {
 		}
 	}
 }
+
+func l2Ball(dst, x []float64, r float64) { L2Ball{R: r}.Prox(dst, x, 0) }
 
 // sameVec compares entrywise to 1e-15 absolute, NaN equal to NaN.
 func sameVec(a, b []float64) bool { return closeTol(a, b, 1e-15) }

@@ -73,8 +73,14 @@
 // shared by two groups where disjoint groups are required
 // (GroupSoftThreshold, GroupL2Ball). Non-finite data never panics and
 // never hangs: separable operators (SoftThreshold, HardThreshold, ProjBox)
-// map a NaN entry to NaN in place; operators that couple the entries
-// (ProjSimplex, ProjL1Ball, TV1D) make every entry NaN when x holds a NaN,
-// and return the limit for ±Inf entries as documented on each, so a NaN
-// in the output always means a NaN in the input.
+// map a NaN entry to NaN in place (SoftThreshold with t = +Inf gives 0 for
+// ±Inf, the limit); operators that couple the entries (ProjSimplex,
+// ProjL1Ball, TV1D, LInf, L2Norm, L2Ball) make every entry NaN when x
+// holds a NaN, and return the limit for ±Inf entries as documented on
+// each, so a NaN in the output always means a NaN in the input. The matrix
+// operators ProxNuclear and ProjSpectralBall return an error naming the
+// entry for a NaN or ±Inf (an SVD is not defined there), and the Funcs
+// Nuclear and SpectralBall then give NaN; ProxConj and MoreauEnvelope
+// stay exact where x/t or ‖p − x‖² would overflow or underflow, as
+// documented on each.
 package prox

@@ -6,10 +6,21 @@ import (
 )
 
 // SoftThreshold writes the prox of t‖·‖₁, sign(x_i)·max(|x_i| − t, 0),
-// into dst. dst may be x.
+// into dst. dst may be x. A NaN entry stays NaN; t = +Inf maps every
+// other entry to 0, ±Inf included (the limit t → ∞ of the prox, not the
+// undefined ∞ − ∞).
 func SoftThreshold(dst, x []float64, t float64) {
 	checkLen("prox.SoftThreshold", dst, x)
 	checkStep("prox.SoftThreshold", t)
+	if math.IsInf(t, 1) {
+		for i, v := range x {
+			dst[i] = 0
+			if v != v {
+				dst[i] = v
+			}
+		}
+		return
+	}
 	for i, v := range x {
 		// v − clip(v, −t, t) with the branch-free builtins; NaN passes
 		// through.
@@ -39,11 +50,28 @@ func (L1) Conj() Func { return LInfBall{R: 1} }
 // soft threshold max(1 − t/‖x‖, 0)·x.
 type L2Norm struct{}
 
-// Prox writes max(1 − t/‖x‖, 0)·x into dst.
+// Prox writes max(1 − t/‖x‖, 0)·x into dst. It couples the entries, so a
+// NaN in x makes every entry NaN; with ±Inf entries it returns x (the
+// limit), or 0 when t = +Inf.
 func (L2Norm) Prox(dst, x []float64, t float64) {
 	checkLen("prox.L2Norm.Prox", dst, x)
 	checkStep("prox.L2Norm.Prox", t)
 	nrm := norm2(x)
+	if nan, pos, neg := nonFiniteNorm(x, nrm); nan || pos+neg > 0 {
+		// The rule of the projections: NaN everywhere for a NaN; for ±Inf
+		// entries the limit, x itself (0 for t = +Inf).
+		for i, v := range x {
+			switch {
+			case nan:
+				dst[i] = math.NaN()
+			case math.IsInf(t, 1):
+				dst[i] = 0
+			default:
+				dst[i] = v
+			}
+		}
+		return
+	}
 	scale := 0.0
 	if nrm > t {
 		scale = 1 - t/nrm
@@ -229,17 +257,26 @@ func (g GroupL2Ball) Conj() Func { return GroupL2(g) }
 // ℓ1-ball projection threshold.
 type LInf struct{}
 
-// Prox writes prox_{t‖·‖∞}(x) into dst.
+// Prox writes prox_{t‖·‖∞}(x) into dst. It couples the entries, so it
+// follows the rule of the projections (see the package doc): a NaN in x
+// makes every entry NaN, at any t; ±Inf entries stay ±Inf for finite t
+// (the limit), and t = +Inf gives 0.
 func (LInf) Prox(dst, x []float64, t float64) {
 	checkLen("prox.LInf.Prox", dst, x)
 	checkStep("prox.LInf.Prox", t)
-	if t == 0 {
-		copy(dst, x)
-		return
-	}
 	var l1 float64
 	for _, v := range x {
 		l1 += math.Abs(v)
+	}
+	if l1 != l1 { // a NaN entry
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+		return
+	}
+	if t == 0 {
+		copy(dst, x)
+		return
 	}
 	if l1 <= t {
 		for i := range dst {
@@ -272,6 +309,15 @@ func (LInf) Value(x []float64) float64 {
 
 // Conj returns the indicator of the unit ℓ1 ball.
 func (LInf) Conj() Func { return L1Ball{R: 1} }
+
+// nonFiniteNorm is nonFinite(x) when nrm, x's norm, is NaN or +Inf, and
+// reports finite otherwise, sparing the finite case a pass.
+func nonFiniteNorm(x []float64, nrm float64) (nan bool, pos, neg int) {
+	if nrm-nrm == 0 {
+		return false, 0, 0
+	}
+	return nonFinite(x)
+}
 
 func norm2(x []float64) float64 {
 	var scale, ssq float64 = 0, 1

@@ -11,6 +11,22 @@ import (
 // ErrSVD is returned when gonum's SVD does not converge.
 var ErrSVD = errors.New("prox: SVD did not converge")
 
+// nonFiniteEntry returns the first NaN entry of x if any, else its first
+// ±Inf entry; ok is false when x is finite.
+func nonFiniteEntry(x mat.Matrix) (i, j int, v float64, ok bool) {
+	r, c := x.Dims()
+	for a := 0; a < r; a++ {
+		for b := 0; b < c; b++ {
+			if e := x.At(a, b); e != e {
+				return a, b, e, true
+			} else if !ok && math.IsInf(e, 0) {
+				i, j, v, ok = a, b, e, true
+			}
+		}
+	}
+	return i, j, v, ok
+}
+
 // mapSingular writes U·diag(f(σ))·Vᵀ of x's thin SVD into dst (resized to
 // x's shape when empty) and returns σ.
 func mapSingular(name string, dst *mat.Dense, x mat.Matrix, f func(float64) float64) ([]float64, error) {
@@ -19,6 +35,9 @@ func mapSingular(name string, dst *mat.Dense, x mat.Matrix, f func(float64) floa
 		if dr, dc := dst.Dims(); dr != r || dc != c {
 			panic(fmt.Sprintf("%s: dst is %d×%d, x is %d×%d", name, dr, dc, r, c))
 		}
+	}
+	if i, j, v, bad := nonFiniteEntry(x); bad {
+		return nil, fmt.Errorf("%s: x[%d,%d] = %g: x must be finite", name, i, j, v)
 	}
 	var svd mat.SVD
 	if !svd.Factorize(x, mat.SVDThin) {
@@ -45,7 +64,9 @@ func mapSingular(name string, dst *mat.Dense, x mat.Matrix, f func(float64) floa
 // values) at x into dst: singular value thresholding U·diag(max(σ − t, 0))·Vᵀ
 // on gonum's thin SVD. dst is resized when empty, else must match x; it
 // may be x itself when x is a *mat.Dense. It returns ErrSVD when the SVD
-// fails.
+// fails, and an error naming the entry when x holds a NaN or ±Inf (the
+// SVD of such a matrix is not defined; gonum's would return zeros); dst is
+// then not written.
 func ProxNuclear(dst *mat.Dense, x mat.Matrix, t float64) error {
 	checkStep("prox.ProxNuclear", t)
 	_, err := mapSingular("prox.ProxNuclear", dst, x, func(s float64) float64 { return math.Max(s-t, 0) })
@@ -61,8 +82,16 @@ func ProjSpectralBall(dst *mat.Dense, x mat.Matrix, r float64) error {
 	return err
 }
 
-// NuclearNorm returns ‖x‖_*, the sum of the singular values of x.
+// NuclearNorm returns ‖x‖_*, the sum of the singular values of x: +Inf
+// when x holds a ±Inf entry and no NaN, NaN and an error naming the entry
+// when x holds a NaN.
 func NuclearNorm(x mat.Matrix) (float64, error) {
+	if i, j, v, bad := nonFiniteEntry(x); bad {
+		if v != v {
+			return v, fmt.Errorf("prox.NuclearNorm: x[%d,%d] = NaN: x must not hold NaN", i, j)
+		}
+		return math.Inf(1), nil
+	}
 	var svd mat.SVD
 	if !svd.Factorize(x, mat.SVDNone) {
 		return 0, ErrSVD
@@ -77,8 +106,9 @@ func NuclearNorm(x mat.Matrix) (float64, error) {
 // Nuclear is the nuclear norm of a Rows×Cols matrix stored row-major in a
 // vector of length Rows·Cols, so that matrix problems (low-rank
 // regression, matrix completion) fit a Func-based solver. Its prox is
-// singular value thresholding. If the SVD fails, Prox fills dst with NaN
-// and Value returns NaN, which solvers report as a failure.
+// singular value thresholding. If the SVD fails or x holds a NaN or ±Inf,
+// Prox fills dst with NaN; Value returns NaN when the SVD fails or x holds
+// a NaN, +Inf for a ±Inf entry. Solvers report the NaN as a failure.
 type Nuclear struct {
 	Rows, Cols int
 }
@@ -117,7 +147,8 @@ func (m Nuclear) Conj() Func { return SpectralBall{Rows: m.Rows, Cols: m.Cols, R
 
 // SpectralBall is the indicator of {‖X‖₂ ≤ R} (largest singular value) for
 // a Rows×Cols matrix stored row-major in a vector, the dual ball of
-// Nuclear. SVD failures give NaN as in Nuclear.
+// Nuclear. SVD failures and non-finite entries give NaN as in Nuclear,
+// except that Value is +Inf (outside) for a ±Inf entry.
 type SpectralBall struct {
 	Rows, Cols int
 	R          float64
@@ -139,6 +170,11 @@ func (b SpectralBall) Prox(dst, x []float64, t float64) {
 // +Inf otherwise.
 func (b SpectralBall) Value(x []float64) float64 {
 	Nuclear{b.Rows, b.Cols}.check("prox.SpectralBall.Value", x)
+	if nan, pos, neg := nonFinite(x); nan {
+		return math.NaN()
+	} else if pos+neg > 0 {
+		return math.Inf(1)
+	}
 	var svd mat.SVD
 	if !svd.Factorize(mat.NewDense(b.Rows, b.Cols, x), mat.SVDNone) {
 		return math.NaN()

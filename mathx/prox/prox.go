@@ -52,7 +52,13 @@ func (s Scale) Value(x []float64) float64 {
 
 // ProxConj writes prox_{t·f*}(x) into dst using the Moreau decomposition
 // prox_{t f*}(x) = x − t·prox_{f/t}(x/t); it needs only f's prox. For t = 0
-// it copies x. dst may be x (a temporary copy is then allocated).
+// it copies x. dst may be x (a temporary copy is then allocated). Where
+// the decomposition cannot be evaluated — x holds ±Inf, or x/t overflows
+// or underflows below the normal range — ProxConj uses f.Conj()'s prox
+// when f is a Conjugater (exact at any scale, and the limit for ±Inf).
+// Otherwise an overflow fills dst with NaN rather than return the ∞ − ∞
+// of the formula, and an underflow keeps the formula, whose error is then
+// below t times the underflow threshold (2.2e-308·t) per entry.
 func ProxConj(f Func, dst, x []float64, t float64) {
 	checkLen("prox.ProxConj", dst, x)
 	checkStep("prox.ProxConj", t)
@@ -64,8 +70,22 @@ func ProxConj(f Func, dst, x []float64, t float64) {
 	if aliases(dst, x) {
 		src = append([]float64(nil), x...)
 	}
+	overflow, underflow := false, false
 	for i, v := range src {
-		dst[i] = v / t
+		q := v / t
+		overflow = overflow || math.IsInf(q, 0)
+		underflow = underflow || v != 0 && math.Abs(q) < 0x1p-1022
+		dst[i] = q
+	}
+	if c, ok := f.(Conjugater); ok && (overflow || underflow) {
+		c.Conj().Prox(dst, src, t)
+		return
+	}
+	if overflow {
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+		return
 	}
 	f.Prox(dst, dst, 1/t)
 	for i, v := range src {
@@ -76,7 +96,8 @@ func ProxConj(f Func, dst, x []float64, t float64) {
 // MoreauEnvelope returns the Moreau envelope
 // M_{t f}(x) = min_u f(u) + ‖u − x‖²/(2t) = f(p) + ‖p − x‖²/(2t), p = prox_{t f}(x),
 // for t > 0. scratch receives p; it must have len(x) or be nil (then it is
-// allocated).
+// allocated). An entry where p_i = x_i = ±Inf (operators that pass large
+// entries through, as NonNeg or L0 do) adds 0 to the distance, its limit.
 func MoreauEnvelope(f Func, x []float64, t float64, scratch []float64) float64 {
 	if !(t > 0) {
 		panic(fmt.Sprintf("prox.MoreauEnvelope: step %g must be > 0", t))
@@ -86,12 +107,23 @@ func MoreauEnvelope(f Func, x []float64, t float64, scratch []float64) float64 {
 	}
 	checkLen("prox.MoreauEnvelope", scratch, x)
 	f.Prox(scratch, x, t)
-	var d2 float64
+	// ‖p − x‖ scaled as in norm2, so that it neither overflows nor
+	// underflows before the division by t.
+	var scale, ssq float64 = 0, 1
 	for i, v := range x {
-		d := scratch[i] - v
-		d2 += d * d
+		if scratch[i] == v {
+			continue
+		}
+		a := math.Abs(scratch[i] - v)
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
+			scale = a
+		} else {
+			ssq += (a / scale) * (a / scale)
+		}
 	}
-	return f.Value(scratch) + d2/(2*t)
+	d := scale * math.Sqrt(ssq)
+	return f.Value(scratch) + d*(d/(2*t))
 }
 
 func checkLen(name string, dst, x []float64) {

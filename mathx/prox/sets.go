@@ -127,10 +127,27 @@ type L2Ball struct {
 }
 
 // Prox writes the projection of x onto the ball into dst; t is ignored.
+// Non-finite entries follow the rule of the projections: a NaN makes
+// every entry NaN; k ±Inf entries get ±R/√k, the others 0 (the limit as
+// they grow at one rate).
 func (b L2Ball) Prox(dst, x []float64, t float64) {
 	checkLen("prox.L2Ball.Prox", dst, x)
 	checkRadius("prox.L2Ball.Prox", b.R)
 	nrm := norm2(x)
+	if nan, pos, neg := nonFiniteNorm(x, nrm); nan || pos+neg > 0 {
+		share := b.R / math.Sqrt(float64(pos+neg))
+		for i, v := range x {
+			switch {
+			case nan:
+				dst[i] = math.NaN()
+			case math.IsInf(v, 0):
+				dst[i] = math.Copysign(share, v)
+			default:
+				dst[i] = 0
+			}
+		}
+		return
+	}
 	s := 1.0
 	if nrm > b.R {
 		s = b.R / nrm
