@@ -31,12 +31,16 @@ const (
 // RLIMIT_DATA stops it: a quarter of the limit, at least minSlack.
 func slack(limit int64) int64 { return max(minSlack, limit/4) }
 
-// setMemoryLimit applies limit bytes (0: none) to this process.
+// setMemoryLimit applies limit bytes (0: none) to this process. A
+// goroutine's stack is capped at a quarter of the limit (Go's default of
+// 1 GiB when that is less), so that recursion without end is a stack
+// overflow, not a process that runs out of memory growing the stack.
 func setMemoryLimit(limit int64) error {
 	if limit <= 0 {
 		return nil
 	}
 	debug.SetMemoryLimit(limit)
+	debug.SetMaxStack(int(min(1<<30, limit/4)))
 	return setRlimits(limit + slack(limit))
 }
 

@@ -294,6 +294,17 @@ func TestSessionMemoryLimit(t *testing.T) {
 			t.Errorf("session after the hog: %q %v", workertest.Value(res), res.Error)
 		}
 	})
+	t.Run("recursion without end is a stack overflow", func(t *testing.T) {
+		// the stack is capped at a quarter of the limit: it overflows
+		// before the worker runs out of memory
+		res := run(t, c, "func deep(n int) int { return deep(n+1) + 1 }\ndeep(0)", nil)
+		if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "overflowed a goroutine's stack") {
+			t.Fatalf("result %+v", res.Error)
+		}
+		if res := run(t, c, "1+1", nil); workertest.Value(res) != "2" {
+			t.Errorf("fresh session: %q %v", workertest.Value(res), res.Error)
+		}
+	})
 	t.Run("compiled hog kills the worker", func(t *testing.T) {
 		res := run(t, c, `s := strings.Repeat("x", 1<<30)
 len(s)`, nil)
