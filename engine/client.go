@@ -28,7 +28,8 @@ type ClientOptions struct {
 	Env []string
 	// MemoryLimit is passed as --memory-limit (e.g. "256MB", "2GiB", "50%",
 	// "0" for none). Empty leaves the worker's default: GOMX_MEMORY_LIMIT,
-	// or else 50% of the machine's memory.
+	// or else 40% of the memory the process may use (the machine's, or its
+	// control groups' limit when less).
 	MemoryLimit string
 	// Debug, when non-nil, receives a log of the client and the worker's
 	// own standard error (its debug log and crash messages).

@@ -8,7 +8,7 @@ import (
 
 // ParseMemoryLimit parses a worker memory limit: a number of bytes with an
 // optional unit (B; KB, MB, GB, TB in powers of 1000; K, M, G, T and KiB,
-// MiB, GiB, TiB in powers of 1024), a percentage of total memory ("50%"),
+// MiB, GiB, TiB in powers of 1024), a percentage of the memory the process may use ("50%"),
 // or "0"/"off" for no limit. Percentages are resolved against total, the
 // machine's memory in bytes. Spaces and case do not matter.
 func ParseMemoryLimit(s string, total int64) (int64, error) {

@@ -22,7 +22,7 @@ func init() {
 func runKernel(args []string) int {
 	fs := flag.NewFlagSet("gomx kernel", flag.ContinueOnError)
 	debug := fs.Bool("debug", os.Getenv("GOMX_DEBUG") != "", "log protocol problems and the worker's log on stderr (env GOMX_DEBUG)")
-	mem := fs.String("memory-limit", "", "memory limit of the session: 256MB, 2GiB, 50% (of RAM), 0 for none (default: the worker's)")
+	mem := fs.String("memory-limit", "", "memory limit of the session: 256MB, 2GiB, 50% (of the memory the process may use), 0 for none (default: the worker's)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -26,7 +26,7 @@ func init() {
 // after another.
 func runREPL(args []string) int {
 	fs := flag.NewFlagSet("gomx", flag.ContinueOnError)
-	mem := fs.String("memory-limit", "", "memory limit of the session: 256MB, 2GiB, 50% (of RAM), 0 for none (default 50%, env GOMX_MEMORY_LIMIT)")
+	mem := fs.String("memory-limit", "", "memory limit of the session: 256MB, 2GiB, 50% (of the memory the process may use), 0 for none (default 40%, env GOMX_MEMORY_LIMIT)")
 	debug := fs.Bool("debug", os.Getenv("GOMX_DEBUG") != "", "log the engine protocol and the worker on stderr (env GOMX_DEBUG)")
 	images := fs.String("images", os.Getenv("GOMX_IMAGES"), "how the terminal shows images: kitty, iterm, file or off (default: detected; env GOMX_IMAGES)")
 	if err := fs.Parse(args); err != nil {

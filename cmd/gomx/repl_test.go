@@ -199,7 +199,7 @@ func TestMemoryLimitFlag(t *testing.T) {
 		in   string
 		want int64
 	}{
-		{"", total / 2},
+		{"", total * 2 / 5},
 		{"256MB", 256e6},
 		{"0", 0},
 	}

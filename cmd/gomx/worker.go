@@ -19,7 +19,7 @@ func init() {
 // runWorker is `gomx worker [--memory-limit L] [--debug]`.
 func runWorker(args []string) int {
 	fs := flag.NewFlagSet("gomx worker", flag.ContinueOnError)
-	mem := fs.String("memory-limit", os.Getenv("GOMX_MEMORY_LIMIT"), "memory limit of the session: 256MB, 2GiB, 50% (of RAM), 0 for none (default 50%, env GOMX_MEMORY_LIMIT)")
+	mem := fs.String("memory-limit", os.Getenv("GOMX_MEMORY_LIMIT"), "memory limit of the session: 256MB, 2GiB, 50% (of the memory the process may use), 0 for none (default 40%, env GOMX_MEMORY_LIMIT)")
 	debug := fs.Bool("debug", os.Getenv("GOMX_DEBUG") != "", "log the protocol on stderr (env GOMX_DEBUG)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -44,12 +44,15 @@ func runWorker(args []string) int {
 	})
 }
 
-// memoryLimit resolves the --memory-limit value; empty means half of the
-// machine's memory where that is known, and no limit elsewhere.
+// memoryLimit resolves the --memory-limit value; empty means 40 % of the
+// memory the process may use (the machine's, or its control groups' limit
+// when less) where that is known, and no limit elsewhere. The worker may
+// map up to about 2.5 times the limit for a moment (a slice growing near
+// it), which 40 % keeps inside what it may use.
 func memoryLimit(s string) (int64, error) {
 	total := worker.TotalMemory()
 	if s == "" {
-		return total / 2, nil
+		return total * 2 / 5, nil
 	}
 	return engine.ParseMemoryLimit(s, total)
 }

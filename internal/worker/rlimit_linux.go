@@ -50,12 +50,19 @@ func setRlimits(extra int64) error {
 	return nil
 }
 
-// TotalMemory returns the machine's physical memory in bytes, or 0 when it
-// is unknown.
+// TotalMemory returns the memory the process may use, in bytes: the
+// machine's physical memory, or the smallest limit of the control groups
+// it runs in when that is less; 0 when it is unknown.
 func TotalMemory() int64 {
+	var total int64
 	var si syscall.Sysinfo_t
-	if syscall.Sysinfo(&si) != nil {
-		return 0
+	if syscall.Sysinfo(&si) == nil {
+		total = int64(si.Totalram) * int64(si.Unit)
 	}
-	return int64(si.Totalram) * int64(si.Unit)
+	if self, err := os.ReadFile("/proc/self/cgroup"); err == nil {
+		if c := cgroupMemoryLimit("/sys/fs/cgroup", string(self)); c > 0 && (total == 0 || c < total) {
+			total = c
+		}
+	}
+	return total
 }
