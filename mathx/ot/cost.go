@@ -35,28 +35,35 @@ func (m Metric) String() string {
 // Dist returns the n×m cost matrix C_ij = metric(xs_i, xt_j) between the
 // rows of xs (n×d) and xt (m×d), as POT's ot.dist(xs, xt, metric).
 // Differences are formed directly, so the costs are exact to rounding and
-// never negative. It panics if the dimensions differ.
+// never negative; Euclidean distances are rescaled where the sum of
+// squares would overflow or underflow, so they are exact at any scale.
+// SqEuclidean costs beyond the float64 range overflow to +Inf (which the
+// solvers read as a forbidden pair: rescale such points first). NaN
+// coordinates give NaN costs, ±Inf ones +Inf against finite points and NaN
+// against the same infinity. It panics if the dimensions differ.
 func Dist(xs, xt mat.Matrix, metric Metric) *mat.Dense {
 	switch metric {
 	case SqEuclidean:
-		return pairwise("Dist", xs, xt, func(s float64) float64 { return s }, func(d float64) float64 { return d * d })
+		return pairwise("Dist", xs, xt, func(s float64) float64 { return s }, func(d float64) float64 { return d * d }, false)
 	case Euclidean:
-		return pairwise("Dist", xs, xt, math.Sqrt, func(d float64) float64 { return d * d })
+		return pairwise("Dist", xs, xt, math.Sqrt, func(d float64) float64 { return d * d }, true)
 	case Cityblock:
-		return pairwise("Dist", xs, xt, func(s float64) float64 { return s }, math.Abs)
+		return pairwise("Dist", xs, xt, func(s float64) float64 { return s }, math.Abs, false)
 	}
 	panic(fmt.Sprintf("ot.Dist: unknown metric %d", int(metric)))
 }
 
 // Minkowski returns C_ij = (Σ_k |xs_ik − xt_jk|^p)^(1/p), the l_p distance
-// (POT's ot.dist(…, metric='minkowski', p=p)). Raise it to the power p with
-// PowCost for the W_p^p cost. It panics if p < 1 or the dimensions differ.
+// (POT's ot.dist(…, metric='minkowski', p=p)), rescaled as Dist's
+// Euclidean distances are, so exact at any scale and any p. Raise it to
+// the power p with PowCost for the W_p^p cost. Non-finite coordinates as
+// in Dist. It panics if p < 1 or the dimensions differ.
 func Minkowski(xs, xt mat.Matrix, p float64) *mat.Dense {
 	if !(p >= 1) {
 		panic(fmt.Sprintf("ot.Minkowski: p = %v, want p ≥ 1", p))
 	}
 	return pairwise("Minkowski", xs, xt, func(s float64) float64 { return math.Pow(s, 1/p) },
-		func(d float64) float64 { return math.Pow(math.Abs(d), p) })
+		func(d float64) float64 { return math.Pow(math.Abs(d), p) }, true)
 }
 
 // PowCost returns a new matrix with entries C_ij^p.
@@ -71,7 +78,11 @@ func PowCost(C mat.Matrix, p float64) *mat.Dense {
 	return out
 }
 
-func pairwise(fn string, xs, xt mat.Matrix, outer, inner func(float64) float64) *mat.Dense {
+// pairwise returns C_ij = outer(Σ_k inner(xs_ik − xt_jk)). With rescale
+// (outer a root of inner, homogeneous of degree 1), a sum that is 0, below
+// 2⁻⁹⁶⁹ (where subnormal terms lose bits) or +Inf is recomputed on the
+// differences divided by their largest magnitude.
+func pairwise(fn string, xs, xt mat.Matrix, outer, inner func(float64) float64, rescale bool) *mat.Dense {
 	n, d := xs.Dims()
 	m, d2 := xt.Dims()
 	if d != d2 {
@@ -87,10 +98,30 @@ func pairwise(fn string, xs, xt mat.Matrix, outer, inner func(float64) float64) 
 			for k, x := range xi {
 				s += inner(x - yj[k])
 			}
+			if rescale && (s < 0x1p-969 || s > math.MaxFloat64) {
+				out[i*m+j] = scaledRoot(xi, yj, outer, inner)
+				continue
+			}
 			out[i*m+j] = outer(s)
 		}
 	}
 	return mat.NewDense(n, m, out)
+}
+
+// scaledRoot is M·outer(Σ_k inner((x_k − y_k)/M)), M = max_k |x_k − y_k|.
+func scaledRoot(x, y []float64, outer, inner func(float64) float64) float64 {
+	var big float64
+	for k, v := range x {
+		big = math.Max(big, math.Abs(v-y[k]))
+	}
+	if big == 0 || math.IsInf(big, 1) {
+		return big
+	}
+	var s float64
+	for k, v := range x {
+		s += inner((v - y[k]) / big)
+	}
+	return big * outer(s)
 }
 
 // GridPoints returns the (h·w)×2 pixel coordinates (row, column) of an h×w

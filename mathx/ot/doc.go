@@ -59,7 +59,9 @@
 // step, its line search at most 34 trial steps, a fallback 10 sweeps. The
 // stopping tolerance is relative to the mass, so scaling a and b by any
 // factor changes neither iterations nor status; no solver reports
-// Converged with a non-finite plan.
+// Converged with a non-finite plan. The cost builders compute distances
+// exactly at any scale (Dist, Minkowski) and pass non-finite coordinates
+// on as NaN or +Inf costs, which the solvers then reject or forbid.
 //
 // # Papers
 //

@@ -12,8 +12,13 @@ import (
 // ot.wasserstein_1d) between the 1-D distributions Σ uWeights_i δ(u_i) and
 // Σ vWeights_j δ(v_j): ∫₀¹ |F_u⁻¹(s) − F_v⁻¹(s)|^p ds, computed exactly by
 // merging the two sorted quantile functions in O((n+m) log(n+m)). Nil
-// weights mean uniform weights. It panics if the weights are negative, their
-// sums differ, a length disagrees or p < 1.
+// weights mean uniform weights. Points that coincide cost 0, ±Inf ones
+// included; a NaN point gives NaN; W_p^p beyond the float64 range is
+// +Inf. It panics, naming the argument, if a weight is negative or not
+// finite, the weights' sums are not positive and equal (to 1e-9
+// relative), a length disagrees, a distribution is empty or p < 1: a
+// programmer error here, since the weights are the caller's, unlike the
+// marginals of the solvers, which return an error.
 func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
 	if len(u) == 0 || len(v) == 0 {
 		panic("ot.Wasserstein1D: empty distribution")
@@ -22,7 +27,7 @@ func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
 		panic(fmt.Sprintf("ot.Wasserstein1D: p = %v, want p ≥ 1", p))
 	}
 	uw, vw := weightsOrUniform("u", u, uWeights), weightsOrUniform("v", v, vWeights)
-	if err := checkMarginals("Wasserstein1D", uw, vw); err != nil {
+	if err := checkMasses("Wasserstein1D", "uWeights", "vWeights", uw, vw); err != nil {
 		panic(err.Error())
 	}
 	iu, iv := argsort(u), argsort(v)
@@ -31,8 +36,8 @@ func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
 	ru, rv := uw[iu[0]], vw[iv[0]]
 	for i < len(u) && j < len(v) {
 		step := math.Min(ru, rv)
-		if step > 0 {
-			total += step * math.Pow(math.Abs(u[iu[i]]-v[iv[j]]), p)
+		if x, y := u[iu[i]], v[iv[j]]; step > 0 && x != y {
+			total += step * math.Pow(math.Abs(x-y), p)
 		}
 		switch {
 		case ru < rv:

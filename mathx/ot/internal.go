@@ -169,16 +169,21 @@ func checkProblem(fn string, a, b []float64, M rawMat, reg float64) (lo, hi floa
 // is negative, NaN or ±Inf, and wraps ErrInfeasible when the masses are
 // not positive or differ by more than 1e-9·Σa.
 func checkMarginals(fn string, a, b []float64) error {
+	return checkMasses(fn, "a", "b", a, b)
+}
+
+// checkMasses is checkMarginals with the arguments named an and bn.
+func checkMasses(fn, an, bn string, a, b []float64) error {
 	var sa, sb float64
 	for i, x := range a {
 		if !(x >= 0) || math.IsInf(x, 0) {
-			return fmt.Errorf("ot.%s: a[%d] = %v: marginal entries must be finite and ≥ 0", fn, i, x)
+			return fmt.Errorf("ot.%s: %s[%d] = %v: marginal entries must be finite and ≥ 0", fn, an, i, x)
 		}
 		sa += x
 	}
 	for j, x := range b {
 		if !(x >= 0) || math.IsInf(x, 0) {
-			return fmt.Errorf("ot.%s: b[%d] = %v: marginal entries must be finite and ≥ 0", fn, j, x)
+			return fmt.Errorf("ot.%s: %s[%d] = %v: marginal entries must be finite and ≥ 0", fn, bn, j, x)
 		}
 		sb += x
 	}

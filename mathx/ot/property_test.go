@@ -262,3 +262,181 @@ func TestMassScaleInvariance(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyCosts covers the cost builders (Dist with each metric,
+// Minkowski, PowCost, GridPoints, GridDist) on issue 18's inputs: one
+// point, duplicated points, scales 1e-300 to 1e300 (closed forms; the
+// distances are exact at every scale, the squared Euclidean cost is +Inf
+// or 0 only where its true value is beyond the float64 range), NaN and
+// ±Inf coordinates (NaN, or +Inf against a finite point), and panics
+// naming the argument for shapes and p < 1.
+func TestPropertyCosts(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	type ccase struct {
+		name                string
+		xs, xt              *mat.Dense
+		sq, eu, city, mink3 []float64 // row-major; mink3 is Minkowski p = 3
+	}
+	pt := func(v ...float64) *mat.Dense { return mat.NewDense(len(v)/2, 2, v) }
+	cases := []ccase{
+		{"one point", mat.NewDense(1, 1, []float64{3}), mat.NewDense(1, 1, []float64{-1}), []float64{16}, []float64{4}, []float64{4}, []float64{4}},
+		{"duplicated points", pt(1, 2, 1, 2), pt(1, 2), []float64{0, 0}, []float64{0, 0}, []float64{0, 0}, []float64{0, 0}},
+		{"NaN", pt(nan, 0, 1, 1), pt(0, 0), []float64{nan, 2}, []float64{nan, math.Sqrt2}, []float64{nan, 2}, []float64{nan, math.Cbrt(2)}},
+		{"+Inf vs finite", pt(inf, 0), pt(0, 0, -inf, 1), []float64{inf, inf}, []float64{inf, inf}, []float64{inf, inf}, []float64{inf, inf}},
+		{"+Inf vs +Inf", pt(inf, 0), pt(inf, 0), []float64{nan}, []float64{nan}, []float64{nan}, []float64{nan}},
+	}
+	for _, s := range []float64{1e-300, 1e-200, 1e-160, 1e150, 1e200, 1e300} {
+		// (3s, 4s) against the origin and against itself.
+		sq := 25 * s * s
+		if sq < 0x1p-1022 {
+			sq = -1 // subnormal or 0: only ≥ 0 and < 2⁻¹⁰²² is checked
+		}
+		cases = append(cases, ccase{fmt.Sprintf("scale %g", s), pt(3*s, 4*s), pt(0, 0, 3*s, 4*s),
+			[]float64{sq, 0}, []float64{5 * s, 0}, []float64{7 * s, 0}, []float64{math.Cbrt(91) * s, 0}})
+	}
+	near := func(got, want float64) bool {
+		switch {
+		case want == -1:
+			return got >= 0 && got < 0x1p-1022
+		case math.IsNaN(want) || math.IsInf(want, 0):
+			return got == want || math.IsNaN(got) && math.IsNaN(want)
+		}
+		return math.Abs(got-want) <= 1e-15*want
+	}
+	for _, c := range cases {
+		for _, op := range []struct {
+			name string
+			f    func() *mat.Dense
+			want []float64
+		}{
+			{"SqEuclidean", func() *mat.Dense { return Dist(c.xs, c.xt, SqEuclidean) }, c.sq},
+			{"Euclidean", func() *mat.Dense { return Dist(c.xs, c.xt, Euclidean) }, c.eu},
+			{"Cityblock", func() *mat.Dense { return Dist(c.xs, c.xt, Cityblock) }, c.city},
+			{"Minkowski3", func() *mat.Dense { return Minkowski(c.xs, c.xt, 3) }, c.mink3},
+			{"Minkowski1", func() *mat.Dense { return Minkowski(c.xs, c.xt, 1) }, c.city},
+		} {
+			name := op.name + "/" + c.name
+			var C *mat.Dense
+			if err := callPromptly(t, name, func() { C = op.f() }); err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			for k, w := range op.want {
+				if got := C.RawMatrix().Data[k]; !near(got, w) {
+					t.Errorf("%s: C[%d] = %g, want %g", name, k, got, w)
+				}
+			}
+		}
+	}
+	// PowCost keeps 0, +Inf and NaN; the grid helpers on a single pixel.
+	P := PowCost(mat.NewDense(1, 4, []float64{0, 2, inf, nan}), 2)
+	if got := P.RawMatrix().Data; got[0] != 0 || got[1] != 4 || got[2] != inf || !math.IsNaN(got[3]) {
+		t.Errorf("PowCost: %v", got)
+	}
+	if g := GridDist(1, 2, Euclidean).RawMatrix().Data; !near(g[0], 0) || !near(g[1], 1) || !near(g[2], 1) || !near(g[3], 0) {
+		t.Errorf("GridDist(1, 2): %v", g)
+	}
+	panics := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Dist shapes", func() { Dist(pt(0, 0), mat.NewDense(1, 3, nil), Euclidean) }, "xt is 1×3"},
+		{"Dist metric", func() { Dist(pt(0, 0), pt(0, 0), Metric(7)) }, "unknown metric 7"},
+		{"Minkowski p", func() { Minkowski(pt(0, 0), pt(0, 0), 0.5) }, "p = 0.5"},
+		{"Minkowski NaN p", func() { Minkowski(pt(0, 0), pt(0, 0), nan) }, "p = NaN"},
+		{"GridPoints", func() { GridPoints(0, 3) }, "0×3 grid"},
+		{"GridDist", func() { GridDist(2, -1, SqEuclidean) }, "2×-1 grid"},
+	}
+	for _, c := range panics {
+		if err := callPromptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestPropertyWasserstein1D: closed forms for one point, duplicated
+// points and zero weights, points and masses at scales 1e-300 to 1e300; coinciding ±Inf
+// points cost 0, a +Inf point against finite ones +Inf, a NaN point NaN;
+// bad weights, an empty distribution or p < 1 panic naming the argument.
+func TestPropertyWasserstein1D(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	type wcase struct {
+		name    string
+		u, v    []float64
+		uw, vw  []float64
+		p, want float64
+	}
+	cases := []wcase{
+		{"one point", []float64{1}, []float64{3}, nil, nil, 2, 4},
+		{"duplicated", []float64{2, 2, 2}, []float64{2, 5}, nil, nil, 1, 1.5},
+		{"duplicated p=2", []float64{2, 2, 2}, []float64{2, 5}, nil, nil, 2, 4.5},
+		{"zero weights", []float64{0, 10}, []float64{0}, []float64{1, 0}, []float64{1}, 1, 0},
+		{"same +Inf", []float64{inf, 1}, []float64{1, inf}, nil, nil, 1, 0},
+		{"+Inf vs finite", []float64{inf, 1}, []float64{0, 1}, nil, nil, 1, inf},
+		{"NaN", []float64{nan, 1}, []float64{0, 1}, nil, nil, 1, nan},
+		{"W2² beyond range", []float64{1e300}, []float64{-1e300}, nil, nil, 2, inf},
+	}
+	for _, s := range []float64{1e-300, 1e-150, 1e150, 1e300} {
+		cases = append(cases, wcase{fmt.Sprintf("scale %g", s), []float64{s, s}, []float64{3 * s}, nil, nil, 1, 2 * s},
+			// W_p^p scales with the mass, as POT's.
+			wcase{fmt.Sprintf("mass %g", s), []float64{1, 1}, []float64{3}, []float64{s, s}, []float64{2 * s}, 1, 4 * s})
+	}
+	cases = append(cases, wcase{"W2² at 1e150", []float64{1e150}, []float64{3e150}, nil, nil, 2, 4e300})
+	for _, c := range cases {
+		var got float64
+		if err := callPromptly(t, c.name, func() { got = Wasserstein1D(c.u, c.v, c.uw, c.vw, c.p) }); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		} else if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want) || math.Abs(got-c.want) <= 1e-15*c.want) {
+			t.Errorf("%s: %g, want %g", c.name, got, c.want)
+		}
+	}
+	one := []float64{1}
+	panics := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"empty", func() { Wasserstein1D(nil, one, nil, nil, 1) }, "empty"},
+		{"p", func() { Wasserstein1D(one, one, nil, nil, 0.5) }, "p = 0.5"},
+		{"negative weight", func() { Wasserstein1D(one, one, []float64{-1}, one, 1) }, "uWeights[0] = -1"},
+		{"NaN weight", func() { Wasserstein1D(one, []float64{1, 2}, one, []float64{0.5, nan}, 1) }, "vWeights[1] = NaN"},
+		{"unequal", func() { Wasserstein1D(one, one, one, []float64{2}, 1) }, "masses"},
+		{"lengths", func() { Wasserstein1D(one, one, []float64{0.5, 0.5}, nil, 1) }, "1 u values but 2 weights"},
+	}
+	for _, c := range panics {
+		if err := callPromptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestPropertyEntries: Result.Entries on a plan lists every entry ≥
+// minValue in row-major order, none for a NaN or +Inf threshold, and
+// nothing for a Failed result, which has no plan.
+func TestPropertyEntries(t *testing.T) {
+	half := []float64{0.5, 0.5}
+	r, err := Sinkhorn(half, half, mat.NewDense(2, 2, []float64{0, 1, 1, 0}), 1, nil)
+	if err != nil || r.Status != Converged {
+		t.Fatalf("Sinkhorn: %v, %v", r.Status, err)
+	}
+	rows, cols, vals := r.Entries(0)
+	if len(vals) != 4 || rows[1] != 0 || cols[1] != 1 || rows[2] != 1 || cols[2] != 0 || vals[1] != r.Plan.At(0, 1) {
+		t.Errorf("Entries(0): %v %v %v", rows, cols, vals)
+	}
+	if rows, _, vals := r.Entries(r.Plan.At(0, 0)); len(vals) != 2 || rows[0] != 0 || rows[1] != 1 {
+		t.Errorf("Entries(diagonal value): rows %v, vals %v", rows, vals)
+	}
+	for _, minValue := range []float64{math.NaN(), math.Inf(1)} {
+		if rows, cols, vals := r.Entries(minValue); rows != nil || cols != nil || vals != nil {
+			t.Errorf("Entries(%g): %v %v %v", minValue, rows, cols, vals)
+		}
+	}
+	bad, err := Sinkhorn(half, half, mat.NewDense(2, 2, []float64{math.Inf(1), math.Inf(1), 0, 1}), 1, nil)
+	if err == nil || bad.Status != Failed {
+		t.Fatalf("infeasible Sinkhorn: %v, %v", bad.Status, err)
+	}
+	if rows, cols, vals := bad.Entries(0); rows != nil || cols != nil || vals != nil {
+		t.Errorf("Entries of a Failed result: %v %v %v", rows, cols, vals)
+	}
+}
