@@ -93,5 +93,11 @@
 // example features near 1e150, where V = λI + Σ x xᵀ reaches 1e300). The
 // only loop is over the T rounds; the context is checked every 1024 of
 // them. A run that completes reports Converged with a finite regret
-// curve.
+// curve. The helpers without an error return panic, naming the argument,
+// where their result would be undefined: a mean outside [0, 1] in
+// UCB1Bound and LaiRobbins, k or T below 1 in the EXP3 and UCB1 bounds, a
+// NaN or ±Inf in GOptimalDesign's actions or in Lasso's X or y. The
+// scalar KLBernoulli and KLUpper return NaN for NaN arguments.
+// GOptimalDesign and Lasso rescale their data by powers of two, so they
+// hold from 1e-300 to 1e300.
 package bandit

@@ -15,6 +15,11 @@ import (
 // the dimension of the actions' span (Kiefer–Wolfowitz: min g = r), or
 // maxIter steps. tol ≤ 0 means 0.01; maxIter ≤ 0 means 10000. A ridge of
 // 1e-9·trace(V)/d keeps V invertible when the actions do not span R^d.
+// π and g do not depend on the scale of x, so actions whose largest entry
+// is outside [2⁻¹⁰⁰, 2¹⁰⁰] are first scaled by a power of two (exactly),
+// and the result holds from 1e-300 to 1e300. It panics, naming the
+// argument, on a NaN or ±Inf entry of an active action, an active list of
+// the wrong length or no active action.
 func GOptimalDesign(x mat.Matrix, active []bool, tol float64, maxIter int) (pi []float64, g float64) {
 	k, d := x.Dims()
 	if active != nil && len(active) != k {
@@ -28,14 +33,29 @@ func GOptimalDesign(x mat.Matrix, active []bool, tol float64, maxIter int) (pi [
 	}
 	rows := make([]*mat.VecDense, k)
 	var idx []int
+	var big float64
 	for a := 0; a < k; a++ {
 		if active == nil || active[a] {
 			idx = append(idx, a)
-			rows[a] = mat.NewVecDense(d, mat.Row(nil, a, x))
+			row := mat.Row(nil, a, x)
+			for j, v := range row {
+				if v-v != 0 {
+					panic(fmt.Sprintf("bandit.GOptimalDesign: x[%d,%d] = %v: the actions must be finite", a, j, v))
+				}
+				big = math.Max(big, math.Abs(v))
+			}
+			rows[a] = mat.NewVecDense(d, row)
 		}
 	}
 	if len(idx) == 0 {
 		panic("bandit.GOptimalDesign: no active action")
+	}
+	if e := pow2Exp(big); e != 0 {
+		for _, a := range idx {
+			for j, v := range rows[a].RawVector().Data {
+				rows[a].SetVec(j, math.Ldexp(v, -e))
+			}
+		}
 	}
 	pi = make([]float64, k)
 	for _, a := range idx {
@@ -82,6 +102,17 @@ func GOptimalDesign(x mat.Matrix, active []bool, tol float64, maxIter int) (pi [
 		}
 		pi[best] += step
 	}
+}
+
+// pow2Exp returns 0 when m, a largest magnitude, is 0 or in
+// [2⁻¹⁰⁰, 2¹⁰⁰], else the exponent e with m·2⁻ᵉ in [0.5, 1): dividing by
+// 2ᵉ with math.Ldexp brings data to unit scale exactly.
+func pow2Exp(m float64) int {
+	if m == 0 || m >= 0x1p-100 && m <= 0x1p100 {
+		return 0
+	}
+	_, e := math.Frexp(m)
+	return e
 }
 
 // PhasedElimination is phased elimination with G-optimal exploration for

@@ -104,7 +104,12 @@ func (p *SparseETC) Committed() int { return p.commit }
 // Lasso minimises 1/(2n) ‖y − Xθ‖² + λ‖θ‖₁ (no intercept) by cyclic
 // coordinate descent from θ = 0 and returns θ and the number of sweeps.
 // It stops when no coordinate moves by more than 1e-10 in a sweep, or
-// after 10000 sweeps. It panics on mismatched sizes or λ < 0.
+// after 10000 sweeps. When the largest entry of X or of y is outside
+// [2⁻¹⁰⁰, 2¹⁰⁰], X and y are first scaled by powers of two 2^ex and 2^ey
+// (exactly; λ by 2^−(ex+ey)), so the squares neither overflow nor
+// underflow; the 1e-10 then applies to θ·2^(ex−ey). It panics, naming
+// the argument, on mismatched sizes, λ < 0 or NaN, or a NaN or ±Inf in X
+// or y.
 func Lasso(x mat.Matrix, y []float64, lambda float64) (theta []float64, sweeps int) {
 	n, d := x.Dims()
 	if n != len(y) || n == 0 || !(lambda >= 0) {
@@ -112,15 +117,42 @@ func Lasso(x mat.Matrix, y []float64, lambda float64) (theta []float64, sweeps i
 	}
 	xd := mat.DenseCopyOf(x)
 	cols := make([][]float64, d)
-	norm := make([]float64, d)
+	var bigX, bigY float64
 	for j := 0; j < d; j++ {
 		cols[j] = mat.Col(nil, j, xd)
-		for _, v := range cols[j] {
+		for i, v := range cols[j] {
+			if v-v != 0 {
+				panic(fmt.Sprintf("bandit.Lasso: X[%d,%d] = %v: X must be finite", i, j, v))
+			}
+			bigX = math.Max(bigX, math.Abs(v))
+		}
+	}
+	res := append([]float64(nil), y...)
+	for i, v := range res {
+		if v-v != 0 {
+			panic(fmt.Sprintf("bandit.Lasso: y[%d] = %v: y must be finite", i, v))
+		}
+		bigY = math.Max(bigY, math.Abs(v))
+	}
+	ex, ey := pow2Exp(bigX), pow2Exp(bigY)
+	if ex != 0 || ey != 0 {
+		for _, c := range cols {
+			for i, v := range c {
+				c[i] = math.Ldexp(v, -ex)
+			}
+		}
+		for i, v := range res {
+			res[i] = math.Ldexp(v, -ey)
+		}
+		lambda = math.Ldexp(lambda, -ex-ey)
+	}
+	norm := make([]float64, d)
+	for j, c := range cols {
+		for _, v := range c {
 			norm[j] += v * v
 		}
 		norm[j] /= float64(n)
 	}
-	res := append([]float64(nil), y...)
 	theta = make([]float64, d)
 	for sweeps = 1; sweeps <= 10000; sweeps++ {
 		moved := 0.0
@@ -144,6 +176,11 @@ func Lasso(x mat.Matrix, y []float64, lambda float64) (theta []float64, sweeps i
 		}
 		if moved <= 1e-10 {
 			break
+		}
+	}
+	if ex != 0 || ey != 0 {
+		for j, v := range theta {
+			theta[j] = math.Ldexp(v, ey-ex)
 		}
 	}
 	return theta, min(sweeps, 10000)

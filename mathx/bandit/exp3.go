@@ -22,14 +22,24 @@ type EXP3 struct {
 }
 
 // EXP3Rate returns η = sqrt(2 ln K/(T K)), the learning rate of the bound.
+// It panics when k or horizon is below 1.
 func EXP3Rate(k, horizon int) float64 {
+	checkKT("EXP3Rate", k, horizon)
 	return math.Sqrt(2 * math.Log(float64(k)) / (float64(horizon) * float64(k)))
 }
 
 // EXP3Bound returns sqrt(2 T K ln K), the bound on EXP3's expected regret
-// over T rounds with η = EXP3Rate(K, T).
+// over T rounds with η = EXP3Rate(K, T). It panics when k or horizon is
+// below 1.
 func EXP3Bound(k, horizon int) float64 {
+	checkKT("EXP3Bound", k, horizon)
 	return math.Sqrt(2 * float64(horizon) * float64(k) * math.Log(float64(k)))
+}
+
+func checkKT(fn string, k, horizon int) {
+	if k < 1 || horizon < 1 {
+		panic(fmt.Sprintf("bandit.%s: k = %d, horizon = %d, want both ≥ 1", fn, k, horizon))
+	}
 }
 
 // NewEXP3 returns EXP3 for k arms with learning rate eta > 0; randomness

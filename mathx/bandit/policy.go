@@ -235,8 +235,11 @@ func (p *KLUCB) Update(arm int, reward float64) {
 
 // KLBernoulli returns kl(p, q) = p ln(p/q) + (1-p) ln((1-p)/(1-q)), the
 // Kullback–Leibler divergence of Bernoulli(q) from Bernoulli(p), with
-// 0 ln 0 = 0.
+// 0 ln 0 = 0. It is NaN when p or q is NaN or outside [0, 1].
 func KLBernoulli(p, q float64) float64 {
+	if !(p >= 0 && p <= 1 && q >= 0 && q <= 1) {
+		return math.NaN()
+	}
 	v := 0.0
 	if p > 0 {
 		v += p * math.Log(p/q)

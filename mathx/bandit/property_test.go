@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,4 +175,212 @@ func TestPropertyBadInput(t *testing.T) {
 			check(p.name+"/"+e.name, env, p.pol, e.zeroRegr, false)
 		}
 	}
+}
+
+// TestPropertyHelpers covers the KL and bound helpers, Quantile,
+// GOptimalDesign and Lasso on issue 18's inputs: closed forms at
+// boundary values, one element, duplicated rows and scales 1e-300 to
+// 1e300; NaN arguments of the scalar KL functions give NaN; bad data or
+// arguments where a result would be undefined panic naming the argument.
+func TestPropertyHelpers(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	ln2 := math.Ln2
+	same := func(got, want, tol float64) bool {
+		return got == want || math.IsNaN(got) && math.IsNaN(want) || math.Abs(got-want) <= tol*math.Abs(want)
+	}
+	values := []struct {
+		name      string
+		f         func() float64
+		want, tol float64
+	}{
+		{"KL(0,0)", func() float64 { return KLBernoulli(0, 0) }, 0, 0},
+		{"KL(1,1)", func() float64 { return KLBernoulli(1, 1) }, 0, 0},
+		{"KL(0,1)", func() float64 { return KLBernoulli(0, 1) }, inf, 0},
+		{"KL(1,0)", func() float64 { return KLBernoulli(1, 0) }, inf, 0},
+		{"KL(0,½)", func() float64 { return KLBernoulli(0, 0.5) }, ln2, 1e-15},
+		{"KL(1e-300,½)", func() float64 { return KLBernoulli(1e-300, 0.5) }, ln2, 1e-15},
+		{"KL(NaN,½)", func() float64 { return KLBernoulli(nan, 0.5) }, nan, 0},
+		{"KL(½,NaN)", func() float64 { return KLBernoulli(0.5, nan) }, nan, 0},
+		{"KLUpper δ=0", func() float64 { return KLUpper(0.3, 0) }, 0.3, 0},
+		{"KLUpper δ=+Inf", func() float64 { return KLUpper(0.3, inf) }, math.Nextafter(1, 0), 0},
+		{"KLUpper p=1", func() float64 { return KLUpper(1, 5) }, 1, 0},
+		{"KLUpper p=NaN", func() float64 { return KLUpper(nan, 1) }, nan, 0},
+		{"KLUpper δ=NaN", func() float64 { return KLUpper(0.5, nan) }, nan, 0},
+		{"LaiRobbins one arm", func() float64 { return LaiRobbins([]float64{0.5}) }, 0, 0},
+		{"LaiRobbins identical", func() float64 { return LaiRobbins([]float64{0.5, 0.5}) }, 0, 0},
+		{"LaiRobbins best 1", func() float64 { return LaiRobbins([]float64{1, 0.5}) }, 0, 0},
+		{"KL(1.5,½)", func() float64 { return KLBernoulli(1.5, 0.5) }, nan, 0},
+		{"LaiRobbins", func() float64 { return LaiRobbins([]float64{0.9, 0.1}) }, 0.8 / KLBernoulli(0.1, 0.9), 1e-15},
+		{"UCB1Bound identical", func() float64 { return UCB1Bound([]float64{0.5, 0.5}, 100) }, 0, 0},
+		{"UCB1Bound T=1", func() float64 { return UCB1Bound([]float64{1, 0}, 1) }, 1 + math.Pi*math.Pi/3, 1e-15},
+		{"EXP3Rate one arm", func() float64 { return EXP3Rate(1, 10) }, 0, 0},
+		{"EXP3Bound one arm", func() float64 { return EXP3Bound(1, 10) }, 0, 0},
+		{"EXP3Bound", func() float64 { return EXP3Bound(2, 1) }, math.Sqrt(4 * ln2), 1e-15},
+		{"Quantile one", func() float64 { return Quantile([]float64{3}, 0.7) }, 3, 0},
+		{"Quantile at +Inf", func() float64 { return Quantile([]float64{1, inf}, 1) }, inf, 0},
+		{"Quantile at 1 of [1 +Inf]", func() float64 { return Quantile([]float64{1, inf}, 0) }, 1, 0},
+		{"Quantile toward +Inf", func() float64 { return Quantile([]float64{1, inf}, 0.5) }, inf, 0},
+		{"Quantile toward -Inf", func() float64 { return Quantile([]float64{-inf, 1}, 0.5) }, -inf, 0},
+		{"Quantile [+Inf +Inf]", func() float64 { return Quantile([]float64{inf, inf}, 0.3) }, inf, 0},
+		{"Quantile [-Inf +Inf]", func() float64 { return Quantile([]float64{-inf, inf}, 0.5) }, nan, 0},
+		{"Quantile ±1e308", func() float64 { return Quantile([]float64{-1e308, 1e308}, 0.75) }, 5e307, 1e-15},
+		{"Quantile NaN", func() float64 { return Quantile([]float64{0, nan}, 0.5) }, nan, 0},
+	}
+	for _, c := range values {
+		var got float64
+		if err := promptly(t, c.name, func() { got = c.f() }); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		} else if !same(got, c.want, c.tol) {
+			t.Errorf("%s: %g, want %g", c.name, got, c.want)
+		}
+	}
+	// KLUpper's root: kl(p, q) = δ, or q just below 1 when it is closer.
+	for _, p := range []float64{0, 1e-300, 0.3, 1 - 1e-12} {
+		for _, delta := range []float64{1e-300, 1e-12, 0.1, 10} {
+			q := KLUpper(p, delta)
+			if kl := KLBernoulli(p, q); !(q >= p && q < 1) || !(math.Abs(kl-delta) <= 1e-9*delta+1e-12 || q == math.Nextafter(1, 0)) {
+				t.Errorf("KLUpper(%g, %g) = %g, kl %g", p, delta, q, kl)
+			}
+		}
+	}
+	// GOptimalDesign: the design is scale-free; g = d on a basis.
+	for _, s := range []float64{1e-300, 1e-150, 1, 1e150, 1e300} {
+		x := mat.NewDense(3, 2, []float64{s, 0, s, 0, 0, s}) // duplicated first action
+		var pi []float64
+		var g float64
+		name := fmt.Sprintf("GOptimalDesign at %g", s)
+		if err := promptly(t, name, func() { pi, g = GOptimalDesign(x, nil, 0, 0) }); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !(g >= 2-1e-6 && g <= 2*1.01) || !same(pi[0]+pi[1], 0.5, 0.02) || !same(pi[0]+pi[1]+pi[2], 1, 1e-12) {
+			t.Errorf("%s: π %v, g %g; want g ≈ 2 and half the mass on the duplicated action", name, pi, g)
+		}
+	}
+	if pi, g := GOptimalDesign(mat.NewDense(1, 2, []float64{3, 4}), nil, 0, 0); pi[0] != 1 || !same(g, 1, 1e-6) {
+		t.Errorf("GOptimalDesign on one action: π %v, g %g; want [1], 1", pi, g)
+	}
+	if pi, g := GOptimalDesign(mat.NewDense(2, 2, nil), nil, 0, 0); pi[0] != 0.5 || g != 0 {
+		t.Errorf("GOptimalDesign on zero actions: π %v, g %g; want uniform, 0", pi, g)
+	}
+	if pi, _ := GOptimalDesign(mat.NewDense(2, 1, []float64{nan, 1}), []bool{false, true}, 0, 0); pi[1] != 1 {
+		t.Errorf("GOptimalDesign with an inactive NaN action: π %v", pi)
+	}
+	// Lasso on X = s·I (n = 2), y = sy·(1, −3), λ = s·sy/2: θ = (0, −2·sy/s).
+	for _, sc := range [][2]float64{{1, 1}, {1e150, 1e150}, {1e-150, 1e-150}, {1e200, 1}, {1e-200, 1e-100}, {1, 1e300}} {
+		s, sy := sc[0], sc[1]
+		x := mat.NewDense(2, 2, []float64{s, 0, 0, s})
+		var theta []float64
+		name := fmt.Sprintf("Lasso at X %g, y %g", s, sy)
+		if err := promptly(t, name, func() { theta, _ = Lasso(x, []float64{sy, -3 * sy}, s*sy/2) }); err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if want := -2 * sy / s; theta[0] != 0 || !same(theta[1], want, 1e-12) {
+			t.Errorf("%s: θ %v, want [0 %g]", name, theta, want)
+		}
+	}
+	lassoCases := []struct {
+		name   string
+		x      *mat.Dense
+		y      []float64
+		lambda float64
+		want   []float64
+	}{
+		{"one element", mat.NewDense(1, 1, []float64{2}), []float64{4}, 1, []float64{1.75}},
+		{"duplicated rows", mat.NewDense(2, 1, []float64{1, 1}), []float64{1, 3}, 0, []float64{2}},
+		{"zero column", mat.NewDense(2, 2, []float64{0, 1, 0, 1}), []float64{1, 1}, 0, []float64{0, 1}},
+		{"zero y", mat.NewDense(2, 1, []float64{1, 2}), []float64{0, 0}, 0.1, []float64{0}},
+		{"λ = +Inf", mat.NewDense(2, 1, []float64{1, 2}), []float64{1, 2}, inf, []float64{0}},
+	}
+	for _, c := range lassoCases {
+		var theta []float64
+		if err := promptly(t, "Lasso "+c.name, func() { theta, _ = Lasso(c.x, c.y, c.lambda) }); err != nil {
+			t.Errorf("Lasso %s: %v", c.name, err)
+			continue
+		}
+		for j, w := range c.want {
+			if !same(theta[j], w, 1e-9) {
+				t.Errorf("Lasso %s: θ %v, want %v", c.name, theta, c.want)
+			}
+		}
+	}
+	panics := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"LaiRobbins NaN", func() { LaiRobbins([]float64{0.5, nan}) }, "means[1] = NaN"},
+		{"LaiRobbins > 1", func() { LaiRobbins([]float64{1.5}) }, "means[0] = 1.5"},
+		{"UCB1Bound empty", func() { UCB1Bound(nil, 10) }, "no arms"},
+		{"UCB1Bound T", func() { UCB1Bound([]float64{0.5}, 0) }, "T = 0"},
+		{"UCB1Bound +Inf", func() { UCB1Bound([]float64{inf}, 5) }, "means[0] = +Inf"},
+		{"EXP3Rate k", func() { EXP3Rate(0, 10) }, "k = 0"},
+		{"EXP3Bound horizon", func() { EXP3Bound(3, 0) }, "horizon = 0"},
+		{"Quantile empty", func() { Quantile(nil, 0.5) }, "0 values"},
+		{"Quantile q", func() { Quantile([]float64{1}, nan) }, "q = NaN"},
+		{"GOptimalDesign NaN", func() { GOptimalDesign(mat.NewDense(2, 1, []float64{1, nan}), nil, 0, 0) }, "x[1,0] = NaN"},
+		{"GOptimalDesign +Inf", func() { GOptimalDesign(mat.NewDense(1, 2, []float64{0, inf}), nil, 0, 0) }, "x[0,1] = +Inf"},
+		{"GOptimalDesign none", func() { GOptimalDesign(mat.NewDense(1, 1, []float64{1}), []bool{false}, 0, 0) }, "no active"},
+		{"Lasso NaN X", func() { Lasso(mat.NewDense(2, 1, []float64{1, nan}), []float64{1, 1}, 0) }, "X[1,0] = NaN"},
+		{"Lasso Inf y", func() { Lasso(mat.NewDense(2, 1, []float64{1, 1}), []float64{inf, 1}, 0) }, "y[0] = +Inf"},
+		{"Lasso λ", func() { Lasso(mat.NewDense(1, 1, []float64{1}), []float64{1}, nan) }, "lambda NaN"},
+		{"Lasso shapes", func() { Lasso(mat.NewDense(2, 1, nil), []float64{1}, 0) }, "len(y) 1"},
+	}
+	for _, c := range panics {
+		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestPropertySimulate: Simulate and Grid over good environments give
+// Converged with finite summaries; a run on an environment with a NaN
+// mean makes the cell Failed with an error naming it, in Simulate and in
+// Grid, where the good cell still completes; T < 1 panics naming T.
+func TestPropertySimulate(t *testing.T) {
+	ucb := func(seed uint64) Policy { return NewUCB1(2) }
+	good := NewBernoulli([]float64{0.2, 0.8})
+	set := &Settings{Runs: 3, Workers: 2, Seed: 1}
+	var res *SimResult
+	var err error
+	if p := promptly(t, "Simulate good", func() { res, err = Simulate(good, ucb, 200, set) }); p != nil || err != nil || res.Status != Converged || res.Runs != 3 {
+		t.Fatalf("Simulate on a good environment: %v, %v", p, err)
+	}
+	for _, curve := range [][]float64{res.Mean, res.Median, res.Lower, res.Upper} {
+		if len(curve) == 0 || !isFinite(curve) {
+			t.Errorf("Simulate: a summary curve is %v", curve)
+		}
+	}
+	if p := promptly(t, "Simulate NaN mean", func() { res, err = Simulate(nanMean{}, ucb, 200, set) }); p != nil || err == nil || res.Status != Failed {
+		t.Errorf("Simulate on a NaN mean: %v, %v, want Failed with an error", p, err)
+	}
+	var grid [][]*SimResult
+	if p := promptly(t, "Grid", func() { grid, err = Grid([]Environment{good, nanMean{}}, []PolicyFactory{ucb}, 200, set) }); p != nil || err == nil {
+		t.Fatalf("Grid with a NaN mean: %v, %v, want an error", p, err)
+	}
+	if !strings.Contains(err.Error(), "environment 1, policy 0") {
+		t.Errorf("Grid's error %q does not name the failing pair", err)
+	}
+	if grid[0][0] == nil || grid[0][0].Status != Converged || !isFinite(grid[0][0].Mean) {
+		t.Errorf("Grid: the good cell is %+v", grid[0][0])
+	}
+	if grid[1][0] == nil || grid[1][0].Status != Failed {
+		t.Errorf("Grid: the NaN-mean cell is %+v, want Failed", grid[1][0])
+	}
+	for name, f := range map[string]func(){
+		"Simulate T": func() { Simulate(good, ucb, 0, nil) },
+		"Grid T":     func() { Grid([]Environment{good}, []PolicyFactory{ucb}, -1, nil) },
+	} {
+		if err := promptly(t, name, f); err == nil || !strings.Contains(err.Error(), "T = ") {
+			t.Errorf("%s: %v, want a panic naming T", name, err)
+		}
+	}
+}
+
+func isFinite(x []float64) bool {
+	for _, v := range x {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -345,8 +345,10 @@ func simulateOne(env Environment, newPolicy PolicyFactory, T int, seed uint64, r
 }
 
 // Quantile returns the q-quantile of sorted data by linear interpolation
-// between order statistics (type 7, numpy's default). It panics on empty
-// data or q outside [0, 1].
+// between order statistics (type 7, numpy's default), exact at order
+// statistics, ±Inf next to a finite value, and without overflow between
+// finite ones; between −Inf and +Inf it is NaN. It panics on empty data or q
+// outside [0, 1].
 func Quantile(sorted []float64, q float64) float64 {
 	n := len(sorted)
 	if n == 0 || !(q >= 0 && q <= 1) {
@@ -357,5 +359,19 @@ func Quantile(sorted []float64, q float64) float64 {
 	if lo >= n-1 {
 		return sorted[n-1]
 	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+	a, b, f := sorted[lo], sorted[lo+1], h-float64(lo)
+	switch d := b - a; {
+	case f == 0 || a == b:
+		return a // also for ±Inf, where f·(b − a) would be NaN
+	case math.IsInf(a, -1) != math.IsInf(b, 1):
+		// One end infinite: the interpolation is that end.
+		if math.IsInf(a, -1) {
+			return a
+		}
+		return b
+	case math.IsInf(d, 0):
+		return a*(1-f) + b*f // b − a overflows
+	default:
+		return a + f*d
+	}
 }
