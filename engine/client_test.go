@@ -348,6 +348,17 @@ func TestMemoryLimit(t *testing.T) {
 			t.Errorf("session lost after a cancelled hog: %+v", res.Error)
 		}
 	})
+	t.Run("one allocation within the slack is cancelled", func(t *testing.T) {
+		// 400 MiB at once (a slice growing by append near the limit maps
+		// about 1.5 times the limit): the cell is stopped, the session lives
+		res := c.Execute(context.Background(), "bighog 400", engine.ExecOptions{}, &r)
+		if workertest.Kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
+			t.Fatalf("result: %+v", res.Error)
+		}
+		if res := c.Execute(context.Background(), "get k", engine.ExecOptions{}, &r); workertest.Value(res) != "v" {
+			t.Errorf("session lost: %+v", res.Error)
+		}
+	})
 	t.Run("a stack overflow is not put on memory", func(t *testing.T) {
 		res := c.Execute(context.Background(), "stackoverflow", engine.ExecOptions{}, &r)
 		if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "overflowed a goroutine's stack") ||
@@ -355,7 +366,7 @@ func TestMemoryLimit(t *testing.T) {
 			t.Fatalf("result: %+v", res.Error)
 		}
 	})
-	for _, code := range []string{"chunkhog 1000", "bighog 400"} {
+	for _, code := range []string{"chunkhog 1000", "bighog 1000"} {
 		t.Run(code+" kills the worker", func(t *testing.T) {
 			res := c.Execute(context.Background(), code, engine.ExecOptions{}, &r)
 			if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 256MiB") ||

@@ -28,8 +28,12 @@ const (
 )
 
 // slack is how far above the limit the process may map memory before
-// RLIMIT_DATA stops it: a quarter of the limit, at least minSlack.
-func slack(limit int64) int64 { return max(minSlack, limit/4) }
+// RLIMIT_DATA stops it: one and a half times the limit, at least
+// minSlack. A slice that grows by append near the limit maps its new
+// array (twice the old) beside the old one: with the old array near L/2
+// that is about 1.5·L at once, past which the watchdog could not cancel
+// the cell in time and the worker would die instead.
+func slack(limit int64) int64 { return max(minSlack, limit*3/2) }
 
 // setMemoryLimit applies limit bytes (0: none) to this process. A
 // goroutine's stack is capped at a quarter of the limit (Go's default of
