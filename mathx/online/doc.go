@@ -82,13 +82,15 @@
 // Programmer errors panic with a message naming the function and the
 // argument: T or the dimension not positive, X0 or Comparator of the
 // wrong length, an unknown HintWeight, the entropic mirror map off the
-// simplex, a ball radius or box bounds that are not a set. Data problems
+// simplex, a ball radius or box bounds that are not a finite set, NewSEA's
+// parameters not finite. Data problems
 // end the run at once with Status Failed and an error naming the round: a
 // loss or gradient that is NaN or ±Inf, a point to play that is not
 // finite (the learner's state overflowed), a panic in the environment,
 // the hint or the callback. The only loop is over the T rounds; the
-// context is checked every 256 of them. Projections are exact at any
-// scale (Domain.Project), and a learned hint weight keeps its value when
+// context is checked every 256 of them. Projections and linear
+// minimisers are exact at any scale (Domain.Project, Domain.Minimize,
+// which gives NaN for a NaN cost), and a learned hint weight keeps its value when
 // its sums overflow (gradients beyond about 1e154), so finite losses at
 // scales up to 1e300 run to the end.
 package online

@@ -29,18 +29,24 @@ type Domain struct {
 	Lo, Hi float64
 }
 
-// Ball returns the Euclidean ball of radius r > 0 centred at 0.
+// Ball returns the Euclidean ball of radius r > 0 centred at 0. It panics
+// unless r is finite and > 0 (the learners' steps need a finite
+// diameter).
 func Ball(r float64) Domain {
-	if !(r > 0) {
-		panic(fmt.Sprintf("online.Ball: radius %v", r))
+	if !(r > 0) || math.IsInf(r, 1) {
+		panic(fmt.Sprintf("online.Ball: radius %v, want finite and > 0", r))
 	}
 	return Domain{Kind: BallDomain, Radius: r}
 }
 
-// Box returns [lo, hi]^d, lo < hi.
+// Box returns [lo, hi]^d, lo < hi. It panics unless lo < hi and both are
+// finite.
 func Box(lo, hi float64) Domain {
 	if !(lo < hi) {
 		panic(fmt.Sprintf("online.Box: lo %v ≥ hi %v", lo, hi))
+	}
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		panic(fmt.Sprintf("online.Box: lo %v, hi %v, want finite bounds", lo, hi))
 	}
 	return Domain{Kind: BoxDomain, Lo: lo, Hi: hi}
 }
@@ -71,7 +77,7 @@ func (D Domain) Center(x []float64) {
 		case BallDomain:
 			x[i] = 0
 		case BoxDomain:
-			x[i] = (D.Lo + D.Hi) / 2
+			x[i] = D.Lo/2 + D.Hi/2 // no overflow near ±MaxFloat64
 		default:
 			x[i] = 1 / float64(len(x))
 		}
@@ -101,18 +107,34 @@ func (D Domain) Project(x, scratch []float64) {
 
 // Minimize writes into x the minimiser over the domain of <c, x> (a
 // vertex or boundary point; ties go to the lowest index on the simplex).
+// It is exact at any scale of c; a NaN in c makes every entry of x NaN,
+// and ±Inf entries of c act as the largest (on the ball they share the
+// radius, as in the limit).
 func (D Domain) Minimize(c, x []float64) {
+	for _, v := range c {
+		if v != v {
+			for i := range x {
+				x[i] = math.NaN()
+			}
+			return
+		}
+	}
 	switch D.Kind {
 	case BallDomain:
-		n := 0.0
-		for _, v := range c {
-			n += v * v
+		n := prox.L2Norm{}.Value(c) // scaled: no overflow or underflow
+		if !(n <= math.MaxFloat64) {
+			// ±Inf entries (n is +Inf, or NaN for two of them): the ball's
+			// projection of −c is the limit.
+			for i, v := range c {
+				x[i] = -v
+			}
+			prox.L2Ball{R: D.Radius}.Prox(x, x, 0)
+			return
 		}
-		n = math.Sqrt(n)
 		for i, v := range c {
 			x[i] = 0
 			if n > 0 {
-				x[i] = -D.Radius * v / n
+				x[i] = -D.Radius * (v / n)
 			}
 		}
 	case BoxDomain:

@@ -3,6 +3,7 @@ package online
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,6 +178,131 @@ func TestProjectExtremeScale(t *testing.T) {
 				t.Errorf("%s: %v, want %v", c.name, x, c.want)
 				break
 			}
+		}
+	}
+}
+
+// TestPropertySEA covers SEA, Sequence and the Domain methods on issue
+// 18's inputs: closed forms for the fixed loss (Sigma = Adv = 0) with mu
+// at scales 1e-300 to 1e300, Best on each domain, Variation's counts,
+// Minimize and Center exact at any scale and NaN for a NaN cost, and
+// panics naming the argument for non-finite parameters and bounds.
+func TestPropertySEA(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	near := func(got, want []float64) bool {
+		for i, w := range want {
+			if !(got[i] == w || math.IsNaN(got[i]) && math.IsNaN(w) || math.Abs(got[i]-w) <= 1e-15*math.Abs(w)) {
+				return false
+			}
+		}
+		return true
+	}
+	r5 := math.Sqrt(5)
+	for _, s := range []float64{1e-300, 1e-150, 1, 1e150, 1e300} {
+		mu := []float64{s, -2 * s}
+		for _, quadratic := range []bool{false, true} {
+			name := fmt.Sprintf("SEA at %g quadratic %v", s, quadratic)
+			sea := NewSEA(mu, []float64{1, 0}, 0, 0, 1, quadratic, 7)
+			c, g := make([]float64, 2), make([]float64, 2)
+			sea.Centre(5, c)
+			x := []float64{0.5, 0.25}
+			v := sea.Loss(3, x, g)
+			want, wantG := s*0.5-2*s*0.25, mu
+			if quadratic {
+				d := []float64{0.5 - s, 0.25 + 2*s}
+				want, wantG = (d[0]*d[0]+d[1]*d[1])/2, d
+			}
+			if !near(c, mu) || !near(g, wantG) || !near([]float64{v}, []float64{want}) || sea.Dim() != 2 {
+				t.Errorf("%s: centre %v, loss %g, grad %v; want %v, %g, %v", name, c, v, g, mu, want, wantG)
+			}
+			for _, dom := range []struct {
+				d    Domain
+				want []float64
+			}{
+				{Ball(1), []float64{-1 / r5, 2 / r5}}, {Box(-1, 1), []float64{-1, 1}}, {Simplex(), []float64{0, 1}},
+			} {
+				best := sea.Best(dom.d, 10)
+				want := dom.want
+				if quadratic {
+					want = append([]float64(nil), mu...)
+					dom.d.Project(want, make([]float64, 2))
+				}
+				if !near(best, want) {
+					t.Errorf("%s: Best on domain %d is %v, want %v", name, dom.d.Kind, best, want)
+				}
+			}
+		}
+	}
+	sea := NewSEA([]float64{0, 0}, []float64{3, 4}, 2, 1, 1, false, 1)
+	if s2, a2 := sea.Variation(5); s2 != 20 || a2 != 4*4*25 {
+		t.Errorf("Variation(5): %g, %g; want 20, 400", s2, a2)
+	}
+	if s2, a2 := sea.Variation(0); s2 != 0 || a2 != 0 {
+		t.Errorf("Variation(0): %g, %g; want 0, 0", s2, a2)
+	}
+	// Sequence: the table's rows in turn.
+	q := NewSequence(mat.NewDense(2, 1, []float64{1e300, -1e-300}))
+	g := make([]float64, 1)
+	if v := q.Loss(4, []float64{2}, g); v != -2e-300 || g[0] != -1e-300 || q.Dim() != 1 {
+		t.Errorf("Sequence.Loss(4): %g, %v", v, g)
+	}
+	// Domain methods.
+	minimize := []struct {
+		name string
+		d    Domain
+		c    []float64
+		want []float64
+	}{
+		{"ball NaN", Ball(1), []float64{1, nan}, []float64{nan, nan}},
+		{"box NaN", Box(0, 1), []float64{nan, 1}, []float64{nan, nan}},
+		{"simplex NaN", Simplex(), []float64{1, nan, 0}, []float64{nan, nan, nan}},
+		{"ball +Inf", Ball(2), []float64{inf, 1}, []float64{-2, 0}},
+		{"ball ±Inf", Ball(2), []float64{inf, -inf}, []float64{-math.Sqrt2, math.Sqrt2}},
+		{"ball 1e-300", Ball(1), []float64{3e-300, 4e-300}, []float64{-0.6, -0.8}},
+		{"ball 1e300", Ball(1e300), []float64{3e300, -4e300}, []float64{-0.6e300, 0.8e300}},
+		{"ball zero", Ball(1), []float64{0, 0}, []float64{0, 0}},
+		{"simplex -Inf", Simplex(), []float64{0, -inf}, []float64{0, 1}},
+		{"simplex duplicated", Simplex(), []float64{1, 1}, []float64{1, 0}},
+	}
+	for _, c := range minimize {
+		x := make([]float64, len(c.c))
+		if err := promptly(t, c.name, func() { c.d.Minimize(c.c, x) }); err != nil || !near(x, c.want) {
+			t.Errorf("Minimize %s: %v (%v), want %v", c.name, x, err, c.want)
+		}
+	}
+	x := make([]float64, 2)
+	Box(1e308, 1.5e308).Center(x)
+	if x[0] != 1.25e308 {
+		t.Errorf("Box(1e308, 1.5e308).Center: %v", x)
+	}
+	if d := Ball(1e300).Diameter(3); d != 2e300 {
+		t.Errorf("Ball(1e300).Diameter: %g", d)
+	}
+	if d := Simplex().Diameter(1); d != 0 {
+		t.Errorf("Simplex().Diameter(1): %g", d)
+	}
+	panics := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Ball NaN", func() { Ball(nan) }, "radius NaN"},
+		{"Ball +Inf", func() { Ball(inf) }, "radius +Inf"},
+		{"Ball 0", func() { Ball(0) }, "radius 0"},
+		{"Box empty", func() { Box(1, 1) }, "lo 1 ≥ hi 1"},
+		{"Box NaN", func() { Box(nan, 1) }, "lo NaN"},
+		{"Box -Inf", func() { Box(-inf, 1) }, "lo -Inf"},
+		{"NewSEA mu", func() { NewSEA([]float64{0, nan}, []float64{0, 0}, 0, 0, 1, false, 0) }, "mu[1] = NaN"},
+		{"NewSEA dir", func() { NewSEA([]float64{0}, []float64{-inf}, 0, 0, 1, false, 0) }, "dir[0] = -Inf"},
+		{"NewSEA sigma", func() { NewSEA([]float64{0}, []float64{0}, inf, 0, 1, false, 0) }, "sigma +Inf"},
+		{"NewSEA adv", func() { NewSEA([]float64{0}, []float64{0}, 0, -1, 1, false, 0) }, "adv -1"},
+		{"NewSEA period", func() { NewSEA([]float64{0}, []float64{0}, 0, 0, 0, false, 0) }, "period 0"},
+		{"NewSEA empty", func() { NewSEA(nil, nil, 0, 0, 1, false, 0) }, "len(mu) 0"},
+		{"NewSequence", func() { NewSequence(&mat.Dense{}) }, "G is 0×0"},
+	}
+	for _, c := range panics {
+		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}
 }

@@ -39,11 +39,22 @@ type SEA struct {
 	Seed uint64
 }
 
-// NewSEA returns the SEA sequence described on SEA. It panics when mu is
-// empty, dir's length differs, sigma or adv is negative, or period < 1.
+// NewSEA returns the SEA sequence described on SEA. It panics, naming the
+// argument, when mu is empty, dir's length differs, sigma or adv is
+// negative or not finite, an entry of mu or dir is NaN or ±Inf, or
+// period < 1.
 func NewSEA(mu, dir []float64, sigma, adv float64, period int, quadratic bool, seed uint64) *SEA {
-	if len(mu) == 0 || len(dir) != len(mu) || !(sigma >= 0) || !(adv >= 0) || period < 1 {
+	if len(mu) == 0 || len(dir) != len(mu) || !(sigma >= 0) || !(adv >= 0) || period < 1 ||
+		math.IsInf(sigma, 1) || math.IsInf(adv, 1) {
 		panic(fmt.Sprintf("online.NewSEA: len(mu) %d, len(dir) %d, sigma %v, adv %v, period %d", len(mu), len(dir), sigma, adv, period))
+	}
+	for i := range mu {
+		if v := mu[i]; v-v != 0 {
+			panic(fmt.Sprintf("online.NewSEA: mu[%d] = %v, want finite", i, v))
+		}
+		if v := dir[i]; v-v != 0 {
+			panic(fmt.Sprintf("online.NewSEA: dir[%d] = %v, want finite", i, v))
+		}
 	}
 	return &SEA{Mu: append([]float64(nil), mu...), Dir: append([]float64(nil), dir...), Sigma: sigma, Adv: adv, Period: period, Quadratic: quadratic, Seed: seed}
 }
