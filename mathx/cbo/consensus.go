@@ -22,7 +22,8 @@ var errCollapsed = errors.New("cbo: the particles start at one point (consensus 
 //
 // of the energies f into dst and returns it (dst is allocated when nil).
 // It works in the log domain: exp(-α f_i - max_j(-α f_j)), so α = 1e5 and
-// beyond neither underflow nor overflow. α = 0 gives uniform weights (the
+// beyond neither underflow nor overflow, nor does α·f at any scale of f
+// (α = 1e300 with energies 1e10 included). α = 0 gives uniform weights (the
 // mean) and α = +Inf puts all weight on the first particle with the least
 // energy (the best particle), as does an energy of -Inf. Energies that are
 // NaN or +Inf get weight 0.
@@ -80,12 +81,19 @@ func weights(w, f []float64, alpha float64) bool {
 		return true
 	}
 	// The same operation order as numpy's w = exp(e - e.max()), e = -α f,
-	// so the reference vectors agree to the last bits.
+	// so the reference vectors agree to the last bits; where α·f_min
+	// overflows (numpy gives NaN there), the equal −α(f − f_min).
 	emax := -alpha * fmin
+	shifted := math.IsInf(emax, 0)
 	sum := 0.0
 	for i, v := range f {
 		if v < math.Inf(1) {
-			e := math.Exp(-alpha*v - emax)
+			var e float64
+			if shifted {
+				e = math.Exp(-alpha * (v - fmin))
+			} else {
+				e = math.Exp(-alpha*v - emax)
+			}
 			w[i] = e
 			sum += e
 		} else {
@@ -101,7 +109,9 @@ func weights(w, f []float64, alpha float64) bool {
 
 // Consensus writes the consensus point c_α = Σ_i w_i x_i of the particles
 // (rows of X) with the weights of Weights(f, α) into dst and returns it (dst
-// is allocated when nil). It returns an error when no energy is finite. It
+// is allocated when nil). It returns an error when no energy is finite,
+// or naming the entry when a particle with weight > 0 has a NaN or ±Inf
+// coordinate (particles of weight 0, with energy NaN or +Inf, may). It
 // panics when the shapes disagree or α is negative.
 func Consensus(dst []float64, X mat.Matrix, f []float64, alpha float64) ([]float64, error) {
 	n, d := X.Dims()
@@ -126,7 +136,11 @@ func Consensus(dst []float64, X mat.Matrix, f []float64, alpha float64) ([]float
 			continue
 		}
 		for j := range dst {
-			dst[j] += wi * X.At(i, j)
+			x := X.At(i, j)
+			if x-x != 0 {
+				return dst, fmt.Errorf("cbo.Consensus: X[%d,%d] = %v, weight %g: a weighted particle must be finite", i, j, x, wi)
+			}
+			dst[j] += wi * x
 		}
 	}
 	return dst, nil

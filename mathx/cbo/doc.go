@@ -82,5 +82,8 @@
 // Every loop is bounded: MaxIter steps, with the context checked every
 // step, and 60 bisection steps for the AlphaESS scheduler. Converged is
 // never reported before the first step (except for a box that pins every
-// coordinate, whose one point is the answer).
+// coordinate, whose one point is the answer). The helpers return an
+// error naming the entry instead: Consensus for a weighted particle that
+// is not finite, DriftCosine for a particle or a gradient that is not
+// finite. Weights stay a probability vector for any α and energy scale.
 package cbo

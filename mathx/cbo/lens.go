@@ -17,8 +17,11 @@ import (
 // writes ∇f(x) into g. Near 1 means the consensus step acts like a
 // gradient step: for a Gaussian cloud N(x̄, ρ²I) and linear f the weights
 // tilt the cloud to mean x̄ − αρ²∇f exactly, so the cosine tends to 1 as N
-// grows. It returns NaN when the drift or the gradient is zero, and an
-// error when no energy is finite. It panics when the shapes disagree.
+// grows. The norms are scaled, so the cosine is exact for particles and
+// gradients at any scale. It returns NaN when the drift or the gradient is
+// zero, and NaN with an error naming the entry when no energy is finite,
+// a particle's coordinate or the gradient at the mean is NaN or ±Inf. It
+// panics when the shapes disagree.
 func DriftCosine(X mat.Matrix, energy []float64, alpha float64, grad func(g, x []float64)) (float64, error) {
 	n, d := X.Dims()
 	if n == 0 || len(energy) != n {
@@ -31,7 +34,11 @@ func DriftCosine(X mat.Matrix, energy []float64, alpha float64, grad func(g, x [
 	mean := make([]float64, d)
 	for i := 0; i < n; i++ {
 		for j := range mean {
-			mean[j] += X.At(i, j)
+			x := X.At(i, j)
+			if x-x != 0 {
+				return math.NaN(), fmt.Errorf("cbo.DriftCosine: X[%d,%d] = %v: the particles must be finite", i, j, x)
+			}
+			mean[j] += x
 		}
 	}
 	for j := range mean {
@@ -39,15 +46,38 @@ func DriftCosine(X mat.Matrix, energy []float64, alpha float64, grad func(g, x [
 	}
 	g := make([]float64, d)
 	grad(g, mean)
-	dot, nd, ng := 0.0, 0.0, 0.0
+	v := make([]float64, d)
 	for j := range g {
-		v := c[j] - mean[j]
-		dot -= v * g[j]
-		nd += v * v
-		ng += g[j] * g[j]
+		if g[j]-g[j] != 0 {
+			return math.NaN(), fmt.Errorf("cbo.DriftCosine: the gradient at the mean has g[%d] = %v", j, g[j])
+		}
+		v[j] = c[j] - mean[j]
 	}
+	nd, ng := norm2(v), norm2(g)
 	if nd == 0 || ng == 0 {
 		return math.NaN(), nil
 	}
-	return dot / math.Sqrt(nd*ng), nil
+	dot := 0.0
+	for j := range g {
+		dot -= v[j] / nd * (g[j] / ng)
+	}
+	return dot, nil
+}
+
+// norm2 is ‖x‖₂ without overflow or underflow of the squares.
+func norm2(x []float64) float64 {
+	var scale, ssq float64 = 0, 1
+	for _, v := range x {
+		if v == 0 {
+			continue
+		}
+		a := math.Abs(v)
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
+			scale = a
+		} else {
+			ssq += (a / scale) * (a / scale)
+		}
+	}
+	return scale * math.Sqrt(ssq)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,5 +156,141 @@ func TestPropertyBadInput(t *testing.T) {
 	r, err := Minimize(pinned, nil)
 	if err != nil || r.Status != Converged || math.Abs(r.Consensus[0]-2) > 1e-15 || math.Abs(r.Consensus[1]-3) > 1e-15 {
 		t.Errorf("pinned box: %v %v at %v, want Converged at (2, 3) to rounding", r.Status, err, r.Consensus)
+	}
+}
+
+// TestPropertyHelpers covers Weights, EffectiveSampleSize, Consensus,
+// DriftCosine and the test functions on issue 18's inputs: one particle,
+// duplicated particles, energies NaN, ±Inf or at 1e±300 with α up to
+// 1e300 (the weights stay a probability vector; before, α·f overflowing
+// gave NaN weights), positions at 1e±300 (the consensus and the cosine
+// are exact), non-finite weighted positions or gradients (an error naming
+// them), and the test functions' minima.
+func TestPropertyHelpers(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	near := func(got, want []float64, tol float64) bool {
+		for i, w := range want {
+			if !(got[i] == w || math.IsNaN(got[i]) && math.IsNaN(w) || math.Abs(got[i]-w) <= tol*math.Abs(w)) {
+				return false
+			}
+		}
+		return true
+	}
+	e := math.Exp(-1)
+	weights := []struct {
+		name  string
+		f     []float64
+		alpha float64
+		want  []float64
+		err   bool
+	}{
+		{"one particle", []float64{3}, 1, []float64{1}, false},
+		{"duplicated", []float64{2, 2}, 1e300, []float64{0.5, 0.5}, false},
+		{"α·f overflows", []float64{1e10, 2e10}, 1e300, []float64{1, 0}, false},
+		{"α·f overflows negative", []float64{-1e10, -1e10}, 1e300, []float64{0.5, 0.5}, false},
+		{"energies 1e300", []float64{1e300, 2e300}, 1e-300, []float64{1 / (1 + e), e / (1 + e)}, false},
+		{"energies 1e-300", []float64{0, 1e-300}, 1e300, []float64{1 / (1 + e), e / (1 + e)}, false},
+		{"spread ±1e308", []float64{-1e308, 1e308}, 1, []float64{1, 0}, false},
+		{"NaN and +Inf", []float64{nan, 1, inf}, 1, []float64{0, 1, 0}, false},
+		{"-Inf", []float64{0, -inf}, 0.5, []float64{0, 1}, false},
+		{"α = 0", []float64{5, inf, -3}, 0, []float64{0.5, 0, 0.5}, false},
+		{"all NaN", []float64{nan, nan}, 1, nil, true},
+		{"empty", nil, 1, nil, true},
+	}
+	for _, c := range weights {
+		var w []float64
+		var err error
+		if p := promptly(t, "Weights "+c.name, func() { w, err = Weights(nil, c.f, c.alpha) }); p != nil {
+			t.Errorf("Weights %s: %v", c.name, p)
+			continue
+		}
+		if (err != nil) != c.err || !c.err && !near(w, c.want, 1e-15) {
+			t.Errorf("Weights %s: %v, %v; want %v (error %v)", c.name, w, err, c.want, c.err)
+		}
+		ess := EffectiveSampleSize(c.f, c.alpha)
+		if c.err && ess != 0 || !c.err && !(ess >= 1 && ess <= float64(len(c.f))) {
+			t.Errorf("EffectiveSampleSize %s: %g", c.name, ess)
+		}
+	}
+	// Consensus at scale s of two particles with energies 0 and 1 at α = 1:
+	// c = (x₀ + e·x₁)/(1 + e).
+	for _, s := range []float64{1e-300, 1, 1e300} {
+		X := mat.NewDense(2, 2, []float64{s, -s, 3 * s, s})
+		want := []float64{(s + e*3*s) / (1 + e), (-s + e*s) / (1 + e)}
+		if c, err := Consensus(nil, X, []float64{0, 1}, 1); err != nil || !near(c, want, 1e-15) {
+			t.Errorf("Consensus at %g: %v, %v; want %v", s, c, err, want)
+		}
+		// The drift c − (2s, 0) is s(e−1)/(1+e)·(1, 1), along −(1, 1); with
+		// ∇f = s·(1, 2) the cosine is 3/√10.
+		grad := func(g, x []float64) { g[0], g[1] = s, 2*s }
+		wantCos := 3 / math.Sqrt(10)
+		if cos, err := DriftCosine(X, []float64{0, 1}, 1, grad); err != nil || !near([]float64{cos}, []float64{wantCos}, 1e-14) {
+			t.Errorf("DriftCosine at %g: %g, %v; want %g", s, cos, err, wantCos)
+		}
+	}
+	dup := mat.NewDense(2, 1, []float64{4, 4})
+	if cos, err := DriftCosine(dup, []float64{1, 1}, 1, func(g, x []float64) { g[0] = 1 }); err != nil || !math.IsNaN(cos) {
+		t.Errorf("DriftCosine on duplicated particles: %g, %v; want NaN (zero drift)", cos, err)
+	}
+	bad := []struct {
+		name string
+		f    func() error
+		want string
+	}{
+		{"Consensus NaN position", func() error {
+			_, err := Consensus(nil, mat.NewDense(2, 1, []float64{1, nan}), []float64{0, 0}, 1)
+			return err
+		}, "X[1,0] = NaN"},
+		{"Consensus all energies NaN", func() error {
+			_, err := Consensus(nil, mat.NewDense(1, 1, []float64{1}), []float64{nan}, 1)
+			return err
+		}, "no particle has a finite energy"},
+		{"DriftCosine +Inf position", func() error {
+			_, err := DriftCosine(mat.NewDense(2, 1, []float64{inf, 1}), []float64{inf, 0}, 1, func(g, x []float64) { g[0] = 1 })
+			return err
+		}, "X[0,0] = +Inf"},
+		{"DriftCosine NaN gradient", func() error {
+			_, err := DriftCosine(mat.NewDense(2, 1, []float64{0, 1}), []float64{0, 1}, 1, func(g, x []float64) { g[0] = nan })
+			return err
+		}, "g[0] = NaN"},
+	}
+	for _, c := range bad {
+		var err error
+		if p := promptly(t, c.name, func() { err = c.f() }); p != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, %v; want an error naming %q", c.name, p, err, c.want)
+		}
+	}
+	panics := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Weights α", func() { Weights(nil, []float64{1}, nan) }, "alpha = NaN"},
+		{"Weights dst", func() { Weights(make([]float64, 2), []float64{1}, 1) }, "len(dst) = 2"},
+		{"ESS α", func() { EffectiveSampleSize([]float64{1}, -1) }, "alpha = -1"},
+		{"Consensus shapes", func() { Consensus(nil, mat.NewDense(2, 1, nil), []float64{1}, 1) }, "len(f) = 1"},
+		{"DriftCosine shapes", func() { DriftCosine(mat.NewDense(2, 1, nil), []float64{1}, 1, nil) }, "len(energy) = 1"},
+	}
+	for _, c := range panics {
+		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+	// The test functions: the minimum at every minimiser, NaN for NaN.
+	for _, tf := range TestFunctions() {
+		d := tf.Dim
+		if d == 0 {
+			d = max(tf.MinDim, 3)
+		}
+		for _, x := range tf.Minimizers(d) {
+			if v := tf.Func(x); math.Abs(v-tf.Min) > 1e-12*math.Max(1, math.Abs(tf.Min)) {
+				t.Errorf("%s at the minimiser %v: %g, want %g", tf.Name, x, v, tf.Min)
+			}
+		}
+		x := make([]float64, d)
+		x[d-1] = nan
+		if v := tf.Func(x); !math.IsNaN(v) {
+			t.Errorf("%s at %v: %g, want NaN", tf.Name, x, v)
+		}
 	}
 }
