@@ -63,22 +63,41 @@ func Superposition(d, nTrue int, p float64, nBatches, batch int, seed uint64) *T
 // Recovery measures how well the decoder found the true directions (rows
 // of dirs): for each true direction the largest |cos| with a decoder
 // direction; it returns their mean and the fraction above threshold
-// (0.9 is the usual).
+// (0.9 is the usual). The cosines use scaled norms, so directions at any
+// scale count alike. A direction that is zero or not finite, or a decoder
+// that is not finite, has no cosine: the mean is then NaN and the
+// direction is not counted as recovered. It panics when dirs has no rows
+// or the wrong width, or threshold is NaN.
 func (m *Model) Recovery(dirs mat.Matrix, threshold float64) (meanMaxCos, fraction float64) {
 	n, d := dirs.Dims()
-	if d != m.D {
-		panic(fmt.Sprintf("sae: Recovery: directions are %d×%d, model has D = %d", n, d, m.D))
+	if d != m.D || n == 0 || threshold != threshold {
+		panic(fmt.Sprintf("sae: Recovery: directions are %d×%d, model has D = %d, threshold %v", n, d, m.D, threshold))
 	}
 	dec := m.WDecT.RawMatrix()
 	v := make([]float64, d)
+	w := make([]float64, d)
 	hit := 0
 	for i := 0; i < n; i++ {
 		mat.Row(v, i, dirs)
-		nv := norm(v)
+		nv := scaledNorm(v)
+		if !(nv > 0 && nv <= math.MaxFloat64) {
+			meanMaxCos = math.NaN()
+			continue
+		}
+		for k := range v {
+			v[k] /= nv // not ·(1/nv), which overflows for subnormal nv
+		}
 		best := 0.0
 		for j := 0; j < m.F; j++ {
-			w := dec.Data[j*dec.Stride : j*dec.Stride+d]
-			if c := math.Abs(dot(v, w)) / (nv * norm(w)); c > best {
+			copy(w, dec.Data[j*dec.Stride:j*dec.Stride+d])
+			nw := scaledNorm(w)
+			if nw == 0 {
+				continue
+			}
+			for k := range w {
+				w[k] /= nw
+			}
+			if c := math.Abs(dot(v, w)); c > best || c != c {
 				best = c
 			}
 		}
@@ -88,6 +107,24 @@ func (m *Model) Recovery(dirs mat.Matrix, threshold float64) (meanMaxCos, fracti
 		}
 	}
 	return meanMaxCos / float64(n), float64(hit) / float64(n)
+}
+
+// scaledNorm is ‖x‖₂ without overflow or underflow of the squares.
+func scaledNorm(x []float64) float64 {
+	var s, ssq float64 = 0, 1
+	for _, v := range x {
+		if v == 0 {
+			continue
+		}
+		a := math.Abs(v)
+		if s < a {
+			ssq = 1 + ssq*(s/a)*(s/a)
+			s = a
+		} else {
+			ssq += (a / s) * (a / s)
+		}
+	}
+	return s * math.Sqrt(ssq)
 }
 
 // Usage counts, for each latent, the rows of the batches in which it is

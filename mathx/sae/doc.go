@@ -76,5 +76,9 @@
 // ends with Status Failed
 // and that error, the model at its last finite state. Train honours
 // Settings.MaxIter and checks the context before every step; a step is a
-// fixed amount of work.
+// fixed amount of work. Save refuses a model with a NaN or ±Inf parameter
+// and Load a checkpoint holding one (naming it); Load allocates as data
+// arrives, so a corrupt header cannot make it allocate gigabytes.
+// Recovery is exact for directions at any scale and NaN for a zero or
+// non-finite direction.
 package sae

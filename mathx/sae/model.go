@@ -111,8 +111,13 @@ func (m *Model) normaliseDecoder() {
 const checkpointMagic = "GOMXSAE1"
 
 // Save writes m in a little-endian binary checkpoint (magic, sizes, the
-// four parameter arrays, CRC-32 of everything before it).
+// four parameter arrays, CRC-32 of everything before it). It writes
+// nothing and returns an error naming the entry when a parameter is NaN
+// or ±Inf, and returns the writer's error if writing fails.
 func (m *Model) Save(w io.Writer) error {
+	if err := m.checkFinite("sae: Save"); err != nil {
+		return err
+	}
 	h := crc32.NewIEEE()
 	bw := bufio.NewWriter(io.MultiWriter(w, h))
 	bw.WriteString(checkpointMagic)
@@ -128,7 +133,51 @@ func (m *Model) Save(w io.Writer) error {
 	return binary.Write(w, binary.LittleEndian, h.Sum32())
 }
 
-// Load reads a model written by Save, checking its magic and checksum.
+// checkFinite returns an error naming the first parameter entry that is
+// NaN or ±Inf.
+func (m *Model) checkFinite(fn string) error {
+	for k, a := range [][]float64{rawData(m.WEnc), rawData(m.WDecT), m.BEnc, m.BPre} {
+		for i, v := range a {
+			if v-v == 0 {
+				continue
+			}
+			switch k {
+			case 0:
+				return fmt.Errorf("%s: WEnc[%d,%d] = %v: the model is not finite", fn, i/m.D, i%m.D, v)
+			case 1:
+				return fmt.Errorf("%s: WDecT[%d,%d] = %v: the model is not finite", fn, i/m.D, i%m.D, v)
+			case 2:
+				return fmt.Errorf("%s: BEnc[%d] = %v: the model is not finite", fn, i, v)
+			default:
+				return fmt.Errorf("%s: BPre[%d] = %v: the model is not finite", fn, i, v)
+			}
+		}
+	}
+	return nil
+}
+
+// loadChunk is the number of floats Load reads at a time: memory grows
+// with the data actually present, not with the sizes a header claims.
+const loadChunk = 1 << 16
+
+// readFloats reads n little-endian float64s in chunks of loadChunk.
+func readFloats(r io.Reader, n int) ([]float64, error) {
+	out := make([]float64, 0, min(n, loadChunk))
+	buf := make([]float64, min(n, loadChunk))
+	for len(out) < n {
+		chunk := buf[:min(n-len(out), loadChunk)]
+		if err := binary.Read(r, binary.LittleEndian, chunk); err != nil {
+			return nil, err
+		}
+		out = append(out, chunk...)
+	}
+	return out, nil
+}
+
+// Load reads a model written by Save, checking its magic and checksum. A
+// truncated or corrupt checkpoint, implausible sizes, or parameters that
+// are NaN or ±Inf give an error; memory is allocated as the data arrives,
+// so a header that claims huge sizes fails at the end of the data.
 func Load(r io.Reader) (*Model, error) {
 	h := crc32.NewIEEE()
 	tr := io.TeeReader(bufio.NewReader(r), h)
@@ -144,16 +193,19 @@ func Load(r io.Reader) (*Model, error) {
 	if d <= 0 || f <= 0 || d > 1<<20 || f > 1<<24 || d*f > 1<<30 {
 		return nil, fmt.Errorf("sae: checkpoint has implausible sizes %d×%d", d, f)
 	}
-	m := &Model{D: d, F: f,
-		WEnc:  mat.NewDense(f, d, nil),
-		WDecT: mat.NewDense(f, d, nil),
-		BEnc:  make([]float64, f),
-		BPre:  make([]float64, d),
-	}
-	for _, a := range [][]float64{rawData(m.WEnc), rawData(m.WDecT), m.BEnc, m.BPre} {
-		if err := binary.Read(tr, binary.LittleEndian, a); err != nil {
+	var arrays [4][]float64
+	for k, n := range [4]int{f * d, f * d, f, d} {
+		a, err := readFloats(tr, n)
+		if err != nil {
 			return nil, fmt.Errorf("sae: reading checkpoint: %w", err)
 		}
+		arrays[k] = a
+	}
+	m := &Model{D: d, F: f,
+		WEnc:  mat.NewDense(f, d, arrays[0]),
+		WDecT: mat.NewDense(f, d, arrays[1]),
+		BEnc:  arrays[2],
+		BPre:  arrays[3],
 	}
 	want := h.Sum32()
 	var got uint32
@@ -162,6 +214,9 @@ func Load(r io.Reader) (*Model, error) {
 	}
 	if got != want {
 		return nil, errors.New("sae: checkpoint checksum mismatch (corrupt file)")
+	}
+	if err := m.checkFinite("sae: Load"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -1,8 +1,14 @@
 package sae
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"math"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,6 +152,124 @@ func TestPropertyBadInput(t *testing.T) {
 			case r.Status == Failed && !modelFinite(m):
 				t.Errorf("%s: Train Failed and left a non-finite model", name)
 			}
+		}
+	}
+}
+
+// failAfter is a writer that fails once n bytes have been written.
+type failAfter struct{ n int }
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errors.New("disk full")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestPropertyCheckpoint covers Save and Load on issue 18's inputs:
+// parameters at 1e±300 round-trip bit for bit; a non-finite parameter is
+// named by Save (which writes nothing) and by Load (for a checkpoint
+// whose checksum is right); a failing writer, an empty, truncated or
+// corrupt checkpoint, and a header claiming 2³⁰ parameters with no data
+// behind it give an error promptly without allocating for the claim.
+func TestPropertyCheckpoint(t *testing.T) {
+	m := NewModel(3, 4, 1)
+	m.WEnc.Set(0, 0, 1e300)
+	m.WEnc.Set(1, 2, -1e-300)
+	m.BEnc[3], m.BPre[0] = 5e-324, -1e308
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	got, err := Load(bytes.NewReader(data))
+	if err != nil || !mat.Equal(got.WEnc, m.WEnc) || !mat.Equal(got.WDecT, m.WDecT) || got.BEnc[3] != 5e-324 || got.BPre[0] != -1e308 {
+		t.Fatalf("round trip at 1e±300: %v", err)
+	}
+	bad := m.Clone()
+	bad.BEnc[2] = math.NaN()
+	var out bytes.Buffer
+	if err := bad.Save(&out); err == nil || !strings.Contains(err.Error(), "BEnc[2] = NaN") || out.Len() != 0 {
+		t.Errorf("Save of a NaN model: %v, %d bytes written", err, out.Len())
+	}
+	bad = m.Clone()
+	bad.WDecT.Set(2, 1, math.Inf(-1))
+	if err := bad.Save(&out); err == nil || !strings.Contains(err.Error(), "WDecT[2,1] = -Inf") {
+		t.Errorf("Save of a model with -Inf: %v", err)
+	}
+	for _, n := range []int{0, 10, len(data) - 2} {
+		if err := m.Save(&failAfter{n: n}); err == nil {
+			t.Errorf("Save to a writer failing after %d bytes: no error", n)
+		}
+	}
+	// A checkpoint with a NaN and a right checksum.
+	nanData := append([]byte(nil), data...)
+	binary.LittleEndian.PutUint64(nanData[24:], math.Float64bits(math.NaN()))
+	binary.LittleEndian.PutUint32(nanData[len(nanData)-4:], crc32.ChecksumIEEE(nanData[:len(nanData)-4]))
+	header := append([]byte(checkpointMagic), make([]byte, 16)...)
+	binary.LittleEndian.PutUint64(header[8:], 1<<20)
+	binary.LittleEndian.PutUint64(header[16:], 1<<10)
+	loads := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"NaN parameter", nanData, "WEnc[0,0] = NaN"},
+		{"empty", nil, "not a gomx SAE checkpoint"},
+		{"truncated", data[:len(data)/2], "reading checkpoint"},
+		{"corrupt", append(append([]byte(nil), data[:40]...), append([]byte{data[40] ^ 1}, data[41:]...)...), "checksum"},
+		{"huge claim", header, "reading checkpoint"},
+	}
+	for _, c := range loads {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var err error
+		if p := promptly(t, "Load "+c.name, func() { _, err = Load(bytes.NewReader(c.data)) }); p != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load %s: %v, %v; want an error with %q", c.name, p, err, c.want)
+		}
+		runtime.ReadMemStats(&after)
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
+			t.Errorf("Load %s allocated %d bytes", c.name, grew)
+		}
+	}
+}
+
+// TestPropertyRecovery: Recovery against a decoder of unit axes gives the
+// closed-form cosines for directions at 1e±300 and duplicated directions;
+// a zero or NaN direction makes the mean NaN and is not counted; no
+// directions, the wrong width or a NaN threshold panic.
+func TestPropertyRecovery(t *testing.T) {
+	m := NewModel(2, 2, 1)
+	m.WDecT.Copy(mat.NewDense(2, 2, []float64{1, 0, 0, 1}))
+	cases := []struct {
+		name           string
+		dirs           []float64
+		mean, fraction float64
+	}{
+		{"1e-300", []float64{1e-300, 0, 0, -1e-300}, 1, 1},
+		{"1e300", []float64{1e300, 0, 0, 1e300}, 1, 1},
+		{"duplicated", []float64{3, 4, 3, 4}, 0.8, 0},
+		{"mixed scales", []float64{3e-300, 4e-300, 4e300, 3e300}, 0.8, 0},
+		{"zero", []float64{0, 0, 1, 0}, math.NaN(), 0.5},
+		{"NaN", []float64{math.NaN(), 1, 1, 0}, math.NaN(), 0.5},
+	}
+	for _, c := range cases {
+		var mean, frac float64
+		if p := promptly(t, c.name, func() { mean, frac = m.Recovery(mat.NewDense(2, 2, c.dirs), 0.9) }); p != nil {
+			t.Errorf("Recovery %s: %v", c.name, p)
+		} else if !(math.Abs(mean-c.mean) <= 1e-15 || math.IsNaN(mean) && math.IsNaN(c.mean)) || frac != c.fraction {
+			t.Errorf("Recovery %s: %g, %g; want %g, %g", c.name, mean, frac, c.mean, c.fraction)
+		}
+	}
+	for name, f := range map[string]func(){
+		"width":     func() { m.Recovery(mat.NewDense(1, 3, nil), 0.9) },
+		"threshold": func() { m.Recovery(mat.NewDense(1, 2, []float64{1, 0}), math.NaN()) },
+	} {
+		if err := promptly(t, name, f); err == nil || !strings.Contains(err.Error(), "sae: Recovery") {
+			t.Errorf("Recovery %s: %v, want a panic", name, err)
 		}
 	}
 }
