@@ -11,7 +11,9 @@ import (
 )
 
 // TestInfeasible is issue 18's repro: a row (or column) of M that is +Inf
-// wherever the other marginal has mass admits no plan. SNS panicked with
+// wherever the other marginal has mass admits no plan, nor does a set of
+// rows (or columns) with more mass than the points they have finite
+// costs to (Hall's condition; those ended MaxIterReached). SNS panicked with
 // index out of range [-1]; SinkhornLog and SinkhornStabilized returned
 // MaxIterReached with a NaN row in the plan. Every entropic solver must
 // return within a second with Status Failed and ErrInfeasible naming the
@@ -33,6 +35,14 @@ func TestInfeasible(t *testing.T) {
 		// Every cost +Inf: the offset removed before solving was +Inf and
 		// turned M into NaN (Sinkhorn then reported kernel underflow).
 		{"every cost", third, third, []float64{inf, inf, inf, inf, inf, inf, inf, inf, inf}, "row 0 of M"},
+		// Hall's condition: rows 0 and 1 (mass 2/3) have finite costs only
+		// in column 0 (mass 1/3); no row or column is +Inf throughout.
+		{"Hall rows", third, third, []float64{0, inf, inf, 1, inf, inf, 2, 1, 0}, "rows [0 1] of M (mass 0.6666666666666666) have finite costs only to columns [0]"},
+		// By columns: column 3 (mass 0.5) is finite only from row 0 (mass
+		// 0.25), with a zero-mass row and column removed first; rows 2 and
+		// 3 (the caller's indices) cannot all be served.
+		{"Hall columns, zero-mass points", []float64{0.25, 0, 0.25, 0.5}, []float64{0.25, 0.25, 0, 0.5},
+			[]float64{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, inf, 0, 0, 0, inf}, "2 3] of M"},
 	}
 	for _, c := range cases {
 		for _, sv := range entropic {
@@ -40,7 +50,7 @@ func TestInfeasible(t *testing.T) {
 			done := make(chan struct{}, 1) // (the package's tests define their own close)
 			go func() {
 				defer func() { done <- struct{}{} }()
-				r, err := sv.fn(c.a, c.b, mat.NewDense(3, 3, c.M), 0.1, nil)
+				r, err := sv.fn(c.a, c.b, mat.NewDense(len(c.a), len(c.b), c.M), 0.1, nil)
 				if r == nil || r.Status != Failed || !errors.Is(err, ErrInfeasible) || !strings.Contains(err.Error(), c.want) {
 					t.Errorf("%s: status %v, err %v; want Failed, ErrInfeasible naming %q", name, r.Status, err, c.want)
 				}

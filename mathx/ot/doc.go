@@ -51,7 +51,12 @@
 // ErrInfeasible); a cost entry NaN or −Inf (+Inf forbids a pair, for EMD
 // too); a point with mass whose costs are +Inf to every point of mass on
 // the other side (ErrInfeasible, naming the row or column; EMD also when
-// the forbidden pairs leave no augmenting path); kernel underflow in
+// the forbidden pairs leave no augmenting path, and the entropic solvers
+// when a set of rows or columns has more mass than the points it has
+// finite costs to — Hall's condition, checked to 1e-8 of the mass by a
+// max-flow before iterating, only when M holds a +Inf: measured 8 ms at
+// n = m = 300 and 0.1 s at 1000 with half the pairs forbidden, memory
+// about three times M's); kernel underflow in
 // plain Sinkhorn (ErrUnderflow); a NaN marginal error or plan entry
 // appearing during the run. Every loop honours a limit and the context (checked
 // every iteration): Settings.MaxIter; SNS's warm-up at most 10,000

@@ -81,6 +81,10 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 		res.Status = Failed
 		return res, fmt.Errorf("ot.%s: %w", fn, err)
 	}
+	if err := hall(p, rows, cols); err != nil {
+		res.Status = Failed
+		return res, fmt.Errorf("ot.%s: %w", fn, err)
+	}
 	f, g, err := run(p, c, res)
 	if err != nil {
 		res.Status = Failed
