@@ -66,5 +66,6 @@
 // (context checked each sweep). When Lambda is below the rounding of Aᵀr/n (about
 // 1e-16·‖A‖·‖b‖/n), no duality gap can be certified and the run ends
 // MaxIterReached near the least-squares solution; it never reports
-// Converged on non-finite values.
+// Converged on non-finite values. Gap and RelGap, which return no error,
+// give NaN for non-finite A, b or x, never a gap of 0.
 package lasso

@@ -146,7 +146,9 @@ type Result struct {
 // D = (‖b‖² − ‖b − nλθ‖²)/(2n). With L2 > 0, u = r/n and D subtracts
 // (1/(2·L2))‖(|Aᵀu| − λ)₊‖². For Logistic,
 // u_i = b_i·σ(−b_i a_iᵀx)/n (rescaled likewise when L2 = 0) and
-// D = (1/n)Σ H(n·b_i·u_i) with H the binary entropy in nats.
+// D = (1/n)Σ H(n·b_i·u_i) with H the binary entropy in nats. Both are NaN
+// when A, b or x holds a NaN or ±Inf (the solvers report such data as
+// Failed), and NaN or ±Inf when the objective overflows.
 func Gap(p *Problem, x []float64) (primal, dual float64) {
 	return gapOf(p, x, "lasso.Gap")
 }
@@ -154,7 +156,8 @@ func Gap(p *Problem, x []float64) (primal, dual float64) {
 // RelGap returns the relative duality gap (P − D)/P at x, with P and D
 // from Gap (0 when P = 0): the measure every solver here compares with
 // Settings.Tol and reports as Result.Gap, so a solution from any solver
-// or library can be checked against the same tolerance.
+// or library can be checked against the same tolerance. It is NaN where
+// Gap is, never 0 on non-finite data.
 func RelGap(p *Problem, x []float64) float64 {
 	return relGap(gapOf(p, x, "lasso.RelGap"))
 }
@@ -164,6 +167,9 @@ func gapOf(p *Problem, x []float64, name string) (primal, dual float64) {
 	d := newData(p, name, false)
 	if len(x) != d.d {
 		panic(fmt.Sprintf("%s: len(x) = %d, A has %d columns", name, len(x), d.d))
+	}
+	if d.checkFinite(x, name) != nil {
+		return math.NaN(), math.NaN()
 	}
 	z := make([]float64, d.n)
 	d.mulA(z, x)

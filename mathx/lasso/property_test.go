@@ -3,6 +3,7 @@ package lasso
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,4 +135,84 @@ func TestPropertyBadInput(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPropertyGap covers Gap and RelGap on issue 18's inputs: NaN or ±Inf
+// in A, b or x gives NaN (before, x = 0 with a NaN in A gave P = D and a
+// relative gap of 0, "optimal"); zero data gives 0; one entry and scales
+// 1e±150 give the closed form; the primal at a point beyond the range
+// overflows to +Inf and the relative gap is then NaN, never 0.
+func TestPropertyGap(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	A := mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 6})
+	b := []float64{1, 2, 3}
+	nonFinite := []struct {
+		name string
+		A    *mat.Dense
+		b, x []float64
+	}{
+		{"NaN in A at x = 0", mat.NewDense(1, 1, []float64{nan}), []float64{1}, []float64{0}},
+		{"+Inf in A", mat.NewDense(3, 2, []float64{1, 2, inf, 4, 5, 6}), b, []float64{0.1, 0}},
+		{"NaN in b", A, []float64{nan, 2, 3}, []float64{0, 0}},
+		{"NaN in x", A, b, []float64{nan, 0.2}},
+		{"-Inf in x", A, b, []float64{0, -inf}},
+	}
+	for _, c := range nonFinite {
+		for _, loss := range []Loss{Squared, Logistic} {
+			bb := c.b
+			if loss == Logistic {
+				bb = make([]float64, len(c.b))
+				for i, v := range c.b {
+					bb[i] = 1
+					if v != v {
+						bb[i] = v
+					}
+				}
+			}
+			p := &Problem{A: c.A, B: bb, Lambda: 0.1, Loss: loss}
+			name := fmt.Sprintf("%s/%v", c.name, loss)
+			var P, D, g float64
+			err := callPromptly(t, name, func() { P, D = Gap(p, c.x); g = RelGap(p, c.x) })
+			if strings.Contains(c.name, "in b") && loss == Logistic {
+				// A NaN label is a programmer error for the logistic loss.
+				if err == nil || !strings.Contains(err.Error(), "b[0] = NaN") {
+					t.Errorf("%s: %v, want a panic naming b[0]", name, err)
+				}
+				continue
+			}
+			if err != nil || !math.IsNaN(P) || !math.IsNaN(D) || !math.IsNaN(g) {
+				t.Errorf("%s: P %g, D %g, RelGap %g (%v); want NaN", name, P, D, g, err)
+			}
+		}
+	}
+	// One entry a, b = a·y, λ (n = 1): ½a²(y − x)² + λ|x| is least at
+	// x* = y − λ/a², where the gap is 0, at every scale of a.
+	for _, s := range []float64{1e-150, 1, 1e150} {
+		a, y, lambda := 2*s, 3.0, 0.5*s*s // x* = 3 − 0.5s²/(4s²) = 2.875
+		p := &Problem{A: mat.NewDense(1, 1, []float64{a}), B: []float64{a * y}, Lambda: lambda}
+		if g := RelGap(p, []float64{2.875}); !(math.Abs(g) <= 1e-14) {
+			t.Errorf("RelGap at the solution, scale %g: %g", s, g)
+		}
+	}
+	if P, D := Gap(&Problem{A: mat.NewDense(2, 1, nil), B: []float64{0, 0}, Lambda: 1}, []float64{0}); P != 0 || D != 0 {
+		t.Errorf("Gap on zero data: %g, %g", P, D)
+	}
+	p := &Problem{A: mat.NewDense(1, 1, []float64{1e200}), B: []float64{1e200}, Lambda: 0.1}
+	if P, g := func() (float64, float64) { P, _ := Gap(p, []float64{0.5}); return P, RelGap(p, []float64{0.5}) }(); !math.IsInf(P, 1) || g == 0 {
+		t.Errorf("Gap beyond the range: P %g, RelGap %g; want +Inf and not 0", P, g)
+	}
+}
+
+// callPromptly is within with a panic turned into an error.
+func callPromptly(t *testing.T, name string, f func()) (err error) {
+	t.Helper()
+	within(t, time.Second, name, func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		f()
+	})
+	return err
 }
