@@ -22,9 +22,10 @@ type Toy struct {
 // uniformly on the unit sphere of R^d; each row activates every direction
 // independently with probability p, with a magnitude uniform on (0, 1);
 // x = Σ aᵢ fᵢ. It returns nBatches batches of size
-// batch. Randomness comes from a PCG seeded with seed.
+// batch. Randomness comes from a PCG seeded with seed. It panics on sizes
+// below 1 or p outside [0, 1] (NaN included).
 func Superposition(d, nTrue int, p float64, nBatches, batch int, seed uint64) *Toy {
-	if d <= 0 || nTrue <= 0 || nBatches <= 0 || batch <= 0 || p < 0 || p > 1 {
+	if d <= 0 || nTrue <= 0 || nBatches <= 0 || batch <= 0 || !(p >= 0 && p <= 1) {
 		panic(fmt.Sprintf("sae: Superposition(d=%d, nTrue=%d, p=%g, nBatches=%d, batch=%d): bad arguments", d, nTrue, p, nBatches, batch))
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x70f))

@@ -66,7 +66,9 @@
 // Programmer errors panic with a message naming the function and the
 // argument: a batch or gradient whose shape does not match the model,
 // no data, GradientTopK without one gradient per batch, a negative K, an
-// unknown selection kind, non-positive model sizes. Data problems are
+// unknown selection kind, non-positive model sizes, Superposition's p
+// outside [0, 1], a NaN or ±Inf in SetPreBias's data (which then leaves
+// BPre as it was). Data problems are
 // reported without changing the model: Trainer.Step returns an error and
 // leaves parameters, Adam moments and firing counters as they were when
 // the batch holds NaN or ±Inf (named by position), has no variance (one

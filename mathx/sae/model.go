@@ -65,16 +65,34 @@ func NewModel(d, f int, seed uint64) *Model {
 }
 
 // SetPreBias sets BPre to the mean row of x (B×D), the usual initialisation
-// (the TopK paper uses the geometric median of a sample).
+// (the TopK paper uses the geometric median of a sample). The mean does
+// not overflow for entries near ±1.8e308. It panics, naming the entry and
+// leaving BPre as it was, when x holds a NaN or ±Inf, and on a wrong
+// shape.
 func (m *Model) SetPreBias(x mat.Matrix) {
 	r, c := x.Dims()
 	if c != m.D || r == 0 {
 		panic(fmt.Sprintf("sae: SetPreBias: x is %d×%d, want B×%d with B > 0", r, c, m.D))
 	}
+	for b := 0; b < r; b++ {
+		for i := 0; i < c; i++ {
+			if v := x.At(b, i); v-v != 0 {
+				panic(fmt.Sprintf("sae: SetPreBias: x[%d,%d] = %v: the data must be finite", b, i, v))
+			}
+		}
+	}
 	for i := range m.BPre {
 		var s float64
 		for b := 0; b < r; b++ {
 			s += x.At(b, i)
+		}
+		if math.IsInf(s, 0) { // the sum of finite entries overflowed
+			s = 0
+			for b := 0; b < r; b++ {
+				s += x.At(b, i) / float64(r)
+			}
+			m.BPre[i] = s
+			continue
 		}
 		m.BPre[i] = s / float64(r)
 	}

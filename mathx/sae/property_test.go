@@ -273,3 +273,61 @@ func TestPropertyRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyModelHelpers covers NewModel, Superposition, SetPreBias,
+// Clone, Decoder and Trainer.Dead on issue 18's inputs: the mean of one
+// row, of duplicated rows and of rows near ±1.8e308 (no overflow); a NaN
+// or ±Inf in the data, p = NaN or sizes below 1 panic naming them, and
+// SetPreBias then leaves BPre unchanged.
+func TestPropertyModelHelpers(t *testing.T) {
+	m := NewModel(2, 3, 1)
+	cases := []struct {
+		name string
+		x    []float64
+		want []float64
+	}{
+		{"one row", []float64{1.5, -2}, []float64{1.5, -2}},
+		{"duplicated rows", []float64{1e-300, 4, 1e-300, 4}, []float64{1e-300, 4}},
+		{"near MaxFloat64", []float64{1.7e308, -1.7e308, 1.5e308, -1.5e308}, []float64{1.6e308, -1.6e308}},
+	}
+	for _, c := range cases {
+		m.SetPreBias(mat.NewDense(len(c.x)/2, 2, c.x))
+		for i, w := range c.want {
+			if math.Abs(m.BPre[i]-w) > 1e-15*math.Abs(w) {
+				t.Errorf("SetPreBias %s: %v, want %v", c.name, m.BPre, c.want)
+			}
+		}
+	}
+	before := append([]float64(nil), m.BPre...)
+	c := m.Clone()
+	c.BPre[0], c.WDecT.RawMatrix().Data[0] = 7, 7
+	if m.BPre[0] == 7 || m.WDecT.At(0, 0) == 7 {
+		t.Error("Clone shares memory with the model")
+	}
+	if dec := m.Decoder(); dec.At(1, 2) != m.WDecT.At(2, 1) {
+		t.Error("Decoder is not W_decᵀ")
+	}
+	if dead := NewTrainer(m, nil).Dead(); len(dead) != 3 || dead[0] || dead[1] || dead[2] {
+		t.Errorf("a new trainer's Dead: %v", dead)
+	}
+	panics := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"SetPreBias NaN", func() { m.SetPreBias(mat.NewDense(2, 2, []float64{0, 0, math.NaN(), 0})) }, "x[1,0] = NaN"},
+		{"SetPreBias Inf", func() { m.SetPreBias(mat.NewDense(1, 2, []float64{0, math.Inf(-1)})) }, "x[0,1] = -Inf"},
+		{"SetPreBias shape", func() { m.SetPreBias(mat.NewDense(1, 3, nil)) }, "x is 1×3"},
+		{"NewModel", func() { NewModel(0, 3, 1) }, "NewModel(0, 3)"},
+		{"Superposition p NaN", func() { Superposition(2, 2, math.NaN(), 1, 1, 1) }, "p=NaN"},
+		{"Superposition batch", func() { Superposition(2, 2, 0.5, 1, 0, 1) }, "batch=0"},
+	}
+	for _, c := range panics {
+		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+	if m.BPre[0] != before[0] || m.BPre[1] != before[1] {
+		t.Errorf("SetPreBias changed BPre before panicking: %v, was %v", m.BPre, before)
+	}
+}
