@@ -306,7 +306,9 @@ func TestSessionMemoryLimit(t *testing.T) {
 		}
 	})
 	t.Run("compiled hog kills the worker", func(t *testing.T) {
-		res := run(t, c, `s := strings.Repeat("x", 1<<30)
+		// 4 GiB at once: past the 2.5 times the limit (plus what the
+		// process had mapped at start) that the rlimits allow
+		res := run(t, c, `s := strings.Repeat("x", 1<<32)
 len(s)`, nil)
 		if workertest.Kind(res) != engine.WorkerDied || !strings.Contains(res.Error.Value, "memory limit 244MiB") {
 			t.Fatalf("result %+v, value %q", res.Error, workertest.Value(res))
