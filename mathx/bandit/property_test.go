@@ -6,33 +6,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 )
-
-// promptly runs f, turning a panic into an error, and fails the test when
-// f has not returned after a second.
-func promptly(t *testing.T, name string, f func()) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
-			}
-		}()
-		f()
-		done <- nil
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(time.Second):
-		t.Fatalf("%s: no return within 1 s", name)
-		return nil
-	}
-}
 
 // nanMean pays finite rewards but reports a NaN mean for arm 1: the
 // regret is not defined.
@@ -110,7 +87,7 @@ func TestPropertyBadInput(t *testing.T) {
 		mayFail := name == "LinTS/features 1e150"
 		var r *Result
 		var err error
-		if perr := promptly(t, name, func() { r, err = Run(env, pol, T, &Settings{Seed: 1}) }); perr != nil {
+		if perr := mathxtest.Promptly(t, name, func() { r, err = Run(env, pol, T, &Settings{Seed: 1}) }); perr != nil {
 			t.Errorf("%s: %v", name, perr)
 			return
 		}
@@ -228,7 +205,7 @@ func TestPropertyHelpers(t *testing.T) {
 	}
 	for _, c := range values {
 		var got float64
-		if err := promptly(t, c.name, func() { got = c.f() }); err != nil {
+		if err := mathxtest.Promptly(t, c.name, func() { got = c.f() }); err != nil {
 			t.Errorf("%s: %v", c.name, err)
 		} else if !same(got, c.want, c.tol) {
 			t.Errorf("%s: %g, want %g", c.name, got, c.want)
@@ -249,7 +226,7 @@ func TestPropertyHelpers(t *testing.T) {
 		var pi []float64
 		var g float64
 		name := fmt.Sprintf("GOptimalDesign at %g", s)
-		if err := promptly(t, name, func() { pi, g = GOptimalDesign(x, nil, 0, 0) }); err != nil {
+		if err := mathxtest.Promptly(t, name, func() { pi, g = GOptimalDesign(x, nil, 0, 0) }); err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
@@ -272,7 +249,7 @@ func TestPropertyHelpers(t *testing.T) {
 		x := mat.NewDense(2, 2, []float64{s, 0, 0, s})
 		var theta []float64
 		name := fmt.Sprintf("Lasso at X %g, y %g", s, sy)
-		if err := promptly(t, name, func() { theta, _ = Lasso(x, []float64{sy, -3 * sy}, s*sy/2) }); err != nil {
+		if err := mathxtest.Promptly(t, name, func() { theta, _ = Lasso(x, []float64{sy, -3 * sy}, s*sy/2) }); err != nil {
 			t.Errorf("%s: %v", name, err)
 		} else if want := -2 * sy / s; theta[0] != 0 || !same(theta[1], want, 1e-12) {
 			t.Errorf("%s: θ %v, want [0 %g]", name, theta, want)
@@ -293,7 +270,7 @@ func TestPropertyHelpers(t *testing.T) {
 	}
 	for _, c := range lassoCases {
 		var theta []float64
-		if err := promptly(t, "Lasso "+c.name, func() { theta, _ = Lasso(c.x, c.y, c.lambda) }); err != nil {
+		if err := mathxtest.Promptly(t, "Lasso "+c.name, func() { theta, _ = Lasso(c.x, c.y, c.lambda) }); err != nil {
 			t.Errorf("Lasso %s: %v", c.name, err)
 			continue
 		}
@@ -326,7 +303,7 @@ func TestPropertyHelpers(t *testing.T) {
 		{"Lasso shapes", func() { Lasso(mat.NewDense(2, 1, nil), []float64{1}, 0) }, "len(y) 1"},
 	}
 	for _, c := range panics {
-		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}
@@ -342,7 +319,7 @@ func TestPropertySimulate(t *testing.T) {
 	set := &Settings{Runs: 3, Workers: 2, Seed: 1}
 	var res *SimResult
 	var err error
-	if p := promptly(t, "Simulate good", func() { res, err = Simulate(good, ucb, 200, set) }); p != nil || err != nil || res.Status != Converged || res.Runs != 3 {
+	if p := mathxtest.Promptly(t, "Simulate good", func() { res, err = Simulate(good, ucb, 200, set) }); p != nil || err != nil || res.Status != Converged || res.Runs != 3 {
 		t.Fatalf("Simulate on a good environment: %v, %v", p, err)
 	}
 	for _, curve := range [][]float64{res.Mean, res.Median, res.Lower, res.Upper} {
@@ -350,11 +327,11 @@ func TestPropertySimulate(t *testing.T) {
 			t.Errorf("Simulate: a summary curve is %v", curve)
 		}
 	}
-	if p := promptly(t, "Simulate NaN mean", func() { res, err = Simulate(nanMean{}, ucb, 200, set) }); p != nil || err == nil || res.Status != Failed {
+	if p := mathxtest.Promptly(t, "Simulate NaN mean", func() { res, err = Simulate(nanMean{}, ucb, 200, set) }); p != nil || err == nil || res.Status != Failed {
 		t.Errorf("Simulate on a NaN mean: %v, %v, want Failed with an error", p, err)
 	}
 	var grid [][]*SimResult
-	if p := promptly(t, "Grid", func() { grid, err = Grid([]Environment{good, nanMean{}}, []PolicyFactory{ucb}, 200, set) }); p != nil || err == nil {
+	if p := mathxtest.Promptly(t, "Grid", func() { grid, err = Grid([]Environment{good, nanMean{}}, []PolicyFactory{ucb}, 200, set) }); p != nil || err == nil {
 		t.Fatalf("Grid with a NaN mean: %v, %v, want an error", p, err)
 	}
 	if !strings.Contains(err.Error(), "environment 1, policy 0") {
@@ -370,7 +347,7 @@ func TestPropertySimulate(t *testing.T) {
 		"Simulate T": func() { Simulate(good, ucb, 0, nil) },
 		"Grid T":     func() { Grid([]Environment{good}, []PolicyFactory{ucb}, -1, nil) },
 	} {
-		if err := promptly(t, name, f); err == nil || !strings.Contains(err.Error(), "T = ") {
+		if err := mathxtest.Promptly(t, name, f); err == nil || !strings.Contains(err.Error(), "T = ") {
 			t.Errorf("%s: %v, want a panic naming T", name, err)
 		}
 	}

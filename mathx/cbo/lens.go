@@ -2,6 +2,7 @@ package cbo
 
 import (
 	"fmt"
+	"gonum.org/v1/gonum/floats"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -53,7 +54,7 @@ func DriftCosine(X mat.Matrix, energy []float64, alpha float64, grad func(g, x [
 		}
 		v[j] = c[j] - mean[j]
 	}
-	nd, ng := norm2(v), norm2(g)
+	nd, ng := floats.Norm(v, 2), floats.Norm(g, 2)
 	if nd == 0 || ng == 0 {
 		return math.NaN(), nil
 	}
@@ -62,22 +63,4 @@ func DriftCosine(X mat.Matrix, energy []float64, alpha float64, grad func(g, x [
 		dot -= v[j] / nd * (g[j] / ng)
 	}
 	return dot, nil
-}
-
-// norm2 is ‖x‖₂ without overflow or underflow of the squares.
-func norm2(x []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, v := range x {
-		if v == 0 {
-			continue
-		}
-		a := math.Abs(v)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
 }

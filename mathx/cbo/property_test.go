@@ -6,34 +6,11 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
 )
-
-// promptly runs f, turning a panic into an error, and fails the test when
-// f has not returned after a second.
-func promptly(t *testing.T, name string, f func()) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
-			}
-		}()
-		f()
-		done <- nil
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(time.Second):
-		t.Fatalf("%s: no return within 1 s", name)
-		return nil
-	}
-}
 
 func finiteVec(x []float64) bool {
 	for _, v := range x {
@@ -96,7 +73,7 @@ func TestPropertyBadInput(t *testing.T) {
 			var r *Result
 			var err error
 			p := &Problem{Dim: c.dim, Func: c.f}
-			if perr := promptly(t, name, func() { r, err = Minimize(p, &s) }); perr != nil {
+			if perr := mathxtest.Promptly(t, name, func() { r, err = Minimize(p, &s) }); perr != nil {
 				t.Errorf("%s: %v", name, perr)
 				continue
 			}
@@ -130,7 +107,7 @@ func TestPropertyBadInput(t *testing.T) {
 	}
 	// RunMany and Method see the same collapsed start.
 	p := &Problem{Dim: d, Func: Sphere}
-	if perr := promptly(t, "RunMany", func() {
+	if perr := mathxtest.Promptly(t, "RunMany", func() {
 		rs, err := RunMany(p, &Settings{N: 1}, []uint64{1, 2})
 		if !errors.Is(err, errCollapsed) {
 			t.Errorf("RunMany with N = 1: err %v, want the collapsed-start error", err)
@@ -143,7 +120,7 @@ func TestPropertyBadInput(t *testing.T) {
 	}); perr != nil {
 		t.Errorf("RunMany: %v", perr)
 	}
-	if perr := promptly(t, "Method", func() {
+	if perr := mathxtest.Promptly(t, "Method", func() {
 		res, err := optimize.Minimize(optimize.Problem{Func: Sphere}, []float64{1, 1}, nil, &Method{Settings: Settings{N: 4, Init: same}})
 		if !errors.Is(err, errCollapsed) || res.Status == optimize.MethodConverge {
 			t.Errorf("Method with identical particles: status %v, err %v; want a failure with the collapsed-start error", res.Status, err)
@@ -200,7 +177,7 @@ func TestPropertyHelpers(t *testing.T) {
 	for _, c := range weights {
 		var w []float64
 		var err error
-		if p := promptly(t, "Weights "+c.name, func() { w, err = Weights(nil, c.f, c.alpha) }); p != nil {
+		if p := mathxtest.Promptly(t, "Weights "+c.name, func() { w, err = Weights(nil, c.f, c.alpha) }); p != nil {
 			t.Errorf("Weights %s: %v", c.name, p)
 			continue
 		}
@@ -256,7 +233,7 @@ func TestPropertyHelpers(t *testing.T) {
 	}
 	for _, c := range bad {
 		var err error
-		if p := promptly(t, c.name, func() { err = c.f() }); p != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+		if p := mathxtest.Promptly(t, c.name, func() { err = c.f() }); p != nil || err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, %v; want an error naming %q", c.name, p, err, c.want)
 		}
 	}
@@ -272,7 +249,7 @@ func TestPropertyHelpers(t *testing.T) {
 		{"DriftCosine shapes", func() { DriftCosine(mat.NewDense(2, 1, nil), []float64{1}, 1, nil) }, "len(energy) = 1"},
 	}
 	for _, c := range panics {
-		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}

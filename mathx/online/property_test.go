@@ -5,33 +5,10 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 )
-
-// promptly runs f, turning a panic into an error, and fails the test when
-// f has not returned after a second.
-func promptly(t *testing.T, name string, f func()) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
-			}
-		}()
-		f()
-		done <- nil
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(time.Second):
-		t.Fatalf("%s: no return within 1 s", name)
-		return nil
-	}
-}
 
 // inDomain reports whether x is in dom to a relative 1e-9.
 func inDomain(dom Domain, x []float64) bool {
@@ -126,7 +103,7 @@ func TestPropertyBadInput(t *testing.T) {
 					s.Mirror = mirror
 					var r *Result
 					var err error
-					if perr := promptly(t, name, func() { r, err = a.run(e.env, dom, T, &s) }); perr != nil {
+					if perr := mathxtest.Promptly(t, name, func() { r, err = a.run(e.env, dom, T, &s) }); perr != nil {
 						t.Errorf("%s: %v", name, perr)
 						continue
 					}
@@ -266,7 +243,7 @@ func TestPropertySEA(t *testing.T) {
 	}
 	for _, c := range minimize {
 		x := make([]float64, len(c.c))
-		if err := promptly(t, c.name, func() { c.d.Minimize(c.c, x) }); err != nil || !near(x, c.want) {
+		if err := mathxtest.Promptly(t, c.name, func() { c.d.Minimize(c.c, x) }); err != nil || !near(x, c.want) {
 			t.Errorf("Minimize %s: %v (%v), want %v", c.name, x, err, c.want)
 		}
 	}
@@ -301,7 +278,7 @@ func TestPropertySEA(t *testing.T) {
 		{"NewSequence", func() { NewSequence(&mat.Dense{}) }, "G is 0×0"},
 	}
 	for _, c := range panics {
-		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}

@@ -2,6 +2,7 @@ package prox
 
 import (
 	"fmt"
+	"gonum.org/v1/gonum/floats"
 	"math"
 )
 
@@ -56,7 +57,7 @@ type L2Norm struct{}
 func (L2Norm) Prox(dst, x []float64, t float64) {
 	checkLen("prox.L2Norm.Prox", dst, x)
 	checkStep("prox.L2Norm.Prox", t)
-	nrm := norm2(x)
+	nrm := floats.Norm(x, 2)
 	if nan, pos, neg := nonFiniteNorm(x, nrm); nan || pos+neg > 0 {
 		// The rule of the projections: NaN everywhere for a NaN; for ±Inf
 		// entries the limit, x itself (0 for t = +Inf).
@@ -82,7 +83,7 @@ func (L2Norm) Prox(dst, x []float64, t float64) {
 }
 
 // Value returns ‖x‖₂.
-func (L2Norm) Value(x []float64) float64 { return norm2(x) }
+func (L2Norm) Value(x []float64) float64 { return floats.Norm(x, 2) }
 
 // Conj returns the indicator of the unit ℓ2 ball.
 func (L2Norm) Conj() Func { return L2Ball{R: 1} }
@@ -317,23 +318,6 @@ func nonFiniteNorm(x []float64, nrm float64) (nan bool, pos, neg int) {
 		return false, 0, 0
 	}
 	return nonFinite(x)
-}
-
-func norm2(x []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, v := range x {
-		if v == 0 {
-			continue
-		}
-		a := math.Abs(v)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
 }
 
 func dot(x, y []float64) float64 {

@@ -5,8 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -63,29 +63,6 @@ func hasNaN(x []float64) bool {
 	return false
 }
 
-// promptly runs f, turning a panic into an error and failing when f has
-// not returned after a second.
-func promptly(t *testing.T, name string, f func()) (err error) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
-			}
-		}()
-		f()
-		done <- nil
-	}()
-	select {
-	case err = <-done:
-		return err
-	case <-time.After(time.Second):
-		t.Fatalf("%s: no return within 1 s", name)
-		return nil
-	}
-}
-
 // TestPropertyBadInput is issue 18's property test for prox: every
 // operator on every bad input returns within a second without panicking;
 // a finite input gives a finite output (scales 1e±300 included), a point
@@ -106,7 +83,7 @@ func TestPropertyBadInput(t *testing.T) {
 				name := fmt.Sprintf("%s/%s/t=%g", c.name, in.name, step)
 				dst := make([]float64, 10)
 				var value float64
-				err := promptly(t, name, func() {
+				err := mathxtest.Promptly(t, name, func() {
 					c.f.Prox(dst, in.x, step)
 					value = c.f.Value(dst)
 				})
@@ -150,10 +127,10 @@ func TestPropertyShapes(t *testing.T) {
 	}
 	for _, c := range cases {
 		dst := make([]float64, 1)
-		if err := promptly(t, c.name, func() { c.f(dst, x) }); err != nil || dst[0] != c.want {
+		if err := mathxtest.Promptly(t, c.name, func() { c.f(dst, x) }); err != nil || dst[0] != c.want {
 			t.Errorf("%s on [-2.5]: %v (%v), want %g", c.name, dst, err, c.want)
 		}
-		if err := promptly(t, c.name+"/empty", func() { c.f(nil, nil) }); (err != nil) != c.emptyPanic {
+		if err := mathxtest.Promptly(t, c.name+"/empty", func() { c.f(nil, nil) }); (err != nil) != c.emptyPanic {
 			t.Errorf("%s on an empty vector: %v, want a panic: %v", c.name, err, c.emptyPanic)
 		}
 	}
@@ -210,7 +187,7 @@ func TestPropertyMatrix(t *testing.T) {
 			name := op.name + "/" + c.name
 			var dst mat.Dense
 			var err error
-			if p := promptly(t, name, func() { err = op.f(&dst) }); p != nil {
+			if p := mathxtest.Promptly(t, name, func() { err = op.f(&dst) }); p != nil {
 				t.Errorf("%s: %v", name, p)
 				continue
 			}
@@ -230,7 +207,7 @@ func TestPropertyMatrix(t *testing.T) {
 		}
 		var norm float64
 		var err error
-		if p := promptly(t, "NuclearNorm/"+c.name, func() { norm, err = NuclearNorm(x) }); p != nil {
+		if p := mathxtest.Promptly(t, "NuclearNorm/"+c.name, func() { norm, err = NuclearNorm(x) }); p != nil {
 			t.Errorf("NuclearNorm/%s: %v", c.name, p)
 		} else if (err != nil) != c.normErr || !closeTol([]float64{norm}, []float64{c.norm}, 1e-14*scale) && norm != c.norm {
 			t.Errorf("NuclearNorm/%s: %g, %v; want %g, error %v", c.name, norm, err, c.norm, c.normErr)
@@ -303,7 +280,7 @@ func TestPropertyConjEnvelope(t *testing.T) {
 			for _, step := range []float64{1e-300, 1, 1e300} {
 				name := fmt.Sprintf("ProxConj/%s/%s/t=%g", c.name, in.name, step)
 				got, want := make([]float64, 10), make([]float64, 10)
-				if err := promptly(t, name, func() {
+				if err := mathxtest.Promptly(t, name, func() {
 					ProxConj(c.f, got, in.x, step)
 					c.f.Conj().Prox(want, in.x, step)
 				}); err != nil {
@@ -336,7 +313,7 @@ func TestPropertyConjEnvelope(t *testing.T) {
 			}
 			name := fmt.Sprintf("MoreauEnvelope/%s/t=%g", in.name, step)
 			var gotH, gotN float64
-			if err := promptly(t, name, func() {
+			if err := mathxtest.Promptly(t, name, func() {
 				gotH = MoreauEnvelope(L1{}, in.x, step, nil)
 				gotN = MoreauEnvelope(NonNeg{}, in.x, step, make([]float64, 10))
 			}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -212,13 +213,13 @@ func TestOptimality(t *testing.T) {
 		// ℓ2: g = p/‖p‖ when p ≠ 0, ‖g‖ ≤ 1 otherwise.
 		L2Norm{}.Prox(p, x, step)
 		gv := g()
-		if n := norm2(p); n > 0 {
+		if n := floats.Norm(p, 2); n > 0 {
 			for i := range p {
 				if math.Abs(gv[i]-p[i]/n) > 1e-11 {
 					t.Fatalf("L2 optimality fails")
 				}
 			}
-		} else if norm2(gv) > 1+eps {
+		} else if floats.Norm(gv, 2) > 1+eps {
 			t.Fatalf("L2 optimality fails at 0")
 		}
 		// ℓ∞: ‖g‖₁ = 1, g_i = 0 where |p_i| < max|p|, sign(g_i) = sign(p_i) elsewhere.

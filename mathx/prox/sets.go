@@ -2,6 +2,7 @@ package prox
 
 import (
 	"fmt"
+	"gonum.org/v1/gonum/floats"
 	"math"
 	"slices"
 	"sort"
@@ -133,7 +134,7 @@ type L2Ball struct {
 func (b L2Ball) Prox(dst, x []float64, t float64) {
 	checkLen("prox.L2Ball.Prox", dst, x)
 	checkRadius("prox.L2Ball.Prox", b.R)
-	nrm := norm2(x)
+	nrm := floats.Norm(x, 2)
 	if nan, pos, neg := nonFiniteNorm(x, nrm); nan || pos+neg > 0 {
 		share := b.R / math.Sqrt(float64(pos+neg))
 		for i, v := range x {
@@ -158,7 +159,7 @@ func (b L2Ball) Prox(dst, x []float64, t float64) {
 }
 
 // Value is 0 when ‖x‖₂ ≤ R(1 + 1e-12), +Inf otherwise.
-func (b L2Ball) Value(x []float64) float64 { return indicator(norm2(x) <= b.R*(1+1e-12)) }
+func (b L2Ball) Value(x []float64) float64 { return indicator(floats.Norm(x, 2) <= b.R*(1+1e-12)) }
 
 // Conj returns R·‖·‖₂, the support function of the ball.
 func (b L2Ball) Conj() Func { return Scale{F: L2Norm{}, Lambda: b.R} }

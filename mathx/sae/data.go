@@ -2,6 +2,7 @@ package sae
 
 import (
 	"fmt"
+	"gonum.org/v1/gonum/floats"
 	"math"
 	"math/rand/v2"
 
@@ -80,7 +81,7 @@ func (m *Model) Recovery(dirs mat.Matrix, threshold float64) (meanMaxCos, fracti
 	hit := 0
 	for i := 0; i < n; i++ {
 		mat.Row(v, i, dirs)
-		nv := scaledNorm(v)
+		nv := floats.Norm(v, 2)
 		if !(nv > 0 && nv <= math.MaxFloat64) {
 			meanMaxCos = math.NaN()
 			continue
@@ -91,7 +92,7 @@ func (m *Model) Recovery(dirs mat.Matrix, threshold float64) (meanMaxCos, fracti
 		best := 0.0
 		for j := 0; j < m.F; j++ {
 			copy(w, dec.Data[j*dec.Stride:j*dec.Stride+d])
-			nw := scaledNorm(w)
+			nw := floats.Norm(w, 2)
 			if nw == 0 {
 				continue
 			}
@@ -108,24 +109,6 @@ func (m *Model) Recovery(dirs mat.Matrix, threshold float64) (meanMaxCos, fracti
 		}
 	}
 	return meanMaxCos / float64(n), float64(hit) / float64(n)
-}
-
-// scaledNorm is ‖x‖₂ without overflow or underflow of the squares.
-func scaledNorm(x []float64) float64 {
-	var s, ssq float64 = 0, 1
-	for _, v := range x {
-		if v == 0 {
-			continue
-		}
-		a := math.Abs(v)
-		if s < a {
-			ssq = 1 + ssq*(s/a)*(s/a)
-			s = a
-		} else {
-			ssq += (a / s) * (a / s)
-		}
-	}
-	return s * math.Sqrt(ssq)
 }
 
 // Usage counts, for each latent, the rows of the batches in which it is

@@ -10,33 +10,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 )
-
-// promptly runs f, turning a panic into an error, and fails the test when
-// f has not returned after a second.
-func promptly(t *testing.T, name string, f func()) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
-			}
-		}()
-		f()
-		done <- nil
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(time.Second):
-		t.Fatalf("%s: no return within 1 s", name)
-		return nil
-	}
-}
 
 func matFinite(m *mat.Dense) bool {
 	r, c := m.Dims()
@@ -113,7 +90,7 @@ func TestPropertyBadInput(t *testing.T) {
 			}
 			m := NewModel(d, f, 1)
 			m.SetPreBias(good)
-			if err := promptly(t, name+"/inference", func() {
+			if err := mathxtest.Promptly(t, name+"/inference", func() {
 				m.Forward(in.x, sel, gx)
 				m.Encode(in.x, sel, gx)
 				m.Evaluate([]*mat.Dense{in.x}, sel, gxs)
@@ -123,7 +100,7 @@ func TestPropertyBadInput(t *testing.T) {
 			}
 			before := m.Clone()
 			var stepErr error
-			if err := promptly(t, name+"/Step", func() {
+			if err := mathxtest.Promptly(t, name+"/Step", func() {
 				_, stepErr = NewTrainer(m, &Settings{Selection: sel}).Step(in.x, gx)
 			}); err != nil {
 				t.Errorf("%s: Step: %v", name, err)
@@ -138,7 +115,7 @@ func TestPropertyBadInput(t *testing.T) {
 			m = before.Clone()
 			var r *Result
 			var err error
-			if perr := promptly(t, name+"/Train", func() {
+			if perr := mathxtest.Promptly(t, name+"/Train", func() {
 				r, err = Train(m, []*mat.Dense{in.x}, &Settings{Selection: sel, MaxIter: 5, Tol: 1e-300, GradX: gxs})
 			}); perr != nil {
 				t.Errorf("%s: Train: %v", name, perr)
@@ -227,7 +204,7 @@ func TestPropertyCheckpoint(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		var err error
-		if p := promptly(t, "Load "+c.name, func() { _, err = Load(bytes.NewReader(c.data)) }); p != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+		if p := mathxtest.Promptly(t, "Load "+c.name, func() { _, err = Load(bytes.NewReader(c.data)) }); p != nil || err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Load %s: %v, %v; want an error with %q", c.name, p, err, c.want)
 		}
 		runtime.ReadMemStats(&after)
@@ -258,7 +235,7 @@ func TestPropertyRecovery(t *testing.T) {
 	}
 	for _, c := range cases {
 		var mean, frac float64
-		if p := promptly(t, c.name, func() { mean, frac = m.Recovery(mat.NewDense(2, 2, c.dirs), 0.9) }); p != nil {
+		if p := mathxtest.Promptly(t, c.name, func() { mean, frac = m.Recovery(mat.NewDense(2, 2, c.dirs), 0.9) }); p != nil {
 			t.Errorf("Recovery %s: %v", c.name, p)
 		} else if !(math.Abs(mean-c.mean) <= 1e-15 || math.IsNaN(mean) && math.IsNaN(c.mean)) || frac != c.fraction {
 			t.Errorf("Recovery %s: %g, %g; want %g, %g", c.name, mean, frac, c.mean, c.fraction)
@@ -268,7 +245,7 @@ func TestPropertyRecovery(t *testing.T) {
 		"width":     func() { m.Recovery(mat.NewDense(1, 3, nil), 0.9) },
 		"threshold": func() { m.Recovery(mat.NewDense(1, 2, []float64{1, 0}), math.NaN()) },
 	} {
-		if err := promptly(t, name, f); err == nil || !strings.Contains(err.Error(), "sae: Recovery") {
+		if err := mathxtest.Promptly(t, name, f); err == nil || !strings.Contains(err.Error(), "sae: Recovery") {
 			t.Errorf("Recovery %s: %v, want a panic", name, err)
 		}
 	}
@@ -323,7 +300,7 @@ func TestPropertyModelHelpers(t *testing.T) {
 		{"Superposition batch", func() { Superposition(2, 2, 0.5, 1, 0, 1) }, "batch=0"},
 	}
 	for _, c := range panics {
-		if err := promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}
