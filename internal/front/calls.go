@@ -219,7 +219,7 @@ func (l *lowerer) panicText(s *ast.ExprStmt) []ast.Stmt {
 
 // sessionMethod reports whether t is a type of the session's (or a
 // pointer to one), not an interface, whose method set has a method
-// name() string.
+// name() string: compiled code cannot call it on the interpreter's value.
 func (l *lowerer) sessionMethod(t types.Type, name string) bool {
 	if t == nil || types.IsInterface(t) {
 		return false
@@ -232,31 +232,17 @@ func (l *lowerer) sessionMethod(t types.Type, name string) bool {
 	if !ok || n.Obj().Pkg() != l.pkg {
 		return false
 	}
-	obj, _, _ := types.LookupFieldOrMethod(t, true, l.pkg, name)
-	f, ok := obj.(*types.Func)
-	if !ok {
+	sel := types.NewMethodSet(t).Lookup(l.pkg, name)
+	if sel == nil {
 		return false
 	}
-	sig := f.Type().(*types.Signature)
+	sig := sel.Obj().Type().(*types.Signature)
 	return sig.Params().Len() == 0 && sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.String])
 }
 
 // sessionError reports whether t is a type of the session's (or a pointer
-// to one), not an interface, with an Error() string method.
-func (l *lowerer) sessionError(t types.Type) bool {
-	if t == nil || types.IsInterface(t) {
-		return false
-	}
-	base := t
-	if p, ok := t.(*types.Pointer); ok {
-		base = p.Elem()
-	}
-	n, ok := types.Unalias(base).(*types.Named)
-	if !ok || n.Obj().Pkg() != l.pkg {
-		return false
-	}
-	return types.Implements(t, types.Universe.Lookup("error").Type().Underlying().(*types.Interface))
-}
+// to one), not an interface, that is an error.
+func (l *lowerer) sessionError(t types.Type) bool { return l.sessionMethod(t, "Error") }
 
 // callee returns the function or method a call calls, if it is one.
 func (l *lowerer) callee(fun ast.Expr) *types.Func { return calleeFunc(l.info, fun) }

@@ -69,26 +69,13 @@ var (
 // startsLine reports whether only blanks come before byte column col of
 // line in src.
 func startsLine(src string, line, col int) bool {
-	lines := strings.Split(src, "\n")
-	if line < 1 || line > len(lines) {
-		return false
-	}
-	l := lines[line-1]
-	return strings.TrimLeft(l[:min(col-1, len(l))], " \t") == ""
+	return strings.TrimLeft(src[lineColOffset(src, line, 1):lineColOffset(src, line, col)], " \t") == ""
 }
 
 // pastEnd reports whether line and byte column col lie after the last
 // token of src.
 func pastEnd(src string, line, col int) bool {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return true
-		}
-		off += i + 1
-	}
-	return off+col-1 >= len(strings.TrimRight(src, " \t\r\n"))
+	return lineColOffset(src, line, col) >= len(strings.TrimRight(src, " \t\r\n"))
 }
 
 // describeFound describes a token go/parser names in "found X" as gc
@@ -115,18 +102,9 @@ func describeFound(s string) string {
 // tokenAt describes the token at line and byte column col of src as gc
 // does.
 func tokenAt(src string, line, col int) string {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return "EOF"
-		}
-		off += i + 1
-	}
-	off = min(off+col-1, len(src))
+	rest := src[lineColOffset(src, line, col):]
 	var s scanner.Scanner
 	fset := token.NewFileSet()
-	rest := src[off:]
 	s.Init(fset.AddFile("", -1, len(rest)), []byte(rest), nil, 0)
 	_, tok, lit := s.Scan()
 	switch {

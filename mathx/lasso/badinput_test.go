@@ -8,22 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"github.com/gomx-dev/gomx/mathx/prox"
 	"gonum.org/v1/gonum/mat"
 )
 
-// within runs f and fails the test if it has not returned after limit.
-func within(t *testing.T, limit time.Duration, name string, f func()) {
+// within runs f and fails the test if it panics or has not returned
+// after a second.
+func within(t *testing.T, name string, f func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		t.Fatalf("%s: no return within %v", name, limit)
+	if err := mathxtest.Promptly(t, name, f); err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 }
 
@@ -77,7 +72,7 @@ func TestNonFiniteInput(t *testing.T) {
 	for _, c := range cases {
 		for _, sv := range solvers {
 			name := sv.name + "/" + c.name
-			within(t, time.Second, name, func() {
+			within(t, name, func() {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				defer cancel()
 				p := &Problem{A: mat.NewDense(3, 2, c.a), B: c.b, Lambda: 0.1}
@@ -141,7 +136,7 @@ func (nanProx) Value(x []float64) float64 { return 0 }
 func TestNonFiniteDuringIteration(t *testing.T) {
 	c := &Composite{A: mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 6}), B: []float64{1, 0, 2}, G: nanProx{}}
 	for name, solve := range map[string]func(*Composite, *Settings) (*Result, error){"ProxGradient": ProxGradient, "AccelProxGradient": AccelProxGradient} {
-		within(t, time.Second, name, func() {
+		within(t, name, func() {
 			r, err := solve(c, nil)
 			if r.Status != Failed || err == nil || !strings.Contains(err.Error(), "backtracking") || r.Updates != maxBacktrack {
 				t.Errorf("%s: status %v, %d trials, err %v; want Failed after %d backtracking trials", name, r.Status, r.Updates, err, maxBacktrack)

@@ -96,7 +96,7 @@ func TestPropertyBadInput(t *testing.T) {
 			var r *Result
 			var err error
 			start := time.Now()
-			within(t, time.Second, name, func() {
+			within(t, name, func() {
 				defer func() {
 					if e := recover(); e != nil {
 						err = fmt.Errorf("panic: %v", e)
@@ -206,7 +206,7 @@ func TestPropertyGap(t *testing.T) {
 // callPromptly is within with a panic turned into an error.
 func callPromptly(t *testing.T, name string, f func()) (err error) {
 	t.Helper()
-	within(t, time.Second, name, func() {
+	within(t, name, func() {
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("panic: %v", r)

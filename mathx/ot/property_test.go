@@ -6,33 +6,10 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 )
-
-// callPromptly runs f, turning a panic into an error, and fails the test
-// when f has not returned after a second.
-func callPromptly(t *testing.T, name string, f func()) (err error) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
-			}
-		}()
-		f()
-		done <- nil
-	}()
-	select {
-	case err = <-done:
-		return err
-	case <-time.After(time.Second):
-		t.Fatalf("%s: no return within 1 s", name)
-		return nil
-	}
-}
 
 // TestPropertyBadInput is issue 18's property test for the OT solvers.
 // Every entropic solver and EMD, on zero costs, one point, duplicated
@@ -99,7 +76,7 @@ func TestPropertyBadInput(t *testing.T) {
 			name := sv.name + "/" + c.name
 			var r *Result
 			var err error
-			perr := callPromptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, c.reg, nil) })
+			perr := mathxtest.Promptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, c.reg, nil) })
 			if perr != nil {
 				t.Errorf("%s: %v", name, perr)
 				continue
@@ -172,7 +149,7 @@ func TestBadArguments(t *testing.T) {
 		{"EMD shape", func() { EMD(third[:2], third, good, nil) }, "len(a) = 2"},
 	}
 	for _, c := range panics {
-		err := callPromptly(t, c.name, c.f)
+		err := mathxtest.Promptly(t, c.name, c.f)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
@@ -200,7 +177,7 @@ func TestBadArguments(t *testing.T) {
 			name := sv.name + "/" + c.name
 			var r *Result
 			var err error
-			if perr := callPromptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, 1, nil) }); perr != nil {
+			if perr := mathxtest.Promptly(t, name, func() { r, err = sv.fn(c.a, c.b, c.M, 1, nil) }); perr != nil {
 				t.Errorf("%s: %v", name, perr)
 				continue
 			}
@@ -317,7 +294,7 @@ func TestPropertyCosts(t *testing.T) {
 		} {
 			name := op.name + "/" + c.name
 			var C *mat.Dense
-			if err := callPromptly(t, name, func() { C = op.f() }); err != nil {
+			if err := mathxtest.Promptly(t, name, func() { C = op.f() }); err != nil {
 				t.Errorf("%s: %v", name, err)
 				continue
 			}
@@ -349,7 +326,7 @@ func TestPropertyCosts(t *testing.T) {
 		{"GridDist", func() { GridDist(2, -1, SqEuclidean) }, "2×-1 grid"},
 	}
 	for _, c := range panics {
-		if err := callPromptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}
@@ -385,7 +362,7 @@ func TestPropertyWasserstein1D(t *testing.T) {
 	cases = append(cases, wcase{"W2² at 1e150", []float64{1e150}, []float64{3e150}, nil, nil, 2, 4e300})
 	for _, c := range cases {
 		var got float64
-		if err := callPromptly(t, c.name, func() { got = Wasserstein1D(c.u, c.v, c.uw, c.vw, c.p) }); err != nil {
+		if err := mathxtest.Promptly(t, c.name, func() { got = Wasserstein1D(c.u, c.v, c.uw, c.vw, c.p) }); err != nil {
 			t.Errorf("%s: %v", c.name, err)
 		} else if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want) || math.Abs(got-c.want) <= 1e-15*c.want) {
 			t.Errorf("%s: %g, want %g", c.name, got, c.want)
@@ -405,7 +382,7 @@ func TestPropertyWasserstein1D(t *testing.T) {
 		{"lengths", func() { Wasserstein1D(one, one, []float64{0.5, 0.5}, nil, 1) }, "1 u values but 2 weights"},
 	}
 	for _, c := range panics {
-		if err := callPromptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
 		}
 	}

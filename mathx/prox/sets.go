@@ -136,17 +136,7 @@ func (b L2Ball) Prox(dst, x []float64, t float64) {
 	checkRadius("prox.L2Ball.Prox", b.R)
 	nrm := floats.Norm(x, 2)
 	if nan, pos, neg := nonFiniteNorm(x, nrm); nan || pos+neg > 0 {
-		share := b.R / math.Sqrt(float64(pos+neg))
-		for i, v := range x {
-			switch {
-			case nan:
-				dst[i] = math.NaN()
-			case math.IsInf(v, 0):
-				dst[i] = math.Copysign(share, v)
-			default:
-				dst[i] = 0
-			}
-		}
+		nonFiniteLimit(dst, x, nan, b.R/math.Sqrt(float64(pos+neg)))
 		return
 	}
 	s := 1.0
@@ -257,17 +247,7 @@ func ProjL1Ball(dst, x []float64, r float64) {
 	if math.IsNaN(l1) || math.IsInf(l1, 1) {
 		// A NaN or ±Inf entry, or finite entries whose sum overflows.
 		if nan, pos, neg := nonFinite(x); nan || pos+neg > 0 {
-			share := r / float64(pos+neg)
-			for i, v := range x {
-				switch {
-				case nan:
-					dst[i] = math.NaN()
-				case math.IsInf(v, 0):
-					dst[i] = math.Copysign(share, v)
-				default:
-					dst[i] = 0
-				}
-			}
+			nonFiniteLimit(dst, x, nan, r/float64(pos+neg))
 			return
 		}
 	}
@@ -507,4 +487,20 @@ func simplexThreshold(x []float64, z float64, abs bool, scratch []float64) (thet
 		}
 	}
 	return best, off
+}
+
+// nonFiniteLimit writes the projections' answer for an x with NaN or
+// infinite entries: every entry NaN when nan is set, else ±share at the
+// ±Inf entries and 0 elsewhere.
+func nonFiniteLimit(dst, x []float64, nan bool, share float64) {
+	for i, v := range x {
+		switch {
+		case nan:
+			dst[i] = math.NaN()
+		case math.IsInf(v, 0):
+			dst[i] = math.Copysign(share, v)
+		default:
+			dst[i] = 0
+		}
+	}
 }
