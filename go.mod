@@ -8,6 +8,7 @@ require (
 	github.com/go-zeromq/zmq4 v0.17.0
 	github.com/peterh/liner v1.2.3
 	github.com/traefik/yaegi v0.16.1
+	golang.org/x/mod v0.27.0
 	golang.org/x/sys v0.48.0
 	golang.org/x/tools v0.36.0
 	gonum.org/v1/gonum v0.17.0

@@ -34,7 +34,7 @@ func TestErrors(t *testing.T) {
 		{code: `l := log.New(os.Stderr, "p ", 0)` + "\nl.Fatalln(\"x\")", kind: engine.RuntimePanic, errHas: "x"},
 		{code: "r + 1", value: "4"},
 		// imports
-		{code: `import "example.com/nothere"`, kind: engine.CompileError, errHas: `"example.com/nothere" is not preloaded`, line: 1},
+		{code: `import "nothere/pkg"`, kind: engine.CompileError, errHas: `"nothere/pkg" is not preloaded`, line: 1},
 		{code: `import "no/such/pkg"`, kind: engine.CompileError, errHas: "preloaded: "},
 		{code: "import \"strings\"\nimport \"strings\"\nstrings.ToUpper(\"a\")", kind: engine.CompileError, errHas: "strings redeclared in this block\n\t1:8: other declaration of strings", line: 2, col: 8},
 		{code: "import strings \"math\"\nstrings.Sqrt(4)", value: "2"},

@@ -18,6 +18,8 @@ const helpText = `gomx: Go cells on the yaegi interpreter, with gonum, gonum/plo
 A cell may mix imports, funcs, types, vars and statements. The value of a
 last expression is shown. Preloaded packages are imported on first use of
 their name (mat, floats, stat, distuv, plot, plotter, viz, ot, prox, …).
+Other modules' packages are imported from source with the go command:
+import "github.com/google/uuid".
 
 Magics:
   %time <stmt>     run the statement and print how long it took
@@ -27,6 +29,8 @@ Magics:
   %help            this text
   %load file.go    run a file as a cell
   %save file.go    write the session's cells to a file
+  %go get mod@ver  pin the version of a module that cells import
+  %go list         the modules the session uses, with their versions
   name? or ?name   documentation of name (pkg.Name works too)
 
 Interrupt stops interpreted code at once; a call stuck in compiled code is
@@ -61,6 +65,8 @@ func (s *Session) magic(ctx context.Context, code string, opts engine.ExecOption
 		return res, true
 	case "timeit":
 		return s.timeit(ctx, arg), true
+	case "go":
+		return s.goMagic(arg), true // modules.go
 	case "who":
 		s.emit("stdout", s.who())
 		return engine.ExecResult{}, true

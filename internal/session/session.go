@@ -30,6 +30,7 @@ import (
 	"github.com/gomx-dev/gomx/display"
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/front"
+	"github.com/gomx-dev/gomx/internal/modules"
 	"github.com/gomx-dev/gomx/internal/stdlib"
 	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"github.com/gomx-dev/gomx/viz"
@@ -86,6 +87,8 @@ type Session struct {
 	// stops tells the runtime's select when the interpreter stops
 	// (selects.go).
 	stops stopper
+	// mods are the modules a cell imports from source (modules.go).
+	mods *modules.Modules
 }
 
 // An evaluation is the run of a cell's code. yaegi runs it in a goroutine
@@ -206,7 +209,11 @@ func (s *Session) reset() error {
 	}
 	// cells see the front end's environment (through the worker, which
 	// inherits it) and their own os.Args
-	in := interp.New(interp.Options{Stdin: s.stdin, Stdout: stdout, Stderr: s.stderr, GoPath: "/nonexistent", Args: args, Env: os.Environ()})
+	if s.mods == nil {
+		s.mods = s.newModules() // modules.go
+	}
+	s.mods.Reset()
+	in := interp.New(interp.Options{Stdin: s.stdin, Stdout: stdout, Stderr: s.stderr, GoPath: modules.GoPath, SourcecodeFilesystem: s.mods.FS(), Args: args, Env: os.Environ()})
 	if err := in.Use(symbols); err != nil {
 		return fmt.Errorf("session: loading symbols: %w", err)
 	}
@@ -230,8 +237,8 @@ func (s *Session) reset() error {
 	s.in = in
 	s.front = front.New(front.Config{
 		Fset:        in.FileSet(),
-		Importer:    stdlib.NewImporter(in.FileSet()),
-		Available:   available,
+		Importer:    s.mods.Importer(in.FileSet(), stdlib.NewImporter(in.FileSet())),
+		Available:   availableFrom, // modules.go
 		AutoImports: autoImports,
 		Runtime:     rtPath,
 		TagVar:      tagVar,
@@ -506,7 +513,9 @@ func frontError(errs []front.Error) *engine.Error {
 	for i, fe := range errs {
 		if strings.Contains(fe.Msg, "is not preloaded in gomx") {
 			e.Name = "ImportError"
-			lines[i] += " (the interpreter cannot load other packages yet); preloaded: " + preloadedList()
+			lines[i] += "; preloaded: " + preloadedList()
+		} else if strings.HasPrefix(fe.Msg, "could not import ") {
+			e.Name = "ImportError" // a module's package (modules.go)
 		}
 	}
 	e.Value = strings.Join(lines, "\n")
@@ -550,6 +559,9 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 	}()
 	prog, err := s.in.CompileAST(n)
 	if err != nil {
+		if be := s.mods.Blame(err.Error()); be != nil {
+			return nil, importError(be) // modules.go
+		}
 		e := s.compileError(err)
 		e.Kind, e.Name = engine.Unsupported, "Unsupported"
 		e.Value = "the interpreter cannot run this cell: " + e.Value

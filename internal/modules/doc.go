@@ -1,0 +1,62 @@
+// Package modules lets a cell import packages of Go modules that are not
+// compiled into gomx: `import "github.com/google/uuid"` in a running
+// session.
+//
+// # Resolution
+//
+// The first import of a package that is neither preloaded (compiled into
+// gomx) nor in the standard library creates the session's scratch module
+// (a temporary directory with `go mod init`), runs `go get <path>` there
+// and `go list -deps -json <path>`, which gives the directory in the
+// module cache and the Go files of the package and of every package it
+// depends on. No go command runs before that import. The go command runs
+// with the user's environment (GOPROXY, GOFLAGS, GOPRIVATE, GONOSUMDB,
+// GOMODCACHE …) and GOTOOLCHAIN=local, GOWORK=off, CGO_ENABLED=0; its
+// progress lines (go: downloading …) go to the cell's stderr as they come.
+// `%go get module@version` pins a version in the scratch module and
+// `%go list` shows the modules it uses. A package compiled into gomx
+// keeps gomx's version: a module that requires a newer one fails with a
+// message naming both versions. A module's version cannot change once one
+// of its packages is imported: a %go get that would change it says that
+// the new version is used after %reset.
+//
+// # Validation
+//
+// Before the interpreter sees a package, it is type-checked from its
+// source with go/types (against the preloaded packages' type information
+// for what it imports of them) and refused, with one error naming the
+// package and the reason, when it cannot be found, fails to type-check,
+// needs cgo (all its files import "C") or assembly (.s files with
+// declarations without bodies). yaegi cannot retry an import that failed,
+// so this happens first; a package the interpreter still fails to compile
+// is remembered and refused in the same words for the rest of the session.
+//
+// # Serving the source
+//
+// yaegi v0.16.1 has no module support: it reads a package's source from
+// GOPATH/src/<import path>. FS is a virtual GOPATH, rooted at GoPath, that
+// grows as packages are imported: src/<import path> holds exactly the Go
+// files that `go list` selected for the package (CGO_ENABLED=0, tag
+// purego), read from the module cache. The files are served lowered in
+// two line-preserving ways: build-constraint lines are blanked (the go
+// command has chosen the files; yaegi only understands old +build lines),
+// and, in files whose Go version is 1.22 or later, a range loop variable
+// that a closure captures or whose address is taken is copied into a
+// per-iteration variable at the start of the body, as Go 1.22 gives each
+// iteration its own (the interpreter shares one variable across
+// iterations). A three-clause for loop whose variable is captured gets
+// the same copy when its body never assigns the variable; when it does,
+// the import fails as Unsupported, naming the loop.
+//
+// # Known gaps
+//
+// Module sources do not go through the rest of the front end's lowering
+// (internal/front): the other constructs it rewrites for cells (constant
+// expressions, tuple assignments, type switches with interface cases,
+// select, deferred arguments, range over integers and functions, min, max,
+// clear, generic functions of the standard library, …) reach the
+// interpreter as written and run with yaegi's own semantics, bugs
+// included. A package's code runs at interpreter speed; its panics are
+// reported at the cell that called it, with the interpreter's positions
+// in the module cache.
+package modules

@@ -1,0 +1,234 @@
+package modules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"go/version"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// An edit replaces the bytes [off, end) of a file with text.
+type edit struct {
+	off, end int
+	text     string
+}
+
+// lower returns the sources of a type-checked package as the interpreter
+// gets them, by file name: build constraints blanked and per-iteration
+// copies of captured loop variables (see the package documentation). Every
+// edit keeps the lines where they are, so that the interpreter's positions
+// are the module's.
+func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[string][]byte) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, f := range files {
+		tf := fset.File(f.Pos())
+		name := filepath.Base(tf.Name())
+		src := raw[name]
+		var edits []edit
+		for _, g := range f.Comments {
+			if g.Pos() > f.Package {
+				break
+			}
+			for _, c := range g.List {
+				if t := c.Text; strings.HasPrefix(t, "//go:build") || strings.HasPrefix(t, "// +build") || strings.HasPrefix(t, "//+build") {
+					edits = append(edits, edit{tf.Offset(c.Pos()), tf.Offset(c.End()), strings.Repeat(" ", len(t))})
+				}
+			}
+		}
+		if v := info.FileVersions[f]; v == "" || version.Compare(v, "go1.22") >= 0 {
+			loops, err := loopCopies(fset, tf, f, info)
+			if err != nil {
+				return nil, err
+			}
+			edits = append(edits, loops...)
+		}
+		out[name] = apply(src, edits)
+	}
+	return out, nil
+}
+
+// apply makes the edits, which do not overlap, on a copy of src.
+func apply(src []byte, edits []edit) []byte {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].off < edits[j].off })
+	var b []byte
+	at := 0
+	for _, e := range edits {
+		b = append(b, src[at:e.off]...)
+		b = append(b, e.text...)
+		at = e.end
+	}
+	return append(b, src[at:]...)
+}
+
+// loopCopies gives each loop variable that a closure captures or whose
+// address is taken a copy per iteration, as Go 1.22 does: the body
+// { … } becomes { v := v; { … }}.
+func loopCopies(fset *token.FileSet, tf *token.File, f *ast.File, info *types.Info) ([]edit, error) {
+	var edits []edit
+	var err error
+	copyIn := func(vars []*ast.Ident, body *ast.BlockStmt) {
+		names := make([]string, len(vars))
+		for i, v := range vars {
+			names[i] = v.Name
+		}
+		list := strings.Join(names, ", ")
+		edits = append(edits,
+			edit{tf.Offset(body.Lbrace) + 1, tf.Offset(body.Lbrace) + 1, " " + list + " := " + list + "; {"},
+			edit{tf.Offset(body.Rbrace), tf.Offset(body.Rbrace), "}"})
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if err != nil {
+			return false
+		}
+		switch s := n.(type) {
+		case *ast.RangeStmt:
+			if s.Tok != token.DEFINE {
+				return true
+			}
+			var vars []*ast.Ident
+			for _, e := range []ast.Expr{s.Key, s.Value} {
+				if id, ok := e.(*ast.Ident); ok && id.Name != "_" && captured(info, info.Defs[id], s.Body) {
+					vars = append(vars, id)
+				}
+			}
+			if len(vars) > 0 {
+				copyIn(vars, s.Body)
+			}
+		case *ast.ForStmt:
+			init, ok := s.Init.(*ast.AssignStmt)
+			if !ok || init.Tok != token.DEFINE {
+				return true
+			}
+			var vars []*ast.Ident
+			for _, e := range init.Lhs {
+				id, ok := e.(*ast.Ident)
+				if !ok || id.Name == "_" {
+					continue
+				}
+				obj := info.Defs[id]
+				if !captured(info, obj, s.Body) {
+					continue
+				}
+				if assigned(info, obj, s.Body) {
+					p := fset.Position(s.For)
+					err = fmt.Errorf("%s:%d:%d: the loop variable %s is captured by a closure or its address is taken, and the body changes it: the interpreter cannot give it Go 1.22's per-iteration semantics",
+						filepath.Base(p.Filename), p.Line, p.Column, id.Name)
+					return false
+				}
+				vars = append(vars, id)
+			}
+			if len(vars) > 0 {
+				copyIn(vars, s.Body)
+			}
+		}
+		return true
+	})
+	return edits, err
+}
+
+// captured reports whether body captures the variable obj: a function
+// literal uses it, or its address is taken (&v, v[:] of an array, a method
+// with a pointer receiver called on it).
+func captured(info *types.Info, obj types.Object, body ast.Node) bool {
+	if obj == nil {
+		return false
+	}
+	found := false
+	var walk func(n ast.Node, inLit bool)
+	walk = func(n ast.Node, inLit bool) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if found {
+				return false
+			}
+			switch x := n.(type) {
+			case *ast.FuncLit:
+				walk(x.Body, true)
+				return false
+			case *ast.Ident:
+				if inLit && info.Uses[x] == obj {
+					found = true
+				}
+			case *ast.UnaryExpr:
+				if x.Op == token.AND && root(info, x.X) == obj {
+					found = true
+				}
+			case *ast.SliceExpr:
+				if _, ok := info.TypeOf(x.X).Underlying().(*types.Array); ok && root(info, x.X) == obj {
+					found = true
+				}
+			case *ast.SelectorExpr:
+				if sel, ok := info.Selections[x]; ok && sel.Kind() == types.MethodVal {
+					if sig, ok := sel.Obj().Type().(*types.Signature); ok && sig.Recv() != nil {
+						if _, ptr := sig.Recv().Type().(*types.Pointer); ptr {
+							if _, isPtr := info.TypeOf(x.X).Underlying().(*types.Pointer); !isPtr && root(info, x.X) == obj {
+								found = true
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	walk(body, false)
+	return found
+}
+
+// root returns the variable whose storage the addressable expression e
+// is part of (through fields and array elements), or nil.
+func root(info *types.Info, e ast.Expr) types.Object {
+	for {
+		switch x := e.(type) {
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.Ident:
+			return info.Uses[x]
+		case *ast.SelectorExpr:
+			sel, ok := info.Selections[x]
+			if !ok || sel.Kind() != types.FieldVal || sel.Indirect() {
+				return nil
+			}
+			if _, ptr := info.TypeOf(x.X).Underlying().(*types.Pointer); ptr {
+				return nil
+			}
+			e = x.X
+		case *ast.IndexExpr:
+			if _, ok := info.TypeOf(x.X).Underlying().(*types.Array); !ok {
+				return nil
+			}
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
+
+// assigned reports whether body may change the variable obj: it is
+// assigned, incremented, or its address is taken.
+func assigned(info *types.Info, obj types.Object, body ast.Node) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				if root(info, l) == obj {
+					found = true
+				}
+			}
+		case *ast.IncDecStmt:
+			if root(info, x.X) == obj {
+				found = true
+			}
+		case *ast.UnaryExpr:
+			if x.Op == token.AND && root(info, x.X) == obj {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}

@@ -1,0 +1,239 @@
+package session
+
+import (
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/modules/proxytest"
+)
+
+// testModules are the modules of the local proxy: app depends on greet,
+// whose version v1.1.0 changes its greeting; bad does not type-check,
+// cgo needs cgo, newgonum needs a gonum newer than gomx's.
+var testModules = []proxytest.Module{
+	{Path: "example.com/greet", Version: "v1.0.0", Files: map[string]string{
+		"go.mod":   "module example.com/greet\n\ngo 1.22\n",
+		"greet.go": "package greet\n\n// Hello greets name.\nfunc Hello(name string) string { return \"hello, \" + name }\n",
+		"shout/shout.go": "//go:build !nonesuch\n\npackage shout\n\nimport \"strings\"\n\n" +
+			"// Loud shouts s.\nfunc Loud(s string) string { return strings.ToUpper(s) + \"!\" }\n",
+	}},
+	{Path: "example.com/greet", Version: "v1.1.0", Files: map[string]string{
+		"go.mod":   "module example.com/greet\n\ngo 1.22\n",
+		"greet.go": "package greet\n\n// Hello greets name.\nfunc Hello(name string) string { return \"hi, \" + name }\n",
+	}},
+	{Path: "example.com/app", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/greet v1.0.0\n",
+		"app.go": `package app
+
+import "example.com/greet"
+
+// Welcome greets each name.
+func Welcome(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, greet.Hello(n))
+	}
+	return out
+}
+
+// Funcs returns closures of the loop variables of a range and of a
+// three-clause loop: with Go 1.22's per-iteration variables, 0 1 2 and
+// 10 11 12.
+func Funcs() []func() int {
+	var fs []func() int
+	for i := range []int{7, 8, 9} {
+		fs = append(fs, func() int { return i })
+	}
+	for j := 10; j < 13; j++ {
+		fs = append(fs, func() int { return j })
+	}
+	return fs
+}
+
+// Counter counts.
+type Counter struct{ N int }
+
+// Add adds d.
+func (c *Counter) Add(d int) { c.N += d }
+`,
+	}},
+	{Path: "example.com/bad", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/bad\n\ngo 1.22\n",
+		"bad.go": "package bad\n\nfunc F() int { return \"x\" }\n",
+	}},
+	{Path: "example.com/cgo", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/cgo\n\ngo 1.22\n",
+		"cgo.go": "package cgo\n\n// #include <stdlib.h>\nimport \"C\"\n\nfunc Rand() int { return int(C.rand()) }\n",
+	}},
+	{Path: "gonum.org/v1/gonum", Version: "v0.99.0", Files: map[string]string{
+		"go.mod":     "module gonum.org/v1/gonum\n\ngo 1.22\n",
+		"mat/mat.go": "package mat\n\ntype Dense struct{}\n",
+	}},
+	{Path: "example.com/newgonum", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/newgonum\n\ngo 1.22\n\nrequire gonum.org/v1/gonum v0.99.0\n",
+		"n.go":   "package newgonum\n\nimport \"gonum.org/v1/gonum/mat\"\n\nvar D mat.Dense\n",
+	}},
+}
+
+// localProxy writes testModules into a proxy and points the go command at
+// it, with a module cache of the test's own. It returns the proxy's
+// directory.
+func localProxy(t testing.TB) string {
+	t.Helper()
+	if _, err := osexec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	dir := t.TempDir()
+	if err := proxytest.Write(dir, testModules); err != nil {
+		t.Fatal(err)
+	}
+	proxytest.Env(t.Setenv, dir, t.TempDir())
+	return dir
+}
+
+// goRun runs a main package that uses the test modules with `go run`, for
+// the truth a cell must match.
+func goRun(t *testing.T, require, src string) string {
+	t.Helper()
+	dir := t.TempDir()
+	gomod := "module example.com/main\n\ngo 1.22\n\nrequire " + require + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := osexec.Command("go", "run", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off", "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go run: %v", err)
+	}
+	return string(out)
+}
+
+func mustRun(t *testing.T, s *Session, code string) string {
+	t.Helper()
+	res, r := exec(t, s, code)
+	if res.Error != nil {
+		t.Fatalf("%q: %v %v", code, res.Error.Value, res.Error.Traceback)
+	}
+	return r.Text("stdout")
+}
+
+func mustFail(t *testing.T, s *Session, code string, has ...string) *engine.Error {
+	t.Helper()
+	res, _ := exec(t, s, code)
+	if res.Error == nil {
+		t.Fatalf("%q: no error", code)
+	}
+	for _, h := range has {
+		if !strings.Contains(res.Error.Value, h) {
+			t.Errorf("%q: error %q lacks %q", code, res.Error.Value, h)
+		}
+	}
+	return res.Error
+}
+
+// TestModuleImport imports packages of modules from a local proxy in a
+// running session: values as `go run` prints them, variables kept, a
+// second package of a module, %go list, %go get of another version of an
+// imported module, %reset.
+func TestModuleImport(t *testing.T) {
+	localProxy(t)
+	const use = `fmt.Println(app.Welcome("ann", "bob"))
+fs := app.Funcs()
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+c := &app.Counter{}
+c.Add(2)
+c.Add(3)
+fmt.Println(c.N)
+`
+	s := newSession(t)
+	mustRun(t, s, "x := 41")
+	res, r := exec(t, s, "import \"example.com/app\"\n"+use)
+	if res.Error != nil {
+		t.Fatalf("import: %v %v", res.Error.Value, res.Error.Traceback)
+	}
+	want := goRun(t, "example.com/app v1.0.0", "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/app\"\n)\n\nfunc main() {\n"+use+"}\n")
+	if got := r.Text("stdout"); got != want {
+		t.Errorf("cell printed %q, go run %q", got, want)
+	}
+	if !strings.Contains(r.Text("stderr"), "go: downloading example.com/app v1.0.0") {
+		t.Errorf("no download progress on stderr: %q", r.Text("stderr"))
+	}
+	// a later cell uses the package again; the session's variables are kept
+	if got := mustRun(t, s, `fmt.Println(app.Welcome("cy")[0], x+1)`); got != "hello, cy 42\n" {
+		t.Errorf("second cell printed %q", got)
+	}
+	// another package of a module already there
+	if got := mustRun(t, s, "import \"example.com/greet/shout\"\nfmt.Println(shout.Loud(\"hey\"))"); got != "HEY!\n" {
+		t.Errorf("shout printed %q", got)
+	}
+	list := mustRun(t, s, "%go list")
+	for _, w := range []string{"example.com/app v1.0.0: imported example.com/app", "example.com/greet v1.0.0: imported example.com/greet, example.com/greet/shout"} {
+		if !strings.Contains(list, w) {
+			t.Errorf("%%go list gave %q, lacks %q", list, w)
+		}
+	}
+	got := mustRun(t, s, "%go get example.com/greet@v1.1.0")
+	if !strings.Contains(got, "example.com/greet v1.0.0 is already imported") || !strings.Contains(got, "v1.1.0 is used after %reset") {
+		t.Errorf("%%go get of an imported module's new version said %q", got)
+	}
+	if got := mustRun(t, s, "import \"example.com/greet\"\nfmt.Println(greet.Hello(\"dee\"))"); got != "hello, dee\n" {
+		t.Errorf("after %%go get, before %%reset: %q", got)
+	}
+	mustRun(t, s, "%reset")
+	if got := mustRun(t, s, "import \"example.com/greet\"\nfmt.Println(greet.Hello(\"eve\"))"); got != "hi, eve\n" {
+		t.Errorf("after %%reset: %q", got)
+	}
+}
+
+// TestModuleImportErrors: a package that does not type-check, one that
+// needs cgo, one that is nowhere and one that needs a newer version of a
+// package compiled into gomx each fail with one error naming the package
+// and the reason, and the session goes on.
+func TestModuleImportErrors(t *testing.T) {
+	localProxy(t)
+	s := newSession(t)
+	for _, c := range []struct {
+		code string
+		has  []string
+	}{
+		{`import "example.com/bad"`, []string{"could not import example.com/bad", "package example.com/bad does not type-check", "bad.go:3:23", "cannot use \"x\""}},
+		{`import "example.com/cgo"`, []string{"package example.com/cgo needs cgo"}},
+		{`import "example.com/missing/pkg"`, []string{"cannot get example.com/missing/pkg", "example.com/missing"}},
+		{`import "example.com/newgonum"`, []string{"gonum.org/v1/gonum/mat is compiled into gomx at gonum.org/v1/gonum v0.17.0", "need v0.99.0"}},
+	} {
+		for range 2 { // the same error the second time
+			e := mustFail(t, s, c.code, c.has...)
+			if e.Name != "ImportError" || e.Line != 1 {
+				t.Errorf("%q: %s at line %d, want an ImportError at line 1", c.code, e.Name, e.Line)
+			}
+			if n := strings.Count(e.Value, "\n"); n > 0 {
+				t.Errorf("%q: %d errors, want one: %q", c.code, n+1, e.Value)
+			}
+		}
+	}
+	if got := mustRun(t, s, "fmt.Println(1 + 1)"); got != "2\n" {
+		t.Errorf("the session after failed imports: %q", got)
+	}
+}
+
+// TestModuleNoGo: without a go command, an import of a module's package
+// says how to install Go.
+func TestModuleNoGo(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	s := newSession(t)
+	mustFail(t, s, `import "example.com/app"`, "needs the go command", "https://go.dev/dl/")
+	if got := mustRun(t, s, "fmt.Println(strings.ToUpper(\"ok\"))"); got != "OK\n" {
+		t.Errorf("preloaded packages without go: %q", got)
+	}
+}
