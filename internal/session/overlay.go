@@ -271,6 +271,11 @@ func (s *Session) overlay() interp.Exports {
 		"os/os": {
 			"Exit": reflect.ValueOf(s.exit),
 		},
+		"syscall/syscall": {
+			"Exit": reflect.ValueOf(s.exit),
+		},
+		// returns early when the cell is interrupted
+		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 		"log/log": {
 			// a cell's loggers end the cell, not the process, on Fatal
 			"Logger":  reflect.ValueOf((*safeLogger)(nil)),

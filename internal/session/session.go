@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gomx-dev/gomx/display"
@@ -89,6 +90,43 @@ type Session struct {
 	stops stopper
 	// mods are the modules a cell imports from source (modules.go).
 	mods *modules.Modules
+	// ictx is the context of the running cell's code, Background between
+	// cells: the session's time.Sleep returns early when it is done. It is
+	// the session's own, not mathx/interrupt's process-wide one, so that
+	// two sessions in one process do not wake each other's sleeps.
+	ictx atomic.Pointer[context.Context]
+}
+
+// setInterrupt makes ctx (Background when nil) the context that stops the
+// session's sleeps and the mathx routines its cells call.
+func (s *Session) setInterrupt(ctx context.Context) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	interrupt.Set(ctx)
+	s.ictx.Store(&ctx)
+}
+
+// sleep pauses for at least d, like time.Sleep, unless the running cell is
+// interrupted first. It is time.Sleep in cells.
+func (s *Session) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	ctx := context.Background()
+	if p := s.ictx.Load(); p != nil {
+		ctx = *p
+	}
+	if ctx.Done() == nil {
+		time.Sleep(d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // An evaluation is the run of a cell's code. yaegi runs it in a goroutine
@@ -383,7 +421,7 @@ func (s *Session) Execute(ctx context.Context, code string, opts engine.ExecOpti
 
 // begin makes out the destination of the cell's output.
 func (s *Session) begin(ctx context.Context, out engine.Output, opts engine.ExecOptions) {
-	interrupt.Set(ctx)
+	s.setInterrupt(ctx)
 	viz.SetSink(sink{s})
 	s.trackMu.Lock()
 	s.tracker = newGoTracker(s.latePanic)
@@ -411,7 +449,7 @@ func (s *Session) end() {
 	s.cur = nil
 	s.outMu.Unlock()
 	viz.SetSink(nil)
-	interrupt.Set(nil)
+	s.setInterrupt(nil)
 }
 
 // run evaluates a cell that is not a magic: the front end parses,
@@ -441,8 +479,8 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	// outer one is cancelled, its Done closes before this one's Err is
 	// set, and a sleep woken by it would let the code end before execute
 	// sees the cancellation
-	interrupt.Set(ctx)
-	defer interrupt.Set(outer)
+	s.setInterrupt(ctx)
+	defer s.setInterrupt(outer)
 	ev := &evaluation{done: make(chan struct{}), cancel: cancel}
 	s.outMu.Lock()
 	s.eval = ev

@@ -44,10 +44,10 @@ func NewImporter(fset *token.FileSet) types.ImporterFrom {
 	if fset == nil {
 		fset = token.NewFileSet()
 	}
-	return &importer{fset: fset, imports: map[string]*types.Package{}, read: map[string]*types.Package{}}
+	return &typeImporter{fset: fset, imports: map[string]*types.Package{}, read: map[string]*types.Package{}}
 }
 
-type importer struct {
+type typeImporter struct {
 	fset *token.FileSet
 
 	mu      sync.Mutex
@@ -56,13 +56,13 @@ type importer struct {
 }
 
 // Import returns the type information of the preloaded package path.
-func (im *importer) Import(path string) (*types.Package, error) {
+func (im *typeImporter) Import(path string) (*types.Package, error) {
 	return im.ImportFrom(path, "", 0)
 }
 
 // ImportFrom returns the type information of the preloaded package path;
 // dir and mode are ignored (preloaded packages are not vendored).
-func (im *importer) ImportFrom(path, dir string, mode types.ImportMode) (*types.Package, error) {
+func (im *typeImporter) ImportFrom(path, dir string, mode types.ImportMode) (*types.Package, error) {
 	if path == "unsafe" {
 		return types.Unsafe, nil
 	}
@@ -100,12 +100,13 @@ func readTypes(fset *token.FileSet, imports map[string]*types.Package, path stri
 	return p, nil
 }
 
-// preloaded returns the sorted import paths of the preloaded packages: the
-// packages of Symbols, yaegi's own excepted. It is computed once.
+// preloaded returns the sorted import paths of the preloaded packages whose
+// type information typesFiles holds: the packages of Symbols, yaegi's own
+// and unsafe (types.Unsafe) excepted. It is computed once.
 var preloaded = sync.OnceValue(func() []string {
 	var ps []string
 	for k := range Symbols {
-		if i := strings.LastIndex(k, "/"); i > 0 && !strings.HasPrefix(k, "github.com/traefik/yaegi/") {
+		if i := strings.LastIndex(k, "/"); i > 0 && !strings.HasPrefix(k, "github.com/traefik/yaegi/") && k[:i] != "unsafe" {
 			ps = append(ps, k[:i])
 		}
 	}

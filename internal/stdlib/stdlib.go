@@ -1,9 +1,11 @@
 // Package stdlib holds the symbol tables the gomx interpreter preloads:
-// yaegi's tables of the Go standard library, the gonum and gonum/plot
+// the Go standard library of the toolchain that builds gomx (every package
+// but those scan.StdExcluded names, for linux/amd64; other platforms get
+// yaegi's tables of Go 1.22, see std_other.go), the gonum and gonum/plot
 // packages a numerical user reaches for, and every package of this module
-// under display/, mathx/ and viz/, plus a small overlay (overlay.go). It
-// also holds the documentation of those packages' exported symbols, for
-// Inspect.
+// under display/, mathx/ and viz/. It also holds the documentation of
+// those packages' exported symbols, for Inspect, and their type
+// information, for the front end's type checker.
 //
 // The tables (one generated file per package) and the docs/ directory are
 // written by `go generate ./internal/stdlib`, which finds new display, mathx
@@ -19,33 +21,21 @@ import (
 	"strings"
 	"sync"
 
-	yaegistd "github.com/traefik/yaegi/stdlib"
+	yaegiunsafe "github.com/traefik/yaegi/stdlib/unsafe"
 )
 
 // Symbols maps "importpath/name" (yaegi's key format, e.g. "fmt/fmt" or
 // "gonum.org/v1/gonum/mat/mat") to the package's exported symbols. It has the
-// type of interp.Exports: pass it to (*interp.Interpreter).Use.
-var Symbols = withOverlay(yaegistd.Symbols)
+// type of interp.Exports: pass it to (*interp.Interpreter).Use. The
+// generated tables' init functions fill it.
+var Symbols = map[string]map[string]reflect.Value{}
 
-// withOverlay returns a copy of std with the overlay applied. It runs at
-// variable initialisation, before the generated tables' init functions add
-// theirs.
-func withOverlay(std map[string]map[string]reflect.Value) map[string]map[string]reflect.Value {
-	s := make(map[string]map[string]reflect.Value, len(std)+len(overlay))
-	for k, v := range std {
-		s[k] = v
+func init() {
+	// unsafe is yaegi's: with Add, Sizeof, Alignof and Offsetof, and the
+	// interpreter's hook for conversions of unsafe.Pointer
+	for k, v := range yaegiunsafe.Symbols {
+		Symbols[k] = v
 	}
-	for k, o := range overlay {
-		m := make(map[string]reflect.Value, len(s[k])+len(o))
-		for n, v := range s[k] {
-			m[n] = v
-		}
-		for n, v := range o {
-			m[n] = v
-		}
-		s[k] = m
-	}
-	return s
 }
 
 var (

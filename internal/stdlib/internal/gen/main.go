@@ -23,17 +23,17 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"go/build"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 
 	"github.com/gomx-dev/gomx/internal/stdlib/internal/scan"
 	"github.com/traefik/yaegi/extract"
-	yaegistd "github.com/traefik/yaegi/stdlib"
 )
 
 const (
@@ -44,6 +44,13 @@ const (
 func main() {
 	out := flag.String("o", ".", "output directory")
 	flag.Parse()
+	// extract (go/importer's source importer), go list and the docs see
+	// the standard library of scan.Platform
+	for _, kv := range scan.Platform {
+		k, v, _ := strings.Cut(kv, "=")
+		os.Setenv(k, v)
+	}
+	build.Default.GOOS, build.Default.GOARCH, build.Default.CgoEnabled = os.Getenv("GOOS"), os.Getenv("GOARCH"), false
 	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "stdlib/gen:", err)
 		os.Exit(1)
@@ -62,24 +69,30 @@ func run(out string) error {
 	if len(local) == 0 {
 		return fmt.Errorf("no packages found under %v in %s", scan.ScannedDirs, modDir)
 	}
+	std, err := scan.StdPackages()
+	if err != nil {
+		return err
+	}
 	pkgs := append(append([]string(nil), scan.ExtraPackages...), local...)
-	names, err := extractAll(pkgs, out)
+	names, err := extractAll(std, pkgs, out)
 	if err != nil {
 		return err
 	}
 	if err := removeStale(out, names); err != nil {
 		return err
 	}
-	all := append(stdPackages(), pkgs...)
+	all := append(std, pkgs...)
 	if err := writeTypes(filepath.Join(out, typesDir), all); err != nil {
 		return err
 	}
-	return writeDocs(filepath.Join(out, docsDir), all)
+	// unsafe's table is yaegi's; its type information is types.Unsafe
+	return writeDocs(filepath.Join(out, docsDir), append(all, "unsafe"))
 }
 
-// extractAll writes the tables of pkgs into dir, in parallel, and returns
-// the set of file names written.
-func extractAll(pkgs []string, dir string) (map[string]bool, error) {
+// extractAll writes the tables of the standard packages std and of pkgs
+// into dir, in parallel, and returns the set of file names written.
+func extractAll(std, pkgs []string, dir string) (map[string]bool, error) {
+	pkgs = append(append([]string(nil), std...), pkgs...)
 	names := make([]string, len(pkgs))
 	errs := make([]error, len(pkgs))
 	sem := make(chan struct{}, runtime.NumCPU())
@@ -90,7 +103,7 @@ func extractAll(pkgs []string, dir string) (map[string]bool, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			names[i], errs[i] = extractOne(p, dir)
+			names[i], errs[i] = extractOne(p, i < len(std), dir)
 		}()
 	}
 	wg.Wait()
@@ -106,9 +119,17 @@ func extractAll(pkgs []string, dir string) (map[string]bool, error) {
 
 var fileName = strings.NewReplacer("/", "-", ".", "_", "~", "_")
 
-// extractOne writes the table of package p into dir and returns the file
-// name.
-func extractOne(p, dir string) (string, error) {
+// buildTags matches the build constraint extract writes: the Go version
+// and the package's own constraints, which hold on scan.Platform.
+var buildTags = regexp.MustCompile(`(?m)^//go:build go1\.\d+.*\n// \+build go1\.\d+.*\n`)
+
+// stdTag is the build constraint of the standard library's tables: they
+// hold scan.Platform's API and constants.
+const stdTag = "//go:build linux && amd64\n"
+
+// extractOne writes the table of package p, of the standard library when
+// std, into dir and returns the file name.
+func extractOne(p string, std bool, dir string) (string, error) {
 	var buf bytes.Buffer
 	ext := extract.Extractor{Dest: "stdlib"}
 	ip, err := ext.Extract(p, "", &buf)
@@ -120,7 +141,17 @@ func extractOne(p, dir string) (string, error) {
 		return "", fmt.Errorf("extract %s wrote no table", p)
 	}
 	name := fileName.Replace(ip) + ".go"
-	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+	src := buf.Bytes()
+	if std {
+		// extract constrains the file to the Go version, which the go
+		// directive of go.mod does already
+		name = "std_" + name
+		src = buildTags.ReplaceAll(src, []byte(stdTag))
+		if !bytes.Contains(src, []byte(stdTag)) {
+			return "", fmt.Errorf("extract %s: no build constraint to replace", p)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
 		return "", err
 	}
 	if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
@@ -167,20 +198,6 @@ func removeStale(dir string, written map[string]bool) error {
 		}
 	}
 	return nil
-}
-
-// stdPackages lists the standard-library packages in yaegi's tables.
-func stdPackages() []string {
-	var ps []string
-	for k := range yaegistd.Symbols {
-		i := strings.LastIndex(k, "/")
-		if i <= 0 || strings.Contains(k[:i], ".") {
-			continue
-		}
-		ps = append(ps, k[:i])
-	}
-	sort.Strings(ps)
-	return ps
 }
 
 // writeDocs writes the documentation of pkgs into dir, one gzip-compressed
@@ -242,14 +259,15 @@ func writeDocs(dir string, pkgs []string) error {
 	return nil
 }
 
-// versions returns the Go version and the versions of scan.Modules.
+// versions returns the Go version (major.minor: a patch release changes
+// no API) and the versions of scan.Modules.
 func versions() (map[string]string, error) {
 	args := append([]string{"list", "-m", "-f", "{{.Path}} {{.Version}}"}, scan.Modules...)
 	b, err := exec.Command("go", args...).Output()
 	if err != nil {
 		return nil, fmt.Errorf("go list -m: %w", err)
 	}
-	vs := map[string]string{"go": runtime.Version()}
+	vs := map[string]string{"go": scan.GoMinor(runtime.Version())}
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		if f := strings.Fields(line); len(f) == 2 {
 			vs[f[0]] = f[1]

@@ -12,15 +12,20 @@ import (
 func TestExtractOne(t *testing.T) {
 	tests := []struct {
 		pkg, file string
-		ok        bool
+		std, ok   bool
+		has       []string
 	}{
-		{"gonum.org/v1/gonum/floats/scalar", "gonum_org-v1-gonum-floats-scalar.go", true},
-		{"gonum.org/v1/gonum/nosuch", "", false},
-		{"example.com/not/in/gosum", "", false},
+		{"gonum.org/v1/gonum/floats/scalar", "gonum_org-v1-gonum-floats-scalar.go", false, true,
+			[]string{`Symbols["gonum.org/v1/gonum/floats/scalar/scalar"]`, `reflect.ValueOf(scalar.EqualWithinAbs),`}},
+		// the standard library's tables are the platform's
+		{"strings", "std_strings.go", true, true,
+			[]string{`Symbols["strings/strings"]`, `reflect.ValueOf(strings.Lines),`, stdTag}},
+		{"gonum.org/v1/gonum/nosuch", "", false, false, nil},
+		{"example.com/not/in/gosum", "", false, false, nil},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
-		name, err := extractOne(tt.pkg, dir)
+		name, err := extractOne(tt.pkg, tt.std, dir)
 		if (err == nil) != tt.ok {
 			t.Errorf("extractOne(%s) error %v, want ok=%v", tt.pkg, err, tt.ok)
 			continue
@@ -32,9 +37,13 @@ func TestExtractOne(t *testing.T) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, name))
-		if name != tt.file || err != nil || !strings.Contains(string(b), `Symbols["gonum.org/v1/gonum/floats/scalar/scalar"]`) ||
-			!strings.Contains(string(b), `reflect.ValueOf(scalar.EqualWithinAbs),`) {
-			t.Errorf("extractOne(%s) wrote %s (%v):\n%s", tt.pkg, name, err, b)
+		if name != tt.file || err != nil {
+			t.Errorf("extractOne(%s) wrote %s (%v)", tt.pkg, name, err)
+		}
+		for _, h := range tt.has {
+			if !strings.Contains(string(b), h) {
+				t.Errorf("extractOne(%s) wrote no %s:\n%s", tt.pkg, h, b)
+			}
 		}
 	}
 }

@@ -51,6 +51,59 @@ var Modules = []string{
 	"gonum.org/v1/plot",
 }
 
+// Platform is the GOOS/GOARCH whose standard library the generated tables
+// hold, built without cgo as gomx is: constants such as os.DevNull and the
+// API of syscall differ between platforms. The tables of the standard
+// library are built on this platform only; elsewhere stdlib falls back to
+// yaegi's tables (Go 1.22's API, see std_other.go).
+var Platform = []string{"GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0"}
+
+// StdExcluded are the standard packages that get no generated table, with
+// the reason. unsafe is yaegi's own table (its conversions need the
+// interpreter's hook); the others cannot be part of a cgo-free binary or
+// mean nothing in a cell.
+var StdExcluded = map[string]string{
+	"unsafe":      "yaegi's stdlib/unsafe table, which adds the interpreter's conversion hook",
+	"runtime/cgo": "cgo: gomx is built without it, and a cell cannot call C",
+	"embed":       "a cell has no files to embed",
+}
+
+// StdPackages returns the sorted importable packages of the standard
+// library of the go command on PATH for Platform: internal, vendored and
+// command packages excepted, and StdExcluded.
+func StdPackages() ([]string, error) {
+	cmd := exec.Command("go", "list", "std")
+	cmd.Env = append(os.Environ(), Platform...)
+	b, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list std: %w", err)
+	}
+	var ps []string
+	for _, p := range strings.Fields(string(b)) {
+		if p == "internal" || strings.HasPrefix(p, "internal/") || strings.Contains(p, "/internal/") || strings.HasSuffix(p, "/internal") ||
+			strings.HasPrefix(p, "vendor/") || strings.HasPrefix(p, "cmd/") || StdExcluded[p] != "" {
+			continue
+		}
+		ps = append(ps, p)
+	}
+	sort.Strings(ps)
+	return ps, nil
+}
+
+// GoMinor returns the major.minor part of a Go version, "go1.26" of
+// "go1.26.8" or "go1.26rc1": the tables hold a Go release's API, which
+// patch releases do not change.
+func GoMinor(v string) string {
+	if i := strings.IndexAny(v, "br"); i > 0 && strings.Count(v, ".") == 1 {
+		v = v[:i]
+	}
+	if maj, rest, ok := strings.Cut(v, "."); ok {
+		minor, _, _ := strings.Cut(rest, ".")
+		return maj + "." + minor
+	}
+	return v
+}
+
 // ScannedDirs are the module directories searched for packages to preload.
 // display is among them because viz.Bundle and viz.Sink are aliases of its
 // types: values of those types carry display's package path, and a session
@@ -127,7 +180,9 @@ type Docs map[string]map[string]Entry
 // Collect extracts the documentation of pkgs, which must all be found.
 func Collect(pkgs []string) (Docs, error) {
 	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, pkgs...)
-	b, err := exec.Command("go", args...).Output()
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), Platform...)
+	b, err := cmd.Output()
 	if err != nil {
 		return nil, fmt.Errorf("go list: %w", err)
 	}
