@@ -41,6 +41,11 @@ func (l *lowerer) call(x *ast.CallExpr) ast.Expr {
 			return l.builtin(x, b)
 		}
 	}
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		if b, ok := l.info.Uses[sel.Sel].(*types.Builtin); ok {
+			return l.unsafeCall(x, b)
+		}
+	}
 	// a method expression called at once: T.M(t, args) is t.M(args)
 	if sel, ok := fun.(*ast.SelectorExpr); ok {
 		if s, ok := l.info.Selections[sel]; ok && s.Kind() == types.MethodExpr && len(x.Args) > 0 && !x.Ellipsis.IsValid() {

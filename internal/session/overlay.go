@@ -266,6 +266,9 @@ func (s *Session) overlay() interp.Exports {
 	for k, v := range slicesFuncs {
 		rt[k] = v
 	}
+	for k, v := range unsafeFuncs {
+		rt[k] = v
+	}
 	return interp.Exports{
 		rtPath + "/rt": rt,
 		"os/os": {

@@ -14,7 +14,9 @@ import (
 // the process on os.Exit and log.Fatal).
 func init() {
 	for k, v := range yaegistd.Symbols {
-		Symbols[k] = v
+		if k != "." { // maptypes.go
+			Symbols[k] = v
+		}
 	}
 	for k, v := range yaegisyscall.Symbols {
 		Symbols[k] = v
