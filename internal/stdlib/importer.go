@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gomx-dev/gomx/internal/stdlib/internal/scan"
 	"golang.org/x/tools/go/gcexportdata"
 )
 
@@ -38,7 +39,8 @@ var typesFiles embed.FS
 // All packages imported through one importer share their dependencies, so
 // that io.Writer is the same type whether reached through fmt or io. The
 // importer is safe for concurrent use. It returns types.Unsafe for
-// "unsafe", and an error for a package that is not preloaded. Positions are
+// "unsafe", and an error for a package that is not preloaded (with the
+// reason for a standard package gomx leaves out: embed, runtime/cgo). Positions are
 // recorded in fset, or in a new file set when fset is nil.
 func NewImporter(fset *token.FileSet) types.ImporterFrom {
 	if fset == nil {
@@ -72,6 +74,9 @@ func (im *typeImporter) ImportFrom(path, dir string, mode types.ImportMode) (*ty
 		return p, nil
 	}
 	if _, ok := slices.BinarySearch(preloaded(), path); !ok {
+		if why := scan.StdExcluded[path]; why != "" {
+			return nil, fmt.Errorf("package %s is not available in gomx: %s", path, why)
+		}
 		return nil, fmt.Errorf("package %q is not preloaded in gomx", path)
 	}
 	p, err := readTypes(im.fset, im.imports, path)

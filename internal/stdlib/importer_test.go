@@ -205,6 +205,15 @@ func TestImporterErrors(t *testing.T) {
 			t.Errorf("Import(%q) error %v, want %s", p, err, want)
 		}
 	}
+	// the standard packages left out say why
+	for p, want := range map[string]string{
+		"embed":       "package embed is not available in gomx: a cell has no files to embed",
+		"runtime/cgo": "package runtime/cgo is not available in gomx: cgo: gomx is built without it, and a cell cannot call C",
+	} {
+		if _, err := imp.Import(p); err == nil || err.Error() != want {
+			t.Errorf("Import(%q) error %v, want %s", p, err, want)
+		}
+	}
 }
 
 // TestImporterShared checks that packages imported through one importer
