@@ -46,17 +46,33 @@
 // iteration its own (the interpreter shares one variable across
 // iterations). A three-clause for loop whose variable is captured gets
 // the same copy when its body never assigns the variable; when it does,
-// the import fails as Unsupported, naming the loop.
+// the import fails, naming the loop. When the interpreter would
+// initialise the package's variables in another order than Go (it follows
+// only the variables an initialiser names itself, not those the functions
+// it calls read), the initialised declarations move into one more file,
+// zzgomxinit.go, in go/types' InitOrder, each after a line directive to
+// its own place (initorder.go). A range over an integer, which the
+// interpreter cannot run, becomes a three-clause loop over hidden
+// variables on the same line (the integer expression must have no
+// effects); a range over a function is refused.
 //
 // # Known gaps
 //
 // Module sources do not go through the rest of the front end's lowering
 // (internal/front): the other constructs it rewrites for cells (constant
 // expressions, tuple assignments, type switches with interface cases,
-// select, deferred arguments, range over integers and functions, min, max,
-// clear, generic functions of the standard library, …) reach the
+// select, deferred arguments, min, max, clear, generic functions of the
+// standard library, …) reach the
 // interpreter as written and run with yaegi's own semantics, bugs
-// included. A package's code runs at interpreter speed; its panics are
-// reported at the cell that called it, with the interpreter's positions
-// in the module cache.
+// included. Two of those bugs are seen in popular modules and give wrong
+// output without an error, in cells as well: a method's result of a named
+// type with a String method, passed straight to fmt (fmt.Println(
+// u.Version()) of github.com/google/uuid), is printed without it, and
+// fmt's %d of such a value inside its own String method prints the
+// interpreter's wrapper ("VERSION_{5 5462528}"). When the interpreter
+// fails on a package (an error or a panic of its compiler), the import
+// fails naming the package, and so does every later import of it and of
+// the packages that import it. A package's code runs at interpreter speed;
+// its panics are reported at the cell that called it, with the
+// interpreter's positions in the module cache.
 package modules

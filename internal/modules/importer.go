@@ -31,6 +31,9 @@ type loaded struct {
 	Package
 	types *types.Package
 	src   map[string][]byte // lowered sources by file name
+	// compiled is set once the interpreter has compiled a cell that
+	// imported the package (Settle)
+	compiled bool
 }
 
 // importedOf returns the sorted packages of module mod that this
@@ -227,7 +230,7 @@ func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 		}
 		return nil, fmt.Errorf("package %s does not type-check: %s", p.ImportPath, strings.Join(errs, "; "))
 	}
-	src, err := lower(im.fset, files, info, raw)
+	src, err := lower(im.fset, files, info, raw, pkg, GoPath+"/src/"+p.ImportPath)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %v", p.ImportPath, err)
 	}
@@ -291,6 +294,42 @@ func (m *Modules) Blame(msg string) error {
 		} else {
 			g.failed[p] = fmt.Errorf("package %s imports %s, which the interpreter cannot run: %s", p, path, where)
 		}
+	}
+	return err
+}
+
+// Settle records the end of the interpreter's compilation of a cell: of
+// the loaded packages not compiled yet, those that has(path) reports the
+// interpreter has are compiled; when the compilation failed with the
+// message msg (not ""), the others failed with it (a package that imports
+// a failed one has failed too), else they stay as they are (a cell that
+// failed to type-check never reached the interpreter). It returns the
+// error to report for the failed ones, or nil when none failed.
+func (m *Modules) Settle(has func(path string) bool, msg string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	g := m.gen
+	var bad []string
+	for _, path := range sortedKeys(g.pkgs) {
+		l := g.pkgs[path]
+		if l.compiled {
+			continue
+		}
+		if has(path) {
+			l.compiled = true
+			continue
+		}
+		if msg != "" {
+			bad = append(bad, path)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	err := fmt.Errorf("the interpreter cannot run package %s: %s", strings.Join(bad, ", "), msg)
+	for _, p := range bad {
+		delete(g.pkgs, p)
+		g.failed[p] = err
 	}
 	return err
 }

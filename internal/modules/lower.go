@@ -18,11 +18,20 @@ type edit struct {
 }
 
 // lower returns the sources of a type-checked package as the interpreter
-// gets them, by file name: build constraints blanked and per-iteration
-// copies of captured loop variables (see the package documentation). Every
-// edit keeps the lines where they are, so that the interpreter's positions
-// are the module's.
-func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[string][]byte) (map[string][]byte, error) {
+// gets them, by file name: build constraints blanked, per-iteration copies
+// of captured loop variables, and, where the interpreter's order of
+// initialisation differs from Go's, the initialised variables moved into
+// one more file in Go's order (see the package documentation and
+// initorder.go). Every edit keeps the lines where they are, and moved
+// declarations carry line directives, so that the interpreter's positions
+// are the module's. gopathDir is the package's directory as the
+// interpreter reads it.
+func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[string][]byte, pkg *types.Package, gopathDir string) (map[string][]byte, error) {
+	moves, err := initOrder(fset, files, info)
+	if err != nil {
+		return nil, err
+	}
+	texts := make([]string, len(moves))
 	out := map[string][]byte{}
 	for _, f := range files {
 		tf := fset.File(f.Pos())
@@ -46,7 +55,41 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 			}
 			edits = append(edits, loops...)
 		}
+		for i, m := range moves {
+			if m.file != f {
+				continue
+			}
+			// the spec's own edits go with it; its place is blanked,
+			// keeping the line breaks
+			var inner, rest []edit
+			for _, e := range edits {
+				if e.off >= m.off && e.end <= m.end {
+					e.off, e.end = e.off-m.off, e.end-m.off
+					inner = append(inner, e)
+				} else {
+					rest = append(rest, e)
+				}
+			}
+			texts[i] = string(apply(src[m.off:m.end], inner))
+			blank := []byte(string(src[m.blank:m.end]))
+			for j, c := range blank {
+				if c != '\n' {
+					blank[j] = ' '
+				}
+			}
+			edits = append(rest, edit{m.blank, m.end, string(blank)})
+		}
 		out[name] = apply(src, edits)
+	}
+	if len(moves) > 0 {
+		if _, ok := raw[initFile]; ok {
+			return nil, fmt.Errorf("the package has a file named %s, the name gomx gives the file of its variables in Go's order", initFile)
+		}
+		text, err := initFileText(fset, pkg, info, moves, texts, gopathDir)
+		if err != nil {
+			return nil, err
+		}
+		out[initFile] = []byte(text)
 	}
 	return out, nil
 }
@@ -86,6 +129,18 @@ func loopCopies(fset *token.FileSet, tf *token.File, f *ast.File, info *types.In
 		}
 		switch s := n.(type) {
 		case *ast.RangeStmt:
+			if _, ok := info.TypeOf(s.X).Underlying().(*types.Signature); ok {
+				p := fset.Position(s.For)
+				err = fmt.Errorf("%s:%d:%d: a range over a function, which the interpreter cannot run", filepath.Base(p.Filename), p.Line, p.Column)
+				return false
+			}
+			if isInteger(info.TypeOf(s.X)) {
+				var e []edit
+				if e, err = rangeInt(fset, tf, s, info); err == nil {
+					edits = append(edits, e...)
+				}
+				return true
+			}
 			if s.Tok != token.DEFINE {
 				return true
 			}
@@ -128,6 +183,70 @@ func loopCopies(fset *token.FileSet, tf *token.File, f *ast.File, info *types.In
 		return true
 	})
 	return edits, err
+}
+
+// isInteger reports whether t is an integer type.
+func isInteger(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
+
+// rangeInt lowers a range over an integer n, which the interpreter cannot
+// run: for k := range n { body } becomes
+//
+//	for $i, $n := n-n, n; $i < $n; $i++ { k := $i; { body }}
+//
+// with names of its own for $i and $n (n-n is a zero of n's type, and
+// of type int for an untyped constant, as Go gives k), on the header's own
+// line. n is evaluated twice: it must have no effects, and the header must
+// be on one line; a loop that is not is reported.
+func rangeInt(fset *token.FileSet, tf *token.File, s *ast.RangeStmt, info *types.Info) ([]edit, error) {
+	p := fset.Position(s.For)
+	if !pure(info, s.X) || tf.Line(s.Body.Lbrace) != p.Line {
+		return nil, fmt.Errorf("%s:%d:%d: a range over an integer expression with effects, or over several lines, which gomx cannot lower for the interpreter", filepath.Base(p.Filename), p.Line, p.Column)
+	}
+	src := tf.Offset(s.For)
+	x := types.ExprString(s.X)
+	iv, nv := fmt.Sprintf("gomxI%d", src), fmt.Sprintf("gomxN%d", src)
+	head := fmt.Sprintf("for %s, %s := (%s)-(%s), %s; %s < %s; %s++ {", iv, nv, x, x, x, iv, nv, iv)
+	if s.Key != nil {
+		if id, ok := s.Key.(*ast.Ident); !ok || id.Name != "_" {
+			head += fmt.Sprintf(" %s %s %s; {", types.ExprString(s.Key), s.Tok, iv)
+			return []edit{{src, tf.Offset(s.Body.Lbrace) + 1, head}, {tf.Offset(s.Body.Rbrace), tf.Offset(s.Body.Rbrace), "}"}}, nil
+		}
+	}
+	return []edit{{src, tf.Offset(s.Body.Lbrace) + 1, head}}, nil
+}
+
+// pure reports whether evaluating e twice is evaluating it once: e has no
+// calls but conversions, len and cap, and no receives.
+func pure(info *types.Info, e ast.Expr) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.CallExpr:
+			if tv, found := info.Types[x.Fun]; found && tv.IsType() {
+				return ok
+			}
+			if id, isID := ast.Unparen(x.Fun).(*ast.Ident); isID {
+				if b, isB := info.Uses[id].(*types.Builtin); isB && (b.Name() == "len" || b.Name() == "cap") {
+					return ok
+				}
+			}
+			ok = false
+		case *ast.UnaryExpr:
+			if x.Op == token.ARROW {
+				ok = false
+			}
+		case *ast.FuncLit:
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }
 
 // captured reports whether body captures the variable obj: a function

@@ -11,9 +11,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 
 	"golang.org/x/mod/semver"
 )
@@ -26,9 +31,9 @@ type Config struct {
 	// Versions are the versions of the modules compiled into gomx, by
 	// module path: a module that needs a newer one is refused.
 	Versions map[string]string
-	// Progress receives the go command's progress lines (go: downloading
-	// …) as they come; nil drops them.
-	Progress func(line string)
+	// Progress receives the state of the go command's downloads as each
+	// begins, and once more when the command ends; nil drops it.
+	Progress func(Progress)
 	// Context gives the context of the running cell, which stops the go
 	// command when the cell is interrupted; nil means none.
 	Context func() context.Context
@@ -64,6 +69,16 @@ type Package struct {
 	GoVersion  string // the module's go directive
 	Files      []string
 	Imports    []string
+}
+
+// Progress is the state of the downloads of one go command.
+type Progress struct {
+	// Modules are the modules downloaded so far, "path version", in the
+	// order the go command began them.
+	Modules []string
+	// Done is set when the command has ended, after Elapsed.
+	Done    bool
+	Elapsed time.Duration
 }
 
 // goPackage is what go list -json says of a package.
@@ -132,7 +147,8 @@ func (m *Modules) goCmd(progress bool, args ...string) ([]byte, error) {
 	cmd.Stdout = &stdout
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
-	var stderr []string
+	var stderr, downloads []string
+	start := time.Now()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -140,8 +156,9 @@ func (m *Modules) goCmd(progress bool, args ...string) ([]byte, error) {
 		for sc.Scan() {
 			line := sc.Text()
 			stderr = append(stderr, line)
-			if progress && m.cfg.Progress != nil && strings.HasPrefix(line, "go: downloading ") {
-				m.cfg.Progress(line)
+			if mod, ok := strings.CutPrefix(line, "go: downloading "); ok && progress && m.cfg.Progress != nil {
+				downloads = append(downloads, mod)
+				m.cfg.Progress(Progress{Modules: slices.Clone(downloads), Elapsed: time.Since(start)})
 			}
 		}
 		io.Copy(io.Discard, pr)
@@ -149,6 +166,9 @@ func (m *Modules) goCmd(progress bool, args ...string) ([]byte, error) {
 	err = cmd.Run()
 	pw.Close()
 	<-done
+	if len(downloads) > 0 {
+		m.cfg.Progress(Progress{Modules: downloads, Done: true, Elapsed: time.Since(start)})
+	}
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("go %s: interrupted", args[0])
 	}
@@ -182,7 +202,8 @@ func (m *Modules) scratch() error {
 	if _, err := exec.LookPath("go"); err != nil {
 		return ErrNoGo
 	}
-	dir, err := os.MkdirTemp("", "gomx-modules-")
+	sweep()
+	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", scratchPrefix, os.Getpid()))
 	if err != nil {
 		return fmt.Errorf("creating the session's scratch module: %w", err)
 	}
@@ -193,6 +214,32 @@ func (m *Modules) scratch() error {
 		return fmt.Errorf("creating the session's scratch module: %w", err)
 	}
 	return nil
+}
+
+// scratchPrefix begins the name of a scratch module's directory, which
+// goes on with the process id of its session's worker.
+const scratchPrefix = "gomx-modules-"
+
+// sweep removes the scratch modules of workers that have ended: a worker
+// ends by exiting, with no chance to remove its own.
+func sweep() {
+	if runtime.GOOS == "windows" {
+		return // no signal 0 to tell a live process
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), scratchPrefix+"*-*"))
+	for _, dir := range dirs {
+		pid, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(dir), scratchPrefix), "-")
+		n, err := strconv.Atoi(pid)
+		if err != nil || n == os.Getpid() {
+			continue
+		}
+		if p, err := os.FindProcess(n); err == nil {
+			if err := p.Signal(syscall.Signal(0)); err == nil || errors.Is(err, syscall.EPERM) {
+				continue // alive
+			}
+		}
+		os.RemoveAll(dir)
+	}
 }
 
 // knownModule returns the module of the build list that provides path,

@@ -2,11 +2,14 @@ package session
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/modules"
 	"github.com/gomx-dev/gomx/internal/stdlib"
+	"github.com/gomx-dev/gomx/viz"
 )
 
 // newModules returns the module state of the session: packages of Go
@@ -17,7 +20,7 @@ func (s *Session) newModules() *modules.Modules {
 	return modules.New(modules.Config{
 		Compiled: preloaded,
 		Versions: stdlib.ModuleVersions(),
-		Progress: func(line string) { s.emit("stderr", line+"\n") },
+		Progress: downloads(),
 		Context: func() context.Context {
 			s.outMu.Lock()
 			defer s.outMu.Unlock()
@@ -27,6 +30,36 @@ func (s *Session) newModules() *modules.Modules {
 			return s.cur.ctx
 		},
 	})
+}
+
+// downloads returns the display of the go command's downloads: one output
+// per command, updated in place as each module begins, with the time
+// taken at the end.
+func downloads() func(modules.Progress) {
+	var d *viz.Display
+	return func(p modules.Progress) {
+		if d == nil {
+			d = viz.NewDisplay()
+		}
+		n := len(p.Modules)
+		what := fmt.Sprintf("%d modules", n)
+		if n == 1 {
+			what = "1 module"
+		}
+		status := fmt.Sprintf("go: downloading %s (%s so far)", p.Modules[n-1], what)
+		bar := `<progress style="width:12em;vertical-align:middle"></progress> `
+		if p.Done {
+			status = fmt.Sprintf("go: downloaded %s in %.1fs: %s", what, p.Elapsed.Seconds(), strings.Join(p.Modules, ", "))
+			bar = ""
+		}
+		d.UpdateBundle(viz.Bundle{Data: map[string]string{
+			viz.MIMEText: status,
+			viz.MIMEHTML: `<div style="font-family:monospace">` + bar + html.EscapeString(status) + `</div>`,
+		}})
+		if p.Done {
+			d = nil
+		}
+	}
 }
 
 // availableFrom is the front end's Available: every symbol of a package
@@ -41,6 +74,24 @@ func availableFrom(path, name string) bool {
 func importError(err error) *engine.Error {
 	msg := err.Error()
 	return &engine.Error{Kind: engine.CompileError, Name: "ImportError", Value: msg, Status: 1, Traceback: []string{"ImportError: " + msg}}
+}
+
+// settleModules records, after the interpreter compiled a cell (msg is
+// its error, "" when it succeeded), which module packages it has
+// compiled: it returns the error of those it failed on.
+func (s *Session) settleModules(msg string) error {
+	return s.mods.Settle(s.hasPackage, msg)
+}
+
+// hasPackage reports whether the interpreter has compiled the package
+// path from source.
+func (s *Session) hasPackage(path string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return len(s.in.Symbols(path)) > 0
 }
 
 // goMagic runs %go get and %go list in the session's scratch module.

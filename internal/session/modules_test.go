@@ -1,11 +1,14 @@
 package session
 
 import (
+	"net/http"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/modules/proxytest"
@@ -27,6 +30,7 @@ var testModules = []proxytest.Module{
 	}},
 	{Path: "example.com/app", Version: "v1.0.0", Files: map[string]string{
 		"go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/greet v1.0.0\n",
+		"b.go":   "package app\n\nimport str \"strings\"\n\nvar xs = []int{1, 2, 3}\n\nvar (\n\tnames = str.Fields(\"a b c d\")\n)\n",
 		"app.go": `package app
 
 import "example.com/greet"
@@ -57,6 +61,19 @@ func Funcs() []func() int {
 // Counter counts.
 type Counter struct{ N int }
 
+// Table is initialised after xs, which its initialiser reads through sum
+// only: Go orders by such references too.
+var Table = [2]int{sum(), count()}
+
+func count() int { return len(names) }
+
+func sum() (n int) {
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
 // Add adds d.
 func (c *Counter) Add(d int) { c.N += d }
 `,
@@ -68,6 +85,23 @@ func (c *Counter) Add(d int) { c.N += d }
 	{Path: "example.com/cgo", Version: "v1.0.0", Files: map[string]string{
 		"go.mod": "module example.com/cgo\n\ngo 1.22\n",
 		"cgo.go": "package cgo\n\n// #include <stdlib.h>\nimport \"C\"\n\nfunc Rand() int { return int(C.rand()) }\n",
+	}},
+	{Path: "example.com/rangeint", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/rangeint\n\ngo 1.22\n",
+		"r.go":   "package rangeint\n\nfunc Sum() (n int) {\n\tfor i := range 4 {\n\t\tn += i\n\t}\n\treturn n\n}\n",
+	}},
+	{Path: "example.com/userange", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/userange\n\ngo 1.22\n\nrequire example.com/rangeint v1.0.0\n",
+		"u.go":   "package userange\n\nimport \"example.com/rangeint\"\n\nvar N = rangeint.Sum()\n",
+	}},
+	{Path: "example.com/rangefunc", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/rangefunc\n\ngo 1.23\n",
+		"f.go": "package rangefunc\n\nfunc seq(yield func(int) bool) {\n\tfor i := 0; i < 3 && yield(i); i++ {\n\t}\n}\n\n" +
+			"func Sum() (n int) {\n\tfor x := range seq {\n\t\tn += x\n\t}\n\treturn n\n}\n",
+	}},
+	{Path: "example.com/alias", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/alias\n\ngo 1.22\n",
+		"a.go":   "package alias\n\nfunc F() int {\n\ttype A = int\n\tvar x A = 2\n\treturn x\n}\n",
 	}},
 	{Path: "gonum.org/v1/gonum", Version: "v0.99.0", Files: map[string]string{
 		"go.mod":     "module gonum.org/v1/gonum\n\ngo 1.22\n",
@@ -92,6 +126,7 @@ func localProxy(t testing.TB) string {
 		t.Fatal(err)
 	}
 	proxytest.Env(t.Setenv, dir, t.TempDir())
+	t.Setenv("TMPDIR", t.TempDir()) // the sessions' scratch modules
 	return dir
 }
 
@@ -155,6 +190,7 @@ c := &app.Counter{}
 c.Add(2)
 c.Add(3)
 fmt.Println(c.N)
+fmt.Println(app.Table)
 `
 	s := newSession(t)
 	mustRun(t, s, "x := 41")
@@ -166,8 +202,15 @@ fmt.Println(c.N)
 	if got := r.Text("stdout"); got != want {
 		t.Errorf("cell printed %q, go run %q", got, want)
 	}
-	if !strings.Contains(r.Text("stderr"), "go: downloading example.com/app v1.0.0") {
-		t.Errorf("no download progress on stderr: %q", r.Text("stderr"))
+	// the downloads are one display, updated in place
+	if all := r.All(); !strings.Contains(all, "go: downloading example.com/app v1.0.0 (1 module so far)") ||
+		!strings.Contains(all, "go: downloaded 2 modules in ") || !strings.Contains(all, "example.com/app v1.0.0, example.com/greet v1.0.0") {
+		t.Errorf("no download progress: %q", all)
+	}
+	// a range over an integer, lowered, in a dependency initialising a
+	// variable
+	if got := mustRun(t, s, "import \"example.com/userange\"\nfmt.Println(userange.N)"); got != "6\n" {
+		t.Errorf("userange.N printed %q", got)
 	}
 	// a later cell uses the package again; the session's variables are kept
 	if got := mustRun(t, s, `fmt.Println(app.Welcome("cy")[0], x+1)`); got != "hello, cy 42\n" {
@@ -210,11 +253,15 @@ func TestModuleImportErrors(t *testing.T) {
 		{`import "example.com/bad"`, []string{"could not import example.com/bad", "package example.com/bad does not type-check", "bad.go:3:23", "cannot use \"x\""}},
 		{`import "example.com/cgo"`, []string{"package example.com/cgo needs cgo"}},
 		{`import "example.com/missing/pkg"`, []string{"cannot get example.com/missing/pkg", "example.com/missing"}},
+		{"import \"example.com/rangefunc\"\nrangefunc.Sum()", []string{"could not import example.com/rangefunc (package example.com/rangefunc: f.go:9:2: a range over a function, which the interpreter cannot run)"}},
+		{"import \"example.com/alias\"\nalias.F()", []string{"the interpreter cannot run package example.com/alias (example.com/alias v1.0.0): ", "example.com/alias@v1.0.0/a.go:4:7: undefined: A"}},
 		{`import "example.com/newgonum"`, []string{"gonum.org/v1/gonum/mat is compiled into gomx at gonum.org/v1/gonum v0.17.0", "need v0.99.0"}},
 	} {
 		for range 2 { // the same error the second time
 			e := mustFail(t, s, c.code, c.has...)
-			if e.Name != "ImportError" || e.Line != 1 {
+			// at the import, or without a place when the interpreter
+			// failed on the package
+			if e.Name != "ImportError" || e.Line > 1 {
 				t.Errorf("%q: %s at line %d, want an ImportError at line 1", c.code, e.Name, e.Line)
 			}
 			if n := strings.Count(e.Value, "\n"); n > 0 {
@@ -236,4 +283,87 @@ func TestModuleNoGo(t *testing.T) {
 	if got := mustRun(t, s, "fmt.Println(strings.ToUpper(\"ok\"))"); got != "OK\n" {
 		t.Errorf("preloaded packages without go: %q", got)
 	}
+}
+
+// proxyReachable returns "" when the first module proxy of the user's
+// GOPROXY answers for path, or why not.
+func proxyReachable(path string) string {
+	out, err := osexec.Command("go", "env", "GOPROXY").Output()
+	if err != nil {
+		return "go env GOPROXY: " + err.Error()
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(string(out)), ",")
+	first, _, _ = strings.Cut(first, "|")
+	if !strings.HasPrefix(first, "http") {
+		return "GOPROXY is " + strings.TrimSpace(string(out)) + ", not a module proxy on the network"
+	}
+	c := &http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(strings.TrimSuffix(first, "/") + "/" + path + "/@v/list")
+	if err != nil {
+		return "module proxy unreachable: " + err.Error()
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "module proxy answered " + resp.Status
+	}
+	return ""
+}
+
+// TestModuleRealUUID imports github.com/google/uuid through the user's
+// module proxy, into a module cache of the test's own, and checks a
+// name-based UUID against `go run`.
+func TestModuleRealUUID(t *testing.T) {
+	if why := proxyReachable("github.com/google/uuid"); why != "" {
+		t.Skip("skipped: " + why)
+	}
+	t.Setenv("GOMODCACHE", t.TempDir())
+	t.Setenv("GOFLAGS", "-mod=mod -modcacherw")
+	t.Setenv("GONOSUMDB", "*")
+	t.Setenv("GOSUMDB", "off")
+	t.Setenv("TMPDIR", t.TempDir())
+	// (u.Version() is not printed: the interpreter passes a method's
+	// result of a named type to fmt without its String method, in cells
+	// too)
+	const use = `u := uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://go.dev"))
+fmt.Println(u, int(u.Version()), int(u.Variant()))
+r := uuid.New()
+fmt.Println(len(r.String()), int(r.Version()))
+p, err := uuid.Parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
+fmt.Println(p == uuid.NameSpaceURL, err)
+`
+	s := newSession(t)
+	out := mustRun(t, s, "import \"github.com/google/uuid\"\n"+use)
+	want := goRun(t, "github.com/google/uuid v1.6.0", "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/google/uuid\"\n)\n\nfunc main() {\n"+use+"}\n")
+	if out != want {
+		t.Errorf("cell printed %q, go run %q", out, want)
+	}
+	if got := mustRun(t, s, "%go list"); !strings.Contains(got, "github.com/google/uuid v1.") {
+		t.Errorf("%%go list: %q", got)
+	}
+}
+
+// BenchmarkModuleImport is the import, in a new session, of a small
+// module that is in the module cache already: the scratch module, go get,
+// go list, type-checking, and the interpreter compiling it and a call.
+func BenchmarkModuleImport(b *testing.B) {
+	localProxy(b)
+	const cell = "import \"example.com/app\"\nfmt.Println(app.Welcome(\"x\"))"
+	mustRunB := func(s *Session) {
+		res, _ := exec(b, s, cell)
+		if res.Error != nil {
+			b.Fatal(res.Error.Value)
+		}
+	}
+	mustRunB(newSession(b)) // fills the module cache
+	var times []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		s := newSession(b)
+		b.StartTimer()
+		start := time.Now()
+		mustRunB(s)
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Milliseconds()), "median-ms")
 }

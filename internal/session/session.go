@@ -590,6 +590,10 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 		if r := recover(); r != nil {
 			prog = nil
 			msg := fmt.Sprint(r)
+			if be := s.settleModules("the interpreter failed (a yaegi bug): " + msg); be != nil {
+				e = importError(be) // modules.go
+				return
+			}
 			e = &engine.Error{Kind: engine.InternalError, Name: "InternalError",
 				Value:     "the interpreter failed on this cell (a yaegi bug): " + msg,
 				Traceback: []string{"InternalError: " + msg, string(debug.Stack())}}
@@ -600,12 +604,16 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 		if be := s.mods.Blame(err.Error()); be != nil {
 			return nil, importError(be) // modules.go
 		}
+		if be := s.settleModules(err.Error()); be != nil {
+			return nil, importError(be)
+		}
 		e := s.compileError(err)
 		e.Kind, e.Name = engine.Unsupported, "Unsupported"
 		e.Value = "the interpreter cannot run this cell: " + e.Value
 		e.Traceback = []string{e.Name + ": " + e.Value}
 		return nil, e
 	}
+	s.settleModules("")
 	return prog, nil
 }
 
