@@ -605,6 +605,11 @@ func (l *lowerer) orderTypes(decls []ast.Decl) (typeDecls, others []ast.Decl) {
 		}
 		for _, sp := range g.Specs {
 			ts := sp.(*ast.TypeSpec)
+			if ts.Name.Name == "_" {
+				// declares nothing (go/types checked it); the
+				// interpreter cannot declare it
+				continue
+			}
 			n := &node{spec: ts, obj: l.typeSpecObj[ts]}
 			nodes = append(nodes, n)
 			if n.obj != nil {
