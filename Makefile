@@ -78,8 +78,17 @@ fmtcheck:
 vet:
 	$(GO) vet ./...
 
+# gotest repeats, after the output, the lines that say which tests failed
+# or were running when the timeout struck (CI may show only the end of a
+# long log).
 gotest:
-	$(GOTEST) -count=1 -timeout 20m ./...
+	@log=$$(mktemp); echo "$(GOTEST) -count=1 -timeout 20m ./..."; \
+	{ $(GOTEST) -count=1 -timeout 20m ./... 2>&1; echo $$? > "$$log.st"; } | tee "$$log"; st=$$(cat "$$log.st"); \
+	if grep -qE '^(FAIL|panic: test timed out)' "$$log"; then \
+		echo "== make gotest: failed tests, and the tests running at a timeout:"; \
+		grep -E -A4 '^(--- FAIL|FAIL|panic: test timed out|running tests:)' "$$log" | grep -vE '^(goroutine |\s*$$)'; \
+		st=1; \
+	fi; rm -f "$$log" "$$log.st"; exit $$st
 
 race:
 	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
