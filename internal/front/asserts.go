@@ -115,7 +115,7 @@ func (l *lowerer) assertHelper(it types.Type) (as, must string, ok bool) {
 // implement iface.
 func (l *lowerer) implementers(iface *types.Interface) []types.Type {
 	var out []types.Type
-	scope := l.pkg.Scope()
+	scope := l.f.sessionPkg(l).Scope() // in a copy too: the session's types
 	for _, name := range scope.Names() {
 		tn, ok := scope.Lookup(name).(*types.TypeName)
 		if !ok || tn.IsAlias() || isInternal(name) {

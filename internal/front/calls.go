@@ -365,42 +365,23 @@ func (l *lowerer) instantiate(fun ast.Expr, inst types.Instance) ast.Expr {
 	}
 	pos := base.Pos()
 	var x ast.Expr
-	if fn := l.callee(base); fn != nil && fn.Pkg() != nil && fn.Pkg() != l.pkg {
-		// a generic function of a compiled package
+	if fn := l.callee(base); fn != nil && fn.Pkg() != nil && (fn.Pkg() != l.pkg || l.src != nil) {
+		// a generic function of a compiled package, or of the source
+		// package a copy is made of (see generic.go)
 		var targs []types.Type
 		for i := 0; i < inst.TypeArgs.Len(); i++ {
 			targs = append(targs, inst.TypeArgs.At(i))
 		}
-		var repl string
-		session, ok := false, false
-		if l.f.cfg.StdGeneric != nil {
-			repl, session, targs, ok = l.f.cfg.StdGeneric(fn.Pkg().Path(), fn.Name(), targs)
+		if e, ok := l.genericCall(base, fn, targs); ok {
+			return e
 		}
-		if !ok {
-			l.unsupported(base, "%s.%s%s: gomx has no version of this generic function for these type arguments yet", fn.Pkg().Name(), fn.Name(), typeArgList(targs))
-			return fun
-		}
-		if !session {
-			return l.rtAt(repl, pos)
-		}
-		x = &ast.Ident{NamePos: pos, Name: repl}
-		var idx []ast.Expr
-		for _, t := range targs {
-			te := l.w.expr(t)
-			setPos(te, pos)
-			idx = append(idx, te)
-		}
-		if len(idx) == 1 {
-			return &ast.IndexExpr{X: x, Lbrack: pos, Index: idx[0], Rbrack: pos}
-		}
-		return &ast.IndexListExpr{X: x, Lbrack: pos, Indices: idx, Rbrack: pos}
-	} else {
-		switch b := base.(type) {
-		case *ast.Ident:
-			x = l.identNoInst(b)
-		case *ast.SelectorExpr:
-			x = l.selector(b)
-		}
+		return fun
+	}
+	switch b := base.(type) {
+	case *ast.Ident:
+		x = l.identNoInst(b)
+	case *ast.SelectorExpr:
+		x = l.selector(b)
 	}
 	var idx []ast.Expr
 	for i := 0; i < inst.TypeArgs.Len(); i++ {

@@ -103,6 +103,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 			return ast.NewIdent(name)
 		},
 	}
+	l.w.named = l.namedType
 	l.renameLocalPredeclared(c.file)
 	// internal names of redefined types, main and init
 	var inits []string
@@ -291,6 +292,8 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	// before its declaration to whatever it has of that name (its own
 	// generic sources' type parameter T, for one)
 	typeDecls, others := l.orderTypes(out)
+	genTypes, genFuncs := l.generatedDecls()
+	file.Decls = append(file.Decls, genTypes...)
 	file.Decls = append(file.Decls, typeDecls...)
 	var consts, funcs []ast.Decl
 	for _, d := range others {
@@ -303,6 +306,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	file.Decls = append(file.Decls, consts...)
 	file.Decls = append(file.Decls, funcs...)
 	file.Decls = append(file.Decls, l.helpers...)
+	file.Decls = append(file.Decls, genFuncs...)
 	// variables after the methods: a generic type instantiated for a
 	// variable's type before its methods are known has none
 	if len(varSpecs) > 0 {
@@ -324,6 +328,9 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 	}
 	u.commit = commit
+	if l.gen != nil {
+		u.generics = l.gen.made
+	}
 	for name := range redeclared {
 		if _, again := declared[name]; !again {
 			u.drop = append(u.drop, name)

@@ -58,13 +58,15 @@ type Config struct {
 	// Println, Min_<T>, Max_<T>, Clear, GoStart, GoDone and the
 	// overrides of methods that end the process (LogFatal, …).
 	Runtime string
-	// StdGeneric gives the replacement of a generic function of a
-	// compiled package (which the interpreter's tables cannot hold)
-	// instantiated with targs: the name of a compiled instantiation in
-	// the runtime package (session false), or of a generic function of
-	// the session written for the interpreter (session true) with the
-	// type arguments it takes. ok is false when there is none.
-	StdGeneric func(path, name string, targs []types.Type) (repl string, session bool, args []types.Type, ok bool)
+	// StdGeneric gives the compiled instantiation, in the runtime
+	// package, of generic function name of compiled package path for
+	// type arguments targs (the interpreter's tables cannot hold a
+	// generic function); ok is false when there is none, and the front
+	// end copies the function from its source (see generic.go). With no
+	// type arguments, it is the compiled replacement of a function of
+	// that source that has no body (a link into the runtime, as
+	// maps.clone).
+	StdGeneric func(path, name string, targs []types.Type) (repl string, ok bool)
 	// TagVar is the name of the session's int variable that the lowered
 	// code sets before each statement that can panic (see tags.go); ""
 	// for none.
@@ -93,11 +95,17 @@ type Front struct {
 	// nests are the positions of the function literals nestdefers made,
 	// as the interpreter reports a frame of them (nestdefers.go).
 	nests map[Position]bool
+	// srcs are the standard packages type-checked from their source, by
+	// path; generics the copies of their functions and types the
+	// interpreter has, by key (see generic.go), and genSeq numbers them.
+	srcs     map[string]*srcPkg
+	generics map[string]string
+	genSeq   int
 }
 
 // New returns a front end for a new session.
 func New(cfg Config) *Front {
-	f := &Front{cfg: cfg}
+	f := &Front{cfg: cfg, srcs: map[string]*srcPkg{}, generics: map[string]string{}}
 	f.Reset()
 	return f
 }
@@ -213,6 +221,9 @@ type Unit struct {
 	commit []*decl
 	drop   []string
 	imps   map[string]string
+	// generics are the copies of generic functions the unit declares
+	// (see generic.go).
+	generics map[string]string
 }
 
 // Commit records the unit's declarations as the session's, once the
@@ -224,6 +235,9 @@ func (u *Unit) Commit() {
 	}
 	for name, path := range u.imps {
 		f.imports[name] = path
+	}
+	for key, name := range u.generics {
+		f.generics[key] = name
 	}
 	for _, d := range u.commit {
 		if old, ok := f.decls[d.name]; ok && old.obj != nil {

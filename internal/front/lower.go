@@ -50,6 +50,11 @@ type lowerer struct {
 	// string; see asserts.go), helpers their declarations.
 	asserts map[string][2]string
 	helpers []ast.Decl
+	// gen holds the copies of generic functions of the standard library
+	// made for the cell; src is the source package whose code this
+	// lowerer lowers, nil for a cell (see generic.go).
+	gen *genState
+	src *srcPkg
 }
 
 // funcCtx is the state of the function being lowered.
@@ -70,7 +75,11 @@ type funcCtx struct {
 
 func (l *lowerer) errorf(n ast.Node, kind ErrorKind, format string, args ...any) {
 	p := l.f.cfg.Fset.Position(n.Pos())
-	l.errs = append(l.errs, l.c.errorAt(p, kind, fmt.Sprintf(format, args...)))
+	msg := fmt.Sprintf(format, args...)
+	if l.src != nil && p.IsValid() {
+		msg += " (at " + p.String() + ")"
+	}
+	l.errs = append(l.errs, l.c.errorAt(p, kind, msg))
 }
 
 // unsupported records that construct n cannot be run exactly.
@@ -224,6 +233,11 @@ func (l *lowerer) declName(id *ast.Ident) *ast.Ident {
 // ident lowers an identifier used as an expression or type.
 func (l *lowerer) ident(id *ast.Ident) ast.Expr {
 	obj := l.info.Uses[id]
+	if l.src != nil && obj != nil {
+		if e, ok := l.genIdent(id, obj); ok {
+			return e
+		}
+	}
 	if obj == nil {
 		// a receiver's type parameter is declared where it is written
 		if tn, ok := l.info.Defs[id].(*types.TypeName); ok {
@@ -607,6 +621,18 @@ func (l *lowerer) typeSpec(sp *ast.TypeSpec) {
 // internal import names, session types their interpreter names, array
 // lengths literals.
 func (l *lowerer) typeExpr(e ast.Expr) ast.Expr {
+	switch e.(type) {
+	case *ast.IndexExpr, *ast.IndexListExpr, *ast.SelectorExpr:
+		// an instance of a generic type or a constraint of another
+		// package: as the type writer writes it (see namedType)
+		if tv, ok := l.info.Types[e]; ok && tv.IsType() {
+			if n, ok := tv.Type.(*types.Named); ok && n.Obj().Pkg() != l.f.sessionPkg(l) && (n.TypeArgs().Len() > 0 || isConstraint(n)) {
+				te := l.w.expr(tv.Type)
+				setPos(te, e.Pos())
+				return te
+			}
+		}
+	}
 	switch x := e.(type) {
 	case nil:
 		return nil
@@ -665,6 +691,13 @@ func (l *lowerer) typeExpr(e ast.Expr) ast.Expr {
 		return l.expr(e)
 	}
 	return e
+}
+
+// isConstraint reports whether t is an interface with a type set, usable
+// only as a constraint.
+func isConstraint(t types.Type) bool {
+	iface, ok := t.Underlying().(*types.Interface)
+	return ok && !iface.IsMethodSet()
 }
 
 func (l *lowerer) fieldTypes(fl *ast.FieldList) {

@@ -24,6 +24,9 @@ type typeWriter struct {
 	// universe returns the identifier for a predeclared name (a user may
 	// shadow int, true, len, …).
 	universe func(name string) ast.Expr
+	// named, when set, writes a named type or alias its own way (see
+	// namedType); nil leaves it to the writer.
+	named func(t types.Type) ast.Expr
 }
 
 func (w *typeWriter) ident(name string) ast.Expr {
@@ -75,8 +78,18 @@ func (w *typeWriter) expr(t types.Type) ast.Expr {
 		}
 		return w.ident(name)
 	case *types.Named:
+		if w.named != nil {
+			if e := w.named(t); e != nil {
+				return e
+			}
+		}
 		return w.withArgs(w.typeName(t.Obj()), t.TypeArgs())
 	case *types.Alias:
+		if w.named != nil {
+			if e := w.named(t); e != nil {
+				return e
+			}
+		}
 		if o := t.Obj(); o.Pkg() == w.session && o.Parent() != o.Pkg().Scope() {
 			return w.expr(types.Unalias(t)) // a local alias: not declared (see localDecl)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"reflect"
 	"runtime"
 	"sort"
@@ -192,24 +193,23 @@ func (s *Session) members(x string, add func(name, kind string)) {
 	}
 }
 
-// sourceFuncs are the generic functions of the standard library that a
-// cell can call (see stdGeneric), by package.
+// sourceFuncs are the generic functions of the standard library's
+// packages that the interpreter's tables lack (sourcePackages), from their
+// type information: the front end runs each from its source or a compiled
+// instantiation (see stdGeneric).
 var sourceFuncs = func() map[string][]string {
 	m := map[string][]string{}
-	for path, names := range stdSourceNames {
-		seen := map[string]bool{}
-		for name := range names {
-			seen[name] = true
+	imp := stdlib.NewImporter(nil)
+	for path := range sourcePackages {
+		p, err := imp.Import(path)
+		if err != nil {
+			continue
 		}
-		if path == "slices" {
-			for key := range slicesFuncs {
-				seen[strings.Split(key, "_")[1]] = true
+		for _, name := range p.Scope().Names() {
+			if fn, ok := p.Scope().Lookup(name).(*types.Func); ok && fn.Exported() && fn.Type().(*types.Signature).TypeParams() != nil {
+				m[path] = append(m[path], name)
 			}
 		}
-		for name := range seen {
-			m[path] = append(m[path], name)
-		}
-		sort.Strings(m[path])
 	}
 	return m
 }()

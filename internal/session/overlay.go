@@ -269,6 +269,9 @@ func (s *Session) overlay() interp.Exports {
 	for k, v := range unsafeFuncs {
 		rt[k] = v
 	}
+	for k, v := range stdInstances {
+		rt[k] = v
+	}
 	return interp.Exports{
 		rtPath + "/rt": rt,
 		"os/os": {

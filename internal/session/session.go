@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"io"
 	"os"
@@ -260,17 +259,6 @@ func (s *Session) reset() error {
 	}
 	if err := in.Use(s.timerOverlay()); err != nil { // deadlock.go
 		return fmt.Errorf("session: loading overlay: %w", err)
-	}
-	// the session's versions of generic functions of the standard library
-	for _, path := range []string{"cmp", "maps", "slices"} {
-		sf, err := parser.ParseFile(in.FileSet(), "gomx-"+path, stdSources[path], parser.SkipObjectResolution)
-		if err != nil {
-			return fmt.Errorf("session: %s source: %w", path, err)
-		}
-		renameStdSource(path, sf)
-		if _, err := in.CompileAST(sf); err != nil {
-			return fmt.Errorf("session: %s source: %w", path, err)
-		}
 	}
 	s.in = in
 	s.front = front.New(front.Config{

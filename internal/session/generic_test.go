@@ -1,0 +1,232 @@
+package session
+
+import (
+	"bufio"
+	"fmt"
+	"go/types"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/stdlib"
+)
+
+// genericExceptions is the committed list of the generic functions of the
+// standard library that a cell cannot instantiate, one "pkg.Name: reason"
+// a line.
+const genericExceptions = "testdata/generic_exceptions.txt"
+
+// TestStdGenericCallable instantiates every exported generic function of
+// the preloaded standard-library packages with representative type
+// arguments in a cell (f := pkg.Name[T1, …]; fmt.Println(f != nil)): the
+// cell must run, or the function be listed in genericExceptions with the
+// reason, which must be the start of the error's text. A listed function
+// that runs is an error too (remove it from the list).
+func TestStdGenericCallable(t *testing.T) {
+	exceptions := readExceptions(t)
+	imp := stdlib.NewImporter(nil)
+	s := newSession(t)
+	seen := map[string]bool{}
+	for _, path := range Preloaded() {
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			continue // not the standard library
+		}
+		p, err := imp.Import(path)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		for _, name := range p.Scope().Names() {
+			fn, ok := p.Scope().Lookup(name).(*types.Func)
+			if !ok || !fn.Exported() || fn.Type().(*types.Signature).TypeParams() == nil {
+				continue
+			}
+			key := p.Name() + "." + name
+			if path != p.Name() {
+				key = path + "." + name
+			}
+			seen[key] = true
+			code, err := instantiationCell(p, fn)
+			var got string
+			if err != nil {
+				got = "no representative type arguments: " + err.Error()
+			} else {
+				res, r := exec(t, s, code)
+				switch {
+				case res.Error != nil:
+					got = res.Error.Value
+				case r.Text("stdout") != "true\n":
+					got = fmt.Sprintf("printed %q", r.Text("stdout"))
+				}
+			}
+			reason, listed := exceptions[key]
+			switch {
+			case got == "" && listed:
+				t.Errorf("%s runs in a cell now: remove it from %s", key, genericExceptions)
+			case got != "" && !listed:
+				t.Errorf("%s: %s\ncell:\n%s", key, got, code)
+			case got != "" && !strings.Contains(got, reason):
+				t.Errorf("%s fails for another reason than listed (%q): %s", key, reason, got)
+			}
+		}
+	}
+	for key := range exceptions {
+		if !seen[key] {
+			t.Errorf("%s is listed in %s but is not a generic function of a preloaded package", key, genericExceptions)
+		}
+	}
+}
+
+func readExceptions(t *testing.T) map[string]string {
+	f, err := os.Open(genericExceptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, reason, ok := strings.Cut(line, ": ")
+		if !ok {
+			t.Fatalf("%s: %q is not \"pkg.Name: reason\"", genericExceptions, line)
+		}
+		m[key] = reason
+	}
+	return m
+}
+
+// instantiationCell returns a cell that instantiates generic function fn
+// of package p with representative type arguments and prints whether the
+// function value is non-nil.
+func instantiationCell(p *types.Package, fn *types.Func) (string, error) {
+	targs, err := representatives(fn.Type().(*types.Signature).TypeParams())
+	if err != nil {
+		return "", err
+	}
+	imports := map[string]string{p.Path(): p.Name()}
+	qual := func(q *types.Package) string {
+		imports[q.Path()] = q.Name()
+		return q.Name()
+	}
+	var args []string
+	for _, t := range targs {
+		args = append(args, types.TypeString(t, qual))
+	}
+	var b strings.Builder
+	paths := make([]string, 0, len(imports))
+	for path := range imports {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		fmt.Fprintf(&b, "import %s %q\n", imports[path], path)
+	}
+	fmt.Fprintf(&b, "import \"fmt\"\nf := %s.%s[%s]\nfmt.Println(f != nil)\n", p.Name(), fn.Name(), strings.Join(args, ", "))
+	return b.String(), nil
+}
+
+// representatives returns type arguments that satisfy the type
+// parameters: a type parameter whose constraint has a core type (~[]E,
+// ~map[K]V) gets that type, with the other parameters' arguments; the
+// others the first of int, string and the constraint itself (a method
+// set: error, hash.Hash) that satisfies it.
+func representatives(tps *types.TypeParamList) ([]types.Type, error) {
+	targs := make([]types.Type, tps.Len())
+	index := map[*types.TypeParam]int{}
+	for i := range tps.Len() {
+		index[tps.At(i)] = i
+	}
+	var core []int
+	for i := range tps.Len() {
+		tp := tps.At(i)
+		iface := tp.Constraint().Underlying().(*types.Interface)
+		if ct := coreType(iface); ct != nil {
+			core = append(core, i)
+			continue
+		}
+		for _, c := range []types.Type{types.Typ[types.Int], types.Typ[types.String], tp.Constraint()} {
+			if types.Satisfies(c, iface) {
+				targs[i] = c
+				break
+			}
+		}
+		if targs[i] == nil {
+			return nil, fmt.Errorf("none for %s %s", tp, tp.Constraint())
+		}
+	}
+	for _, i := range core {
+		t, err := substitute(coreType(tps.At(i).Constraint().Underlying().(*types.Interface)), index, targs)
+		if err != nil {
+			return nil, err
+		}
+		targs[i] = t
+	}
+	return targs, nil
+}
+
+// coreType returns T of a constraint whose type set is ~T for a composite
+// T (a slice, map, pointer, channel or func type), nil otherwise.
+func coreType(iface *types.Interface) types.Type {
+	if iface.NumEmbeddeds() != 1 {
+		return nil
+	}
+	u, ok := iface.EmbeddedType(0).(*types.Union)
+	if !ok || u.Len() != 1 {
+		return nil
+	}
+	switch u.Term(0).Type().(type) {
+	case *types.Slice, *types.Map, *types.Pointer, *types.Chan, *types.Signature:
+		return u.Term(0).Type()
+	}
+	return nil
+}
+
+// substitute returns t with the type parameters replaced by their
+// arguments.
+func substitute(t types.Type, index map[*types.TypeParam]int, targs []types.Type) (types.Type, error) {
+	switch t := t.(type) {
+	case *types.TypeParam:
+		a := targs[index[t]]
+		if a == nil {
+			return nil, fmt.Errorf("%s depends on another core type", t)
+		}
+		return a, nil
+	case *types.Slice:
+		e, err := substitute(t.Elem(), index, targs)
+		return types.NewSlice(e), err
+	case *types.Pointer:
+		e, err := substitute(t.Elem(), index, targs)
+		return types.NewPointer(e), err
+	case *types.Chan:
+		e, err := substitute(t.Elem(), index, targs)
+		return types.NewChan(t.Dir(), e), err
+	case *types.Map:
+		k, err := substitute(t.Key(), index, targs)
+		if err != nil {
+			return nil, err
+		}
+		v, err := substitute(t.Elem(), index, targs)
+		return types.NewMap(k, v), err
+	case *types.Basic, *types.Named:
+		return t, nil
+	}
+	return nil, fmt.Errorf("cannot substitute in %s", t)
+}
+
+// TestStdGenericCells: generic functions of the standard library with
+// type arguments of the session, of other packages and nested calls.
+func TestStdGenericCells(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "import \"slices\"\ntype Point struct{ X, Y int }\nps := []Point{{3, 1}, {1, 2}, {2, 3}}\nslices.SortFunc(ps, func(a, b Point) int { return a.X - b.X })\nfmt.Println(ps)", stdout: "[{1 2} {2 3} {3 1}]"},
+		{code: "import \"time\"\nds := []time.Duration{3 * time.Second, time.Millisecond}\nslices.Sort(ds)\nfmt.Println(ds, slices.Max(ds))", stdout: "[1ms 3s] 3s"},
+		{code: "import \"maps\"\nm := map[string]int{\"b\": 1, \"a\": 2, \"c\": 3}\nfmt.Println(slices.Sorted(maps.Keys(m)), len(slices.Collect(maps.Keys(m))))", stdout: "[a b c] 3"},
+		// a type declared in a function cannot be named where the copy is
+		{code: "func f() {\n\ttype L int\n\tls := []L{2, 1}\n\tslices.Sort(ls)\n}", kind: engine.Unsupported, errHas: "the type argument L is declared inside a function", line: 4, col: 2},
+	})
+}
