@@ -84,9 +84,9 @@ vet:
 gotest:
 	@log=$$(mktemp); echo "$(GOTEST) -count=1 -timeout 20m ./..."; \
 	{ $(GOTEST) -count=1 -timeout 20m ./... 2>&1; echo $$? > "$$log.st"; } | tee "$$log"; st=$$(cat "$$log.st"); \
-	if grep -qE '^(FAIL|panic: test timed out)' "$$log"; then \
+	if grep -qE '^(FAIL|panic: )' "$$log"; then \
 		echo "== make gotest: failed tests, and the tests running at a timeout:"; \
-		grep -E -A4 '^(--- FAIL|FAIL|panic: test timed out|running tests:)' "$$log" | grep -vE '^(goroutine |\s*$$)'; \
+		grep -E -A4 '^(--- FAIL|FAIL|panic: |running tests:)' "$$log" | grep -vE '^(goroutine |\s*$$)'; \
 		st=1; \
 	fi; rm -f "$$log" "$$log.st"; exit $$st
 

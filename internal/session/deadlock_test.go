@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +41,10 @@ func skipDeadlockUnderRace(t *testing.T) {
 	}
 }
 
+// stuckAfterCancel is how long watched waits for Execute to return after
+// cancelling the cell.
+const stuckAfterCancel = time.Minute
+
 // watched runs code in s as the worker runs a cell: it polls Deadlocked
 // and cancels the cell with engine.ErrDeadlock once a deadlock has been
 // reported at every poll for deadlockAfter. It returns the result,
@@ -51,7 +56,7 @@ func watched(s *Session, code string, out engine.Output) (engine.ExecResult, boo
 	start := time.Now()
 	go func() { done <- s.Execute(ctx, code, engine.ExecOptions{AllowStdin: true}, out) }()
 	wait := deadlockFirst
-	var since time.Time
+	var since, cancelledAt time.Time
 	cancelled := false
 	for {
 		select {
@@ -61,7 +66,14 @@ func watched(s *Session, code string, out engine.Output) (engine.ExecResult, boo
 		}
 		wait = deadlockPoll
 		if cancelled {
-			continue // Execute must return: the test's timeout says when it does not
+			// Execute must return: when it does not, say so with the
+			// goroutines, long before the test binary's timeout
+			if time.Since(cancelledAt) > stuckAfterCancel {
+				buf := make([]byte, 1<<22)
+				buf = buf[:runtime.Stack(buf, true)]
+				panic(fmt.Sprintf("watched: Execute did not return %v after its cancellation; the cell:\n%s\ngoroutines:\n%s", stuckAfterCancel, code, buf))
+			}
+			continue
 		}
 		e := s.Deadlocked()
 		switch now := time.Now(); {
@@ -71,7 +83,7 @@ func watched(s *Session, code string, out engine.Output) (engine.ExecResult, boo
 			since = now
 		case now.Sub(since) >= deadlockAfter:
 			cancel(engine.ErrDeadlock)
-			cancelled = true
+			cancelled, cancelledAt = true, now
 		}
 	}
 }
