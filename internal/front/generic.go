@@ -859,7 +859,7 @@ func (l *lowerer) namedType(t types.Type) ast.Expr {
 		}
 	}
 	if args.Len() > 0 && !types.IsInterface(t) {
-		l.unsupported(l.c.body, "%s: gomx cannot make an instance of a generic type of a compiled package (only iter.Seq and iter.Seq2, as their func types)", types.TypeString(t, func(p *types.Package) string { return p.Name() }))
+		l.unsupported(l.c.body, "%s: gomx cannot make this instance of a generic type of a compiled package (the interpreter's tables hold no generic type; iter.Seq and iter.Seq2 are written as their func types)", types.TypeString(t, func(p *types.Package) string { return p.Name() }))
 		return nil
 	}
 	return nil

@@ -226,6 +226,8 @@ func TestStdGenericCells(t *testing.T) {
 		{code: "import \"slices\"\ntype Point struct{ X, Y int }\nps := []Point{{3, 1}, {1, 2}, {2, 3}}\nslices.SortFunc(ps, func(a, b Point) int { return a.X - b.X })\nfmt.Println(ps)", stdout: "[{1 2} {2 3} {3 1}]"},
 		{code: "import \"time\"\nds := []time.Duration{3 * time.Second, time.Millisecond}\nslices.Sort(ds)\nfmt.Println(ds, slices.Max(ds))", stdout: "[1ms 3s] 3s"},
 		{code: "import \"maps\"\nm := map[string]int{\"b\": 1, \"a\": 2, \"c\": 3}\nfmt.Println(slices.Sorted(maps.Keys(m)), len(slices.Collect(maps.Keys(m))))", stdout: "[a b c] 3"},
+		// a generic type of a compiled package: no table holds it
+		{code: "import \"sync/atomic\"\nvar ap atomic.Pointer[Point]", kind: engine.Unsupported, errHas: "atomic.Pointer[main.Point]: gomx cannot make this instance of a generic type"},
 		// a type declared in a function cannot be named where the copy is
 		{code: "func f() {\n\ttype L int\n\tls := []L{2, 1}\n\tslices.Sort(ls)\n}", kind: engine.Unsupported, errHas: "the type argument L is declared inside a function", line: 4, col: 2},
 	})
