@@ -4,8 +4,8 @@
 // outputs) and as text for a terminal (the REPL and gomx's batch mode).
 //
 // It is the one place that decides what an error looks like. Both shapes
-// get the source of the cell that failed, so that each can show the failing
-// line with a caret under the column (the terminal does today).
+// get the source of the cell that failed, and show the failing line with a
+// caret under the column; Jupyter's is the terminal's in colour.
 //
 // It imports only engine and the standard library, so front ends may use
 // it without linking the interpreter.
@@ -45,14 +45,13 @@ func name(e *engine.Error) string {
 func head(e *engine.Error) string { return name(e) + ": " + e.Value }
 
 // Jupyter shapes e as Jupyter's error content. cell is the source of the
-// cell that failed (the traceback does not show it yet). The traceback is
-// e's own, as the session made it, or the single line "name: value" when
-// e has none: Jupyter front ends show only the traceback.
+// cell that failed. The traceback, which is all Jupyter front ends show,
+// is the terminal shape in colour, a line per element as ipykernel sends
+// it (the Notebook, JupyterLab and jupyter console draw the ANSI colours):
+// "name: value" in red, the failing line with a caret under the column,
+// then the session's traceback frames.
 func Jupyter(e *engine.Error, cell string) Content {
-	tb := e.Traceback
-	if len(tb) == 0 {
-		tb = []string{head(e)}
-	}
+	tb := strings.Split(strings.TrimSuffix(Terminal(e, cell, true), "\n"), "\n")
 	return Content{EName: name(e), EValue: e.Value, Traceback: tb}
 }
 

@@ -60,31 +60,33 @@ func TestTerminalShapes(t *testing.T) {
 }
 
 func TestJupyter(t *testing.T) {
+	const r, d, z = red, dim, reset
 	tests := []struct {
 		name string
 		e    engine.Error
+		cell string
 		want Content
 	}{
-		{"the session's traceback as it is",
-			engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: "boom", Traceback: []string{"panic: boom", "at line 1"}},
-			Content{"panic", "boom", []string{"panic: boom", "at line 1"}}},
+		{"the session's frames after the head",
+			engine.Error{Kind: engine.RuntimePanic, Name: "panic", Value: "boom", Traceback: []string{"panic: boom", "at line 1"}}, "cell",
+			Content{"panic", "boom", []string{r + "panic: boom" + z, "at line 1"}}},
+		{"the failing line with a caret under the column",
+			engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: "2:5: undefined: y", Line: 2, Col: 5}, "x := 1\nx = y\n",
+			Content{"CompileError", "2:5: undefined: y", []string{r + "CompileError: 2:5: undefined: y" + z, d + "   2 |" + z + " x = y", d + "     |" + z + "     " + r + "^" + z}}},
 		{"no traceback: name and value",
-			engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: "x"},
-			Content{"CompileError", "x", []string{"CompileError: x"}}},
-		{"an empty traceback is no traceback",
-			engine.Error{Name: "E", Value: "v", Traceback: []string{}},
-			Content{"E", "v", []string{"E: v"}}},
+			engine.Error{Kind: engine.CompileError, Name: "CompileError", Value: "x"}, "cell",
+			Content{"CompileError", "x", []string{r + "CompileError: x" + z}}},
 		{"the kind names an error without a name",
-			engine.Error{Kind: engine.WorkerDied, Value: "gone"},
-			Content{"WorkerDied", "gone", []string{"WorkerDied: gone"}}},
+			engine.Error{Kind: engine.WorkerDied, Value: "gone", Traceback: []string{"gone"}}, "cell",
+			Content{"WorkerDied", "gone", []string{r + "WorkerDied: gone" + z}}},
 	}
 	for _, tc := range tests {
-		if got := Jupyter(&tc.e, "cell"); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		if got := Jupyter(&tc.e, tc.cell); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if got, want := Failed("BadRequest", "malformed"), (Content{"BadRequest", "malformed", []string{"BadRequest: malformed"}}); !reflect.DeepEqual(got, want) {
-		t.Errorf("Failed: %+v, want %+v", got, want)
+	if got, want := Failed("BadRequest", "malformed"), (Content{"BadRequest", "malformed", []string{r + "BadRequest: malformed" + z}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("Failed: %q, want %q", got, want)
 	}
 }
 
@@ -98,7 +100,7 @@ func TestContentJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(a) != `{"ename":"panic","evalue":"boom","traceback":["panic: boom"]}` || string(a) != string(b) {
+	if string(a) != `{"ename":"panic","evalue":"boom","traceback":["\u001b[1;31mpanic: boom\u001b[0m"]}` || string(a) != string(b) {
 		t.Fatalf("struct %s, map %s", a, b)
 	}
 }

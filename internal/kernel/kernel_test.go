@@ -103,7 +103,7 @@ func TestExecuteError(t *testing.T) {
 		t.Fatalf("iopub %v", got)
 	}
 	e := io[1].Content
-	if e["ename"] != "panic" || e["evalue"] != "boom" || !reflect.DeepEqual(e["traceback"], []any{"panic: boom"}) {
+	if e["ename"] != "panic" || e["evalue"] != "boom" || !reflect.DeepEqual(e["traceback"], []any{"\x1b[1;31mpanic: boom\x1b[0m"}) {
 		t.Errorf("error %v", e)
 	}
 	c := reply.Content

@@ -55,7 +55,8 @@ func freePort(t *testing.T) int {
 }
 
 // TestNotebookInChromium runs a small notebook in the classic Notebook:
-// printed text, an image and a syntax error are rendered.
+// printed text, an image and a syntax error (in colour, with a caret) are
+// rendered.
 func TestNotebookInChromium(t *testing.T) {
 	data, _ := json.Marshal(notebook)
 	ctx, base := openNotebook(t, "b.ipynb", data)
@@ -75,6 +76,7 @@ func TestNotebookInChromium(t *testing.T) {
 		ImgWidth   int    `json:"imgWidth"`
 		ImgCount   int    `json:"imgCount"`
 		Error      string `json:"error"`
+		RedError   string `json:"redError"`
 		KernelName string `json:"kernelName"`
 	}
 	err = chromedp.Run(ctx, chromedp.Evaluate(`(() => {
@@ -84,6 +86,7 @@ func TestNotebookInChromium(t *testing.T) {
 			imgCount: imgs.length,
 			imgWidth: imgs.length ? imgs[0].naturalWidth : 0,
 			error: Array.from(document.querySelectorAll(".output_error")).map(e => e.textContent).join(""),
+			redError: Array.from(document.querySelectorAll(".output_error span[class*=ansi-red]")).map(e => e.textContent).join("|"),
 			kernelName: Jupyter.notebook.kernel.name,
 		};
 	})()`, &page))
@@ -101,6 +104,11 @@ func TestNotebookInChromium(t *testing.T) {
 	}
 	if !strings.Contains(page.Error, "CompileError") {
 		t.Errorf("syntax error not rendered: %q", page.Error)
+	}
+	// a traceback like ipykernel's: the error in red, the failing line
+	// with a red caret under the column
+	if !strings.Contains(page.RedError, "CompileError") || !strings.Contains(page.RedError, "^") || !strings.Contains(page.Error, "1 | x := := 1") {
+		t.Errorf("traceback not coloured, or without the failing line and caret: text %q, red spans %q", page.Error, page.RedError)
 	}
 }
 
