@@ -27,9 +27,15 @@
 // for what it imports of them) and refused, with one error naming the
 // package and the reason, when it cannot be found, fails to type-check,
 // needs cgo (all its files import "C") or assembly (.s files with
-// declarations without bodies). yaegi cannot retry an import that failed,
-// so this happens first; a package the interpreter still fails to compile
-// is remembered and refused in the same words for the rest of the session.
+// declarations without bodies). Then Config.Check compiles it with the
+// interpreter in another process of the same binary (the session's
+// importCheck), from a temporary GOPATH with the files the interpreter
+// will get: yaegi cannot retry an import that failed, and on some packages
+// its compiler panics or overflows its stack, a fatal error that would end
+// the session (github.com/samber/lo). That process runs the package's
+// initialisation too. A package the interpreter still fails on in the
+// session is remembered and refused in the same words for the rest of the
+// session.
 //
 // # Serving the source
 //

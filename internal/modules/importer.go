@@ -137,6 +137,7 @@ func (m *Modules) loadNew(im *importer, g *generation, path string) error {
 			m.modules[mod] = p.Module.Version
 		}
 	}
+	var added []string
 	for _, p := range pkgs {
 		if p.Standard || !im.fromSource(p.ImportPath) {
 			continue
@@ -153,9 +154,51 @@ func (m *Modules) loadNew(im *importer, g *generation, path string) error {
 			return err
 		}
 		g.pkgs[p.ImportPath] = l
+		added = append(added, p.ImportPath)
 	}
 	if _, ok := g.pkgs[path]; !ok {
 		return fmt.Errorf("package %s: go list did not list it", path)
+	}
+	if err := m.checkCompile(g, path); err != nil {
+		for _, p := range added {
+			delete(g.pkgs, p)
+			g.failed[p] = err
+		}
+		return err
+	}
+	return nil
+}
+
+// checkCompile has Config.Check compile the package path, from a
+// temporary GOPATH directory with the generation's packages.
+func (m *Modules) checkCompile(g *generation, path string) error {
+	if m.cfg.Check == nil {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "gomx-check-")
+	if err != nil {
+		return fmt.Errorf("checking package %s: %v", path, err)
+	}
+	defer os.RemoveAll(dir)
+	for p, l := range g.pkgs {
+		pdir := filepath.Join(dir, "src", filepath.FromSlash(p))
+		if err := os.MkdirAll(pdir, 0o755); err != nil {
+			return fmt.Errorf("checking package %s: %v", path, err)
+		}
+		for name, src := range l.src {
+			if err := os.WriteFile(filepath.Join(pdir, name), src, 0o644); err != nil {
+				return fmt.Errorf("checking package %s: %v", path, err)
+			}
+		}
+	}
+	if err := m.cfg.Check(m.ctx(), dir, []string{path}); err != nil {
+		msg := err.Error()
+		for p, l := range g.pkgs {
+			for _, root := range []string{filepath.Join(dir, "src", filepath.FromSlash(p)), GoPath + "/src/" + p} {
+				msg = strings.ReplaceAll(msg, root+string(filepath.Separator), l.Dir+string(filepath.Separator))
+			}
+		}
+		return fmt.Errorf("the interpreter cannot compile package %s (or a package it imports): %s", path, msg)
 	}
 	return nil
 }

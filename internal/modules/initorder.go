@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -143,10 +144,12 @@ func initOrder(fset *token.FileSet, files []*ast.File, info *types.Info) ([]move
 // (under GoPath).
 func initFileText(fset *token.FileSet, pkg *types.Package, info *types.Info, ms []moved, texts []string, gopathDir string) (string, error) {
 	imports := map[string]string{} // name → path
+	dots := map[string]bool{}      // paths imported with .
 	for _, m := range ms {
 		for _, imp := range m.file.Imports {
 			if imp.Name != nil && imp.Name.Name == "." {
-				return "", fmt.Errorf("%s: a dot import in a file whose variables must initialise in Go's order", filepath.Base(fset.Position(imp.Pos()).Filename))
+				p, _ := strconv.Unquote(imp.Path.Value)
+				dots[p] = true
 			}
 		}
 		var err error
@@ -178,6 +181,9 @@ func initFileText(fset *token.FileSet, pkg *types.Package, info *types.Info, ms 
 	sort.Strings(names)
 	for _, n := range names {
 		fmt.Fprintf(&b, "import %s %s\n", n, strconv.Quote(imports[n]))
+	}
+	for _, p := range slices.Sorted(maps.Keys(dots)) {
+		fmt.Fprintf(&b, "import . %s\n", strconv.Quote(p))
 	}
 	for i, m := range ms {
 		p := fset.Position(m.spec.Pos())

@@ -39,6 +39,13 @@ type Config struct {
 	Context func() context.Context
 	// Env is the go command's environment; nil means os.Environ().
 	Env []string
+	// Check compiles and initialises the packages paths with the
+	// interpreter in another process, from a GOPATH directory that holds
+	// the packages as the interpreter gets them: the interpreter cannot
+	// retry an import, and on some packages its compiler ends the process
+	// (a fatal stack overflow), which would end the session. nil checks
+	// nothing.
+	Check func(ctx context.Context, gopath string, paths []string) error
 }
 
 // Modules is the module state of one session: its scratch module and the
@@ -122,6 +129,16 @@ func (m *Modules) Close() error {
 // is none on PATH.
 var ErrNoGo = errors.New("importing a package that is not preloaded needs the go command, which is not on PATH: install Go from https://go.dev/dl/ (or your system's package manager), put its bin directory on PATH and restart gomx")
 
+// ctx returns the running cell's context.
+func (m *Modules) ctx() context.Context {
+	if m.cfg.Context != nil {
+		if c := m.cfg.Context(); c != nil {
+			return c
+		}
+	}
+	return context.Background()
+}
+
 // goCmd runs the go command in the scratch module and returns its
 // standard output; with progress its standard error lines go to
 // Config.Progress as they come. An error carries the command's message.
@@ -130,12 +147,7 @@ func (m *Modules) goCmd(progress bool, args ...string) ([]byte, error) {
 	if err != nil {
 		return nil, ErrNoGo
 	}
-	ctx := context.Background()
-	if m.cfg.Context != nil {
-		if c := m.cfg.Context(); c != nil {
-			ctx = c
-		}
-	}
+	ctx := m.ctx()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = m.dir
 	env := m.cfg.Env

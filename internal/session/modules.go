@@ -1,15 +1,22 @@
 package session
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
+	"io"
+	"os"
+	osexec "os/exec"
+	"regexp"
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/modules"
 	"github.com/gomx-dev/gomx/internal/stdlib"
 	"github.com/gomx-dev/gomx/viz"
+	"github.com/traefik/yaegi/interp"
 )
 
 // newModules returns the module state of the session: packages of Go
@@ -21,6 +28,7 @@ func (s *Session) newModules() *modules.Modules {
 		Compiled: preloaded,
 		Versions: stdlib.ModuleVersions(),
 		Progress: downloads(),
+		Check:    importCheck,
 		Context: func() context.Context {
 			s.outMu.Lock()
 			defer s.outMu.Unlock()
@@ -67,6 +75,78 @@ func downloads() func(modules.Progress) {
 // preloaded packages.
 func availableFrom(path, name string) bool {
 	return !preloaded(path) || available(path, name)
+}
+
+// checkEnv is the environment variable with which importCheck starts
+// the process it runs in: the GOPATH directory and the import paths, one
+// a line.
+const checkEnv = "GOMX_CHECK_IMPORTS"
+
+// A process that any binary with a session starts (os.Executable) to
+// check imports does only that, before its own main.
+func init() {
+	if v, ok := os.LookupEnv(checkEnv); ok {
+		os.Exit(checkImports(v))
+	}
+}
+
+// checkImports compiles, with the interpreter and the preloaded packages,
+// a file importing the packages of spec (checkEnv's value), which runs
+// their initialisation; an error goes to stderr and exits 1, a panic or a
+// fatal error of the interpreter's compiler ends the process as it would
+// end the session.
+func checkImports(spec string) int {
+	lines := strings.Split(spec, "\n")
+	in := interp.New(interp.Options{GoPath: lines[0], Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Env: os.Environ()})
+	if err := in.Use(symbols); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n")
+	for i, p := range lines[1:] {
+		fmt.Fprintf(&b, "\tc%d %q\n", i, p)
+	}
+	b.WriteString(")\n")
+	if _, err := in.Compile(b.String()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// importPrefix begins the interpreter's error on an import.
+var importPrefix = regexp.MustCompile(`^\d+:\d+: import "[^"]*" error: `)
+
+// importCheck is the modules' Check: it runs checkImports in a process
+// of this binary and returns its error or how it ended.
+func importCheck(ctx context.Context, gopath string, paths []string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := osexec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), checkEnv+"="+gopath+"\n"+strings.Join(paths, "\n"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return errors.New("interrupted")
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	for _, l := range lines {
+		// the interpreter's fatal error or panic, not the stack after it
+		if strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "panic: ") {
+			return fmt.Errorf("%s (%v)", l, err)
+		}
+	}
+	if lines[0] == "" {
+		return err
+	}
+	return errors.New(importPrefix.ReplaceAllString(lines[0], ""))
 }
 
 // importError is the error of a cell whose import of a module package

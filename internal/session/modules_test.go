@@ -254,7 +254,7 @@ func TestModuleImportErrors(t *testing.T) {
 		{`import "example.com/cgo"`, []string{"package example.com/cgo needs cgo"}},
 		{`import "example.com/missing/pkg"`, []string{"cannot get example.com/missing/pkg", "example.com/missing"}},
 		{"import \"example.com/rangefunc\"\nrangefunc.Sum()", []string{"could not import example.com/rangefunc (package example.com/rangefunc: f.go:9:2: a range over a function, which the interpreter cannot run)"}},
-		{"import \"example.com/alias\"\nalias.F()", []string{"the interpreter cannot run package example.com/alias (example.com/alias v1.0.0): ", "example.com/alias@v1.0.0/a.go:4:7: undefined: A"}},
+		{"import \"example.com/alias\"\nalias.F()", []string{"could not import example.com/alias (the interpreter cannot compile package example.com/alias (or a package it imports): /", "example.com/alias@v1.0.0/a.go:4:7: undefined: A)"}},
 		{`import "example.com/newgonum"`, []string{"gonum.org/v1/gonum/mat is compiled into gomx at gonum.org/v1/gonum v0.17.0", "need v0.99.0"}},
 	} {
 		for range 2 { // the same error the second time
@@ -366,4 +366,29 @@ func BenchmarkModuleImport(b *testing.B) {
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2].Milliseconds()), "median-ms")
+}
+
+// TestModuleNoGoUntilImport: no go command runs while the cells use only
+// preloaded packages; the first import of another package runs it.
+func TestModuleNoGoUntilImport(t *testing.T) {
+	bin := t.TempDir()
+	marker := filepath.Join(t.TempDir(), "ran")
+	script := "#!/bin/sh\necho \"$@\" >> " + marker + "\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	t.Setenv("TMPDIR", t.TempDir())
+	s := newSession(t)
+	for _, c := range []string{"1 + 1", "import \"strings\"\nstrings.ToUpper(\"a\")", "x := mat.NewDense(1, 1, nil)", "%who", "%reset", "import \"nothere/pkg\""} {
+		exec(t, s, c)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		b, _ := os.ReadFile(marker)
+		t.Fatalf("the go command ran before any module import: %s", b)
+	}
+	mustFail(t, s, `import "example.com/app"`, "example.com/app")
+	if b, err := os.ReadFile(marker); err != nil || !strings.HasPrefix(string(b), "mod init") {
+		t.Errorf("the import ran the go command: %q, %v", b, err)
+	}
 }
