@@ -52,8 +52,9 @@ import (
 //   - iter.Seq[V] and iter.Seq2[K, V] are written as their underlying
 //     func types; an instance of another generic type of a compiled
 //     package is a compiled instantiation of the runtime
-//     (Config.StdGeneric: unique.Handle of basic types) or Unsupported
-//     (atomic.Pointer[T], unique.Handle[T] of other types).
+//     (Config.StdGeneric: unique.Handle of basic types) or a copy of the
+//     type's source with its methods, for the type arguments
+//     (atomic.Pointer[T]), named and kept as a function's copy.
 //
 // Copies are named $g<n>_<package>_<name>, declared in the file of the
 // cell that first needs them and kept, by package, name and type
@@ -588,9 +589,12 @@ func (g *genState) item(sp *srcPkg, obj types.Object, targs []types.Type) (strin
 		}
 	case *types.TypeName:
 		ts := sp.types[o]
-		if ts == nil {
+		switch {
+		case ts == nil:
 			err = fmt.Errorf("%s.%s has no declaration in the source", sp.pkg.Path(), o.Name())
-		} else {
+		case len(targs) > 0:
+			err = g.genericType(sp, o, ts, targs, name)
+		default:
 			err = g.plainType(sp, o, ts, name)
 		}
 	case *types.Var:
@@ -631,12 +635,11 @@ func (g *genState) done(gl *lowerer) error {
 	for _, d := range g.funcs {
 		movePositions(d, g.pos)
 	}
-	if len(gl.errs) > 0 {
-		var msgs []string
-		for _, e := range gl.errs {
-			msgs = append(msgs, e.Msg)
-		}
-		return errors.New(strings.Join(msgs, "; "))
+	switch n := len(gl.errs); {
+	case n == 1:
+		return errors.New(gl.errs[0].Msg)
+	case n > 1:
+		return fmt.Errorf("%s (and %d more)", gl.errs[0].Msg, n-1)
 	}
 	return nil
 }
@@ -663,37 +666,54 @@ func (g *genState) genericFunc(sp *srcPkg, fn *types.Func, fd *ast.FuncDecl, tar
 }
 
 // checkAndLower type-checks cp, a copy of fd with its type parameters
-// substituted, as one more file of sp's package (the copy sees its
-// unexported names and the type arguments' names), and lowers it.
+// substituted, into sp's package (see check) and lowers it.
 func (g *genState) checkAndLower(sp *srcPkg, fd, cp *ast.FuncDecl) error {
+	info, err := g.check(sp, []ast.Node{fd}, []ast.Decl{cp})
+	if err != nil {
+		return err
+	}
+	gl := g.lowerer(sp, info)
+	gl.funcDecl(cp)
+	g.funcs = append(g.funcs, cp)
+	return g.done(gl)
+}
+
+// check type-checks decls, copies of origs with their type parameters
+// substituted, as one more file of sp's package: the copies see its
+// unexported names and the names that bind the type arguments. The file
+// imports what the originals use of their files' imports (another may be
+// one the importer lacks).
+func (g *genState) check(sp *srcPkg, origs []ast.Node, decls []ast.Decl) (*types.Info, error) {
 	f := g.cell.f
-	orig := sp.fileOf(fd)
-	file := &ast.File{Package: orig.Package, Name: &ast.Ident{NamePos: orig.Name.Pos(), Name: orig.Name.Name}, FileStart: orig.FileStart, FileEnd: orig.FileEnd}
-	// the imports the function uses (another may be one the importer
-	// lacks)
-	used := map[types.Object]bool{}
-	ast.Inspect(fd, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if pn, ok := sp.info.Uses[id].(*types.PkgName); ok {
-				used[pn] = true
+	first := sp.fileOf(origs[0])
+	file := &ast.File{Package: first.Package, Name: &ast.Ident{NamePos: first.Name.Pos(), Name: first.Name.Name}, FileStart: first.FileStart, FileEnd: first.FileEnd}
+	imports := &ast.GenDecl{TokPos: first.Package, Tok: token.IMPORT, Lparen: first.Package}
+	seen := map[string]bool{}
+	for _, orig := range origs {
+		used := map[types.Object]bool{}
+		ast.Inspect(orig, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if pn, ok := sp.info.Uses[id].(*types.PkgName); ok {
+					used[pn] = true
+				}
 			}
-		}
-		return true
-	})
-	imports := &ast.GenDecl{TokPos: orig.Package, Tok: token.IMPORT, Lparen: orig.Package}
-	for _, spec := range orig.Imports {
-		obj := sp.info.Defs[spec.Name]
-		if obj == nil {
-			obj = sp.info.Implicits[spec]
-		}
-		if used[obj] {
-			imports.Specs = append(imports.Specs, cloneNode(spec, nil).(*ast.ImportSpec))
+			return true
+		})
+		for _, spec := range sp.fileOf(orig).Imports {
+			obj := sp.info.Defs[spec.Name]
+			if obj == nil {
+				obj = sp.info.Implicits[spec]
+			}
+			if used[obj] && !seen[obj.Name()] {
+				seen[obj.Name()] = true
+				imports.Specs = append(imports.Specs, cloneNode(spec, nil).(*ast.ImportSpec))
+			}
 		}
 	}
 	if len(imports.Specs) > 0 {
 		file.Decls = append(file.Decls, imports)
 	}
-	file.Decls = append(file.Decls, cp)
+	file.Decls = append(file.Decls, decls...)
 	info := newInfo()
 	var errs []string
 	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, Error: func(err error) {
@@ -710,11 +730,124 @@ func (g *genState) checkAndLower(sp *srcPkg, fd, cp *ast.FuncDecl) error {
 	}}
 	_ = types.NewChecker(&conf, f.cfg.Fset, sp.pkg, info).Files([]*ast.File{file})
 	if len(errs) > 0 {
-		return fmt.Errorf("its source in %s does not type-check in gomx: %s", f.cfg.Fset.Position(fd.Pos()).Filename, errs[0])
+		return nil, fmt.Errorf("its source in %s does not type-check in gomx: %s", f.cfg.Fset.Position(origs[0].Pos()).Filename, errs[0])
+	}
+	return info, nil
+}
+
+// blankFields names the blank fields of the struct types in type
+// expression x _1, _2, … (names no other field has): the interpreter
+// fails on a struct with two (atomic.Pointer's _ [0]*T and _ noCopy),
+// and no code can use them. A field name must be an identifier of Go's
+// for reflect.
+func blankFields(x ast.Expr) ast.Expr {
+	ast.Inspect(x, func(n ast.Node) bool {
+		st, ok := n.(*ast.StructType)
+		if !ok {
+			return true
+		}
+		taken := map[string]bool{}
+		for _, f := range st.Fields.List {
+			for _, nm := range f.Names {
+				taken[nm.Name] = true
+			}
+		}
+		k := 0
+		for _, f := range st.Fields.List {
+			for i, nm := range f.Names {
+				if nm.Name != "_" {
+					continue
+				}
+				name := ""
+				for name == "" || taken[name] {
+					k++
+					name = fmt.Sprintf("_%d", k)
+				}
+				f.Names[i] = &ast.Ident{NamePos: nm.Pos(), Name: name}
+			}
+		}
+		return true
+	})
+	return x
+}
+
+// genericType makes the copy of generic type tn, declared by ts, with its
+// methods, for type arguments targs, named name.
+func (g *genState) genericType(sp *srcPkg, tn *types.TypeName, ts *ast.TypeSpec, targs []types.Type, name string) error {
+	f := g.cell.f
+	tps := tn.Type().(*types.Named).TypeParams()
+	if tps.Len() != len(targs) {
+		return fmt.Errorf("%d type arguments for %d type parameters", len(targs), tps.Len())
+	}
+	bind := map[types.Object]string{}
+	var names []string
+	for i := range tps.Len() {
+		f.genSeq++
+		t := types.NewTypeName(token.NoPos, nil, fmt.Sprintf("$t%d", f.genSeq), targs[i])
+		sp.pkg.Scope().Insert(t)
+		bind[tps.At(i).Obj()] = t.Name()
+		names = append(names, t.Name())
+	}
+	spec := cloneNode(ts, func(id *ast.Ident) string { return bind[sp.info.Uses[id]] }).(*ast.TypeSpec)
+	spec.Name = &ast.Ident{NamePos: ts.Name.Pos(), Name: name}
+	spec.TypeParams = nil
+	origs := []ast.Node{ts}
+	decls := []ast.Decl{&ast.GenDecl{TokPos: ts.Pos(), Tok: token.TYPE, Specs: []ast.Spec{spec}}}
+	var methods []*ast.FuncDecl
+	for _, md := range sp.methods[tn] {
+		if md.Body == nil {
+			return fmt.Errorf("the method %s.%s has no body in Go", tn.Name(), md.Name.Name)
+		}
+		// the receiver's own type parameters, by position
+		recv := md.Recv.List[0].Type
+		rbind := map[types.Object]string{}
+		base := recv
+		if st, ok := base.(*ast.StarExpr); ok {
+			base = st.X
+		}
+		var idx []ast.Expr
+		switch b := base.(type) {
+		case *ast.IndexExpr:
+			idx = []ast.Expr{b.Index}
+		case *ast.IndexListExpr:
+			idx = b.Indices
+		}
+		for i, x := range idx {
+			if id, ok := x.(*ast.Ident); ok && i < len(names) {
+				if o := sp.info.Defs[id]; o != nil {
+					rbind[o] = names[i]
+				}
+			}
+		}
+		cp := cloneNode(md, func(id *ast.Ident) string {
+			if n := bind[sp.info.Uses[id]]; n != "" {
+				return n
+			}
+			return rbind[sp.info.Uses[id]]
+		}).(*ast.FuncDecl)
+		cp.Doc = nil
+		var rt ast.Expr = &ast.Ident{NamePos: base.Pos(), Name: name}
+		if _, ptr := recv.(*ast.StarExpr); ptr {
+			rt = &ast.StarExpr{Star: recv.Pos(), X: rt}
+		}
+		cp.Recv.List[0].Type = rt
+		origs = append(origs, md)
+		decls = append(decls, cp)
+		methods = append(methods, cp)
+	}
+	info, err := g.check(sp, origs, decls)
+	if err != nil {
+		return err
 	}
 	gl := g.lowerer(sp, info)
-	gl.funcDecl(cp)
-	g.funcs = append(g.funcs, cp)
+	obj := info.Defs[spec.Name]
+	out := &ast.TypeSpec{Name: spec.Name, Type: blankFields(gl.w.expr(obj.Type().Underlying()))}
+	setPos(out.Type, ts.Pos())
+	g.types = append(g.types, &ast.GenDecl{TokPos: ts.Pos(), Tok: token.TYPE, Specs: []ast.Spec{out}})
+	for _, m := range methods {
+		gl.funcDecl(m)
+		g.funcs = append(g.funcs, m)
+	}
 	return g.done(gl)
 }
 
@@ -739,7 +872,7 @@ func (g *genState) plainType(sp *srcPkg, tn *types.TypeName, ts *ast.TypeSpec, n
 		return fmt.Errorf("it uses the alias %s.%s", sp.pkg.Name(), tn.Name())
 	}
 	gl := g.lowerer(sp, sp.info)
-	spec := &ast.TypeSpec{Name: &ast.Ident{NamePos: ts.Name.Pos(), Name: name}, Type: gl.w.expr(tn.Type().Underlying())}
+	spec := &ast.TypeSpec{Name: &ast.Ident{NamePos: ts.Name.Pos(), Name: name}, Type: blankFields(gl.w.expr(tn.Type().Underlying()))}
 	setPos(spec.Type, ts.Pos())
 	g.types = append(g.types, &ast.GenDecl{TokPos: ts.Pos(), Tok: token.TYPE, Specs: []ast.Spec{spec}})
 	if err := g.done(gl); err != nil {
@@ -829,6 +962,9 @@ func (l *lowerer) namedType(t types.Type) ast.Expr {
 	if p == nil || p == l.f.sessionPkg(l) {
 		return nil
 	}
+	if strings.HasPrefix(obj.Name(), "$g") {
+		return ast.NewIdent(obj.Name()) // a copy
+	}
 	if p.Path() == "iter" && (obj.Name() == "Seq" || obj.Name() == "Seq2") && args.Len() > 0 {
 		return l.w.expr(t.Underlying())
 	}
@@ -837,11 +973,10 @@ func (l *lowerer) namedType(t types.Type) ast.Expr {
 		// can hold
 		return l.w.expr(iface)
 	}
-	if l.src != nil && p == l.src.pkg && (!obj.Exported() || args.Len() > 0) {
-		if args.Len() > 0 {
-			l.unsupported(l.c.body, "the generic type %s.%s, which gomx does not instantiate", p.Name(), obj.Name())
-			return nil
-		}
+	if args.Len() > 0 {
+		return l.genericType(t, p, obj, args)
+	}
+	if l.src != nil && p == l.src.pkg && !obj.Exported() {
 		name, err := l.gen.item(l.src, obj, nil)
 		if err != nil {
 			l.unsupported(l.c.body, "%v", err)
@@ -849,20 +984,52 @@ func (l *lowerer) namedType(t types.Type) ast.Expr {
 		}
 		return ast.NewIdent(name)
 	}
-	if args.Len() > 0 && l.f.cfg.StdGeneric != nil {
-		var targs []types.Type
-		for i := range args.Len() {
-			targs = append(targs, args.At(i))
-		}
+	return nil
+}
+
+// genericType writes instance t of generic type obj of package p (not the
+// session's): a compiled instantiation of the runtime, or a copy of its
+// source.
+func (l *lowerer) genericType(t types.Type, p *types.Package, obj *types.TypeName, args *types.TypeList) ast.Expr {
+	var targs []types.Type
+	for i := range args.Len() {
+		targs = append(targs, args.At(i))
+	}
+	if l.f.cfg.StdGeneric != nil {
 		if repl, ok := l.f.cfg.StdGeneric(p.Path(), obj.Name(), targs); ok {
 			return l.rt(repl)
 		}
 	}
-	if args.Len() > 0 && !types.IsInterface(t) {
-		l.unsupported(l.c.body, "%s: gomx cannot make this instance of a generic type of a compiled package (the interpreter's tables hold no generic type; iter.Seq and iter.Seq2 are written as their func types)", types.TypeString(t, func(p *types.Package) string { return p.Name() }))
+	what := types.TypeString(t, func(p *types.Package) string { return p.Name() })
+	for _, a := range targs {
+		if tp := typeParamIn(a); tp != nil {
+			l.unsupported(l.c.body, "%s: gomx makes a generic type of the standard library for each type argument, and cannot for the type parameter %s", what, tp.Obj().Name())
+			return nil
+		}
+		if local := localType(a, l.f.sessionPkg(l)); local != nil {
+			l.unsupported(l.c.body, "%s: the type argument %s is declared inside a function; gomx makes %s.%s for it at package level, where it cannot be named (declare %s at the top level of a cell)", what, local.Name(), p.Name(), obj.Name(), local.Name())
+			return nil
+		}
+	}
+	sp, err := l.f.source(p.Path())
+	var name string
+	if err == nil {
+		src := sp.pkg.Scope().Lookup(obj.Name())
+		if src == nil {
+			err = fmt.Errorf("package %s has no %s in the source of this Go", p.Path(), obj.Name())
+		} else {
+			g := l.genState()
+			if !g.pos.IsValid() {
+				g.pos = l.c.body.Pos()
+			}
+			name, err = g.item(sp, src, targs)
+		}
+	}
+	if err != nil {
+		l.unsupported(l.c.body, "%s: gomx cannot make this instance of a generic type of the standard library: %v", what, err)
 		return nil
 	}
-	return nil
+	return ast.NewIdent(name)
 }
 
 // sessionPkg returns the session's package as lowerer l sees it.

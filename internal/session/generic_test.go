@@ -18,12 +18,12 @@ import (
 // a line.
 const genericExceptions = "testdata/generic_exceptions.txt"
 
-// TestStdGenericCallable instantiates every exported generic function of
-// the preloaded standard-library packages with representative type
-// arguments in a cell (f := pkg.Name[T1, …]; fmt.Println(f != nil)): the
-// cell must run, or the function be listed in genericExceptions with the
-// reason, which must be the start of the error's text. A listed function
-// that runs is an error too (remove it from the list).
+// TestStdGenericCallable instantiates every exported generic function and
+// type of the preloaded standard-library packages with representative type
+// arguments in a cell (f := pkg.Name[T1, …]; fmt.Println(f != nil), or var
+// v pkg.Name[T1, …]): the cell must run, or the name be listed in
+// genericExceptions with the reason, which must be part of the error's
+// text. A listed name that runs is an error too (remove it from the list).
 func TestStdGenericCallable(t *testing.T) {
 	exceptions := readExceptions(t)
 	imp := stdlib.NewImporter(nil)
@@ -39,8 +39,17 @@ func TestStdGenericCallable(t *testing.T) {
 			continue
 		}
 		for _, name := range p.Scope().Names() {
-			fn, ok := p.Scope().Lookup(name).(*types.Func)
-			if !ok || !fn.Exported() || fn.Type().(*types.Signature).TypeParams() == nil {
+			obj := p.Scope().Lookup(name)
+			var tps *types.TypeParamList
+			switch o := obj.(type) {
+			case *types.Func:
+				tps = o.Type().(*types.Signature).TypeParams()
+			case *types.TypeName:
+				if n, ok := o.Type().(*types.Named); ok && !o.IsAlias() {
+					tps = n.TypeParams()
+				}
+			}
+			if !obj.Exported() || tps.Len() == 0 {
 				continue
 			}
 			key := p.Name() + "." + name
@@ -48,7 +57,7 @@ func TestStdGenericCallable(t *testing.T) {
 				key = path + "." + name
 			}
 			seen[key] = true
-			code, err := instantiationCell(p, fn)
+			code, err := instantiationCell(p, obj, tps)
 			var got string
 			if err != nil {
 				got = "no representative type arguments: " + err.Error()
@@ -74,7 +83,7 @@ func TestStdGenericCallable(t *testing.T) {
 	}
 	for key := range exceptions {
 		if !seen[key] {
-			t.Errorf("%s is listed in %s but is not a generic function of a preloaded package", key, genericExceptions)
+			t.Errorf("%s is listed in %s but is not a generic function or type of a preloaded package", key, genericExceptions)
 		}
 	}
 }
@@ -101,11 +110,12 @@ func readExceptions(t *testing.T) map[string]string {
 	return m
 }
 
-// instantiationCell returns a cell that instantiates generic function fn
-// of package p with representative type arguments and prints whether the
-// function value is non-nil.
-func instantiationCell(p *types.Package, fn *types.Func) (string, error) {
-	targs, err := representatives(fn.Type().(*types.Signature).TypeParams())
+// instantiationCell returns a cell that instantiates generic function or
+// type obj of package p, of type parameters tps, with representative type
+// arguments: for a function, it prints whether the function value is
+// non-nil, for a type, it declares a variable of the type and prints true.
+func instantiationCell(p *types.Package, obj types.Object, tps *types.TypeParamList) (string, error) {
+	targs, err := representatives(tps)
 	if err != nil {
 		return "", err
 	}
@@ -127,7 +137,12 @@ func instantiationCell(p *types.Package, fn *types.Func) (string, error) {
 	for _, path := range paths {
 		fmt.Fprintf(&b, "import %s %q\n", imports[path], path)
 	}
-	fmt.Fprintf(&b, "import \"fmt\"\nf := %s.%s[%s]\nfmt.Println(f != nil)\n", p.Name(), fn.Name(), strings.Join(args, ", "))
+	inst := fmt.Sprintf("%s.%s[%s]", p.Name(), obj.Name(), strings.Join(args, ", "))
+	if _, isType := obj.(*types.TypeName); isType {
+		fmt.Fprintf(&b, "import \"fmt\"\nvar v %s\n_ = v\nfmt.Println(true)\n", inst)
+	} else {
+		fmt.Fprintf(&b, "import \"fmt\"\nf := %s\nfmt.Println(f != nil)\n", inst)
+	}
 	return b.String(), nil
 }
 
@@ -226,8 +241,9 @@ func TestStdGenericCells(t *testing.T) {
 		{code: "import \"slices\"\ntype Point struct{ X, Y int }\nps := []Point{{3, 1}, {1, 2}, {2, 3}}\nslices.SortFunc(ps, func(a, b Point) int { return a.X - b.X })\nfmt.Println(ps)", stdout: "[{1 2} {2 3} {3 1}]"},
 		{code: "import \"time\"\nds := []time.Duration{3 * time.Second, time.Millisecond}\nslices.Sort(ds)\nfmt.Println(ds, slices.Max(ds))", stdout: "[1ms 3s] 3s"},
 		{code: "import \"maps\"\nm := map[string]int{\"b\": 1, \"a\": 2, \"c\": 3}\nfmt.Println(slices.Sorted(maps.Keys(m)), len(slices.Collect(maps.Keys(m))))", stdout: "[a b c] 3"},
-		// a generic type of a compiled package: no table holds it
-		{code: "import \"sync/atomic\"\nvar ap atomic.Pointer[Point]", kind: engine.Unsupported, errHas: "atomic.Pointer[main.Point]: gomx cannot make this instance of a generic type"},
+		// a generic type of the standard library: a copy of its source
+		{code: "import \"sync/atomic\"\nvar ap atomic.Pointer[Point]\nfmt.Println(ap.Load() == nil)\nap.Store(&Point{1, 2})\nfmt.Println(*ap.Load(), ap.CompareAndSwap(&Point{}, nil))", stdout: "true\n{1 2} false"},
+		{code: "func g() {\n\ttype L int\n\tvar lp atomic.Pointer[L]\n\t_ = lp\n}", kind: engine.Unsupported, errHas: "the type argument L is declared inside a function"},
 		// a type declared in a function cannot be named where the copy is
 		{code: "func f() {\n\ttype L int\n\tls := []L{2, 1}\n\tslices.Sort(ls)\n}", kind: engine.Unsupported, errHas: "the type argument L is declared inside a function", line: 4, col: 2},
 	})
