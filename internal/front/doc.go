@@ -63,9 +63,12 @@
 //     would hand out its internal node), promoted methods' fields
 //     selected when the value is made, new(expr), len and cap of pointers
 //     to arrays, make's length and capacity checked as Go's makeslice,
-//     print and println, min, max, clear, recover in Go's terms, generic
-//     functions of the standard library through compiled instantiations
-//     or session sources, rich values passed to viz), show (the cell's
+//     print and println, min, max, clear, recover in Go's terms, rich
+//     values passed to viz), generic (generic functions and types of the
+//     standard library: a compiled instantiation of the runtime, or a
+//     non-generic copy of their source in GOROOT for the type arguments,
+//     type-checked into the package and lowered by these same passes,
+//     with what it reaches of its package; see generic.go), show (the cell's
 //     last expression is shown, by its rich methods when it has them),
 //     tags (the position of the last statement that can panic), names
 //     (a user's declaration named like a predeclared identifier, len or
