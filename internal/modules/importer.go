@@ -30,6 +30,7 @@ func newGeneration() *generation {
 type loaded struct {
 	Package
 	types *types.Package
+	files []*ast.File       // parsed with comments, for Doc
 	src   map[string][]byte // lowered sources by file name
 	// compiled is set once the interpreter has compiled a cell that
 	// imported the package (Settle)
@@ -277,7 +278,7 @@ func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %v", p.ImportPath, err)
 	}
-	l := &loaded{types: pkg, src: src, Package: Package{
+	l := &loaded{types: pkg, files: files, src: src, Package: Package{
 		ImportPath: p.ImportPath, Name: p.Name, Dir: p.Dir, GoVersion: goVersion,
 		Files: p.GoFiles, Imports: p.Imports,
 	}}

@@ -143,6 +143,9 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		for name, v := range symbols[path+"/"+pkgName(path)] {
 			add(name, symbolKind(v))
 		}
+		for _, m := range s.mods.Members(path) { // a module's package (modules.go)
+			add(m.Name, m.Kind)
+		}
 		if sourcePackages[path] {
 			seen := map[string]bool{}
 			for _, name := range sourceFuncs[path] {
@@ -330,6 +333,9 @@ func (s *Session) help(name string) string {
 			if sig, doc, ok := preloadedDoc(path, sel); ok {
 				return strings.TrimSpace(sig + "\n\n" + doc)
 			}
+			if sig, doc, ok := s.mods.Doc(path, sel); ok { // a module's package (modules.go)
+				return strings.TrimSpace(sig + "\n\n" + doc)
+			}
 			if v, ok := symbols[path+"/"+pkgName(path)][sel]; ok {
 				return describe(pkg+"."+sel, v)
 			}
@@ -361,6 +367,9 @@ func (s *Session) help(name string) string {
 	if path, ok := s.pkgPath(name); ok {
 		if _, doc, ok := preloadedDoc(path, ""); ok {
 			return fmt.Sprintf("package %s // import %q\n\n%s", pkgName(path), path, doc)
+		}
+		if sig, doc, ok := s.mods.Doc(path, ""); ok {
+			return strings.TrimSpace(fmt.Sprintf("%s // import %q\n\n%s", sig, path, doc))
 		}
 		return fmt.Sprintf("package %s // import %q", pkgName(path), path)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -215,6 +216,16 @@ fmt.Println(app.Table)
 	// a later cell uses the package again; the session's variables are kept
 	if got := mustRun(t, s, `fmt.Println(app.Welcome("cy")[0], x+1)`); got != "hello, cy 42\n" {
 		t.Errorf("second cell printed %q", got)
+	}
+	// documentation and completion from the module's source
+	if res, _ := exec(t, s, "app.Welcome?"); res.Pager != "func Welcome(names ...string) []string\n\nWelcome greets each name." {
+		t.Errorf("app.Welcome? gave %q", res.Pager)
+	}
+	if res, _ := exec(t, s, "app.Counter?"); res.Pager != "type Counter struct{N int}\n\nCounter counts." {
+		t.Errorf("app.Counter? gave %q", res.Pager)
+	}
+	if c := s.Complete("app.", 4); !slices.Contains(c.Matches, "Welcome") || !slices.Contains(c.Matches, "Counter") || slices.Contains(c.Matches, "sum") {
+		t.Errorf("completion of app. gave %v", c.Matches)
 	}
 	// another package of a module already there
 	if got := mustRun(t, s, "import \"example.com/greet/shout\"\nfmt.Println(shout.Loud(\"hey\"))"); got != "HEY!\n" {
