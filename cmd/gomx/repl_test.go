@@ -63,7 +63,7 @@ func TestGomxBatch(t *testing.T) {
 			"still here\n", "undefinedName", 1},
 		{"a panic is an error on stderr",
 			"var m map[string]int\nm[\"a\"] = 1\n%%\n\"after\"\n",
-			"after\n", "nil map", 1},
+			"\"after\"\n", "nil map", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -209,7 +209,7 @@ func TestMagics(t *testing.T) {
 		t.Fatal(res.Error)
 	}
 	res, _ = exec(t, s, "hello() + fmt.Sprint(x)")
-	if res.Error != nil || res.Value.Text() != "hi42" {
+	if res.Error != nil || res.Value.Text() != `"hi42"` {
 		t.Fatalf("after %%load: %+v", res)
 	}
 	prog := filepath.Join(dir, "prog.go")

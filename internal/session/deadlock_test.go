@@ -273,9 +273,9 @@ func TestDeadlockNotReported(t *testing.T) {
 		{name: "sleeping goroutine", code: "ch := make(chan int)\ngo func() {\n\ttime.Sleep(4 * time.Second)\n\tch <- 7\n}()\n<-ch", value: "7"},
 		{name: "context", code: "ctx, cancel := context.WithTimeout(context.Background(), 4500*time.Millisecond)\n<-ctx.Done()\ncancel()\nctx.Err()",
 			value: "context deadline exceeded"},
-		{name: "input", code: "var in string\nfmt.Scanln(&in)\nin", value: "hello", out: &slowInput{delay: wait, answer: "hello"}},
+		{name: "input", code: "var in string\nfmt.Scanln(&in)\nin", value: `"hello"`, out: &slowInput{delay: wait, answer: "hello"}},
 		{name: "input in a goroutine", code: "ch := make(chan string)\ngo func() {\n\tvar in string\n\tfmt.Scanln(&in)\n\tch <- in\n}()\n<-ch",
-			value: "hello", out: &slowInput{delay: wait, answer: "hello"}},
+			value: `"hello"`, out: &slowInput{delay: wait, answer: "hello"}},
 		{name: "network", before: "import \"net\"\nln, _ := net.Listen(\"tcp\", \"127.0.0.1:0\")\nln.Addr().String()",
 			code: "done := make(chan bool)\ngo func() {\n\tc, err := ln.Accept()\n\tif err == nil {\n\t\tc.Close()\n\t}\n\tdone <- err == nil\n}()\n<-done", value: "true",
 			dial: func(addr string) error {

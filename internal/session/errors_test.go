@@ -41,8 +41,8 @@ func TestErrors(t *testing.T) {
 		{code: "strings.Sqrt(9)", value: "3"},
 		{code: "import m2 \"math\"\nm2.Sqrt(4)", value: "2"},
 		{code: "math.Floor(2.5)", value: "2"},
-		{code: "strconv.Itoa(12) + \"!\"", value: "12!"},
-		{code: "xs2 := []float64{3, 1, 2}\nslices.Sort(xs2)\nfmt.Sprint(xs2)", value: "[1 2 3]"},
+		{code: "strconv.Itoa(12) + \"!\"", value: `"12!"`},
+		{code: "xs2 := []float64{3, 1, 2}\nslices.Sort(xs2)\nfmt.Sprint(xs2)", value: `"[1 2 3]"`},
 		{code: "slices.Max(xs2) + slices.Min(xs2)", value: "4"},
 		{code: "slices.Index(xs2, 2)", value: "1"},
 		{code: "slices.Contains([]string{\"a\"}, \"a\")", value: "true"},
@@ -185,7 +185,7 @@ func TestInput(t *testing.T) {
 	s := newSession(t)
 	r := &recorder{Answers: []string{"42 abc", "7"}}
 	res := s.Execute(context.Background(), "var n int\nvar w string\nfmt.Scan(&n, &w)\nvar k int\nfmt.Scanln(&k)\nfmt.Sprint(n, w, k)", engine.ExecOptions{AllowStdin: true}, r)
-	if res.Error != nil || res.Value.Text() != "42abc7" {
+	if res.Error != nil || res.Value.Text() != `"42abc7"` {
 		t.Fatalf("result %+v %v", res, res.Error)
 	}
 	var f float64

@@ -53,8 +53,8 @@ func TestDefineFromCompiledElements(t *testing.T) {
 	values(t, s, []valueCase{
 		{"toy := sae.Superposition(8, 16, 0.2, 2, 32, 2)", ""},
 		{"z := toy.Batches[1]\nz.RawMatrix().Rows", "32"},
-		{"bs := toy.Batches\nw, n := bs[0], len(bs)\nfmt.Sprint(w.RawMatrix().Cols, n)", "8 2"},
-		{"f := strings.Fields(\"a b\")\nf1 := f[1]\nf1", "b"},
+		{"bs := toy.Batches\nw, n := bs[0], len(bs)\nfmt.Sprint(w.RawMatrix().Cols, n)", `"8 2"`},
+		{"f := strings.Fields(\"a b\")\nf1 := f[1]\nf1", `"b"`},
 		{"sum := 0.0\nfor _, b := range toy.Batches {\n\tr := b.RawMatrix()\n\tsum += float64(r.Rows)\n}\nsum", "64"},
 		{"h := stat.Histogram(nil, []float64{0, 1, 2}, []float64{0.5, 1.5}, nil)\nh0 := h[0]\nh0", "1"},
 	})
@@ -72,7 +72,7 @@ func TestShadowingInBlocks(t *testing.T) {
 	values(t, s, []valueCase{
 		{"r := 1.0\nname := \"a\"", ""},
 		{"for i := 0; i < 2; i++ {\n\tr := 2.0\n\t_ = r\n}\nr", "1"},
-		{"if true {\n\tname := 3\n\t_ = name\n}\nname", "a"},
+		{"if true {\n\tname := 3\n\t_ = name\n}\nname", `"a"`},
 		{"for _, r := range []string{\"x\"} {\n\t_ = r\n}\nr", "1"},
 		{"sum := 0\nfor i := 0; i < 4; i++ {\n\tsum += i\n}\nsum", "6"},
 	})
@@ -87,7 +87,7 @@ func TestUndefinedPackageInDefine(t *testing.T) {
 		t.Fatalf("error %+v", res.Error)
 	}
 	res, _ = exec(t, s, "u, err := url.Parse(\"http://h/p?a=1\")\nfmt.Sprint(u.Query()[\"a\"], err)")
-	if res.Error != nil || res.Value == nil || res.Value.Text() != "[1] <nil>" {
+	if res.Error != nil || res.Value == nil || res.Value.Text() != `"[1] <nil>"` {
 		t.Fatalf("net/url is not auto-imported: %+v %v", res.Error, res.Value)
 	}
 }
@@ -135,7 +135,7 @@ func TestGenericDefine(t *testing.T) {
 		{"y := Map([]int{1, 2}, func(i int) int { return i + 1 })", ""},
 		{"y[0] + y[1]", "5"},
 		{"z := Map[int, string]([]int{3, 4}, func(i int) string { return fmt.Sprint(i * 2) })", ""},
-		{"z[0] + z[1]", "68"},
+		{"z[0] + z[1]", `"68"`},
 		{"m := Index([]string{\"a\", \"b\"})", ""},
 		{"m[\"b\"] + Keys(m)", "3"},
 		{"n := Keys(map[string]bool{\"x\": true})", ""},
@@ -153,7 +153,7 @@ func TestGenericDefineTwoResults(t *testing.T) {
 		{"a, b := Two(3)", ""},
 		{"a + b", "6"},
 		{"c, _ := Two[string](\"x\")", ""},
-		{"c + \"y\"", "xy"},
+		{"c + \"y\"", `"xy"`},
 		{"func Parse[T any](x T) (T, error) { return x, nil }", ""},
 		{"p, _ := Parse(2.5)", ""},
 		{"p * 2", "5"},

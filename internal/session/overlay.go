@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -186,11 +187,11 @@ func (s *Session) overlay() interp.Exports {
 	rt := map[string]reflect.Value{
 		"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
 
-		"Show": reflect.ValueOf(func(v any) { s.show(viz.Render(v)) }),
+		"Show": reflect.ValueOf(func(v any) { s.show(valueBundle(v)) }),
 		"ShowTuple": reflect.ValueOf(func(vs ...any) {
 			texts := make([]string, len(vs))
 			for i, v := range vs {
-				texts[i] = viz.Render(v).Text()
+				texts[i] = valueBundle(v).Text()
 			}
 			s.show(viz.Bundle{Data: map[string]string{viz.MIMEText: "(" + strings.Join(texts, ", ") + ")"}})
 		}),
@@ -292,6 +293,15 @@ func (s *Session) overlay() interp.Exports {
 			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
 	}
+}
+
+// valueBundle is how a cell's value shows: a string in Go syntax (quoted,
+// so that "" and " " are seen), anything else as viz renders it.
+func valueBundle(v any) viz.Bundle {
+	if str, ok := v.(string); ok {
+		return viz.Bundle{Data: map[string]string{viz.MIMEText: strconv.Quote(str)}}
+	}
+	return viz.Render(v)
 }
 
 // richMethods are the methods by which a user type shows itself, with

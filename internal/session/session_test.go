@@ -91,19 +91,19 @@ func twice(s string) string { return strings.Repeat(s, 2) }
 x := twice("ab")
 type point struct{ X, Y int }
 p := point{1, 2}
-x`, value: "abab"},
+x`, value: `"abab"`},
 		{code: "p.X + p.Y", value: "3"},
 		{code: "x := 1", value: ""},
 		{code: "x", value: "1"},
 		{code: `x := "s"`},
-		{code: "x + x", value: "ss"},
-		{code: "func twice(s string) string { return s + \"|\" + s }\ntwice(x)", value: "s|s"},
-		{code: "var y = x + \"y\"\nconst k = 3\ny", value: "sy"},
+		{code: "x + x", value: `"ss"`},
+		{code: "func twice(s string) string { return s + \"|\" + s }\ntwice(x)", value: `"s|s"`},
+		{code: "var y = x + \"y\"\nconst k = 3\ny", value: `"sy"`},
 		{code: "k * 2", value: "6"},
 		{code: "type point struct{ X, Y int }", value: ""},
 		{code: "type point struct{ X, Y, Z int }", kind: engine.CompileError, errHas: "cannot redefine type point: p still uses it", line: 1, col: 6},
-		{code: "func() { x = \"lit\" }()\nx", value: "lit"},
-		{code: `import "strings"` + "\nstrings.ToUpper(x)", value: "LIT"},
+		{code: "func() { x = \"lit\" }()\nx", value: `"lit"`},
+		{code: `import "strings"` + "\nstrings.ToUpper(x)", value: `"LIT"`},
 		{code: "var z int", value: ""},
 		{code: "z", value: "0"},
 	})
@@ -121,7 +121,7 @@ func TestValueShown(t *testing.T) {
 		{code: "[]int{1, 2}", value: "[1 2]"},
 		{code: "m := map[string]int{\"a\": 1}\nm", value: "map[a:1]"},
 		{code: "v := 3\nv", value: "3"},
-		{code: "func two() (int, string) { return 1, \"a\" }\ntwo()", value: "(1, a)"},
+		{code: "func two() (int, string) { return 1, \"a\" }\ntwo()", value: `(1, "a")`},
 		{code: "strconv.Atoi(\"12\")", value: "(12, <nil>)"},
 	})
 }
@@ -138,7 +138,7 @@ func TestRewrites(t *testing.T) {
 		{code: "max(2, 1, 7)", value: "7"},
 		{code: "f := 2.5\nmin(1, f)", value: "1"},
 		{code: "max(f, 3)", value: "3"},
-		{code: `min("b", "a")`, value: "a"},
+		{code: `min("b", "a")`, value: `"a"`},
 		{code: "mm := map[int]int{1: 1}\nclear(mm)\nlen(mm)", value: "0"},
 		{code: "sl := []int{1, 2}\nclear(sl)\nsl", value: "[0 0]"},
 		{code: `done := make(chan bool)
@@ -215,6 +215,6 @@ func shadow() string {
 	defer func() {}()
 	return out + sb.String() + fmt.Sprint(1.5*math.Pi > 4, complex(1, 2))
 }
-shadow()`, value: "0h1é3l4l5o011mtrue (1+2i)"},
+shadow()`, value: `"0h1é3l4l5o011mtrue (1+2i)"`},
 	})
 }

@@ -64,7 +64,7 @@ func TestSessionDeadlock(t *testing.T) {
 			want: "[chan receive]: started by the cell"},
 		{name: "time.After", code: "<-time.After(4500 * time.Millisecond)\nkept", value: "42"},
 		{name: "input", code: "var in string\nfmt.Scanln(&in)\nin", out: &slowInput{delay: 4500 * time.Millisecond, answer: "hello"},
-			value: "hello"},
+			value: `"hello"`},
 		// goroutines outside the cells, of compiled code, that may wake
 		// them: in a worker of their own, they keep the other cases from
 		// being reported (see TestDeadlockNotReported in internal/session)
@@ -74,10 +74,10 @@ func TestSessionDeadlock(t *testing.T) {
 		{name: "compiled", code: "import \"github.com/gomx-dev/gomx/mathx/cbo\"\n" +
 			"batch := func(X *mat.Dense, f []float64) { time.Sleep(10 * time.Millisecond) }\n" +
 			"rs, err := cbo.RunMany(&cbo.Problem{Dim: 1, Batch: batch}, &cbo.Settings{MaxIter: 450, Tol: -1}, []uint64{1, 2})\n" +
-			"fmt.Sprint(len(rs), err)", value: "2 <nil>"},
+			"fmt.Sprint(len(rs), err)", value: `"2 <nil>"`},
 		{name: "HTTP server", before: "import \"net/http/httptest\"\nhit := make(chan string)\n" +
 			"srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hit <- r.URL.Path }))\nsrv.URL",
-			code: "<-hit", value: "/x",
+			code: "<-hit", value: `"/x"`,
 			dial: func(url string) error {
 				resp, err := http.Get(url + "/x")
 				if err == nil {

@@ -29,7 +29,7 @@ class GomxKernelTests(jkt.KernelTests):
     ]
     complete_code_samples = ["x := 1", "fmt.Println(1)", "func f() int { return 1 }"]
     incomplete_code_samples = ["func f() {", "for i := 0; i < 3; i++ {", "s := `raw"]
-    invalid_code_samples = ["x := := 1", "func ) {"]
+    invalid_code_samples = ["x := := 1", "func ) {", "}"]
 
     code_page_something = "fmt.Println?"
     code_generate_error = 'panic("boom")'
@@ -37,6 +37,7 @@ class GomxKernelTests(jkt.KernelTests):
         {"code": "6*7", "result": "42"},
         {"code": "1+2+3", "result": "6"},
         {"code": 'len("gomx")', "result": "4"},
+        {"code": '"go" + "pher"', "result": '"gopher"'},
     ]
     code_display_data = [
         {"code": 'viz.Show(viz.HTML("<b>hi</b>"))', "mime": "text/html"},

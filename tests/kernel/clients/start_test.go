@@ -63,7 +63,7 @@ func TestBindsBeforeInit(t *testing.T) {
 	if _, ok := order[pre]; !ok {
 		t.Fatalf("no init of %s in the trace", pre)
 	}
-	for _, later := range []string{"github.com/traefik/yaegi/stdlib", "gonum.org/v1/plot", "github.com/gomx-dev/gomx/internal/session", "main"} {
+	for _, later := range []string{"github.com/gomx-dev/gomx/internal/stdlib", "gonum.org/v1/plot", "github.com/gomx-dev/gomx/internal/session", "main"} {
 		if n, ok := order[later]; !ok || n < order[pre] {
 			t.Errorf("%s initialised before %s (trace lines %d, %d)", later, pre, n, order[pre])
 		}
