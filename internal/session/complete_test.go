@@ -173,6 +173,12 @@ func TestMagics(t *testing.T) {
 	if res.Error != nil || !strings.HasPrefix(r.Text("stdout"), "Wall time: ") {
 		t.Fatalf("%%time: %+v %q", res, r.Text("stdout"))
 	}
+	// a statement that does not compile: its error where it stands in the
+	// cell, and no time (it did not run)
+	res, r = exec(t, s, "%time y := := 1")
+	if e := res.Error; e == nil || e.Kind != engine.CompileError || e.Line != 1 || e.Col != 12 || r.Text("stdout") != "" {
+		t.Fatalf("%%time of a syntax error: %+v, stdout %q", res.Error, r.Text("stdout"))
+	}
 	exec(t, s, "func hello() string { return \"hi\" }\ntype T struct{}")
 	res, r = exec(t, s, "%who")
 	for _, w := range []string{"x int", "hello", "T"} {

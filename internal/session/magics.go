@@ -56,9 +56,15 @@ func (s *Session) magic(ctx context.Context, code string, opts engine.ExecOption
 	}
 	switch cmd {
 	case "time":
+		// the statement where it stands in the cell, "%time" blanked,
+		// so that an error's line and column are the cell's
+		src := strings.Replace(code, "%time", "     ", 1)
 		start := time.Now()
-		res := s.run(ctx, arg, opts)
-		s.emit("stdout", fmt.Sprintf("Wall time: %v\n", time.Since(start).Round(time.Microsecond)))
+		res := s.run(ctx, src, opts)
+		if e := res.Error; e == nil || e.Kind != engine.CompileError && e.Kind != engine.Unsupported {
+			// a statement that did not compile did not run
+			s.emit("stdout", fmt.Sprintf("Wall time: %v\n", time.Since(start).Round(time.Microsecond)))
+		}
 		if res.Error == nil && opts.StoreHistory {
 			s.cells = append(s.cells, arg)
 		}
