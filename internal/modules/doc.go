@@ -60,15 +60,22 @@
 // its own place (initorder.go). A range over an integer, which the
 // interpreter cannot run, becomes a three-clause loop over hidden
 // variables on the same line (the integer expression must have no
-// effects); a range over a function is refused.
+// effects); a range over a function is refused. The builtins min and max
+// (Go 1.21), which the interpreter lacks, become calls of functions of
+// one more file, zzgomxbuiltins.go, one per type, with Go's rules for NaNs
+// and signed zeros (a constant call becomes its value). A constant
+// expression that uses a constant of another package (0.0 -
+// math.MaxFloat64) becomes a literal of its value and type, outside
+// constant declarations: the interpreter's tables type compiled
+// constants in their own way.
 //
 // # Known gaps
 //
 // Module sources do not go through the rest of the front end's lowering
-// (internal/front): the other constructs it rewrites for cells (constant
-// expressions, tuple assignments, type switches with interface cases,
-// select, deferred arguments, min, max, clear, generic functions of the
-// standard library, …) reach the
+// (internal/front): the other constructs it rewrites for cells (other
+// constant expressions, tuple assignments, type switches with interface cases,
+// select, deferred arguments, clear, generic functions of the standard
+// library, assertions to interfaces with methods, …) reach the
 // interpreter as written and run with yaegi's own semantics, bugs
 // included. Two of those bugs are seen in popular modules and give wrong
 // output without an error, in cells as well: a method's result of a named

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"go/version"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -33,6 +34,7 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 	}
 	texts := make([]string, len(moves))
 	out := map[string][]byte{}
+	helpers := map[string]*types.Basic{}
 	for _, f := range files {
 		tf := fset.File(f.Pos())
 		name := filepath.Base(tf.Name())
@@ -46,6 +48,15 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 				if t := c.Text; strings.HasPrefix(t, "//go:build") || strings.HasPrefix(t, "// +build") || strings.HasPrefix(t, "//+build") {
 					edits = append(edits, edit{tf.Offset(c.Pos()), tf.Offset(c.End()), strings.Repeat(" ", len(t))})
 				}
+			}
+		}
+		// a constant expression replaced as a whole takes the place of
+		// the constant calls of min and max in it
+		consts := foreignConsts(tf, f, info, pkg)
+		edits = append(edits, consts...)
+		for _, e := range minMax(tf, f, info, pkg, helpers) {
+			if !slices.ContainsFunc(consts, func(c edit) bool { return c.off <= e.off && e.end <= c.end }) {
+				edits = append(edits, e)
 			}
 		}
 		if v := info.FileVersions[f]; v == "" || version.Compare(v, "go1.22") >= 0 {
@@ -80,6 +91,12 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 			edits = append(rest, edit{m.blank, m.end, string(blank)})
 		}
 		out[name] = apply(src, edits)
+	}
+	if len(helpers) > 0 {
+		if _, ok := raw[builtinFile]; ok {
+			return nil, fmt.Errorf("the package has a file named %s, the name gomx gives the file of its min and max functions", builtinFile)
+		}
+		out[builtinFile] = []byte(builtinsText(pkg.Name(), helpers))
 	}
 	if len(moves) > 0 {
 		if _, ok := raw[initFile]; ok {

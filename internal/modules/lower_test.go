@@ -8,6 +8,9 @@ import (
 	"go/token"
 	"go/types"
 	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -137,6 +140,84 @@ func TestFS(t *testing.T) {
 	for _, name := range []string{GoPath + "/src/example.com/p/vendor", GoPath + "/src/example.com", GoPath + "/src/main/example.com/p", "/elsewhere/a.go"} {
 		if _, err := fs.Stat(fsys, name); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("Stat(%s): %v, want not exist", name, err)
+		}
+	}
+}
+
+// TestBuiltinsText compiles the min and max functions that replace the
+// builtins with Go and compares them with the builtins on NaNs, signed
+// zeros, infinities and ordinary values.
+func TestBuiltinsText(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	src := builtinsText("main", map[string]*types.Basic{"float64": types.Typ[types.Float64], "int": types.Typ[types.Int], "string": types.Typ[types.String]})
+	src = strings.Replace(src, "package main\n", `package main
+
+import (
+	"fmt"
+	"math"
+)
+
+func main() {
+	vs := []float64{math.NaN(), math.Inf(-1), -1, math.Copysign(0, -1), 0, 0.5, math.Inf(1)}
+	bad := 0
+	same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) || a != a && b != b }
+	for _, x := range vs {
+		for _, y := range vs {
+			for _, z := range vs {
+				if !same(gomxmin_float64(x, y, z), min(x, y, z)) || !same(gomxmax_float64(x, y, z), max(x, y, z)) {
+					bad++
+					fmt.Println("differs:", x, y, z)
+				}
+			}
+		}
+	}
+	if gomxmin_int(3, -2, 5) != -2 || gomxmax_int(3, -2, 5) != 5 || gomxmin_string("b", "a", "c") != "a" || gomxmax_string("b", "a") != "b" {
+		bad++
+	}
+	fmt.Println(bad)
+}
+`, 1)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "run", "main.go")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GO111MODULE=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil || string(out) != "0\n" {
+		t.Errorf("go run of the helpers: %v\n%s", err, out)
+	}
+}
+
+func TestLowerConsts(t *testing.T) {
+	out, err := lowerSrc(t, `package p
+
+import "math"
+
+const big = math.MaxFloat64
+
+type F float64
+
+func G(n float64) (bool, F, int, float64) {
+	return n < (0.0 -
+		math.MaxFloat64), F(math.MaxInt8), max(math.MaxInt8, 3), 2 * math.Pi
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out["a.go"])
+	for _, want := range []string{
+		"const big = math.MaxFloat64\n", // a declaration keeps its text
+		// the line break kept; an untyped constant of the type go/types
+		// gives it in its context
+		"return n < (\nfloat64(-1.7976931348623157e+308)), (F(127.0)), (int(127)), (float64(6.283185307179586))\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lowered source lacks %q:\n%s", want, got)
 		}
 	}
 }

@@ -62,6 +62,17 @@ func Funcs() []func() int {
 // Counter counts.
 type Counter struct{ N int }
 
+// Extremes uses the builtins min and max (Go 1.21).
+func Extremes(xs []float64) (float64, float64, int, string, float64) {
+	lo, hi := xs[0], xs[0]
+	for _, x := range xs[1:] {
+		lo = min(lo, x)
+		hi = max(hi, x)
+	}
+	const c = min(3, 1.5)
+	return lo, hi, max(len(xs), 2, 7), min("b", "a"), c
+}
+
 // Table is initialised after xs, which its initialiser reads through sum
 // only: Go orders by such references too.
 var Table = [2]int{sum(), count()}
@@ -192,6 +203,8 @@ c.Add(2)
 c.Add(3)
 fmt.Println(c.N)
 fmt.Println(app.Table)
+fmt.Println(app.Extremes([]float64{3, 1, 2}))
+fmt.Println(app.Extremes([]float64{1, math.NaN(), -1}))
 `
 	s := newSession(t)
 	mustRun(t, s, "x := 41")
@@ -199,7 +212,7 @@ fmt.Println(app.Table)
 	if res.Error != nil {
 		t.Fatalf("import: %v %v", res.Error.Value, res.Error.Traceback)
 	}
-	want := goRun(t, "example.com/app v1.0.0", "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/app\"\n)\n\nfunc main() {\n"+use+"}\n")
+	want := goRun(t, "example.com/app v1.0.0", "package main\n\nimport (\n\t\"fmt\"\n\t\"math\"\n\n\t\"example.com/app\"\n)\n\nfunc main() {\n"+use+"}\n")
 	if got := r.Text("stdout"); got != want {
 		t.Errorf("cell printed %q, go run %q", got, want)
 	}
