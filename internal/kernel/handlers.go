@@ -51,7 +51,9 @@ func (k *Kernel) dispatch(ch Channel, msg *Message) (shutdown map[string]any) {
 		st, indent := k.eng.IsComplete(c.Code)
 		r := map[string]any{"status": st}
 		if st == "incomplete" {
-			r["indent"] = indent
+			// four spaces a level, as ipykernel: jupyter console
+			// shows a tab it inserts as ^I
+			r["indent"] = strings.ReplaceAll(indent, "\t", "    ")
 		}
 		k.reply(ch, msg, "is_complete_reply", r)
 	case "history_request":

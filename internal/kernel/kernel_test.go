@@ -431,7 +431,7 @@ func TestCompleteInspectIsComplete(t *testing.T) {
 	for _, tc := range []struct {
 		code, status string
 		indent       any
-	}{{"x := 1", "complete", nil}, {"func f() {", "incomplete", "\t"}, {"x := := 1", "invalid", nil}} {
+	}{{"x := 1", "complete", nil}, {"func f() {", "incomplete", "    "}, {"x := := 1", "invalid", nil}} {
 		reply, _ := h.roundTrip(Shell, "is_complete_request", map[string]any{"code": tc.code})
 		indent, has := reply.Content["indent"]
 		if reply.Content["status"] != tc.status || (tc.indent == nil) == has || (has && indent != tc.indent) {
