@@ -17,9 +17,9 @@ import (
 
 // ClientOptions configure NewClient.
 type ClientOptions struct {
-	// Binary is the gomx executable run as `Binary worker`. Empty means the
-	// GOMX_WORKER_BIN environment variable, or else the running
-	// executable.
+	// Binary is the gomx executable run as `Binary worker`. Empty means
+	// WorkerInUse: the GOMX_WORKER_BIN environment variable, or else the
+	// worker `gomx build` built, or else the running executable.
 	Binary string
 	// Args are extra arguments after "worker".
 	Args []string
@@ -71,14 +71,14 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	}
 	bin := opts.Binary
 	if bin == "" {
-		bin = os.Getenv(WorkerBinEnv)
-	}
-	if bin == "" {
-		exe, err := os.Executable()
+		b, _, warning, err := WorkerInUse()
 		if err != nil {
-			return nil, fmt.Errorf("gomx: finding the gomx binary for the worker: %w", err)
+			return nil, err
 		}
-		bin = exe
+		if warning != "" {
+			warnOnce.Do(func() { fmt.Fprintln(os.Stderr, warning) })
+		}
+		bin = b
 	}
 	c := &Client{opts: opts, bin: bin}
 	c.w = c.spawn()

@@ -45,5 +45,27 @@ func versionText() string {
 		}
 		s += fmt.Sprintf("%s %s\n", m.label, v)
 	}
+	return s + workerText()
+}
+
+// workerText says which worker new sessions run (engine.WorkerInUse) and,
+// for one built by gomx build, the packages it has compiled in beyond
+// gomx's own.
+func workerText() string {
+	bin, built, warning, err := engine.WorkerInUse()
+	switch {
+	case err != nil:
+		return fmt.Sprintf("worker: %v\n", err)
+	case built == nil:
+		s := "worker " + bin + "\n"
+		if warning != "" {
+			s += warning + "\n"
+		}
+		return s
+	}
+	s := fmt.Sprintf("worker %s (gomx build), compiled in:\n", bin)
+	for _, p := range built.Packages {
+		s += "  " + p + "\n"
+	}
 	return s
 }

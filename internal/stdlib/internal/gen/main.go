@@ -15,6 +15,12 @@
 // yaegi's extraction fails silently (nothing written, exit status 0), so gen
 // checks that every table exists and names its package, and exits non-zero
 // otherwise. Generated tables of packages that no longer exist are removed.
+//
+// -add p1,p2 writes the table, type information and documentation of the
+// given packages only, next to the existing ones, and removes nothing: gomx
+// build (internal/build) runs it in a copy of the module to compile more
+// packages into a worker without regenerating the standard library's
+// tables. versions.json is left as it is.
 package main
 
 import (
@@ -43,6 +49,7 @@ const (
 
 func main() {
 	out := flag.String("o", ".", "output directory")
+	add := flag.String("add", "", "comma-separated packages to add to the existing tables, removing nothing")
 	flag.Parse()
 	// extract (go/importer's source importer), go list and the docs see
 	// the standard library of scan.Platform
@@ -51,7 +58,13 @@ func main() {
 		os.Setenv(k, v)
 	}
 	build.Default.GOOS, build.Default.GOARCH, build.Default.CgoEnabled = os.Getenv("GOOS"), os.Getenv("GOARCH"), false
-	if err := run(*out); err != nil {
+	var err error
+	if *add != "" {
+		err = runAdd(*out, strings.Split(*add, ","))
+	} else {
+		err = run(*out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "stdlib/gen:", err)
 		os.Exit(1)
 	}
@@ -82,11 +95,23 @@ func run(out string) error {
 		return err
 	}
 	all := append(std, pkgs...)
-	if err := writeTypes(filepath.Join(out, typesDir), all); err != nil {
+	if err := writeTypes(filepath.Join(out, typesDir), all, true); err != nil {
 		return err
 	}
 	// unsafe's table is yaegi's; its type information is types.Unsafe
-	return writeDocs(filepath.Join(out, docsDir), append(all, "unsafe"))
+	return writeDocs(filepath.Join(out, docsDir), append(all, "unsafe"), true)
+}
+
+// runAdd writes the tables, type information and documentation of pkgs
+// into out, next to the existing files, and removes nothing.
+func runAdd(out string, pkgs []string) error {
+	if _, err := extractAll(nil, pkgs, out); err != nil {
+		return err
+	}
+	if err := writeTypes(filepath.Join(out, typesDir), pkgs, false); err != nil {
+		return err
+	}
+	return writeDocs(filepath.Join(out, docsDir), pkgs, false)
 }
 
 // extractAll writes the tables of the standard packages std and of pkgs
@@ -201,14 +226,10 @@ func removeStale(dir string, written map[string]bool) error {
 }
 
 // writeDocs writes the documentation of pkgs into dir, one gzip-compressed
-// JSON file per package (scan.Docs' inner map), and versions.json, removing
-// files of packages no longer preloaded.
-func writeDocs(dir string, pkgs []string) error {
+// JSON file per package (scan.Docs' inner map). With prune, it writes
+// versions.json too and removes the files of packages no longer preloaded.
+func writeDocs(dir string, pkgs []string, prune bool) error {
 	docs, err := scan.Collect(pkgs)
-	if err != nil {
-		return err
-	}
-	vs, err := versions()
 	if err != nil {
 		return err
 	}
@@ -237,6 +258,13 @@ func writeDocs(dir string, pkgs []string) error {
 			return err
 		}
 		written[name] = true
+	}
+	if !prune {
+		return nil
+	}
+	vs, err := versions()
+	if err != nil {
+		return err
 	}
 	js, err := json.MarshalIndent(vs, "", "\t")
 	if err != nil {

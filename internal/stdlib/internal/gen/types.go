@@ -56,8 +56,8 @@ type listedPackage struct {
 // export data as gcexportdata.Write writes it (the indexed format, which
 // holds the exported declarations and everything they reference in other
 // packages, so one file is enough to import a package), gzip-compressed, in
-// a file named like its documentation. It removes the files of packages no
-// longer preloaded.
+// a file named like its documentation. With prune, it removes the files of
+// packages no longer preloaded.
 //
 // The packages and their dependencies are type-checked from source
 // (function bodies ignored) for typesGOOS/typesGOARCH with cgo disabled.
@@ -66,7 +66,7 @@ type listedPackage struct {
 // where GOROOT or the module cache are; declarations of the main module's
 // own packages carry no position, so that editing a function body there
 // does not change the type information.
-func writeTypes(dir string, pkgs []string) error {
+func writeTypes(dir string, pkgs []string, prune bool) error {
 	listed, err := listDeps(pkgs)
 	if err != nil {
 		return err
@@ -100,6 +100,9 @@ func writeTypes(dir string, pkgs []string) error {
 			return errs[i]
 		}
 		written[names[i]] = true
+	}
+	if !prune {
+		return nil
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {

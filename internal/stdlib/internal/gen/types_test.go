@@ -38,8 +38,9 @@ func TestTrimmedName(t *testing.T) {
 	}
 }
 
-// TestWriteTypes writes the type information of a few packages twice and
-// checks that the bytes are the same, that they name no directory of this
+// TestWriteTypes writes the type information of a few packages twice, once
+// pruning the files of other packages (the full generation) and once not
+// (-add), and checks that only the first removed a stale file, that the bytes are the same, that they name no directory of this
 // machine, that they read back, and that the main module's declarations
 // carry no position while the others do.
 func TestWriteTypes(t *testing.T) {
@@ -49,17 +50,19 @@ func TestWriteTypes(t *testing.T) {
 	)
 	pkgs := []string{"fmt", scalar, intr}
 	a, b := t.TempDir(), t.TempDir()
-	stale := filepath.Join(a, "gone.gz")
-	if err := os.WriteFile(stale, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	for _, dir := range []string{a, b} {
-		if err := writeTypes(dir, pkgs); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "gone.gz"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeTypes(dir, pkgs, dir == a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(stale); err == nil {
+	if _, err := os.Stat(filepath.Join(a, "gone.gz")); err == nil {
 		t.Error("writeTypes kept the file of a package no longer preloaded")
+	}
+	if _, err := os.Stat(filepath.Join(b, "gone.gz")); err != nil {
+		t.Errorf("writeTypes without pruning removed another package's file: %v", err)
 	}
 	machine := []string{runtime.GOROOT(), goEnv(t, "GOMODCACHE"), goEnv(t, "GOPATH")}
 	if wd, err := os.Getwd(); err == nil {

@@ -1,0 +1,105 @@
+//go:build unix
+
+package engine_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomx-dev/gomx/engine"
+)
+
+// TestExecutableID compares the build ID read from the test binary with
+// the go command's.
+func TestExecutableID(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "tool", "buildid", exe).Output()
+	if err != nil {
+		t.Fatalf("go tool buildid: %v", err)
+	}
+	id, err := engine.ExecutableID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.TrimSpace(string(out)); id != want {
+		t.Errorf("ExecutableID() = %q, go tool buildid says %q", id, want)
+	}
+}
+
+// TestWorkerInUse checks which worker binary new clients run: the built
+// worker of the record when this executable built it and it exists, else
+// the executable with a warning; GOMX_WORKER_BIN above both.
+func TestWorkerInUse(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache) // os.UserCacheDir on Linux and BSDs
+	t.Setenv("HOME", cache)           // and on macOS
+	t.Setenv(engine.WorkerBinEnv, "")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := engine.ExecutableID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := filepath.Join(t.TempDir(), "gomx-worker")
+	if err := os.WriteFile(built, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name, wantBin, wantWarning string) {
+		t.Helper()
+		bin, w, warning, err := engine.WorkerInUse()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if bin != wantBin || (w != nil) != (wantBin == built) {
+			t.Errorf("%s: worker %q (record %v), want %q", name, bin, w, wantBin)
+		}
+		if wantWarning == "" && warning != "" || !strings.Contains(warning, wantWarning) {
+			t.Errorf("%s: warning %q, want %q", name, warning, wantWarning)
+		}
+	}
+	check("no record", exe, "")
+	rec := &engine.BuiltWorker{Binary: built, Gomx: "devel", BuildID: id, Packages: []string{"example.com/x (example.com/x v1.0.0)"}}
+	if err := engine.WriteBuiltWorker(rec); err != nil {
+		t.Fatal(err)
+	}
+	if file, _ := engine.BuiltWorkerFile(); !strings.HasPrefix(file, cache) {
+		t.Errorf("record %s is not in the cache directory %s", file, cache)
+	}
+	check("record of this executable", built, "")
+	if got, err := engine.ReadBuiltWorker(); err != nil || got.Packages[0] != rec.Packages[0] {
+		t.Errorf("ReadBuiltWorker() = %+v, %v", got, err)
+	}
+	t.Setenv(engine.WorkerBinEnv, "/bin/true")
+	check(engine.WorkerBinEnv, "/bin/true", "")
+	t.Setenv(engine.WorkerBinEnv, "")
+	other := *rec
+	other.BuildID = "another"
+	if err := engine.WriteBuiltWorker(&other); err != nil {
+		t.Fatal(err)
+	}
+	check("record of another executable", exe, "built by another gomx executable")
+	gone := *rec
+	gone.Binary = filepath.Join(t.TempDir(), "gone")
+	if err := engine.WriteBuiltWorker(&gone); err != nil {
+		t.Fatal(err)
+	}
+	check("binary removed", exe, "no such file")
+	if err := engine.WriteBuiltWorker(nil); err != nil {
+		t.Fatal(err)
+	}
+	check("record removed", exe, "")
+	if err := engine.WriteBuiltWorker(nil); err != nil {
+		t.Errorf("removing no record: %v", err)
+	}
+}
