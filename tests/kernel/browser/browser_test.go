@@ -249,3 +249,43 @@ func poll(expr string) chromedp.ActionFunc {
 		}
 	}
 }
+
+// TestInputInChromium runs a cell that prints a prompt and reads a line
+// with fmt.Scanln: the Notebook shows the prompt beside its input box (not
+// as output above it), and the line typed there reaches the cell.
+func TestInputInChromium(t *testing.T) {
+	data, _ := json.Marshal(map[string]any{
+		"nbformat": 4, "nbformat_minor": 4,
+		"metadata": map[string]any{"kernelspec": map[string]any{"name": "gomx", "display_name": "Go (gomx)", "language": "go"}},
+		"cells":    []any{code("fmt.Print(\"Your name: \")\nvar name string\nfmt.Scanln(&name)\nfmt.Println(\"hello,\", name)")},
+	})
+	ctx, base := openNotebook(t, "input.ipynb", data)
+	var ok bool
+	var prompt struct {
+		Prompt string `json:"prompt"`
+		Stdout string `json:"stdout"`
+	}
+	var out string
+	err := chromedp.Run(ctx,
+		waitFor(base+"/notebooks/input.ipynb?token="+token, 60*time.Second),
+		poll(`typeof Jupyter !== "undefined" && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()`),
+		chromedp.Evaluate(`Jupyter.notebook.execute_all_cells(); true`, &ok),
+		poll(`document.querySelector("input.raw_input") !== null`),
+		chromedp.Evaluate(`({
+			prompt: document.querySelector(".raw_input_prompt").textContent,
+			stdout: Array.from(document.querySelectorAll(".output_stdout")).map(e => e.textContent).join(""),
+		})`, &prompt),
+		chromedp.SendKeys("input.raw_input", "gopher\r", chromedp.ByQuery),
+		poll(`Array.from(document.querySelectorAll(".output_stdout")).some(e => e.textContent.includes("hello, gopher"))`),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".output_stdout")).map(e => e.textContent).join("")`, &out),
+	)
+	if err != nil {
+		t.Fatalf("driving the notebook: %v", err)
+	}
+	if prompt.Prompt != "Your name: " || strings.Contains(prompt.Stdout, "Your name") {
+		t.Errorf("input box prompt %q, output above it %q; want the prompt beside the box only", prompt.Prompt, prompt.Stdout)
+	}
+	if !strings.Contains(out, "hello, gopher") {
+		t.Errorf("output %q", out)
+	}
+}
