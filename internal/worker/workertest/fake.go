@@ -42,6 +42,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gomx-dev/gomx/display"
@@ -135,6 +136,11 @@ func (e *Engine) Execute(ctx context.Context, code string, _ engine.ExecOptions,
 			var deep func(n int) int
 			deep = func(n int) int { return deep(n+1) + 1 }
 			deep(0)
+		case "signal":
+			// the worker killed by a signal from outside
+			n, _ := strconv.Atoi(arg)
+			syscall.Kill(os.Getpid(), syscall.Signal(n))
+			select {}
 		case "unlockunlocked":
 			var mu sync.Mutex
 			mu.Unlock()
