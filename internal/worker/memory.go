@@ -57,12 +57,6 @@ func setMemoryLimit(limit int64) error {
 // crash output and exits. One huge allocation is the rlimits' job: the
 // watchdog may not run until it is done.
 func (w *worker) watchMemory() {
-	samples := []metrics.Sample{
-		{Name: "/gc/heap/live:bytes"},
-		{Name: "/memory/classes/heap/objects:bytes"},
-	}
-	live := uint64(float64(w.limit) * liveFraction)
-	heap := uint64(float64(w.limit) * heapFraction)
 	hard := uint64(w.limit + slack(w.limit)*3/4)
 	var cancelled *cell
 	for {
@@ -77,27 +71,52 @@ func (w *worker) watchMemory() {
 		case <-time.After(interval):
 		case <-w.cellStarted:
 		}
-		metrics.Read(samples)
-		l, h := samples[0].Value.Uint64(), samples[1].Value.Uint64()
-		if h > hard {
-			fmt.Fprintf(w.crash, "fatal error: out of memory: the heap (%s) passed the worker's memory limit of %s\n",
-				engine.FormatBytes(int64(h)), engine.FormatBytes(w.limit))
-			os.Exit(2)
+		if _, h := heapNow(); h > hard {
+			// the figure counts garbage not yet swept, which a
+			// collection may free
+			runtime.GC()
+			if _, h = heapNow(); h > hard {
+				fmt.Fprintf(w.crash, "fatal error: out of memory: the heap (%s) passed the worker's memory limit of %s\n",
+					engine.FormatBytes(int64(h)), engine.FormatBytes(w.limit))
+				os.Exit(2)
+			}
 		}
 		w.mu.Lock()
 		c = w.run
 		w.mu.Unlock()
-		if c != nil && c != cancelled && (l > live || h > heap) {
-			// the figures are as of the last collection: memory an earlier
-			// cell let go of (hog = nil) still counts until the next one
-			runtime.GC()
-			metrics.Read(samples)
-			l, h = samples[0].Value.Uint64(), samples[1].Value.Uint64()
-		}
-		if c != nil && c != cancelled && (l > live || h > heap) {
-			w.logf("heap watchdog: live %d, heap objects %d bytes, limit %d: cancelling cell %d", l, h, w.limit, c.id)
+		if c != nil && c != cancelled && w.overLimit() {
+			w.logf("heap watchdog: limit %d: cancelling cell %d", w.limit, c.id)
 			c.cancel(ErrMemoryLimit)
 			cancelled = c
 		}
 	}
+}
+
+// heapNow returns the live heap as of the last collection and the bytes
+// of heap objects now (unswept garbage included).
+func heapNow() (live, objects uint64) {
+	samples := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+	}
+	metrics.Read(samples)
+	return samples[0].Value.Uint64(), samples[1].Value.Uint64()
+}
+
+// overLimit reports whether the heap is past what a cell may use: the live
+// heap past liveFraction of the limit, or the heap objects past
+// heapFraction of it, after a collection (the figures are as of the last
+// one: memory an earlier cell let go of still counts until the next).
+func (w *worker) overLimit() bool {
+	if w.limit <= 0 {
+		return false
+	}
+	live := uint64(float64(w.limit) * liveFraction)
+	heap := uint64(float64(w.limit) * heapFraction)
+	if l, h := heapNow(); l <= live && h <= heap {
+		return false
+	}
+	runtime.GC()
+	l, h := heapNow()
+	return l > live || h > heap
 }

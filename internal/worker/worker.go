@@ -306,6 +306,12 @@ func (w *worker) execute(m *engine.Msg) {
 	if dead != nil && errors.Is(cause, engine.ErrDeadlock) {
 		res.Value, res.Error = nil, dead
 	}
+	if res.Error == nil && w.overLimit() {
+		// the cell ended past the limit before the watchdog looked
+		// (one large allocation, say): what it allocated is kept, and
+		// the next cells fail the same way until memory is freed
+		cause = ErrMemoryLimit
+	}
 	if errors.Is(cause, ErrMemoryLimit) {
 		res.Value = nil
 		res.Error = &engine.Error{

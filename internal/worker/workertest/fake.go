@@ -22,9 +22,11 @@
 //	gopanic      panic in a new goroutine (kills the process)
 //	stackoverflow  recurse past a 64 KiB stack (fatal error: stack overflow)
 //	unlockunlocked unlock an unlocked sync.Mutex (a fatal error of the runtime)
+//	signal N     the process sends itself signal N
 //	hog          allocate 1 MiB blocks, kept alive, until cancelled
 //	bighog N     allocate and touch N MiB in one piece, ignoring cancel
 //	chunkhog N   allocate and touch N MiB in 1 MiB blocks, ignoring cancel
+//	free         let go of what the hogs keep
 //	fail MSG     the cell fails with a CompileError MSG
 //
 // Complete returns the stored keys with the prefix before the cursor,
@@ -161,6 +163,8 @@ func (e *Engine) Execute(ctx context.Context, code string, _ engine.ExecOptions,
 				b[i] = 1
 			}
 			e.hogged = append(e.hogged, b)
+		case "free":
+			e.hogged = nil
 		case "chunkhog":
 			n, _ := strconv.Atoi(arg)
 			for range n {
