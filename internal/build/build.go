@@ -39,6 +39,7 @@ import (
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/stdlib"
+	"golang.org/x/mod/modfile"
 )
 
 // Options configure Build.
@@ -209,7 +210,16 @@ func buildWorker(dir, src string, files, reqs, pkgs, env []string, log io.Writer
 			[]string{"run", "-trimpath", "./internal/gen", "-add", strings.Join(pkgs, ",")}},
 		{"compiling", work, []string{"build", "-trimpath", "-o", filepath.Join(dir, binaryName), "./cmd/gomx"}},
 	}
-	for _, s := range steps {
+	before, err := requirements(work)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range steps {
+		if i == 1 {
+			if err := checkRequirements(work, before, log); err != nil {
+				return nil, err
+			}
+		}
 		start := time.Now()
 		fmt.Fprintf(log, "gomx build: %s: go %s\n", s.what, strings.Join(s.args, " "))
 		cmd := exec.Command("go", s.args...)
@@ -232,6 +242,58 @@ func buildWorker(dir, src string, files, reqs, pkgs, env []string, log io.Writer
 		return nil, err
 	}
 	return w, nil
+}
+
+// yaegiModule is the interpreter's module, which a build must not change.
+const yaegiModule = "github.com/traefik/yaegi"
+
+// requirements returns the module requirements of go.mod in dir, by path.
+func requirements(dir string) (map[string]string, error) {
+	file := filepath.Join(dir, "go.mod")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	f, err := modfile.ParseLax(file, b, nil)
+	if err != nil {
+		return nil, err
+	}
+	reqs := map[string]string{}
+	for _, r := range f.Require {
+		reqs[r.Mod.Path] = r.Mod.Version
+	}
+	return reqs, nil
+}
+
+// checkRequirements compares gomx's requirements after go get with before:
+// a module whose packages are compiled into gomx (their tables hold its
+// version's API) or the interpreter's must keep its version; another
+// module's new version is noted in the log.
+func checkRequirements(dir string, before map[string]string, log io.Writer) error {
+	after, err := requirements(dir)
+	if err != nil {
+		return err
+	}
+	preloaded := stdlib.Packages()
+	var paths []string
+	for path := range before {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		old, now := before[path], after[path]
+		if now == old {
+			continue
+		}
+		compiled := path == yaegiModule || slices.ContainsFunc(preloaded, func(p string) bool {
+			return p == path || strings.HasPrefix(p, path+"/")
+		})
+		if compiled {
+			return fmt.Errorf("the packages need %s %s, and gomx has %s %s compiled in: a build keeps the versions of gomx's own packages (pin an older version of the packages with @version)", path, now, path, old)
+		}
+		fmt.Fprintf(log, "gomx build: go get changed %s from %s to %s\n", path, old, now)
+	}
+	return nil
 }
 
 // goEnv is the environment of the go commands of a build: the user's

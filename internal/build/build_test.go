@@ -104,3 +104,28 @@ func TestParsePackages(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckRequirements refuses a go get that changed the version of a
+// module compiled into gomx and notes another module's.
+func TestCheckRequirements(t *testing.T) {
+	dir := t.TempDir()
+	gomod := "module " + ModulePath + "\n\ngo 1.26\n\nrequire (\n\tgonum.org/v1/gonum v0.18.0\n\tgithub.com/traefik/yaegi v0.16.1\n\tgolang.org/x/text v0.29.0 // indirect\n)\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	err := checkRequirements(dir, map[string]string{"gonum.org/v1/gonum": "v0.17.0", "github.com/traefik/yaegi": "v0.16.1"}, &log)
+	if err == nil || !strings.Contains(err.Error(), "need gonum.org/v1/gonum v0.18.0, and gomx has gonum.org/v1/gonum v0.17.0 compiled in") {
+		t.Errorf("gonum upgraded: %v", err)
+	}
+	err = checkRequirements(dir, map[string]string{"gonum.org/v1/gonum": "v0.18.0", "github.com/traefik/yaegi": "v0.16.0"}, &log)
+	if err == nil || !strings.Contains(err.Error(), "github.com/traefik/yaegi v0.16.1") {
+		t.Errorf("yaegi upgraded: %v", err)
+	}
+	if err := checkRequirements(dir, map[string]string{"golang.org/x/text": "v0.28.0"}, &log); err != nil {
+		t.Errorf("x/text upgraded: %v", err)
+	}
+	if want := "go get changed golang.org/x/text from v0.28.0 to v0.29.0"; !strings.Contains(log.String(), want) {
+		t.Errorf("log %q lacks %q", log.String(), want)
+	}
+}
