@@ -317,8 +317,8 @@ func (w *worker) execute(m *engine.Msg) {
 		res.Error = &engine.Error{
 			Kind: engine.Interrupted,
 			Name: "MemoryLimitExceeded",
-			Value: fmt.Sprintf("memory limit exceeded: the cell's heap grew past %s and the cell was stopped "+
-				"(the session lives; set GOMX_MEMORY_LIMIT or --memory-limit to change the limit)", engine.FormatBytes(w.limit)),
+			Value: fmt.Sprintf("memory limit exceeded: the heap grew past %s in this cell, which was stopped or had just ended "+
+				"(the session lives; let go of large values, or set GOMX_MEMORY_LIMIT or --memory-limit to change the limit)", engine.FormatBytes(w.limit)),
 		}
 		debug.FreeOSMemory()
 	}
