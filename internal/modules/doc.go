@@ -67,7 +67,12 @@
 // expression that uses a constant of another package (0.0 -
 // math.MaxFloat64) becomes a literal of its value and type, outside
 // constant declarations: the interpreter's tables type compiled
-// constants in their own way.
+// constants in their own way. A type assertion x.(I) to an interface
+// with methods becomes a call of a helper of that file that tries first
+// the package's types implementing I: the interpreter gives a value that
+// went through an interface (error) to such an assertion without its
+// methods (github.com/pkg/errors' Cause), while assertions to concrete
+// types work; type switches with interface cases are not lowered.
 //
 // # Known gaps
 //
@@ -75,12 +80,13 @@
 // (internal/front): the other constructs it rewrites for cells (other
 // constant expressions, tuple assignments, type switches with interface cases,
 // select, deferred arguments, clear, generic functions of the standard
-// library, assertions to interfaces with methods, …) reach the
+// library, type switches with interface cases, …) reach the
 // interpreter as written and run with yaegi's own semantics, bugs
 // included. Two of those bugs are seen in popular modules and give wrong
 // output without an error, in cells as well: a method's result of a named
 // type with a String method, passed straight to fmt (fmt.Println(
-// u.Version()) of github.com/google/uuid), is printed without it, and
+// u.Version()) of github.com/google/uuid, fmt.Println(a.Add(b)) of
+// github.com/shopspring/decimal), is printed without it, and
 // fmt's %d of such a value inside its own String method prints the
 // interpreter's wrapper ("VERSION_{5 5462528}"). When the interpreter
 // fails on a package (an error or a panic of its compiler), the import

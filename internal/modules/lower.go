@@ -35,6 +35,7 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 	texts := make([]string, len(moves))
 	out := map[string][]byte{}
 	helpers := map[string]*types.Basic{}
+	var assertHelpers []*assertHelper
 	for _, f := range files {
 		tf := fset.File(f.Pos())
 		name := filepath.Base(tf.Name())
@@ -57,6 +58,13 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 		for _, e := range minMax(tf, f, info, pkg, helpers) {
 			if !slices.ContainsFunc(consts, func(c edit) bool { return c.off <= e.off && e.end <= c.end }) {
 				edits = append(edits, e)
+			}
+		}
+		// an assertion keeps its operand's text: one with other edits in
+		// it is left as it is
+		for _, a := range asserts(tf, f, info, pkg, src, &assertHelpers) {
+			if !slices.ContainsFunc(edits, func(e edit) bool { return a.off <= e.off && e.end <= a.end }) {
+				edits = append(edits, a)
 			}
 		}
 		if v := info.FileVersions[f]; v == "" || version.Compare(v, "go1.22") >= 0 {
@@ -92,11 +100,11 @@ func lower(fset *token.FileSet, files []*ast.File, info *types.Info, raw map[str
 		}
 		out[name] = apply(src, edits)
 	}
-	if len(helpers) > 0 {
+	if len(helpers) > 0 || len(assertHelpers) > 0 {
 		if _, ok := raw[builtinFile]; ok {
-			return nil, fmt.Errorf("the package has a file named %s, the name gomx gives the file of its min and max functions", builtinFile)
+			return nil, fmt.Errorf("the package has a file named %s, the name gomx gives the file of its helper functions", builtinFile)
 		}
-		out[builtinFile] = []byte(builtinsText(pkg.Name(), helpers))
+		out[builtinFile] = []byte(builtinsText(pkg.Name(), helpers) + assertsText(assertHelpers))
 	}
 	if len(moves) > 0 {
 		if _, ok := raw[initFile]; ok {

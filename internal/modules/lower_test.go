@@ -221,3 +221,38 @@ func G(n float64) (bool, F, int, float64) {
 		}
 	}
 }
+
+func TestLowerAsserts(t *testing.T) {
+	out, err := lowerSrc(t, `package p
+
+type w struct{ c error }
+
+func (e *w) Error() string { return "w" }
+func (e *w) Cause() error  { return e.c }
+
+func Cause(err error) error {
+	type causer interface{ Cause() error }
+	for {
+		c, ok := err.(causer)
+		if !ok {
+			return err
+		}
+		_ = err.(interface{ Error() string })
+		err = c.Cause()
+	}
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, helpers := string(out["a.go"]), string(out[builtinFile])
+	for _, want := range []string{"c, ok := gomxassert0(err)\n", "_ = gomxassert1must(err)\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lowered source lacks %q:\n%s", want, got)
+		}
+	}
+	want := "func gomxassert0(x error) (interface{Cause() error}, bool) {\n\tif v, ok := x.(*w); ok {\n\t\treturn v, true\n\t}\n\tv, ok := x.(interface{Cause() error})\n\treturn v, ok\n}\n"
+	if !strings.Contains(helpers, want) {
+		t.Errorf("%s lacks\n%s\nin\n%s", builtinFile, want, helpers)
+	}
+}

@@ -12,8 +12,10 @@ import (
 	"strings"
 )
 
-// builtinFile is the name of the file of the functions that replace the
-// builtins min and max (Go 1.21), which the interpreter lacks.
+// builtinFile is the name of the file of the helper functions lowered
+// module code calls: those that replace the builtins min and max (Go
+// 1.21), which the interpreter lacks, and those of type assertions
+// (asserts.go).
 const builtinFile = "zzgomxbuiltins.go"
 
 // minMax replaces the calls of the builtins min and max in f: a constant

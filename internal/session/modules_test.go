@@ -62,6 +62,31 @@ func Funcs() []func() int {
 // Counter counts.
 type Counter struct{ N int }
 
+type causer interface{ Cause() error }
+
+type wrapped struct {
+	msg   string
+	cause error
+}
+
+func (w *wrapped) Error() string { return w.msg + ": " + w.cause.Error() }
+func (w *wrapped) Cause() error  { return w.cause }
+
+// Wrap wraps err with msg.
+func Wrap(err error, msg string) error { return &wrapped{msg, err} }
+
+// Cause unwraps err, as github.com/pkg/errors does.
+func Cause(err error) error {
+	for err != nil {
+		c, ok := err.(causer)
+		if !ok {
+			break
+		}
+		err = c.Cause()
+	}
+	return err
+}
+
 // Extremes uses the builtins min and max (Go 1.21).
 func Extremes(xs []float64) (float64, float64, int, string, float64) {
 	lo, hi := xs[0], xs[0]
@@ -205,6 +230,8 @@ fmt.Println(c.N)
 fmt.Println(app.Table)
 fmt.Println(app.Extremes([]float64{3, 1, 2}))
 fmt.Println(app.Extremes([]float64{1, math.NaN(), -1}))
+e := app.Wrap(app.Wrap(errors.New("disk full"), "saving"), "closing")
+fmt.Println(e, "|", app.Cause(e))
 `
 	s := newSession(t)
 	mustRun(t, s, "x := 41")
@@ -212,7 +239,7 @@ fmt.Println(app.Extremes([]float64{1, math.NaN(), -1}))
 	if res.Error != nil {
 		t.Fatalf("import: %v %v", res.Error.Value, res.Error.Traceback)
 	}
-	want := goRun(t, "example.com/app v1.0.0", "package main\n\nimport (\n\t\"fmt\"\n\t\"math\"\n\n\t\"example.com/app\"\n)\n\nfunc main() {\n"+use+"}\n")
+	want := goRun(t, "example.com/app v1.0.0", "package main\n\nimport (\n\t\"errors\"\n\t\"fmt\"\n\t\"math\"\n\n\t\"example.com/app\"\n)\n\nfunc main() {\n"+use+"}\n")
 	if got := r.Text("stdout"); got != want {
 		t.Errorf("cell printed %q, go run %q", got, want)
 	}
