@@ -207,8 +207,10 @@ func buildWorker(dir, src string, files, reqs, pkgs, env []string, log io.Writer
 	}{
 		{"adding the modules", work, append([]string{"get"}, reqs...)},
 		{"generating the symbol tables", filepath.Join(work, "internal", "stdlib"),
-			[]string{"run", "-trimpath", "./internal/gen", "-add", strings.Join(pkgs, ",")}},
-		{"compiling", work, []string{"build", "-trimpath", "-o", filepath.Join(dir, binaryName), "./cmd/gomx"}},
+			[]string{"run", "-trimpath", "-buildvcs=false", "./internal/gen", "-add", strings.Join(pkgs, ",")}},
+		// -buildvcs=false: the cache directory may be inside a repository
+		// (a home directory under version control)
+		{"compiling", work, []string{"build", "-trimpath", "-buildvcs=false", "-o", filepath.Join(dir, binaryName), "./cmd/gomx"}},
 	}
 	before, err := requirements(work)
 	if err != nil {
