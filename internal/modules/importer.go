@@ -112,7 +112,9 @@ func (m *Modules) load(im *importer, path string) (*types.Package, error) {
 	}
 	err := m.loadNew(im, g, path)
 	if err != nil {
-		g.failed[path] = err
+		if m.ctx().Err() == nil { // an interrupted download may be tried again
+			g.failed[path] = err
+		}
 		return nil, err
 	}
 	return g.pkgs[path].types, nil
@@ -163,7 +165,9 @@ func (m *Modules) loadNew(im *importer, g *generation, path string) error {
 	if err := m.checkCompile(g, path); err != nil {
 		for _, p := range added {
 			delete(g.pkgs, p)
-			g.failed[p] = err
+			if m.ctx().Err() == nil {
+				g.failed[p] = err
+			}
 		}
 		return err
 	}

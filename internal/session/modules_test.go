@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"net/http"
 	"os"
 	osexec "os/exec"
@@ -441,5 +442,21 @@ func TestModuleNoGoUntilImport(t *testing.T) {
 	mustFail(t, s, `import "example.com/app"`, "example.com/app")
 	if b, err := os.ReadFile(marker); err != nil || !strings.HasPrefix(string(b), "mod init") {
 		t.Errorf("the import ran the go command: %q, %v", b, err)
+	}
+}
+
+// TestModuleImportInterrupted: an import whose cell is interrupted while
+// the go command runs fails, and the next import of it works.
+func TestModuleImportInterrupted(t *testing.T) {
+	localProxy(t)
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := s.Execute(ctx, "import \"example.com/app\"\nfmt.Println(app.Welcome(\"a\"))", engine.ExecOptions{}, &recorder{})
+	if res.Error == nil || !strings.Contains(res.Error.Value, "interrupted") {
+		t.Fatalf("interrupted import: %+v", res.Error)
+	}
+	if got := mustRun(t, s, "import \"example.com/app\"\nfmt.Println(app.Welcome(\"a\"))"); got != "[hello, a]\n" {
+		t.Errorf("import after the interrupted one printed %q", got)
 	}
 }
