@@ -148,6 +148,27 @@ class ClientTests(unittest.TestCase):
         c, out, _ = k.run("fmt.Println(slept)")
         self.assertEqual(out, "7\n", c)
 
+    def test_follow_up_cells_after_errors_all_run(self):
+        """A cell sent as soon as an error reply arrives runs: only requests
+        queued before the error are aborted. After failing cells, and after
+        interrupted ones."""
+        k = self.k
+        k.run("followed := 0")
+        errors, interrupts = rounds(20, 1000), rounds(5, 200)
+        for i in range(errors):
+            c, _, _ = k.run('panic("boom")')
+            self.assertEqual(c["status"], "error")
+            c, _, _ = k.run("followed++")
+            self.assertEqual(c["status"], "ok", f"round {i}: {c}")
+        for i in range(interrupts):
+            msg_id = k.start("for {}")
+            k.km.interrupt_kernel()
+            self.assertEqual(k.reply(msg_id)["content"]["status"], "error")
+            c, _, _ = k.run("followed++")
+            self.assertEqual(c["status"], "ok", f"interrupt round {i}: {c}")
+        c, out, _ = k.run("fmt.Println(followed)")
+        self.assertEqual(out, f"{errors + interrupts}\n")
+
     def test_sigint_interrupts(self):
         k = self.k
         msg_id = k.start("for {}")
