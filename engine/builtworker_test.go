@@ -3,13 +3,16 @@
 package engine_test
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/worker/workertest"
 )
 
 // TestExecutableID compares the build ID read from the test binary with
@@ -101,5 +104,70 @@ func TestWorkerInUse(t *testing.T) {
 	check("record removed", exe, "")
 	if err := engine.WriteBuiltWorker(nil); err != nil {
 		t.Errorf("removing no record: %v", err)
+	}
+}
+
+// lockedBuilder is a strings.Builder for writers in several goroutines.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRestartPicksBuiltWorker checks that a client without a Binary
+// chooses its worker again at a restart: a worker built meanwhile (here a
+// link to the test binary, which serves the scripted engine) is used from
+// then on.
+func TestRestartPicksBuiltWorker(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	t.Setenv(engine.WorkerBinEnv, "")
+	var log lockedBuilder
+	c, err := engine.NewClient(engine.ClientOptions{Env: []string{workertest.EnvVar + "=1"}, Debug: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	run := func() {
+		t.Helper()
+		var out workertest.Recorder
+		if res := c.Execute(context.Background(), "stream hi", engine.ExecOptions{}, &out); res.Error != nil || out.Text("stdout") != "hi\n" {
+			t.Fatalf("cell: %v, output %q", res.Error, out.Got())
+		}
+	}
+	run()
+	exe, _ := os.Executable()
+	if !strings.Contains(log.String(), ": "+exe+" worker") {
+		t.Fatalf("first worker is not %s:\n%s", exe, log.String())
+	}
+	id, err := engine.ExecutableID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := filepath.Join(t.TempDir(), "gomx-worker")
+	if err := os.Symlink(exe, built); err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.WriteBuiltWorker(&engine.BuiltWorker{Binary: built, BuildID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	run()
+	if !strings.Contains(log.String(), ": "+built+" worker") {
+		t.Errorf("the worker after the restart is not %s:\n%s", built, log.String())
 	}
 }

@@ -18,8 +18,9 @@ import (
 // ClientOptions configure NewClient.
 type ClientOptions struct {
 	// Binary is the gomx executable run as `Binary worker`. Empty means
-	// WorkerInUse: the GOMX_WORKER_BIN environment variable, or else the
-	// worker `gomx build` built, or else the running executable.
+	// WorkerInUse's choice at each start of a worker (NewClient, Restart,
+	// after a death): the GOMX_WORKER_BIN environment variable, or else
+	// the worker `gomx build` built, or else the running executable.
 	Binary string
 	// Args are extra arguments after "worker".
 	Args []string
@@ -45,7 +46,6 @@ type ClientOptions struct {
 // Interrupt, Restart and Close.
 type Client struct {
 	opts   ClientOptions
-	bin    string
 	nextID atomic.Uint64
 
 	mu     sync.Mutex
@@ -69,20 +69,23 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	if runtime.GOOS == "windows" {
 		return nil, errors.New("gomx: the worker process needs a Unix system (Linux or macOS); Windows is not supported yet")
 	}
-	bin := opts.Binary
-	if bin == "" {
-		b, _, warning, err := WorkerInUse()
-		if err != nil {
-			return nil, err
-		}
-		if warning != "" {
-			warnOnce.Do(func() { fmt.Fprintln(os.Stderr, warning) })
-		}
-		bin = b
-	}
-	c := &Client{opts: opts, bin: bin}
+	c := &Client{opts: opts}
 	c.w = c.spawn()
 	return c, nil
+}
+
+// binary returns the binary of the next worker: opts.Binary, or else
+// WorkerInUse's choice, made at each start so that a restart runs the
+// worker `gomx build` made meanwhile.
+func (c *Client) binary() (string, error) {
+	if c.opts.Binary != "" {
+		return c.opts.Binary, nil
+	}
+	bin, _, warning, err := WorkerInUse()
+	if warning != "" {
+		warnOnce.Do(func() { fmt.Fprintln(os.Stderr, warning) })
+	}
+	return bin, err
 }
 
 func (c *Client) logf(format string, args ...any) {
@@ -132,6 +135,11 @@ func (c *Client) spawn() *proc {
 		stderr:  &tailWriter{max: 64 << 10, copy: c.opts.Debug},
 		start:   time.Now(),
 	}
+	bin, err := c.binary()
+	if err != nil {
+		p.die(err.Error())
+		return p
+	}
 	args := []string{"worker"}
 	if c.opts.MemoryLimit != "" {
 		args = append(args, "--memory-limit", c.opts.MemoryLimit)
@@ -152,7 +160,7 @@ func (c *Client) spawn() *proc {
 		p.die(fmt.Sprintf("creating the worker's pipes: %v", err))
 		return p
 	}
-	cmd := exec.Command(c.bin, args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), c.opts.Env...)
 	cmd.ExtraFiles = []*os.File{inR, outW} // fds 3 and 4
 	cmd.Stderr = p.stderr
@@ -164,11 +172,11 @@ func (c *Client) spawn() *proc {
 	if err != nil {
 		inW.Close()
 		outR.Close()
-		p.die(fmt.Sprintf("starting the worker %s: %v", c.bin, err))
+		p.die(fmt.Sprintf("starting the worker %s: %v", bin, err))
 		return p
 	}
 	p.cmd, p.toW, p.mw, p.pid = cmd, inW, NewMsgWriter(inW), cmd.Process.Pid
-	c.logf("started worker %d: %s %s", p.pid, c.bin, strings.Join(args, " "))
+	c.logf("started worker %d: %s %s", p.pid, bin, strings.Join(args, " "))
 	go p.read(NewMsgReader(outR), outR)
 	return p
 }
