@@ -80,7 +80,7 @@ func runBuild(args []string) int {
 	if r.Cached {
 		how = "found in the cache"
 	}
-	fmt.Printf("worker %s (%s); new sessions use it, with compiled in:\n", r.Binary, how)
+	fmt.Printf("worker %s (%s); new sessions and restarts use it, with compiled in:\n", r.Binary, how)
 	for _, p := range r.Packages {
 		fmt.Printf("  %s\n", p)
 	}
