@@ -99,11 +99,13 @@ func run(out string) error {
 		return err
 	}
 	// unsafe's table is yaegi's; its type information is types.Unsafe
-	return writeDocs(filepath.Join(out, docsDir), append(all, "unsafe"), true)
+	return writeDocs(filepath.Join(out, docsDir), append(all, "unsafe"), true, nil)
 }
 
 // runAdd writes the tables, type information and documentation of pkgs
-// into out, next to the existing files, and removes nothing.
+// into out, next to the existing files, and removes nothing. The
+// documentation keeps only the symbols of the tables: extract leaves out
+// generic functions and types, which a cell cannot call.
 func runAdd(out string, pkgs []string) error {
 	if _, err := extractAll(nil, pkgs, out); err != nil {
 		return err
@@ -111,7 +113,30 @@ func runAdd(out string, pkgs []string) error {
 	if err := writeTypes(filepath.Join(out, typesDir), pkgs, false); err != nil {
 		return err
 	}
-	return writeDocs(filepath.Join(out, docsDir), pkgs, false)
+	syms := map[string]map[string]bool{}
+	for _, p := range pkgs {
+		src, err := os.ReadFile(filepath.Join(out, fileName.Replace(p)+".go"))
+		if err != nil {
+			return err
+		}
+		syms[p] = tableSymbols(src)
+	}
+	return writeDocs(filepath.Join(out, docsDir), pkgs, false, func(p, name string) bool {
+		typ, _, _ := strings.Cut(name, ".")
+		return name == "" || syms[p][typ]
+	})
+}
+
+// tableSymbol matches a symbol's entry in a generated table.
+var tableSymbol = regexp.MustCompile(`(?m)^\t\t"(\w+)": `)
+
+// tableSymbols returns the names of the symbols of a generated table.
+func tableSymbols(src []byte) map[string]bool {
+	syms := map[string]bool{}
+	for _, m := range tableSymbol.FindAllSubmatch(src, -1) {
+		syms[string(m[1])] = true
+	}
+	return syms
 }
 
 // extractAll writes the tables of the standard packages std and of pkgs
@@ -226,12 +251,22 @@ func removeStale(dir string, written map[string]bool) error {
 }
 
 // writeDocs writes the documentation of pkgs into dir, one gzip-compressed
-// JSON file per package (scan.Docs' inner map). With prune, it writes
-// versions.json too and removes the files of packages no longer preloaded.
-func writeDocs(dir string, pkgs []string, prune bool) error {
+// JSON file per package (scan.Docs' inner map), only the symbols keep
+// accepts when it is not nil. With prune, it writes versions.json too and
+// removes the files of packages no longer preloaded.
+func writeDocs(dir string, pkgs []string, prune bool, keep func(pkg, name string) bool) error {
 	docs, err := scan.Collect(pkgs)
 	if err != nil {
 		return err
+	}
+	if keep != nil {
+		for p, d := range docs {
+			for name := range d {
+				if !keep(p, name) {
+					delete(d, name)
+				}
+			}
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -68,5 +73,63 @@ func TestRemoveStale(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, n)); (err == nil) != want {
 			t.Errorf("%s exists = %v, want %v", n, err == nil, want)
 		}
+	}
+}
+
+// TestRunAdd writes a package's table, type information and documentation
+// next to existing files, which stay, and checks that the documentation
+// has the symbols of the table only: not the generic ones extract leaves
+// out.
+func TestRunAdd(t *testing.T) {
+	const pkg = "github.com/gomx-dev/gomx/internal/stdlib/internal/gen/testdata/generic"
+	out := t.TempDir()
+	others := []string{"std_strings.go", "types/strings.gz", "docs/strings.json.gz", "docs/versions.json"}
+	for _, f := range others {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(out, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, f), []byte(generatedPrefix+"x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := runAdd(out, []string{pkg}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range others {
+		if b, err := os.ReadFile(filepath.Join(out, f)); err != nil || string(b) != generatedPrefix+"x\n" {
+			t.Errorf("%s changed or removed: %q, %v", f, b, err)
+		}
+	}
+	base := fileName.Replace(pkg)
+	src, err := os.ReadFile(filepath.Join(out, base+".go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms := tableSymbols(src)
+	if !syms["Double"] || !syms["Point"] || syms["Map"] || syms["Pair"] {
+		t.Errorf("table symbols %v: want Double and Point, not Map and Pair", syms)
+	}
+	if _, err := os.Stat(filepath.Join(out, typesDir, base+".gz")); err != nil {
+		t.Error(err)
+	}
+	gz, err := os.ReadFile(filepath.Join(out, docsDir, base+".json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs map[string][2]string
+	if err := json.NewDecoder(zr).Decode(&docs); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range docs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if want := []string{"", "Double", "Point", "Point.Norm1"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("documented symbols %q, want %q", names, want)
 	}
 }
