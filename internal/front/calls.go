@@ -547,6 +547,9 @@ func (l *lowerer) rtAt(name string, p token.Pos) ast.Expr {
 // converting to and from a named type.
 func (l *lowerer) minMax(x *ast.CallExpr, name string) ast.Expr {
 	t := l.typeOf(x)
+	if tp, ok := t.(*types.TypeParam); ok {
+		return l.minMaxParam(x, name, tp)
+	}
 	basic, ok := t.Underlying().(*types.Basic)
 	if !ok || basic.Info()&types.IsOrdered == 0 {
 		l.unsupported(x, "%s of %s", name, t)

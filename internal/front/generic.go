@@ -1196,3 +1196,44 @@ func cloneFull(n ast.Node, rename func(*ast.Ident) string, repl func(*ast.Ident)
 	}
 	return walk(reflect.ValueOf(n)).Interface().(ast.Node)
 }
+
+// minMaxParam lowers min or max of operands of type parameter T (in a
+// generic function of the session, or a generic copy such as slices.Max
+// called with its type parameter): each operand after the first is
+// compared with the result so far by a function literal that asks the
+// runtime's MinMaxSecond, which knows Go's rules for the type the
+// interpreter instantiates T with (a NaN wins, max(-0.0, +0.0) is +0.0):
+//
+//	func(x, y T) T { if rt.MinMaxSecond(x, y, isMax) { return y }; return x }(a, b)
+func (l *lowerer) minMaxParam(x *ast.CallExpr, name string, tp *types.TypeParam) ast.Expr {
+	pos := x.Pos()
+	var out ast.Expr
+	for i, a := range x.Args {
+		e := l.expr(a)
+		if i == 0 {
+			out = e
+			continue
+		}
+		xv, yv := l.temp("x"), l.temp("y")
+		isMax := predeclared("false")
+		if name == "max" {
+			isMax = predeclared("true")
+		}
+		fl := &ast.FuncLit{
+			Type: &ast.FuncType{
+				Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{xv, yv}, Type: l.w.expr(tp)}}},
+				Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(tp)}}},
+			},
+			Body: &ast.BlockStmt{List: []ast.Stmt{
+				&ast.IfStmt{
+					Cond: &ast.CallExpr{Fun: l.rt("MinMaxSecond"), Args: []ast.Expr{ast.NewIdent(xv.Name), ast.NewIdent(yv.Name), isMax}},
+					Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(yv.Name)}}}},
+				},
+				&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(xv.Name)}},
+			}},
+		}
+		out = &ast.CallExpr{Fun: fl, Args: []ast.Expr{out, e}}
+		setPos(out, pos)
+	}
+	return out
+}

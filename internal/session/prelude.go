@@ -1,7 +1,9 @@
 package session
 
 import (
+	"fmt"
 	"go/types"
+	"math"
 	"reflect"
 	"unique"
 )
@@ -48,9 +50,10 @@ func stdGeneric(path, name string, targs []types.Type) (string, bool) {
 }
 
 // stdInstances are the runtime's compiled instantiations of package
-// unique and its replacement of maps.clone (see stdGeneric).
+// unique, its replacement of maps.clone (see stdGeneric) and the
+// comparison of min and max of a type parameter (minMaxSecond).
 var stdInstances = func() map[string]reflect.Value {
-	m := map[string]reflect.Value{"Maps_clone": reflect.ValueOf(mapsClone)}
+	m := map[string]reflect.Value{"Maps_clone": reflect.ValueOf(mapsClone), "MinMaxSecond": reflect.ValueOf(minMaxSecond)}
 	addUnique[bool](m, "bool")
 	addUnique[string](m, "string")
 	addUnique[int](m, "int")
@@ -85,4 +88,46 @@ func mapsClone(m any) any {
 		c.SetMapIndex(it.Key(), it.Value())
 	}
 	return c.Interface()
+}
+
+// minMaxSecond is the runtime's MinMaxSecond: whether max (isMax) or min
+// of x and y, two values of one ordered type (the type argument of a type
+// parameter), is y, by Go's rules: a NaN wins, max(-0.0, +0.0) is +0.0 and
+// min is -0.0; of equal values, x.
+func minMaxSecond(x, y any, isMax bool) bool {
+	vx, vy := reflect.ValueOf(x), reflect.ValueOf(y)
+	if vx.Kind() != vy.Kind() {
+		panic(fmt.Sprintf("gomx: min or max of %T and %T", x, y))
+	}
+	var less, greater bool
+	switch vx.Kind() {
+	case reflect.Float32, reflect.Float64:
+		a, b := vx.Float(), vy.Float()
+		switch {
+		case a != a:
+			return false
+		case b != b:
+			return true
+		case a == b && a == 0:
+			// zeros: max is +0 unless both are -0, min is -0 unless both
+			// are +0
+			if isMax {
+				return math.Signbit(a) && !math.Signbit(b)
+			}
+			return !math.Signbit(a) && math.Signbit(b)
+		}
+		less, greater = b < a, b > a
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		less, greater = vy.Int() < vx.Int(), vy.Int() > vx.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		less, greater = vy.Uint() < vx.Uint(), vy.Uint() > vx.Uint()
+	case reflect.String:
+		less, greater = vy.String() < vx.String(), vy.String() > vx.String()
+	default:
+		panic(fmt.Sprintf("gomx: min or max of a value the interpreter passes as %T", x))
+	}
+	if isMax {
+		return greater
+	}
+	return less
 }
