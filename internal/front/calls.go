@@ -75,8 +75,8 @@ const vizPath = "github.com/gomx-dev/gomx/viz"
 // args lowers the arguments of a call of fun (not yet lowered). A value of a session type with
 // rich methods passed to viz (viz.Show, (*viz.Display).Update, …) is
 // passed as its bundle: compiled code cannot call its methods. A value of
-// a session type that is an error, passed to fmt or log, is passed as an
-// error, which the interpreter gives compiled code with its Error method.
+// a session type with an Error or String method passed to fmt or log is
+// passed as fmt would see it (printedArg).
 func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 	var sig *types.Signature
 	fromViz := false
@@ -88,19 +88,16 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 		fromViz = f.Pkg().Path() == vizPath
 		printing = f.Pkg().Path() == "fmt" || f.Pkg().Path() == "log"
 	}
-	var asError func(i int) bool
+	var verbOf func(i int) (rune, bool)
 	if printing && sig != nil && !x.Ellipsis.IsValid() {
-		asError = l.printedAsError(x, sig)
+		verbOf = l.printVerbs(x, sig)
 	}
 	for i, a := range x.Args {
 		at := l.typeOf(a)
 		e := l.expr(a)
-		if asError != nil && l.sessionError(at) && asError(i) {
+		if verbOf != nil && at != nil {
 			if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
-				// the interpreter passes the value without its methods;
-				// to the runtime's Error, a compiled func(error) any, it
-				// passes a wrapper whose Error method fmt and log call
-				e = &ast.CallExpr{Fun: l.rtAt("Error", e.Pos()), Lparen: e.Pos(), Args: []ast.Expr{e}}
+				e = l.printedArg(e, at, verbOf, i)
 			}
 		}
 		if fromViz && sig != nil && at != nil && !x.Ellipsis.IsValid() {
@@ -114,12 +111,77 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 	}
 }
 
-// printedAsError returns, for a call of a fmt or log function of
-// signature sig, whether its argument i is printed by an Error method:
-// every argument of the Print functions; those of a Printf function whose
-// verb is v, s, q, x, X or w, when its format is a constant (fmt prints a
-// %d of an error as the value).
-func (l *lowerer) printedAsError(x *ast.CallExpr, sig *types.Signature) func(int) bool {
+// printedArg lowers argument i, e of type t, of a fmt or log function
+// whose verbs verbOf gives. The interpreter passes a value of a session
+// type without its methods, or, to some functions, in a wrapper that
+// prints as a struct; fmt prints it as Go would only when told how:
+//
+//   - for a verb that calls the Error or String method (v, s, q, x, X, and
+//     w for an error), it goes through the runtime's Error or Stringer, a
+//     compiled func(error) any or func(fmt.Stringer) any, to which the
+//     interpreter passes a wrapper whose method fmt calls;
+//   - for another verb (d, f, …), which prints the value itself, and for
+//     a value whose method is its pointer's, which fmt does not call, it
+//     is converted to its underlying type (a pointer to a pointer to it),
+//     which has no methods to wrap;
+//   - %T, %p, and the verbs of a format that is not a constant are left
+//     as the interpreter does them.
+func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, bool), i int) ast.Expr {
+	isErr := l.sessionError(t)
+	verb, ok := verbOf(i)
+	if !ok || verb == 'T' || verb == 'p' || verb == '*' {
+		return e
+	}
+	pos := e.Pos()
+	if !isErr && !l.sessionMethod(t, "String") {
+		if _, isPtr := t.Underlying().(*types.Pointer); isPtr || !l.sessionMethod(types.NewPointer(t), "String") && !l.sessionError(types.NewPointer(t)) {
+			return e
+		}
+		// the method is its pointer's: fmt does not call it on the
+		// value, the interpreter's wrapper would
+		return l.plainArg(e, t, pos)
+	}
+	if strings.ContainsRune("vsqxX", verb) || verb == 'w' && isErr {
+		wrap := "Stringer"
+		if isErr {
+			wrap = "Error"
+		}
+		if _, isCall := unparen(e).(*ast.CallExpr); isCall {
+			// the interpreter hands a call's result to compiled code
+			// as its underlying type, without methods, unless
+			// converted to its type first
+			te := l.w.expr(t)
+			setPos(te, pos)
+			e = &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: te, Rparen: pos}, Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
+		}
+		return &ast.CallExpr{Fun: l.rtAt(wrap, pos), Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
+	}
+	if verb == 'w' {
+		return e
+	}
+	return l.plainArg(e, t, pos)
+}
+
+// plainArg converts e, of type t, to its underlying type (a pointer to
+// a pointer to it), which has no methods.
+func (l *lowerer) plainArg(e ast.Expr, t types.Type, pos token.Pos) ast.Expr {
+	var plain types.Type
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		plain = types.NewPointer(p.Elem().Underlying())
+	} else {
+		plain = t.Underlying()
+	}
+	te := l.w.expr(plain)
+	setPos(te, pos)
+	return &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: te, Rparen: pos}, Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
+}
+
+// printVerbs returns, for a call of a fmt or log function of signature
+// sig, the verb that prints argument i: v for every argument of the Print
+// functions; that of the format for a Printf function whose format is a
+// constant; ok is false otherwise (fmt prints a %d of an error as the
+// value, a %v by its Error method).
+func (l *lowerer) printVerbs(x *ast.CallExpr, sig *types.Signature) func(int) (rune, bool) {
 	format := -1
 	for i := 0; i < sig.Params().Len(); i++ {
 		if sig.Params().At(i).Name() == "format" {
@@ -127,22 +189,26 @@ func (l *lowerer) printedAsError(x *ast.CallExpr, sig *types.Signature) func(int
 		}
 	}
 	if format < 0 {
-		return func(int) bool { return true }
+		return func(int) (rune, bool) { return 'v', true }
 	}
+	none := func(int) (rune, bool) { return 0, false }
 	if format >= len(x.Args) {
-		return nil
+		return none
 	}
 	tv, ok := l.info.Types[x.Args[format]]
 	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
-		return nil
+		return none
 	}
 	verbs, ok := formatVerbs(constant.StringVal(tv.Value))
 	if !ok {
-		return nil
+		return none
 	}
-	return func(i int) bool {
+	return func(i int) (rune, bool) {
 		k := i - format - 1
-		return k >= 0 && k < len(verbs) && strings.ContainsRune("vsqxXw", verbs[k])
+		if k < 0 || k >= len(verbs) {
+			return 0, false
+		}
+		return verbs[k], true
 	}
 }
 
