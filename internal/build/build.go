@@ -123,18 +123,44 @@ func Build(opts Options) (*Result, error) {
 		}
 		return &Result{BuiltWorker: *w, Cached: true}, nil
 	}
-	w, err := buildWorker(dir, src, files, opts.Packages, pkgs, goEnv(goroot), log)
+	// built in a directory of its own, then renamed: a build interrupted
+	// leaves no partial entry, and of two builds of one set at once the
+	// first to finish is kept
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), key+".tmp-")
 	if err != nil {
 		return nil, err
 	}
+	defer os.RemoveAll(tmp)
+	w, err := buildWorker(tmp, src, files, opts.Packages, pkgs, goEnv(goroot), log)
+	if err != nil {
+		return nil, err
+	}
+	w.Binary = filepath.Join(dir, binaryName)
 	w.BuildID = self
 	w.Gomx = engine.Version()
 	js, err := json.MarshalIndent(w, "", "\t")
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, recordName), append(js, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, recordName), append(js, '\n'), 0o644); err != nil {
 		return nil, err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		other, rerr := readRecord(dir)
+		if rerr != nil {
+			// an entry without a record: a build of an older gomx that stopped
+			if err := os.RemoveAll(dir); err != nil {
+				return nil, err
+			}
+			if err := os.Rename(tmp, dir); err != nil {
+				return nil, err
+			}
+		} else {
+			w = other
+		}
 	}
 	if err := engine.WriteBuiltWorker(w); err != nil {
 		return nil, err
@@ -190,12 +216,9 @@ func readRecord(dir string) (*engine.BuiltWorker, error) {
 }
 
 // buildWorker copies gomx's source into dir/src, adds the requested
-// packages and builds dir/gomx-worker. It returns the record without the
-// identity of the building executable.
+// packages and builds dir/gomx-worker. It returns the record with the
+// packages only.
 func buildWorker(dir, src string, files, reqs, pkgs, env []string, log io.Writer) (*engine.BuiltWorker, error) {
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
 	work := filepath.Join(dir, "src")
 	if err := copyFiles(src, work, files); err != nil {
 		return nil, fmt.Errorf("copying gomx's source: %w", err)
@@ -237,7 +260,7 @@ func buildWorker(dir, src string, files, reqs, pkgs, env []string, log io.Writer
 	if err != nil {
 		return nil, err
 	}
-	w := &engine.BuiltWorker{Binary: filepath.Join(dir, binaryName), Packages: strings.Split(strings.TrimSpace(listed), "\n")}
+	w := &engine.BuiltWorker{Packages: strings.Split(strings.TrimSpace(listed), "\n")}
 	sort.Strings(w.Packages)
 	// the go build cache keeps what a next build can reuse
 	if err := os.RemoveAll(work); err != nil && !errors.Is(err, fs.ErrNotExist) {

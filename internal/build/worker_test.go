@@ -107,6 +107,12 @@ func TestBuildWorker(t *testing.T) {
 	if !strings.HasPrefix(r.Binary, filepath.Join(cache, "gomx", "build")) {
 		t.Errorf("worker %s is not in the cache %s", r.Binary, cache)
 	}
+	if ents, err := os.ReadDir(filepath.Dir(filepath.Dir(r.Binary))); err != nil || len(ents) != 1 {
+		t.Errorf("the build left %v in the cache (%v), want the worker's directory only", ents, err)
+	}
+	if ents, err := os.ReadDir(filepath.Dir(r.Binary)); err != nil || len(ents) != 2 {
+		t.Errorf("the worker's directory holds %v (%v), want the binary and its record", ents, err)
+	}
 	bin, built, warning, err := engine.WorkerInUse()
 	if err != nil || bin != r.Binary || built == nil || warning != "" {
 		t.Fatalf("WorkerInUse() = %q, %v, %q, %v; want %s", bin, built, warning, err, r.Binary)
