@@ -3,8 +3,10 @@ package session
 import (
 	"fmt"
 	"go/types"
+	"iter"
 	"math"
 	"reflect"
+	"strings"
 	"unique"
 )
 
@@ -20,12 +22,15 @@ func stdGeneric(path, name string, targs []types.Type) (string, bool) {
 	switch {
 	case path == "maps" && name == "clone" && len(targs) == 0:
 		key = "Maps_clone"
-	case path == "unique" && len(targs) == 1:
-		b, ok := targs[0].(*types.Basic)
-		if !ok {
-			return "", false
+	case path == "unique" && len(targs) == 1, path == "iter" && (name == "Pull" || name == "Pull2"):
+		key = pathKey(path) + "_" + name
+		for _, t := range targs {
+			b, ok := t.(*types.Basic)
+			if !ok {
+				return "", false
+			}
+			key += "_" + types.Typ[b.Kind()].Name()
 		}
-		key = "Unique_" + name + "_" + types.Typ[b.Kind()].Name()
 	case path == "slices" && len(targs) > 0:
 		// [S ~[]E, E]: S must be []E itself
 		e := targs[len(targs)-1]
@@ -71,8 +76,41 @@ var stdInstances = func() map[string]reflect.Value {
 	addUnique[float64](m, "float64")
 	addUnique[complex64](m, "complex64")
 	addUnique[complex128](m, "complex128")
+	addPull[bool](m, "bool")
+	addPull[string](m, "string")
+	addPull[int](m, "int")
+	addPull[int64](m, "int64")
+	addPull[int32](m, "int32")
+	addPull[uint8](m, "uint8")
+	addPull[float64](m, "float64")
+	addPull2[int, int](m, "int", "int")
+	addPull2[int, string](m, "int", "string")
+	addPull2[string, int](m, "string", "int")
+	addPull2[string, string](m, "string", "string")
+	addPull2[int, float64](m, "int", "float64")
+	addPull2[string, float64](m, "string", "float64")
 	return m
 }()
+
+// pathKey is the prefix of the runtime's instantiations of package path:
+// its name with an upper-case first letter.
+func pathKey(path string) string {
+	return strings.ToUpper(path[:1]) + path[1:]
+}
+
+// addPull and addPull2 add iter.Pull and Pull2 for basic types, taking
+// the iterator as its func type, as lowered code writes iter.Seq.
+func addPull[V any](m map[string]reflect.Value, name string) {
+	m["Iter_Pull_"+name] = reflect.ValueOf(func(seq func(yield func(V) bool)) (func() (V, bool), func()) {
+		return iter.Pull(iter.Seq[V](seq))
+	})
+}
+
+func addPull2[K, V any](m map[string]reflect.Value, k, v string) {
+	m["Iter_Pull2_"+k+"_"+v] = reflect.ValueOf(func(seq func(yield func(K, V) bool)) (func() (K, V, bool), func()) {
+		return iter.Pull2(iter.Seq2[K, V](seq))
+	})
+}
 
 func addUnique[T comparable](m map[string]reflect.Value, name string) {
 	m["Unique_Make_"+name] = reflect.ValueOf(unique.Make[T])
