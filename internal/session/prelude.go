@@ -5,8 +5,10 @@ import (
 	"go/types"
 	"iter"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
+	"time"
 	"unique"
 )
 
@@ -14,14 +16,20 @@ import (
 // slices called with a slice of a basic type is one of the runtime's
 // compiled instantiations (slicesFuncs), faster than the copy of its
 // source that the front end makes for other type arguments (see
-// internal/front/generic.go); unique.Make and unique.Handle of basic types
-// are compiled (their source needs the runtime's internals), and so is
-// maps.clone, which maps.Clone's source calls and the runtime implements.
+// internal/front/generic.go); unique.Make and unique.Handle, iter.Pull and
+// Pull2 of basic types and rand.N of integer types and time.Duration are
+// compiled (their source needs the runtime's internals or the compiled
+// package's generator), and so is maps.clone, which maps.Clone's source
+// calls and the runtime implements.
 func stdGeneric(path, name string, targs []types.Type) (string, bool) {
 	var key string
 	switch {
 	case path == "maps" && name == "clone" && len(targs) == 0:
 		key = "Maps_clone"
+	case path == "math/rand/v2" && name == "N" && len(targs) == 1:
+		// rand.N uses the package's generator, a variable of the
+		// compiled package
+		key = "Rand_N_" + strings.ReplaceAll(types.TypeString(targs[0], func(p *types.Package) string { return p.Name() }), ".", "_")
 	case path == "unique" && len(targs) == 1, path == "iter" && (name == "Pull" || name == "Pull2"):
 		key = pathKey(path) + "_" + name
 		for _, t := range targs {
@@ -54,8 +62,8 @@ func stdGeneric(path, name string, targs []types.Type) (string, bool) {
 	return "", false
 }
 
-// stdInstances are the runtime's compiled instantiations of package
-// unique, its replacement of maps.clone (see stdGeneric) and the
+// stdInstances are the runtime's compiled instantiations of packages
+// unique, iter (Pull, Pull2) and math/rand/v2 (N), its replacement of maps.clone (see stdGeneric) and the
 // comparison of min and max of a type parameter (minMaxSecond).
 var stdInstances = func() map[string]reflect.Value {
 	m := map[string]reflect.Value{"Maps_clone": reflect.ValueOf(mapsClone), "MinMaxSecond": reflect.ValueOf(minMaxSecond)}
@@ -76,6 +84,13 @@ var stdInstances = func() map[string]reflect.Value {
 	addUnique[float64](m, "float64")
 	addUnique[complex64](m, "complex64")
 	addUnique[complex128](m, "complex128")
+	m["Rand_N_int"] = reflect.ValueOf(rand.N[int])
+	m["Rand_N_int64"] = reflect.ValueOf(rand.N[int64])
+	m["Rand_N_int32"] = reflect.ValueOf(rand.N[int32])
+	m["Rand_N_uint"] = reflect.ValueOf(rand.N[uint])
+	m["Rand_N_uint64"] = reflect.ValueOf(rand.N[uint64])
+	m["Rand_N_uint32"] = reflect.ValueOf(rand.N[uint32])
+	m["Rand_N_time_Duration"] = reflect.ValueOf(rand.N[time.Duration])
 	addPull[bool](m, "bool")
 	addPull[string](m, "string")
 	addPull[int](m, "int")
