@@ -17,8 +17,8 @@ import (
 // of the last collection) or the heap with its unswept garbage nears the
 // limit, and ends the worker when the heap passes it by most of the slack.
 // RLIMIT_DATA and RLIMIT_AS (Linux), the limit plus what the process had
-// mapped at start plus the slack, stop what the watchdog cannot: one huge
-// allocation, and memory outside the Go heap.
+// mapped at start plus the address slack, stop what the watchdog cannot:
+// one huge allocation, and memory outside the Go heap.
 const (
 	busyInterval = 2 * time.Millisecond
 	idleInterval = 100 * time.Millisecond
@@ -27,13 +27,21 @@ const (
 	minSlack     = 64 << 20
 )
 
-// slack is how far above the limit the process may map memory before
-// RLIMIT_DATA stops it: one and a half times the limit, at least
-// minSlack. A slice that grows by append near the limit maps its new
-// array (twice the old) beside the old one: with the old array near L/2
-// that is about 1.5·L at once, past which the watchdog could not cancel
-// the cell in time and the worker would die instead.
+// slack is how far above the limit the heap may grow before the watchdog
+// ends the worker (by three quarters of it): one and a half times the
+// limit, at least minSlack. A slice that grows by append near the limit
+// has its new array beside the old one: with the old array near L/2 that
+// is about 1.5·L at once, past which the watchdog could not cancel the
+// cell in time and the worker would die instead.
 func slack(limit int64) int64 { return max(minSlack, limit*3/2) }
+
+// addressSlack is how far above the limit the process may map memory
+// before RLIMIT_DATA stops it: three times the limit, at least minSlack.
+// The Go heap keeps the address space of memory it returned, and a slice
+// that grows by append cannot reuse its old, smaller arrays' space for the
+// new: a slice grown up to the limit L leaves about 4·L mapped (measured:
+// with 2.5·L the worker died on the first such cell at a 2 GiB limit).
+func addressSlack(limit int64) int64 { return max(minSlack, limit*3) }
 
 // setMemoryLimit applies limit bytes (0: none) to this process. A
 // goroutine's stack is capped at a quarter of the limit (Go's default of
@@ -45,7 +53,19 @@ func setMemoryLimit(limit int64) error {
 	}
 	debug.SetMemoryLimit(limit)
 	debug.SetMaxStack(int(min(1<<30, limit/4)))
-	return setRlimits(limit + slack(limit))
+	return setRlimits(limit + addressSlack(limit))
+}
+
+// rearmRlimits moves the rlimits to the limit and address slack above what the
+// process maps now. A cell the watchdog stopped leaves address space that
+// the Go heap keeps though it returned the memory, and that a later
+// growth cannot always reuse (a slice that doubles needs a larger piece):
+// without this, the rlimits would end the worker a few such cells later.
+func rearmRlimits(limit int64) error {
+	if limit <= 0 {
+		return nil
+	}
+	return setRlimits(limit + addressSlack(limit))
 }
 
 // watchMemory samples the heap for as long as the worker lives: every

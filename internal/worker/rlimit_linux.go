@@ -29,7 +29,8 @@ func vmStatus(key string) uint64 {
 
 // setRlimits caps the process's data segment (RLIMIT_DATA) at extra bytes
 // above what it is now, and its address space (RLIMIT_AS) at twice that,
-// since the Go heap keeps the address space of memory it freed. An allocation
+// since the Go heap keeps the address space of memory it freed (soft
+// limits: called again, it moves them up with what is mapped). An allocation
 // past them makes the Go runtime die ("fatal error: out of memory"), which
 // the client reports on the running cell. RLIMIT_DATA alone is not enough:
 // the Go runtime maps its heap over address space it reserved earlier, which
@@ -42,7 +43,13 @@ func setRlimits(extra int64) error {
 		times     uint64
 	}{{"RLIMIT_DATA", "VmData", syscall.RLIMIT_DATA, 1}, {"RLIMIT_AS", "VmSize", syscall.RLIMIT_AS, 2}} {
 		limit := r.times*uint64(extra) + vmStatus(r.key)
-		rl := syscall.Rlimit{Cur: limit, Max: limit}
+		// the soft limit only, which the process may raise again
+		// (rearm) up to the hard one
+		var rl syscall.Rlimit
+		if err := syscall.Getrlimit(r.res, &rl); err != nil {
+			return fmt.Errorf("reading %s: %w", r.name, err)
+		}
+		rl.Cur = min(limit, rl.Max)
 		if err := syscall.Setrlimit(r.res, &rl); err != nil {
 			return fmt.Errorf("setting %s to %d bytes: %w", r.name, limit, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/longtest"
 	"github.com/gomx-dev/gomx/internal/session"
 	"github.com/gomx-dev/gomx/internal/worker"
 	"github.com/gomx-dev/gomx/internal/worker/workertest"
@@ -404,4 +405,30 @@ func reportMedian(b *testing.B, times []time.Duration) {
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "median-µs")
+}
+
+// TestAppendLoopMemoryLimit runs the loop that grows a slice without end
+// under limits from 256 MiB to 3 GiB: each time the cell is cancelled
+// with the memory error and the session keeps its variables (the worker
+// maps up to about 2.5 times the limit while the slice grows). Once per
+// limit in make test, ten times in make conformance.
+func TestAppendLoopMemoryLimit(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector cannot run under the worker's RLIMIT_AS")
+	}
+	for _, limit := range []string{"256MiB", "1GiB", "2GiB", "3GiB"} {
+		t.Run(limit, func(t *testing.T) {
+			c := newSession(t, "GOMX_MEMORY_LIMIT="+limit)
+			run(t, c, "kept := 7", nil)
+			for i := range longtest.N(1, 10) {
+				res := run(t, c, "var xs []int\nfor {\n\txs = append(xs, len(xs))\n}", nil)
+				if workertest.Kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "memory limit exceeded") {
+					t.Fatalf("run %d: result %+v", i+1, res.Error)
+				}
+				if res := run(t, c, "xs = nil\nkept", nil); workertest.Value(res) != "7" {
+					t.Fatalf("run %d: session after the loop: %q %v", i+1, workertest.Value(res), res.Error)
+				}
+			}
+		})
+	}
 }

@@ -321,6 +321,9 @@ func (w *worker) execute(m *engine.Msg) {
 				"(the session lives; let go of large values, or set GOMX_MEMORY_LIMIT or --memory-limit to change the limit)", engine.FormatBytes(w.limit)),
 		}
 		debug.FreeOSMemory()
+		if err := rearmRlimits(w.limit); err != nil {
+			w.logf("memory limit: %v", err)
+		}
 	}
 	w.mu.Lock()
 	w.run = nil
