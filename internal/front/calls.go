@@ -134,7 +134,7 @@ func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, b
 	}
 	pos := e.Pos()
 	if !isErr && !l.sessionMethod(t, "String") {
-		if _, isPtr := t.Underlying().(*types.Pointer); isPtr || !l.sessionMethod(types.NewPointer(t), "String") && !l.sessionError(types.NewPointer(t)) {
+		if _, isPtr := t.Underlying().(*types.Pointer); isPtr || !l.ownType(t) || !l.sessionMethod(types.NewPointer(t), "String") && !l.sessionError(types.NewPointer(t)) {
 			return e
 		}
 		// the method is its pointer's: fmt does not call it on the
@@ -156,7 +156,8 @@ func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, b
 		}
 		return &ast.CallExpr{Fun: l.rtAt(wrap, pos), Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
 	}
-	if verb == 'w' {
+	if verb == 'w' || !l.ownType(t) {
+		// a package's type may have fields the cell cannot write
 		return e
 	}
 	return l.plainArg(e, t, pos)
@@ -288,9 +289,10 @@ func (l *lowerer) panicText(s *ast.ExprStmt) []ast.Stmt {
 	return []ast.Stmt{b}
 }
 
-// sessionMethod reports whether t is a type of the session's (or a
-// pointer to one), not an interface, whose method set has a method
-// name() string: compiled code cannot call it on the interpreter's value.
+// sessionMethod reports whether t is a type of the session's or of a
+// package interpreted from source (or a pointer to one), not an
+// interface, whose method set has a method name() string: compiled code
+// cannot call it on the interpreter's value.
 func (l *lowerer) sessionMethod(t types.Type, name string) bool {
 	if t == nil || types.IsInterface(t) {
 		return false
@@ -300,7 +302,7 @@ func (l *lowerer) sessionMethod(t types.Type, name string) bool {
 		base = p.Elem()
 	}
 	n, ok := types.Unalias(base).(*types.Named)
-	if !ok || n.Obj().Pkg() != l.pkg {
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg() != l.pkg && !l.interpreted(n.Obj().Pkg()) {
 		return false
 	}
 	sel := types.NewMethodSet(t).Lookup(l.pkg, name)
@@ -311,9 +313,26 @@ func (l *lowerer) sessionMethod(t types.Type, name string) bool {
 	return sig.Params().Len() == 0 && sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.String])
 }
 
-// sessionError reports whether t is a type of the session's (or a pointer
-// to one), not an interface, that is an error.
+// sessionError reports whether t is a type of the session's or of a
+// package interpreted from source (or a pointer to one), not an
+// interface, that is an error.
 func (l *lowerer) sessionError(t types.Type) bool { return l.sessionMethod(t, "Error") }
+
+// interpreted reports whether p is a package the interpreter runs from
+// source (Config.Interpreted).
+func (l *lowerer) interpreted(p *types.Package) bool {
+	return l.f.cfg.Interpreted != nil && l.f.cfg.Interpreted(p.Path())
+}
+
+// ownType reports whether t, or the type it points to, is declared in the
+// session: the lowered code can write its underlying type.
+func (l *lowerer) ownType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() == l.pkg
+}
 
 // callee returns the function or method a call calls, if it is one.
 func (l *lowerer) callee(fun ast.Expr) *types.Func { return calleeFunc(l.info, fun) }

@@ -67,6 +67,10 @@ type Config struct {
 	// that source that has no body (a link into the runtime, as
 	// maps.clone).
 	StdGeneric func(path, name string, targs []types.Type) (repl string, ok bool)
+	// Interpreted reports whether the package path is interpreted from
+	// source (a package of a module a cell imported): its types' methods
+	// are as hidden from compiled code as the session's. Nil means none.
+	Interpreted func(path string) bool
 	// TagVar is the name of the session's int variable that the lowered
 	// code sets before each statement that can panic (see tags.go); ""
 	// for none.

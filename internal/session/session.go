@@ -265,6 +265,7 @@ func (s *Session) reset() error {
 		Fset:        in.FileSet(),
 		Importer:    s.mods.Importer(in.FileSet(), stdlib.NewImporter(in.FileSet())),
 		Available:   availableFrom, // modules.go
+		Interpreted: func(path string) bool { return !preloaded(path) },
 		AutoImports: autoImports,
 		Runtime:     rtPath,
 		TagVar:      tagVar,

@@ -132,7 +132,6 @@ func readExport(fset *token.FileSet, imports map[string]*types.Package, path, fi
 	return gcexportdata.Read(r, fset, imports, path)
 }
 
-
 // readExceptions reads stdExceptions: "path.Name: reason" lines, # comments.
 func readExceptions(t *testing.T) map[string]string {
 	t.Helper()

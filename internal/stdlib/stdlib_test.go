@@ -221,4 +221,3 @@ func TestInterpreter(t *testing.T) {
 		}
 	}
 }
-

@@ -35,6 +35,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -200,6 +201,8 @@ func extractOne(p string, std bool, dir string) (string, error) {
 		if !bytes.Contains(src, []byte(stdTag)) {
 			return "", fmt.Errorf("extract %s: no build constraint to replace", p)
 		}
+	} else if slices.Contains(scan.PlatformPackages, p) {
+		src = bytes.Replace(src, []byte("\npackage stdlib\n"), []byte("\n"+stdTag+"\npackage stdlib\n"), 1)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
 		return "", err

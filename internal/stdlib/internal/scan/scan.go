@@ -41,12 +41,27 @@ var ExtraPackages = []string{
 	"gonum.org/v1/plot/vg/draw",
 	"gonum.org/v1/plot/vg/vgimg",
 	"gonum.org/v1/plot/vg/vgsvg",
+	// system calls and terminals, which the interpreter cannot run from
+	// source (assembly, cgo-free syscalls): compiled in, so that modules
+	// imported from a cell that depend on them (colour output, tables)
+	// work
+	"golang.org/x/sys/unix",
+	"golang.org/x/term",
+	"github.com/mattn/go-isatty",
 }
+
+// PlatformPackages are the ExtraPackages whose API and constants differ
+// between platforms: like the standard library's, their tables hold
+// Platform's and are built there only.
+var PlatformPackages = []string{"golang.org/x/sys/unix"}
 
 // Modules are the modules whose versions the tables depend on, besides Go
 // itself; their versions are recorded in the documentation file.
 var Modules = []string{
+	"github.com/mattn/go-isatty",
 	"github.com/traefik/yaegi",
+	"golang.org/x/sys",
+	"golang.org/x/term",
 	"gonum.org/v1/gonum",
 	"gonum.org/v1/plot",
 }
