@@ -83,6 +83,50 @@ t.Append([]string{"a", "1"})
 t.Render()
 fmt.Print(b.String())`, "fails",
 		"the interpreter's compiler panics on one of its packages (interface conversion: reflect.Type is nil): refused before the session sees it"},
+	{"github.com/rs/xid", "github.com/rs/xid",
+		`id := xid.New()
+fmt.Println(len(id.String()), id.Time().IsZero())`, "works", ""},
+	{"github.com/sergi/go-diff", "github.com/sergi/go-diff/diffmatchpatch",
+		`dmp := diffmatchpatch.New()
+diffs := dmp.DiffMain("Lorem ipsum dolor.", "Lorem dolor sit amet.", false)
+fmt.Printf("%q\n", dmp.DiffPrettyText(diffs))`, "works", ""},
+	{"github.com/Knetic/govaluate", "github.com/Knetic/govaluate",
+		`e, _ := govaluate.NewEvaluableExpression("10 > 0 && a * 2 == 6")
+fmt.Println(e.Evaluate(map[string]interface{}{"a": 3}))`, "works", ""},
+	{"github.com/hashicorp/go-version", "github.com/hashicorp/go-version",
+		`v1, _ := version.NewVersion("1.2")
+v2, _ := version.NewVersion("1.5+metadata")
+fmt.Println(v1.LessThan(v2), v2.Metadata())`, "works", ""},
+	{"github.com/cespare/xxhash/v2", "github.com/cespare/xxhash/v2",
+		`fmt.Println(xxhash.Sum64String("hello"))`, "works", ""},
+	{"github.com/kr/pretty", "github.com/kr/pretty",
+		`type T struct{ A int; B []string }
+fmt.Printf("%# v\n", pretty.Formatter(T{1, []string{"x"}}))`, "wrong",
+		"the name of a cell's type: compiled reflect and fmt see an interpreted type without its name (struct { A int; … } for main.T), as in cells"},
+	{"github.com/oklog/ulid/v2", "github.com/oklog/ulid/v2",
+		`u := ulid.MustParse("01ARZ3NDEKTSV4RRFFQ69G5FAV")
+fmt.Println(u.Time())`, "fails",
+		"the interpreter's compiler fails on it (method not found: Read): refused before the session sees it"},
+	{"github.com/pelletier/go-toml/v2", "github.com/pelletier/go-toml/v2",
+		`var cfg struct {
+	Title string
+	Ports []int
+}
+err := toml.Unmarshal([]byte("Title = \"gomx\"\nPorts = [1, 2]\n"), &cfg)
+fmt.Println(cfg, err)`, "fails",
+		"the interpreter's compiler rejects a copy between slices of one of its types (arguments to copy have different element types): refused before the session sees it"},
+	{"github.com/agnivade/levenshtein", "github.com/agnivade/levenshtein",
+		`fmt.Println(levenshtein.ComputeDistance("kitten", "sitting"))`, "fails",
+		"the interpreter's compiler panics on it (nil pointer dereference): refused before the session sees it"},
+	{"github.com/spf13/cast", "github.com/spf13/cast",
+		`fmt.Println(cast.ToInt("8"), cast.ToString(3.5), cast.ToBool("true"))`, "fails",
+		"the interpreter rejects a type switch of it (duplicate case in type switch): refused before the session sees it"},
+	{"github.com/jedib0t/go-pretty/v6", "github.com/jedib0t/go-pretty/v6/table",
+		`t := table.NewWriter()
+t.AppendHeader(table.Row{"a", "b"})
+t.AppendRow(table.Row{1, 2})
+fmt.Println(t.Render())`, "fails",
+		"a run-time error of the interpreter (reflect.Set: *interp.node is not assignable to func(string, int) string) when a package function value is stored"},
 }
 
 // TestPopularModules imports each popular module in a cell of its own
