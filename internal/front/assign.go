@@ -27,6 +27,24 @@ import (
 // defer statement or a `return g()` of an interpreted g. (The results of
 // other functions are written by their return statement as they end.)
 
+// target lowers the target of an assignment or of ++ and --. A variable
+// of a compiled package, pkg.V, is written through its address, *(&pkg.V):
+// the interpreter drops an assignment to it without a word (os.Args = …)
+// or refuses it as one to a constant (runtime.MemProfileRate = 1).
+func (l *lowerer) target(lhs ast.Expr) ast.Expr {
+	e := l.expr(lhs)
+	sel, ok := unparen(lhs).(*ast.SelectorExpr)
+	if !ok {
+		return e
+	}
+	v, ok := l.info.Uses[sel.Sel].(*types.Var)
+	if !ok || v.Pkg() == nil || v.Pkg() == l.pkg || l.interpreted(v.Pkg()) || v.Parent() != v.Pkg().Scope() {
+		return e
+	}
+	pos := lhs.Pos()
+	return &ast.StarExpr{Star: pos, X: &ast.ParenExpr{Lparen: pos, X: &ast.UnaryExpr{OpPos: pos, Op: token.AND, X: e}, Rparen: pos}}
+}
+
 // assign lowers an assignment or definition.
 func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 	if top && s.Tok == token.DEFINE {
@@ -59,7 +77,7 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 			}
 			continue
 		}
-		s.Lhs[i] = l.expr(lhs)
+		s.Lhs[i] = l.target(lhs)
 	}
 	if len(s.Lhs) > 1 && len(s.Rhs) == len(s.Lhs) && hasCall(s.Rhs) {
 		return append(l.intoTemps(s.Rhs), s)

@@ -372,7 +372,7 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 	case *ast.AssignStmt:
 		return l.assign(s, top)
 	case *ast.IncDecStmt:
-		s.X = l.expr(s.X)
+		s.X = l.target(s.X)
 	case *ast.SendStmt:
 		s.Chan, s.Value = l.expr(s.Chan), l.expr(s.Value)
 	case *ast.DeclStmt:
