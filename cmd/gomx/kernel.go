@@ -8,7 +8,9 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/kernel"
@@ -81,8 +83,31 @@ func runKernel(args []string) int {
 			k.Shutdown()
 		}
 	}()
+	watchParent(k, lg)
 	if err := k.Run(context.Background()); err != nil {
 		lg.Printf("closing: %v", err)
 	}
 	return 0
+}
+
+// watchParent shuts k down when the process that launched it ends, as
+// ipykernel's parent poller does: jupyter_client's launcher (the Notebook
+// server, jupyter console) names itself in JPY_PARENT_PID on Unix, and a
+// kernel it can no longer shut down would live on with its worker. On
+// Windows the variable holds a handle, not the parent's process id, and
+// nothing is watched.
+func watchParent(k *kernel.Kernel, lg *log.Logger) {
+	pid, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	if err != nil || pid <= 1 || pid != os.Getppid() {
+		return
+	}
+	go func() {
+		for range time.Tick(time.Second) {
+			if os.Getppid() != pid {
+				lg.Printf("the launching process %d ended: shutting down", pid)
+				k.Shutdown()
+				return
+			}
+		}
+	}()
 }
