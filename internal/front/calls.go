@@ -531,18 +531,24 @@ func (l *lowerer) builtin(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 
 // makeCall lowers make. The interpreter makes a slice with
 // reflect.MakeSlice, which cannot tell a length from a capacity out of
-// range when the allocation is too large; make(T, n, m) of a slice type
-// checks its arguments as Go's makeslice does first, when n is a constant
-// or a name (it is evaluated twice).
+// range when the allocation is too large; make(T, n, m) and make(T, n) of
+// a slice type check their arguments as Go's makeslice does first, and
+// the memory limit's headroom, when n is a constant or a name (it is
+// evaluated twice).
 func (l *lowerer) makeCall(x *ast.CallExpr) ast.Expr {
 	t := l.typeOf(x.Args[0])
-	pure := len(x.Args) == 3 && l.constOrVar(x.Args[1])
+	pure := len(x.Args) >= 2 && l.constOrVar(x.Args[1])
 	x.Args[0] = l.typeExpr(x.Args[0])
 	for i := 1; i < len(x.Args); i++ {
 		x.Args[i] = l.expr(x.Args[i])
 	}
 	if st, ok := t.Underlying().(*types.Slice); ok && pure && !hasTypeParam(st.Elem()) {
 		if n := copyExpr(x.Args[1]); n != nil {
+			if len(x.Args) == 2 {
+				// make([]E, n) is make([]E, n, n), so that the
+				// runtime checks n and the memory limit first
+				x.Args = append(x.Args, copyExpr(x.Args[1]))
+			}
 			m := x.Args[2]
 			size := &ast.BasicLit{Kind: token.INT, Value: strconv.FormatInt(gcSizes.Sizeof(st.Elem()), 10)}
 			setPos(size, m.Pos())

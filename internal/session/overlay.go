@@ -8,6 +8,8 @@ import (
 	"log"
 	"math"
 	"reflect"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/viz"
 	"github.com/traefik/yaegi/interp"
 )
@@ -502,7 +505,41 @@ func makeCap(n, m any, size int64) int {
 		}
 		panic(runtimeError("makeslice: cap out of range"))
 	}
+	checkHeadroom(c * size)
 	return int(c)
+}
+
+// bigAllocation is the size from which an interpreted make checks the
+// memory limit's headroom first.
+const bigAllocation = 64 << 20
+
+// checkHeadroom panics with a memoryLimitPanic when an allocation of n
+// bytes would take the live heap past the memory limit the worker set
+// (debug.SetMemoryLimit): such an allocation fails before it is made,
+// and the cell ends with the memory error, its session kept, where the
+// worker's rlimits would otherwise end the process.
+func checkHeadroom(n int64) {
+	if n < bigAllocation {
+		return
+	}
+	limit := debug.SetMemoryLimit(-1)
+	if limit == math.MaxInt64 {
+		return
+	}
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	if used := int64(live[0].Value.Uint64()); n > limit-used {
+		panic(memoryLimitPanic{bytes: n, limit: limit, live: used})
+	}
+}
+
+// memoryLimitPanic is the panic of an interpreted allocation that would
+// pass the memory limit (checkHeadroom).
+type memoryLimitPanic struct{ bytes, limit, live int64 }
+
+func (p memoryLimitPanic) Error() string {
+	return fmt.Sprintf("memory limit exceeded: make of %s would take the heap (%s live) past the memory limit of %s; nothing was allocated",
+		engine.FormatBytes(p.bytes), engine.FormatBytes(p.live), engine.FormatBytes(p.limit))
 }
 
 func (e runtimeError) Error() string { return "runtime error: " + string(e) }

@@ -678,6 +678,11 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 		e.Kind = engine.InputError
 		e.Name = "InputError"
 		e.Value = "reading input: " + v.msg
+	case memoryLimitPanic:
+		// as the worker reports a cell its watchdog stopped
+		e.Kind = engine.Interrupted
+		e.Name = "MemoryLimitExceeded"
+		e.Value = v.Error() + " (the session lives; set GOMX_MEMORY_LIMIT or --memory-limit to change the limit)"
 	default:
 		gv := goPanic(p.Value)
 		if gv == runtimeError("index out of range") {

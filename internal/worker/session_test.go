@@ -295,6 +295,15 @@ func TestSessionMemoryLimit(t *testing.T) {
 			t.Errorf("session after the hog: %q %v", workertest.Value(res), res.Error)
 		}
 	})
+	t.Run("one interpreted allocation past the headroom fails before it is made", func(t *testing.T) {
+		res := run(t, c, "n := 1 << 30\nbig := make([]byte, n)\nlen(big)", nil)
+		if workertest.Kind(res) != engine.Interrupted || !strings.Contains(res.Error.Value, "nothing was allocated") {
+			t.Fatalf("result %+v", res.Error)
+		}
+		if res := run(t, c, "kept", nil); workertest.Value(res) != "7" {
+			t.Errorf("session after the allocation: %q %v", workertest.Value(res), res.Error)
+		}
+	})
 	t.Run("recursion without end is a stack overflow", func(t *testing.T) {
 		// the stack is capped at a quarter of the limit: it overflows
 		// before the worker runs out of memory
