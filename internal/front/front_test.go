@@ -239,3 +239,15 @@ func TestSyntaxErrorsInGcWords(t *testing.T) {
 		}
 	}
 }
+
+// TestGenericOfCompiledPackage: the generic symbols of a package compiled
+// into gomx other than the standard library's (gomx build --with) are not
+// in its table, and the front end says so rather than looking for the
+// package in GOROOT.
+func TestGenericOfCompiledPackage(t *testing.T) {
+	f := New(Config{Fset: token.NewFileSet()})
+	_, err := f.source("example.com/gen")
+	if err == nil || !strings.Contains(err.Error(), "standard library only") || strings.Contains(err.Error(), "GOROOT") {
+		t.Fatalf("error %v", err)
+	}
+}

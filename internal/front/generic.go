@@ -109,6 +109,11 @@ func (f *Front) source(path string) (*srcPkg, error) {
 }
 
 func (sp *srcPkg) load(f *Front, path string) error {
+	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+		// a package compiled into gomx (gonum, a gomx build --with
+		// package): its table has no generic symbols
+		return fmt.Errorf("gomx instantiates the generic functions and types of the standard library only; those of the compiled package %s are not in its table: import it from source, or call a non-generic function", path)
+	}
 	root, err := goroot()
 	if err != nil {
 		return err
