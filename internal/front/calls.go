@@ -150,9 +150,7 @@ func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, b
 			// the interpreter hands a call's result to compiled code
 			// as its underlying type, without methods, unless
 			// converted to its type first
-			te := l.w.expr(t)
-			setPos(te, pos)
-			e = &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: te, Rparen: pos}, Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
+			e = l.convert(e, t, pos)
 		}
 		return &ast.CallExpr{Fun: l.rtAt(wrap, pos), Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
 	}
@@ -166,13 +164,15 @@ func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, b
 // plainArg converts e, of type t, to its underlying type (a pointer to
 // a pointer to it), which has no methods.
 func (l *lowerer) plainArg(e ast.Expr, t types.Type, pos token.Pos) ast.Expr {
-	var plain types.Type
 	if p, ok := t.Underlying().(*types.Pointer); ok {
-		plain = types.NewPointer(p.Elem().Underlying())
-	} else {
-		plain = t.Underlying()
+		return l.convert(e, types.NewPointer(p.Elem().Underlying()), pos)
 	}
-	te := l.w.expr(plain)
+	return l.convert(e, t.Underlying(), pos)
+}
+
+// convert writes the conversion (t)(e) at pos.
+func (l *lowerer) convert(e ast.Expr, t types.Type, pos token.Pos) ast.Expr {
+	te := l.w.expr(t)
 	setPos(te, pos)
 	return &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: te, Rparen: pos}, Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
 }

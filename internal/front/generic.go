@@ -437,7 +437,30 @@ func substTypeParams(t types.Type, tps *types.TypeParamList, targs []types.Type)
 // localType returns a named type that t uses and that is declared inside
 // a function of package pkg, if any.
 func localType(t types.Type, pkg *types.Package) *types.TypeName {
-	var found *types.TypeName
+	found := findType(t, func(t types.Type) bool {
+		n, ok := t.(*types.Named)
+		return ok && n.Obj().Pkg() == pkg && n.Obj().Parent() != pkg.Scope()
+	})
+	if found == nil {
+		return nil
+	}
+	return found.(*types.Named).Obj()
+}
+
+// typeParamIn returns a type parameter that t uses, if any.
+func typeParamIn(t types.Type) *types.TypeParam {
+	found, _ := findType(t, func(t types.Type) bool {
+		_, ok := t.(*types.TypeParam)
+		return ok
+	}).(*types.TypeParam)
+	return found
+}
+
+// findType returns the first type for which match holds among t and the
+// types it is made of (type arguments, elements, keys, parameters and
+// results, fields, embedded interfaces and methods), nil if none.
+func findType(t types.Type, match func(types.Type) bool) types.Type {
+	var found types.Type
 	seen := map[types.Type]bool{}
 	var walk func(t types.Type)
 	walk = func(t types.Type) {
@@ -445,13 +468,12 @@ func localType(t types.Type, pkg *types.Package) *types.TypeName {
 			return
 		}
 		seen[t] = true
+		if match(t) {
+			found = t
+			return
+		}
 		switch t := t.(type) {
 		case *types.Named:
-			o := t.Obj()
-			if o.Pkg() == pkg && o.Parent() != pkg.Scope() {
-				found = o
-				return
-			}
 			for i := range t.TypeArgs().Len() {
 				walk(t.TypeArgs().At(i))
 			}
@@ -485,53 +507,6 @@ func localType(t types.Type, pkg *types.Package) *types.TypeName {
 			}
 			for i := range t.NumExplicitMethods() {
 				walk(t.ExplicitMethod(i).Type())
-			}
-		}
-	}
-	walk(t)
-	return found
-}
-
-// typeParamIn returns a type parameter that t uses, if any.
-func typeParamIn(t types.Type) *types.TypeParam {
-	var found *types.TypeParam
-	seen := map[types.Type]bool{}
-	var walk func(t types.Type)
-	walk = func(t types.Type) {
-		if found != nil || t == nil || seen[t] {
-			return
-		}
-		seen[t] = true
-		switch t := t.(type) {
-		case *types.TypeParam:
-			found = t
-		case *types.Named:
-			for i := range t.TypeArgs().Len() {
-				walk(t.TypeArgs().At(i))
-			}
-		case *types.Alias:
-			walk(types.Unalias(t))
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Signature:
-			for i := range t.Params().Len() {
-				walk(t.Params().At(i).Type())
-			}
-			for i := range t.Results().Len() {
-				walk(t.Results().At(i).Type())
-			}
-		case *types.Struct:
-			for i := range t.NumFields() {
-				walk(t.Field(i).Type())
 			}
 		}
 	}

@@ -18,9 +18,6 @@ func (l *lowerer) unsafeCall(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 		x.Args[i] = l.expr(a)
 	}
 	pos := x.Pos()
-	conv := func(name string, e ast.Expr) ast.Expr {
-		return &ast.CallExpr{Fun: &ast.Ident{NamePos: pos, Name: name}, Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
-	}
 	call := func(fn string, args ...ast.Expr) *ast.CallExpr {
 		return &ast.CallExpr{Fun: l.rtAt(fn, pos), Lparen: x.Lparen, Args: args, Rparen: x.Rparen}
 	}
@@ -31,15 +28,15 @@ func (l *lowerer) unsafeCall(x *ast.CallExpr, b *types.Builtin) ast.Expr {
 	}
 	switch b.Name() {
 	case "Add":
-		x.Args[1] = conv("int", x.Args[1])
+		x.Args[1] = l.convert(x.Args[1], types.Typ[types.Int], pos)
 		x.Fun = l.expr(x.Fun)
 		return x
 	case "String":
-		return call("UnsafeString", x.Args[0], conv("int64", x.Args[1]))
+		return call("UnsafeString", x.Args[0], l.convert(x.Args[1], types.Typ[types.Int64], pos))
 	case "StringData":
 		return call("UnsafeStringData", x.Args[0])
 	case "Slice":
-		return assert(call("UnsafeSlice", x.Args[0], conv("int64", x.Args[1])))
+		return assert(call("UnsafeSlice", x.Args[0], l.convert(x.Args[1], types.Typ[types.Int64], pos)))
 	case "SliceData":
 		return assert(call("UnsafeSliceData", x.Args[0]))
 	}
