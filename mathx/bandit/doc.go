@@ -89,8 +89,14 @@
 // mean that is not finite (the regret would be undefined), cumulative
 // means that overflow, an arm index out of range, or a panic in the
 // policy, the environment or the callback — which is how the linear
-// policies report a design that is no longer positive definite (for
-// example features near 1e150, where V = λI + Σ x xᵀ reaches 1e300). The
+// policies report a state beyond the range of floats (V = λI + Σ x xᵀ,
+// b = Σ r x or θ̂ overflowing, as with features near 1e200). A policy's
+// Select never panics: every constructor panics, naming the argument, on
+// a NaN or infinite parameter or action, and every Update on an arm out
+// of range or a NaN or ±Inf reward, so a policy's state stays finite;
+// LinUCB and LinTS fall back to an eigendecomposition of V where its
+// Cholesky factorisation fails in floating point (features near 1e150),
+// PhasedElimination scales the actions by a power of two. The
 // only loop is over the T rounds; the context is checked every 1024 of
 // them. A run that completes reports Converged with a finite regret
 // curve. The helpers without an error return panic, naming the argument,

@@ -144,16 +144,44 @@ type PhasedElimination struct {
 }
 
 // NewPhasedElimination returns phased elimination over the rows of x with
-// confidence delta (≤ 0 means 1e-6; 1/T is the usual choice).
+// confidence delta (≤ 0 means 1e-6; 1/T is the usual choice). Rows whose
+// largest entry is outside [2⁻¹⁰⁰, 2¹⁰⁰] are scaled by a power of two
+// (exactly; the policy does not depend on the scale of x), so it holds
+// from 1e-300 to 1e300. It panics, naming the argument, on an empty X,
+// a NaN or ±Inf in X, or delta NaN or ≥ 1.
 func NewPhasedElimination(x mat.Matrix, delta float64) *PhasedElimination {
 	k, d := x.Dims()
 	if k < 1 || d < 1 {
 		panic(fmt.Sprintf("bandit.NewPhasedElimination: X is %d×%d", k, d))
 	}
+	if math.IsNaN(delta) || delta >= 1 {
+		panic(fmt.Sprintf("bandit.NewPhasedElimination: delta = %v, want < 1", delta))
+	}
 	if delta <= 0 {
 		delta = 1e-6
 	}
-	p := &PhasedElimination{x: mat.DenseCopyOf(x), k: k, d: d, delta: delta, active: make([]bool, k), nact: k,
+	xs := mat.DenseCopyOf(x)
+	big := 0.0
+	for a := 0; a < k; a++ {
+		for j, v := range xs.RawRowView(a) {
+			if v-v != 0 {
+				panic(fmt.Sprintf("bandit.NewPhasedElimination: X[%d,%d] = %v: the actions must be finite", a, j, v))
+			}
+			big = math.Max(big, math.Abs(v))
+		}
+	}
+	// The policy depends on X only through the design and the predicted
+	// rewards <θ̂, x>, which do not change when X is scaled: a power of
+	// two keeps V = Σ n_a x xᵀ finite and invertible from 1e-300 to 1e300.
+	if e := pow2Exp(big); e != 0 {
+		for a := 0; a < k; a++ {
+			row := xs.RawRowView(a)
+			for j, v := range row {
+				row[j] = math.Ldexp(v, -e)
+			}
+		}
+	}
+	p := &PhasedElimination{x: xs, k: k, d: d, delta: delta, active: make([]bool, k), nact: k,
 		v: mat.NewSymDense(d, nil), b: mat.NewVecDense(d, nil), theta: mat.NewVecDense(d, nil)}
 	for a := range p.active {
 		p.active[a] = true
@@ -194,6 +222,7 @@ func (p *PhasedElimination) Select(t int) int { return p.acts[p.pos] }
 
 // Update implements Policy. It ends the phase when its schedule is played.
 func (p *PhasedElimination) Update(arm int, reward float64) {
+	checkUpdate("PhasedElimination", arm, p.k, reward)
 	bd := p.b.RawVector().Data
 	for j, v := range p.x.RawRowView(arm) {
 		bd[j] += reward * v
@@ -239,6 +268,11 @@ func (p *PhasedElimination) estimate() {
 	}
 	if err := chol.SolveVecTo(p.theta, p.b); err != nil {
 		panic("bandit.PhasedElimination: " + err.Error())
+	}
+	for j, v := range p.theta.RawVector().Data {
+		if v-v != 0 {
+			panic(fmt.Sprintf("bandit.PhasedElimination.Update: the phase-%d estimate θ̂[%d] = %v: the rewards overflow", p.phase, j, v))
+		}
 	}
 	p.fit = true
 }

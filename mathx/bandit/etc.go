@@ -38,11 +38,21 @@ type SparseETC struct {
 // means 2σ sqrt(2 ln(2d)/n) · max_j ‖X_j‖/sqrt(n), the universal penalty
 // for noise σ (sigma ≤ 0 means 1) scaled to the explored design's largest
 // column (X_j: column j of the n = explore explored actions). Random
-// exploration comes from seed.
+// exploration comes from seed. It panics, naming the argument, on an empty
+// X, explore < 1, a NaN or ±Inf in X, sigma NaN or +Inf, or lambda NaN.
 func NewSparseETC(x mat.Matrix, explore int, sigma, lambda float64, seed uint64) *SparseETC {
 	k, d := x.Dims()
 	if k < 1 || d < 1 || explore < 1 {
 		panic(fmt.Sprintf("bandit.NewSparseETC: X is %d×%d, explore = %d", k, d, explore))
+	}
+	checkParam("NewSparseETC", "sigma", sigma, false)
+	checkParam("NewSparseETC", "lambda", lambda, true)
+	for a := 0; a < k; a++ {
+		for j := 0; j < d; j++ {
+			if v := x.At(a, j); v-v != 0 {
+				panic(fmt.Sprintf("bandit.NewSparseETC: X[%d,%d] = %v: the actions must be finite", a, j, v))
+			}
+		}
 	}
 	if sigma <= 0 {
 		sigma = 1
@@ -62,6 +72,7 @@ func (p *SparseETC) Select(t int) int {
 // Update implements Policy. The Lasso is fitted after the last
 // exploration round.
 func (p *SparseETC) Update(arm int, reward float64) {
+	checkUpdate("SparseETC", arm, p.k, reward)
 	if p.commit >= 0 {
 		return
 	}
@@ -80,6 +91,11 @@ func (p *SparseETC) Update(arm int, reward float64) {
 		p.lambda = 2 * p.sigma * math.Sqrt(2*math.Log(2*float64(p.d))/n) * col
 	}
 	p.theta, _ = Lasso(p.obs, p.y, p.lambda)
+	for j, v := range p.theta {
+		if v-v != 0 {
+			panic(fmt.Sprintf("bandit.SparseETC.Update: the Lasso estimate θ̂[%d] = %v: rewards over features overflow", j, v))
+		}
+	}
 	best := math.Inf(-1)
 	for a := 0; a < p.k; a++ {
 		v := 0.0

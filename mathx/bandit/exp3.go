@@ -42,10 +42,10 @@ func checkKT(fn string, k, horizon int) {
 	}
 }
 
-// NewEXP3 returns EXP3 for k arms with learning rate eta > 0; randomness
-// from seed.
+// NewEXP3 returns EXP3 for k arms with a finite learning rate eta > 0;
+// randomness from seed.
 func NewEXP3(k int, eta float64, seed uint64) *EXP3 {
-	if k < 1 || !(eta > 0) {
+	if k < 1 || !(eta > 0) || math.IsInf(eta, 1) {
 		panic(fmt.Sprintf("bandit.NewEXP3: k = %d, eta = %v", k, eta))
 	}
 	return &EXP3{eta: eta, lhat: make([]float64, k), p: make([]float64, k), r: newPolicyRand(seed)}
@@ -54,8 +54,11 @@ func NewEXP3(k int, eta float64, seed uint64) *EXP3 {
 // NewEXP3IX returns EXP3-IX (Neu 2015, "Explore no more"): EXP3 whose loss
 // estimate is ℓ 1{A=i}/(P(i) + γ), implicit exploration that gives
 // high-probability bounds. eta ≤ 0 needs horizon: η = sqrt(2 ln K/(K T))
-// and γ = η/2 are then used; gamma ≤ 0 means η/2.
+// and γ = η/2 are then used; gamma ≤ 0 means η/2. NaN or +Inf for eta
+// or gamma panics.
 func NewEXP3IX(k int, eta, gamma float64, horizon int, seed uint64) *EXP3 {
+	checkParam("NewEXP3IX", "eta", eta, false)
+	checkParam("NewEXP3IX", "gamma", gamma, false)
 	if eta <= 0 {
 		if horizon < 1 {
 			panic(fmt.Sprintf("bandit.NewEXP3IX: eta = %v needs horizon ≥ 1, got %d", eta, horizon))
@@ -84,7 +87,10 @@ func (e *EXP3) distribution() {
 	}
 	s := 0.0
 	for i, l := range e.lhat {
-		e.p[i] = math.Exp(-e.eta * (l - m))
+		e.p[i] = 1 // l = m, also where both are ±Inf and l − m is NaN
+		if l != m {
+			e.p[i] = math.Exp(-e.eta * (l - m))
+		}
 		s += e.p[i]
 	}
 	for i := range e.p {
@@ -100,5 +106,8 @@ func (e *EXP3) Select(t int) int {
 
 // Update implements Policy; p is the distribution of the last Select.
 func (e *EXP3) Update(arm int, reward float64) {
-	e.lhat[arm] += (1 - reward) / (e.p[arm] + e.gamma)
+	checkUpdate("EXP3", arm, len(e.lhat), reward)
+	if l := 1 - reward; l != 0 { // 0/0 where P(arm) underflowed and γ = 0
+		e.lhat[arm] += l / (e.p[arm] + e.gamma)
+	}
 }

@@ -31,7 +31,13 @@ type LinearParams struct {
 	RefactorEvery int
 }
 
-func (p LinearParams) withDefaults() LinearParams {
+func (p LinearParams) withDefaults(fn string) LinearParams {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Lambda", p.Lambda}, {"R", p.R}, {"S", p.S}, {"Delta", p.Delta}, {"Alpha", p.Alpha}} {
+		checkParam(fn, "LinearParams."+f.name, f.v, false)
+	}
 	if p.Lambda <= 0 {
 		p.Lambda = 1
 	}
@@ -72,15 +78,19 @@ func newRidge(fn string, x mat.Matrix, par LinearParams) ridge {
 	if k < 1 || d < 1 {
 		panic(fmt.Sprintf("bandit.%s: X is %d×%d", fn, k, d))
 	}
-	par = par.withDefaults()
+	par = par.withDefaults(fn)
 	r := ridge{x: make([]float64, k*d), k: k, d: d, par: par,
 		v: make([]float64, d*d), vinv: make([]float64, d*d), work: make([]float64, d*d),
 		b: make([]float64, d), theta: make([]float64, d), u: make([]float64, d), w: make([]float64, k)}
 	for a := 0; a < k; a++ {
 		n := 0.0
 		for j := 0; j < d; j++ {
-			r.x[a*d+j] = x.At(a, j)
-			n += r.x[a*d+j] * r.x[a*d+j]
+			v := x.At(a, j)
+			if v-v != 0 {
+				panic(fmt.Sprintf("bandit.%s: X[%d,%d] = %v: the actions must be finite", fn, a, j, v))
+			}
+			r.x[a*d+j] = v
+			n += v * v
 		}
 		r.l2 = math.Max(r.l2, n)
 		r.w[a] = n / par.Lambda
@@ -143,7 +153,16 @@ func (r *ridge) update(arm int, reward float64) error {
 	}
 	r.n++
 	r.since++
-	if r.par.RefactorEvery > 0 && r.since >= r.par.RefactorEvery {
+	for i := 0; i < d; i++ {
+		// |V_ij| ≤ sqrt(V_ii V_jj): a finite diagonal bounds every entry.
+		if v, b := r.v[i*d+i], r.b[i]; v-v != 0 || b-b != 0 {
+			return fmt.Errorf("V = λI + Σ x xᵀ or b = Σ r x overflows after %d updates (V[%d,%d] = %v, b[%d] = %v): scale the features or rewards down", r.n, i, i, v, i, b)
+		}
+	}
+	// Sherman–Morrison cancels when xᵀV⁻¹x is large (features far above
+	// sqrt(λ): at 1e150 with λ = 1 it made V⁻¹ singular), so V⁻¹ is then
+	// recomputed from V at once.
+	if r.par.RefactorEvery > 0 && (r.since >= r.par.RefactorEvery || den > 1e6) {
 		if err := r.refactor(); err != nil {
 			return err
 		}
@@ -155,24 +174,48 @@ func (r *ridge) update(arm int, reward float64) error {
 			t += row[j] * bj
 		}
 		r.theta[i] = t
+		if t-t != 0 {
+			return fmt.Errorf("the estimate θ̂[%d] = %v after %d updates", i, t, r.n)
+		}
 	}
 	return nil
 }
 
-// refactor recomputes V⁻¹ from V by Cholesky (LAPACK potrf/potri).
+// refactor recomputes V⁻¹ from V by Cholesky (LAPACK potrf/potri), or
+// by its eigendecomposition where the Cholesky factorisation fails.
 func (r *ridge) refactor() error {
 	r.since = 0
 	copy(r.work, r.v)
 	d := r.d
 	t, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: d, Stride: d, Data: r.work})
-	if !ok {
-		return fmt.Errorf("bandit: V is not positive definite after %d updates", r.n)
-	}
-	lapack64.Potri(t)
-	for i := 0; i < d; i++ {
-		for j := i; j < d; j++ {
-			r.vinv[i*d+j] = r.work[i*d+j]
-			r.vinv[j*d+i] = r.work[i*d+j]
+	if ok {
+		lapack64.Potri(t)
+		for i := 0; i < d; i++ {
+			for j := i; j < d; j++ {
+				r.vinv[i*d+j] = r.work[i*d+j]
+				r.vinv[j*d+i] = r.work[i*d+j]
+			}
+		}
+	} else {
+		// V is positive definite in exact arithmetic (its eigenvalues are
+		// at least λ) but not in floating point once Σ x xᵀ swamps λ (a
+		// feature vector near 1e150 with λ = 1): V⁻¹ = Q Λ⁻¹ Qᵀ with the
+		// eigenvalues clamped to λ.
+		var es mat.EigenSym
+		if !es.Factorize(mat.NewSymDense(d, append([]float64(nil), r.v...)), true) {
+			return fmt.Errorf("V is not positive definite after %d updates", r.n)
+		}
+		vals := es.Values(nil)
+		var q mat.Dense
+		es.VectorsTo(&q)
+		for i := 0; i < d; i++ {
+			for j := i; j < d; j++ {
+				s := 0.0
+				for l, e := range vals {
+					s += q.At(i, l) * q.At(j, l) / math.Max(e, r.par.Lambda)
+				}
+				r.vinv[i*d+j], r.vinv[j*d+i] = s, s
+			}
 		}
 	}
 	for a := 0; a < r.k; a++ {
@@ -204,8 +247,13 @@ func (r *ridge) Theta() []float64 { return append([]float64(nil), r.theta...) }
 // of Li, Chu, Langford, Schapire 2010). V⁻¹ is kept by Sherman–Morrison
 // rank-one updates (O(d²) per round) and recomputed from V by Cholesky
 // every RefactorEvery updates; the widths ‖x_a‖²_{V⁻¹} are kept by the same
-// rank-one formula, so a round costs O(Kd + d²). Update panics if that Cholesky factorisation
-// fails (Run and Simulate return the panic as an error with Status Failed).
+// rank-one formula, so a round costs O(Kd + d²). Where the Sherman–Morrison
+// denominator 1 + xᵀV⁻¹x exceeds 1e6 (features far above sqrt(λ)) V⁻¹
+// is recomputed at once, and where V's Cholesky factorisation fails in
+// floating point, from V's eigendecomposition with the eigenvalues
+// clamped to λ. Update panics when V, b or θ̂ overflows or the
+// eigendecomposition fails (Run and Simulate return the panic as an error
+// with Status Failed).
 type LinUCB struct{ ridge }
 
 // NewLinUCB returns LinUCB over the actions in the rows of x.
@@ -241,6 +289,7 @@ func (p *LinUCB) Select(t int) int {
 
 // Update implements Policy.
 func (p *LinUCB) Update(arm int, reward float64) {
+	checkUpdate("LinUCB", arm, p.k, reward)
 	if err := p.update(arm, reward); err != nil {
 		panic("bandit.LinUCB.Update: " + err.Error())
 	}
@@ -249,7 +298,9 @@ func (p *LinUCB) Update(arm int, reward float64) {
 // LinTS is linear Thompson sampling (Agrawal & Goyal 2013, arXiv
 // 1209.3352): it draws θ̃ ~ N(θ̂, v² V⁻¹) and plays argmax_a <θ̃, x_a>.
 // The analysis takes v = R sqrt(24 d ln(1/δ)/ε); the default v = R
-// (Alpha = 0) is the common practical choice.
+// (Alpha = 0) is the common practical choice. Where V⁻¹ has no Cholesky
+// factorisation in floating point (features near 1e150), θ̃ is drawn
+// through V's eigendecomposition instead: Select never panics.
 type LinTS struct {
 	ridge
 	chol  []float64
@@ -273,18 +324,20 @@ func (p *LinTS) Select(t int) int {
 	}
 	copy(p.chol, p.vinv)
 	// V⁻¹ = UᵀU; θ̃ = θ̂ + v Uᵀ z has covariance v² V⁻¹.
-	if _, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: d, Stride: d, Data: p.chol}); !ok {
-		panic(fmt.Sprintf("bandit.LinTS.Select: V⁻¹ is not positive definite after %d updates", p.n))
-	}
+	_, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: d, Stride: d, Data: p.chol})
 	for j := range p.z {
 		p.z[j] = p.r.NormFloat64()
 	}
-	for j := 0; j < d; j++ {
-		s := 0.0
-		for i := 0; i <= j; i++ {
-			s += p.chol[i*d+j] * p.z[i]
+	if !ok {
+		p.drawEigen(v)
+	} else {
+		for j := 0; j < d; j++ {
+			s := 0.0
+			for i := 0; i <= j; i++ {
+				s += p.chol[i*d+j] * p.z[i]
+			}
+			p.th[j] = p.theta[j] + v*s
 		}
-		p.th[j] = p.theta[j] + v*s
 	}
 	best, bv := 0, math.Inf(-1)
 	for a := 0; a < p.k; a++ {
@@ -299,8 +352,32 @@ func (p *LinTS) Select(t int) int {
 	return best
 }
 
+// drawEigen sets θ̃ = θ̂ + v Q Λ^{-1/2} z from V = Q Λ Qᵀ, the draw of
+// Select when the Cholesky factorisation of V⁻¹ fails: its entries
+// underflow once V reaches about 1e300 (features near 1e150), while V
+// itself stays representable. Eigenvalues are clamped to λ, below which
+// V = λI + Σ x xᵀ has none in exact arithmetic. Should the decomposition
+// fail too, θ̃ = θ̂: the greedy choice, never a panic.
+func (p *LinTS) drawEigen(v float64) {
+	copy(p.th, p.theta)
+	var es mat.EigenSym
+	if !es.Factorize(mat.NewSymDense(p.d, append([]float64(nil), p.v...)), true) {
+		return
+	}
+	vals := es.Values(nil)
+	var q mat.Dense
+	es.VectorsTo(&q)
+	for i, l := range vals {
+		s := v * p.z[i] / math.Sqrt(math.Max(l, p.par.Lambda))
+		for j := range p.th {
+			p.th[j] += q.At(j, i) * s
+		}
+	}
+}
+
 // Update implements Policy.
 func (p *LinTS) Update(arm int, reward float64) {
+	checkUpdate("LinTS", arm, p.k, reward)
 	if err := p.update(arm, reward); err != nil {
 		panic("bandit.LinTS.Update: " + err.Error())
 	}

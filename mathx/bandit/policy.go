@@ -14,7 +14,9 @@ import (
 type Policy interface {
 	// Select returns the arm to pull at round t.
 	Select(t int) int
-	// Update tells the policy the reward of arm.
+	// Update tells the policy the reward of arm. The policies of this
+	// package panic, naming the argument, when arm is out of range or
+	// reward is NaN or ±Inf.
 	Update(arm int, reward float64)
 }
 
@@ -31,6 +33,28 @@ func newCounts(fn string, k int) counts {
 	return counts{n: make([]float64, k), sum: make([]float64, k)}
 }
 
+// checkUpdate panics, naming the argument, when arm is not one of the k
+// arms or reward is NaN or ±Inf. Run never passes either (a non-finite
+// reward ends it with Status Failed before the policy sees it), so they
+// are the caller's error; refusing them keeps every policy's state finite,
+// so that Select never meets NaN.
+func checkUpdate(fn string, arm, k int, reward float64) {
+	if arm < 0 || arm >= k {
+		panic(fmt.Sprintf("bandit.%s.Update: arm = %d, want 0..%d", fn, arm, k-1))
+	}
+	if reward-reward != 0 {
+		panic(fmt.Sprintf("bandit.%s.Update: reward = %v for arm %d: rewards must be finite", fn, reward, arm))
+	}
+}
+
+// checkParam panics, naming the parameter, when v is NaN, or ±Inf unless
+// inf allows it.
+func checkParam(fn, name string, v float64, inf bool) {
+	if math.IsNaN(v) || !inf && math.IsInf(v, 0) {
+		panic(fmt.Sprintf("bandit.%s: %s = %v", fn, name, v))
+	}
+}
+
 // untried returns the first arm not pulled yet, or -1.
 func (c *counts) untried() int {
 	for i, n := range c.n {
@@ -41,7 +65,8 @@ func (c *counts) untried() int {
 	return -1
 }
 
-func (c *counts) add(arm int, reward float64) {
+func (c *counts) add(fn string, arm int, reward float64) {
+	checkUpdate(fn, arm, len(c.n), reward)
 	c.n[arm]++
 	c.sum[arm] += reward
 }
@@ -58,8 +83,11 @@ type EpsGreedy struct {
 }
 
 // NewEpsGreedy returns ε-greedy for k arms; c ≤ 0 means 5 and d ≤ 0 means
-// 0.1. Randomness comes from seed.
+// 0.1 (c = +Inf always explores, d = +Inf never does); NaN panics.
+// Randomness comes from seed.
 func NewEpsGreedy(k int, c, d float64, seed uint64) *EpsGreedy {
+	checkParam("NewEpsGreedy", "c", c, true)
+	checkParam("NewEpsGreedy", "d", d, true)
 	if c <= 0 {
 		c = 5
 	}
@@ -89,7 +117,7 @@ func (p *EpsGreedy) Select(t int) int {
 }
 
 // Update implements Policy.
-func (p *EpsGreedy) Update(arm int, reward float64) { p.c.add(arm, reward) }
+func (p *EpsGreedy) Update(arm int, reward float64) { p.c.add("EpsGreedy", arm, reward) }
 
 // UCB1 pulls each arm once, then the arm maximising
 // μ̂_i + sqrt(2 ln t / n_i) (Auer, Cesa-Bianchi, Fischer 2002).
@@ -115,7 +143,7 @@ func (p *UCB1) Select(t int) int {
 }
 
 // Update implements Policy.
-func (p *UCB1) Update(arm int, reward float64) { p.c.add(arm, reward) }
+func (p *UCB1) Update(arm int, reward float64) { p.c.add("UCB1", arm, reward) }
 
 // UCBV pulls each arm once, then the arm maximising
 // μ̂_i + sqrt(2 V̂_i ζ ln t / n_i) + 3 B ζ ln t / n_i, with V̂_i the
@@ -131,7 +159,9 @@ type UCBV struct {
 }
 
 // NewUCBV returns UCB-V for k arms with rewards in [0, b]; b ≤ 0 means 1.
+// It panics when b is NaN or +Inf.
 func NewUCBV(k int, b float64) *UCBV {
+	checkParam("NewUCBV", "b", b, false)
 	if b <= 0 {
 		b = 1
 	}
@@ -157,7 +187,7 @@ func (p *UCBV) Select(t int) int {
 
 // Update implements Policy.
 func (p *UCBV) Update(arm int, reward float64) {
-	p.c.add(arm, reward)
+	p.c.add("UCBV", arm, reward)
 	p.sq[arm] += reward * reward
 }
 
@@ -179,8 +209,9 @@ type KLUCB struct {
 
 // NewKLUCB returns KL-UCB for k arms with rewards in [0, 1]. c is the
 // constant of the ln ln t term: 3 in the analysis, 0 recommended in
-// practice by the authors.
+// practice by the authors. It panics when c is NaN or ±Inf.
 func NewKLUCB(k int, c float64) *KLUCB {
+	checkParam("NewKLUCB", "c", c, false)
 	p := &KLUCB{c: newCounts("NewKLUCB", k), C: c, u: make([]float64, k), slope: make([]float64, k), delta: make([]float64, k)}
 	for i := range p.delta {
 		p.delta[i] = -1
@@ -229,7 +260,7 @@ func (p *KLUCB) Select(t int) int {
 
 // Update implements Policy.
 func (p *KLUCB) Update(arm int, reward float64) {
-	p.c.add(arm, reward)
+	p.c.add("KLUCB", arm, reward)
 	p.delta[arm] = -1
 }
 
@@ -317,6 +348,7 @@ func (p *ThompsonBeta) Select(t int) int {
 
 // Update implements Policy.
 func (p *ThompsonBeta) Update(arm int, reward float64) {
+	checkUpdate("ThompsonBeta", arm, len(p.s), reward)
 	if reward == 1 || (reward > 0 && p.r.Float64() < reward) {
 		p.s[arm]++
 	} else {
@@ -335,8 +367,10 @@ type ThompsonGaussian struct {
 }
 
 // NewThompsonGaussian returns Gaussian Thompson sampling for k arms with
-// noise standard deviation sigma (≤ 0 means 1); randomness from seed.
+// noise standard deviation sigma (≤ 0 means 1; NaN or +Inf panics);
+// randomness from seed.
 func NewThompsonGaussian(k int, sigma float64, seed uint64) *ThompsonGaussian {
+	checkParam("NewThompsonGaussian", "sigma", sigma, false)
 	if sigma <= 0 {
 		sigma = 1
 	}
@@ -358,4 +392,4 @@ func (p *ThompsonGaussian) Select(t int) int {
 }
 
 // Update implements Policy.
-func (p *ThompsonGaussian) Update(arm int, reward float64) { p.c.add(arm, reward) }
+func (p *ThompsonGaussian) Update(arm int, reward float64) { p.c.add("ThompsonGaussian", arm, reward) }
