@@ -44,11 +44,12 @@
 //
 // Programmer errors panic with a message naming the function and the
 // argument: shapes that disagree, an empty marginal, reg not finite and
-// > 0 (and, for Wasserstein1D, which returns no error, bad weights). Data
+// > 0 (and, for Wasserstein1D, p < 1 or weights of the wrong length). Data
 // problems return promptly with Status Failed, an error saying what and
-// where, and no plan: a marginal entry negative, NaN or ±Inf; masses Σa
-// and Σb that are 0 or differ by more than 1e-9·Σa (the mass tolerance;
-// ErrInfeasible); a cost entry NaN or −Inf (+Inf forbids a pair, for EMD
+// where, and no plan (Wasserstein1D: NaN and an error): a marginal entry
+// or weight negative, NaN or ±Inf; masses Σa and Σb that are 0, overflow
+// or differ by more than 1e-9·Σa (the mass tolerance; ErrInfeasible); a
+// NaN or ±Inf point of Wasserstein1D; a cost entry NaN or −Inf (+Inf forbids a pair, for EMD
 // too); a point with mass whose costs are +Inf to every point of mass on
 // the other side (ErrInfeasible, naming the row or column; EMD also when
 // the forbidden pairs leave no augmenting path, and the entropic solvers

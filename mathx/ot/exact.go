@@ -12,14 +12,14 @@ import (
 // ot.wasserstein_1d) between the 1-D distributions Σ uWeights_i δ(u_i) and
 // Σ vWeights_j δ(v_j): ∫₀¹ |F_u⁻¹(s) − F_v⁻¹(s)|^p ds, computed exactly by
 // merging the two sorted quantile functions in O((n+m) log(n+m)). Nil
-// weights mean uniform weights. Points that coincide cost 0, ±Inf ones
-// included; a NaN point gives NaN; W_p^p beyond the float64 range is
-// +Inf. It panics, naming the argument, if a weight is negative or not
-// finite, the weights' sums are not positive and equal (to 1e-9
-// relative), a length disagrees, a distribution is empty or p < 1: a
-// programmer error here, since the weights are the caller's, unlike the
-// marginals of the solvers, which return an error.
-func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
+// weights mean uniform weights. W_p^p beyond the float64 range is +Inf.
+// Data problems return NaN and an error naming the entry: a point that is
+// NaN or ±Inf, a weight that is negative, NaN or ±Inf, and weights whose
+// sums are not positive and equal to 1e-9 relative (the solvers' mass
+// tolerance; the error wraps ErrInfeasible). It panics, naming the
+// argument, on programmer errors: an empty distribution, a weight list
+// whose length differs from its points', or p < 1.
+func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) (float64, error) {
 	if len(u) == 0 || len(v) == 0 {
 		panic("ot.Wasserstein1D: empty distribution")
 	}
@@ -27,8 +27,18 @@ func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
 		panic(fmt.Sprintf("ot.Wasserstein1D: p = %v, want p ≥ 1", p))
 	}
 	uw, vw := weightsOrUniform("u", u, uWeights), weightsOrUniform("v", v, vWeights)
+	for _, x := range []struct {
+		name string
+		x    []float64
+	}{{"u", u}, {"v", v}} {
+		for i, xi := range x.x {
+			if xi-xi != 0 {
+				return math.NaN(), fmt.Errorf("ot.Wasserstein1D: %s[%d] = %v: points must be finite", x.name, i, xi)
+			}
+		}
+	}
 	if err := checkMasses("Wasserstein1D", "uWeights", "vWeights", uw, vw); err != nil {
-		panic(err.Error())
+		return math.NaN(), err
 	}
 	iu, iv := argsort(u), argsort(v)
 	var total float64
@@ -63,7 +73,7 @@ func Wasserstein1D(u, v, uWeights, vWeights []float64, p float64) float64 {
 			}
 		}
 	}
-	return total
+	return total, nil
 }
 
 func weightsOrUniform(name string, x, w []float64) []float64 {

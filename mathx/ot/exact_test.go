@@ -29,8 +29,8 @@ func TestWasserstein1DReference(t *testing.T) {
 			p, want float64
 			uw, vw  []float64
 		}{{1, c.P1, c.UW, c.VW}, {2, c.P2, c.UW, c.VW}, {1, c.Uniform, nil, nil}} {
-			got := Wasserstein1D(c.U, c.V, q.uw, q.vw, q.p)
-			if !close(got, q.want, 1e-12, 1e-12) {
+			got, err := Wasserstein1D(c.U, c.V, q.uw, q.vw, q.p)
+			if err != nil || !close(got, q.want, 1e-12, 1e-12) {
 				t.Errorf("case %d p %v uniform %v: got %.17g want %.17g", k, q.p, q.uw == nil, got, q.want)
 			}
 		}
@@ -139,7 +139,7 @@ func TestWasserstein1DMatchesEMD(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if w := Wasserstein1D(u, v, a, b, p); !close(w, r.Cost, 1e-12, 1e-11) {
+			if w, err := Wasserstein1D(u, v, a, b, p); err != nil || !close(w, r.Cost, 1e-12, 1e-11) {
 				t.Errorf("p %v: Wasserstein1D %.17g, EMD %.17g", p, w, r.Cost)
 			}
 		}

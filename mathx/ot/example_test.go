@@ -131,11 +131,14 @@ func ExampleEMD() {
 func ExampleWasserstein1D() {
 	u := []float64{0, 1, 3}
 	v := []float64{5, 6, 8}
-	fmt.Printf("%.10g\n", ot.Wasserstein1D(u, v, nil, nil, 1)) // every point moves by 5
-	fmt.Printf("%.10g\n", ot.Wasserstein1D(u, v, nil, nil, 2)) // W_2^2, no square root
+	w1, _ := ot.Wasserstein1D(u, v, nil, nil, 1) // every point moves by 5
+	w2, _ := ot.Wasserstein1D(u, v, nil, nil, 2) // W_2^2, no square root
+	fmt.Printf("%.10g %.10g\n", w1, w2)
+	_, err := ot.Wasserstein1D(u, v, []float64{1, 1, 1}, []float64{1, 1, 2}, 1)
+	fmt.Println(err)
 	// Output:
-	// 5
-	// 25
+	// 5 25
+	// ot.Wasserstein1D: ot: infeasible problem: the marginals have masses 3 and 4, want equal positive masses (to 1e-9 relative)
 }
 
 func ExampleGridDist() {

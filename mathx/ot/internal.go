@@ -187,7 +187,7 @@ func checkMasses(fn, an, bn string, a, b []float64) error {
 		}
 		sb += x
 	}
-	if !(sa > 0) || math.Abs(sa-sb) > 1e-9*sa {
+	if !(sa > 0) || !(math.Abs(sa-sb) <= 1e-9*sa) { // also false for masses that overflow to +Inf
 		return fmt.Errorf("ot.%s: %w: the marginals have masses %v and %v, want equal positive masses (to 1e-9 relative)", fn, ErrInfeasible, sa, sb)
 	}
 	return nil

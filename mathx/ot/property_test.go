@@ -171,6 +171,7 @@ func TestBadArguments(t *testing.T) {
 		{"negative mass", []float64{1.5, -0.5, 0}, third, good, "a[1] = -0.5"},
 		{"unequal mass", third, []float64{1, 1, 1}, good, "masses"},
 		{"zero mass", make([]float64, 3), make([]float64, 3), good, "masses"},
+		{"mass overflows", []float64{1e308, 1e308, 0}, []float64{0, 1e308, 1e308}, good, "masses +Inf and +Inf"},
 	}
 	for _, c := range data {
 		for _, sv := range solvers {
@@ -333,9 +334,11 @@ func TestPropertyCosts(t *testing.T) {
 }
 
 // TestPropertyWasserstein1D: closed forms for one point, duplicated
-// points and zero weights, points and masses at scales 1e-300 to 1e300; coinciding ±Inf
-// points cost 0, a +Inf point against finite ones +Inf, a NaN point NaN;
-// bad weights, an empty distribution or p < 1 panic naming the argument.
+// points and zero weights, points and masses at scales 1e-300 to 1e300,
+// W_p^p beyond the float64 range +Inf; data problems (a NaN or ±Inf
+// point, a negative, NaN or infinite weight, unequal or zero masses) give
+// NaN and an error naming the entry; an empty distribution, p < 1 or a
+// weight list of the wrong length panic naming the argument.
 func TestPropertyWasserstein1D(t *testing.T) {
 	inf, nan := math.Inf(1), math.NaN()
 	type wcase struct {
@@ -343,32 +346,42 @@ func TestPropertyWasserstein1D(t *testing.T) {
 		u, v    []float64
 		uw, vw  []float64
 		p, want float64
-	}
-	cases := []wcase{
-		{"one point", []float64{1}, []float64{3}, nil, nil, 2, 4},
-		{"duplicated", []float64{2, 2, 2}, []float64{2, 5}, nil, nil, 1, 1.5},
-		{"duplicated p=2", []float64{2, 2, 2}, []float64{2, 5}, nil, nil, 2, 4.5},
-		{"zero weights", []float64{0, 10}, []float64{0}, []float64{1, 0}, []float64{1}, 1, 0},
-		{"same +Inf", []float64{inf, 1}, []float64{1, inf}, nil, nil, 1, 0},
-		{"+Inf vs finite", []float64{inf, 1}, []float64{0, 1}, nil, nil, 1, inf},
-		{"NaN", []float64{nan, 1}, []float64{0, 1}, nil, nil, 1, nan},
-		{"W2² beyond range", []float64{1e300}, []float64{-1e300}, nil, nil, 2, inf},
-	}
-	for _, s := range []float64{1e-300, 1e-150, 1e150, 1e300} {
-		cases = append(cases, wcase{fmt.Sprintf("scale %g", s), []float64{s, s}, []float64{3 * s}, nil, nil, 1, 2 * s},
-			// W_p^p scales with the mass, as POT's.
-			wcase{fmt.Sprintf("mass %g", s), []float64{1, 1}, []float64{3}, []float64{s, s}, []float64{2 * s}, 1, 4 * s})
-	}
-	cases = append(cases, wcase{"W2² at 1e150", []float64{1e150}, []float64{3e150}, nil, nil, 2, 4e300})
-	for _, c := range cases {
-		var got float64
-		if err := mathxtest.Promptly(t, c.name, func() { got = Wasserstein1D(c.u, c.v, c.uw, c.vw, c.p) }); err != nil {
-			t.Errorf("%s: %v", c.name, err)
-		} else if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want) || math.Abs(got-c.want) <= 1e-15*c.want) {
-			t.Errorf("%s: %g, want %g", c.name, got, c.want)
-		}
+		err     string // "" for no error
 	}
 	one := []float64{1}
+	cases := []wcase{
+		{"one point", []float64{1}, []float64{3}, nil, nil, 2, 4, ""},
+		{"duplicated", []float64{2, 2, 2}, []float64{2, 5}, nil, nil, 1, 1.5, ""},
+		{"duplicated p=2", []float64{2, 2, 2}, []float64{2, 5}, nil, nil, 2, 4.5, ""},
+		{"zero weights", []float64{0, 10}, []float64{0}, []float64{1, 0}, []float64{1}, 1, 0, ""},
+		{"W2² beyond range", []float64{1e300}, []float64{-1e300}, nil, nil, 2, inf, ""},
+		{"same +Inf", []float64{inf, 1}, []float64{1, inf}, nil, nil, 1, nan, "u[0] = +Inf"},
+		{"-Inf", []float64{0, 1}, []float64{1, -inf}, nil, nil, 1, nan, "v[1] = -Inf"},
+		{"NaN point", []float64{nan, 1}, []float64{0, 1}, nil, nil, 1, nan, "u[0] = NaN"},
+		{"negative weight", one, one, []float64{-1}, one, 1, nan, "uWeights[0] = -1"},
+		{"NaN weight", one, []float64{1, 2}, one, []float64{0.5, nan}, 1, nan, "vWeights[1] = NaN"},
+		{"+Inf weight", one, one, []float64{inf}, []float64{inf}, 1, nan, "uWeights[0] = +Inf"},
+		{"unequal", one, one, one, []float64{2}, 1, nan, "masses 1 and 2"},
+		{"zero mass", one, one, []float64{0}, []float64{0}, 1, nan, "masses 0 and 0"},
+		{"masses overflow", []float64{1, 2}, []float64{1, 2}, []float64{1e308, 1e308}, []float64{1e308, 1e308}, 1, nan, "masses +Inf"},
+	}
+	for _, s := range []float64{1e-300, 1e-150, 1e150, 1e300} {
+		cases = append(cases, wcase{fmt.Sprintf("scale %g", s), []float64{s, s}, []float64{3 * s}, nil, nil, 1, 2 * s, ""},
+			// W_p^p scales with the mass, as POT's.
+			wcase{fmt.Sprintf("mass %g", s), []float64{1, 1}, []float64{3}, []float64{s, s}, []float64{2 * s}, 1, 4 * s, ""})
+	}
+	cases = append(cases, wcase{"W2² at 1e150", []float64{1e150}, []float64{3e150}, nil, nil, 2, 4e300, ""})
+	for _, c := range cases {
+		var got float64
+		var err error
+		if perr := mathxtest.Promptly(t, c.name, func() { got, err = Wasserstein1D(c.u, c.v, c.uw, c.vw, c.p) }); perr != nil {
+			t.Errorf("%s: %v", c.name, perr)
+		} else if c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || !math.IsNaN(got)) {
+			t.Errorf("%s: %g, %v, want NaN and an error naming %q", c.name, got, err, c.err)
+		} else if c.err == "" && (err != nil || !(got == c.want || math.Abs(got-c.want) <= 1e-15*c.want)) {
+			t.Errorf("%s: %g, %v, want %g", c.name, got, err, c.want)
+		}
+	}
 	panics := []struct {
 		name string
 		f    func()
@@ -376,9 +389,7 @@ func TestPropertyWasserstein1D(t *testing.T) {
 	}{
 		{"empty", func() { Wasserstein1D(nil, one, nil, nil, 1) }, "empty"},
 		{"p", func() { Wasserstein1D(one, one, nil, nil, 0.5) }, "p = 0.5"},
-		{"negative weight", func() { Wasserstein1D(one, one, []float64{-1}, one, 1) }, "uWeights[0] = -1"},
-		{"NaN weight", func() { Wasserstein1D(one, []float64{1, 2}, one, []float64{0.5, nan}, 1) }, "vWeights[1] = NaN"},
-		{"unequal", func() { Wasserstein1D(one, one, one, []float64{2}, 1) }, "masses"},
+		{"p NaN", func() { Wasserstein1D(one, one, nil, nil, nan) }, "p = NaN"},
 		{"lengths", func() { Wasserstein1D(one, one, []float64{0.5, 0.5}, nil, 1) }, "1 u values but 2 weights"},
 	}
 	for _, c := range panics {
