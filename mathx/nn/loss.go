@@ -1,0 +1,284 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// LossKind chooses the training loss on the network's outputs (logits).
+type LossKind int
+
+// The losses. The zero value is SoftmaxCE.
+const (
+	// SoftmaxCE is the cross-entropy of softmax(z): −log(e^{z_c}/Σⱼe^{z_j}),
+	// averaged over the batch (PyTorch's cross_entropy).
+	SoftmaxCE LossKind = iota
+	// StableMaxCE is the cross-entropy of StableMax(z) = s(z_c)/Σⱼs(z_j),
+	// s(x) = x+1 for x ≥ 0 and 1/(1−x) for x < 0 (Prieto et al. 2025),
+	// averaged over the batch.
+	StableMaxCE
+	// SquaredError is the mean over the batch and the outputs of
+	// (z_k − t_k)² (PyTorch's mse_loss), with t the targets (the one-hot
+	// labels when the data set has no Targets).
+	SquaredError
+)
+
+// String returns the loss's name.
+func (k LossKind) String() string {
+	switch k {
+	case SoftmaxCE:
+		return "SoftmaxCE"
+	case StableMaxCE:
+		return "StableMaxCE"
+	case SquaredError:
+		return "SquaredError"
+	}
+	return fmt.Sprintf("LossKind(%d)", int(k))
+}
+
+// Precision is the floating-point format the loss (with its softmax or
+// StableMax) and its gradient with respect to the logits are computed in,
+// as the Grokking paper's softmax_precision. The network's parameters and
+// layers are always float64; the logits are rounded to the loss's
+// precision on the way in.
+type Precision int
+
+// The precisions. The zero value is Float64.
+const (
+	// Float64 computes the loss in float64.
+	Float64 Precision = iota
+	// Float32 rounds every step of the loss to float32 (the logits, their
+	// shift by the maximum, each exponential, the running sum, the
+	// logarithm, each probability and each gradient entry), so softmax
+	// collapse happens as it does on a GPU: once the correct logit leads
+	// the others by about 17, Σⱼe^{z_j−z_max} rounds to 1, the sample's
+	// loss is exactly 0 and the gradient of its correct logit exactly 0;
+	// once it leads by about 104 every other exponential underflows too
+	// and the sample's whole gradient is exactly zero.
+	Float32
+)
+
+// String returns "Float64" or "Float32".
+func (p Precision) String() string {
+	switch p {
+	case Float64:
+		return "Float64"
+	case Float32:
+		return "Float32"
+	}
+	return fmt.Sprintf("Precision(%d)", int(p))
+}
+
+func checkLoss(fn string, k LossKind, p Precision) {
+	if k < SoftmaxCE || k > SquaredError {
+		panic(fmt.Sprintf("nn: %s: unknown loss %v", fn, k))
+	}
+	if p != Float64 && p != Float32 {
+		panic(fmt.Sprintf("nn: %s: unknown precision %v", fn, p))
+	}
+}
+
+// rowLoss returns the loss of one sample with logits z and label c (or
+// targets t for SquaredError) and, when g is non-nil, sets g to the
+// gradient of that loss with respect to z multiplied by scale.
+func rowLoss(k LossKind, p Precision, z []float64, c int, t []float64, g []float64, scale float64) float64 {
+	if p == Float32 {
+		return rowLoss32(k, z, c, t, g, scale)
+	}
+	switch k {
+	case SoftmaxCE:
+		m := math.Inf(-1)
+		for _, v := range z {
+			m = max(m, v)
+		}
+		var s float64
+		for _, v := range z {
+			s += math.Exp(v - m)
+		}
+		ls := math.Log(s)
+		if g != nil {
+			for j, v := range z {
+				g[j] = math.Exp(v-m-ls) * scale
+			}
+			g[c] -= scale
+		}
+		return ls - (z[c] - m)
+	case StableMaxCE:
+		var s float64
+		for _, v := range z {
+			s += stable(v)
+		}
+		if g != nil {
+			for j, v := range z {
+				g[j] = stableDeriv(v) / s * scale
+			}
+			g[c] -= stableDeriv(z[c]) / stable(z[c]) * scale
+		}
+		return -math.Log(stable(z[c]) / s)
+	default:
+		K := float64(len(z))
+		var l float64
+		for j, v := range z {
+			d := v - target(t, c, j)
+			l += d * d
+			if g != nil {
+				g[j] = 2 * d / K * scale
+			}
+		}
+		return l / K
+	}
+}
+
+// stable is StableMax's s(x): x+1 for x ≥ 0, 1/(1−x) for x < 0.
+func stable(x float64) float64 {
+	if x >= 0 {
+		return x + 1
+	}
+	return 1 / (1 - x)
+}
+
+// stableDeriv is s′(x): 1 for x ≥ 0, 1/(1−x)² for x < 0.
+func stableDeriv(x float64) float64 {
+	if x >= 0 {
+		return 1
+	}
+	r := 1 / (1 - x)
+	return r * r
+}
+
+func target(t []float64, c, j int) float64 {
+	if t != nil {
+		return t[j]
+	}
+	if j == c {
+		return 1
+	}
+	return 0
+}
+
+func exp32(x float32) float32 { return float32(math.Exp(float64(x))) }
+func log32(x float32) float32 { return float32(math.Log(float64(x))) }
+
+// rowLoss32 is rowLoss with every operation rounded to float32. The
+// softmax gradient is PyTorch's log_softmax backward: g_j = exp(logp_j) −
+// [j = c], logp_j = (z_j − z_max) − log Σ.
+func rowLoss32(k LossKind, z64 []float64, c int, t []float64, g []float64, scale float64) float64 {
+	switch k {
+	case SoftmaxCE:
+		m := float32(math.Inf(-1))
+		for _, v := range z64 {
+			m = max(m, float32(v))
+		}
+		var s float32
+		for _, v := range z64 {
+			s += exp32(float32(v) - m)
+		}
+		ls := log32(s)
+		if g != nil {
+			for j, v := range z64 {
+				pj := exp32((float32(v) - m) - ls)
+				if j == c {
+					pj -= 1
+				}
+				g[j] = float64(pj) * scale
+			}
+		}
+		return float64(-((float32(z64[c]) - m) - ls))
+	case StableMaxCE:
+		var s float32
+		for _, v := range z64 {
+			s += stable32(float32(v))
+		}
+		zc := float32(z64[c])
+		if g != nil {
+			corr := stableDeriv32(zc) / stable32(zc)
+			for j, v := range z64 {
+				gj := stableDeriv32(float32(v)) / s
+				if j == c {
+					gj -= corr
+				}
+				g[j] = float64(gj) * scale
+			}
+		}
+		return float64(-log32(stable32(zc) / s))
+	default:
+		K := float32(len(z64))
+		var l float32
+		for j, v := range z64 {
+			d := float32(v) - float32(target(t, c, j))
+			l += d * d
+			if g != nil {
+				g[j] = float64(2*d/K) * scale
+			}
+		}
+		return float64(l / K)
+	}
+}
+
+func stable32(x float32) float32 {
+	if x >= 0 {
+		return x + 1
+	}
+	return 1 / (1 - x)
+}
+
+func stableDeriv32(x float32) float32 {
+	if x >= 0 {
+		return 1
+	}
+	r := 1 / (1 - x)
+	return r * r
+}
+
+// StableMax returns StableMax(z)_j = s(z_j)/Σₖs(z_k) with s(x) = x+1 for
+// x ≥ 0 and 1/(1−x) for x < 0, the Grokking paper's replacement for the
+// softmax (its exp grows linearly above 0 and decays like 1/|x| below).
+func StableMax(z []float64) []float64 {
+	out := make([]float64, len(z))
+	var s float64
+	for j, v := range z {
+		out[j] = stable(v)
+		s += out[j]
+	}
+	for j := range out {
+		out[j] /= s
+	}
+	return out
+}
+
+// Softmax returns softmax(z)_j = e^{z_j}/Σₖe^{z_k}, computed in precision
+// p (shifted by the maximum; in Float32 rounded at every step, so it can
+// return exactly 1 and 0).
+func Softmax(z []float64, p Precision) []float64 {
+	out := make([]float64, len(z))
+	if len(z) == 0 {
+		return out
+	}
+	if p == Float32 {
+		m := float32(math.Inf(-1))
+		for _, v := range z {
+			m = max(m, float32(v))
+		}
+		var s float32
+		for _, v := range z {
+			s += exp32(float32(v) - m)
+		}
+		for j, v := range z {
+			out[j] = float64(exp32(float32(v)-m) / s)
+		}
+		return out
+	}
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = max(m, v)
+	}
+	var s float64
+	for j, v := range z {
+		out[j] = math.Exp(v - m)
+		s += out[j]
+	}
+	for j := range out {
+		out[j] /= s
+	}
+	return out
+}

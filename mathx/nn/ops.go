@@ -1,0 +1,154 @@
+package nn
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Interpolate sets dst = α·a + (1−α)·b and returns it (dst nil: a new
+// vector).
+func Interpolate(dst, a, b []float64, alpha float64) []float64 {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("nn: Interpolate: len(a) = %d, len(b) = %d", len(a), len(b)))
+	}
+	if dst == nil {
+		dst = make([]float64, len(a))
+	}
+	if len(dst) != len(a) {
+		panic(fmt.Sprintf("nn: Interpolate: len(dst) = %d, want %d", len(dst), len(a)))
+	}
+	for i := range a {
+		dst[i] = alpha*a[i] + (1-alpha)*b[i]
+	}
+	return dst
+}
+
+// Path is the loss and accuracy along the straight line between two
+// parameter vectors θ_A and θ_B, and its barriers.
+type Path struct {
+	Alpha    []float64 // α of each point, from 0 (θ_B) to 1 (θ_A)
+	Loss     []float64 // L(αθ_A + (1−α)θ_B)
+	Accuracy []float64 // accuracy there
+	// LossBarrier is max_α L(αθ_A+(1−α)θ_B) − [αL(θ_A)+(1−α)L(θ_B)] over
+	// the points (the LMC definition; ≥ 0 since the ends count).
+	LossBarrier float64
+	// AccuracyBarrier is the same for the error 1 − accuracy:
+	// max_α [αAcc(θ_A)+(1−α)Acc(θ_B)] − Acc(αθ_A+(1−α)θ_B).
+	AccuracyBarrier float64
+}
+
+// Barrier evaluates net's architecture and masks on data at points ≥ 2
+// equally spaced values of α in [0, 1] between the parameter vectors a
+// and b and returns the path with its loss and accuracy barriers. The
+// network's own parameters are not changed.
+func Barrier(net *MLP, a, b []float64, data *Dataset, loss LossKind, prec Precision, points int) *Path {
+	if points < 2 {
+		panic(fmt.Sprintf("nn: Barrier: points = %d, want ≥ 2", points))
+	}
+	if len(a) != len(net.Params) || len(b) != len(net.Params) {
+		panic(fmt.Sprintf("nn: Barrier: len(a) = %d, len(b) = %d, the network has %d parameters", len(a), len(b), len(net.Params)))
+	}
+	o := NewObjective(net, data, loss, prec)
+	p := &Path{}
+	theta := make([]float64, len(a))
+	for i := 0; i < points; i++ {
+		alpha := float64(i) / float64(points-1)
+		Interpolate(theta, a, b, alpha)
+		_, m := o.eval(theta, nil)
+		p.Alpha = append(p.Alpha, alpha)
+		p.Loss = append(p.Loss, m.Loss)
+		p.Accuracy = append(p.Accuracy, m.Accuracy)
+	}
+	lB, lA := p.Loss[0], p.Loss[points-1]
+	aB, aA := p.Accuracy[0], p.Accuracy[points-1]
+	for i, alpha := range p.Alpha {
+		p.LossBarrier = max(p.LossBarrier, p.Loss[i]-(alpha*lA+(1-alpha)*lB))
+		p.AccuracyBarrier = max(p.AccuracyBarrier, alpha*aA+(1-alpha)*aB-p.Accuracy[i])
+	}
+	return p
+}
+
+// checkShared panics unless every ingredient fits net and is zero at its
+// masked weights.
+func checkShared(fn string, net *MLP, ingredients [][]float64) {
+	if len(ingredients) == 0 {
+		panic(fmt.Sprintf("nn: %s: no ingredients", fn))
+	}
+	for k, p := range ingredients {
+		if len(p) != len(net.Params) {
+			panic(fmt.Sprintf("nn: %s: ingredient %d has %d parameters, the network %d", fn, k, len(p), len(net.Params)))
+		}
+		for l, L := range net.Layers {
+			if L.Mask == nil {
+				continue
+			}
+			w := p[L.off : L.off+L.In*L.Out]
+			for i, keep := range L.Mask {
+				if !keep && w[i] != 0 {
+					panic(fmt.Sprintf("nn: %s: ingredient %d has weight %d of layer %d = %g where the network's mask is off: the ingredients must share the network's mask", fn, k, i, l, w[i]))
+				}
+			}
+		}
+	}
+}
+
+// UniformSoup returns the average of the ingredients' parameter vectors,
+// networks of net's architecture sharing its mask (it panics when an
+// ingredient is nonzero at a masked weight); the soup keeps that mask.
+func UniformSoup(net *MLP, ingredients [][]float64) []float64 {
+	checkShared("UniformSoup", net, ingredients)
+	s := make([]float64, len(net.Params))
+	for _, p := range ingredients {
+		for i, v := range p {
+			s[i] += v
+		}
+	}
+	inv := 1 / float64(len(ingredients))
+	for i := range s {
+		s[i] *= inv
+	}
+	return s
+}
+
+// GreedySoup builds the greedy soup of Wortsman et al. (2022), as Sparse
+// Model Soups (Zimmer et al. 2023, arXiv 2306.16788) uses it: ingredients
+// ranked by accuracy on held (ties: lower index first), the best one the
+// start, each next one added to the average when the averaged network's
+// accuracy on held does not drop. It returns the soup and the indices of
+// the ingredients in it, in the order they were added. The ingredients
+// must share net's mask, as for UniformSoup.
+func GreedySoup(net *MLP, ingredients [][]float64, held *Dataset, loss LossKind, prec Precision) (soup []float64, used []int) {
+	checkShared("GreedySoup", net, ingredients)
+	o := NewObjective(net, held, loss, prec)
+	acc := make([]float64, len(ingredients))
+	order := make([]int, len(ingredients))
+	for k, p := range ingredients {
+		_, m := o.eval(p, nil)
+		acc[k] = m.Accuracy
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(acc[y], acc[x]) })
+	sum := append([]float64(nil), ingredients[order[0]]...)
+	used = []int{order[0]}
+	best := acc[order[0]]
+	cand := make([]float64, len(sum))
+	for _, k := range order[1:] {
+		inv := 1 / float64(len(used)+1)
+		for i := range cand {
+			cand[i] = (sum[i] + ingredients[k][i]) * inv
+		}
+		if _, m := o.eval(cand, nil); m.Accuracy >= best {
+			best = m.Accuracy
+			for i, v := range ingredients[k] {
+				sum[i] += v
+			}
+			used = append(used, k)
+		}
+	}
+	inv := 1 / float64(len(used))
+	for i := range sum {
+		sum[i] *= inv
+	}
+	return sum, used
+}

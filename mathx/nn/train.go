@@ -1,0 +1,242 @@
+package nn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomx-dev/gomx/mathx/interrupt"
+)
+
+// Settings configures Train. The zero value of every field is its
+// documented default.
+type Settings struct {
+	Loss      LossKind  // zero value: SoftmaxCE
+	Precision Precision // of the loss; zero value: Float64
+
+	OptimizerSettings // zero value: Adam, LR 1e-3, no weight decay, no ⊥Grad
+
+	// BatchSize is the number of samples per step; 0 → min(128, n); n or
+	// more → full batch. Each epoch visits the training set in a new
+	// random order; the last batch of an epoch may be smaller.
+	BatchSize int
+	MaxIter   int     // optimiser steps; 0 → 1000
+	Tol       float64 // stop (Converged) when a batch's loss ≤ Tol; 0 → never
+	Seed      uint64  // of the data order (PCG); the network is initialised by NewMLP's seed
+
+	// Test, when non-nil, is evaluated with the training set every
+	// EvalEvery steps into Result.Evals.
+	Test *Dataset
+	// EvalEvery is the number of steps between evaluations of the whole
+	// training set (and Test) into Result.Evals; 0 → max(1, MaxIter/50);
+	// negative → only after the last step. The last step is always
+	// evaluated.
+	EvalEvery int
+
+	Context       context.Context                // nil → the current cell's (mathx/interrupt)
+	Callback      func(iter int, r *Result) bool // false stops training (Stopped)
+	CallbackEvery int                            // call Callback every this many steps; 0 → 1
+}
+
+// Eval is an evaluation during training.
+type Eval struct {
+	Step  int     // steps done when it was taken
+	Train Metrics // on the whole training set
+	Test  Metrics // on Settings.Test (zero without one)
+}
+
+// Result is the outcome of Train.
+type Result struct {
+	Status     Status
+	Iterations int       // optimiser steps done
+	Epochs     int       // passes over the training set begun
+	History    []float64 // loss of each step's batch (before its update)
+	Evals      []Eval    // see Settings.EvalEvery
+	Net        *MLP      // the trained network (the one passed to Train)
+}
+
+func (s *Settings) withDefaults(n int) Settings {
+	var c Settings
+	if s != nil {
+		c = *s
+	}
+	checkLoss("Train", c.Loss, c.Precision)
+	c.OptimizerSettings = c.OptimizerSettings.withDefaults()
+	if c.BatchSize < 0 || c.MaxIter < 0 || c.Tol < 0 || math.IsNaN(c.Tol) {
+		panic(fmt.Sprintf("nn: Train: BatchSize = %d, MaxIter = %d, Tol = %g: want ≥ 0", c.BatchSize, c.MaxIter, c.Tol))
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 128
+	}
+	c.BatchSize = min(c.BatchSize, n)
+	if c.MaxIter == 0 {
+		c.MaxIter = 1000
+	}
+	if c.EvalEvery == 0 {
+		c.EvalEvery = max(1, c.MaxIter/50)
+	}
+	if c.CallbackEvery <= 0 {
+		c.CallbackEvery = 1
+	}
+	c.Context = interrupt.Or(c.Context)
+	return c
+}
+
+// Train trains net on data with minibatch steps of the optimiser in s
+// (nil: defaults), in place, and returns the result with the network.
+// Training is deterministic: the same network, data and settings give
+// bit-identical parameters and histories whatever GOMAXPROCS. It checks
+// the context before every step and returns Canceled with the partial
+// result when it is done. A non-finite loss or gradient (NaN or ±Inf in
+// the data, divergence) ends it with Failed and an error, the parameters
+// as they were before that step.
+func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
+	if data == nil || data.X == nil {
+		panic("nn: Train: no data")
+	}
+	c := s.withDefaults(data.Len())
+	data.check("Train", net, c.Loss)
+	if c.Test != nil {
+		c.Test.check("Train (Settings.Test)", net, c.Loss)
+	}
+	t := newTrainer(net, data, &c)
+	r := &Result{Net: net, Status: MaxIterReached}
+	evalAt := -1
+	for it := 0; it < c.MaxIter; it++ {
+		if c.Context.Err() != nil {
+			r.Status = Canceled
+			break
+		}
+		loss, err := t.step()
+		r.History = append(r.History, loss)
+		r.Iterations = t.opt.Steps()
+		r.Epochs = t.epochs
+		if err != nil {
+			r.Status = Failed
+			return r, fmt.Errorf("nn: Train: step %d: %w", it+1, err)
+		}
+		if c.EvalEvery > 0 && (it+1)%c.EvalEvery == 0 {
+			r.Evals = append(r.Evals, t.evaluate(c.Test))
+			evalAt = r.Iterations
+		}
+		if c.Callback != nil && (it+1)%c.CallbackEvery == 0 {
+			ok, err := callback(c.Callback, it, r)
+			if err != nil {
+				r.Status = Failed
+				return r, err
+			}
+			if !ok {
+				r.Status = Stopped
+				break
+			}
+		}
+		if c.Tol > 0 && loss <= c.Tol {
+			r.Status = Converged
+			break
+		}
+	}
+	if evalAt != r.Iterations && r.Status != Canceled {
+		r.Evals = append(r.Evals, t.evaluate(c.Test))
+	}
+	return r, nil
+}
+
+func callback(f func(int, *Result) bool, it int, r *Result) (ok bool, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			err = fmt.Errorf("nn: Train: panic in callback: %v", e)
+		}
+	}()
+	return f(it, r), nil
+}
+
+// trainer holds what training needs between steps.
+type trainer struct {
+	net    *MLP
+	data   *Dataset
+	s      *Settings
+	opt    *Optimizer
+	rng    *rand.Rand
+	perm   []int
+	pos    int
+	epochs int
+	w      work
+	grad   []float64
+	labels []int
+	tgt    []float64
+}
+
+func newTrainer(net *MLP, data *Dataset, s *Settings) *trainer {
+	n := data.Len()
+	t := &trainer{
+		net: net, data: data, s: s,
+		opt:  NewOptimizer(net, s.OptimizerSettings),
+		rng:  rand.New(rand.NewPCG(s.Seed, 0x747261696e)),
+		perm: make([]int, n),
+		pos:  n,
+		grad: make([]float64, len(net.Params)),
+	}
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	return t
+}
+
+// step takes one optimiser step on the next batch and returns the batch's
+// loss before it; on a non-finite loss or gradient it changes nothing and
+// returns an error.
+func (t *trainer) step() (float64, error) {
+	n := len(t.perm)
+	if t.pos >= n {
+		t.rng.Shuffle(n, func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+		t.pos = 0
+		t.epochs++
+	}
+	rows := t.perm[t.pos:min(n, t.pos+t.s.BatchSize)]
+	t.pos += len(rows)
+	B := len(rows)
+	in := t.net.Sizes[0]
+	K := t.net.Sizes[len(t.net.Sizes)-1]
+	t.w.x = grow(t.w.x, B*in)
+	for r, i := range rows {
+		copy(t.w.x[r*in:(r+1)*in], t.data.X.RawRowView(i))
+	}
+	logits := t.w.forward(t.net, t.net.Params, t.w.x, B)
+	t.w.g = grow(t.w.g, B*K)
+	var sum float64
+	for r, i := range rows {
+		sum += rowLoss(t.s.Loss, t.s.Precision, logits[r*K:(r+1)*K], t.data.label(i), t.data.targetRow(i), t.w.g[r*K:(r+1)*K], 1/float64(B))
+	}
+	loss := sum / float64(B)
+	t.w.backward(t.net, t.net.Params, t.w.x, B, t.grad, 0)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || !allFinite(t.grad) {
+		for r, i := range rows {
+			for j, v := range t.w.x[r*in : (r+1)*in] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return loss, fmt.Errorf("X[%d,%d] = %g: the data must be finite; the parameters are unchanged", i, j, v)
+				}
+			}
+		}
+		return loss, fmt.Errorf("loss %g or a gradient is not finite: the network has diverged (learning rate too large?); the parameters are unchanged", loss)
+	}
+	t.opt.Step(t.grad)
+	return loss, nil
+}
+
+func allFinite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *trainer) evaluate(test *Dataset) Eval {
+	e := Eval{Step: t.opt.Steps(), Train: Evaluate(t.net, t.data, t.s.Loss, t.s.Precision)}
+	if test != nil {
+		e.Test = Evaluate(t.net, test, t.s.Loss, t.s.Precision)
+	}
+	return e
+}
