@@ -54,15 +54,38 @@ func Box(lo, hi float64) Domain {
 // Simplex returns the probability simplex.
 func Simplex() Domain { return Domain{Kind: SimplexDomain} }
 
-// Diameter returns the Euclidean diameter of the domain in R^d.
+// Diameter returns the Euclidean diameter of the domain in R^d: 2·Radius
+// for a ball, (Hi − Lo)·√d for a box, √2 for the simplex (0 for d = 1),
+// and 0 for d = 0. It is +Inf for an unbounded domain (a box with an
+// infinite bound or a ball of infinite radius, which Box and Ball refuse
+// but a Domain literal can hold) and where the diameter exceeds the
+// float64 range (Box(-1e308, 1e308), Ball(1e308)); the rounding of
+// Hi − Lo to +Inf happens only there. It panics, naming the field, for a
+// Domain that is not a set of R^d: d < 0, a NaN, negative radius or
+// bound, Lo > Hi, or Lo = Hi = ±Inf.
 func (D Domain) Diameter(d int) float64 {
+	if d < 0 {
+		panic(fmt.Sprintf("online.Domain.Diameter: d = %d < 0", d))
+	}
 	switch D.Kind {
 	case BallDomain:
+		if !(D.Radius >= 0) {
+			panic(fmt.Sprintf("online.Domain.Diameter: Radius = %v", D.Radius))
+		}
+		if d == 0 {
+			return 0
+		}
 		return 2 * D.Radius
 	case BoxDomain:
+		if !(D.Lo <= D.Hi) || D.Lo == D.Hi && math.IsInf(D.Lo, 0) {
+			panic(fmt.Sprintf("online.Domain.Diameter: box Lo = %v, Hi = %v", D.Lo, D.Hi))
+		}
+		if d == 0 || D.Lo == D.Hi {
+			return 0
+		}
 		return (D.Hi - D.Lo) * math.Sqrt(float64(d))
 	default:
-		if d == 1 {
+		if d <= 1 {
 			return 0
 		}
 		return math.Sqrt2
@@ -70,7 +93,8 @@ func (D Domain) Diameter(d int) float64 {
 }
 
 // Center writes the domain's centre (0, the box's midpoint, or the
-// uniform distribution) into x.
+// uniform distribution) into x; for a box with an infinite bound (a
+// Domain literal; Box refuses one), the box's point nearest 0.
 func (D Domain) Center(x []float64) {
 	for i := range x {
 		switch D.Kind {
@@ -78,6 +102,9 @@ func (D Domain) Center(x []float64) {
 			x[i] = 0
 		case BoxDomain:
 			x[i] = D.Lo/2 + D.Hi/2 // no overflow near ±MaxFloat64
+			if math.IsInf(D.Lo, 0) || math.IsInf(D.Hi, 0) {
+				x[i] = math.Min(math.Max(0, D.Lo), D.Hi) // unbounded: the point nearest 0
+			}
 		default:
 			x[i] = 1 / float64(len(x))
 		}

@@ -157,6 +157,9 @@ func run(fn string, env Environment, dom Domain, T int, s *Settings, mk func(set
 	if set.Mirror == Entropic && dom.Kind != SimplexDomain {
 		panic(fmt.Sprintf("online.%s: the entropic mirror map needs the simplex", fn))
 	}
+	if diam := dom.Diameter(d); math.IsInf(diam, 1) && !(set.Eta > 0) {
+		panic(fmt.Sprintf("online.%s: the domain's diameter is +Inf (%+v): the adaptive step D/sqrt(Σ‖g‖²) needs a bounded domain or Settings.Eta > 0", fn, dom))
+	}
 	ctx := interrupt.Or(set.Context)
 	start := time.Now()
 	l := mk(&set, d)

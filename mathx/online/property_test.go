@@ -283,3 +283,129 @@ func TestPropertySEA(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyBestScale: SEA.Best is scale-equivariant, and exactly so
+// for powers of two: with Mu, Dir's shift and Sigma times 2ᵏ every centre
+// is 2ᵏ times the unit one, so the best point of a linear loss on a
+// domain is the same and the quadratic one (the projected mean centre on
+// the domain scaled by 2ᵏ) is 2ᵏ times it, bit for bit, for k from −1000
+// (1e-301) to 1021 (centres up to 1.8e308, whose sum over 50 rounds
+// overflowed before).
+func TestPropertyBestScale(t *testing.T) {
+	const T = 50
+	mu, dir := []float64{0.75, -0.5, 0.25}, []float64{0.125, 0.25, -0.5}
+	doms := func(s float64) []Domain { return []Domain{Ball(0.5 * s), Box(-0.25*s, 0.5*s), Simplex()} }
+	for _, quadratic := range []bool{false, true} {
+		want := make([][]float64, 3)
+		for i, dom := range doms(1) {
+			want[i] = NewSEA(mu, dir, 0.5, 0.5, 3, quadratic, 9).Best(dom, T)
+		}
+		for _, k := range []int{-1000, -997, -101, 101, 997, 1021} {
+			s := math.Ldexp(1, k)
+			ms, ds := make([]float64, 3), make([]float64, 3)
+			for i := range mu {
+				ms[i], ds[i] = mu[i]*s, dir[i]
+			}
+			sea := NewSEA(ms, ds, 0.5*s, 0.5*s, 3, quadratic, 9)
+			for i, dom := range doms(s) {
+				if quadratic && dom.Kind == SimplexDomain {
+					continue // the simplex does not scale
+				}
+				var got []float64
+				if err := mathxtest.Promptly(t, "Best", func() { got = sea.Best(dom, T) }); err != nil {
+					t.Fatal(err)
+				}
+				for j := range got {
+					w := want[i][j]
+					if quadratic || dom.Kind == BallDomain || dom.Kind == BoxDomain {
+						w *= s
+					}
+					if got[j] != w {
+						t.Errorf("quadratic %v, 2^%d, domain %d: Best %v, want %v·2^%d", quadratic, k, dom.Kind, got, want[i], k)
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPropertyDiameter: Diameter's closed forms, +Inf for unbounded
+// domains and for diameters beyond the float64 range, 0 in R^0 and for a
+// one-point box; a Domain that is no set of R^d panics naming the field;
+// an adaptive learner refuses an unbounded domain, while a fixed step
+// plays in it.
+func TestPropertyDiameter(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	cases := []struct {
+		name string
+		dom  Domain
+		d    int
+		want float64
+	}{
+		{"ball", Ball(1.5), 4, 3},
+		{"ball 1e300", Ball(1e300), 3, 2e300},
+		{"ball 1e308", Ball(1e308), 3, inf},
+		{"ball +Inf", Domain{Kind: BallDomain, Radius: inf}, 2, inf},
+		{"ball d=0", Ball(1), 0, 0},
+		{"box", Box(-1, 2), 4, 6},
+		{"box 1e300", Box(-1e300, 1e300), 9, 6e300},
+		{"box 1e-300", Box(0, 1e-300), 4, 2e-300},
+		{"box beyond range", Box(-1e308, 1e308), 1, inf},
+		{"box beyond range by √d", Box(0, 1e308), 4, inf},
+		{"box [0, +Inf)", Domain{Kind: BoxDomain, Lo: 0, Hi: inf}, 2, inf},
+		{"box R^d", Domain{Kind: BoxDomain, Lo: -inf, Hi: inf}, 3, inf},
+		{"box R^0", Domain{Kind: BoxDomain, Lo: -inf, Hi: inf}, 0, 0},
+		{"one-point box", Domain{Kind: BoxDomain, Lo: 2, Hi: 2}, 5, 0},
+		{"simplex", Simplex(), 3, math.Sqrt2},
+		{"simplex d=1", Simplex(), 1, 0},
+	}
+	for _, c := range cases {
+		if got := c.dom.Diameter(c.d); got != c.want && math.Abs(got-c.want) > 1e-15*c.want {
+			t.Errorf("%s: Diameter(%d) = %g, want %g", c.name, c.d, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		dom  Domain
+		d    int
+		want string
+	}{
+		{"d < 0", Ball(1), -1, "d = -1"},
+		{"NaN radius", Domain{Kind: BallDomain, Radius: nan}, 2, "Radius = NaN"},
+		{"negative radius", Domain{Kind: BallDomain, Radius: -1}, 2, "Radius = -1"},
+		{"Lo > Hi", Domain{Kind: BoxDomain, Lo: 1, Hi: 0}, 2, "Lo = 1, Hi = 0"},
+		{"NaN bound", Domain{Kind: BoxDomain, Lo: 0, Hi: nan}, 2, "Hi = NaN"},
+		{"{+Inf}", Domain{Kind: BoxDomain, Lo: inf, Hi: inf}, 2, "Lo = +Inf"},
+	} {
+		if err := mathxtest.Promptly(t, c.name, func() { c.dom.Diameter(c.d) }); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		lo, hi, want float64
+	}{{-inf, inf, 0}, {1, inf, 1}, {-inf, -2, -2}, {-3, inf, 0}} {
+		x := make([]float64, 2)
+		if (Domain{Kind: BoxDomain, Lo: c.lo, Hi: c.hi}).Center(x); x[0] != c.want || x[1] != c.want {
+			t.Errorf("Center of the box [%g, %g]: %v, want %g", c.lo, c.hi, x, c.want)
+		}
+	}
+	env := NewSequence(mat.NewDense(2, 2, []float64{1, -1, -1, 1}))
+	free := Domain{Kind: BoxDomain, Lo: -inf, Hi: inf}
+	if err := mathxtest.Promptly(t, "OGD", func() { OGD(env, free, 10, nil) }); err == nil || !strings.Contains(err.Error(), "diameter is +Inf") {
+		t.Errorf("OGD on R^2 with the adaptive step: %v, want a panic naming the diameter", err)
+	}
+	r, err := OGD(env, free, 10, &Settings{Eta: 0.5})
+	if err != nil || r.Status != Converged || !isFiniteVec(r.X) {
+		t.Errorf("OGD on R^2 with Eta 0.5: %v, %v, x %v", r.Status, err, r.X)
+	}
+}
+
+func isFiniteVec(x []float64) bool {
+	for _, v := range x {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
+}

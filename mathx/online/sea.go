@@ -98,20 +98,38 @@ func (s *SEA) Loss(t int, x, grad []float64) float64 {
 // Best returns the best fixed point in hindsight over rounds 1..T in dom,
 // argmin_{x∈dom} Σ_t f_t(x): a minimiser of <Σ c_t, x> for linear losses
 // (Domain.Minimize), the projection of the mean centre for quadratic ones.
+// The sum of the centres is taken in units of 2ᵉ, a power of two that
+// brings the largest entry of a centre to [½, 1) when it is outside
+// [2⁻¹⁰⁰, 2¹⁰⁰] (exactly: the minimiser does not depend on the scale of
+// Σ c_t, and the mean is scaled back), so Best neither overflows where T
+// centres near 1e308 do nor loses digits to underflow near 1e-300. Best
+// of T ≤ 0 rounds is the minimiser of the zero loss (Minimize and Project
+// of 0).
 func (s *SEA) Best(dom Domain, T int) []float64 {
 	d := len(s.Mu)
-	sum := make([]float64, d)
 	c := make([]float64, d)
+	big := 0.0
+	for t := 1; t <= T; t++ {
+		s.Centre(t, c)
+		for _, v := range c {
+			big = math.Max(big, math.Abs(v))
+		}
+	}
+	e := 0
+	if big > 0 && !(big >= 0x1p-100 && big <= 0x1p100) {
+		_, e = math.Frexp(big) // big·2⁻ᵉ ∈ [½, 1); +Inf and NaN centres keep e = 0
+	}
+	sum := make([]float64, d)
 	for t := 1; t <= T; t++ {
 		s.Centre(t, c)
 		for i, v := range c {
-			sum[i] += v
+			sum[i] += math.Ldexp(v, -e)
 		}
 	}
 	x := make([]float64, d)
 	if s.Quadratic {
 		for i := range x {
-			x[i] = sum[i] / float64(max(T, 1))
+			x[i] = math.Ldexp(sum[i]/float64(max(T, 1)), e)
 		}
 		dom.Project(x, c)
 		return x
