@@ -83,7 +83,8 @@
 // argument: T or the dimension not positive, X0 or Comparator of the
 // wrong length, an unknown HintWeight, the entropic mirror map off the
 // simplex, a ball radius or box bounds that are not a finite set, NewSEA's
-// parameters not finite. Data problems
+// parameters not finite, a Domain literal that is unbounded (its
+// Diameter is +Inf) given to a learner with the adaptive step. Data problems
 // end the run at once with Status Failed and an error naming the round: a
 // loss or gradient that is NaN or ±Inf, a point to play that is not
 // finite (the learner's state overflowed), a panic in the environment,
@@ -92,5 +93,6 @@
 // minimisers are exact at any scale (Domain.Project, Domain.Minimize,
 // which gives NaN for a NaN cost), and a learned hint weight keeps its value when
 // its sums overflow (gradients beyond about 1e154), so finite losses at
-// scales up to 1e300 run to the end.
+// scales up to 1e300 run to the end. SEA.Best sums the centres in units
+// of a power of two, so it is exact for centres from 1e-300 to 1e308.
 package online
