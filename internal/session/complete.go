@@ -146,14 +146,12 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		for _, m := range s.mods.Members(path) { // a module's package (modules.go)
 			add(m.Name, m.Kind)
 		}
-		if sourcePackages[path] {
-			seen := map[string]bool{}
-			for _, name := range sourceFuncs[path] {
-				if !seen[name] {
-					seen[name] = true
-					add(name, "function")
-				}
+		for _, obj := range genericMembers(path) {
+			kind := "function"
+			if _, ok := obj.(*types.TypeName); ok {
+				kind = "type"
 			}
+			add(obj.Name(), kind)
 		}
 		return
 	}
@@ -195,27 +193,6 @@ func (s *Session) members(x string, add func(name, kind string)) {
 		}
 	}
 }
-
-// sourceFuncs are the generic functions of the standard library's
-// packages that the interpreter's tables lack (sourcePackages), from their
-// type information: the front end runs each from its source or a compiled
-// instantiation (see stdGeneric).
-var sourceFuncs = func() map[string][]string {
-	m := map[string][]string{}
-	imp := stdlib.NewImporter(nil)
-	for path := range sourcePackages {
-		p, err := imp.Import(path)
-		if err != nil {
-			continue
-		}
-		for _, name := range p.Scope().Names() {
-			if fn, ok := p.Scope().Lookup(name).(*types.Func); ok && fn.Exported() && fn.Type().(*types.Signature).TypeParams() != nil {
-				m[path] = append(m[path], name)
-			}
-		}
-	}
-	return m
-}()
 
 // pkgPath returns the import path of a package name in the session.
 func (s *Session) pkgPath(name string) (string, bool) {
@@ -330,6 +307,9 @@ func (s *Session) help(name string) string {
 			pkg = pkg[strings.LastIndexByte(pkg, '.')+1:]
 		}
 		if path, ok := s.pkgPath(pkg); ok {
+			if reason, no := uncallable[path+"."+sel]; no {
+				return fmt.Sprintf("%s.%s cannot be used in gomx: %s", pkg, sel, reason)
+			}
 			if sig, doc, ok := preloadedDoc(path, sel); ok {
 				return strings.TrimSpace(sig + "\n\n" + doc)
 			}

@@ -19,6 +19,7 @@ func TestComplete(t *testing.T) {
 		"type Point struct{ X, Y float64 }\nfunc (p Point) Norm1() float64 { return p.X + p.Y }\nfunc (p *Point) Scale(k float64) { p.X *= k; p.Y *= k }",
 		"total := 10\nsb := &strings.Builder{}\nsb.WriteString(\"a\")",
 		"pt := Point{1, 2}",
+		"import (\n\t\"sync/atomic\"\n\t\"unique\"\n\t\"weak\"\n)",
 	} {
 		if res, _ := exec(t, s, c); res.Error != nil {
 			t.Fatalf("%q: %v", c, res.Error)
@@ -47,6 +48,12 @@ func TestComplete(t *testing.T) {
 		{code: "é := tot", cursor: -1, want: []string{"total"}, start: 5, end: 8},
 		{code: "tot + 1", cursor: 3, want: []string{"total"}, start: 0, end: 3},
 		{code: "__gom", cursor: -1, notWant: []string{"__gomxMin", "__gomxRich"}},
+		// generic functions and types of the standard library, which the
+		// tables lack, except those a cell cannot use (uncallable.txt)
+		{code: "slices.So", cursor: -1, want: []string{"Sort", "SortFunc", "Sorted"}, wantType: "function"},
+		{code: "unique.", cursor: -1, want: []string{"Make", "Handle"}, wantType: "function"},
+		{code: "atomic.Po", cursor: -1, want: []string{"Pointer"}, wantType: "type"},
+		{code: "weak.", cursor: -1, notWant: []string{"Make", "Pointer"}},
 	}
 	for _, c := range cases {
 		cursor := c.cursor
@@ -105,6 +112,19 @@ func TestInspect(t *testing.T) {
 			if !strings.Contains(got.Data.Text(), h) {
 				t.Errorf("Inspect(%q, %d) = %q, missing %q", c.code, c.cursor, got.Data.Text(), h)
 			}
+		}
+	}
+	// a generic symbol a cell cannot use: the reason, not its documentation
+	for key, reason := range uncallable {
+		path, name, _ := strings.Cut(key, ".")
+		if i := strings.LastIndexByte(key[:len(path)], '/'); i >= 0 {
+			path, name, _ = strings.Cut(key[i+1:], ".")
+		}
+		exec(t, s, "import \""+key[:strings.LastIndexByte(key, '.')]+"\"")
+		code := path + "." + name
+		got := s.Inspect(code, len(code), 0)
+		if want := path + "." + name + " cannot be used in gomx: " + reason; got.Data.Text() != want {
+			t.Errorf("Inspect(%q) = %q, want %q", code, got.Data.Text(), want)
 		}
 	}
 	if got := s.Inspect("nosuchname", 3, 0); got.Found {

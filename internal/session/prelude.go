@@ -1,8 +1,12 @@
 package session
 
 import (
+	"crypto/hkdf"
+	"crypto/pbkdf2"
 	"fmt"
 	"go/types"
+	"hash"
+	"hash/maphash"
 	"iter"
 	"math"
 	"math/rand/v2"
@@ -30,8 +34,16 @@ func stdGeneric(path, name string, targs []types.Type) (string, bool) {
 		// rand.N uses the package's generator, a variable of the
 		// compiled package
 		key = "Rand_N_" + strings.ReplaceAll(types.TypeString(targs[0], func(p *types.Package) string { return p.Name() }), ".", "_")
-	case path == "unique" && len(targs) == 1, path == "iter" && (name == "Pull" || name == "Pull2"):
-		key = pathKey(path) + "_" + name
+	case path == "crypto/hkdf" || path == "crypto/pbkdf2":
+		// [H hash.Hash]: the constructors of package crypto/... return
+		// hash.Hash itself (sha256.New), so that H is hash.Hash
+		if len(targs) != 1 || !isHashHash(targs[0]) {
+			return "", false
+		}
+		key = pathKey(path[len("crypto/"):]) + "_" + name + "_hash_Hash"
+	case path == "unique" && len(targs) == 1, path == "iter" && (name == "Pull" || name == "Pull2"),
+		path == "hash/maphash" && len(targs) == 1, path == "reflect" && len(targs) == 1:
+		key = pathKey(path[strings.LastIndex(path, "/")+1:]) + "_" + name
 		for _, t := range targs {
 			b, ok := t.(*types.Basic)
 			if !ok {
@@ -62,28 +74,41 @@ func stdGeneric(path, name string, targs []types.Type) (string, bool) {
 	return "", false
 }
 
+// isHashHash reports whether t is hash.Hash.
+func isHashHash(t types.Type) bool {
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "hash" && n.Obj().Name() == "Hash"
+}
+
 // stdInstances are the runtime's compiled instantiations of packages
-// unique, iter (Pull, Pull2) and math/rand/v2 (N), its replacement of maps.clone (see stdGeneric) and the
+// unique, iter (Pull, Pull2), math/rand/v2 (N), crypto/hkdf and
+// crypto/pbkdf2 (for hash.Hash), hash/maphash (Comparable and
+// WriteComparable) and reflect (TypeFor and TypeAssert) of basic types,
+// whose sources need the runtime's internals, its replacement of maps.clone (see stdGeneric) and the
 // comparison of min and max of a type parameter (minMaxSecond).
 var stdInstances = func() map[string]reflect.Value {
 	m := map[string]reflect.Value{"Maps_clone": reflect.ValueOf(mapsClone), "MinMaxSecond": reflect.ValueOf(minMaxSecond)}
-	addUnique[bool](m, "bool")
-	addUnique[string](m, "string")
-	addUnique[int](m, "int")
-	addUnique[int8](m, "int8")
-	addUnique[int16](m, "int16")
-	addUnique[int32](m, "int32")
-	addUnique[int64](m, "int64")
-	addUnique[uint](m, "uint")
-	addUnique[uint8](m, "uint8")
-	addUnique[uint16](m, "uint16")
-	addUnique[uint32](m, "uint32")
-	addUnique[uint64](m, "uint64")
-	addUnique[uintptr](m, "uintptr")
-	addUnique[float32](m, "float32")
-	addUnique[float64](m, "float64")
-	addUnique[complex64](m, "complex64")
-	addUnique[complex128](m, "complex128")
+	addBasic[bool](m, "bool")
+	addBasic[string](m, "string")
+	addBasic[int](m, "int")
+	addBasic[int8](m, "int8")
+	addBasic[int16](m, "int16")
+	addBasic[int32](m, "int32")
+	addBasic[int64](m, "int64")
+	addBasic[uint](m, "uint")
+	addBasic[uint8](m, "uint8")
+	addBasic[uint16](m, "uint16")
+	addBasic[uint32](m, "uint32")
+	addBasic[uint64](m, "uint64")
+	addBasic[uintptr](m, "uintptr")
+	addBasic[float32](m, "float32")
+	addBasic[float64](m, "float64")
+	addBasic[complex64](m, "complex64")
+	addBasic[complex128](m, "complex128")
+	m["Hkdf_Key_hash_Hash"] = reflect.ValueOf(hkdf.Key[hash.Hash])
+	m["Hkdf_Expand_hash_Hash"] = reflect.ValueOf(hkdf.Expand[hash.Hash])
+	m["Hkdf_Extract_hash_Hash"] = reflect.ValueOf(hkdf.Extract[hash.Hash])
+	m["Pbkdf2_Key_hash_Hash"] = reflect.ValueOf(pbkdf2.Key[hash.Hash])
 	m["Rand_N_int"] = reflect.ValueOf(rand.N[int])
 	m["Rand_N_int64"] = reflect.ValueOf(rand.N[int64])
 	m["Rand_N_int32"] = reflect.ValueOf(rand.N[int32])
@@ -107,8 +132,8 @@ var stdInstances = func() map[string]reflect.Value {
 	return m
 }()
 
-// pathKey is the prefix of the runtime's instantiations of package path:
-// its name with an upper-case first letter.
+// pathKey is the prefix of the runtime's instantiations of the package
+// of name: the name with an upper-case first letter.
 func pathKey(path string) string {
 	return strings.ToUpper(path[:1]) + path[1:]
 }
@@ -127,9 +152,16 @@ func addPull2[K, V any](m map[string]reflect.Value, k, v string) {
 	})
 }
 
-func addUnique[T comparable](m map[string]reflect.Value, name string) {
+// addBasic adds the instantiations for basic type T: unique.Make and
+// Handle, maphash.Comparable and WriteComparable, reflect.TypeFor and
+// TypeAssert.
+func addBasic[T comparable](m map[string]reflect.Value, name string) {
 	m["Unique_Make_"+name] = reflect.ValueOf(unique.Make[T])
 	m["Unique_Handle_"+name] = reflect.ValueOf((*unique.Handle[T])(nil))
+	m["Maphash_Comparable_"+name] = reflect.ValueOf(maphash.Comparable[T])
+	m["Maphash_WriteComparable_"+name] = reflect.ValueOf(maphash.WriteComparable[T])
+	m["Reflect_TypeFor_"+name] = reflect.ValueOf(reflect.TypeFor[T])
+	m["Reflect_TypeAssert_"+name] = reflect.ValueOf(reflect.TypeAssert[T])
 }
 
 // mapsClone is the runtime's maps.clone: a copy of map m (NaN keys too:
