@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // A BuiltWorker is the record `gomx build` leaves of the worker binary it
@@ -121,6 +122,10 @@ func WorkerInUse() (bin string, built *BuiltWorker, warning string, err error) {
 		if _, err := os.Stat(w.Binary); err != nil {
 			warning = fmt.Sprintf("gomx: ignoring the built worker: %v; run gomx build again, or gomx build --reset", err)
 		} else {
+			// its last use, for gomx build's cleaning of the cache (a
+			// cache that cannot be written is not an error)
+			now := time.Now()
+			os.Chtimes(w.Binary, now, now)
 			return w.Binary, w, "", nil
 		}
 	}

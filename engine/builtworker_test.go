@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gomx-dev/gomx/engine"
 	"github.com/gomx-dev/gomx/internal/worker/workertest"
@@ -79,7 +80,14 @@ func TestWorkerInUse(t *testing.T) {
 	if file, _ := engine.BuiltWorkerFile(); !strings.HasPrefix(file, cache) {
 		t.Errorf("record %s is not in the cache directory %s", file, cache)
 	}
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(built, old, old); err != nil {
+		t.Fatal(err)
+	}
 	check("record of this executable", built, "")
+	if info, err := os.Stat(built); err != nil || time.Since(info.ModTime()) > time.Hour {
+		t.Errorf("the built worker's use is not marked: modified %v (%v)", info.ModTime(), err)
+	}
 	if got, err := engine.ReadBuiltWorker(); err != nil || got.Packages[0] != rec.Packages[0] {
 		t.Errorf("ReadBuiltWorker() = %+v, %v", got, err)
 	}

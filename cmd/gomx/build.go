@@ -40,9 +40,10 @@ func runBuild(args []string) int {
 	fs.Var(&with, "with", "package to compile in, github.com/x/y or github.com/x/y@v1.2.3 (repeat the flag or separate with commas)")
 	src := fs.String("src", "", "gomx's module source to build from (default: the source this gomx was built from, or its released version's module)")
 	reset := fs.Bool("reset", false, "make new sessions use gomx's own worker again")
+	clean := fs.Bool("clean", false, "remove the built workers from the cache, except the one new sessions use")
 	verbose := fs.Bool("v", false, "show the go command's output")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: gomx build --with github.com/x/y[@version] [--with ...] [--src dir] [-v]\n       gomx build --reset\n       gomx build (shows the worker of new sessions)")
+		fmt.Fprintln(os.Stderr, "usage: gomx build --with github.com/x/y[@version] [--with ...] [--src dir] [-v]\n       gomx build --reset\n       gomx build --clean\n       gomx build (shows the worker of new sessions)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -52,8 +53,8 @@ func runBuild(args []string) int {
 	case fs.NArg() > 0:
 		fmt.Fprintf(os.Stderr, "gomx build: unexpected argument %q (name packages with --with)\n", fs.Arg(0))
 		return 2
-	case *reset && len(with) > 0:
-		fmt.Fprintln(os.Stderr, "gomx build: --reset and --with exclude each other")
+	case (*reset || *clean) && len(with) > 0:
+		fmt.Fprintln(os.Stderr, "gomx build: --reset and --clean cannot be given with --with")
 		return 2
 	case *reset:
 		if err := build.Reset(); err != nil {
@@ -61,6 +62,17 @@ func runBuild(args []string) int {
 			return 1
 		}
 		fmt.Println("new sessions use gomx's own worker")
+		if !*clean {
+			return 0
+		}
+		fallthrough
+	case *clean:
+		removed, err := build.Prune(0)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gomx build:", err)
+			return 1
+		}
+		fmt.Printf("removed %d built workers from the cache\n", len(removed))
 		return 0
 	case len(with) == 0:
 		fmt.Print(workerText())

@@ -14,6 +14,8 @@
 // is a cache hit that runs no go command. Build then records the binary with
 // engine.WriteBuiltWorker, and the next sessions of this gomx executable
 // (kernel, REPL, gomx run) run it as their worker (engine.WorkerInUse).
+// A build removes the workers no session has used for 30 days (Prune);
+// `gomx build --clean` removes all but the one in use.
 //
 // yaegi's extraction leaves out generic functions and types: a cell cannot
 // call those of a compiled package (it can import the package from source
@@ -165,11 +167,16 @@ func Build(opts Options) (*Result, error) {
 	if err := engine.WriteBuiltWorker(w); err != nil {
 		return nil, err
 	}
+	if removed, err := Prune(Unused); err != nil {
+		fmt.Fprintf(log, "gomx build: cleaning the cache: %v\n", err)
+	} else if len(removed) > 0 {
+		fmt.Fprintf(log, "gomx build: removed %d workers unused for %d days from the cache\n", len(removed), Unused/(24*time.Hour))
+	}
 	return &Result{BuiltWorker: *w}, nil
 }
 
 // Reset makes new sessions run the gomx executable itself as their worker
-// again. The built workers stay in the cache.
+// again. The built workers stay in the cache (Prune removes them).
 func Reset() error { return engine.WriteBuiltWorker(nil) }
 
 // parsePackages checks the requested packages and returns their import
