@@ -104,13 +104,17 @@ func argsort(x []float64) []int {
 // shortest paths with Dijkstra on reduced costs. Result.F and G are optimal
 // dual potentials: F_i + G_j ≤ M_ij with equality where P_ij > 0, and
 // ⟨F,a⟩ + ⟨G,b⟩ = Cost (Result.Dual). Each augmentation (Result.Iterations)
-// costs O(nm + (n+m)²); their number is not bounded by n+m but grows with
-// the skew of the marginals. Measured on uniform random costs with n = m:
-// n augmentations for marginals of similar size (0.13 s at n = 300 on a
-// 2-core machine), 2.8·(n+m) at n = 100 and 4.5·(n+m) = 2,721 at n = 300
-// (0.9 s) for log-normal marginals with σ = 3; issue 18 reports 5,583
-// (3.9 s) for another skewed case at n = 300. So it is meant for n, m up
-// to a few hundred; Settings.Context cancels it (other Settings fields are
+// costs O(nm + (n+m)²) (Dijkstra on the dense residual graph); their
+// number is not bounded by n+m but grows with the skew of the marginals.
+// Measured with go run ./bench/otscale -emd (uniform random costs, n = m
+// from 50 to 600, median of 3 seeds, one shared 2-core machine): exactly
+// n augmentations for uniform marginals (0.07 s at n = 300, 0.48 s at
+// 600); for log-normal marginals 1.5–2.2·(n+m) with σ = 1 and
+// 2.0–4.1·(n+m) with σ = 3, growing like n^1.15 and n^1.28 (σ = 3: 2,163
+// augmentations and 0.5–0.9 s in two runs at n = 300, 4,723 and 5.9 s at
+// 600), so the time grows like n^2.5 (uniform) to n^3.2; issue 18
+// reported 5,583 augmentations (3.9 s) for another skewed case at n =
+// 300. So it is meant for n, m up to a few hundred; Settings.Context cancels it (other Settings fields are
 // not used). b is rescaled to a's total mass. Result.History is empty. A
 // cost +Inf forbids a pair, as for the entropic solvers. It panics on
 // inconsistent shapes; bad data (a marginal entry or cost NaN, −Inf or

@@ -98,12 +98,17 @@ func solve(fn string, a, b []float64, M *mat.Dense, reg float64, s *Settings, de
 		return res, err
 	}
 	// The last check of Converged, on the plan returned: its l1 marginal
-	// error within what the stopping norm allows (√(n+m) between l2 and
-	// l1, a factor 10 for rounding, at least 1e-7 of the mass). SNS at a
-	// reg far above the costs and a mass far below 1 could stop on its own
-	// evaluation while the plan computed from the potentials underflowed.
-	if e := res.RowErr + res.ColErr; res.Status == Converged &&
-		e > math.Max(1e-7*p.mass, 10*math.Sqrt(float64(p.M.n+p.M.m))*c.tol) {
+	// error within Tol (for the L1 norm, plus 1e-13·(n+m) of the mass for
+	// the rounding of the plan's sums), or within what L2Col allows (√(n+m)
+	// between l2 and l1, a factor 10 for rounding, at least 1e-7 of the
+	// mass). SNS at a reg far above the costs and a mass far below 1 could
+	// stop on its own evaluation while the plan computed from the
+	// potentials underflowed.
+	limit := c.tol + 1e-13*float64(p.M.n+p.M.m)*p.mass
+	if c.norm != L1 {
+		limit = math.Max(1e-7*p.mass, 10*math.Sqrt(float64(p.M.n+p.M.m))*c.tol)
+	}
+	if e := res.RowErr + res.ColErr; res.Status == Converged && !(e <= limit) {
 		err := fmt.Errorf("ot.%s: stopped as converged, but the plan's marginal error is %g for mass %g: the potentials lost precision", fn, e, p.mass)
 		*res = Result{Status: Failed, Iterations: res.Iterations, History: res.History, Passes: res.Passes}
 		return res, err

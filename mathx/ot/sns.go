@@ -36,6 +36,20 @@ import (
 // below e^−64·Σa are treated as zero. The stopping test (Settings.Tol on
 // Settings.Norm) runs after every warm-up iteration and Newton step.
 // Settings.MaxIter bounds the Newton steps (default 1000).
+//
+// Where it converges, measured with go run ./bench/otscale -sns (n = m =
+// 300, Tol 1e-9 on the l1 marginal error, default MaxIter): on uniform
+// random costs with log-normal marginals, for every ε from 1e-1 down to
+// 1e-5 of the cost range (12 to 758 Newton steps, at most 2.6 s); on
+// squared Euclidean costs of uniform points in the unit square with
+// uniform marginals, down to 1e-4 of the range (88 steps), while at 3e-5
+// and 1e-5 it ends MaxIterReached after 1,000 Newton steps with an l1
+// marginal error of 5e-8 and 7e-8 (SinkhornStabilized ends its 10,000
+// iterations at 1e-4 and 1.3e-4, and converges only down to 3e-4). So
+// below about 1e-4 of the cost range on geometric costs, expect
+// MaxIterReached with a small but nonzero error: raise MaxIter or Tol.
+// The status is checked on the plan returned: SNS never reports
+// Converged with an l1 marginal error above Tol (TestSNSSmallReg).
 func SNS(a, b []float64, M *mat.Dense, reg float64, s *Settings) (*Result, error) {
 	return solve("SNS", a, b, M, reg, s, 1000, sns)
 }
