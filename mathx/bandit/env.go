@@ -64,7 +64,7 @@ type Gaussian struct {
 
 // NewGaussian returns Gaussian arms. sigma may have one entry (shared by
 // all arms) or K entries. It panics on empty or mismatched inputs or a
-// negative standard deviation.
+// standard deviation that is negative, NaN or +Inf.
 func NewGaussian(mu, sigma []float64) *Gaussian {
 	if len(mu) == 0 {
 		panic("bandit.NewGaussian: no arms")
@@ -78,8 +78,8 @@ func NewGaussian(mu, sigma []float64) *Gaussian {
 		if len(sigma) > 1 {
 			s[i] = sigma[i]
 		}
-		if !(s[i] >= 0) {
-			panic(fmt.Sprintf("bandit.NewGaussian: sigma[%d] = %v < 0", i, s[i]))
+		if !(s[i] >= 0) || math.IsInf(s[i], 1) {
+			panic(fmt.Sprintf("bandit.NewGaussian: sigma[%d] = %v, want finite and ≥ 0", i, s[i]))
 		}
 	}
 	return &Gaussian{Mu: append([]float64(nil), mu...), Sigma: s}
@@ -191,10 +191,10 @@ type Linear struct {
 }
 
 // NewLinear returns the linear bandit. eps may be nil. It panics on
-// mismatched dimensions or negative sigma.
+// mismatched dimensions or sigma negative, NaN or +Inf.
 func NewLinear(x mat.Matrix, theta, eps []float64, sigma float64) *Linear {
 	k, d := x.Dims()
-	if k == 0 || d != len(theta) || (eps != nil && len(eps) != k) || !(sigma >= 0) {
+	if k == 0 || d != len(theta) || (eps != nil && len(eps) != k) || !(sigma >= 0) || math.IsInf(sigma, 1) {
 		panic(fmt.Sprintf("bandit.NewLinear: X %d×%d, len(theta) %d, len(eps) %d, sigma %v", k, d, len(theta), len(eps), sigma))
 	}
 	l := &Linear{X: mat.DenseCopyOf(x), Theta: append([]float64(nil), theta...), Sigma: sigma, means: make([]float64, k)}

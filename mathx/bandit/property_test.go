@@ -542,3 +542,118 @@ func scaled(x *mat.Dense, e int) *mat.Dense {
 	s.Apply(func(_, _ int, v float64) float64 { return math.Ldexp(v, e) }, x)
 	return s
 }
+
+// TestPropertyAccessors covers the environments NewOblivious and
+// NewSparseLinear and the policies' accessors against closed forms at
+// their boundary values: all-0 and all-1 oblivious means, one action of
+// one feature, the ridge state before and after one update, EXP3's
+// distribution after losses of 1e300, phased elimination and sparse ETC
+// before and after their first decisions; bad arguments panic naming
+// them.
+func TestPropertyAccessors(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, v := range []float64{0, 1} {
+		o := NewOblivious(mat.NewDense(2, 3, []float64{v, v, v, v, v, v}), 4, 1)
+		for tt := 1; tt <= 20; tt++ {
+			for a := 0; a < o.Arms(); a++ {
+				if m, p := o.Mean(tt, a), o.Pull(tt, a, nil); m != v || p != v {
+					t.Fatalf("Oblivious with means %g: round %d arm %d: Mean %g, Pull %g", v, tt, a, m, p)
+				}
+			}
+		}
+	}
+	if o := NewOblivious(mat.NewDense(1, 2, []float64{0.5, 0.5}), 1, 3); o.Arms() != 2 {
+		t.Errorf("Oblivious.Arms: %d", o.Arms())
+	}
+	for _, eps := range []float64{0, 0.25, 1e300} {
+		l := NewSparseLinear(1, 1, 1, eps, 0, 7)
+		x, th := l.X.At(0, 0), l.Theta[0]
+		if math.Abs(x) != 1 || math.Abs(th) != 1 || math.Abs(l.Eps[0]) != eps || l.Mean(1, 0) != x*th+l.Eps[0] {
+			t.Errorf("NewSparseLinear(1, 1, 1, %g): x %g, θ %g, ε %g, mean %g", eps, x, th, l.Eps[0], l.Mean(1, 0))
+		}
+	}
+	l := NewSparseLinear(50, 8, 3, 0.1, 0, 2)
+	nz, norm := 0, 0.0
+	for _, v := range l.Theta {
+		if v != 0 {
+			nz++
+			norm += v * v
+		}
+	}
+	if nz != 3 || math.Abs(norm-1) > 1e-15 {
+		t.Errorf("NewSparseLinear: θ has %d non-zero entries and squared norm %g, want 3 and 1", nz, norm)
+	}
+
+	e := NewEXP3(3, 0.5, 1)
+	if p := e.Probabilities(); p[0] != 1.0/3 || p[1] != 1.0/3 || p[2] != 1.0/3 {
+		t.Errorf("EXP3.Probabilities at the start: %v", p)
+	}
+	e.Update(1, 0) // loss 1 over P = 1/3: L̂ = (0, 3, 0)
+	want := 1 / (2 + math.Exp(-1.5))
+	if p := e.Probabilities(); math.Abs(p[0]-want) > 1e-15 || math.Abs(p[1]-math.Exp(-1.5)*want) > 1e-15 {
+		t.Errorf("EXP3.Probabilities after a loss of 1 on arm 1: %v, want [%g %g %g]", p, want, math.Exp(-1.5)*want, want)
+	}
+	for i := 0; i < 5; i++ {
+		e.Update(i%3, -1e300) // losses 1e300 on every arm in turn
+	}
+	p := e.Probabilities()
+	if s := p[0] + p[1] + p[2]; !isFinite(p) || math.Abs(s-1) > 1e-15 {
+		t.Errorf("EXP3.Probabilities after losses of 1e300: %v (sum %g)", p, s)
+	}
+
+	x := mat.NewDense(2, 2, []float64{1, 0, 0, 2})
+	u := NewLinUCB(x, LinearParams{Lambda: 2})
+	if b := u.Beta(); math.Abs(b-(math.Sqrt(2*math.Log(100))+math.Sqrt(2))) > 1e-15 {
+		t.Errorf("LinUCB.Beta before any update: %g", b)
+	}
+	if b := NewLinUCB(x, LinearParams{Alpha: 0.3}).Beta(); b != 0.3 {
+		t.Errorf("LinUCB.Beta with Alpha 0.3: %g", b)
+	}
+	u.Update(0, 3) // V = diag(3, 2), b = (3, 0)
+	g, inv, th, w := u.Gram(), u.Inverse(), u.Theta(), u.Widths()
+	if g.At(0, 0) != 3 || g.At(1, 1) != 2 || g.At(0, 1) != 0 || math.Abs(inv.At(0, 0)-1.0/3) > 1e-16 || inv.At(1, 1) != 0.5 ||
+		math.Abs(th[0]-1) > 1e-15 || th[1] != 0 || math.Abs(w[0]-1.0/3) > 1e-16 || w[1] != 2 {
+		t.Errorf("LinUCB after one update: Gram %v, Inverse %v, Theta %v, Widths %v", mat.Formatted(g), mat.Formatted(inv), th, w)
+	}
+
+	pe := NewPhasedElimination(x, 0.1)
+	if pe.Phase() != 1 || fmt.Sprint(pe.Active()) != "[0 1]" || pe.Recommend() != 0 {
+		t.Errorf("PhasedElimination at the start: phase %d, active %v, recommend %d", pe.Phase(), pe.Active(), pe.Recommend())
+	}
+	// Arm 1 pays 2, arm 0 nothing: a gap of 2 > 2ε₁ = 1, so arm 0 is out
+	// after the first phase.
+	for tt := 1; pe.Phase() == 1; tt++ {
+		a := pe.Select(tt)
+		pe.Update(a, 2*float64(a))
+	}
+	if pe.Phase() != 2 || fmt.Sprint(pe.Active()) != "[1]" || pe.Recommend() != 1 {
+		t.Errorf("PhasedElimination after phase 1: phase %d, active %v, recommend %d", pe.Phase(), pe.Active(), pe.Recommend())
+	}
+
+	etc := NewSparseETC(x, 4, 1, 0.5, 1)
+	if etc.Committed() != -1 || etc.Estimate() != nil || etc.Lambda() != 0.5 {
+		t.Errorf("SparseETC while exploring: committed %d, estimate %v, lambda %g", etc.Committed(), etc.Estimate(), etc.Lambda())
+	}
+	for tt := 1; tt <= 4; tt++ {
+		etc.Update(etc.Select(tt), 0) // zero rewards: the Lasso gives θ = 0
+	}
+	if est := etc.Estimate(); etc.Committed() != 0 || len(est) != 2 || est[0] != 0 || est[1] != 0 {
+		t.Errorf("SparseETC after zero rewards: committed %d, estimate %v; want 0 and [0 0]", etc.Committed(), est)
+	}
+
+	for _, c := range []struct {
+		name, want string
+		f          func()
+	}{
+		{"NewOblivious NaN", "means[0][1] = NaN", func() { NewOblivious(mat.NewDense(1, 2, []float64{0, nan}), 1, 0) }},
+		{"NewOblivious > 1", "means[0][0] = 1.5", func() { NewOblivious(mat.NewDense(1, 1, []float64{1.5}), 1, 0) }},
+		{"NewOblivious phaseLen", "phaseLen 0", func() { NewOblivious(mat.NewDense(1, 1, []float64{1}), 0, 0) }},
+		{"NewSparseLinear s > d", "s 3", func() { NewSparseLinear(2, 2, 3, 0, 0, 0) }},
+		{"NewSparseLinear eps", "eps NaN", func() { NewSparseLinear(2, 2, 1, nan, 0, 0) }},
+		{"NewSparseLinear sigma", "sigma +Inf", func() { NewSparseLinear(2, 2, 1, 0, inf, 0) }},
+	} {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+}
