@@ -271,3 +271,67 @@ func TestPropertyHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyFunctions names each test function with closed-form values:
+// at a minimiser, at a point off it, at extreme scales (the value
+// overflows to +Inf where the true value is beyond 1e308, and follows
+// NaN), and a panic naming the length where the function is not defined;
+// Noise.String and Method.Uses (CBO needs only function values).
+func TestPropertyFunctions(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	cases := []struct {
+		name string
+		f    func([]float64) float64
+		x    []float64
+		want float64
+	}{
+		{"Sphere", Sphere, []float64{3, -4}, 25},
+		{"Sphere 1e200", Sphere, []float64{1e200}, inf},
+		{"Sphere 1e-200", Sphere, []float64{1e-200, 1e-100}, 1e-200},
+		{"Rastrigin", Rastrigin, []float64{0.5}, 10 + 0.25 + 10},
+		{"Rastrigin ±Inf", Rastrigin, []float64{inf}, nan},
+		{"Ackley", Ackley, []float64{0, 0}, 0},
+		{"Ackley 1e300", Ackley, []float64{1e300}, 20 + math.E - math.Exp(1)}, // cos 2π·1e300 = 1 (an integer)
+		{"Ackley NaN", Ackley, []float64{nan, 0}, nan},
+		{"Rosenbrock", Rosenbrock, []float64{0, 0}, 1},
+		{"Rosenbrock at (1, 1, 1)", Rosenbrock, []float64{1, 1, 1}, 0},
+		{"Rosenbrock 1e200", Rosenbrock, []float64{1e200, 0}, inf},
+		{"Himmelblau", Himmelblau, []float64{0, 0}, 170},
+		{"Himmelblau at (3, 2)", Himmelblau, []float64{3, 2}, 0},
+		{"Schwefel222", Schwefel222, []float64{1, -2}, 5},
+		{"Schwefel222 1e300", Schwefel222, []float64{1e300, 1e300}, inf},
+		{"Schwefel222 1e-300", Schwefel222, []float64{1e-300, 1e-300}, 2e-300},
+		{"Bukin6", Bukin6, []float64{-10, 1}, 0},
+		{"Bukin6 off", Bukin6, []float64{0, 4}, 200.1},
+		{"Bukin6 NaN", Bukin6, []float64{nan, 1}, nan},
+	}
+	for _, c := range cases {
+		var got float64
+		if err := mathxtest.Promptly(t, c.name, func() { got = c.f(c.x) }); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		} else if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want) || math.Abs(got-c.want) <= 1e-14*math.Abs(c.want)) {
+			t.Errorf("%s(%v) = %g, want %g", c.name, c.x, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name, want string
+		f          func()
+	}{
+		{"Ackley empty", "empty x", func() { Ackley(nil) }},
+		{"Rosenbrock d=1", "len(x) = 1", func() { Rosenbrock([]float64{1}) }},
+		{"Himmelblau d=3", "len(x) = 3", func() { Himmelblau(make([]float64, 3)) }},
+		{"Bukin6 d=1", "len(x) = 1", func() { Bukin6([]float64{1}) }},
+	} {
+		if err := mathxtest.Promptly(t, c.name, c.f); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a panic naming %q", c.name, err, c.want)
+		}
+	}
+	for n, want := range map[Noise]string{Isotropic: "isotropic", Anisotropic: "anisotropic", Noise(7): "Noise(7)"} {
+		if got := n.String(); got != want {
+			t.Errorf("Noise(%d).String() = %q, want %q", int(n), got, want)
+		}
+	}
+	if uses, err := (&Method{}).Uses(optimize.Available{Grad: true, Hess: true}); err != nil || uses != (optimize.Available{}) {
+		t.Errorf("Method.Uses: %+v, %v; want nothing but function values", uses, err)
+	}
+}
