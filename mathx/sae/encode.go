@@ -130,16 +130,49 @@ func (p *Pass) Active() []int {
 }
 
 // NMSE returns Σ_b‖x̂_b − x_b‖² / Σ_b‖x_b − x̄‖², the normalised
-// reconstruction error of the pass.
+// reconstruction error of the pass. It does not depend on the data's
+// scale and is computed on x and x̂ scaled by a power of two, so it holds
+// from 1e-300 to 1e300; for a batch without variance (one row, identical
+// rows) it is +Inf, or NaN when the reconstruction is exact too.
 func (p *Pass) NMSE() float64 {
-	num, den := errorTerms(p.X, p.Recon)
+	num, den, _ := scaledErrorTerms(p.X, p.Recon)
 	return num / den
 }
 
-// MSE returns the mean over all B·D entries of (x̂ − x)².
+// MSE returns the mean over all B·D entries of (x̂ − x)², computed on
+// scaled data (see NMSE): +Inf only where the mean itself exceeds the
+// float64 range.
 func (p *Pass) MSE() float64 {
-	num, _ := errorTerms(p.X, p.Recon)
-	return num / float64(p.B*p.D)
+	num, _, e := scaledErrorTerms(p.X, p.Recon)
+	return math.Ldexp(num/float64(p.B*p.D), 2*e)
+}
+
+// scaledErrorTerms is errorTerms of x·2⁻ᵉ and recon·2⁻ᵉ, with e = 0 when
+// the largest finite entry is in [2⁻¹⁰⁰, 2¹⁰⁰] (the same arithmetic as
+// errorTerms there), else the exponent that brings it to [½, 1).
+func scaledErrorTerms(x, recon *mat.Dense) (num, den float64, e int) {
+	big := 0.0
+	for _, m := range []*mat.Dense{x, recon} {
+		r, _ := m.Dims()
+		for i := 0; i < r; i++ {
+			for _, v := range m.RawRowView(i) {
+				if a := math.Abs(v); a > big && a <= math.MaxFloat64 {
+					big = a
+				}
+			}
+		}
+	}
+	if big == 0 || big >= 0x1p-100 && big <= 0x1p100 {
+		num, den = errorTerms(x, recon)
+		return num, den, 0
+	}
+	_, e = math.Frexp(big)
+	xs, rs := mat.DenseCopyOf(x), mat.DenseCopyOf(recon)
+	for _, m := range []*mat.Dense{xs, rs} {
+		m.Apply(func(_, _ int, v float64) float64 { return math.Ldexp(v, -e) }, m)
+	}
+	num, den = errorTerms(xs, rs)
+	return num, den, e
 }
 
 func errorTerms(x, recon *mat.Dense) (num, den float64) {

@@ -308,3 +308,62 @@ func TestPropertyModelHelpers(t *testing.T) {
 		t.Errorf("SetPreBias changed BPre before panicking: %v, was %v", m.BPre, before)
 	}
 }
+
+// TestPropertyPass covers Pass's accessors and Kind.String: Z has exactly
+// Active()[b] positive entries in row b (K for TopK), and Recon is
+// Z·W_dec (zero biases at initialisation); with zero biases TopK is
+// positively homogeneous, so on x·2ᵏ NMSE equals its value on x bit for
+// bit and MSE is 2²ᵏ times it, for k from −990 to 990 (where the squares
+// underflow or overflow unscaled); a batch of one row has NMSE +Inf.
+func TestPropertyPass(t *testing.T) {
+	const d, f, k = 4, 6, 2
+	m := NewModel(d, f, 3)
+	x := mat.NewDense(3, d, []float64{1, -2, 0.5, 3, 0, 1, 1, -1, 2, 2, -0.5, 0.25})
+	sel := Selection{Kind: TopK, K: k}
+	p := m.Forward(x, sel, nil)
+	z, act := p.Z(), p.Active()
+	var rec mat.Dense
+	rec.Mul(z, m.WDecT)
+	for b := 0; b < 3; b++ {
+		n := 0
+		for _, v := range z.RawRowView(b) {
+			if v > 0 {
+				n++
+			} else if v != 0 {
+				t.Errorf("Z row %d has %g < 0", b, v)
+			}
+		}
+		if n != act[b] || act[b] > k {
+			t.Errorf("row %d: Z has %d positive entries, Active says %d (K = %d)", b, n, act[b], k)
+		}
+		for j := 0; j < d; j++ {
+			if math.Abs(rec.At(b, j)-p.Recon.At(b, j)) > 1e-14 {
+				t.Errorf("Recon[%d,%d] = %g, Z·W_dec %g", b, j, p.Recon.At(b, j), rec.At(b, j))
+			}
+		}
+	}
+	nmse, mse := p.NMSE(), p.MSE()
+	if !(nmse > 0) || math.IsInf(nmse, 0) || !(mse > 0) || math.IsInf(mse, 0) {
+		t.Fatalf("NMSE %g, MSE %g at unit scale", nmse, mse)
+	}
+	for _, e := range []int{-990, -500, 500, 990} {
+		xs := mat.NewDense(3, d, nil)
+		xs.Apply(func(_, _ int, v float64) float64 { return math.Ldexp(v, e) }, x)
+		ps := m.Forward(xs, sel, nil)
+		if got := ps.NMSE(); got != nmse {
+			t.Errorf("NMSE at x·2^%d: %g, want %g", e, got, nmse)
+		}
+		want := math.Ldexp(mse, 2*e)
+		if got := ps.MSE(); got != want && math.Abs(got-want) > 1e-15*want {
+			t.Errorf("MSE at x·2^%d: %g, want %g", e, got, want)
+		}
+	}
+	if v := m.Forward(mat.NewDense(1, d, []float64{1, 2, 3, 4}), sel, nil).NMSE(); !math.IsInf(v, 1) {
+		t.Errorf("NMSE of one row: %g, want +Inf", v)
+	}
+	for kind, want := range map[Kind]string{TopK: "TopK", MutualChoice: "MutualChoice", FeatureChoice: "FeatureChoice", GradientTopK: "GradientTopK", Kind(9): "Kind(9)"} {
+		if got := kind.String(); got != want {
+			t.Errorf("Kind(%d).String() = %q, want %q", int(kind), got, want)
+		}
+	}
+}
