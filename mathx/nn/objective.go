@@ -54,13 +54,16 @@ func (o *Objective) Grad(grad, params []float64) {
 type Metrics struct {
 	Loss     float64 // mean loss
 	Accuracy float64 // fraction of samples whose largest logit is the label's (ties to the lower class)
-	// ZeroLoss is the fraction of samples whose loss is exactly 0 (for
-	// SoftmaxCE: whose Σⱼe^{z_j−z_max} rounded to 1, the authors'
-	// softmax-collapse measure).
+	// ZeroLoss is the fraction of samples whose loss is exactly 0. For
+	// SoftmaxCE these are the samples in softmax collapse, as the Grokking
+	// paper's authors measure it: Σⱼe^{z_j−z_max} rounded to 1, so the
+	// correct-class probability is exactly 1 and the gradient of the
+	// correct logit exactly 0.
 	ZeroLoss float64
 	// ZeroGrad is the fraction of samples whose gradient with respect to
-	// the logits is exactly zero in every entry: they no longer teach the
-	// network anything.
+	// the logits is exactly zero in every entry, which in Float32 needs
+	// every other logit about 104 below the correct one (e^−104
+	// underflows): these samples teach the network nothing at all.
 	ZeroGrad float64
 }
 

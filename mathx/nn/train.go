@@ -15,7 +15,17 @@ type Settings struct {
 	Loss      LossKind  // zero value: SoftmaxCE
 	Precision Precision // of the loss; zero value: Float64
 
-	OptimizerSettings // zero value: Adam, LR 1e-3, no weight decay, no ⊥Grad
+	// The optimiser, as in OptimizerSettings (zero values: Adam, LR 1e-3
+	// (SGD 1e-2), no momentum, no weight decay, β₁ 0.9, β₂ 0.999, ε 1e-8,
+	// no ⊥Grad).
+	Optimizer   OptimizerKind
+	LR          float64
+	Momentum    float64
+	WeightDecay float64
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	OrthoGrad   bool
 
 	// BatchSize is the number of samples per step; 0 → min(128, n); n or
 	// more → full batch. Each epoch visits the training set in a new
@@ -37,6 +47,8 @@ type Settings struct {
 	Context       context.Context                // nil → the current cell's (mathx/interrupt)
 	Callback      func(iter int, r *Result) bool // false stops training (Stopped)
 	CallbackEvery int                            // call Callback every this many steps; 0 → 1
+
+	opt OptimizerSettings // resolved
 }
 
 // Eval is an evaluation during training.
@@ -62,7 +74,8 @@ func (s *Settings) withDefaults(n int) Settings {
 		c = *s
 	}
 	checkLoss("Train", c.Loss, c.Precision)
-	c.OptimizerSettings = c.OptimizerSettings.withDefaults()
+	c.opt = OptimizerSettings{Kind: c.Optimizer, LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay,
+		Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, OrthoGrad: c.OrthoGrad}.withDefaults()
 	if c.BatchSize < 0 || c.MaxIter < 0 || c.Tol < 0 || math.IsNaN(c.Tol) {
 		panic(fmt.Sprintf("nn: Train: BatchSize = %d, MaxIter = %d, Tol = %g: want ≥ 0", c.BatchSize, c.MaxIter, c.Tol))
 	}
@@ -171,7 +184,7 @@ func newTrainer(net *MLP, data *Dataset, s *Settings) *trainer {
 	n := data.Len()
 	t := &trainer{
 		net: net, data: data, s: s,
-		opt:  NewOptimizer(net, s.OptimizerSettings),
+		opt:  NewOptimizer(net, s.opt),
 		rng:  rand.New(rand.NewPCG(s.Seed, 0x747261696e)),
 		perm: make([]int, n),
 		pos:  n,
