@@ -216,3 +216,17 @@ func callPromptly(t *testing.T, name string, f func()) (err error) {
 	})
 	return err
 }
+
+// TestPropertyNames: Loss.String and Rule.String name every constant and
+// any other value as Type(n), negative ones included.
+func TestPropertyNames(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Squared.String(), "Squared"}, {Logistic.String(), "Logistic"}, {Loss(-1).String(), "Loss(-1)"}, {Loss(7).String(), "Loss(7)"},
+		{Cyclic.String(), "Cyclic"}, {Random.String(), "Random"}, {GaussSouthwell.String(), "GaussSouthwell"},
+		{GaussSouthwellLipschitz.String(), "GaussSouthwellLipschitz"}, {Rule(-2).String(), "Rule(-2)"}, {Rule(9).String(), "Rule(9)"},
+	} {
+		if c.got != c.want {
+			t.Errorf("String() = %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -409,3 +409,13 @@ func isFiniteVec(x []float64) bool {
 	}
 	return true
 }
+
+// TestPropertyNames: HintWeighting.String names both constants and any
+// other value as HintWeighting(n).
+func TestPropertyNames(t *testing.T) {
+	for w, want := range map[HintWeighting]string{FullHint: "FullHint", LearnedHint: "LearnedHint", HintWeighting(-1): "HintWeighting(-1)", HintWeighting(5): "HintWeighting(5)"} {
+		if got := w.String(); got != want {
+			t.Errorf("HintWeighting(%d).String() = %q, want %q", int(w), got, want)
+		}
+	}
+}

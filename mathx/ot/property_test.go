@@ -428,3 +428,13 @@ func TestPropertyEntries(t *testing.T) {
 		t.Errorf("Entries of a Failed result: %v %v %v", rows, cols, vals)
 	}
 }
+
+// TestPropertyNames: Metric.String spells the metrics as POT does and any
+// other value as Metric(n).
+func TestPropertyNames(t *testing.T) {
+	for m, want := range map[Metric]string{SqEuclidean: "sqeuclidean", Euclidean: "euclidean", Cityblock: "cityblock", Metric(-1): "Metric(-1)", Metric(3): "Metric(3)"} {
+		if got := m.String(); got != want {
+			t.Errorf("Metric(%d).String() = %q, want %q", int(m), got, want)
+		}
+	}
+}

@@ -320,7 +320,7 @@ func TestPropertyPass(t *testing.T) {
 	m := NewModel(d, f, 3)
 	x := mat.NewDense(3, d, []float64{1, -2, 0.5, 3, 0, 1, 1, -1, 2, 2, -0.5, 0.25})
 	sel := Selection{Kind: TopK, K: k}
-	p := m.Forward(x, sel, nil)
+	var p *Pass = m.Forward(x, sel, nil)
 	z, act := p.Z(), p.Active()
 	var rec mat.Dense
 	rec.Mul(z, m.WDecT)
