@@ -41,27 +41,44 @@ import (
 // missing method Area"). Only package-level types can have methods, so
 // the session's types are all there are.
 
-// assertHelper returns the names of the functions that assert a value to
-// interface type it (ok false for interfaces without methods, which the
-// interpreter asserts correctly).
-func (l *lowerer) assertHelper(it types.Type) (as, must string, ok bool) {
+// assertHelper returns the names of the functions that assert a value of
+// interface type from to interface type it (ok false for interfaces
+// without methods, which the interpreter asserts correctly). The helpers
+// take the value as from when it can be written at package level, and
+// as any otherwise (from nil): the interpreter's conversion of an error
+// to any loses what an assertion to the package's own types needs
+// (github.com/pkg/errors' Cause).
+func (l *lowerer) assertHelper(from, it types.Type) (as, must string, ok bool) {
 	iface, isIface := it.Underlying().(*types.Interface)
 	if !isIface || iface.NumMethods() == 0 || hasTypeParam(it) || !iface.IsMethodSet() {
 		return "", "", false
 	}
+	if from != nil && (hasTypeParam(from) || localType(from, l.f.sessionPkg(l)) != nil || !types.IsInterface(from)) {
+		from = nil
+	}
 	key := types.TypeString(it, nil)
+	if from != nil {
+		key = types.TypeString(from, nil) + " to " + key
+	}
 	if h, ok := l.asserts[key]; ok {
 		return h[0], h[1], true
 	}
 	impls := l.implementers(iface)
 	n := len(l.asserts) + 1
+	// the helpers are declared at package level, where an interface
+	// type declared in a function cannot be named: they assert to its
+	// literal, which has its methods
+	ht := it
+	if localType(it, l.f.sessionPkg(l)) != nil {
+		ht = iface
+	}
 	as, must = fmt.Sprintf("$as%d_%d", l.c.n, n), fmt.Sprintf("$must%d_%d", l.c.n, n)
 	l.asserts[key] = [2]string{as, must}
 
 	v := func() *ast.Ident { return ast.NewIdent("v") }
 	zero := func() []ast.Stmt {
 		return []ast.Stmt{
-			&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("zero")}, Type: l.w.expr(it)}}}},
+			&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("zero")}, Type: l.w.expr(ht)}}}},
 			&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("zero"), predeclared("false")}},
 		}
 	}
@@ -81,22 +98,26 @@ func (l *lowerer) assertHelper(it types.Type) (as, must string, ok bool) {
 	body = append(body, &ast.IfStmt{
 		Cond: &ast.CallExpr{Fun: l.rt("HasMethods"), Args: []ast.Expr{v(), ast.NewIdent(names)}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{
-			commaOk(ast.NewIdent("r"), l.w.expr(it), []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("r"), predeclared("true")}}}),
+			commaOk(ast.NewIdent("r"), l.w.expr(ht), []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("r"), predeclared("true")}}}),
 			// Go would assert it; the interpreter cannot
 			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{&ast.CallExpr{Fun: l.rt("CannotAssert"), Args: []ast.Expr{v(), stringLit(l.goTypeString(it))}}}}},
 		}},
 	})
 	body = append(body, zero()...)
 	param := func() *ast.FieldList {
-		return &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{v()}, Type: &ast.InterfaceType{Methods: &ast.FieldList{}}}}}
+		var t ast.Expr = &ast.InterfaceType{Methods: &ast.FieldList{}}
+		if from != nil {
+			t = l.w.expr(from)
+		}
+		return &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{v()}, Type: t}}}
 	}
 	l.helpers = append(l.helpers, &ast.FuncDecl{
 		Name: ast.NewIdent(as),
-		Type: &ast.FuncType{Params: param(), Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(it)}, {Type: predeclared("bool")}}}},
+		Type: &ast.FuncType{Params: param(), Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(ht)}, {Type: predeclared("bool")}}}},
 		Body: &ast.BlockStmt{List: body},
 	}, &ast.FuncDecl{
 		Name: ast.NewIdent(must),
-		Type: &ast.FuncType{Params: param(), Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(it)}}}},
+		Type: &ast.FuncType{Params: param(), Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(ht)}}}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{
 			&ast.IfStmt{
 				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("s"), ast.NewIdent("ok")}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent(as), Args: []ast.Expr{v()}}}},
@@ -104,7 +125,7 @@ func (l *lowerer) assertHelper(it types.Type) (as, must string, ok bool) {
 				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("s")}}}},
 			},
 			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{&ast.CallExpr{Fun: l.rt("AssertFailed"), Args: []ast.Expr{v(), stringLit(l.goTypeString(it)), ast.NewIdent(names)}}}}},
-			&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("zero")}, Type: l.w.expr(it)}}}},
+			&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent("zero")}, Type: l.w.expr(ht)}}}},
 			&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("zero")}},
 		}},
 	})
@@ -142,7 +163,7 @@ func (l *lowerer) commaOk(e ast.Expr) (ast.Expr, bool) {
 	if !ok || ta.Type == nil {
 		return nil, false
 	}
-	as, _, ok := l.assertHelper(l.typeOf(ta.Type))
+	as, _, ok := l.assertHelper(l.typeOf(ta.X), l.typeOf(ta.Type))
 	if !ok {
 		return nil, false
 	}

@@ -21,8 +21,34 @@ func (l *lowerer) constant(e ast.Expr, tv types.TypeAndValue) ast.Expr {
 		t = types.Default(t)
 	}
 	lit := l.w.constExpr(tv.Value, t)
+	if alias := l.shadowedType(t, e.Pos()); alias != "" {
+		// its type's name is a local name here (for i, index := range
+		// indexes { … index < runeSkipStart }): converted through an
+		// alias the package declares
+		lit = &ast.CallExpr{Fun: ast.NewIdent(alias), Args: []ast.Expr{l.w.constExpr(tv.Value, underlyingBasic(t))}}
+	}
 	setPos(lit, e.Pos())
 	return lit
+}
+
+// shadowedType returns, in a package read from source, the name of an
+// alias of t when t is a type of the package whose name another
+// declaration hides at pos; "" otherwise.
+func (l *lowerer) shadowedType(t types.Type, pos token.Pos) string {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !l.whole || !ok || n.Obj().Pkg() != l.pkg || n.Obj().Parent() != l.pkg.Scope() {
+		return ""
+	}
+	inner := l.pkg.Scope().Innermost(pos)
+	if inner == nil {
+		return ""
+	}
+	if _, obj := inner.LookupParent(n.Obj().Name(), pos); obj == n.Obj() {
+		return ""
+	}
+	name := "$T_" + n.Obj().Name()
+	l.f.typeAliases[name] = n.Obj()
+	return name
 }
 
 // setPos gives the nodes of a generated expression that have no position

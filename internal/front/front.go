@@ -105,11 +105,15 @@ type Front struct {
 	srcs     map[string]*srcPkg
 	generics map[string]string
 	genSeq   int
+	// typeAliases are the aliases a package read from source declares
+	// for its types whose names local declarations hide (see
+	// shadowedType).
+	typeAliases map[string]*types.TypeName
 }
 
 // New returns a front end for a new session.
 func New(cfg Config) *Front {
-	f := &Front{cfg: cfg, srcs: map[string]*srcPkg{}, generics: map[string]string{}}
+	f := &Front{cfg: cfg, srcs: map[string]*srcPkg{}, generics: map[string]string{}, typeAliases: map[string]*types.TypeName{}}
 	f.Reset()
 	return f
 }

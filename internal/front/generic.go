@@ -109,6 +109,12 @@ func (f *Front) source(path string) (*srcPkg, error) {
 }
 
 func (sp *srcPkg) load(f *Front, path string) error {
+	if f.cfg.Interpreted != nil && f.cfg.Interpreted(path) {
+		// a module's package read from source: its generic
+		// declarations are lowered as the package's code, but a call
+		// from another package is not monomorphised yet
+		return fmt.Errorf("gomx does not instantiate the generic functions and types of a module's package (%s) for another package: call its non-generic functions", path)
+	}
 	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
 		// a package compiled into gomx (gonum, a gomx build --with
 		// package): its table has no generic symbols
@@ -132,7 +138,7 @@ func (sp *srcPkg) load(f *Front, path string) error {
 		}
 		sp.files = append(sp.files, file)
 	}
-	sp.info = newInfo()
+	sp.info = NewInfo()
 	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, Error: func(error) {}}
 	// errors are those of declarations that use what the importer
 	// lacks (internal packages): a copy that reaches one fails to check
@@ -183,7 +189,9 @@ func (sp *srcPkg) fileOf(n ast.Node) *ast.File {
 	return nil
 }
 
-func newInfo() *types.Info {
+// NewInfo returns a types.Info that records every fact the lowering passes
+// read.
+func NewInfo() *types.Info {
 	return &types.Info{
 		Types:        map[ast.Expr]types.TypeAndValue{},
 		Instances:    map[*ast.Ident]types.Instance{},
@@ -694,7 +702,7 @@ func (g *genState) check(sp *srcPkg, origs []ast.Node, decls []ast.Decl) (*types
 		file.Decls = append(file.Decls, imports)
 	}
 	file.Decls = append(file.Decls, decls...)
-	info := newInfo()
+	info := NewInfo()
 	var errs []string
 	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, Error: func(err error) {
 		te, ok := err.(types.Error)
@@ -1034,7 +1042,7 @@ func (l *lowerer) generatedDecls() (typeDecls, funcs []ast.Decl) {
 func cloneTyped(n ast.Node, info *types.Info) (ast.Node, *types.Info) {
 	m := map[ast.Node]ast.Node{}
 	cp := cloneFull(n, nil, nil, m)
-	out := newInfo()
+	out := NewInfo()
 	for old, nw := range m {
 		if e, ok := old.(ast.Expr); ok {
 			if tv, ok := info.Types[e]; ok {

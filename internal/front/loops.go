@@ -100,6 +100,9 @@ func (l *lowerer) forLoop(s *ast.ForStmt, label *ast.Ident) (pre []ast.Stmt, loo
 			ids[i].Name = t.Name
 		}
 		rename := func(n ast.Node) {
+			if n == nil {
+				return // no condition or post statement
+			}
 			ast.Inspect(n, func(n ast.Node) bool {
 				if id, ok := n.(*ast.Ident); ok {
 					if v, ok := l.info.Uses[id].(*types.Var); ok && outer[v] != nil {

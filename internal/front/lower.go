@@ -55,6 +55,9 @@ type lowerer struct {
 	// lowerer lowers, nil for a cell (see generic.go).
 	gen *genState
 	src *srcPkg
+	// whole is set when the lowerer lowers a file of a package read from
+	// source (see package.go).
+	whole bool
 }
 
 // funcCtx is the state of the function being lowered.
@@ -76,7 +79,9 @@ type funcCtx struct {
 func (l *lowerer) errorf(n ast.Node, kind ErrorKind, format string, args ...any) {
 	p := l.f.cfg.Fset.Position(n.Pos())
 	msg := fmt.Sprintf(format, args...)
-	if l.src != nil && p.IsValid() {
+	if p.IsValid() && (l.src != nil || p.Filename != l.c.name) {
+		// outside the cell or file lowered: a copy of a package's source,
+		// a package's variable that another file initialises
 		msg += " (at " + p.String() + ")"
 	}
 	l.errs = append(l.errs, l.c.errorAt(p, kind, msg))
@@ -435,7 +440,9 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 			for _, cc := range s.Body.List {
 				cases = append(cases, cc.(*ast.CaseClause).List...)
 			}
-			l.indistinctTypes(cases, "switch on an interface value")
+			if l.indistinctTypes(cases, "switch on an interface value") && l.whole {
+				l.unsupported(s, "switch on an interface value with cases of types that gomx cannot tell apart in an interface (a value of a type declared in the package may be kept as its underlying type)")
+			}
 		}
 		for _, cc := range s.Body.List {
 			cc := cc.(*ast.CaseClause)
@@ -464,18 +471,33 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 	case *ast.TypeSwitchStmt:
 		init, pre := l.initStmt(s.Init)
 		s.Init = init
+		var from types.Type // the subject's type, before it is lowered
 		switch a := s.Assign.(type) {
 		case *ast.AssignStmt:
+			from = l.typeOf(a.Rhs[0].(*ast.TypeAssertExpr).X)
 			a.Rhs[0].(*ast.TypeAssertExpr).X = l.expr(a.Rhs[0].(*ast.TypeAssertExpr).X)
 		case *ast.ExprStmt:
+			from = l.typeOf(a.X.(*ast.TypeAssertExpr).X)
 			a.X.(*ast.TypeAssertExpr).X = l.expr(a.X.(*ast.TypeAssertExpr).X)
 		}
 		var cases []ast.Expr
 		for _, cc := range s.Body.List {
 			cases = append(cases, cc.(*ast.CaseClause).List...)
 		}
-		l.indistinctTypes(cases, "type switch")
-		return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: append(pre, l.typeSwitchChain(s)...)}}
+		if l.indistinctTypes(cases, "type switch") && l.whole {
+			// the interpreter's own type switch, which compares its
+			// types of the package exactly (the assertions would not),
+			// and misses cases of interface types
+			for _, cc := range s.Body.List {
+				cc := cc.(*ast.CaseClause)
+				for i, e := range cc.List {
+					cc.List[i] = l.typeExpr(e)
+				}
+				cc.Body = l.block(cc.Body)
+			}
+			return wrap(pre, s)
+		}
+		return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: append(pre, l.typeSwitchChain(s, from)...)}}
 	case *ast.SelectStmt:
 		return l.selectStmt(s)
 	case *ast.ForStmt:
@@ -581,7 +603,9 @@ func (l *lowerer) constSpec(sp *ast.ValueSpec) {
 			vals = append(vals, l.w.constExpr(c.Val(), c.Type()))
 		}
 	}
-	if first != nil && uniform {
+	// a package read from source (see package.go) gets each value typed:
+	// the interpreter checks `const d time.Duration = int64(1)` there
+	if first != nil && uniform && !l.whole {
 		if b, ok := first.(*types.Basic); !ok || b.Info()&types.IsUntyped == 0 {
 			typ = l.w.expr(first)
 			// values need no conversion when the type is given
@@ -782,7 +806,7 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		}
 	case *ast.TypeAssertExpr:
 		if x.Type != nil {
-			if _, must, ok := l.assertHelper(l.typeOf(x.Type)); ok {
+			if _, must, ok := l.assertHelper(l.typeOf(x.X), l.typeOf(x.Type)); ok {
 				c := &ast.CallExpr{Fun: ast.NewIdent(must), Lparen: x.Pos(), Args: []ast.Expr{l.expr(x.X)}}
 				setPos(c, x.Pos())
 				return c
@@ -1004,8 +1028,11 @@ func (l *lowerer) concreteCases(s *ast.SwitchStmt) bool {
 // tell apart: it keeps a value of a session type in an interface as a
 // value of the type's underlying type (F of `type F float64` as float64,
 // structs with the same fields as one type), so the first of the two
-// cases would take the other's values.
-func (l *lowerer) indistinctTypes(cases []ast.Expr, what string) {
+// cases would take the other's values. In a package read from source,
+// whose values of such types need not have been through an interface of
+// compiled code, it only reports whether there are such cases (see the
+// type switch in stmt).
+func (l *lowerer) indistinctTypes(cases []ast.Expr, what string) bool {
 	seen := map[string]types.Type{}
 	for _, e := range cases {
 		t := l.typeOf(e)
@@ -1017,11 +1044,14 @@ func (l *lowerer) indistinctTypes(cases []ast.Expr, what string) {
 		}
 		rep := l.interpRep(t, map[*types.Named]bool{})
 		if u, ok := seen[rep]; ok && !types.Identical(u, t) {
-			l.unsupported(e, "%s with cases of types %s and %s: in an interface gomx cannot tell them apart (a value of a type declared in the session is kept as its underlying type)", what, l.typeString(u), l.typeString(t))
-			return
+			if !l.whole {
+				l.unsupported(e, "%s with cases of types %s and %s: in an interface gomx cannot tell them apart (a value of a type declared in the session is kept as its underlying type)", what, l.typeString(u), l.typeString(t))
+			}
+			return true
 		}
 		seen[rep] = t
 	}
+	return false
 }
 
 // typeString writes t as go/types does, session types by name.
@@ -1085,9 +1115,10 @@ func (l *lowerer) interpRep(t types.Type, visiting map[*types.Named]bool) string
 }
 
 // typeSwitchChain lowers a type switch (its init statement already
-// lowered) into comma-ok type assertions tried in the order of its
-// cases, which pick the clause that a switch on its number then runs (so
-// that break keeps its meaning and each body appears once). The
+// lowered; from is the type of the value switched on) into comma-ok type
+// assertions tried in the order of its cases, which pick the clause that
+// a switch on its number then runs (so that break keeps its meaning and
+// each body appears once). The
 // interpreter's own type switch compares type names: a case of an
 // interface type never matches (case error misses every error), nor a
 // concrete case for a value that came out of a []any:
@@ -1110,7 +1141,7 @@ func (l *lowerer) interpRep(t types.Type, visiting map[*types.Named]bool) string
 //
 // A nil value is not asserted: the interpreter's comma-ok assertion of a
 // nil interface panics.
-func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt) []ast.Stmt {
+func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt, from types.Type) []ast.Stmt {
 	var bound string
 	var subject ast.Expr
 	switch a := s.Assign.(type) {
@@ -1154,7 +1185,7 @@ func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt) []ast.Stmt {
 		for _, e := range typs {
 			ok := l.temp("ok")
 			var check ast.Expr = &ast.TypeAssertExpr{X: vRef(), Type: l.typeExpr(e)}
-			if as, _, found := l.assertHelper(l.typeOf(e)); found {
+			if as, _, found := l.assertHelper(from, l.typeOf(e)); found {
 				check = &ast.CallExpr{Fun: ast.NewIdent(as), Args: []ast.Expr{vRef()}}
 			}
 			assert := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_"), ok}, Tok: token.DEFINE, Rhs: []ast.Expr{check}}
@@ -1193,7 +1224,7 @@ func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt) []ast.Stmt {
 			var val ast.Expr = vRef()
 			if len(cc.List) == 1 && !isNil(cc.List[0]) {
 				val = &ast.TypeAssertExpr{X: vRef(), Type: l.typeExpr(cc.List[0])}
-				if _, must, found := l.assertHelper(l.typeOf(cc.List[0])); found {
+				if _, must, found := l.assertHelper(from, l.typeOf(cc.List[0])); found {
 					val = &ast.CallExpr{Fun: ast.NewIdent(must), Args: []ast.Expr{vRef()}}
 				}
 			}

@@ -41,57 +41,41 @@
 //
 // yaegi v0.16.1 has no module support: it reads a package's source from
 // GOPATH/src/<import path>. FS is a virtual GOPATH, rooted at GoPath, that
-// grows as packages are imported: src/<import path> holds exactly the Go
-// files that `go list` selected for the package (CGO_ENABLED=0, tag
-// purego), read from the module cache. The files are served lowered in
-// two line-preserving ways: build-constraint lines are blanked (the go
-// command has chosen the files; yaegi only understands old +build lines),
-// and, in files whose Go version is 1.22 or later, a range loop variable
-// that a closure captures or whose address is taken is copied into a
-// per-iteration variable at the start of the body, as Go 1.22 gives each
-// iteration its own (the interpreter shares one variable across
-// iterations). A three-clause for loop whose variable is captured gets
-// the same copy when its body never assigns the variable; when it does,
-// the import fails, naming the loop. When the interpreter would
-// initialise the package's variables in another order than Go (it follows
-// only the variables an initialiser names itself, not those the functions
-// it calls read), the initialised declarations move into one more file,
-// zzgomxinit.go, in go/types' InitOrder, each after a line directive to
-// its own place (initorder.go). A range over an integer, which the
-// interpreter cannot run, becomes a three-clause loop over hidden
-// variables on the same line (the integer expression must have no
-// effects); a range over a function is refused. The builtins min and max
-// (Go 1.21), which the interpreter lacks, become calls of functions of
-// one more file, zzgomxbuiltins.go, one per type, with Go's rules for NaNs
-// and signed zeros (a constant call becomes its value). A constant
-// expression that uses a constant of another package (0.0 -
-// math.MaxFloat64) becomes a literal of its value and type, outside
-// constant declarations: the interpreter's tables type compiled
-// constants in their own way. A type assertion x.(I) to an interface
-// with methods becomes a call of a helper of that file that tries first
-// the package's types implementing I: the interpreter gives a value that
-// went through an interface (error) to such an assertion without its
-// methods (github.com/pkg/errors' Cause), while assertions to concrete
-// types work; type switches with interface cases are not lowered.
+// grows as packages are imported: src/<import path> holds the Go files
+// that `go list` selected for the package (CGO_ENABLED=0, tag purego),
+// lowered by the front end as a cell is (front.LowerPackage, see
+// internal/front/package.go): the package, type-checked as a whole, goes
+// file by file through the same passes (loop variables, range over
+// integers and functions, constants, tuple assignments, deferred
+// arguments, type switches, selects, min, max and clear, assertions to
+// interfaces, the printing of values with String and Error methods by
+// fmt, the generic functions of the standard library, …), and each file
+// is printed back as Go with //line directives to the module cache, where
+// the interpreter's positions (errors, panics) point. The package's
+// variables with initialisers move into one more file, zzgomx.go, in
+// go/types' InitOrder, each at its own position. Config.Front is the
+// front end's configuration (the session's runtime and tables).
 //
 // # Known gaps
 //
-// Module sources do not go through the rest of the front end's lowering
-// (internal/front): the other constructs it rewrites for cells (other
-// constant expressions, tuple assignments, type switches with interface cases,
-// select, deferred arguments, clear, generic functions of the standard
-// library, type switches with interface cases, …) reach the
-// interpreter as written and run with yaegi's own semantics, bugs
-// included. Two of those bugs are seen in popular modules and give wrong
-// output without an error, in cells as well: a method's result of a named
-// type with a String method, passed straight to fmt (fmt.Println(
-// u.Version()) of github.com/google/uuid, fmt.Println(a.Add(b)) of
-// github.com/shopspring/decimal), is printed without it, and
-// fmt's %d of such a value inside its own String method prints the
-// interpreter's wrapper ("VERSION_{5 5462528}"). When the interpreter
-// fails on a package (an error or a panic of its compiler), the import
-// fails naming the package, and so does every later import of it and of
-// the packages that import it. A package's code runs at interpreter speed;
-// its panics are reported at the cell that called it, with the
-// interpreter's positions in the module cache.
+// A construct the front end cannot lower exactly fails the import with
+// the error naming the file, line and construct (a goto out of the body
+// of a range over a function, a generic standard function whose source
+// does not type-check in gomx). A generic function or type of a module's
+// package is lowered as the package's code and instantiated by the
+// interpreter when the package itself uses it; a use from another
+// package (a cell, or another module package: samber/lo's lo/mutable,
+// expr's internal/ring) is refused with that reason: gomx does not
+// monomorphise module sources yet. A type switch of a package between
+// its types that the interpreter keeps alike in an interface (same
+// underlying type) is left to the interpreter's own type switch, which
+// misses cases of interface types there (go-cmp needs it; the lowered
+// form gave a wrong answer). When the interpreter fails on a package (an
+// error or a panic of its compiler), the import fails naming the
+// package, and so does every later import of it and of the packages that
+// import it. github.com/Knetic/govaluate worked before the packages went
+// through the front end and now stops with a run-time error of the
+// interpreter (reflect.Set of an interface{} to interp.valueInterface),
+// not traced yet. A package's code runs at interpreter speed; its panics
+// are reported at the cell that called it.
 package modules

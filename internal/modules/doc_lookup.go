@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"cmp"
 	"go/ast"
 	"go/types"
 	"sort"
@@ -54,12 +55,7 @@ func (m *Modules) Doc(path, name string) (sig, text string, ok bool) {
 	}
 	qual := types.RelativeTo(l.types)
 	if name == "" {
-		for _, f := range l.files {
-			if f.Doc != nil {
-				return "package " + l.Name, f.Doc.Text(), true
-			}
-		}
-		return "package " + l.Name, "", true
+		return "package " + l.Name, l.pkgDoc, true
 	}
 	tname, mname, isMethod := strings.Cut(name, ".")
 	obj := l.types.Scope().Lookup(tname)
@@ -78,52 +74,42 @@ func (m *Modules) Doc(path, name string) (sig, text string, ok bool) {
 	if tn, isType := obj.(*types.TypeName); isType {
 		sig = "type " + tn.Name() + " " + types.TypeString(tn.Type().Underlying(), qual)
 	}
-	return sig, l.docOf(obj), true
+	return sig, l.docs[obj], true
 }
 
-// docOf returns the doc comment of obj's declaration in the package's
-// files.
-func (l *loaded) docOf(obj types.Object) string {
-	pos := obj.Pos()
-	for _, f := range l.files {
-		if pos < f.Pos() || pos > f.End() {
-			continue
+// docs returns the doc comments of the package-level declarations of
+// files, methods included, by object, and the package's doc comment
+// (the files are lowered for the interpreter afterwards, which drops
+// comments).
+func docs(files []*ast.File, info *types.Info) (map[types.Object]string, string) {
+	out := map[types.Object]string{}
+	pkgDoc := ""
+	add := func(id *ast.Ident, doc *ast.CommentGroup) {
+		if obj := info.Defs[id]; obj != nil && doc != nil {
+			out[obj] = strings.TrimSpace(doc.Text())
 		}
-		var text string
-		ast.Inspect(f, func(n ast.Node) bool {
-			if text != "" || n == nil || pos < n.Pos() || pos > n.End() {
-				return false
-			}
-			switch d := n.(type) {
+	}
+	for _, f := range files {
+		if f.Doc != nil && pkgDoc == "" {
+			pkgDoc = f.Doc.Text()
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Name.Pos() == pos && d.Doc != nil {
-					text = d.Doc.Text()
-				}
+				add(d.Name, d.Doc)
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
-					var sdoc *ast.CommentGroup
-					var names []*ast.Ident
 					switch s := s.(type) {
 					case *ast.TypeSpec:
-						sdoc, names = s.Doc, []*ast.Ident{s.Name}
+						add(s.Name, cmp.Or(s.Doc, d.Doc))
 					case *ast.ValueSpec:
-						sdoc, names = s.Doc, s.Names
-					}
-					for _, id := range names {
-						if id.Pos() == pos {
-							if sdoc == nil {
-								sdoc = d.Doc
-							}
-							if sdoc != nil {
-								text = sdoc.Text()
-							}
+						for _, id := range s.Names {
+							add(id, cmp.Or(s.Doc, d.Doc))
 						}
 					}
 				}
 			}
-			return true
-		})
-		return strings.TrimSpace(text)
+		}
 	}
-	return ""
+	return out, pkgDoc
 }

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/gomx-dev/gomx/internal/front"
 )
 
 // A generation is the module state of one interpreter: the packages
@@ -30,8 +32,11 @@ func newGeneration() *generation {
 type loaded struct {
 	Package
 	types *types.Package
-	files []*ast.File       // parsed with comments, for Doc
-	src   map[string][]byte // lowered sources by file name
+	// docs are the doc comments of its declarations, pkgDoc the
+	// package's (for Doc)
+	docs   map[types.Object]string
+	pkgDoc string
+	src    map[string][]byte // lowered sources by file name
 	// compiled is set once the interpreter has compiled a cell that
 	// imported the package (Settle)
 	compiled bool
@@ -234,7 +239,6 @@ const maxErrors = 3
 // module cache, and lowers its files for the interpreter.
 func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 	var files []*ast.File
-	raw := map[string][]byte{}
 	for _, name := range p.GoFiles {
 		file := filepath.Join(p.Dir, name)
 		src, err := os.ReadFile(file)
@@ -246,19 +250,12 @@ func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 			return nil, fmt.Errorf("package %s does not parse: %v", p.ImportPath, err)
 		}
 		files = append(files, f)
-		raw[name] = src
 	}
 	goVersion := "1.16" // the go command's assumption for a module without a go directive
 	if p.Module != nil && p.Module.GoVersion != "" {
 		goVersion = p.Module.GoVersion
 	}
-	info := &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
-		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		FileVersions: map[*ast.File]string{},
-	}
+	info := front.NewInfo()
 	var errs []string
 	conf := types.Config{
 		GoVersion: "go" + goVersion,
@@ -278,11 +275,14 @@ func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 		}
 		return nil, fmt.Errorf("package %s does not type-check: %s", p.ImportPath, strings.Join(errs, "; "))
 	}
-	src, err := lower(im.fset, files, info, raw, pkg, GoPath+"/src/"+p.ImportPath)
+	docs, pkgDoc := docs(files, info)
+	cfg := im.m.cfg.Front
+	cfg.Fset, cfg.Importer = im.fset, depImporter{im, g}
+	src, err := front.LowerPackage(cfg, pkg, files, info)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %v", p.ImportPath, err)
 	}
-	l := &loaded{types: pkg, files: files, src: src, Package: Package{
+	l := &loaded{types: pkg, docs: docs, pkgDoc: pkgDoc, src: src, Package: Package{
 		ImportPath: p.ImportPath, Name: p.Name, Dir: p.Dir, GoVersion: goVersion,
 		Files: p.GoFiles, Imports: p.Imports,
 	}}
@@ -299,26 +299,32 @@ func relError(err error, dir string) string {
 }
 
 // Blame finds the module package in the interpreter's error message msg
-// (its file under GoPath) and refuses it, and the loaded packages that
-// import it, for the rest of the interpreter's life: yaegi cannot import a
-// package again after it failed. It returns the error to report, naming
-// the package, or nil when msg names no module package.
+// (a position in one of its files, in the module cache as the lowered
+// files' line directives give them, or under GoPath) and refuses it, and
+// the loaded packages that import it, for the rest of the interpreter's
+// life: yaegi cannot import a package again after it failed. It returns
+// the error to report, naming the package, or nil when msg names no
+// module package.
 func (m *Modules) Blame(msg string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	i := strings.Index(msg, GoPath+"/src/")
-	if i < 0 {
-		return nil
-	}
-	rest := msg[i+len(GoPath+"/src/"):]
-	file, tail, _ := strings.Cut(rest, ":")
-	path := filepath.ToSlash(filepath.Dir(file))
 	g := m.gen
-	l, ok := g.pkgs[path]
-	if !ok {
+	var path, where string
+	for _, p := range sortedKeys(g.pkgs) {
+		l := g.pkgs[p]
+		for _, dir := range []string{l.Dir, GoPath + "/src/" + p} {
+			if i := strings.Index(msg, dir+"/"); i >= 0 {
+				rest := msg[i+len(dir)+1:]
+				if file, tail, _ := strings.Cut(rest, ":"); !strings.Contains(file, "/") {
+					path, where = p, filepath.Join(l.Dir, file)+":"+tail
+				}
+			}
+		}
+	}
+	if path == "" {
 		return nil
 	}
-	where := filepath.Join(l.Dir, filepath.Base(file)) + ":" + tail
+	l := g.pkgs[path]
 	err := fmt.Errorf("the interpreter cannot run package %s (%s %s): %s", path, l.Module, l.Version, where)
 	bad := map[string]bool{path: true}
 	for changed := true; changed; {

@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gomx-dev/gomx/internal/front"
 	"golang.org/x/mod/semver"
 )
 
@@ -46,6 +47,11 @@ type Config struct {
 	// (a fatal stack overflow), which would end the session. nil checks
 	// nothing.
 	Check func(ctx context.Context, gopath string, paths []string) error
+	// Front is the configuration of the front end that lowers a
+	// package's source (front.LowerPackage) as the session's cells:
+	// its runtime, available symbols and generic instantiations. Fset
+	// and Importer are the importer's.
+	Front front.Config
 }
 
 // Modules is the module state of one session: its scratch module and the

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/gomx-dev/gomx/engine"
+	"github.com/gomx-dev/gomx/internal/front"
 	"github.com/gomx-dev/gomx/internal/modules"
 	"github.com/gomx-dev/gomx/internal/stdlib"
 	"github.com/gomx-dev/gomx/viz"
@@ -29,6 +30,12 @@ func (s *Session) newModules() *modules.Modules {
 		Versions: stdlib.ModuleVersions(),
 		Progress: downloads(),
 		Check:    importCheck,
+		Front: front.Config{
+			Available:   availableFrom,
+			Interpreted: func(path string) bool { return !preloaded(path) },
+			Runtime:     rtPath,
+			StdGeneric:  stdGeneric,
+		},
 		Context: func() context.Context {
 			s.outMu.Lock()
 			defer s.outMu.Unlock()
@@ -98,9 +105,17 @@ func init() {
 func checkImports(spec string) int {
 	lines := strings.Split(spec, "\n")
 	in := interp.New(interp.Options{GoPath: lines[0], Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Env: os.Environ()})
-	if err := in.Use(symbols); err != nil {
+	// the runtime that lowered code calls (a session's, unused)
+	s, err := New(Options{Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
+	}
+	for _, exports := range []interp.Exports{symbols, s.overlay(), s.timerOverlay()} {
+		if err := in.Use(exports); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 	}
 	var b strings.Builder
 	b.WriteString("package main\n\nimport (\n")
