@@ -23,6 +23,10 @@ func (k *Kernel) handle(ch Channel, msg *Message) {
 	k.status(msg, "busy")
 	shutdown := k.dispatch(ch, msg)
 	k.status(msg, "idle")
+	if f := k.afterIdle; f != nil {
+		k.afterIdle = nil
+		f()
+	}
 	if shutdown != nil {
 		k.publish(msg, "shutdown_reply", shutdown)
 		k.stop()
@@ -237,7 +241,10 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	}
 	out.close()
 	if store {
-		k.hist.Add(k.count, c.Code, output)
+		// recorded before the next request is handled: a
+		// history_request waits in the same queue
+		count := k.count
+		k.afterIdle = func() { k.hist.Add(count, c.Code, output) }
 	}
 
 	if res.Error != nil {

@@ -61,7 +61,11 @@ type Kernel struct {
 	// Only the shell goroutine touches these.
 	count int
 	abort int
-	hist  history.Store
+	// afterIdle, when set by a handler, runs once the request's idle
+	// status is out: work the client does not wait for (the history
+	// file's append)
+	afterIdle func()
+	hist      history.Store
 
 	runMu   sync.Mutex
 	running bool               // a cell is executing

@@ -31,10 +31,9 @@ func (w *worker) watchDeadlock(c *cell) func() *engine.Error {
 	}
 	var dead *engine.Error
 	stopped := make(chan struct{})
-	go func() {
+	// no goroutine before deadlockFirst: most cells end sooner
+	t := time.AfterFunc(deadlockFirst, func() {
 		defer close(stopped)
-		t := time.NewTimer(deadlockFirst)
-		defer t.Stop()
 		var since time.Time // the first of the polls that saw the deadlock
 		for {
 			select {
@@ -42,7 +41,7 @@ func (w *worker) watchDeadlock(c *cell) func() *engine.Error {
 				return
 			case <-c.ctx.Done():
 				return // interrupted: the interrupt's state machine goes on
-			case <-t.C:
+			default:
 			}
 			e := d.Deadlocked()
 			now := time.Now()
@@ -57,10 +56,19 @@ func (w *worker) watchDeadlock(c *cell) func() *engine.Error {
 				c.cancel(engine.ErrDeadlock)
 				return
 			}
-			t.Reset(deadlockPoll)
+			select {
+			case <-c.done:
+				return
+			case <-c.ctx.Done():
+				return
+			case <-time.After(deadlockPoll):
+			}
 		}
-	}()
+	})
 	return func() *engine.Error {
+		if t.Stop() {
+			return nil // the polling never started
+		}
 		<-stopped
 		return dead
 	}

@@ -69,7 +69,8 @@ func rearmRlimits(limit int64) error {
 }
 
 // watchMemory samples the heap for as long as the worker lives: every
-// busyInterval while a cell runs, every idleInterval between cells. It
+// busyInterval while a cell runs (from busyInterval after its start),
+// every idleInterval between cells. It
 // cancels the running cell with ErrMemoryLimit when the live heap passes
 // liveFraction of the limit or the heap passes heapFraction of it. When
 // the heap passes the limit plus 3/4 of the slack (compiled code does not
@@ -80,17 +81,14 @@ func (w *worker) watchMemory() {
 	hard := uint64(w.limit + slack(w.limit)*3/4)
 	var cancelled *cell
 	for {
+		<-w.watch.C
 		w.mu.Lock()
-		c := w.run
+		if w.run != nil {
+			w.watch.Reset(busyInterval)
+		} else {
+			w.watch.Reset(idleInterval)
+		}
 		w.mu.Unlock()
-		interval := idleInterval
-		if c != nil {
-			interval = busyInterval
-		}
-		select {
-		case <-time.After(interval):
-		case <-w.cellStarted:
-		}
 		if _, h := heapNow(); h > hard {
 			// the figure counts garbage not yet swept, which a
 			// collection may free
@@ -102,7 +100,7 @@ func (w *worker) watchMemory() {
 			}
 		}
 		w.mu.Lock()
-		c = w.run
+		c := w.run
 		w.mu.Unlock()
 		if c != nil && c != cancelled && w.overLimit() {
 			w.logf("heap watchdog: limit %d: cancelling cell %d", w.limit, c.id)

@@ -75,13 +75,13 @@ func Run(opts Options) int {
 	}
 	in, out := os.NewFile(3, "engine-in"), os.NewFile(4, "engine-out")
 	w := &worker{
-		out:         engine.NewMsgWriter(out),
-		crash:       crash,
-		logf:        logf,
-		limit:       opts.MemoryLimit,
-		stuckAfter:  opts.StuckAfter,
-		inputs:      make(chan *engine.Msg, 1),
-		cellStarted: make(chan struct{}, 1),
+		out:        engine.NewMsgWriter(out),
+		crash:      crash,
+		logf:       logf,
+		limit:      opts.MemoryLimit,
+		stuckAfter: opts.StuckAfter,
+		inputs:     make(chan *engine.Msg, 1),
+		watch:      time.NewTimer(idleInterval),
 	}
 	if w.stuckAfter <= 0 {
 		w.stuckAfter = time.Second
@@ -121,8 +121,14 @@ type worker struct {
 
 	// inputs carries input replies from the reader to a waiting Input.
 	inputs chan *engine.Msg
-	// cellStarted wakes the heap watchdog.
-	cellStarted chan struct{}
+	// watch wakes the heap watchdog (watchMemory); execute sets it to
+	// busyInterval when a cell starts, with mu held.
+	watch *time.Timer
+
+	// the requests to serve, when one is being served (read)
+	qmu     sync.Mutex
+	serving bool
+	queue   []*engine.Msg
 
 	mu  sync.Mutex
 	run *cell // the running cell, nil between cells
@@ -149,57 +155,94 @@ func (w *worker) send(m *engine.Msg) {
 	}
 }
 
-// serve reads requests; execute, complete, inspect and is_complete run one
-// at a time on the serving goroutine, interrupts and input replies are
-// handled by the reader at once. It ends only by exiting the process.
+// serve reads requests and serves them; it ends only by exiting the
+// process. Execute, complete, inspect and is_complete requests are served
+// one at a time, in order; interrupts and input replies are handled by
+// the reader at once.
 func (w *worker) serve(r *engine.MsgReader) {
-	reqs := &queue{}
-	reqs.cond.L = &reqs.mu
-	go func() {
-		for {
-			m, err := r.Read()
-			if err != nil {
-				// EOF: the client closed its end or died. Leave at once, even
-				// when a cell is stuck in compiled code.
-				w.logf("request stream ended: %v", err)
-				os.Exit(0)
-			}
-			w.logf("request %s id=%d", m.Type, m.ID)
-			switch m.Type {
-			case engine.MsgInterrupt:
-				w.interrupt(m.ID)
-			case engine.MsgInputReply:
-				select {
-				case w.inputs <- m:
-				default: // nobody asked: a late reply after an interrupt
-				}
-			case engine.MsgShutdown:
-				os.Exit(0)
-			default:
-				reqs.put(m)
-			}
-		}
-	}()
+	go w.read(r)
+	select {}
+}
+
+// read reads requests until it hands the reading on: a request to serve
+// that arrives while none is served is served by the goroutine that read
+// it, after it has started another reader, so that nothing passes
+// between goroutines on the way from the pipe to the cell (each hand-off
+// can cost a thread's wake-up, tens of microseconds of a round trip). A
+// request that arrives while another is served waits in the queue of the
+// goroutine serving.
+func (w *worker) read(r *engine.MsgReader) {
 	for {
-		m := reqs.get()
-		switch m.Type {
-		case engine.MsgExecute:
-			w.execute(m)
-		case engine.MsgComplete:
-			c := engine.Completion{CursorStart: m.Cursor, CursorEnd: m.Cursor}
-			w.safely(m, func() { c = w.eng.Complete(m.Code, m.Cursor) })
-			w.send(&engine.Msg{Type: engine.MsgCompletion, ID: m.ID, Completion: &c})
-		case engine.MsgInspect:
-			var in engine.Inspection
-			w.safely(m, func() { in = w.eng.Inspect(m.Code, m.Cursor, m.Detail) })
-			w.send(&engine.Msg{Type: engine.MsgInspection, ID: m.ID, Inspection: &in})
-		case engine.MsgIsComplete:
-			st, ind := "unknown", ""
-			w.safely(m, func() { st, ind = w.eng.IsComplete(m.Code) })
-			w.send(&engine.Msg{Type: engine.MsgIsCompleteReply, ID: m.ID, Status: st, Indent: ind})
-		default:
-			w.logf("unknown request %q ignored", m.Type)
+		m, err := r.Read()
+		if err != nil {
+			// EOF: the client closed its end or died. Leave at once, even
+			// when a cell is stuck in compiled code.
+			w.logf("request stream ended: %v", err)
+			os.Exit(0)
 		}
+		w.logf("request %s id=%d", m.Type, m.ID)
+		switch m.Type {
+		case engine.MsgInterrupt:
+			w.interrupt(m.ID)
+		case engine.MsgInputReply:
+			select {
+			case w.inputs <- m:
+			default: // nobody asked: a late reply after an interrupt
+			}
+		case engine.MsgShutdown:
+			os.Exit(0)
+		default:
+			w.qmu.Lock()
+			if w.serving {
+				w.queue = append(w.queue, m)
+				w.qmu.Unlock()
+				continue
+			}
+			w.serving = true
+			w.qmu.Unlock()
+			go w.read(r)
+			w.serveFrom(m)
+			return
+		}
+	}
+}
+
+// serveFrom serves m, then the requests queued meanwhile.
+func (w *worker) serveFrom(m *engine.Msg) {
+	for {
+		w.handle(m)
+		w.qmu.Lock()
+		if len(w.queue) == 0 {
+			w.serving = false
+			w.qmu.Unlock()
+			return
+		}
+		m = w.queue[0]
+		w.queue[0] = nil
+		w.queue = w.queue[1:]
+		w.qmu.Unlock()
+	}
+}
+
+// handle serves one request.
+func (w *worker) handle(m *engine.Msg) {
+	switch m.Type {
+	case engine.MsgExecute:
+		w.execute(m)
+	case engine.MsgComplete:
+		c := engine.Completion{CursorStart: m.Cursor, CursorEnd: m.Cursor}
+		w.safely(m, func() { c = w.eng.Complete(m.Code, m.Cursor) })
+		w.send(&engine.Msg{Type: engine.MsgCompletion, ID: m.ID, Completion: &c})
+	case engine.MsgInspect:
+		var in engine.Inspection
+		w.safely(m, func() { in = w.eng.Inspect(m.Code, m.Cursor, m.Detail) })
+		w.send(&engine.Msg{Type: engine.MsgInspection, ID: m.ID, Inspection: &in})
+	case engine.MsgIsComplete:
+		st, ind := "unknown", ""
+		w.safely(m, func() { st, ind = w.eng.IsComplete(m.Code) })
+		w.send(&engine.Msg{Type: engine.MsgIsCompleteReply, ID: m.ID, Status: st, Indent: ind})
+	default:
+		w.logf("unknown request %q ignored", m.Type)
 	}
 }
 
@@ -213,34 +256,6 @@ func (w *worker) safely(m *engine.Msg, f func()) {
 		}
 	}()
 	f()
-}
-
-// queue is an unbounded FIFO of requests, so that the reader never waits
-// for the serving goroutine and an interrupt is seen at once however many
-// requests wait behind a running cell.
-type queue struct {
-	mu   sync.Mutex
-	cond sync.Cond
-	msgs []*engine.Msg
-}
-
-func (q *queue) put(m *engine.Msg) {
-	q.mu.Lock()
-	q.msgs = append(q.msgs, m)
-	q.mu.Unlock()
-	q.cond.Signal()
-}
-
-func (q *queue) get() *engine.Msg {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for len(q.msgs) == 0 {
-		q.cond.Wait()
-	}
-	m := q.msgs[0]
-	q.msgs[0] = nil
-	q.msgs = q.msgs[1:]
-	return m
 }
 
 func (w *worker) interrupt(id uint64) {
@@ -284,13 +299,10 @@ func (w *worker) execute(m *engine.Msg) {
 	w.run = c
 	early := w.pending != 0 && w.pending == m.ID
 	w.pending = 0
+	w.watch.Reset(busyInterval) // a cell shorter than that is not watched
 	w.mu.Unlock()
 	if early {
 		w.interrupt(m.ID)
-	}
-	select {
-	case w.cellStarted <- struct{}{}:
-	default:
 	}
 	var opts engine.ExecOptions
 	if m.Opts != nil {
