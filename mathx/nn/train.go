@@ -2,6 +2,7 @@ package nn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -101,7 +102,8 @@ func (s *Settings) withDefaults(n int) Settings {
 // Training is deterministic: the same network, data and settings give
 // bit-identical parameters and histories whatever GOMAXPROCS. It checks
 // the context before every step and returns Canceled with the partial
-// result when it is done. A non-finite loss or gradient (NaN or ±Inf in
+// result when it is done (between chunks of 1024 rows inside a larger
+// batch, abandoning that step). A non-finite loss or gradient (NaN or ±Inf in
 // the data, divergence) ends it with Failed and an error, the parameters
 // as they were before that step.
 func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
@@ -122,6 +124,10 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 			break
 		}
 		loss, err := t.step()
+		if err == errCanceled {
+			r.Status = Canceled
+			break
+		}
 		r.History = append(r.History, loss)
 		r.Iterations = t.opt.Steps()
 		r.Epochs = t.epochs
@@ -196,9 +202,18 @@ func newTrainer(net *MLP, data *Dataset, s *Settings) *trainer {
 	return t
 }
 
+// trainChunk is the number of rows of a batch computed at once: a larger
+// batch is summed chunk by chunk (in a fixed order, so results do not
+// depend on anything else), with the context checked between chunks.
+const trainChunk = 1024
+
+// errCanceled reports a step abandoned because the context was done.
+var errCanceled = errors.New("canceled")
+
 // step takes one optimiser step on the next batch and returns the batch's
-// loss before it; on a non-finite loss or gradient it changes nothing and
-// returns an error.
+// loss before it; on a non-finite loss or gradient, or when the context
+// is done between chunks of a large batch, it changes nothing and returns
+// an error (errCanceled for the context).
 func (t *trainer) step() (float64, error) {
 	n := len(t.perm)
 	if t.pos >= n {
@@ -206,28 +221,46 @@ func (t *trainer) step() (float64, error) {
 		t.pos = 0
 		t.epochs++
 	}
-	rows := t.perm[t.pos:min(n, t.pos+t.s.BatchSize)]
-	t.pos += len(rows)
-	B := len(rows)
+	batch := t.perm[t.pos:min(n, t.pos+t.s.BatchSize)]
+	t.pos += len(batch)
+	B := len(batch)
 	in := t.net.Sizes[0]
 	K := t.net.Sizes[len(t.net.Sizes)-1]
-	t.w.x = grow(t.w.x, B*in)
-	for r, i := range rows {
-		copy(t.w.x[r*in:(r+1)*in], t.data.X.RawRowView(i))
-	}
-	logits := t.w.forward(t.net, t.net.Params, t.w.x, B)
-	t.w.g = grow(t.w.g, B*K)
 	var sum float64
-	for r, i := range rows {
-		sum += rowLoss(t.s.Loss, t.s.Precision, logits[r*K:(r+1)*K], t.data.label(i), t.data.targetRow(i), t.w.g[r*K:(r+1)*K], 1/float64(B))
+	for lo := 0; lo < B; lo += trainChunk {
+		if lo > 0 && t.s.Context.Err() != nil {
+			return math.NaN(), errCanceled
+		}
+		rows := batch[lo:min(B, lo+trainChunk)]
+		R := len(rows)
+		t.w.x = grow(t.w.x, R*in)
+		for r, i := range rows {
+			copy(t.w.x[r*in:(r+1)*in], t.data.X.RawRowView(i))
+		}
+		logits := t.w.forward(t.net, t.net.Params, t.w.x, R)
+		t.w.g = grow(t.w.g, R*K)
+		for r, i := range rows {
+			sum += rowLoss(t.s.Loss, t.s.Precision, logits[r*K:(r+1)*K], t.data.label(i), t.data.targetRow(i), t.w.g[r*K:(r+1)*K], 1/float64(B))
+		}
+		beta := 1.0
+		if lo == 0 {
+			beta = 0
+		}
+		t.w.backward(t.net, t.net.Params, t.w.x, R, t.grad, beta)
 	}
 	loss := sum / float64(B)
-	t.w.backward(t.net, t.net.Params, t.w.x, B, t.grad, 0)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !allFinite(t.grad) {
-		for r, i := range rows {
-			for j, v := range t.w.x[r*in : (r+1)*in] {
+		for _, i := range batch {
+			for j, v := range t.data.X.RawRowView(i) {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return loss, fmt.Errorf("X[%d,%d] = %g: the data must be finite; the parameters are unchanged", i, j, v)
+				}
+			}
+			if tr := t.data.targetRow(i); tr != nil {
+				for j, v := range tr {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						return loss, fmt.Errorf("Targets[%d,%d] = %g: the targets must be finite; the parameters are unchanged", i, j, v)
+					}
 				}
 			}
 		}

@@ -79,6 +79,27 @@ func TestTrainCanceled(t *testing.T) {
 	if el := time.Since(start); r.Status != Canceled || el > time.Second {
 		t.Errorf("cancel after 50 ms: status %v after %v (%d steps)", r.Status, el, r.Iterations)
 	}
+
+	// A full batch of 16384 rows (a step of about 8 GFLOP) is abandoned
+	// between chunks: Canceled well before the step could end, parameters
+	// unchanged, nothing recorded.
+	big := GaussianMixture(10, 64, 16384, 3, 1)
+	net := NewMLP([]int{64, 256, 256, 10}, ReLU, true, 1)
+	before := append([]float64(nil), net.Params...)
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	start = time.Now()
+	r, _ = Train(net, big, &Settings{BatchSize: big.Len(), MaxIter: 1, Context: ctx, EvalEvery: -1})
+	el := time.Since(start)
+	if r.Status != Canceled || r.Iterations != 0 || len(r.History) != 0 {
+		t.Errorf("cancel within a step: status %v, %d steps, history %v after %v", r.Status, r.Iterations, r.History, el)
+	}
+	for i := range before {
+		if net.Params[i] != before[i] {
+			t.Fatal("a canceled step changed the parameters")
+		}
+	}
+	t.Logf("a step of 16384 rows canceled after %v", el)
 }
 
 // TestTrainStatuses: MaxIterReached, Converged on Tol, Stopped by the
