@@ -14,7 +14,7 @@ import (
 // SquaredError (n×outputs; when nil, SquaredError uses the one-hot
 // labels).
 type Dataset struct {
-	X       *mat.Dense
+	X       *mat.Dense // inputs, one sample per row
 	Labels  []int      // class of each row, in [0, Classes)
 	Targets *mat.Dense // optional regression targets
 	Classes int        // number of classes

@@ -49,7 +49,7 @@ func (a Activation) String() string {
 // W[i] is kept where Mask[i] is true and held at exactly zero elsewhere
 // (set through MLP.SetMask; training never changes it).
 type Layer struct {
-	In, Out int
+	In, Out int        // input and output widths
 	W       []float64  // Out×In weights, row-major (PyTorch's Linear.weight)
 	B       []float64  // Out biases; nil when the network has no biases
 	Mask    []bool     // Out×In, true = kept; nil = dense

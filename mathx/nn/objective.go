@@ -10,10 +10,10 @@ import (
 // Loss. It evaluates the whole data set, 512 rows at a time, with its own
 // scratch space: one Objective must not be used by two goroutines at once.
 type Objective struct {
-	Net       *MLP
-	Data      *Dataset
-	Kind      LossKind // the loss
-	Precision Precision
+	Net       *MLP      // architecture and masks (its Params are not used by Loss)
+	Data      *Dataset  // the samples the loss is averaged over
+	Kind      LossKind  // the loss
+	Precision Precision // of the loss
 	w         work
 }
 

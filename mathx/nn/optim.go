@@ -39,13 +39,13 @@ func (k OptimizerKind) String() string {
 // OptimizerSettings configures an Optimizer. The zero value of every field
 // is its documented default.
 type OptimizerSettings struct {
-	Kind        OptimizerKind
-	LR          float64 // step size; 0 → 1e-3 (Adam, AdamW), 1e-2 (SGD)
-	Momentum    float64 // SGD momentum; 0 → none
-	WeightDecay float64 // see Kind; 0 → none (AdamW too: PyTorch's 0.01 is not the default here)
-	Beta1       float64 // Adam β₁; 0 → 0.9
-	Beta2       float64 // Adam β₂; 0 → 0.999
-	Eps         float64 // Adam ε; 0 → 1e-8
+	Kind        OptimizerKind // update rule; zero value: Adam
+	LR          float64       // step size; 0 → 1e-3 (Adam, AdamW), 1e-2 (SGD)
+	Momentum    float64       // SGD momentum; 0 → none
+	WeightDecay float64       // see Kind; 0 → none (AdamW too: PyTorch's 0.01 is not the default here)
+	Beta1       float64       // Adam β₁; 0 → 0.9
+	Beta2       float64       // Adam β₂; 0 → 0.999
+	Eps         float64       // Adam ε; 0 → 1e-8
 	// OrthoGrad applies ⊥Grad before the update: each parameter tensor's
 	// gradient g is replaced by g⊥ = g − (θᵀg/θᵀθ)θ rescaled to ‖g‖ (see
 	// OrthoGrad); weight decay is added after it, as in the authors' code.

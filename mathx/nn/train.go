@@ -19,14 +19,14 @@ type Settings struct {
 	// The optimiser, as in OptimizerSettings (zero values: Adam, LR 1e-3
 	// (SGD 1e-2), no momentum, no weight decay, β₁ 0.9, β₂ 0.999, ε 1e-8,
 	// no ⊥Grad).
-	Optimizer   OptimizerKind
-	LR          float64
-	Momentum    float64
-	WeightDecay float64
-	Beta1       float64
-	Beta2       float64
-	Eps         float64
-	OrthoGrad   bool
+	Optimizer   OptimizerKind // update rule; zero value: Adam
+	LR          float64       // step size; 0 → 1e-3 (Adam, AdamW), 1e-2 (SGD)
+	Momentum    float64       // SGD momentum; 0 → none
+	WeightDecay float64       // L2 (SGD, Adam) or decoupled (AdamW) decay; 0 → none
+	Beta1       float64       // Adam β₁; 0 → 0.9
+	Beta2       float64       // Adam β₂; 0 → 0.999
+	Eps         float64       // Adam ε; 0 → 1e-8
+	OrthoGrad   bool          // ⊥Grad on each parameter tensor before the update
 
 	// BatchSize is the number of samples per step; 0 → min(128, n); n or
 	// more → full batch. Each epoch visits the training set in a new
@@ -40,9 +40,9 @@ type Settings struct {
 	// EvalEvery steps into Result.Evals.
 	Test *Dataset
 	// EvalEvery is the number of steps between evaluations of the whole
-	// training set (and Test) into Result.Evals; 0 → max(1, MaxIter/50);
-	// negative → only after the last step. The last step is always
-	// evaluated.
+	// training set (and Test) into Result.Evals; 0 or negative → only
+	// after the last step (an evaluation costs a forward pass over every
+	// sample). The last step is always evaluated.
 	EvalEvery int
 
 	Context       context.Context                // nil → the current cell's (mathx/interrupt)
@@ -61,7 +61,7 @@ type Eval struct {
 
 // Result is the outcome of Train.
 type Result struct {
-	Status     Status
+	Status     Status    // how training ended
 	Iterations int       // optimiser steps done
 	Epochs     int       // passes over the training set begun
 	History    []float64 // loss of each step's batch (before its update)
@@ -86,9 +86,6 @@ func (s *Settings) withDefaults(n int) Settings {
 	c.BatchSize = min(c.BatchSize, n)
 	if c.MaxIter == 0 {
 		c.MaxIter = 1000
-	}
-	if c.EvalEvery == 0 {
-		c.EvalEvery = max(1, c.MaxIter/50)
 	}
 	if c.CallbackEvery <= 0 {
 		c.CallbackEvery = 1
