@@ -99,9 +99,7 @@ func Run(opts Options) int {
 		fmt.Fprintln(crash, "gomx worker:", err)
 		return 1
 	}
-	if w.limit > 0 {
-		go w.watchMemory()
-	}
+	go w.watchMemory()
 	w.send(&engine.Msg{Type: engine.MsgReady, WorkerPID: os.Getpid(), MemoryLimit: opts.MemoryLimit})
 	logf("ready, memory limit %d", opts.MemoryLimit)
 	w.serve(engine.NewMsgReader(in))
