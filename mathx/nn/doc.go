@@ -97,13 +97,16 @@
 // StableMax, the float32 softmax cross-entropy, ⊥Grad, the modular
 // addition data and the MLP without biases follow the code of the
 // Grokking paper's authors (github.com/LucasPrietoAl/
-// grokking-at-the-edge-of-numerical-stability), read for this package.
-// The papers' own text (arXiv PDFs) could not be read here beyond
-// abstracts and excerpts: the ERK rule follows RigL's get_sparsities as
-// widely reimplemented, the greedy soup Wortsman et al.'s description,
-// and OpposingSignals is a construction in the spirit of Rosenfeld &
-// Risteski ("Outliers with Opposing Signals Have an Outsized Effect on
-// Neural Network Optimization", arXiv 2311.04163), not their exact data.
+// grokking-at-the-edge-of-numerical-stability), and ERKDensities RigL's
+// get_sparsities_erdos_renyi (github.com/google-research/rigl,
+// rigl/sparse_utils.py), both read for this package; RigL counts kept
+// weights as n − ⌊(1−d)·n⌋, this package as round(d·n). The papers' own
+// text (arXiv PDFs) could not be read here beyond abstracts and excerpts:
+// the greedy soup follows Wortsman et al.'s description as Sparse Model
+// Soups summarise it, the barrier the definition in issue 19, and
+// OpposingSignals is a construction in the spirit of Rosenfeld & Risteski
+// ("Outliers with Opposing Signals Have an Outsized Effect on Neural
+// Network Optimization", arXiv 2311.04163), not their exact data.
 //
 // # Determinism and bad input
 //

@@ -24,7 +24,8 @@ func UniformDensities(sizes []int, density float64) []float64 {
 // widths with overall weight density density: layer l (In×Out) gets
 // ε·(In+Out)/(In·Out), ε chosen so that the kept weights total
 // density·Σ In·Out; a layer whose density would exceed 1 is made dense
-// and ε solved again over the others, as RigL's get_sparsities does.
+// and ε solved again over the others, as RigL's
+// get_sparsities_erdos_renyi does (with real-valued counts).
 func ERKDensities(sizes []int, density float64) []float64 {
 	checkDensity("ERKDensities", density)
 	L := len(sizes) - 1

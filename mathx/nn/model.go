@@ -61,7 +61,9 @@ type Layer struct {
 // []float64, Params, with per-layer views in Layers. The layout is layer by
 // layer: W (Out×In, row-major) then B (Out, when the network has biases).
 // Functions taking a parameter vector (Objective.Loss, Interpolate, the
-// soups) use this layout.
+// soups) use this layout. Change Params in place (SetParams, copy, index):
+// assigning a new slice to it would leave the layers' views on the old
+// one.
 type MLP struct {
 	Sizes  []int     // widths: input, hidden…, output
 	Bias   bool      // whether the layers have biases
