@@ -76,7 +76,8 @@
 // ModularAddition is the grokking task (a+b) mod p with one-hot a and b
 // concatenated and a random train fraction, as in the authors' code;
 // GaussianMixture has k classes; OpposingSignals is a two-feature set in
-// which a few outliers carry a large feature opposite to everyone else's.
+// which a few outliers carry a large feature opposite to everyone else's;
+// LoadIDX reads MNIST-format files a user has.
 //
 // # Peers
 //
