@@ -144,9 +144,10 @@ func gcPercent(live uint64) int {
 	return int(min(max(100*minHeadroom/live, 100), maxGCPercent))
 }
 
-// A gcTuner sets GOGC from the live heap.
+// A gcTuner sets GOGC from the live heap, until the user sets it: in the
+// environment, or by debug.SetGCPercent in a cell.
 type gcTuner struct {
-	off     bool // the environment sets GOGC: the user's choice stays
+	off     bool // the user has set GOGC: their choice stays
 	percent int  // the GOGC set last
 }
 
@@ -162,8 +163,13 @@ func (t *gcTuner) update() {
 	if t.off {
 		return
 	}
-	live, _ := heapNow()
-	p := gcPercent(live)
+	samples := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(samples)
+	if int(samples[0].Value.Uint64()) != t.percent {
+		t.off = true // a cell set it
+		return
+	}
+	p := gcPercent(samples[1].Value.Uint64())
 	if d := p - t.percent; d*5 > t.percent || -d*5 > t.percent {
 		debug.SetGCPercent(p)
 		t.percent = p

@@ -34,3 +34,19 @@ func TestGCTunerKeepsUsersGOGC(t *testing.T) {
 		t.Errorf("GOGC set to %d, want the user's 50", got)
 	}
 }
+
+// TestGCTunerKeepsCellsGOGC: once a cell has called debug.SetGCPercent,
+// the tuner sets nothing.
+func TestGCTunerKeepsCellsGOGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	tune := newGCTuner() // sets its own value: the live heap of a test is small
+	if got := debug.SetGCPercent(70); got == 100 {
+		t.Fatalf("the tuner left GOGC at 100 for a small heap")
+	}
+	tune.update()
+	if got := debug.SetGCPercent(70); got != 70 {
+		t.Errorf("GOGC set to %d after a cell set 70", got)
+	}
+}
