@@ -16,7 +16,7 @@
 //
 // Run from the project root:
 //
-//	go run ./bench/otscale [-emd] [-sns] [-n 50,100,200,300,400,600] [-seeds 3] [-snsn 300]
+//	go run ./bench/otscale [-emd] [-sns] [-n 50,100,200,300,400,600] [-seeds 3] [-snsn 300] [-snsmaxiter 0] [-snsmin 1e-5]
 //
 // Both parts run by default: on a shared 2-core machine the EMD part took
 // 50 s and the SNS part 13 s. The figures in ot's EMD and SNS docs are
@@ -45,6 +45,8 @@ func main() {
 	ns := flag.String("n", "50,100,200,300,400,600", "sizes n = m for the EMD part")
 	seeds := flag.Int("seeds", 3, "seeds per EMD problem (the median is printed)")
 	snsN := flag.Int("snsn", 300, "n = m for the SNS part")
+	snsMax := flag.Int("snsmaxiter", 0, "Settings.MaxIter for the SNS part (0: the solvers' defaults)")
+	snsMin := flag.Float64("snsmin", 1e-5, "the smallest ε/range of the SNS part")
 	flag.Parse()
 	if !*emd && !*sns {
 		*emd, *sns = true, true
@@ -62,7 +64,7 @@ func main() {
 		emdPart(sizes, *seeds)
 	}
 	if *sns {
-		snsPart(*snsN)
+		snsPart(*snsN, *snsMax, *snsMin)
 	}
 }
 
@@ -156,7 +158,7 @@ func l1err(P *mat.Dense, a, b []float64) float64 {
 	return e
 }
 
-func snsPart(n int) {
+func snsPart(n, maxIter int, minRel float64) {
 	r := rand.New(rand.NewPCG(18, 300))
 	x, y := make([][2]float64, n), make([][2]float64, n)
 	for i := range x {
@@ -175,7 +177,7 @@ func snsPart(n int) {
 	uniform := weights(r, n, 0)
 	skewA, skewB := weights(r, n, 1), weights(r, n, 1)
 	const tol = 1e-9
-	fmt.Printf("\nSNS and SinkhornStabilized, n = m = %d, Tol %g on the l1 marginal error (the default), default MaxIter (SNS 1000 Newton steps after its warm-up, SinkhornStabilized 10000)\n", n, tol)
+	fmt.Printf("\nSNS and SinkhornStabilized, n = m = %d, Tol %g on the l1 marginal error (the default), MaxIter %d (0: the defaults, SNS 1000 Newton steps after its warm-up, SinkhornStabilized 10000)\n", n, tol, maxIter)
 	for _, pb := range []struct {
 		name string
 		M    *mat.Dense
@@ -186,15 +188,18 @@ func snsPart(n int) {
 	} {
 		lo, hi := mat.Min(pb.M), mat.Max(pb.M)
 		fmt.Printf("\n%s (cost range %.3g)\n", pb.name, hi-lo)
-		fmt.Printf("%-8s %-20s %-15s %6s %11s %9s\n", "ε/range", "solver", "status", "iters", "l1 error", "seconds")
+		fmt.Printf("%-8s %-20s %-15s %6s %11s %9s  %s\n", "ε/range", "solver", "status", "iters", "l1 error", "seconds", "SNS: Newton steps accepted, fallbacks (10 log-domain sweeps each)")
 		for _, rel := range []float64{1e-1, 1e-2, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5} {
+			if rel < minRel {
+				continue
+			}
 			reg := rel * (hi - lo)
 			for _, sv := range []struct {
 				name string
 				f    func([]float64, []float64, *mat.Dense, float64, *ot.Settings) (*ot.Result, error)
 			}{{"SNS", ot.SNS}, {"SinkhornStabilized", ot.SinkhornStabilized}} {
 				start := time.Now()
-				res, err := sv.f(pb.a, pb.b, pb.M, reg, &ot.Settings{Tol: tol})
+				res, err := sv.f(pb.a, pb.b, pb.M, reg, &ot.Settings{Tol: tol, MaxIter: maxIter})
 				sec := time.Since(start).Seconds()
 				e := math.NaN()
 				if res.Plan != nil {
@@ -208,7 +213,11 @@ func snsPart(n int) {
 				if res.Status == ot.Converged && !(e <= tol) {
 					flag = "  Converged above Tol!"
 				}
-				fmt.Printf("%-8g %-20s %-15s %6d %11.3g %9.2f%s\n", rel, sv.name, st, res.Iterations, e, sec, flag)
+				extra := ""
+				if sv.name == "SNS" {
+					extra = fmt.Sprintf("  %d, %d", res.NewtonSteps, res.Fallbacks)
+				}
+				fmt.Printf("%-8g %-20s %-15s %6d %11.3g %9.2f%s%s\n", rel, sv.name, st, res.Iterations, e, sec, extra, flag)
 			}
 		}
 	}
