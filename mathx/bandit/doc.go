@@ -92,8 +92,10 @@
 // policies report a state beyond the range of floats (V = λI + Σ x xᵀ,
 // b = Σ r x or θ̂ overflowing, as with features near 1e200). A policy's
 // Select never panics: every constructor panics, naming the argument, on
-// a NaN or infinite parameter or action, and every Update on an arm out
-// of range or a NaN or ±Inf reward, so a policy's state stays finite;
+// a NaN parameter or action, or an infinite one (except where its doc
+// gives +Inf a meaning, as ε-greedy's c and d), and every Update on an
+// arm out of range or a NaN or ±Inf reward, so a policy's state stays
+// finite;
 // LinUCB and LinTS fall back to an eigendecomposition of V where its
 // Cholesky factorisation fails in floating point (features near 1e150),
 // PhasedElimination scales the actions by a power of two. The
