@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
+	"strings"
 )
 
 // Pass assign: tuple assignment and the cell's top-level definitions.
@@ -56,6 +58,7 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		}
 		s.Tok = token.ASSIGN
 	}
+	origLhs, origRhs := append([]ast.Expr(nil), s.Lhs...), append([]ast.Expr(nil), s.Rhs...)
 	viaTemps := s.Tok == token.ASSIGN && len(s.Rhs) == 1 && l.exposingCall(s.Rhs[0])
 	recv := len(s.Rhs) == 1 && isRecv(s.Rhs[0])
 	viaTemps = viaTemps || recv && s.Tok == token.ASSIGN
@@ -80,7 +83,7 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		s.Lhs[i] = l.target(lhs)
 	}
 	if len(s.Lhs) > 1 && len(s.Rhs) == len(s.Lhs) && hasCall(s.Rhs) {
-		return append(l.intoTemps(s.Rhs), s)
+		return l.oneByOne(append(l.intoTemps(s.Rhs), s), origLhs, origRhs)
 	}
 	if recv && s.Tok == token.DEFINE {
 		// v := <-c: v :=  $t, after $t := <-c
@@ -103,9 +106,135 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 		if recv && !lhsOperandsFirst(s.Lhs) {
 			l.unsupported(s, "assignment of a receive to a left-hand side whose operands call functions (receive into a variable first)")
 		}
-		return l.resultsViaTemps(s)
+		return l.oneByOne(l.resultsViaTemps(s), origLhs, origRhs)
 	}
-	return []ast.Stmt{s}
+	return l.oneByOne([]ast.Stmt{s}, origLhs, origRhs)
+}
+
+// oneByOne rewrites the parallel assignment that ends out, the lowering
+// of `origLhs = origRhs`, when one of its values is of an empty interface
+// type or a target is a map's element: the interpreter's parallel
+// assignment panics on the first (`x, err = t1, t2` with x and t1 of type
+// any: reflect.Set of an interface {} to its interp.valueInterface) and
+// evaluates a map element's key after the earlier targets are assigned
+// (`k, m[k] = "b", 1` set m["b"]). As Go's first phase, the
+// targets' operands (the address of an addressable target, the map and
+// key of a map element) and the values not yet in temporaries are
+// evaluated into new variables in order, then each is assigned alone.
+func (l *lowerer) oneByOne(out []ast.Stmt, origLhs, origRhs []ast.Expr) []ast.Stmt {
+	s, ok := out[len(out)-1].(*ast.AssignStmt)
+	if !ok || s.Tok != token.ASSIGN || len(s.Lhs) < 2 || len(s.Lhs) != len(s.Rhs) {
+		return out
+	}
+	var srcs []types.Type
+	if len(origRhs) == 1 {
+		if tup, ok := l.typeOf(origRhs[0]).(*types.Tuple); ok {
+			for i := range tup.Len() {
+				srcs = append(srcs, tup.At(i).Type())
+			}
+		}
+	} else {
+		for _, r := range origRhs {
+			srcs = append(srcs, l.typeOf(r))
+		}
+	}
+	if !slices.ContainsFunc(srcs, isEmptyInterface) && !slices.ContainsFunc(origLhs, l.isMapIndex) {
+		return out
+	}
+	// the original targets and values of the lowered ones (resultsViaTemps
+	// leaves out the blank targets of a call's results)
+	type pair struct {
+		lhs, rhs ast.Expr
+		val      types.TypeAndValue
+	}
+	var pairs []pair
+	for i, lhs := range origLhs {
+		if len(origRhs) == 1 && isBlank(lhs) && len(s.Lhs) < len(origLhs) {
+			continue
+		}
+		p := pair{lhs: lhs}
+		if len(origRhs) > 1 {
+			p.rhs, p.val = origRhs[i], l.info.Types[origRhs[i]]
+		}
+		pairs = append(pairs, p)
+	}
+	if len(pairs) != len(s.Lhs) {
+		l.unsupported(s, "parallel assignment of a value of an empty interface type, which the interpreter cannot run (assign one by one)")
+		return out
+	}
+	pre := out[:len(out)-1]
+	take := func(e ast.Expr) ast.Expr {
+		t := l.temp("t")
+		t.NamePos = e.Pos()
+		pre = append(pre, define([]*ast.Ident{t}, e))
+		return ast.NewIdent(t.Name)
+	}
+	lhs := make([]ast.Expr, len(s.Lhs))
+	for i, e := range s.Lhs {
+		if id, ok := unparen(e).(*ast.Ident); ok {
+			lhs[i] = id
+			continue
+		}
+		if x, ok := unparen(e).(*ast.IndexExpr); ok && l.isMapIndex(pairs[i].lhs) {
+			lhs[i] = &ast.IndexExpr{X: take(x.X), Lbrack: x.Lbrack, Index: take(x.Index), Rbrack: x.Rbrack}
+			continue
+		}
+		lhs[i] = &ast.StarExpr{Star: e.Pos(), X: take(&ast.UnaryExpr{OpPos: e.Pos(), Op: token.AND, X: e})}
+	}
+	for i, r := range s.Rhs {
+		p := pairs[i]
+		if id, ok := r.(*ast.Ident); ok && strings.HasPrefix(id.Name, "$") || p.val.Value != nil || p.val.IsNil() {
+			continue // a temporary, a constant or nil: no assignment changes them
+		}
+		if isBlank(lhs[i]) {
+			pre = append(pre, assignTo(lhs[i], r))
+			s.Rhs[i] = nil
+			continue
+		}
+		// typed as the target, for an untyped value (a comparison)
+		t := l.temp("t")
+		t.NamePos = r.Pos()
+		typ := l.w.expr(l.typeOf(p.lhs))
+		setPos(typ, r.Pos())
+		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: r.Pos(), Tok: token.VAR, Specs: []ast.Spec{
+			&ast.ValueSpec{Names: []*ast.Ident{t}, Type: typ, Values: []ast.Expr{r}}}}})
+		s.Rhs[i] = ast.NewIdent(t.Name)
+	}
+	for i := range lhs {
+		if s.Rhs[i] != nil && !isBlank(lhs[i]) {
+			a := assignTo(lhs[i], s.Rhs[i])
+			a.TokPos = s.TokPos
+			pre = append(pre, a)
+		}
+	}
+	return pre
+}
+
+// isMapIndex reports whether e is an element of a map.
+func (l *lowerer) isMapIndex(e ast.Expr) bool {
+	x, ok := unparen(e).(*ast.IndexExpr)
+	if !ok {
+		return false
+	}
+	t := l.typeOf(x.X)
+	if t == nil {
+		return false
+	}
+	_, isMap := t.Underlying().(*types.Map)
+	return isMap
+}
+
+// isEmptyInterface reports whether t is an interface type without
+// methods (any), not a type parameter.
+func isEmptyInterface(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if _, ok := t.(*types.TypeParam); ok {
+		return false
+	}
+	i, ok := t.Underlying().(*types.Interface)
+	return ok && i.Empty()
 }
 
 // isRecv reports whether e is a receive operation. The interpreter drops

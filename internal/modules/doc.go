@@ -73,9 +73,6 @@
 // form gave a wrong answer). When the interpreter fails on a package (an
 // error or a panic of its compiler), the import fails naming the
 // package, and so does every later import of it and of the packages that
-// import it. github.com/Knetic/govaluate worked before the packages went
-// through the front end and now stops with a run-time error of the
-// interpreter (reflect.Set of an interface{} to interp.valueInterface),
-// not traced yet. A package's code runs at interpreter speed; its panics
+// import it. A package's code runs at interpreter speed; its panics
 // are reported at the cell that called it.
 package modules
