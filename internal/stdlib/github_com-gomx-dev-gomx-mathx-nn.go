@@ -25,6 +25,7 @@ func init() {
 		"GreedySoup":       reflect.ValueOf(nn.GreedySoup),
 		"Identity":         reflect.ValueOf(nn.Identity),
 		"Interpolate":      reflect.ValueOf(nn.Interpolate),
+		"LoadIDX":          reflect.ValueOf(nn.LoadIDX),
 		"MaxIterReached":   reflect.ValueOf(nn.MaxIterReached),
 		"ModularAddition":  reflect.ValueOf(nn.ModularAddition),
 		"NewMLP":           reflect.ValueOf(nn.NewMLP),
