@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/optimize"
 
+	"github.com/gomx-dev/gomx/mathx/curvature"
 	"github.com/gomx-dev/gomx/mathx/nn"
 )
 
@@ -122,4 +123,27 @@ func ExampleUniformSoup() {
 	fmt.Printf("density %.2f\n", soup.Density(-1))
 	// Output:
 	// density 0.30
+}
+
+// The sharpness (largest Hessian eigenvalue) of the training loss at a
+// trained network, with mathx/curvature: Objective.Loss is a
+// curvature.Func of the flat parameter vector.
+func ExampleObjective_sharpness() {
+	data := nn.GaussianMixture(3, 4, 200, 3, 1)
+	net := nn.NewMLP([]int{4, 16, 3}, nn.Tanh, true, 1)
+	nn.Train(net, data, &nn.Settings{MaxIter: 200, LR: 0.01})
+	obj := nn.NewObjective(net, data, nn.SoftmaxCE, nn.Float64)
+	h, err := curvature.FiniteDiff(obj.Loss, net.Params, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := curvature.Lanczos(h, 1, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.Status, "λmax > 0:", r.Values[0] > 0)
+	// Output:
+	// Converged λmax > 0: true
 }
