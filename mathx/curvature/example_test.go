@@ -109,3 +109,50 @@ func ExampleMFACStatic_OBSScores() {
 	// Output:
 	// [0.0293 0.0012 0.1333]
 }
+
+// The gradient-regularised Newton method on a logistic regression, with
+// the exact Hessian and with the dampened empirical Fisher.
+func ExampleGradRegNewton() {
+	a := mat.NewDense(6, 2, []float64{
+		1, 0.5,
+		-1, 1,
+		0.5, -1,
+		2, 1,
+		-0.5, -0.5,
+		1, -2,
+	})
+	m := &curvature.Logistic{A: a, B: []float64{1, -1, 1, 1, -1, 1}, L2: 0.1}
+	s := &curvature.OptSettings{X0: []float64{0, 0}, Tol: 1e-10}
+	r, _ := curvature.GradRegNewton(m.Objective, m.Hessian, s)
+	fmt.Println(r.Status, r.Iterations)
+	fmt.Printf("x = %.6f\n", r.X)
+	fisher := func(x []float64) *mat.SymDense { return curvature.EmpiricalFisher(m.SampleGrads(x), m.L2) }
+	r, _ = curvature.GradRegNewton(m.Objective, fisher, s)
+	fmt.Println(r.Status)
+	fmt.Printf("x = %.6f\n", r.X)
+	// Output:
+	// Converged 6
+	// x = [1.485173 -0.368200]
+	// Converged
+	// x = [1.485173 -0.368200]
+}
+
+// The M-FAC optimiser on the same problem.
+func ExampleMFAC() {
+	a := mat.NewDense(6, 2, []float64{
+		1, 0.5,
+		-1, 1,
+		0.5, -1,
+		2, 1,
+		-0.5, -0.5,
+		1, -2,
+	})
+	m := &curvature.Logistic{A: a, B: []float64{1, -1, 1, 1, -1, 1}, L2: 0.1}
+	r, _ := curvature.MFAC(m.Objective, &curvature.OptSettings{
+		X0: []float64{0, 0}, LearningRate: 0.5, Damp: 0.1, Window: 8, Tol: 1e-8, MaxIter: 500})
+	fmt.Println(r.Status)
+	fmt.Printf("x = %.6f\n", r.X)
+	// Output:
+	// Converged
+	// x = [1.485173 -0.368200]
+}
