@@ -96,11 +96,21 @@
 // paper's own statement, its constants and its variants (other norms B,
 // other adaptive searches) were not checked.
 //
+// # Sharpness and stability
+//
+// MeasureSharpness returns λmax, tr(H) and ‖H‖_F (the last two from one
+// set of Rademacher probes, with standard errors) and a Recorder keeps
+// them along a training run from its callback, to compare with 2/η:
+// gradient descent is linearly stable at a minimum only if λmax ≤ 2/η,
+// while for SGD Wu & Su (ICML 2023, arXiv 2305.17490; only the abstract
+// could be read here) show tr(H) ≤ 2/η at a linearly stable global
+// minimum; the earlier analysis of Wu, Ma & E (NeurIPS 2018) is in terms
+// of ‖H‖_F. The batch-size dependence of these bounds is not encoded
+// here: the package measures, the caller compares.
+//
 // # Not here yet
 //
-// The sharpness and stability diagnostics along a training run (λmax
-// against 2/η for gradient descent, tr(H) and the Frobenius norm against
-// 2/η for SGD) and the notebook 07-curvature are not implemented.
+// The notebook 07-curvature of issue 20.
 //
 // # Bad input
 //

@@ -156,3 +156,22 @@ func ExampleMFAC() {
 	// Converged
 	// x = [1.485173 -0.368200]
 }
+
+// Sharpness of a least-squares model against the gradient-descent
+// threshold 2/η.
+func ExampleMeasureSharpness() {
+	a := mat.NewDense(4, 2, []float64{
+		1, 0,
+		0, 1,
+		1, 1,
+		2, -1,
+	})
+	ls := &curvature.LeastSquares{A: a, B: []float64{1, 2, 3, 4}}
+	m, _ := curvature.MeasureSharpness(curvature.Exact(ls, []float64{0, 0}), nil)
+	eta := 0.5
+	fmt.Printf("λmax = %.4f, tr(H) = %.4f ± %.4f, 2/η = %.1f, GD stable: %v\n",
+		m.LambdaMax, m.Trace, m.TraceStdErr, 2/eta, m.LambdaMax <= 2/eta)
+	// H = AᵀA/4 = [1.5 −0.25; −0.25 0.75]: λmax = 1.125 + √0.203125, tr = 2.25.
+	// Output:
+	// λmax = 1.5757, tr(H) = 2.2800 ± 0.0502, 2/η = 4.0, GD stable: true
+}
