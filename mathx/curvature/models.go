@@ -12,8 +12,11 @@ import (
 // (1/n)AᵀA + L2·I at every x, so it is the closed-form test bed of the
 // spectral routines; Objective is its Func and HessVec its exact product.
 type LeastSquares struct {
-	A  mat.Matrix
-	B  []float64
+	// A is the n×d design matrix.
+	A mat.Matrix
+	// B holds the n targets.
+	B []float64
+	// L2 ≥ 0 is the ridge weight.
 	L2 float64
 }
 
@@ -23,8 +26,11 @@ type LeastSquares struct {
 // C = 1/(n·L2) and no intercept). Its Hessian is (1/n)AᵀDA + L2·I with
 // D = diag(σ(z_i)σ(−z_i)), z = Ax.
 type Logistic struct {
-	A  mat.Matrix
-	B  []float64
+	// A is the n×d design matrix.
+	A mat.Matrix
+	// B holds the n labels, each −1 or +1.
+	B []float64
+	// L2 ≥ 0 is the ridge weight.
 	L2 float64
 }
 
