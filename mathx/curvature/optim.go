@@ -13,7 +13,10 @@ import (
 // HessianFunc returns a d×d symmetric approximation H̃(x) of the Hessian
 // at x: the exact Hessian (LeastSquares.Hessian, Logistic.Hessian), a
 // Gauss–Newton matrix or an empirical Fisher matrix (EmpiricalFisher of
-// the model's SampleGrads). The returned matrix is not modified.
+// the model's SampleGrads). For the two models of this package the
+// Gauss–Newton matrix is the Hessian itself (a linear model; for the
+// logistic loss the link is canonical). The returned matrix is not
+// modified.
 type HessianFunc func(x []float64) *mat.SymDense
 
 // EmpiricalFisher returns damp·I + (1/n)GᵀG for the n×d matrix grads
