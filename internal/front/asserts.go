@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 )
 
@@ -64,6 +65,12 @@ func (l *lowerer) assertHelper(from, it types.Type) (as, must string, ok bool) {
 		return h[0], h[1], true
 	}
 	impls := l.implementers(iface)
+	if from != nil {
+		// the types a value of interface type from can have (go/types
+		// and the interpreter refuse an impossible assertion)
+		fi := from.Underlying().(*types.Interface)
+		impls = slices.DeleteFunc(impls, func(t types.Type) bool { return !types.AssertableTo(fi, t) })
+	}
 	n := len(l.asserts) + 1
 	// the helpers are declared at package level, where an interface
 	// type declared in a function cannot be named: they assert to its
@@ -176,7 +183,7 @@ func (l *lowerer) commaOk(e ast.Expr) (ast.Expr, bool) {
 // types.
 func (l *lowerer) goTypeString(t types.Type) string {
 	return types.TypeString(t, func(p *types.Package) string {
-		if p == l.pkg {
+		if p == l.pkg && !l.whole {
 			return "main"
 		}
 		return p.Name()

@@ -272,6 +272,11 @@ func (l *lowerer) ident(id *ast.Ident) ast.Expr {
 				return &ast.Ident{NamePos: id.Pos(), Name: n}
 			}
 		}
+		if p := o.Pkg(); p != nil && p != l.pkg && o.Parent() == p.Scope() {
+			// a dot-imported type
+			l.checkAvailable(id, p, o.Name())
+			return &ast.SelectorExpr{X: &ast.Ident{NamePos: id.Pos(), Name: l.pkgIdent(p)}, Sel: id}
+		}
 	default:
 		if p := o.Pkg(); p != nil && p != l.pkg && o.Parent() == p.Scope() {
 			// a dot-imported name
@@ -633,6 +638,11 @@ func underlyingBasic(t types.Type) types.Type {
 // typeSpec lowers a type declaration.
 func (l *lowerer) typeSpec(sp *ast.TypeSpec) {
 	if obj := l.info.Defs[sp.Name]; obj != nil {
+		if n, ok := obj.Type().(*types.Named); ok {
+			if sig, ok := n.Underlying().(*types.Signature); ok && findType(sig, func(t types.Type) bool { return t == n }) != nil {
+				l.unsupported(sp, "type %s %s refers to itself: the interpreter cannot compile a function type with itself among its parameters or results (its compiler panics: reflect.Type is nil)", obj.Name(), types.TypeString(sig, types.RelativeTo(obj.Pkg())))
+			}
+		}
 		if n := l.objName(obj); n != sp.Name.Name {
 			sp.Name = &ast.Ident{NamePos: sp.Name.Pos(), Name: n}
 		}
