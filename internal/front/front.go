@@ -71,6 +71,11 @@ type Config struct {
 	// source (a package of a module a cell imported): its types' methods
 	// are as hidden from compiled code as the session's. Nil means none.
 	Interpreted func(path string) bool
+	// Source gives the Go files (paths) of package path, interpreted
+	// from source, and its module's language version ("go1.22"), from
+	// which the front end copies its generic functions and types for
+	// another package (see generic.go); ok is false when it has none.
+	Source func(path string) (files []string, goVersion string, ok bool)
 	// TagVar is the name of the session's int variable that the lowered
 	// code sets before each statement that can panic (see tags.go); ""
 	// for none.

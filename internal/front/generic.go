@@ -18,8 +18,8 @@ import (
 	"sync"
 )
 
-// Pass generic: the generic functions of the standard library, by
-// monomorphisation of their source.
+// Pass generic: the generic functions of the standard library and of
+// packages interpreted from source, by monomorphisation of their source.
 //
 // The interpreter's tables of a compiled package cannot hold a generic
 // function. A call of one (slices.Sort(xs), maps.Keys(m)) becomes a call
@@ -61,8 +61,21 @@ import (
 // arguments (written with the interpreter's names of session types),
 // once the cell is committed. A type argument declared inside a function
 // cannot be named at package level: Unsupported.
+//
+// A package of a module, interpreted from source (Config.Interpreted),
+// is copied from in the same way: the interpreter instantiates a generic
+// function or type only inside the package that declares it (from
+// another, yaegi v0.16.1 fails with "undefined type" for its type
+// parameters). Its source is the files the interpreter reads
+// (Config.Source), type-checked against the session's importer with its
+// module's language version; a use from a cell or from another package
+// (LowerPackage, where the copies go into the file of the package that
+// uses them) is a copy as above. Its exported names are the interpreted
+// package's; its unexported variables cannot be reached from the copy:
+// Unsupported.
 
-// A srcPkg is a standard-library package type-checked from its source.
+// A srcPkg is a package type-checked from its source: of the standard
+// library, or of a module.
 type srcPkg struct {
 	pkg   *types.Package
 	info  *types.Info
@@ -72,7 +85,12 @@ type srcPkg struct {
 	funcs   map[types.Object]*ast.FuncDecl
 	types   map[types.Object]*ast.TypeSpec
 	methods map[types.Object][]*ast.FuncDecl
-	err     error
+	// interpreted is set for a package read from source (a module's),
+	// whose files are those the interpreter reads; goVersion is its
+	// module's language version ("" for the standard library).
+	interpreted bool
+	goVersion   string
+	err         error
 }
 
 // goroot returns the GOROOT of the Go toolchain: $GOROOT, the one gomx
@@ -109,37 +127,48 @@ func (f *Front) source(path string) (*srcPkg, error) {
 }
 
 func (sp *srcPkg) load(f *Front, path string) error {
+	var names []string
 	if f.cfg.Interpreted != nil && f.cfg.Interpreted(path) {
-		// a module's package read from source: its generic
-		// declarations are lowered as the package's code, but a call
-		// from another package is not monomorphised yet
-		return fmt.Errorf("gomx does not instantiate the generic functions and types of a module's package (%s) for another package: call its non-generic functions", path)
+		// a module's package read from source, whose copies are made
+		// from the files the interpreter reads
+		ok := false
+		if f.cfg.Source != nil {
+			names, sp.goVersion, ok = f.cfg.Source(path)
+		}
+		if !ok {
+			return fmt.Errorf("gomx has not read package %s from source, and instantiates its generic functions and types from there", path)
+		}
+		sp.interpreted = true
+	} else {
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			// a package compiled into gomx (gonum, a gomx build --with
+			// package): its table has no generic symbols
+			return fmt.Errorf("gomx instantiates the generic functions and types of the standard library and of packages read from source only; those of the compiled package %s are not in its table: import it from source, or call a non-generic function", path)
+		}
+		root, err := goroot()
+		if err != nil {
+			return err
+		}
+		ctx := build.Default
+		ctx.GOROOT = root
+		ctx.CgoEnabled = false
+		bp, err := ctx.ImportDir(filepath.Join(root, "src", filepath.FromSlash(path)), 0)
+		if err != nil {
+			return fmt.Errorf("reading the source of package %s in %s: %v", path, root, err)
+		}
+		for _, name := range bp.GoFiles {
+			names = append(names, filepath.Join(bp.Dir, name))
+		}
 	}
-	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-		// a package compiled into gomx (gonum, a gomx build --with
-		// package): its table has no generic symbols
-		return fmt.Errorf("gomx instantiates the generic functions and types of the standard library only; those of the compiled package %s are not in its table: import it from source, or call a non-generic function", path)
-	}
-	root, err := goroot()
-	if err != nil {
-		return err
-	}
-	ctx := build.Default
-	ctx.GOROOT = root
-	ctx.CgoEnabled = false
-	bp, err := ctx.ImportDir(filepath.Join(root, "src", filepath.FromSlash(path)), 0)
-	if err != nil {
-		return fmt.Errorf("reading the source of package %s in %s: %v", path, root, err)
-	}
-	for _, name := range bp.GoFiles {
-		file, err := parser.ParseFile(f.cfg.Fset, filepath.Join(bp.Dir, name), nil, parser.SkipObjectResolution)
+	for _, name := range names {
+		file, err := parser.ParseFile(f.cfg.Fset, name, nil, parser.SkipObjectResolution)
 		if err != nil {
 			return fmt.Errorf("parsing the source of package %s: %v", path, err)
 		}
 		sp.files = append(sp.files, file)
 	}
 	sp.info = NewInfo()
-	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, Error: func(error) {}}
+	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, GoVersion: sp.goVersion, Error: func(error) {}}
 	// errors are those of declarations that use what the importer
 	// lacks (internal packages): a copy that reaches one fails to check
 	sp.pkg, _ = conf.Check(path, f.cfg.Fset, sp.files, sp.info)
@@ -586,6 +615,10 @@ func (g *genState) item(sp *srcPkg, obj types.Object, targs []types.Type) (strin
 			err = g.plainType(sp, o, ts, name)
 		}
 	case *types.Var:
+		if sp.interpreted {
+			err = fmt.Errorf("it uses %s's unexported package variable %s, which the copy that gomx makes of it in the package that uses it cannot reach", sp.pkg.Path(), o.Name())
+			break
+		}
 		err = fmt.Errorf("it uses %s's package variable %s, which is the compiled package's state", sp.pkg.Path(), o.Name())
 	default:
 		err = fmt.Errorf("it uses %s.%s", sp.pkg.Path(), obj.Name())
@@ -704,7 +737,7 @@ func (g *genState) check(sp *srcPkg, origs []ast.Node, decls []ast.Decl) (*types
 	file.Decls = append(file.Decls, decls...)
 	info := NewInfo()
 	var errs []string
-	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, Error: func(err error) {
+	conf := types.Config{Importer: f.cfg.Importer, Sizes: gcSizes, GoVersion: sp.goVersion, Error: func(err error) {
 		te, ok := err.(types.Error)
 		if !ok || te.Soft {
 			return
@@ -991,7 +1024,7 @@ func (l *lowerer) genericType(t types.Type, p *types.Package, obj *types.TypeNam
 	what := types.TypeString(t, func(p *types.Package) string { return p.Name() })
 	for _, a := range targs {
 		if tp := typeParamIn(a); tp != nil {
-			l.unsupported(l.c.body, "%s: gomx makes a generic type of the standard library for each type argument, and cannot for the type parameter %s", what, tp.Obj().Name())
+			l.unsupported(l.c.body, "%s: gomx makes a generic type of another package for each type argument, and cannot for the type parameter %s", what, tp.Obj().Name())
 			return nil
 		}
 		if local := localType(a, l.f.sessionPkg(l)); local != nil {
@@ -1014,7 +1047,7 @@ func (l *lowerer) genericType(t types.Type, p *types.Package, obj *types.TypeNam
 		}
 	}
 	if err != nil {
-		l.unsupported(l.c.body, "%s: gomx cannot make this instance of a generic type of the standard library: %v", what, err)
+		l.unsupported(l.c.body, "%s: gomx cannot make this instance of a generic type of package %s: %v", what, p.Path(), err)
 		return nil
 	}
 	return ast.NewIdent(name)

@@ -49,7 +49,8 @@
 // integers and functions, constants, tuple assignments, deferred
 // arguments, type switches, selects, min, max and clear, assertions to
 // interfaces, the printing of values with String and Error methods by
-// fmt, the generic functions of the standard library, …), and each file
+// fmt, the generic functions of the standard library and of other
+// packages read from source, …), and each file
 // is printed back as Go with //line directives to the module cache, where
 // the interpreter's positions (errors, panics) point. The package's
 // variables with initialisers move into one more file, zzgomx.go, in
@@ -61,18 +62,25 @@
 // A construct the front end cannot lower exactly fails the import with
 // the error naming the file, line and construct (a goto out of the body
 // of a range over a function, a generic standard function whose source
-// does not type-check in gomx). A generic function or type of a module's
-// package is lowered as the package's code and instantiated by the
-// interpreter when the package itself uses it; a use from another
-// package (a cell, or another module package: samber/lo's lo/mutable,
-// expr's internal/ring) is refused with that reason: gomx does not
-// monomorphise module sources yet. A type switch of a package between
+// does not type-check in gomx, a function type that refers to itself:
+// type stateFn func(*Lexer) stateFn of expr's and BurntSushi/toml's
+// lexers, on which the interpreter's compiler panics). A generic function
+// or type of a module's package is instantiated by the interpreter when
+// the package itself uses it; a use from a cell or another package
+// (samber/lo's lo/mutable, expr's internal/ring) is a copy of its source
+// for the type arguments, made by the front end as for the standard
+// library (Config.Front's Source gives the files): a copy cannot reach an
+// unexported variable of its package (refused with that reason), and
+// its copies of the package's unexported types are types of their own. A
+// type switch of a package between
 // its types that the interpreter keeps alike in an interface (same
 // underlying type) is left to the interpreter's own type switch, which
 // misses cases of interface types there (go-cmp needs it; the lowered
 // form gave a wrong answer). When the interpreter fails on a package (an
 // error or a panic of its compiler), the import fails naming the
-// package, and so does every later import of it and of the packages that
-// import it. A package's code runs at interpreter speed; its panics
+// package (the first one that fails of those the import adds, found by
+// compiling them again by bisection: a stack overflow of the compiler,
+// on golang.org/x/text/unicode/norm for samber/lo, names none), and so
+// does every later import of it and of the packages that import it. A package's code runs at interpreter speed; its panics
 // are reported at the cell that called it.
 package modules

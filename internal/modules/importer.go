@@ -167,7 +167,7 @@ func (m *Modules) loadNew(im *importer, g *generation, path string) error {
 	if _, ok := g.pkgs[path]; !ok {
 		return fmt.Errorf("package %s: go list did not list it", path)
 	}
-	if err := m.checkCompile(g, path); err != nil {
+	if err := m.checkCompile(g, path, added); err != nil {
 		for _, p := range added {
 			delete(g.pkgs, p)
 			if m.ctx().Err() == nil {
@@ -180,8 +180,11 @@ func (m *Modules) loadNew(im *importer, g *generation, path string) error {
 }
 
 // checkCompile has Config.Check compile the package path, from a
-// temporary GOPATH directory with the generation's packages.
-func (m *Modules) checkCompile(g *generation, path string) error {
+// temporary GOPATH directory with the generation's packages. When it
+// fails, the packages added for it (dependencies first) are compiled by
+// bisection to name the first that fails: the interpreter's fatal errors
+// (a stack overflow of its compiler) name none.
+func (m *Modules) checkCompile(g *generation, path string, added []string) error {
 	if m.cfg.Check == nil {
 		return nil
 	}
@@ -201,16 +204,34 @@ func (m *Modules) checkCompile(g *generation, path string) error {
 			}
 		}
 	}
-	if err := m.cfg.Check(m.ctx(), dir, []string{path}); err != nil {
-		msg := err.Error()
-		for p, l := range g.pkgs {
-			for _, root := range []string{filepath.Join(dir, "src", filepath.FromSlash(p)), GoPath + "/src/" + p} {
-				msg = strings.ReplaceAll(msg, root+string(filepath.Separator), l.Dir+string(filepath.Separator))
+	err = m.cfg.Check(m.ctx(), dir, []string{path})
+	if err == nil {
+		return nil
+	}
+	// the first of added (in go list's order, dependencies first) that
+	// fails with those before it
+	bad := path
+	if lo, hi := 0, len(added)-1; hi > 0 && added[hi] == path {
+		for lo < hi && m.ctx().Err() == nil {
+			mid := (lo + hi) / 2
+			if e := m.cfg.Check(m.ctx(), dir, added[:mid+1]); e != nil {
+				hi, err = mid, e
+			} else {
+				lo = mid + 1
 			}
 		}
-		return fmt.Errorf("the interpreter cannot compile package %s (or a package it imports): %s", path, msg)
+		bad = added[hi]
 	}
-	return nil
+	msg := err.Error()
+	for p, l := range g.pkgs {
+		for _, root := range []string{filepath.Join(dir, "src", filepath.FromSlash(p)), GoPath + "/src/" + p} {
+			msg = strings.ReplaceAll(msg, root+string(filepath.Separator), l.Dir+string(filepath.Separator))
+		}
+	}
+	if bad != path {
+		return fmt.Errorf("the interpreter cannot compile package %s, which %s imports: %s", bad, path, msg)
+	}
+	return fmt.Errorf("the interpreter cannot compile package %s: %s", path, msg)
 }
 
 // depImporter imports, while a package is type-checked, its dependencies:
@@ -277,7 +298,7 @@ func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 	}
 	docs, pkgDoc := docs(files, info)
 	cfg := im.m.cfg.Front
-	cfg.Fset, cfg.Importer = im.fset, depImporter{im, g}
+	cfg.Fset, cfg.Importer, cfg.Source = im.fset, depImporter{im, g}, g.source
 	src, err := front.LowerPackage(cfg, pkg, files, info)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %v", p.ImportPath, err)
@@ -290,6 +311,28 @@ func (im *importer) typeCheck(g *generation, p goPackage) (*loaded, error) {
 		l.Module, l.Version = p.Module.Path, p.Module.Version
 	}
 	return l, nil
+}
+
+// source gives the files of the loaded package path and its module's
+// language version, for the front end's copies of its generic functions
+// and types (front.Config.Source).
+func (g *generation) source(path string) (files []string, goVersion string, ok bool) {
+	p, ok := g.pkgs[path]
+	if !ok {
+		return nil, "", false
+	}
+	for _, name := range p.Files {
+		files = append(files, filepath.Join(p.Dir, name))
+	}
+	return files, "go" + p.GoVersion, true
+}
+
+// Source is the front end's Source for the session's cells: the files of
+// the loaded package path and its module's language version.
+func (m *Modules) Source(path string) (files []string, goVersion string, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.gen.source(path)
 }
 
 // relError writes a type error with its file relative to the package's

@@ -141,6 +141,169 @@ func (c *Counter) Add(d int) { c.N += d }
 		"go.mod": "module example.com/alias\n\ngo 1.22\n",
 		"a.go":   "package alias\n\nfunc F() int {\n\ttype A = int\n\tvar x A = 2\n\treturn x\n}\n",
 	}},
+	{Path: "example.com/generic", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/generic\n\ngo 1.22\n",
+		"gen.go": `package gen
+
+import "strings"
+
+// Number is what Sum adds.
+type Number interface{ ~int | ~float64 }
+
+// Map applies f to each element.
+func Map[T, R any](xs []T, f func(T) R) []R {
+	out := make([]R, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+// Sum adds xs.
+func Sum[T Number](xs []T) T {
+	var s T
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// Uniq keeps the first of equal elements.
+func Uniq[T comparable, S ~[]T](xs S) S {
+	seen := map[T]bool{}
+	var out S
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Stack is a stack.
+type Stack[T any] struct{ items []T }
+
+// Push pushes x.
+func (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }
+
+// Pop pops.
+func (s *Stack[T]) Pop() (T, bool) {
+	var zero T
+	if len(s.items) == 0 {
+		return zero, false
+	}
+	x := s.items[len(s.items)-1]
+	s.items = s.items[:len(s.items)-1]
+	return x, true
+}
+
+// Len is the stack's length.
+func (s *Stack[T]) Len() int { return len(s.items) }
+
+// Reverse reverses xs through a Stack and an unexported helper.
+func Reverse[T any](xs []T) []T {
+	st := &Stack[T]{}
+	for _, x := range xs {
+		st.Push(x)
+	}
+	return drain(st)
+}
+
+func drain[T any](st *Stack[T]) []T {
+	var out []T
+	for st.Len() > 0 {
+		x, _ := st.Pop()
+		out = append(out, x)
+	}
+	return out
+}
+
+// Join joins the elements' strings with the package's separator.
+func Join[T interface{ String() string }](xs []T) string {
+	return strings.Join(Map(xs, T.String), Sep())
+}
+
+// Sep is Join's separator.
+func Sep() string { return ", " }
+
+var registered = map[string]int{}
+
+// Register counts the registrations of name.
+func Register[T any](name string, _ T) int {
+	registered[name]++
+	return registered[name]
+}
+
+// Ints returns a stack of ints.
+func Ints(xs ...int) *Stack[int] {
+	st := &Stack[int]{}
+	for _, x := range xs {
+		st.Push(x)
+	}
+	return st
+}
+`,
+		"use/use.go": `package use
+
+import (
+	"fmt"
+
+	"example.com/generic"
+)
+
+type word string
+
+func (w word) String() string { return "<" + string(w) + ">" }
+
+// Words uses gen's generic functions and types with the package's own
+// types.
+func Words() string {
+	ws := gen.Uniq([]word{"a", "b", "a"})
+	var st gen.Stack[word]
+	for _, w := range ws {
+		st.Push(w)
+	}
+	top, _ := st.Pop()
+	return fmt.Sprint(gen.Join(gen.Reverse(ws)), " ", top, " ", st.Len())
+}
+
+// Double doubles xs, generic itself.
+func Double[T gen.Number](xs []T) []T {
+	return gen.Map(xs, func(x T) T { return 2 * x })
+}
+
+// Total is the sum of Double's results.
+func Total() (int, float64) {
+	return gen.Sum(Double([]int{1, 2, 3})), gen.Sum(Double([]float64{0.25}))
+}
+
+type checker interface{ Check() string }
+
+type visitor interface{ Visit() }
+
+// config is a checker but no visitor: an assertion of a visitor to
+// checker cannot hold one (go/types and the interpreter refuse v.(config)).
+type config struct{}
+
+func (config) Check() string { return "config" }
+
+type walker struct{}
+
+func (walker) Visit() {}
+
+func (walker) Check() string { return "walker" }
+
+// Checks asserts a visitor to checker.
+func Checks() string {
+	var v visitor = walker{}
+	if c, ok := v.(checker); ok {
+		return c.Check() + " " + config{}.Check()
+	}
+	return "no"
+}
+`,
+	}},
 	{Path: "gonum.org/v1/gonum", Version: "v0.99.0", Files: map[string]string{
 		"go.mod":     "module gonum.org/v1/gonum\n\ngo 1.22\n",
 		"mat/mat.go": "package mat\n\ntype Dense struct{}\n",
@@ -325,6 +488,42 @@ func TestModuleImportErrors(t *testing.T) {
 	// a range over a function and a local alias, lowered as in a cell
 	if got := mustRun(t, s, "import \"example.com/rangefunc\"\nimport \"example.com/alias\"\nfmt.Println(rangefunc.Sum(), alias.F())"); got != "3 2\n" {
 		t.Errorf("a module's range over a function and local alias: %q", got)
+	}
+}
+
+// TestModuleGenerics: a module package's generic functions and types used
+// from another package of the module and from a cell (copies of their
+// source, see internal/front/generic.go), as `go run` prints them; an
+// assertion between interfaces of a package; a generic function that
+// reads its package's unexported variable is refused, naming it.
+func TestModuleGenerics(t *testing.T) {
+	localProxy(t)
+	const use = `type Celsius float64
+
+func (c Celsius) String() string { return fmt.Sprintf("%.1f°C", float64(c)) }
+
+func main() {
+	fmt.Println(use.Words(), use.Checks())
+	fmt.Println(use.Total())
+	fmt.Println(use.Double([]Celsius{1.5})[0], gen.Sum([]Celsius{1, 2.5}))
+	fmt.Println(gen.Map([]int{1, 2}, strconv.Itoa), gen.Uniq([]string{"x", "y", "x"}))
+	var st gen.Stack[Celsius]
+	st.Push(20)
+	st.Push(21.5)
+	top, ok := st.Pop()
+	fmt.Println(top, ok, st.Len(), gen.Reverse([]Celsius{1, 2})[0], gen.Join([]Celsius{3, 4}))
+}
+`
+	want := goRun(t, "example.com/generic v1.0.0", "package main\n\nimport (\n\t\"fmt\"\n\t\"strconv\"\n\n\t\"example.com/generic\"\n\t\"example.com/generic/use\"\n)\n\n"+use)
+	s := newSession(t)
+	cell := "import \"example.com/generic\"\nimport \"example.com/generic/use\"\n" + strings.Replace(use, "func main() {\n", "", 1)
+	cell = strings.TrimSuffix(cell, "}\n")
+	if got := mustRun(t, s, cell); got != want {
+		t.Errorf("cell printed %q, go run %q", got, want)
+	}
+	mustFail(t, s, `fmt.Println(gen.Register("a", 1))`, "gen.Register[int]", "unexported package variable registered")
+	if got := mustRun(t, s, "fmt.Println(gen.Ints(1, 2).Len())"); got != "2\n" {
+		t.Errorf("after the refused generic: %q", got)
 	}
 }
 

@@ -266,6 +266,7 @@ func (s *Session) reset() error {
 		Importer:    s.mods.Importer(in.FileSet(), stdlib.NewImporter(in.FileSet())),
 		Available:   availableFrom, // modules.go
 		Interpreted: func(path string) bool { return !preloaded(path) },
+		Source:      s.mods.Source,
 		AutoImports: autoImports,
 		Runtime:     rtPath,
 		TagVar:      tagVar,
