@@ -10,7 +10,7 @@ import (
 
 // BenchmarkMFAC times M-FAC with m = 32 over d = 1e3 … 1e6: the static
 // product (O(dm)), the dynamic product (O(dm + m²)) and the dynamic
-// window's Add of a gradient (O(dm + m³)). Fit log(ns/op) against log d
+// window's Add of a gradient (O(dm + m³)) and Remove (O(d + m³)). Fit log(ns/op) against log d
 // for the slope (1 for linear time):
 //
 //	go test -run '^$' -bench MFAC -benchtime 200ms ./mathx/curvature
@@ -52,10 +52,15 @@ func BenchmarkMFAC(b *testing.B) {
 				dy.Add(grads.RawRowView(i % m))
 			}
 		})
+		b.Run(fmt.Sprintf("dynamic-remove/d=%d", d), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				dy.Remove(i % m)
+			}
+		})
 	}
 }
 
-// BenchmarkMFACDynamicM times the dynamic window's Add and product at
+// BenchmarkMFACDynamicM times the dynamic window's Add, Remove and product at
 // d = 1e4 for m = 32 … 512, where the m³ term of Add shows:
 //
 //	go test -run '^$' -bench MFACDynamicM -benchtime 200ms ./mathx/curvature
@@ -80,6 +85,11 @@ func BenchmarkMFACDynamicM(b *testing.B) {
 		b.Run(fmt.Sprintf("mul/m=%d", m), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				dy.InvMulVec(y, g)
+			}
+		})
+		b.Run(fmt.Sprintf("remove/m=%d", m), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				dy.Remove(i % m)
 			}
 		})
 	}
