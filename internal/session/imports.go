@@ -103,7 +103,8 @@ var autoImportTable = map[string]string{
 	"ot": "github.com/gomx-dev/gomx/mathx/ot", "prox": "github.com/gomx-dev/gomx/mathx/prox",
 	"cbo": "github.com/gomx-dev/gomx/mathx/cbo", "bandit": "github.com/gomx-dev/gomx/mathx/bandit",
 	"online": "github.com/gomx-dev/gomx/mathx/online", "sae": "github.com/gomx-dev/gomx/mathx/sae",
-	"lasso": "github.com/gomx-dev/gomx/mathx/lasso",
+	"lasso": "github.com/gomx-dev/gomx/mathx/lasso", "nn": "github.com/gomx-dev/gomx/mathx/nn",
+	"curvature": "github.com/gomx-dev/gomx/mathx/curvature",
 }
 
 // autoImports is autoImportTable restricted to the packages this build
