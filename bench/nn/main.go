@@ -1,0 +1,293 @@
+// Command nn benchmarks training of the MLP 784-256-256-10 (biases, ReLU,
+// softmax cross-entropy, plain SGD with lr 0.01, batches of 128) against
+// PyTorch on the CPU, bench/nn/peer.py, side by side in one run, in
+// float64 and float32, with the same number of threads on both sides:
+// gomx with GOMAXPROCS = N, PyTorch with torch.set_num_threads(N),
+// OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=N.
+//
+// Run from the repository root (python3-torch installed for the peer):
+//
+//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-peer=true] [-nn=true] [-python /usr/bin/python3]
+//
+// or make bench-nn (not part of make test). Each round runs, for each thread count, the peer
+// (float64 then float32) and gomx, alternating which goes first, and
+// prints the configuration, steps/s of every side in every round, the
+// ratios gomx/PyTorch (median and range over the rounds), GFLOP/s of the
+// dense products and their fraction of the measured peak (N cores times
+// one core's FMA throughput; float32's peak is twice float64's).
+//
+// The gomx side runs in its own process, mathx/internal/kernels/mlpbench
+// (built once into a temporary directory, run with GOMAXPROCS=N), which
+// can import the internal kernels where this package cannot. It is
+// measured two ways:
+//
+//   - "kernels": the training step written directly on
+//     mathx/internal/kernels, in float64 and float32 — the forward and
+//     backward products, bias, ReLU, softmax cross-entropy and the SGD
+//     update, with the same data layout as mathx/nn. mathx/nn keeps its
+//     parameters in float64 only, so float32 is measured only this way.
+//   - "mathx/nn": nn.Train with the same settings (float64), which measures
+//     whatever products mathx/nn uses at the time (gonum's blas64 when this
+//     was written); steps/s from the difference of two runs of different
+//     lengths, so that set-up and the final evaluation cancel.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+var sizes = []int{784, 256, 256, 10}
+
+const (
+	batch    = 128
+	lr       = 0.01
+	nBatches = 16
+	warmup   = 20
+)
+
+// flopsPerStep counts the dense products of a step: forward 2·B·In·Out per
+// layer, the weight gradient as much again, and the input gradient of
+// every layer but the first.
+func flopsPerStep() float64 {
+	f := 0.0
+	for l := 0; l+1 < len(sizes); l++ {
+		p := 2 * float64(batch*sizes[l]*sizes[l+1])
+		f += 2 * p
+		if l > 0 {
+			f += p
+		}
+	}
+	return f
+}
+
+func main() {
+	threadList := flag.String("threads", "1,2", "thread counts, comma-separated (the same on both sides)")
+	rounds := flag.Int("rounds", 3, "rounds (each runs every side once per thread count)")
+	steps := flag.Int("steps", 300, "timed steps per measurement")
+	peer := flag.Bool("peer", true, "also run the PyTorch peer")
+	withNN := flag.Bool("nn", true, "also time mathx/nn's Train (float64)")
+	peerScript := flag.String("peer-script", filepath.Join("bench", "nn", "peer.py"), "peer script, relative to the working directory")
+	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-torch")
+	flag.Parse()
+	var threads []int
+	for _, s := range strings.Split(*threadList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-threads %q: want positive integers", *threadList))
+		}
+		threads = append(threads, n)
+	}
+
+	dir, err := os.MkdirTemp("", "bench-nn")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(dir)
+	helper := filepath.Join(dir, "mlpbench")
+	build := exec.Command("go", "build", "-o", helper, "./mathx/internal/kernels/mlpbench")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fail(fmt.Errorf("go build ./mathx/internal/kernels/mlpbench: %v (run from the repository root)", err))
+	}
+	var pk struct {
+		Impl  string   `json:"impl"`
+		Impls []string `json:"impls"`
+		Peak  float64  `json:"peak_gflops_f64"`
+	}
+	if err := runJSON(exec.Command(helper, "-peak"), &pk); err != nil {
+		fail(err)
+	}
+	peak := pk.Peak
+	flops := flopsPerStep()
+	fmt.Printf("configuration\n")
+	fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", cpuModel(), runtime.NumCPU(), loadavg())
+	fmt.Printf("  gomx           %s %s/%s, kernels %s (available %v)\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, pk.Impl, pk.Impls)
+	fmt.Printf("  peak           %.1f GFLOP/s float64 per core measured (FMA throughput, %s), %.1f float32\n", peak, pk.Impl, 2*peak)
+	fmt.Printf("  model          MLP %v, ReLU, biases, softmax cross-entropy (mean), SGD lr %g, batch %d, %d batches cycled\n", sizes, lr, batch, nBatches)
+	fmt.Printf("  work           %.1f MFLOP per step in the dense products\n", flops/1e6)
+	fmt.Printf("  measurement    %d rounds × %d timed steps after %d warm-up steps, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N)\n",
+		*rounds, *steps, warmup, threads)
+
+	type key struct {
+		side  string
+		n     int
+		dtype string
+	}
+	res := map[key][]float64{}
+	for r := 0; r < *rounds; r++ {
+		for _, n := range threads {
+			goSide := func() {
+				runs := [][3]string{{"kernels", "float64"}, {"kernels", "float32"}}
+				if *withNN {
+					runs = append(runs, [3]string{"nn", "float64"})
+				}
+				for _, s := range runs {
+					cmd := exec.Command(helper, "-side", s[0], "-dtype", s[1], "-steps", strconv.Itoa(*steps))
+					cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(n))
+					var v struct {
+						SPS   float64 `json:"steps_per_sec"`
+						Procs int     `json:"gomaxprocs"`
+					}
+					if err := runJSON(cmd, &v); err != nil {
+						fail(err)
+					}
+					if v.Procs != n {
+						fail(fmt.Errorf("mlpbench ran with GOMAXPROCS %d, want %d", v.Procs, n))
+					}
+					side := s[0]
+					if side == "nn" {
+						side = "mathx/nn"
+					}
+					k := key{side, n, s[1]}
+					res[k] = append(res[k], v.SPS)
+				}
+			}
+			peerSide := func() {
+				if !*peer {
+					return
+				}
+				p, info, err := runPeer(*python, *peerScript, n, *steps)
+				if err != nil {
+					fail(err)
+				}
+				if r == 0 && n == threads[0] {
+					fmt.Printf("  PyTorch        %s\n", info)
+				}
+				for dt, v := range p {
+					res[key{"PyTorch", n, dt}] = append(res[key{"PyTorch", n, dt}], v...)
+				}
+			}
+			if r%2 == 0 {
+				peerSide()
+				goSide()
+			} else {
+				goSide()
+				peerSide()
+			}
+			fmt.Printf("round %d, %d thread(s):", r+1, n)
+			for _, dt := range []string{"float64", "float32"} {
+				for _, side := range []string{"PyTorch", "kernels", "mathx/nn"} {
+					if v := res[key{side, n, dt}]; len(v) > r {
+						fmt.Printf("  %s %s %.0f", side, dt, v[r])
+					}
+				}
+			}
+			fmt.Println(" steps/s")
+		}
+	}
+
+	fmt.Printf("\nresults (steps/s: median [min, max] over %d rounds; ratio: median [min, max] of the per-round ratios)\n", *rounds)
+	for _, n := range threads {
+		for _, dt := range []string{"float64", "float32"} {
+			pk := peak * float64(n)
+			if dt == "float32" {
+				pk *= 2
+			}
+			pt := res[key{"PyTorch", n, dt}]
+			if len(pt) > 0 {
+				m := median(pt)
+				fmt.Printf("%d thread(s) %s  %-9s %6.0f [%.0f, %.0f] steps/s  %6.1f GFLOP/s  %4.0f%% of peak\n", n, dt, "PyTorch", m, slices.Min(pt), slices.Max(pt), m*flops/1e9, 100*m*flops/1e9/pk)
+			}
+			for _, side := range []string{"kernels", "mathx/nn"} {
+				v := res[key{side, n, dt}]
+				if len(v) == 0 {
+					continue
+				}
+				m := median(v)
+				fmt.Printf("%d thread(s) %s  %-9s %6.0f [%.0f, %.0f] steps/s  %6.1f GFLOP/s  %4.0f%% of peak", n, dt, side, m, slices.Min(v), slices.Max(v), m*flops/1e9, 100*m*flops/1e9/pk)
+				if len(pt) == len(v) {
+					ratios := make([]float64, len(v))
+					for i := range v {
+						ratios[i] = v[i] / pt[i]
+					}
+					fmt.Printf("  ratio %.2f× [%.2f, %.2f]", median(ratios), slices.Min(ratios), slices.Max(ratios))
+				}
+				fmt.Println()
+			}
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench/nn:", err)
+	os.Exit(1)
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			if i := strings.Index(l, ":"); i >= 0 {
+				return strings.TrimSpace(l[i+1:])
+			}
+		}
+	}
+	return runtime.GOARCH
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// runPeer runs peer.py once (one repeat of each dtype) with n threads and
+// returns its steps/s per dtype and its configuration line.
+func runPeer(python, script string, n, steps int) (map[string][]float64, string, error) {
+	cmd := exec.Command(python, script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1")
+	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "OMP_NUM_THREADS="+strconv.Itoa(n))
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, "", fmt.Errorf("%s %s: %v\n%s", python, script, err, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var res struct {
+		Results map[string][]float64 `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil || len(res.Results) == 0 {
+		return nil, "", fmt.Errorf("no results in the peer's output (%v):\n%s", err, out.String())
+	}
+	return res.Results, lines[0], nil
+}
+
+// runJSON runs cmd and decodes the last line of its output into v.
+func runJSON(cmd *exec.Cmd, v any) error {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), v); err != nil {
+		return fmt.Errorf("%s: %v in its output:\n%s", strings.Join(cmd.Args, " "), err, out.String())
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""PyTorch side of the gomx MLP benchmark (run by `go run ./bench/nn`).
+
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/nn/peer.py [--steps 300] [--repeats 3] [--threads N] [--dtypes float64,float32]
+
+Trains the MLP 784-256-256-10 (biases, ReLU) on the CPU with softmax
+cross-entropy (torch.nn.functional.cross_entropy, mean over the batch) and
+plain SGD (lr 0.01, no momentum), batches of 128, in each dtype given, and
+prints one line per repeat, then one JSON line {"torch", "threads",
+"blas", "results": {dtype: [steps_per_sec, ...]}}.
+
+Data: 16 batches of 128 Gaussian inputs (784 features) with labels drawn
+uniformly in 0..9, drawn once (torch.Generator seeded 0) and cycled. The
+network starts from torch's default initialisation (seeded). Each repeat
+runs 20 unmeasured steps, then --steps timed ones.
+
+torch.set_num_threads(--threads) sets the intra-op threads; the Go driver
+runs this script with OPENBLAS_NUM_THREADS=1 (and OMP_NUM_THREADS=N) in
+the environment so that the BLAS does not start threads of its own, and
+this script refuses to run without it.
+
+Needs python3-torch (Debian).
+"""
+import argparse
+import glob
+import json
+import os
+import time
+
+import torch
+
+SIZES, BATCH, LR, N_BATCHES = (784, 256, 256, 10), 128, 0.01, 16
+
+
+def blas_info():
+    """torch's BLAS_INFO and, for Debian's generic BLAS, the library that
+    libblas.so.3 resolves to (update-alternatives)."""
+    info = "BLAS_INFO=?"
+    for part in torch.__config__.show().replace("\n", ",").split(","):
+        if "BLAS_INFO" in part:
+            info = part.strip().split()[-1]
+    libs = sorted(glob.glob("/usr/lib/*/libblas.so.3"))
+    if libs:
+        info += " -> " + os.path.realpath(libs[0])
+    return info
+
+
+def run(dtype, steps, seed):
+    g = torch.Generator().manual_seed(0)
+    xs = torch.randn(N_BATCHES, BATCH, SIZES[0], generator=g).to(dtype)
+    ys = torch.randint(0, SIZES[-1], (N_BATCHES, BATCH), generator=g)
+    torch.manual_seed(seed)
+    layers = []
+    for i in range(len(SIZES) - 1):
+        layers.append(torch.nn.Linear(SIZES[i], SIZES[i + 1]))
+        if i + 2 < len(SIZES):
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers).to(dtype)
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+
+    def step(i):
+        loss = torch.nn.functional.cross_entropy(model(xs[i % N_BATCHES]), ys[i % N_BATCHES])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for i in range(20):
+        step(i)
+    t0 = time.perf_counter()
+    for i in range(steps):
+        loss = step(i)
+    el = time.perf_counter() - t0
+    return steps / el, float(loss)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="PyTorch MLP peer of bench/nn")
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--dtypes", default="float64,float32")
+    args = ap.parse_args()
+    if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
+        raise SystemExit("peer.py: run with OPENBLAS_NUM_THREADS=1 (the Go driver sets it)")
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {blas_info()}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
+          f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, SGD lr {LR}", flush=True)
+    results = {}
+    for r in range(max(1, args.repeats)):
+        for name in args.dtypes.split(","):
+            sps, loss = run(getattr(torch, name), args.steps, r)
+            results.setdefault(name, []).append(sps)
+            print(f"repeat {r} {name}: {sps:.1f} steps/s, last loss {loss:.4f}", flush=True)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "blas": blas_info(), "results": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+var edgeSizes = []int{1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 255, 256, 257}
+
+// refChain is the definition: each entry one chain of FMAs in p order.
+func refChain[T Float](fma func(x, y, z T) T, tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, acc bool, c []T, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s T
+			if acc {
+				s = c[i*ldc+j]
+			}
+			for p := 0; p < k; p++ {
+				var x, y T
+				if tA {
+					x = a[p*lda+i]
+				} else {
+					x = a[i*lda+p]
+				}
+				if tB {
+					y = b[j*ldb+p]
+				} else {
+					y = b[p*ldb+j]
+				}
+				s = fma(x, y, s)
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+func fma64(x, y, z float64) float64 { return math.FMA(x, y, z) }
+
+type problem[T Float] struct {
+	tA, tB        bool
+	m, n, k       int
+	a, b, c       []T
+	lda, ldb, ldc int
+	acc           bool
+}
+
+func (p *problem[T]) String() string {
+	return fmt.Sprintf("tA=%v tB=%v m=%d n=%d k=%d lda=%d ldb=%d ldc=%d acc=%v", p.tA, p.tB, p.m, p.n, p.k, p.lda, p.ldb, p.ldc, p.acc)
+}
+
+func randSlice[T Float](r *rand.Rand, n int) []T {
+	s := make([]T, n)
+	for i := range s {
+		s[i] = T(r.NormFloat64())
+	}
+	return s
+}
+
+// newProblem draws a problem with strides padded by 0 to 3 (often odd).
+func newProblem[T Float](r *rand.Rand, m, n, k int) *problem[T] {
+	p := &problem[T]{tA: r.IntN(2) == 1, tB: r.IntN(2) == 1, m: m, n: n, k: k, acc: r.IntN(2) == 1}
+	ar, ac := m, k
+	if p.tA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if p.tB {
+		br, bc = n, k
+	}
+	p.lda, p.ldb, p.ldc = ac+r.IntN(4), bc+r.IntN(4), n+r.IntN(4)
+	p.a = randSlice[T](r, (ar-1)*p.lda+ac)
+	p.b = randSlice[T](r, (br-1)*p.ldb+bc)
+	p.c = randSlice[T](r, (m-1)*p.ldc+n)
+	return p
+}
+
+func (p *problem[T]) run(im *impl[T]) []T {
+	c := append([]T(nil), p.c...)
+	gemm(im, p.tA, p.tB, p.m, p.n, p.k, p.a, p.lda, p.b, p.ldb, p.acc, c, p.ldc)
+	return c
+}
+
+func (p *problem[T]) ref(fma func(x, y, z T) T) []T {
+	c := append([]T(nil), p.c...)
+	refChain(fma, p.tA, p.tB, p.m, p.n, p.k, p.a, p.lda, p.b, p.ldb, p.acc, c, p.ldc)
+	return c
+}
+
+// checkBits reports the first entry where got and want differ in bits,
+// including entries of C outside the m×n view (which must be untouched).
+func checkBits[T Float](t *testing.T, name string, p fmt.Stringer, got, want []T) {
+	t.Helper()
+	for i := range want {
+		if math.Float64bits(float64(got[i])) != math.Float64bits(float64(want[i])) {
+			t.Fatalf("%s %v: entry %d = %v, want %v", name, p, i, got[i], want[i])
+		}
+	}
+}
+
+// shapes returns the problem sizes: random triples of edge sizes, and a
+// few with the inner dimension across cache blocks and wide C.
+func shapes(r *rand.Rand, n int) [][3]int {
+	var s [][3]int
+	for i := 0; i < n; i++ {
+		s = append(s, [3]int{edgeSizes[r.IntN(len(edgeSizes))], edgeSizes[r.IntN(len(edgeSizes))], edgeSizes[r.IntN(len(edgeSizes))]})
+	}
+	for _, sz := range edgeSizes {
+		s = append(s, [3]int{sz, sz, sz}, [3]int{1, sz, 9}, [3]int{sz, 1, 7})
+	}
+	s = append(s, [3]int{9, 17, 600}, [3]int{13, 1100, 5}, [3]int{128, 256, 784}, [3]int{256, 784, 128}, [3]int{128, 784, 256}, [3]int{10, 256, 128}, [3]int{128, 10, 256}, [3]int{3, 5, 1030})
+	return s
+}
+
+// TestGemm64 checks every implementation against the FMA chain bit for
+// bit (so the assembly and the portable code agree) on random shapes.
+func TestGemm64(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, sh := range shapes(r, 60) {
+		p := newProblem[float64](r, sh[0], sh[1], sh[2])
+		want := p.ref(fma64)
+		for _, im := range impls64 {
+			checkBits(t, im.name, p, p.run(im), want)
+		}
+	}
+}
+
+func TestGemm32(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range shapes(r, 60) {
+		p := newProblem[float32](r, sh[0], sh[1], sh[2])
+		want := p.ref(fma32)
+		for _, im := range impls32 {
+			checkBits(t, im.name, p, p.run(im), want)
+		}
+		// and the chain is a product: compare with float64 sums
+		q := &problem[float64]{tA: p.tA, tB: p.tB, m: p.m, n: p.n, k: p.k, lda: p.lda, ldb: p.ldb, ldc: p.ldc, acc: p.acc,
+			a: widen(p.a), b: widen(p.b), c: widen(p.c)}
+		exact := q.ref(fma64)
+		for i := range exact {
+			if d := math.Abs(float64(want[i]) - exact[i]); d > 1e-5*float64(p.k+1)*math.Sqrt(float64(p.k+1)) {
+				t.Fatalf("%v: entry %d = %v, float64 %v", p, i, want[i], exact[i])
+			}
+		}
+	}
+}
+
+func widen(s []float32) []float64 {
+	w := make([]float64, len(s))
+	for i, v := range s {
+		w[i] = float64(v)
+	}
+	return w
+}
+
+// TestGemmPlainSum checks the reference chain itself against a plain sum.
+func TestGemmPlainSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	p := newProblem[float64](r, 33, 29, 300)
+	p.acc = false
+	got := p.run(impl64)
+	for i := 0; i < p.m; i++ {
+		for j := 0; j < p.n; j++ {
+			s := 0.0
+			for q := 0; q < p.k; q++ {
+				var x, y float64
+				if p.tA {
+					x = p.a[q*p.lda+i]
+				} else {
+					x = p.a[i*p.lda+q]
+				}
+				if p.tB {
+					y = p.b[j*p.ldb+q]
+				} else {
+					y = p.b[q*p.ldb+j]
+				}
+				s += x * y
+			}
+			if d := math.Abs(got[i*p.ldc+j] - s); d > 1e-12 {
+				t.Fatalf("C[%d][%d] = %v, plain sum %v", i, j, got[i*p.ldc+j], s)
+			}
+		}
+	}
+}
+
+// TestGemmThreads checks that results do not depend on GOMAXPROCS.
+func TestGemmThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, sh := range [][3]int{{128, 256, 784}, {256, 784, 128}, {128, 256, 256}, {257, 129, 65}, {10, 256, 128}} {
+		p := newProblem[float64](r, sh[0], sh[1], sh[2])
+		p32 := newProblem[float32](r, sh[0], sh[1], sh[2])
+		runtime.GOMAXPROCS(1)
+		want, want32 := p.run(impl64), p32.run(impl32)
+		for _, procs := range []int{2, 3, 5, 8} {
+			runtime.GOMAXPROCS(procs)
+			checkBits(t, fmt.Sprint("GOMAXPROCS=", procs), p, p.run(impl64), want)
+			checkBits(t, fmt.Sprint("GOMAXPROCS=", procs), p32, p32.run(impl32), want32)
+		}
+	}
+}
+
+func TestGemmZeroK(t *testing.T) {
+	c := []float64{1, 2, 3, 4}
+	Gemm64(false, false, 2, 2, 0, nil, 0, nil, 2, true, c, 2)
+	if c[3] != 4 {
+		t.Fatal("accumulate with k = 0 changed C")
+	}
+	Gemm64(false, false, 2, 2, 0, nil, 0, nil, 2, false, c, 2)
+	if c[0] != 0 || c[3] != 0 {
+		t.Fatal("overwrite with k = 0 did not clear C")
+	}
+}
+
+func TestGemmPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic on a short A")
+		}
+	}()
+	Gemm64(false, false, 2, 2, 2, make([]float64, 3), 2, make([]float64, 4), 2, false, make([]float64, 4), 2)
+}
+
+// mlpShapes are the dense products of a training step of the MLP
+// 784-256-256-10 at batch 128: forward X·Wᵀ, weight gradients Gᵀ·X, input
+// gradients G·W.
+var mlpShapes = []struct {
+	name    string
+	tA, tB  bool
+	m, n, k int
+}{
+	{"fwd1_X·W1ᵀ", false, true, 128, 256, 784},
+	{"fwd2_H·W2ᵀ", false, true, 128, 256, 256},
+	{"fwd3_H·W3ᵀ", false, true, 128, 10, 256},
+	{"gW1_Gᵀ·X", true, false, 256, 784, 128},
+	{"gW2_Gᵀ·H", true, false, 256, 256, 128},
+	{"gX2_G·W2", false, false, 128, 256, 256},
+	{"gX3_G·W3", false, false, 128, 256, 10},
+}
+
+func benchGemm[T Float](b *testing.B, im *impl[T], tA, tB bool, m, n, k int) {
+	r := rand.New(rand.NewPCG(1, 1))
+	p := newProblem[T](r, m, n, k)
+	p.tA, p.tB = tA, tB
+	p = newProblemT(r, p)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		gemm(im, p.tA, p.tB, m, n, k, p.a, p.lda, p.b, p.ldb, false, p.c, p.ldc)
+	}
+	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// newProblemT redraws p's operands for its (fixed) transposes, unpadded.
+func newProblemT[T Float](r *rand.Rand, p *problem[T]) *problem[T] {
+	q := &problem[T]{tA: p.tA, tB: p.tB, m: p.m, n: p.n, k: p.k, lda: p.k, ldb: p.n, ldc: p.n}
+	if q.tA {
+		q.lda = q.m
+	}
+	if q.tB {
+		q.ldb = q.k
+	}
+	q.a = randSlice[T](r, q.m*q.k)
+	q.b = randSlice[T](r, q.k*q.n)
+	q.c = randSlice[T](r, q.m*q.n)
+	return q
+}
+
+// BenchmarkMLP runs the MLP's products with every implementation.
+func BenchmarkMLP(b *testing.B) {
+	for _, s := range mlpShapes {
+		for i, im := range impls64 {
+			b.Run(fmt.Sprintf("f64/%s/%s", im.name, s.name), func(b *testing.B) { benchGemm(b, im, s.tA, s.tB, s.m, s.n, s.k) })
+			im32 := impls32[i]
+			b.Run(fmt.Sprintf("f32/%s/%s", im.name, s.name), func(b *testing.B) { benchGemm(b, im32, s.tA, s.tB, s.m, s.n, s.k) })
+		}
+	}
+}
+
+func BenchmarkPeak(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.ReportMetric(PeakGFLOPS(200e6), "GFLOP/s")
+	}
+}
