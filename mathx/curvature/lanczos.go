@@ -327,7 +327,7 @@ func Power(op Operator, s *Settings) (*Result, error) {
 	rng := rand.New(rand.NewPCG(s.Seed, streamStart))
 	v := startVector(rng, d)
 	floats.Scale(1/floats.Norm(v, 2), v)
-	w := make([]float64, d)
+	w, res := make([]float64, d), make([]float64, d)
 	r := &Result{Status: MaxIterReached, Values: []float64{0}, Residuals: []float64{0}}
 	finish := func() {
 		r.Vectors = mat.NewDense(d, 1, append([]float64(nil), v...))
@@ -348,14 +348,13 @@ func Power(op Operator, s *Settings) (*Result, error) {
 			finish()
 			return r, fmt.Errorf("%s: iteration %d: H·v = 0 (v in the null space)", name, it)
 		}
-		var rr float64
-		for i, wi := range w {
-			t := wi - theta*v[i]
-			rr += t * t
-		}
-		res := math.Sqrt(rr)
-		r.Values[0], r.Residuals[0] = theta, res
-		rel := res / math.Abs(theta)
+		// ‖Hv − θv‖ by floats.Norm, which scales: a sum of squares would
+		// overflow at ‖H‖ ≈ 1e300 and underflow to 0 at 1e-300 (and so
+		// converge at once on a wrong vector).
+		floats.AddScaledTo(res, w, -theta, v)
+		resNorm := floats.Norm(res, 2)
+		r.Values[0], r.Residuals[0] = theta, resNorm
+		rel := resNorm / math.Abs(theta)
 		if theta == 0 {
 			rel = math.Inf(1)
 		}

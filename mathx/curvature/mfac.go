@@ -37,7 +37,10 @@ type MFACStatic struct {
 // F̂ = damp·I + (1/m)·GᵀG for the m×d matrix grads whose rows are the
 // gradients g_i (grads is not kept). It panics when damp is not > 0 and
 // finite or grads is empty, and returns an error when grads holds NaN or
-// ±Inf or a denominator is not finite and positive.
+// ±Inf, when damp is so small for the gradients that the products would
+// have no correct digit (the bound 1 + Σ‖g_i‖²/(m·damp) on F̂'s condition
+// number exceeds 1/ε ≈ 4.5e15: their relative error is about ε times it),
+// or a denominator is not finite and positive.
 func NewMFACStatic(grads mat.Matrix, damp float64) (*MFACStatic, error) {
 	const name = "curvature.NewMFACStatic"
 	if grads == nil {
@@ -52,11 +55,20 @@ func NewMFACStatic(grads mat.Matrix, damp float64) (*MFACStatic, error) {
 	g := make([]float64, d)
 	inv := 1 / damp
 	fm := float64(m)
+	var gg float64 // Σ‖g_i‖²/(m·damp), for the condition bound
 	for i := 0; i < m; i++ {
 		mat.Row(g, i, grads)
 		if j := firstNonFinite(g); j >= 0 {
 			return nil, fmt.Errorf("%s: grads[%d,%d] = %v", name, i, j, g[j])
 		}
+		n := floats.Norm(g, 2)
+		gg += n / fm * n * inv
+	}
+	if err := checkCond(name, gg, damp); err != nil {
+		return nil, err
+	}
+	for i := 0; i < m; i++ {
+		mat.Row(g, i, grads)
 		vi := s.v[i*d : (i+1)*d]
 		floats.ScaleTo(vi, inv, g)
 		for k := 0; k < i; k++ {
@@ -69,6 +81,21 @@ func NewMFACStatic(grads mat.Matrix, damp float64) (*MFACStatic, error) {
 		}
 	}
 	return s, nil
+}
+
+// maxCond is the largest bound on the condition number of F̂,
+// 1 + Σ‖g_i‖²/(m·damp), that M-FAC accepts: the Sherman–Morrison products
+// subtract terms of size ‖x‖/damp to leave the answer, so their relative
+// error is about ε times that bound, and beyond 1/ε no digit is left.
+const maxCond = 1 / 0x1p-52
+
+// checkCond returns an error when 1 + gg (gg = Σ‖g_i‖²/(m·damp)) exceeds
+// maxCond or is not finite.
+func checkCond(name string, gg, damp float64) error {
+	if c := 1 + gg; !(c <= maxCond) {
+		return fmt.Errorf("%s: damp %g is too small for the gradients: the condition bound 1 + Σ‖g‖²/(m·damp) = %g exceeds 1/ε = %g, so the products would hold no correct digit (raise damp)", name, damp, c, maxCond)
+	}
+	return nil
 }
 
 func checkDamp(name string, damp float64) {
@@ -111,7 +138,7 @@ func (s *MFACStatic) InvAt(i, j int) float64 {
 		r = 1 / s.damp
 	}
 	for k := 0; k < s.m; k++ {
-		r -= s.v[k*s.d+i] * s.v[k*s.d+j] / s.denom[k]
+		r -= s.v[k*s.d+i] / s.denom[k] * s.v[k*s.d+j]
 	}
 	return r
 }
@@ -232,7 +259,7 @@ func (w *MFACDynamic) Len() int { return w.count }
 // Add puts g (copied) into the window, in place of the oldest gradient
 // once the window is full, and returns its slot. It costs O(d·m + m³). It
 // returns an error, and leaves the window unchanged, when g holds NaN or
-// ±Inf.
+// ±Inf or overflows the coefficients (see Set).
 func (w *MFACDynamic) Add(g []float64) (slot int, err error) {
 	slot = w.next
 	if err := w.Set(slot, g); err != nil {
@@ -244,7 +271,10 @@ func (w *MFACDynamic) Add(g []float64) (slot int, err error) {
 
 // Set puts g (copied) into the given slot, replacing what it held, in
 // O(d·m + m³). It returns an error, and leaves the window unchanged, when
-// g holds NaN or ±Inf.
+// g holds NaN or ±Inf or is so large for the dampening that the window's
+// coefficients (gᵀg/λ and those derived from it) overflow or that the
+// products would hold no correct digit (as NewMFACStatic: the bound
+// 1 + Σ‖g_i‖²/(m·damp) on F̂'s condition number exceeds 1/ε).
 func (w *MFACDynamic) Set(slot int, g []float64) error {
 	const name = "curvature.MFACDynamic.Set"
 	if slot < 0 || slot >= w.m {
@@ -256,7 +286,11 @@ func (w *MFACDynamic) Set(slot int, g []float64) error {
 	if i := firstNonFinite(g); i >= 0 {
 		return fmt.Errorf("%s: g[%d] = %v", name, i, g[i])
 	}
-	copy(w.g[slot*w.d:(slot+1)*w.d], g)
+	row := w.g[slot*w.d : (slot+1)*w.d]
+	oldG := append([]float64(nil), row...)
+	oldDots := append([]float64(nil), w.dots[slot*w.m:(slot+1)*w.m]...)
+	oldFull := w.full[slot]
+	copy(row, g)
 	if !w.full[slot] {
 		w.full[slot] = true
 		w.count++
@@ -267,7 +301,43 @@ func (w *MFACDynamic) Set(slot int, g []float64) error {
 		w.dots[j*w.m+slot] = v
 	}
 	w.setup()
+	var gg float64
+	for j := 0; j < w.m; j++ {
+		gg += w.dots[j*w.m+j] / float64(w.m) / w.damp
+	}
+	condErr := checkCond(name, gg, w.damp)
+	if i := w.nonFinite(); i >= 0 || condErr != nil {
+		// g is finite but too large for damp: gᵀg/λ or a coefficient
+		// overflowed, or no digit of the products would be correct. Put
+		// the window back as it was.
+		copy(row, oldG)
+		for j, v := range oldDots {
+			w.dots[slot*w.m+j] = v
+			w.dots[j*w.m+slot] = v
+		}
+		if !oldFull {
+			w.full[slot] = false
+			w.count--
+		}
+		w.setup()
+		if condErr != nil {
+			return condErr
+		}
+		return fmt.Errorf("%s: g overflows the window's coefficients (‖g‖ = %g, damp = %g; row %d not finite)", name, floats.Norm(g, 2), w.damp, i)
+	}
 	return nil
+}
+
+// nonFinite returns the first row of D or B holding NaN or ±Inf, or a
+// denominator that is, or −1.
+func (w *MFACDynamic) nonFinite() int {
+	for i := 0; i < w.m; i++ {
+		if c := w.denom[i]; math.IsNaN(c) || math.IsInf(c, 0) ||
+			firstNonFinite(w.dd[i*w.m:(i+1)*w.m]) >= 0 || firstNonFinite(w.coef[i*w.m:(i+1)*w.m]) >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // Remove empties the slot (its gradient becomes 0) in O(d + m³).
@@ -299,7 +369,7 @@ func (w *MFACDynamic) setup() {
 		for j := i; j < m; j++ {
 			v := w.dots[i*m+j] * inv
 			for k := 0; k < i; k++ {
-				v -= w.dd[k*m+i] * w.dd[k*m+j] / w.denom[k]
+				v -= w.dd[k*m+i] / w.denom[k] * w.dd[k*m+j] // no overflow at D ≈ 1e300
 			}
 			w.dd[i*m+j] = v
 		}
@@ -334,7 +404,7 @@ func (w *MFACDynamic) InvMulVec(dst, x []float64) {
 	for i := 0; i < m; i++ {
 		qi := w.q[i]
 		for k := 0; k < i; k++ {
-			qi -= w.dd[k*m+i] * w.q[k] / w.denom[k]
+			qi -= w.dd[k*m+i] / w.denom[k] * w.q[k]
 		}
 		w.q[i] = qi
 	}

@@ -250,7 +250,7 @@ func Dense(op Operator) *mat.SymDense {
 	s := mat.NewSymDense(d, nil)
 	for i := 0; i < d; i++ {
 		for j := i; j < d; j++ {
-			s.SetSym(i, j, 0.5*(cols.At(i, j)+cols.At(j, i)))
+			s.SetSym(i, j, 0.5*cols.At(i, j)+0.5*cols.At(j, i)) // no overflow near MaxFloat64
 		}
 	}
 	return s

@@ -166,20 +166,34 @@ func (r *Result) Moment(p int) (mean, stderr float64) {
 	return meanStdErr(ms)
 }
 
+// meanStdErr returns the mean of x and its standard error, computed on
+// x divided by its largest |x_i| so that samples near 1e±300 neither
+// overflow nor underflow in the sums of squares.
 func meanStdErr(x []float64) (mean, stderr float64) {
 	n := float64(len(x))
+	var scale float64
 	for _, v := range x {
-		mean += v
+		scale = math.Max(scale, math.Abs(v))
+	}
+	if scale == 0 || math.IsInf(scale, 0) || math.IsNaN(scale) {
+		for _, v := range x {
+			mean += v
+		}
+		return mean / n, 0
+	}
+	for _, v := range x {
+		mean += v / scale
 	}
 	mean /= n
 	if len(x) < 2 {
-		return mean, 0
+		return mean * scale, 0
 	}
 	var ss float64
 	for _, v := range x {
-		ss += (v - mean) * (v - mean)
+		t := v/scale - mean
+		ss += t * t
 	}
-	return mean, math.Sqrt(ss / (n - 1) / n)
+	return mean * scale, math.Sqrt(ss/(n-1)/n) * scale
 }
 
 func checkSettings(name string, s *Settings) {

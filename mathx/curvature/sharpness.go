@@ -77,13 +77,19 @@ func MeasureSharpness(op Operator, s *Settings) (Sharpness, error) {
 			return out, fmt.Errorf("%s: probe %d: %w", name, i+1, errNonFinite)
 		}
 		tr[i] = floats.Dot(z, hz)
-		fr[i] = floats.Dot(hz, hz)
+		fr[i] = floats.Norm(hz, 2)
 	}
 	out.Trace, out.TraceStdErr = meanStdErr(tr)
-	f2, se2 := meanStdErr(fr)
-	out.Frobenius = math.Sqrt(f2)
-	if out.Frobenius > 0 {
-		out.FrobeniusStdErr = se2 / (2 * out.Frobenius)
+	// ‖Hz‖² relative to the largest ‖Hz‖, so that ‖H‖_F near 1e±300
+	// neither overflows nor underflows.
+	scale := floats.Max(fr)
+	if scale > 0 {
+		for i, v := range fr {
+			fr[i] = (v / scale) * (v / scale)
+		}
+		f2, se2 := meanStdErr(fr)
+		out.Frobenius = math.Sqrt(f2) * scale
+		out.FrobeniusStdErr = se2 / (2 * math.Sqrt(f2)) * scale
 	}
 	return out, nil
 }
