@@ -61,6 +61,10 @@ func (l *lowerer) assertHelper(from, it types.Type) (as, must string, ok bool) {
 	if from != nil {
 		key = types.TypeString(from, nil) + " to " + key
 	}
+	wrap := l.src != nil && !l.src.interpreted && l.wrappable(iface)
+	if wrap {
+		key = "wrapping " + key
+	}
 	if h, ok := l.asserts[key]; ok {
 		return h[0], h[1], true
 	}
@@ -102,12 +106,22 @@ func (l *lowerer) assertHelper(from, it types.Type) (as, must string, ok bool) {
 	}
 	names := fmt.Sprintf("$methods%d_%d", l.c.n, n)
 	l.helpers = append(l.helpers, &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(names)}, Values: []ast.Expr{methodNames(iface)}}}})
+	// Go would assert it; the interpreter cannot
+	var cannot ast.Stmt = &ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{&ast.CallExpr{Fun: l.rt("CannotAssert"), Args: []ast.Expr{v(), stringLit(l.goTypeString(it))}}}}}
+	if wrap {
+		// a compiled value with the methods' names and signatures
+		sigs := fmt.Sprintf("$sigs%d_%d", l.c.n, n)
+		l.helpers = append(l.helpers, &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(sigs)}, Values: []ast.Expr{methodSigs(iface)}}}})
+		cannot = &ast.IfStmt{
+			Cond: &ast.CallExpr{Fun: l.rt("HasSignatures"), Args: []ast.Expr{v(), ast.NewIdent(sigs)}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{&ast.CompositeLit{Type: ast.NewIdent(l.wrapper(iface, n)), Elts: []ast.Expr{v()}}, predeclared("true")}}}},
+		}
+	}
 	body = append(body, &ast.IfStmt{
 		Cond: &ast.CallExpr{Fun: l.rt("HasMethods"), Args: []ast.Expr{v(), ast.NewIdent(names)}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{
 			commaOk(ast.NewIdent("r"), l.w.expr(ht), []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("r"), predeclared("true")}}}),
-			// Go would assert it; the interpreter cannot
-			&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{&ast.CallExpr{Fun: l.rt("CannotAssert"), Args: []ast.Expr{v(), stringLit(l.goTypeString(it))}}}}},
+			cannot,
 		}},
 	})
 	body = append(body, zero()...)
@@ -137,6 +151,108 @@ func (l *lowerer) assertHelper(from, it types.Type) (as, must string, ok bool) {
 		}},
 	})
 	return as, must, true
+}
+
+// wrappable reports whether the methods of iface can be called on a
+// compiled value through reflect (see wrapper): not variadic, with
+// parameters and results of basic types, any, and named types of
+// compiled packages or the universe (error), or slices of them, which a
+// compiled method takes and returns as they are and reflect writes as
+// go/types does (see methodSigs).
+func (l *lowerer) wrappable(iface *types.Interface) bool {
+	var plain func(t types.Type) bool
+	plain = func(t types.Type) bool {
+		switch t := t.(type) {
+		case *types.Basic:
+			return t.Info()&types.IsUntyped == 0
+		case *types.Slice:
+			return plain(t.Elem())
+		case *types.Alias:
+			return t.Obj().Pkg() == nil && t.Obj().Name() == "any"
+		case *types.Named:
+			p := t.Obj().Pkg()
+			return t.TypeArgs().Len() == 0 && (p == nil || p != l.f.sessionPkg(l) && !l.interpreted(p))
+		}
+		return false
+	}
+	for i := range iface.NumMethods() {
+		sig := iface.Method(i).Type().(*types.Signature)
+		if sig.Variadic() {
+			return false
+		}
+		for _, tup := range []*types.Tuple{sig.Params(), sig.Results()} {
+			for j := range tup.Len() {
+				if !plain(tup.At(j).Type()) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// methodSigs is a []string literal of iface's methods as "name
+// signature", the signature as reflect writes a method value's type with
+// any for interface {} (see wrappable).
+func methodSigs(iface *types.Interface) ast.Expr {
+	lit := &ast.CompositeLit{Type: &ast.ArrayType{Elt: predeclared("string")}}
+	for i := range iface.NumMethods() {
+		m := iface.Method(i)
+		sig := m.Type().(*types.Signature)
+		plain := types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), false)
+		lit.Elts = append(lit.Elts, stringLit(m.Name()+" "+types.TypeString(plain, func(p *types.Package) string { return p.Name() })))
+	}
+	return lit
+}
+
+// wrapper declares the type $wrap<cell>_<n>, a struct holding a compiled
+// value whose methods (as reflect sees them) include iface's, with
+// iface's methods calling the value's through the runtime's CallMethod:
+// the interpreter cannot put a compiled value in an interface type that
+// lowered code writes, but can put this. Only the copies of the standard
+// library's generic functions use it (errors.AsType's assertions of a
+// *fmt.wrapError to interface{ Unwrap() error } …), which call the
+// methods of what they assert and do not compare or print it.
+//
+//	type $wrap3_1 struct{ v any }
+//	func (w $wrap3_1) Unwrap() error { r := rt.CallMethod(w.v, "Unwrap"); x0, _ := r[0].(error); return x0 }
+func (l *lowerer) wrapper(iface *types.Interface, n int) string {
+	name := fmt.Sprintf("$wrap%d_%d", l.c.n, n)
+	l.helpers = append(l.helpers, &ast.GenDecl{Tok: token.TYPE, Specs: []ast.Spec{&ast.TypeSpec{Name: ast.NewIdent(name), Type: &ast.StructType{Fields: &ast.FieldList{List: []*ast.Field{
+		{Names: []*ast.Ident{ast.NewIdent("v")}, Type: &ast.InterfaceType{Methods: &ast.FieldList{}}}}}}}}})
+	for i := range iface.NumMethods() {
+		m := iface.Method(i)
+		sig := m.Type().(*types.Signature)
+		call := &ast.CallExpr{Fun: l.rt("CallMethod"), Args: []ast.Expr{&ast.SelectorExpr{X: ast.NewIdent("w"), Sel: ast.NewIdent("v")}, stringLit(m.Name())}}
+		params := &ast.FieldList{}
+		for j := range sig.Params().Len() {
+			a := ast.NewIdent(fmt.Sprintf("a%d", j))
+			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{a}, Type: l.w.expr(sig.Params().At(j).Type())})
+			call.Args = append(call.Args, ast.NewIdent(a.Name))
+		}
+		results := &ast.FieldList{}
+		body := []ast.Stmt{&ast.ExprStmt{X: call}}
+		if sig.Results().Len() > 0 {
+			body = []ast.Stmt{define([]*ast.Ident{ast.NewIdent("r")}, call)}
+			ret := &ast.ReturnStmt{}
+			for j := range sig.Results().Len() {
+				t := sig.Results().At(j).Type()
+				results.List = append(results.List, &ast.Field{Type: l.w.expr(t)})
+				x := ast.NewIdent(fmt.Sprintf("x%d", j))
+				body = append(body, define([]*ast.Ident{x, ast.NewIdent("_")}, &ast.TypeAssertExpr{
+					X: &ast.IndexExpr{X: ast.NewIdent("r"), Index: &ast.BasicLit{Kind: token.INT, Value: fmt.Sprint(j)}}, Type: l.w.expr(t)}))
+				ret.Results = append(ret.Results, ast.NewIdent(x.Name))
+			}
+			body = append(body, ret)
+		}
+		l.helpers = append(l.helpers, &ast.FuncDecl{
+			Recv: &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent("w")}, Type: ast.NewIdent(name)}}},
+			Name: ast.NewIdent(m.Name()),
+			Type: &ast.FuncType{Params: params, Results: results},
+			Body: &ast.BlockStmt{List: body},
+		})
+	}
+	return name
 }
 
 // implementers returns the session's package-level types T and *T that

@@ -1,6 +1,7 @@
 package front
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -63,10 +64,105 @@ func (l *lowerer) call(x *ast.CallExpr) ast.Expr {
 			return x
 		}
 	}
+	if e, ok := l.errorsAs(x); ok {
+		return e
+	}
 	fun = x.Fun
 	l.args(x, fun)
 	x.Fun = l.calleeExpr(fun)
 	return x
+}
+
+// boxedStruct reports whether t is a struct type (not a pointer to one)
+// of the session or of a package read from source: the interpreter keeps
+// a value of it in a compiled interface such as error as a wrapper that
+// its assertions back to t do not see through (in `func f(e error) {
+// _, ok := e.(T) }`, f(T{1}) sees ok false), so that errors.As and
+// errors.AsType to it would answer false.
+func (l *lowerer) boxedStruct(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg() != l.f.sessionPkg(l) && !l.interpreted(n.Obj().Pkg()) {
+		return false
+	}
+	_, isStruct := n.Underlying().(*types.Struct)
+	return isStruct
+}
+
+// boxedStructWhy is the reason of the Unsupported errors.As or AsType to
+// struct type t (see boxedStruct).
+func boxedStructWhy(t string) string {
+	return fmt.Sprintf("gomx cannot find a %s in an error: the interpreter keeps a struct value of a type declared in a cell or a package read from source in an error as a wrapper that its assertions back to %s do not see through (declare the Error method on *%s and use a pointer)", t, t, t)
+}
+
+// errorsAs lowers errors.As(err, target) with target a pointer to an
+// error type of the session or of a package read from source, which the
+// compiled errors.As refuses (its reflect sees no Error method: "errors:
+// *target must be interface or implement error"), into a call of
+// errors.AsType's copy for that type (generic.go), which asserts as the
+// interpreter does (a struct type is Unsupported, see boxedStruct):
+//
+//	func($e error, $t *E) bool {
+//		if $e == nil { return false }
+//		if $t == nil { panic("errors: target must be a non-nil pointer") }
+//		v, ok := <errors.AsType[E]>($e)
+//		if ok { *$t = v }
+//		return ok
+//	}(err, target)
+func (l *lowerer) errorsAs(x *ast.CallExpr) (ast.Expr, bool) {
+	fn := l.callee(unparen(x.Fun))
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "errors" || fn.Name() != "As" || len(x.Args) != 2 {
+		return nil, false
+	}
+	ptr, ok := l.typeOf(x.Args[1]).(*types.Pointer)
+	if !ok || types.IsInterface(ptr.Elem()) {
+		return nil, false
+	}
+	base := ptr.Elem()
+	if p, ok := base.(*types.Pointer); ok {
+		base = p.Elem()
+	}
+	n, ok := types.Unalias(base).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg() != l.f.sessionPkg(l) && !l.interpreted(n.Obj().Pkg()) ||
+		!types.Implements(ptr.Elem(), types.Universe.Lookup("error").Type().Underlying().(*types.Interface)) {
+		return nil, false
+	}
+	asType, ok := fn.Pkg().Scope().Lookup("AsType").(*types.Func)
+	if !ok {
+		return nil, false
+	}
+	if l.boxedStruct(ptr.Elem()) {
+		l.unsupported(x, "errors.As to a %s: %s", l.typeString(ptr.Elem()), boxedStructWhy(l.typeString(ptr.Elem())))
+		return x, true
+	}
+	copyFn, ok := l.genericCall(x, asType, []types.Type{ptr.Elem()})
+	if !ok {
+		return x, true
+	}
+	e, t := l.temp("e"), l.temp("t")
+	id := func(v *ast.Ident) *ast.Ident { return ast.NewIdent(v.Name) }
+	ret := func(r ast.Expr) ast.Stmt { return &ast.ReturnStmt{Results: []ast.Expr{r}} }
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params: &ast.FieldList{List: []*ast.Field{
+				{Names: []*ast.Ident{e}, Type: predeclared("error")},
+				{Names: []*ast.Ident{t}, Type: l.w.expr(ptr)},
+			}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: predeclared("bool")}}},
+		},
+		Body: &ast.BlockStmt{List: []ast.Stmt{
+			&ast.IfStmt{Cond: &ast.BinaryExpr{X: id(e), Op: token.EQL, Y: ast.NewIdent("nil")},
+				Body: &ast.BlockStmt{List: []ast.Stmt{ret(predeclared("false"))}}},
+			&ast.IfStmt{Cond: &ast.BinaryExpr{X: id(t), Op: token.EQL, Y: ast.NewIdent("nil")},
+				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: l.rt("Panic"), Args: []ast.Expr{stringLit("errors: target must be a non-nil pointer")}}}}}},
+			define([]*ast.Ident{ast.NewIdent("v"), ast.NewIdent("ok")}, &ast.CallExpr{Fun: copyFn, Args: []ast.Expr{id(e)}}),
+			&ast.IfStmt{Cond: ast.NewIdent("ok"), Body: &ast.BlockStmt{List: []ast.Stmt{
+				assignTo(&ast.StarExpr{X: id(t)}, ast.NewIdent("v"))}}},
+			ret(ast.NewIdent("ok")),
+		}},
+	}
+	out := &ast.CallExpr{Fun: lit, Lparen: x.Lparen, Args: []ast.Expr{l.expr(x.Args[0]), l.expr(x.Args[1])}, Rparen: x.Rparen}
+	setPos(out, x.Pos())
+	return out, true
 }
 
 // vizPath is the package whose functions show values.

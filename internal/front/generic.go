@@ -276,6 +276,10 @@ func (l *lowerer) genericCall(at ast.Node, fn *types.Func, targs []types.Type) (
 		}
 	}
 	what := fn.Pkg().Name() + "." + fn.Name() + typeArgList(targs)
+	if path == "errors" && fn.Name() == "AsType" && len(targs) == 1 && l.boxedStruct(targs[0]) {
+		l.unsupported(at, "%s: %s", what, boxedStructWhy(l.typeString(targs[0])))
+		return nil, false
+	}
 	// in a generic function (of the session, or a generic copy), with
 	// its type parameters: a generic copy, which the interpreter
 	// instantiates

@@ -229,13 +229,15 @@ func (s *Session) overlay() interp.Exports {
 			}
 			s.outMu.Unlock()
 		}),
-		"MakeCap":      reflect.ValueOf(makeCap),
-		"NewDefers":    reflect.ValueOf(func() *deferStack { return &deferStack{} }),
-		"AssertFailed": reflect.ValueOf(assertFailed),
-		"HasMethods":   reflect.ValueOf(hasMethods),
-		"CannotAssert": reflect.ValueOf(cannotAssert),
-		"ArrayLen":     reflect.ValueOf(func(_ any, n int) int { return n }),
-		"IsNil":        reflect.ValueOf(func(v any) bool { return v == nil }),
+		"MakeCap":       reflect.ValueOf(makeCap),
+		"NewDefers":     reflect.ValueOf(func() *deferStack { return &deferStack{} }),
+		"AssertFailed":  reflect.ValueOf(assertFailed),
+		"HasMethods":    reflect.ValueOf(hasMethods),
+		"CannotAssert":  reflect.ValueOf(cannotAssert),
+		"CallMethod":    reflect.ValueOf(callMethod),
+		"HasSignatures": reflect.ValueOf(hasSignatures),
+		"ArrayLen":      reflect.ValueOf(func(_ any, n int) int { return n }),
+		"IsNil":         reflect.ValueOf(func(v any) bool { return v == nil }),
 		"Deref": reflect.ValueOf(func(p any) any {
 			v := reflect.ValueOf(p)
 			if p == nil || v.IsNil() {

@@ -118,6 +118,48 @@ func hasMethods(v any, methods []string) bool {
 	return true
 }
 
+// hasSignatures reports whether compiled value v has the methods sigs
+// gives as "name signature", the signature as reflect writes the type of
+// a method value, with any for interface {} (the front end's wrappers,
+// internal/front/asserts.go: joinError's Unwrap() []error is no Unwrap()
+// error).
+func hasSignatures(v any, sigs []string) bool {
+	if v == nil {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	for _, s := range sigs {
+		name, sig, _ := strings.Cut(s, " ")
+		m := rv.MethodByName(name)
+		if !m.IsValid() || strings.ReplaceAll(m.Type().String(), "interface {}", "any") != sig {
+			return false
+		}
+	}
+	return true
+}
+
+// callMethod calls the method name of compiled value v with args and
+// returns its results, for the front end's wrappers of compiled values in
+// interface types that lowered code writes (internal/front/asserts.go):
+// a nil argument is the parameter's zero value.
+func callMethod(v any, name string, args ...any) []any {
+	m := reflect.ValueOf(v).MethodByName(name)
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		if a == nil {
+			in[i] = reflect.Zero(m.Type().In(i))
+			continue
+		}
+		in[i] = reflect.ValueOf(a)
+	}
+	out := m.Call(in)
+	res := make([]any, len(out))
+	for i, o := range out {
+		res[i] = o.Interface()
+	}
+	return res
+}
+
 // cannotAssert is the error of an assertion of compiled value v to
 // interface type iface that Go makes and the interpreter cannot: iface is
 // declared by a cell (or a literal), which the interpreter represents
