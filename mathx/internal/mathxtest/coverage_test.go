@@ -17,9 +17,7 @@ var propertyFiles = map[string]bool{"property_test.go": true, "badinput_test.go"
 
 // pending lists mathx packages whose property test is still to be
 // written, with the reason; the coverage test skips them and says so.
-var pending = map[string]string{
-	"nn": "issue 19's package is being written; its property test comes with it",
-}
+var pending = map[string]string{}
 
 // indirect lists routines that the property tests call only through
 // another library, with where.
