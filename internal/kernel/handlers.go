@@ -23,10 +23,6 @@ func (k *Kernel) handle(ch Channel, msg *Message) {
 	k.status(msg, "busy")
 	shutdown := k.dispatch(ch, msg)
 	k.status(msg, "idle")
-	if f := k.afterIdle; f != nil {
-		k.afterIdle = nil
-		f()
-	}
 	if shutdown != nil {
 		k.publish(msg, "shutdown_reply", shutdown)
 		k.stop()

@@ -61,9 +61,9 @@ type Kernel struct {
 	// Only the shell goroutine touches these.
 	count int
 	abort int
-	// afterIdle, when set by a handler, runs once the request's idle
-	// status is out: work the client does not wait for (the history
-	// file's append)
+	// afterIdle, set by a handler of a shell request, runs once the
+	// request's idle status is out (serveShell): work the client does not
+	// wait for (the history file's append)
 	afterIdle func()
 	hist      history.Store
 
@@ -294,6 +294,10 @@ func (k *Kernel) serveShell() {
 				}
 			}
 			k.handle(r.ch, r.msg)
+			if f := k.afterIdle; f != nil {
+				k.afterIdle = nil
+				f()
+			}
 		}
 	}
 }
