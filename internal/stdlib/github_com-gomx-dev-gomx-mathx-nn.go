@@ -40,6 +40,7 @@ func init() {
 		"SGD":              reflect.ValueOf(nn.SGD),
 		"Softmax":          reflect.ValueOf(nn.Softmax),
 		"SoftmaxCE":        reflect.ValueOf(nn.SoftmaxCE),
+		"Spawn":            reflect.ValueOf(nn.Spawn),
 		"SquaredError":     reflect.ValueOf(nn.SquaredError),
 		"StableMax":        reflect.ValueOf(nn.StableMax),
 		"StableMaxCE":      reflect.ValueOf(nn.StableMaxCE),

@@ -66,7 +66,10 @@
 // Interpolate and Barrier measure the loss barrier
 // B = max_α L(αθ_A+(1−α)θ_B) − [αL(θ_A)+(1−α)L(θ_B)] along the straight
 // line between two networks (linear mode connectivity, Frankle et al.
-// 2020, arXiv 1912.05671), and the same for the error. UniformSoup and
+// 2020, arXiv 1912.05671), and the same for the error; Spawn is Frankle
+// et al.'s experiment: a parent trained for k steps is copied, optimiser
+// state included, and the two children are trained on with different data
+// orders, to measure the barrier between them. UniformSoup and
 // GreedySoup average networks that share a mask (Wortsman et al. 2022,
 // arXiv 2203.05482; Zimmer et al., "Sparse Model Soups", arXiv
 // 2306.16788); the soup keeps the mask.

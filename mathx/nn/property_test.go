@@ -1114,3 +1114,71 @@ func TestPropertyBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyBadInputSpawn is issue 18's property test of Spawn: NaN or
+// +Inf in the data ends the parent with Failed and the error naming the
+// entry, both results carrying it, promptly; a canceled context gives
+// Canceled after 0 steps; k = 0 with seedA = s.Seed makes child A the
+// plain Train run; k = MaxIter gives two copies of the parent; k out of
+// [0, MaxIter] and no data panic naming Spawn.
+func TestPropertyBadInputSpawn(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		name, failed string
+		v            float64
+	}{{"NaN in X", "X[3,1] = NaN", math.NaN()}, {"+Inf in X", "X[3,1] = +Inf", math.Inf(1)}} {
+		badinput(t, "Spawn: "+c.name, func() {
+			d := randomData(8, 3, 2, false, 4)
+			d.X.Set(3, 1, c.v)
+			a, b, err := Spawn(NewMLP([]int{3, 5, 2}, ReLU, true, 1), d, 5, 1, 2, &Settings{MaxIter: 10, BatchSize: 8})
+			if err == nil || !strings.Contains(err.Error(), c.failed) || a.Status != Failed || b.Status != Failed {
+				t.Errorf("Spawn, %s: %v, %v, %v; want Failed naming %q", c.name, a.Status, b.Status, err, c.failed)
+			}
+		})
+	}
+	badinput(t, "Spawn: canceled", func() {
+		a, b, err := Spawn(NewMLP([]int{3, 5, 2}, ReLU, true, 1), randomData(8, 3, 2, false, 4), 5, 1, 2, &Settings{MaxIter: 10, Context: canceled})
+		if err != nil || a.Status != Canceled || b.Status != Canceled || a.Iterations != 0 {
+			t.Errorf("Spawn, canceled: %v, %v after %d steps, %v", a.Status, b.Status, a.Iterations, err)
+		}
+	})
+	data := randomData(20, 3, 2, false, 5)
+	s := &Settings{MaxIter: 12, BatchSize: 4, Seed: 7}
+	plain := NewMLP([]int{3, 5, 2}, Tanh, true, 2)
+	Train(plain, data, s)
+	a, _, err := Spawn(NewMLP([]int{3, 5, 2}, Tanh, true, 2), data, 0, 7, 8, s)
+	if err != nil || a.Iterations != 12 || !slicesEqual(a.Net.Params, plain.Params) {
+		t.Errorf("Spawn at k = 0 with seedA = Seed: %d steps, %v; want Train's parameters", a.Iterations, err)
+	}
+	parent := NewMLP([]int{3, 5, 2}, Tanh, true, 2)
+	a, b, err := Spawn(parent, data, 12, 1, 2, s)
+	if err != nil || !slicesEqual(a.Net.Params, parent.Params) || !slicesEqual(b.Net.Params, parent.Params) || !slicesEqual(parent.Params, plain.Params) {
+		t.Errorf("Spawn at k = MaxIter: children differ from the parent, or the parent from Train's run (%v)", err)
+	}
+	for _, c := range []struct {
+		want string
+		f    func()
+	}{
+		{"Spawn: k = 13", func() { Spawn(parent.Clone(), data, 13, 1, 2, s) }},
+		{"Spawn: k = -1", func() { Spawn(parent.Clone(), data, -1, 1, 2, s) }},
+		{"Spawn: no data", func() { Spawn(parent.Clone(), nil, 0, 1, 2, s) }},
+	} {
+		err := mathxtest.Promptly(t, c.want, c.f)
+		if err == nil || !strings.HasPrefix(err.Error(), "panic: nn: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v; want a panic naming %q", err, c.want)
+		}
+	}
+}
+
+func slicesEqual(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

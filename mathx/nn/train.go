@@ -114,8 +114,15 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 	}
 	t := newTrainer(net, data, &c)
 	r := &Result{Net: net, Status: MaxIterReached}
+	return r, t.run(r)
+}
+
+// run takes the steps from the trainer's current one to its settings'
+// MaxIter into r (Status, History, Evals) and evaluates after the last.
+func (t *trainer) run(r *Result) error {
+	c := t.s
 	evalAt := -1
-	for it := 0; it < c.MaxIter; it++ {
+	for it := t.opt.Steps(); it < c.MaxIter; it++ {
 		if c.Context.Err() != nil {
 			r.Status = Canceled
 			break
@@ -130,7 +137,7 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 		r.Epochs = t.epochs
 		if err != nil {
 			r.Status = Failed
-			return r, fmt.Errorf("nn: Train: step %d: %w", it+1, err)
+			return fmt.Errorf("nn: Train: step %d: %w", it+1, err)
 		}
 		if c.EvalEvery > 0 && (it+1)%c.EvalEvery == 0 {
 			r.Evals = append(r.Evals, t.evaluate(c.Test))
@@ -140,7 +147,7 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 			ok, err := callback(c.Callback, it, r)
 			if err != nil {
 				r.Status = Failed
-				return r, err
+				return err
 			}
 			if !ok {
 				r.Status = Stopped
@@ -155,7 +162,7 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 	if evalAt != r.Iterations && r.Status != Canceled {
 		r.Evals = append(r.Evals, t.evaluate(c.Test))
 	}
-	return r, nil
+	return nil
 }
 
 func callback(f func(int, *Result) bool, it int, r *Result) (ok bool, err error) {
@@ -188,7 +195,7 @@ func newTrainer(net *MLP, data *Dataset, s *Settings) *trainer {
 	t := &trainer{
 		net: net, data: data, s: s,
 		opt:  NewOptimizer(net, s.opt),
-		rng:  rand.New(rand.NewPCG(s.Seed, 0x747261696e)),
+		rng:  newOrderRNG(s.Seed),
 		perm: make([]int, n),
 		pos:  n,
 		grad: make([]float64, len(net.Params)),
@@ -198,6 +205,9 @@ func newTrainer(net *MLP, data *Dataset, s *Settings) *trainer {
 	}
 	return t
 }
+
+// newOrderRNG returns the generator of the data order for seed.
+func newOrderRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x747261696e)) }
 
 // trainChunk is the number of rows of a batch computed at once: a larger
 // batch is summed chunk by chunk (in a fixed order, so results do not
