@@ -54,7 +54,7 @@ fmt.Println(conf.Title, conf.Ports, err)`, "fails",
 fmt.Println(cmp.Equal(P{1, 2}, P{1, 2}), cmp.Equal([]int{1}, []int{2}))`, "works", ""},
 	{"github.com/samber/lo", "github.com/samber/lo",
 		`fmt.Println(lo.Uniq([]int{1, 2, 2, 3}), lo.Map([]int{1, 2}, func(x int, _ int) string { return fmt.Sprint(x * 10) }), lo.Sum([]int{1, 2, 3}))`, "fails",
-		"its generics are instantiated (copies of lo/mutable's for lo), but the interpreter's compiler overflows its stack on a dependency, golang.org/x/text/unicode/norm (through x/text/cases): refused before the session sees it, naming that package"},
+		"lo itself is lowered (with copies of lo/mutable's generic functions), but the interpreter's compiler overflows its stack on a dependency, golang.org/x/text/unicode/norm (through x/text/cases): refused before the session sees it, naming that package"},
 	{"github.com/dustin/go-humanize", "github.com/dustin/go-humanize",
 		`fmt.Println(humanize.Bytes(82854982), humanize.Comma(1234567), humanize.Ordinal(3))`, "works", ""},
 	{"github.com/pkg/errors", "github.com/pkg/errors",
@@ -70,7 +70,7 @@ fmt.Println(v.Major(), v.Prerelease(), c.Check(v))`, "works", ""},
 	{"github.com/expr-lang/expr", "github.com/expr-lang/expr",
 		`out, err := expr.Eval("a + b * 2", map[string]any{"a": 1, "b": 3})
 fmt.Println(out, err)`, "fails",
-		"its generics are instantiated (internal/ring's Ring for the lexer), but the lexer's type stateFn func(*Lexer) stateFn refers to itself, on which the interpreter's compiler panics: refused when the package is lowered"},
+		"internal/ring's generic Ring is lowered to a copy for the lexer, but the lexer's type stateFn func(*Lexer) stateFn refers to itself, on which the interpreter's compiler panics: refused when the package is lowered"},
 	{"github.com/fatih/color", "github.com/fatih/color",
 		`c := color.New(color.FgRed)
 c.EnableColor()
