@@ -283,12 +283,8 @@ func packA[T Float](dst []T, trans bool, a []T, lda, ic, mc, pc, kc, mr int) {
 				copy(d[p*mr:p*mr+rows], src)
 			}
 		} else {
-			for r := 0; r < rows; r++ {
-				src := a[(ic+ir+r)*lda+pc:][:kc]
-				for p, v := range src {
-					d[p*mr+r] = v
-				}
-			}
+			_ = a[(ic+ir+rows-1)*lda+pc+kc-1]
+			gatherPanel(d, &a[(ic+ir)*lda+pc], lda, rows, kc, mr)
 		}
 		if rows < mr {
 			for p := 0; p < kc; p++ {
@@ -306,12 +302,8 @@ func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kc, jc, nc, nr int) {
 		d := dst[jr*kc : (jr+nr)*kc]
 		cols := min(nr, nc-jr)
 		if trans { // B[p][j] = b[j·ldb+p]
-			for c := 0; c < cols; c++ {
-				src := b[(jc+jr+c)*ldb+pc:][:kc]
-				for p, v := range src {
-					d[p*nr+c] = v
-				}
-			}
+			_ = b[(jc+jr+cols-1)*ldb+pc+kc-1]
+			gatherPanel(d, &b[(jc+jr)*ldb+pc], ldb, cols, kc, nr)
 		} else {
 			for p := 0; p < kc; p++ {
 				src := b[(pc+p)*ldb+jc+jr:]
@@ -321,6 +313,71 @@ func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kc, jc, nc, nr int) {
 		if cols < nr {
 			for p := 0; p < kc; p++ {
 				clear(d[p*nr+cols : (p+1)*nr])
+			}
+		}
+	}
+}
+
+// gatherPanel sets d[p·w+r] = src[r·ld+p] for r < rows, p < kc: it
+// transposes rows (each kc long, stride ld, starting at src) into a panel
+// of width w, writing d in order. The caller has checked that the last
+// element, src[(rows−1)·ld+kc−1], is in bounds, and d is w·kc long.
+func gatherPanel[T Float](d []T, src *T, ld, rows, kc, w int) {
+	d = d[:kc*w]
+	es := int(unsafe.Sizeof(*src))
+	step := uintptr(ld * es)
+	if rows == 8 {
+		s0 := unsafe.Pointer(src)
+		s1 := unsafe.Add(s0, step)
+		s2 := unsafe.Add(s1, step)
+		s3 := unsafe.Add(s2, step)
+		s4 := unsafe.Add(s3, step)
+		s5 := unsafe.Add(s4, step)
+		s6 := unsafe.Add(s5, step)
+		s7 := unsafe.Add(s6, step)
+		for p := 0; p < kc; p++ {
+			o := uintptr(p * es)
+			dp := d[p*w : p*w+8]
+			dp[0] = *(*T)(unsafe.Add(s0, o))
+			dp[1] = *(*T)(unsafe.Add(s1, o))
+			dp[2] = *(*T)(unsafe.Add(s2, o))
+			dp[3] = *(*T)(unsafe.Add(s3, o))
+			dp[4] = *(*T)(unsafe.Add(s4, o))
+			dp[5] = *(*T)(unsafe.Add(s5, o))
+			dp[6] = *(*T)(unsafe.Add(s6, o))
+			dp[7] = *(*T)(unsafe.Add(s7, o))
+		}
+		return
+	}
+	for r0 := 0; r0 < rows; r0 += 8 {
+		if rows-r0 >= 8 {
+			// eight rows at a time into columns r0…r0+7 of the panel
+			base := unsafe.Add(unsafe.Pointer(src), uintptr(r0)*step)
+			s1 := unsafe.Add(base, step)
+			s2 := unsafe.Add(s1, step)
+			s3 := unsafe.Add(s2, step)
+			s4 := unsafe.Add(s3, step)
+			s5 := unsafe.Add(s4, step)
+			s6 := unsafe.Add(s5, step)
+			s7 := unsafe.Add(s6, step)
+			for p := 0; p < kc; p++ {
+				o := uintptr(p * es)
+				dp := d[p*w+r0 : p*w+r0+8]
+				dp[0] = *(*T)(unsafe.Add(base, o))
+				dp[1] = *(*T)(unsafe.Add(s1, o))
+				dp[2] = *(*T)(unsafe.Add(s2, o))
+				dp[3] = *(*T)(unsafe.Add(s3, o))
+				dp[4] = *(*T)(unsafe.Add(s4, o))
+				dp[5] = *(*T)(unsafe.Add(s5, o))
+				dp[6] = *(*T)(unsafe.Add(s6, o))
+				dp[7] = *(*T)(unsafe.Add(s7, o))
+			}
+			continue
+		}
+		for r := r0; r < rows; r++ {
+			s := unsafe.Add(unsafe.Pointer(src), uintptr(r)*step)
+			for p := 0; p < kc; p++ {
+				d[p*w+r] = *(*T)(unsafe.Add(s, uintptr(p*es)))
 			}
 		}
 	}

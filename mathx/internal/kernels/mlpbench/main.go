@@ -61,9 +61,9 @@ func main() {
 		sps, loss = stepsPerSecNN(*steps), math.NaN()
 		*dtype = "float64"
 	case *dtype == "float64":
-		sps, loss = timeSteps(newMLP[float64](kernels.Gemm64), *steps)
+		sps, loss = timeSteps(newMLP(ops[float64]{kernels.Gemm64, kernels.Axpy64, kernels.ReLUGrad64}), *steps)
 	case *dtype == "float32":
-		sps, loss = timeSteps(newMLP[float32](kernels.Gemm32), *steps)
+		sps, loss = timeSteps(newMLP(ops[float32]{kernels.Gemm32, kernels.Axpy32, kernels.ReLUGrad32}), *steps)
 	default:
 		fail(fmt.Errorf("-side %q -dtype %q", *side, *dtype))
 	}
@@ -111,12 +111,17 @@ func timeSteps[T kernels.Float](m *mlp[T], steps int) (float64, float64) {
 	return float64(steps) / el.Seconds(), m.loss
 }
 
-type gemmFunc[T kernels.Float] func(transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, acc bool, c []T, ldc int)
+// ops are the kernels of one precision.
+type ops[T kernels.Float] struct {
+	gemm     func(transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, acc bool, c []T, ldc int)
+	axpy     func(alpha T, x, y []T)
+	reluGrad func(g, z []T)
+}
 
 // mlp is the benchmark's network on the kernels: weights W_l (Out×In,
 // row-major, as mathx/nn and torch.nn.Linear store them) and biases.
 type mlp[T kernels.Float] struct {
-	gemm   gemmFunc[T]
+	ops[T]
 	w, b   [][]T // parameters per layer
 	gw, gb [][]T // gradients
 	z, a   [][]T // pre-activations and outputs per layer, batch×Out
@@ -126,9 +131,9 @@ type mlp[T kernels.Float] struct {
 	loss   float64
 }
 
-func newMLP[T kernels.Float](gemm gemmFunc[T]) *mlp[T] {
+func newMLP[T kernels.Float](o ops[T]) *mlp[T] {
 	r := rand.New(rand.NewPCG(1, 2))
-	m := &mlp[T]{gemm: gemm}
+	m := &mlp[T]{ops: o}
 	for l := 0; l+1 < len(sizes); l++ {
 		in, out := sizes[l], sizes[l+1]
 		bound := 1 / math.Sqrt(float64(in))
@@ -232,23 +237,12 @@ func (m *mlp[T]) step(i int) {
 				next = m.d2[:batch*nIn]
 			}
 			m.gemm(false, false, batch, nIn, nOut, g, nOut, m.w[l], nIn, false, next, nIn)
-			for j, v := range m.z[l-1] {
-				if v <= 0 {
-					next[j] = 0
-				}
-			}
+			m.reluGrad(next, m.z[l-1])
 			g = next
 		}
 	}
-	for l := range m.w {
-		sgd(m.w[l], m.gw[l])
-		sgd(m.b[l], m.gb[l])
-	}
-}
-
-func sgd[T kernels.Float](p, g []T) {
-	g = g[:len(p)]
-	for i := range p {
-		p[i] -= lr * g[i]
+	for l := range m.w { // SGD: p ← fma(−lr, g, p)
+		m.axpy(-lr, m.gw[l], m.w[l])
+		m.axpy(-lr, m.gb[l], m.b[l])
 	}
 }
