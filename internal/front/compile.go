@@ -91,19 +91,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 	}
 
-	l := &lowerer{f: f, c: c, ck: ck, info: ck.info, pkg: ck.pkg, pkgs: map[string]bool{}, names: map[types.Object]string{}, typeSpecObj: map[*ast.TypeSpec]types.Object{}}
-	l.w = &typeWriter{
-		session: ck.pkg,
-		pkg:     l.pkgIdent,
-		local:   func(obj *types.TypeName) string { return l.objName(obj) },
-		universe: func(name string) ast.Expr {
-			if predeclaredAlias[name] {
-				return predeclared(name)
-			}
-			return ast.NewIdent(name)
-		},
-	}
-	l.w.named = l.namedType
+	l := newLowerer(f, c, ck)
 	l.renameLocalPredeclared(c.file)
 	// internal names of redefined types, main and init
 	var inits []string
@@ -143,8 +131,6 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	// rewrites their nodes
 	var commit []*decl
 	commit = append(commit, f.describe(c, ck)...)
-	l.exposes = map[string]bool{}
-	l.asserts = map[string][2]string{}
 	for _, d := range commit {
 		l.exposes[d.name] = d.exposes
 	}
@@ -669,4 +655,29 @@ func caseStmts(cs []*ast.CaseClause) []ast.Stmt {
 		out[i] = c
 	}
 	return out
+}
+
+// newLowerer returns a lowerer of code c of the package ck checked, which
+// writes the package's types by its own names.
+func newLowerer(f *Front, c *cell, ck *checked) *lowerer {
+	l := &lowerer{f: f, c: c, ck: ck, info: ck.info, pkg: ck.pkg, pkgs: map[string]bool{},
+		names: map[types.Object]string{}, typeSpecObj: map[*ast.TypeSpec]types.Object{},
+		exposes: map[string]bool{}, asserts: map[string][2]string{}}
+	l.w = &typeWriter{
+		session:  ck.pkg,
+		pkg:      l.pkgIdent,
+		local:    func(obj *types.TypeName) string { return l.objName(obj) },
+		universe: universeType,
+	}
+	l.w.named = l.namedType
+	return l
+}
+
+// universeType writes predeclared type name: through its alias where a
+// cell may shadow it.
+func universeType(name string) ast.Expr {
+	if predeclaredAlias[name] {
+		return predeclared(name)
+	}
+	return ast.NewIdent(name)
 }

@@ -176,21 +176,8 @@ func (f *Front) packageLowerer(pkg *types.Package, info *types.Info, file *ast.F
 	src, _ := os.ReadFile(name) // for the rune columns of errors
 	c := &cell{n: n, name: name, src: string(src), file: file,
 		body: &ast.FuncDecl{Name: file.Name, Type: &ast.FuncType{Func: file.Package}}}
-	l := &lowerer{f: f, c: c, ck: &checked{pkg: pkg, info: info}, info: info, pkg: pkg, pkgs: map[string]bool{},
-		names: map[types.Object]string{}, typeSpecObj: map[*ast.TypeSpec]types.Object{},
-		exposes: map[string]bool{}, asserts: map[string][2]string{}, whole: true}
-	l.w = &typeWriter{
-		session: pkg,
-		pkg:     l.pkgIdent,
-		local:   func(obj *types.TypeName) string { return l.objName(obj) },
-		universe: func(name string) ast.Expr {
-			if predeclaredAlias[name] {
-				return predeclared(name)
-			}
-			return ast.NewIdent(name)
-		},
-	}
-	l.w.named = l.namedType
+	l := newLowerer(f, c, &checked{pkg: pkg, info: info})
+	l.whole = true
 	// the level of variable initialisers
 	l.fn = &funcCtx{sig: types.NewSignatureType(nil, nil, nil, nil, nil, false)}
 	return l
