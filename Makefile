@@ -12,7 +12,7 @@
 #                     and fault loops at full length (1,000 rapid and 1,000
 #                     badly signed requests, kill and restart loops, clients
 #                     killed mid-stream) and the long notebooks (05-sae, all
-#                     six through nbconvert, 00-tour in Chromium); Go's
+#                     seven through nbconvert, 00-tour in Chromium); Go's
 #                     $GOROOT/test programs (go-conformance,
 #                     mk/fidelity.mk). Budget: 40 minutes on 2 cores.
 #                     Areas append to CONFORMANCE_TARGETS.

@@ -101,6 +101,27 @@ var expected = map[string][]expectation{
 		{`final NMSE ([0-9.]+)`, 0.1, 0.17},
 		{`recovered fraction \(\|cos\| > 0.9\) ([0-9.]+)`, 0.97, 1},
 	},
+	// The thresholds of mathx/nn's TestNotebook06* tests, which run the
+	// same experiments.
+	"06-training-dynamics": {
+		{`⊥Grad test accuracy (\S+) \(train`, 0.85, 1},
+		{`AdamW baseline train accuracy (\S+),`, 1, 1},
+		{`AdamW baseline train accuracy \S+, test accuracy (\S+),`, 0, 0.199},
+		{`collapsed fraction (\S+)`, 0.4, 1},
+		{`StableMax train accuracy (\S+) and test accuracy \S+ at step 800`, 1, 1},
+		{`StableMax train accuracy \S+ and test accuracy (\S+) at step 800`, 0, 0.199},
+		{`test accuracy at step 1600 (\S+)`, 0.25, 1},
+		{`dense − ERK at 90 % sparsity: width 32 (\S+),`, 0.1001, 1},
+		{`dense − ERK at 90 % sparsity: width 32 \S+, width 128 (\S+)`, -1, 0.03},
+		{`soup − best ingredient (\S+)\)`, 0.0005, 1},
+		{`soup density (\S+);`, 0.199, 0.201},
+		{`loss barrier at k = 0 (\S+),`, 0.3, 100},
+		{`at k = 100 (\S+),`, 0, 0.03},
+		{`at k = 300 (\S+)`, 0, 0.01},
+		{`(\d+) spikes with 5 % outliers`, 5, 400},
+		{`\(fraction (\S+)\) with outliers and majority moving in opposite directions`, 0.8, 1},
+		{`(\d+) spikes without outliers`, 0, 1},
+	},
 }
 
 // long lists the notebooks that take long to run, with why: they run in
