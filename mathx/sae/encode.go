@@ -82,7 +82,6 @@ type Pass struct {
 	Pre     *mat.Dense // B×F pre-activations
 	Recon   *mat.Dense // B×D reconstruction
 	xc      []float64  // x − b_pre, B×D
-	panels  []float64  // W_enc packed for the encoder product
 	codes   sparse     // active latents with their positive values
 }
 
@@ -236,8 +235,7 @@ func (m *Model) forward(p *Pass, x *mat.Dense, sel Selection, gradX *mat.Dense) 
 	}
 	pre := p.Pre.RawMatrix()
 	enc := m.WEnc.RawMatrix()
-	p.panels = packPanels(p.panels, enc.Data, enc.Stride, m.F, d)
-	encodeProduct(pre.Data, pre.Stride, p.xc, bsz, d, p.panels, m.F, m.BEnc)
+	encodeProduct(pre.Data, pre.Stride, p.xc, bsz, d, enc.Data, enc.Stride, m.F, m.BEnc)
 
 	switch sel.Kind {
 	case TopK:

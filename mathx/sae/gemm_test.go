@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestEncodeProduct checks the blocked product (AVX2 kernel where the CPU
-// has it) against a plain triple loop, bit for bit against the portable
-// kernel's order, on sizes with edge blocks.
+// TestEncodeProduct checks the encoder product (mathx/internal/kernels)
+// against a plain triple loop of fused multiply-adds in index order, bit
+// for bit, on sizes with edge blocks.
 func TestEncodeProduct(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, sz := range [][3]int{{13, 21, 7}, {4, 8, 1}, {64, 512, 64}, {5, 3, 9}} {
@@ -26,7 +26,7 @@ func TestEncodeProduct(t *testing.T) {
 			bias[i] = rng.NormFloat64()
 		}
 		pre := make([]float64, bsz*f)
-		encodeProduct(pre, f, x, bsz, d, packPanels(nil, w, d, f, d), f, bias)
+		encodeProduct(pre, f, x, bsz, d, w, d, f, bias)
 		for b := 0; b < bsz; b++ {
 			for j := 0; j < f; j++ {
 				var acc float64
@@ -51,11 +51,10 @@ func BenchmarkEncodeProduct(b *testing.B) {
 	for i := range w {
 		w[i] = float64(i%7) - 3
 	}
-	panels := packPanels(nil, w, d, f, d)
 	pre := make([]float64, bsz*f)
 	bias := make([]float64, f)
 	for i := 0; i < b.N; i++ {
-		encodeProduct(pre, f, x, bsz, d, panels, f, bias)
+		encodeProduct(pre, f, x, bsz, d, w, d, f, bias)
 	}
 	b.ReportMetric(float64(b.N)*2*bsz*f*d/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
