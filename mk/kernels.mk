@@ -6,11 +6,16 @@
 
 DEBS += python3-torch
 
-.PHONY: bench-nn bench-kernels
+.PHONY: bench-nn bench-sae bench-kernels
 # bench-nn: the MLP 784-256-256-10 at batch 128 against PyTorch, float64
 # and float32, 1 and 2 threads on both sides (bench/nn/main.go).
 bench-nn:
 	$(GO) run ./bench/nn -threads 1,2 -rounds 5
+
+# bench-sae: mathx/sae's TopK SAE against PyTorch with a sparse decode,
+# 1 and 2 threads on both sides (bench/sae/main.go).
+bench-sae:
+	$(GO) run ./bench/sae -threads 1,2 -rounds 3
 
 # bench-kernels: GFLOP/s of the kernels on the MLP's products, one core,
 # with the measured FMA peak.

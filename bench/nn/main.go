@@ -186,6 +186,15 @@ func main() {
 		}
 	}
 
+	// The peak again: on a shared machine the higher of the two is the
+	// nearer to the core's.
+	if err := runJSON(exec.Command(helper, "-peak"), &pk); err != nil {
+		fail(err)
+	}
+	if pk.Peak > peak {
+		peak = pk.Peak
+		fmt.Printf("peak measured again: %.1f GFLOP/s float64 per core\n", peak)
+	}
 	fmt.Printf("\nresults (steps/s: median [min, max] over %d rounds; ratio: median [min, max] of the per-round ratios)\n", *rounds)
 	for _, n := range threads {
 		for _, dt := range []string{"float64", "float32"} {
