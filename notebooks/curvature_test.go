@@ -20,6 +20,10 @@ func init() {
 		// Wu & Su: batch 1 keeps tr H ≤ 2/η (measured 0.76 at most); GD
 		// keeps λmax ≤ 2/η (0.92) but not the trace (5.40).
 		{`largest tr H·η/2 with batch 1: (\S+);`, 0, 1},
+		// …and diverges at η = 0.1, 0.2 because no minimum with
+		// tr H ≤ 20 is in reach: the trace at initialisation (measured
+		// 23.7 ± 2.3) is above.
+		{`at initialisation: λmax \S+, tr H (\S+) ±`, 20, 30},
 		{`largest λmax·η/2 with GD: (\S+);`, 0, 1},
 		{`largest tr H·η/2 with GD: (\S+)`, 2, 1e3},
 		// M-FAC's products are the exact inverse (measured 5e-16).
