@@ -34,8 +34,10 @@ func init() {
 		"OpposingSignals":  reflect.ValueOf(nn.OpposingSignals),
 		"OrthoGrad":        reflect.ValueOf(nn.OrthoGrad),
 		"PruneGlobal":      reflect.ValueOf(nn.PruneGlobal),
+		"PruneIterative":   reflect.ValueOf(nn.PruneIterative),
 		"PruneLayerwise":   reflect.ValueOf(nn.PruneLayerwise),
 		"RandomMasks":      reflect.ValueOf(nn.RandomMasks),
+		"RandomSearch":     reflect.ValueOf(nn.RandomSearch),
 		"ReLU":             reflect.ValueOf(nn.ReLU),
 		"SGD":              reflect.ValueOf(nn.SGD),
 		"Softmax":          reflect.ValueOf(nn.Softmax),
@@ -52,6 +54,7 @@ func init() {
 
 		// type definitions
 		"Activation":        reflect.ValueOf((*nn.Activation)(nil)),
+		"Candidate":         reflect.ValueOf((*nn.Candidate)(nil)),
 		"Dataset":           reflect.ValueOf((*nn.Dataset)(nil)),
 		"Eval":              reflect.ValueOf((*nn.Eval)(nil)),
 		"Layer":             reflect.ValueOf((*nn.Layer)(nil)),
@@ -65,6 +68,8 @@ func init() {
 		"Path":              reflect.ValueOf((*nn.Path)(nil)),
 		"Precision":         reflect.ValueOf((*nn.Precision)(nil)),
 		"Result":            reflect.ValueOf((*nn.Result)(nil)),
+		"SearchResult":      reflect.ValueOf((*nn.SearchResult)(nil)),
+		"SearchSettings":    reflect.ValueOf((*nn.SearchSettings)(nil)),
 		"Settings":          reflect.ValueOf((*nn.Settings)(nil)),
 		"Status":            reflect.ValueOf((*nn.Status)(nil)),
 	}

@@ -57,9 +57,15 @@
 // layers that would exceed 1 made dense) give layer-wise densities;
 // RandomMasks draws masks with them (Liu et al. 2022, "The Unreasonable
 // Effectiveness of Random Pruning", arXiv 2202.02643). PruneGlobal and
-// PruneLayerwise mask by weight magnitude, one shot; iterating them with
-// training in between, rewinding Params to a saved copy, is iterative
-// pruning with rewinding.
+// PruneLayerwise mask by weight magnitude, one shot; PruneIterative is
+// iterative magnitude pruning with rewinding (train, prune globally,
+// rewind the kept weights and the optimiser to step k, retrain; Frankle
+// & Carbin 2019, Frankle et al. 2020). RandomSearch samples layer-wise
+// densities (and hidden widths) under a weight budget, trains each
+// candidate with the same step budget and ranks them on held-out data,
+// beside ERK and uniform masks at the same budget (Farahani 2024, "Random
+// Search as a Baseline for Sparse Neural Network Architecture Search",
+// arXiv 2403.08265).
 //
 // # Model operations
 //
@@ -110,7 +116,16 @@
 // Soups summarise it, the barrier the definition in issue 19, and
 // OpposingSignals is a construction in the spirit of Rosenfeld & Risteski
 // ("Outliers with Opposing Signals Have an Outsized Effect on Neural
-// Network Optimization", arXiv 2311.04163), not their exact data.
+// Network Optimization", arXiv 2311.04163), not their exact data. Of
+// the Random Search paper only the abstract and the first lines of its
+// introduction could be read: it searches the node space of an
+// overparameterised parent (which units to keep) and finds the networks
+// it selects neither better nor faster to train than random sparse ones
+// at the same sparsity. Its sampling distribution, sparsity levels,
+// budgets and networks could not be read; RandomSearch samples instead
+// what issue 19 asks for, layer-wise densities (uniform raw weights,
+// scaled to the budget as ERK is) and optionally widths (uniform in
+// [⌈w/4⌉, w]), and its comparison is with ERK and uniform masks.
 //
 // # Determinism and bad input
 //

@@ -1182,3 +1182,90 @@ func slicesEqual(a, b []float64) bool {
 	}
 	return true
 }
+
+// TestPropertyBadInputPruneSearch is issue 18's property test of
+// PruneIterative and RandomSearch: NaN or +Inf in the data ends them
+// promptly with Failed and the error naming the entry; a canceled context
+// ends them Canceled; a density of 1 prunes nothing; a budget covering
+// every weight makes each candidate dense; bad arguments panic naming the
+// function.
+func TestPropertyBadInputPruneSearch(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	nanData := randomData(8, 3, 2, false, 4)
+	nanData.X.Set(3, 1, math.NaN())
+	infData := randomData(8, 3, 2, false, 4)
+	infData.X.Set(3, 1, math.Inf(-1))
+	good := randomData(12, 3, 2, false, 5)
+	s := &Settings{MaxIter: 10, BatchSize: 4}
+	search := func(d *Dataset, density float64, ctx context.Context) (*SearchResult, error) {
+		return RandomSearch(d, &SearchSettings{Sizes: []int{3, 6, 2}, Density: density, Trials: 2, Widths: true, Held: good, Seed: 1,
+			Train: &Settings{MaxIter: 10, BatchSize: 4, Context: ctx}})
+	}
+	for _, c := range []struct {
+		name, failed string
+		d            *Dataset
+	}{{"NaN in X", "X[3,1] = NaN", nanData}, {"-Inf in X", "X[3,1] = -Inf", infData}} {
+		badinput(t, "PruneIterative: "+c.name, func() {
+			rs, err := PruneIterative(NewMLP([]int{3, 5, 2}, ReLU, true, 1), c.d, 0.5, 2, 3, s)
+			if err == nil || !strings.Contains(err.Error(), c.failed) || rs[len(rs)-1].Status != Failed {
+				t.Errorf("PruneIterative, %s: %v; want Failed naming %q", c.name, err, c.failed)
+			}
+		})
+		badinput(t, "RandomSearch: "+c.name, func() {
+			r, err := search(c.d, 0.5, nil)
+			if err == nil || !strings.Contains(err.Error(), c.failed) || r.Status != Failed {
+				t.Errorf("RandomSearch, %s: %v, %v; want Failed naming %q", c.name, r.Status, err, c.failed)
+			}
+		})
+	}
+	badinput(t, "PruneIterative: canceled", func() {
+		rs, err := PruneIterative(NewMLP([]int{3, 5, 2}, ReLU, true, 1), good, 0.5, 2, 0, &Settings{MaxIter: 10, Context: canceled})
+		if err != nil || rs[len(rs)-1].Status != Canceled {
+			t.Errorf("PruneIterative, canceled: %v, %v", rs[len(rs)-1].Status, err)
+		}
+	})
+	badinput(t, "RandomSearch: canceled", func() {
+		if r, err := search(good, 0.5, canceled); err != nil || r.Status != Canceled {
+			t.Errorf("RandomSearch, canceled: %v, %v", r.Status, err)
+		}
+	})
+	net := NewMLP([]int{3, 5, 2}, Tanh, true, 1)
+	if rs, err := PruneIterative(net, good, 1, 2, 3, s); err != nil || net.Density(-1) != 1 || len(rs) != 3 {
+		t.Errorf("PruneIterative at density 1: density %g, %d results, %v", net.Density(-1), len(rs), err)
+	}
+	if r, err := search(good, 1, nil); err != nil {
+		t.Error(err)
+	} else {
+		for k, c := range r.Trials {
+			for _, d := range c.Densities {
+				if d != 1 {
+					t.Errorf("RandomSearch at density 1: trial %d has densities %v", k, c.Densities)
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		want string
+		f    func()
+	}{
+		{"PruneIterative: density 0", func() { PruneIterative(net.Clone(), good, 0, 1, 0, s) }},
+		{"PruneIterative: density NaN", func() { PruneIterative(net.Clone(), good, math.NaN(), 1, 0, s) }},
+		{"PruneIterative: rounds = 0", func() { PruneIterative(net.Clone(), good, 0.5, 0, 0, s) }},
+		{"PruneIterative: rewind = 11", func() { PruneIterative(net.Clone(), good, 0.5, 1, 11, s) }},
+		{"PruneIterative: no data", func() { PruneIterative(net.Clone(), nil, 0.5, 1, 0, s) }},
+		{"RandomSearch: density +Inf", func() { search(good, math.Inf(1), nil) }},
+		{"RandomSearch: no Held data", func() { RandomSearch(good, &SearchSettings{Sizes: []int{3, 2}, Density: 0.5}) }},
+		{"RandomSearch: Sizes[1] = 0", func() { RandomSearch(good, &SearchSettings{Sizes: []int{3, 0, 2}, Density: 0.5, Held: good}) }},
+		{"RandomSearch: Sizes [3 2]", func() {
+			RandomSearch(good, &SearchSettings{Sizes: []int{3, 2}, Density: 0.5, Widths: true, Held: good})
+		}},
+		{"RandomSearch: Trials = -1", func() { RandomSearch(good, &SearchSettings{Sizes: []int{3, 2}, Density: 0.5, Trials: -1, Held: good}) }},
+		{"RandomSearch: no data", func() { RandomSearch(nil, &SearchSettings{}) }},
+	} {
+		err := mathxtest.Promptly(t, c.want, c.f)
+		if err == nil || !strings.HasPrefix(err.Error(), "panic: nn: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v; want a panic naming %q", err, c.want)
+		}
+	}
+}
