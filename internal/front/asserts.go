@@ -286,6 +286,7 @@ func (l *lowerer) commaOk(e ast.Expr) (ast.Expr, bool) {
 	if !ok || ta.Type == nil {
 		return nil, false
 	}
+	l.checkStructAssert(ta, l.typeOf(ta.X), l.typeOf(ta.Type))
 	as, _, ok := l.assertHelper(l.typeOf(ta.X), l.typeOf(ta.Type))
 	if !ok {
 		return nil, false

@@ -71,6 +71,9 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 	for i, r := range s.Rhs {
 		if !lowered {
 			s.Rhs[i] = l.expr(r)
+			if s.Tok == token.ASSIGN && len(s.Lhs) == len(s.Rhs) {
+				s.Rhs[i] = l.asError(s.Rhs[i], l.typeOf(origLhs[i]), l.typeOf(r))
+			}
 		}
 	}
 	for i, lhs := range s.Lhs {

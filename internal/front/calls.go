@@ -30,9 +30,16 @@ import (
 func (l *lowerer) call(x *ast.CallExpr) ast.Expr {
 	// a conversion
 	if l.isType(x.Fun) {
+		to := l.typeOf(x.Fun)
 		x.Fun = l.typeExpr(x.Fun)
 		for i, a := range x.Args {
+			from := l.typeOf(a)
 			x.Args[i] = l.expr(a)
+			if len(x.Args) == 1 {
+				if c := l.asError(x.Args[i], to, from); c != x.Args[i] {
+					return c // error(v): the function's result
+				}
+			}
 		}
 		return x
 	}

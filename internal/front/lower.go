@@ -50,6 +50,9 @@ type lowerer struct {
 	// string; see asserts.go), helpers their declarations.
 	asserts map[string][2]string
 	helpers []ast.Decl
+	// toError names the cell's function that returns its argument as an
+	// error, once asError has declared it
+	toError string
 	// gen holds the copies of generic functions of the standard library
 	// made for the cell; src is the source package whose code this
 	// lowerer lowers, nil for a cell (see generic.go).
@@ -489,6 +492,9 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 		for _, cc := range s.Body.List {
 			cases = append(cases, cc.(*ast.CaseClause).List...)
 		}
+		for _, e := range cases {
+			l.checkStructAssert(e, from, l.typeOf(e))
+		}
 		if l.indistinctTypes(cases, "type switch") && l.whole {
 			// the interpreter's own type switch, which compares its
 			// types of the package exactly (the assertions would not),
@@ -552,7 +558,11 @@ func (l *lowerer) localDecl(g *ast.GenDecl) (pre []ast.Stmt) {
 				}
 			}
 			for i, v := range sp.Values {
+				from := l.typeOf(v)
 				sp.Values[i] = l.expr(v)
+				if sp.Type != nil && len(sp.Values) == len(sp.Names) {
+					sp.Values[i] = l.asError(sp.Values[i], l.typeOf(sp.Names[i]), from)
+				}
 			}
 		case *ast.TypeSpec:
 			l.typeSpec(sp)
@@ -816,6 +826,7 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		}
 	case *ast.TypeAssertExpr:
 		if x.Type != nil {
+			l.checkStructAssert(x, l.typeOf(x.X), l.typeOf(x.Type))
 			if _, must, ok := l.assertHelper(l.typeOf(x.X), l.typeOf(x.Type)); ok {
 				c := &ast.CallExpr{Fun: ast.NewIdent(must), Lparen: x.Pos(), Args: []ast.Expr{l.expr(x.X)}}
 				setPos(c, x.Pos())
