@@ -1,6 +1,7 @@
 // Package kernels holds the dense matrix products that training in mathx
-// needs (mathx/nn's layers, mathx/sae's encoder and decoder), on row-major
-// float64 and float32 slices with strides:
+// needs (mathx/sae's encoder uses them; they are shaped for mathx/nn's
+// layers: X·Wᵀ forward, Gᵀ·X and G·W backward), on row-major float64 and
+// float32 slices with strides:
 //
 //	C = op(A)·op(B)   or   C += op(A)·op(B),   op(X) = X or Xᵀ,
 //
@@ -36,6 +37,18 @@
 //
 // The chain's order makes the results reproducible, not more accurate than
 // a plain sum: the error bound is the usual k·ε·Σ|A||B|.
+//
+// # Speed
+//
+// On the development machine (AMD EPYC, Zen 5, AVX-512 with full-width
+// FMA units) one core's measured FMA peak is about 142 GFLOP/s in float64
+// (PeakGFLOPS; 285 in float32). The micro-kernels alone reach about 90 %
+// of it (BenchmarkMicro); the MLP 784-256-256-10's products at batch 128
+// 55–80 % (BenchmarkMLP, make bench-kernels), the rest going to packing
+// (transposing gathers) and edge tiles. Elements are packed into MR-row
+// panels of A and NR-column panels of B (AVX-512: 8×16 float64, 8×32
+// float32; AVX2: 6×8 and 6×16), KC = 256 (float64) or 512 (float32)
+// terms per block.
 package kernels
 
 import (
