@@ -113,6 +113,7 @@ var expected = map[string][]expectation{
 		{`test accuracy at step 1600 (\S+)`, 0.25, 1},
 		{`dense − ERK at 90 % sparsity: width 32 (\S+),`, 0.1001, 1},
 		{`dense − ERK at 90 % sparsity: width 32 \S+, width 128 (\S+)`, -1, 0.03},
+		{`best of 8 over densities \S+ \(best − baseline (\S+)\)`, -0.03, 0.03},
 		{`soup − best ingredient (\S+)\)`, 0.0005, 1},
 		{`soup density (\S+);`, 0.199, 0.201},
 		{`loss barrier at k = 0 (\S+),`, 0.3, 100},
