@@ -10,6 +10,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gomx-dev/gomx/mathx/internal/kernels"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -270,11 +272,10 @@ func dot(x, y []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// axpy sets y[i] = fma(a, x[i], y[i]) (mathx/internal/kernels: AVX2
+// where the CPU has it, math.FMA elsewhere, the same bits).
 func axpy(a float64, x, y []float64) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += a * v
-	}
+	kernels.Axpy64(a, x, y[:len(x)])
 }
 
 func norm(x []float64) float64 { return math.Sqrt(dot(x, x)) }
