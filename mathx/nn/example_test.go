@@ -147,3 +147,38 @@ func ExampleObjective_sharpness() {
 	// Output:
 	// Converged λmax > 0: true
 }
+
+// Children spawned from one parent after a few steps of training end
+// linearly connected: no loss barrier between them (here at step 300 of
+// 600 on modular addition; spawned at step 0 they are separated).
+func ExampleSpawn() {
+	train, _ := nn.ModularAddition(23, 0.6, 1)
+	net := nn.NewMLP([]int{46, 128, 128, 23}, nn.ReLU, true, 1)
+	a, b, err := nn.Spawn(net, train, 300, 11, 12, &nn.Settings{LR: 0.01, BatchSize: 16, MaxIter: 600, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := nn.Barrier(net, a.Net.Params, b.Net.Params, train, nn.SoftmaxCE, nn.Float64, 11)
+	fmt.Println(a.Iterations, b.Iterations, "barrier below 0.01:", p.LossBarrier < 0.01)
+	// Output:
+	// 600 600 barrier below 0.01: true
+}
+
+// Iterative magnitude pruning with rewinding to step 10: three rounds
+// down to 1/8 of the weights, each keeping half of those left.
+func ExamplePruneIterative() {
+	data := nn.GaussianMixture(3, 6, 300, 3, 1)
+	net := nn.NewMLP([]int{6, 24, 24, 3}, nn.ReLU, true, 2)
+	rs, err := nn.PruneIterative(net, data, 0.125, 3, 10, &nn.Settings{LR: 0.01, BatchSize: 32, MaxIter: 60})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rs {
+		fmt.Printf("%.3f ", r.Net.Density(-1))
+	}
+	fmt.Println()
+	// Output:
+	// 1.000 0.500 0.250 0.125
+}
