@@ -74,6 +74,9 @@ func (l *lowerer) call(x *ast.CallExpr) ast.Expr {
 	if e, ok := l.errorsAs(x); ok {
 		return e
 	}
+	if e, ok := l.errorsIs(x); ok {
+		return e
+	}
 	fun = x.Fun
 	l.args(x, fun)
 	x.Fun = l.calleeExpr(fun)
@@ -172,6 +175,130 @@ func (l *lowerer) errorsAs(x *ast.CallExpr) (ast.Expr, bool) {
 	return out, true
 }
 
+// stdCopy returns the name of the copy of function name of package path
+// of the standard library (see generic.go), for a call at at.
+func (l *lowerer) stdCopy(at ast.Node, path, name string) (ast.Expr, error) {
+	sp, err := l.f.source(path)
+	if err != nil {
+		return nil, err
+	}
+	obj := sp.pkg.Scope().Lookup(name)
+	if obj == nil {
+		return nil, fmt.Errorf("package %s has no %s in the source of this Go", path, name)
+	}
+	if l.src == nil {
+		l.genState().pos = at.Pos()
+	}
+	cp, err := l.genState().item(sp, obj, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &ast.Ident{NamePos: at.Pos(), Name: cp}, nil
+}
+
+// errorsIs lowers errors.Is(err, target) and errors.Unwrap(err), whose
+// compiled versions see no method of a session's type (Unwrap, Is: its
+// reflect shows none), into calls of copies of their source, which
+// assert as the interpreter does (their assertions of compiled values
+// such as *fmt.wrapError to interface{ Unwrap() error } call the value's
+// methods through reflect, see asserts.go):
+//
+//	func($e, $t error) bool {
+//		if $e == nil || $t == nil { return $e == $t }
+//		return <errors.is>($e, $t, rt.Comparable($t))
+//	}(err, target)
+//
+// errors.Is's own copy cannot be made (reflectlite is internal); the
+// copies compare interfaces with rt.Equal (see expr), which sees
+// through the interpreter's wrappers of its values in a compiled
+// interface (interp._error). An argument of a struct type of the session
+// with value methods is Unsupported (see boxedStruct): the interpreter
+// keeps such a value in an error as a wrapper holding one of its fields.
+func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
+	fn := l.callee(unparen(x.Fun))
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "errors" || x.Ellipsis.IsValid() {
+		return nil, false
+	}
+	switch {
+	case fn.Name() == "Is" && len(x.Args) == 2, fn.Name() == "Unwrap" && len(x.Args) == 1:
+	default:
+		return nil, false
+	}
+	for _, a := range x.Args {
+		if t := l.typeOf(a); t != nil && l.boxedStruct(t) {
+			l.unsupported(a, "errors.%s with a %s: gomx cannot compare or unwrap it in an error: the interpreter keeps a struct value of a type declared in a cell or a package read from source in an error as a wrapper holding one of its fields (declare the methods of %s on *%s and use a pointer)", fn.Name(), l.typeString(t), l.typeString(t), l.typeString(t))
+			return x, true
+		}
+	}
+	name := fn.Name()
+	if name == "Is" {
+		name = "is"
+		if why := l.indistinctErrors(); why != "" {
+			l.unsupported(x, "errors.Is in a session with %s", why)
+			return x, true
+		}
+	}
+	copyFn, err := l.stdCopy(x, "errors", name)
+	if err != nil {
+		l.unsupported(x, "errors.%s: gomx runs a copy of its source for the error types of cells, and cannot: %v", fn.Name(), err)
+		return x, true
+	}
+	var out *ast.CallExpr
+	if fn.Name() == "Unwrap" {
+		out = &ast.CallExpr{Fun: copyFn, Lparen: x.Lparen, Args: []ast.Expr{l.expr(x.Args[0])}, Rparen: x.Rparen}
+	} else {
+		e, t := l.temp("e"), l.temp("t")
+		id := func(v *ast.Ident) *ast.Ident { return ast.NewIdent(v.Name) }
+		ret := func(r ast.Expr) ast.Stmt { return &ast.ReturnStmt{Results: []ast.Expr{r}} }
+		lit := &ast.FuncLit{
+			Type: &ast.FuncType{
+				Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{e, t}, Type: predeclared("error")}}},
+				Results: &ast.FieldList{List: []*ast.Field{{Type: predeclared("bool")}}},
+			},
+			Body: &ast.BlockStmt{List: []ast.Stmt{
+				&ast.IfStmt{
+					Cond: &ast.BinaryExpr{
+						X:  &ast.BinaryExpr{X: id(e), Op: token.EQL, Y: ast.NewIdent("nil")},
+						Op: token.LOR,
+						Y:  &ast.BinaryExpr{X: id(t), Op: token.EQL, Y: ast.NewIdent("nil")},
+					},
+					Body: &ast.BlockStmt{List: []ast.Stmt{ret(&ast.BinaryExpr{X: id(e), Op: token.EQL, Y: id(t)})}},
+				},
+				ret(&ast.CallExpr{Fun: copyFn, Args: []ast.Expr{id(e), id(t), &ast.CallExpr{Fun: l.rt("Comparable"), Args: []ast.Expr{id(t)}}}}),
+			}},
+		}
+		setPos(lit, x.Pos())
+		out = &ast.CallExpr{Fun: lit, Lparen: x.Lparen, Args: []ast.Expr{l.expr(x.Args[0]), l.expr(x.Args[1])}, Rparen: x.Rparen}
+	}
+	return out, true
+}
+
+// indistinctErrors says why errors.Is cannot compare the session's
+// errors, "" when it can: two error types of the session that are not
+// pointers and that the interpreter keeps in an interface as the same
+// type (see interpRep: type A int and type B int), or a struct error type
+// with fields and value methods, which it keeps in an error as one of its
+// fields (see boxedStruct: MyErr{7, 1} would equal MyErr{8, 1}).
+func (l *lowerer) indistinctErrors() string {
+	errIface := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	seen := map[string]types.Type{}
+	for _, t := range l.implementers(errIface) {
+		if _, ok := t.(*types.Pointer); ok {
+			continue
+		}
+		if st, ok := t.Underlying().(*types.Struct); ok && st.NumFields() > 0 {
+			n := l.typeString(t)
+			return fmt.Sprintf("the error type %s, a struct with value methods: the interpreter keeps a value of it in an error as a wrapper holding one of its fields, which errors.Is would compare (declare the methods of %s on *%s and use a pointer)", n, n, n)
+		}
+		rep := l.interpRep(t, map[*types.Named]bool{})
+		if u, ok := seen[rep]; ok {
+			return fmt.Sprintf("the error types %s and %s: the interpreter keeps a value of either in an error as its underlying type, so that errors.Is cannot tell them apart", l.typeString(u), l.typeString(t))
+		}
+		seen[rep] = t
+	}
+	return ""
+}
+
 // vizPath is the package whose functions show values.
 const vizPath = "github.com/gomx-dev/gomx/viz"
 
@@ -195,9 +322,35 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 	if printing && sig != nil && !x.Ellipsis.IsValid() {
 		verbOf = l.printVerbs(x, sig)
 	}
+	// the variadic interface parameter (with methods) of a compiled
+	// function: the interpreter passes a value of a session type in it
+	// as its underlying value (errors.Join(codeErr(404)) panics,
+	// "reflect: cannot use int as type error in Call"), but converts it
+	// to the interface type in its wrapper when asked to
+	var variadic types.Type
+	if f := l.callee(fun); f != nil && f.Pkg() != nil && sig != nil && sig.Variadic() && !x.Ellipsis.IsValid() &&
+		f.Pkg() != l.f.sessionPkg(l) && !l.interpreted(f.Pkg()) && (l.src == nil || f.Pkg() != l.src.pkg) {
+		if pt := paramType(sig, sig.Params().Len()-1); pt != nil && types.IsInterface(pt) && pt.Underlying().(*types.Interface).NumMethods() > 0 && typeParamIn(pt) == nil {
+			variadic = pt
+		}
+	}
 	for i, a := range x.Args {
 		at := l.typeOf(a)
 		e := l.expr(a)
+		if variadic != nil && i >= sig.Params().Len()-1 && at != nil && !types.IsInterface(at) && l.sessionValue(at) {
+			// func(v I) I { return v }(e): an argument of an interpreted
+			// function gets the wrapper (a conversion does not)
+			v := l.temp("v")
+			lit := &ast.FuncLit{
+				Type: &ast.FuncType{
+					Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{v}, Type: l.w.expr(variadic)}}},
+					Results: &ast.FieldList{List: []*ast.Field{{Type: l.w.expr(variadic)}}},
+				},
+				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v.Name)}}}},
+			}
+			setPos(lit, e.Pos())
+			e = &ast.CallExpr{Fun: lit, Lparen: e.Pos(), Args: []ast.Expr{e}, Rparen: e.Pos()}
+		}
 		if verbOf != nil && at != nil {
 			if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
 				e = l.printedArg(e, at, verbOf, i)
@@ -425,6 +578,16 @@ func (l *lowerer) sessionError(t types.Type) bool { return l.sessionMethod(t, "E
 // source (Config.Interpreted).
 func (l *lowerer) interpreted(p *types.Package) bool {
 	return l.f.cfg.Interpreted != nil && l.f.cfg.Interpreted(p.Path())
+}
+
+// sessionValue reports whether t, or the type it points to, is a named
+// type of the session or of a package read from source.
+func (l *lowerer) sessionValue(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && (n.Obj().Pkg() == l.f.sessionPkg(l) || l.interpreted(n.Obj().Pkg()))
 }
 
 // ownType reports whether t, or the type it points to, is declared in the

@@ -867,6 +867,9 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 				return x
 			}
 		}
+		if e, ok := l.ifaceCompare(x); ok {
+			return e
+		}
 		x.X, x.Y = l.expr(x.X), l.expr(x.Y)
 	case *ast.KeyValueExpr:
 		x.Key, x.Value = l.expr(x.Key), l.expr(x.Value)
@@ -1264,4 +1267,28 @@ func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt, from types.Type) []ast.
 		setPos(st, s.Switch)
 	}
 	return out
+}
+
+// ifaceCompare lowers x == y and x != y of two interface values in a copy
+// of package errors' source (generic.go) into rt.Equal(x, y): the
+// interpreter compares interfaces with Go's == on what they hold, which
+// panics ("comparing uncomparable type interp._error") on its wrappers
+// of its values in a compiled interface (an error holding a *T of a
+// cell); rt.Equal compares the values they wrap (errors.is's err ==
+// target, see errorsIs).
+func (l *lowerer) ifaceCompare(x *ast.BinaryExpr) (ast.Expr, bool) {
+	if l.src == nil || l.src.interpreted || l.src.pkg.Path() != "errors" || x.Op != token.EQL && x.Op != token.NEQ {
+		return nil, false
+	}
+	for _, e := range []ast.Expr{x.X, x.Y} {
+		tv, ok := l.info.Types[e]
+		if !ok || tv.IsNil() || tv.Type == nil || !types.IsInterface(tv.Type) || typeParamIn(tv.Type) != nil {
+			return nil, false
+		}
+	}
+	var out ast.Expr = &ast.CallExpr{Fun: l.rt("Equal"), Lparen: x.OpPos, Args: []ast.Expr{l.expr(x.X), l.expr(x.Y)}, Rparen: x.OpPos}
+	if x.Op == token.NEQ {
+		out = &ast.UnaryExpr{OpPos: x.OpPos, Op: token.NOT, X: out}
+	}
+	return out, true
 }

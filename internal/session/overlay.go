@@ -236,6 +236,8 @@ func (s *Session) overlay() interp.Exports {
 		"CannotAssert":  reflect.ValueOf(cannotAssert),
 		"CallMethod":    reflect.ValueOf(callMethod),
 		"HasSignatures": reflect.ValueOf(hasSignatures),
+		"Equal":         reflect.ValueOf(equalIface),
+		"Comparable":    reflect.ValueOf(comparableIface),
 		"ArrayLen":      reflect.ValueOf(func(_ any, n int) int { return n }),
 		"IsNil":         reflect.ValueOf(func(v any) bool { return v == nil }),
 		"Deref": reflect.ValueOf(func(p any) any {

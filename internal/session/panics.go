@@ -160,6 +160,46 @@ func callMethod(v any, name string, args ...any) []any {
 	return res
 }
 
+// interpValue returns what v holds when it is one of the interpreter's
+// wrappers of its values in a compiled interface (interp._error, and the
+// _pkg_Iface structs of the symbol tables: a first field IValue holding
+// the value), v itself otherwise.
+func interpValue(v any) any {
+	for v != nil {
+		rv := reflect.ValueOf(v)
+		t := rv.Type()
+		if rv.Kind() != reflect.Struct || !strings.HasPrefix(t.Name(), "_") || t.NumField() == 0 || t.Field(0).Name != "IValue" || t.Field(0).Type.Kind() != reflect.Interface {
+			return v
+		}
+		v = rv.Field(0).Interface()
+	}
+	return v
+}
+
+// equalIface is Go's == of two interface values for the front end's
+// copies of the standard library (errors.is's err == target): the values
+// the interpreter's wrappers hold are compared, not the wrappers (whose
+// func fields make == panic). A struct without methods in an interface
+// is a value of a session type, which the interpreter may keep as one of
+// its fields: comparing it is an error, not an answer.
+func equalIface(a, b any) bool {
+	a, b = interpValue(a), interpValue(b)
+	for _, v := range []any{a, b} {
+		if v != nil && reflect.TypeOf(v).Kind() == reflect.Struct && reflect.TypeOf(v).NumMethod() == 0 {
+			panic(fmt.Errorf("gomx cannot compare an error holding a struct value of a type declared in a cell (%v): the interpreter keeps such a value in an error as a wrapper of one of its fields; declare its methods on a pointer and use a pointer (Unsupported)", v))
+		}
+	}
+	return a == b
+}
+
+// comparableIface reports whether the dynamic type of v is comparable, as
+// reflect sees the value the interpreter's wrapper holds (errors.Is's
+// reflectlite.TypeOf(target).Comparable()).
+func comparableIface(v any) bool {
+	v = interpValue(v)
+	return v == nil || reflect.TypeOf(v).Comparable()
+}
+
 // cannotAssert is the error of an assertion of compiled value v to
 // interface type iface that Go makes and the interpreter cannot: iface is
 // declared by a cell (or a literal), which the interpreter represents
