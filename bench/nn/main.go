@@ -3,11 +3,13 @@
 // PyTorch on the CPU, bench/nn/peer.py, side by side in one run, in
 // float64 and float32, with the same number of threads on both sides:
 // gomx with GOMAXPROCS = N, PyTorch with torch.set_num_threads(N),
-// OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=N.
+// OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=N (-omp-passive adds
+// OMP_WAIT_POLICY=PASSIVE, for a loaded machine, where OpenMP's spinning
+// threads starve).
 //
 // Run from the repository root (python3-torch installed for the peer):
 //
-//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-peer=true] [-nn=true] [-python /usr/bin/python3]
+//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-peer=true] [-nn=true] [-omp-passive] [-python /usr/bin/python3]
 //
 // or make bench-nn (not part of make test). Each round runs, for each thread count, the peer
 // (float64 then float32) and gomx, alternating which goes first, and
@@ -78,6 +80,7 @@ func main() {
 	withNN := flag.Bool("nn", true, "also time mathx/nn's Train (float64)")
 	peerScript := flag.String("peer-script", filepath.Join("bench", "nn", "peer.py"), "peer script, relative to the working directory")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-torch")
+	flag.BoolVar(&ompPassive, "omp-passive", false, "run the peer with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep instead of spinning: fairer to PyTorch's threads on a loaded machine, slower on a quiet one)")
 	flag.Parse()
 	var threads []int
 	for _, s := range strings.Split(*threadList, ",") {
@@ -115,8 +118,8 @@ func main() {
 	fmt.Printf("  peak           %.1f GFLOP/s float64 per core measured (FMA throughput, %s), %.1f float32\n", peak, pk.Impl, 2*peak)
 	fmt.Printf("  model          MLP %v, ReLU, biases, softmax cross-entropy (mean), SGD lr %g, batch %d, %d batches cycled\n", sizes, lr, batch, nBatches)
 	fmt.Printf("  work           %.1f MFLOP per step in the dense products\n", flops/1e6)
-	fmt.Printf("  measurement    %d rounds × %d timed steps after %d warm-up steps, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N)\n",
-		*rounds, *steps, warmup, threads)
+	fmt.Printf("  measurement    %d rounds × %d timed steps after %d warm-up steps, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N%s)\n",
+		*rounds, *steps, warmup, threads, passiveNote())
 
 	type key struct {
 		side  string
@@ -227,6 +230,15 @@ func main() {
 	}
 }
 
+var ompPassive bool
+
+func passiveNote() string {
+	if ompPassive {
+		return ", OMP_WAIT_POLICY=PASSIVE"
+	}
+	return ""
+}
+
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench/nn:", err)
 	os.Exit(1)
@@ -270,6 +282,9 @@ func loadavg() string {
 func runPeer(python, script string, n, steps int) (map[string][]float64, string, error) {
 	cmd := exec.Command(python, script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1")
 	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "OMP_NUM_THREADS="+strconv.Itoa(n))
+	if ompPassive {
+		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")
+	}
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr

@@ -6,12 +6,13 @@
 //
 // Run from the repository root (python3-torch installed for the peer):
 //
-//	go run ./bench/sae [-threads 1,2] [-rounds 3] [-steps 1000] [-decode sparse] [-peer=true] [-python /usr/bin/python3] [-json]
+//	go run ./bench/sae [-threads 1,2] [-rounds 3] [-steps 1000] [-decode sparse] [-omp-passive] [-peer=true] [-python /usr/bin/python3] [-json]
 //
 // or make bench-sae (not part of make test). Both sides get the same
 // number of threads N: gomx GOMAXPROCS = N, PyTorch
 // torch.set_num_threads(N) with OPENBLAS_NUM_THREADS=1 and
-// OMP_NUM_THREADS=N. The peer decodes sparsely by default (embedding_bag
+// OMP_NUM_THREADS=N (-omp-passive adds OMP_WAIT_POLICY=PASSIVE, for a
+// loaded machine, where OpenMP's spinning threads starve). The peer decodes sparsely by default (embedding_bag
 // over the k active latents with per-sample weights, as gomx does); -decode
 // dense gives it the dense B×512 product instead, the slower way. Each
 // round runs both sides once per thread count, alternating which goes
@@ -55,6 +56,7 @@ func main() {
 	peer := flag.Bool("peer", true, "also run the PyTorch peer")
 	peerScript := flag.String("peer-script", filepath.Join("bench", "sae", "peer.py"), "peer script (PyTorch TopK SAE), relative to the working directory")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-torch")
+	flag.BoolVar(&ompPassive, "omp-passive", false, "run the peer with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep instead of spinning: fairer to PyTorch's threads on a loaded machine, slower on a quiet one)")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
 	var threads []int
@@ -73,7 +75,7 @@ func main() {
 		fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", cpuModel(), runtime.NumCPU(), loadavg())
 		fmt.Printf("  gomx           %s %s/%s, float64, GOMAXPROCS=N\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		fmt.Printf("  model          TopK SAE d %d, %d latents, k %d, batch %d, Adam 1e-3, %d steps per run\n", d, f, k, b, *steps)
-		fmt.Printf("  measurement    %d rounds, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N, %s decode)\n", *rounds, threads, *decode)
+		fmt.Printf("  measurement    %d rounds, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N%s, %s decode)\n", *rounds, threads, passiveNote(), *decode)
 	}
 	ours, theirs := map[int][]run{}, map[int][]run{}
 	for r := 0; r < *rounds; r++ {
@@ -185,6 +187,15 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
+var ompPassive bool
+
+func passiveNote() string {
+	if ompPassive {
+		return ", OMP_WAIT_POLICY=PASSIVE"
+	}
+	return ""
+}
+
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench/sae:", err)
 	os.Exit(1)
@@ -219,6 +230,9 @@ func loadavg() string {
 func runPeer(python, script string, steps, n int, decode string) (run, string, error) {
 	cmd := exec.Command(python, script, "--steps", strconv.Itoa(steps), "--repeats", "1", "--threads", strconv.Itoa(n), "--decode", decode)
 	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "OMP_NUM_THREADS="+strconv.Itoa(n))
+	if ompPassive {
+		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")
+	}
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
