@@ -26,6 +26,31 @@ func (d *Dataset) Len() int {
 	return r
 }
 
+// nonFinite returns an error naming the first NaN or ±Inf entry of X
+// or Targets (nil for a nil data set or finite data).
+func (d *Dataset) nonFinite() error {
+	if d == nil {
+		return nil
+	}
+	for _, m := range []struct {
+		name string
+		x    *mat.Dense
+	}{{"X", d.X}, {"Targets", d.Targets}} {
+		if m.x == nil {
+			continue
+		}
+		r, _ := m.x.Dims()
+		for i := 0; i < r; i++ {
+			for j, v := range m.x.RawRowView(i) {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("%s[%d,%d] = %g: the data must be finite", m.name, i, j, v)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // check panics with fn's name unless d fits net.
 func (d *Dataset) check(fn string, net *MLP, k LossKind) {
 	if d == nil || d.X == nil {
@@ -163,8 +188,13 @@ func GaussianMixture(k, dim, n int, sep float64, seed uint64) *Dataset {
 				ss += mu[i] * mu[i]
 			}
 			if ss > 0 {
+				f := sep / math.Sqrt(ss)
 				for i := range mu {
-					mu[i] *= sep / math.Sqrt(ss)
+					if math.IsInf(f, 0) {
+						mu[i] = sep * (mu[i] / math.Sqrt(ss)) // sep near math.MaxFloat64
+					} else {
+						mu[i] *= f
+					}
 				}
 				break
 			}
@@ -199,6 +229,9 @@ func OpposingSignals(n int, outlierFrac, signal, big float64, seed uint64) *Data
 	}
 	if !(outlierFrac >= 0 && outlierFrac <= 1) {
 		panic(fmt.Sprintf("nn: OpposingSignals: outlierFrac = %g, want in [0, 1]", outlierFrac))
+	}
+	if math.IsNaN(signal) || math.IsInf(signal, 0) || math.IsNaN(big) || math.IsInf(big, 0) {
+		panic(fmt.Sprintf("nn: OpposingSignals: signal = %g, big = %g, want finite", signal, big))
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x6f7070))
 	d := &Dataset{X: mat.NewDense(n, 2, nil), Labels: make([]int, n), Classes: 2}

@@ -134,6 +134,12 @@
 // splits its work by output blocks, each summed in a fixed order).
 // Programmer errors (widths, shapes, labels out of range, densities
 // outside (0, 1]) panic with a message naming the function and the
-// argument; a non-finite loss or gradient ends Train with Status Failed
-// and an error, the parameters as before that step.
+// argument; NaN or ±Inf in the data ends Train with Status Failed and an
+// error naming the entry before the first step, and a non-finite loss or
+// gradient, or an update that would make a parameter non-finite, at the
+// step where it happens, the parameters and the optimiser's state as
+// before that step (Optimizer.Step returns that error itself). A sample
+// with a NaN logit is never counted accurate; softmax, StableMax, their
+// losses, ⊥Grad, Adam and the soups are computed so that values up to
+// ±math.MaxFloat64 give the right result.
 package nn

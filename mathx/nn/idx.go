@@ -17,7 +17,8 @@ import (
 // in gzip.NewReader). Each image becomes a row of rows·cols features
 // scaled to [0, 1] (byte/255); Classes is the largest label plus one. It
 // allocates as data arrives, so a corrupt header cannot make it allocate
-// more than the input holds.
+// more than the input holds; images of more than 2^24 pixels are an
+// error.
 func LoadIDX(images, labels io.Reader) (*Dataset, error) {
 	ir, lr := bufio.NewReader(images), bufio.NewReader(labels)
 	idims, err := idxHeader(ir, 3)
@@ -35,16 +36,23 @@ func LoadIDX(images, labels io.Reader) (*Dataset, error) {
 	if n == 0 || px == 0 {
 		return nil, fmt.Errorf("nn: LoadIDX: empty data set (%d images of %d×%d)", n, idims[1], idims[2])
 	}
+	if idims[1] > maxIDXPixels/idims[2] {
+		return nil, fmt.Errorf("nn: LoadIDX: images of %d×%d: more than %d pixels (a corrupt header?)", idims[1], idims[2], maxIDXPixels)
+	}
 	var data []float64
 	var lab []int
-	buf := make([]byte, px)
+	buf := make([]byte, min(px, 1<<16))
 	classes := 0
 	for i := 0; i < n; i++ {
-		if _, err := io.ReadFull(ir, buf); err != nil {
-			return nil, fmt.Errorf("nn: LoadIDX: image %d of %d: %w", i, n, err)
-		}
-		for _, b := range buf {
-			data = append(data, float64(b)/255)
+		for got := 0; got < px; {
+			b := buf[:min(len(buf), px-got)]
+			if _, err := io.ReadFull(ir, b); err != nil {
+				return nil, fmt.Errorf("nn: LoadIDX: image %d of %d: %w", i, n, err)
+			}
+			for _, v := range b {
+				data = append(data, float64(v)/255)
+			}
+			got += len(b)
 		}
 		b, err := lr.ReadByte()
 		if err != nil {
@@ -55,6 +63,9 @@ func LoadIDX(images, labels io.Reader) (*Dataset, error) {
 	}
 	return &Dataset{X: mat.NewDense(n, px, data), Labels: lab, Classes: classes}, nil
 }
+
+// maxIDXPixels bounds rows·cols of an IDX image (MNIST's are 784).
+const maxIDXPixels = 1 << 24
 
 // idxHeader reads an IDX header of unsigned bytes with the given number
 // of dimensions and returns the dimensions.

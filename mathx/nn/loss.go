@@ -108,11 +108,18 @@ func rowLoss(k LossKind, p Precision, z []float64, c int, t []float64, g []float
 		for _, v := range z {
 			s += stable(v)
 		}
+		if math.IsInf(s, 1) && allFinite(z) {
+			return stableCEScaled(z, c, g, scale) // Σs overflowed
+		}
 		if g != nil {
 			for j, v := range z {
 				g[j] = stableDeriv(v) / s * scale
 			}
 			g[c] -= stableDeriv(z[c]) / stable(z[c]) * scale
+		}
+		if r := stable(z[c]) / s; r < 0x1p-1022 && r == r {
+			// s(z_c)/Σs underflows: log Σs − log s(z_c).
+			return math.Log(s) - logStable(z[c])
 		}
 		return -math.Log(stable(z[c]) / s)
 	default:
@@ -127,6 +134,41 @@ func rowLoss(k LossKind, p Precision, z []float64, c int, t []float64, g []float
 		}
 		return l / K
 	}
+}
+
+// stableCEScaled is the StableMax cross-entropy of one sample, and its
+// gradient times scale into g when non-nil, with Σⱼs(z_j) taken over its
+// largest term M (it overflows at finite logits near math.MaxFloat64):
+// the loss is log Σ(s/M) − log(s(z_c)/M), or log M + log Σ(s/M) −
+// log s(z_c) when s(z_c)/M underflows.
+func stableCEScaled(z []float64, c int, g []float64, scale float64) float64 {
+	M := 0.0
+	for _, v := range z {
+		M = max(M, stable(v))
+	}
+	var s float64
+	for _, v := range z {
+		s += stable(v) / M
+	}
+	if g != nil {
+		for j, v := range z {
+			g[j] = stableDeriv(v) / M / s * scale
+		}
+		g[c] -= stableDeriv(z[c]) / stable(z[c]) * scale
+	}
+	if r := stable(z[c]) / M; r >= 0x1p-1022 {
+		return math.Log(s) - math.Log(r)
+	}
+	return math.Log(M) + math.Log(s) - logStable(z[c])
+}
+
+// logStable is log s(x) without overflow or underflow: log1p(x) for x ≥ 0,
+// −log1p(−x) below.
+func logStable(x float64) float64 {
+	if x >= 0 {
+		return math.Log1p(x)
+	}
+	return -math.Log1p(-x)
 }
 
 // stable is StableMax's s(x): x+1 for x ≥ 0, 1/(1−x) for x < 0.
@@ -233,6 +275,10 @@ func stableDeriv32(x float32) float32 {
 // StableMax returns StableMax(z)_j = s(z_j)/Σₖs(z_k) with s(x) = x+1 for
 // x ≥ 0 and 1/(1−x) for x < 0, the Grokking paper's replacement for the
 // softmax (its exp grows linearly above 0 and decays like 1/|x| below).
+//
+// An entry +Inf takes the limit: the +Inf entries share probability 1
+// equally; a sum of s overflowing at finite logits is taken over its
+// largest term.
 func StableMax(z []float64) []float64 {
 	out := make([]float64, len(z))
 	var s float64
@@ -240,15 +286,58 @@ func StableMax(z []float64) []float64 {
 		out[j] = stable(v)
 		s += out[j]
 	}
+	if math.IsInf(s, 1) {
+		if infLimit(z, out) {
+			return out
+		}
+		M := 0.0
+		for _, v := range out {
+			M = max(M, v)
+		}
+		s = 0
+		for j := range out {
+			out[j] /= M
+			s += out[j]
+		}
+	}
 	for j := range out {
 		out[j] /= s
 	}
 	return out
 }
 
+// infLimit sets out to the limit of a softmax-like map at logits z with
+// +Inf entries (1/count at each, 0 elsewhere) and reports whether there
+// are any; a NaN in z makes out all NaN (and reports true).
+func infLimit(z, out []float64) bool {
+	n := 0
+	for _, v := range z {
+		if math.IsNaN(v) {
+			for j := range out {
+				out[j] = math.NaN()
+			}
+			return true
+		}
+		if math.IsInf(v, 1) {
+			n++
+		}
+	}
+	if n == 0 {
+		return false
+	}
+	for j, v := range z {
+		out[j] = 0
+		if math.IsInf(v, 1) {
+			out[j] = 1 / float64(n)
+		}
+	}
+	return true
+}
+
 // Softmax returns softmax(z)_j = e^{z_j}/Σₖe^{z_k}, computed in precision
 // p (shifted by the maximum; in Float32 rounded at every step, so it can
-// return exactly 1 and 0).
+// return exactly 1 and 0). An entry +Inf (in Float32, beyond float32's
+// range) takes the limit: the +Inf entries share probability 1 equally.
 func Softmax(z []float64, p Precision) []float64 {
 	out := make([]float64, len(z))
 	if len(z) == 0 {
@@ -258,6 +347,14 @@ func Softmax(z []float64, p Precision) []float64 {
 		m := float32(math.Inf(-1))
 		for _, v := range z {
 			m = max(m, float32(v))
+		}
+		if math.IsInf(float64(m), 1) {
+			z32 := make([]float64, len(z))
+			for j, v := range z {
+				z32[j] = float64(float32(v))
+			}
+			infLimit(z32, out)
+			return out
 		}
 		var s float32
 		for _, v := range z {
@@ -271,6 +368,10 @@ func Softmax(z []float64, p Precision) []float64 {
 	m := math.Inf(-1)
 	for _, v := range z {
 		m = max(m, v)
+	}
+	if math.IsInf(m, 1) {
+		infLimit(z, out)
+		return out
 	}
 	var s float64
 	for j, v := range z {

@@ -11,6 +11,7 @@ import (
 // UniformDensities returns density for every weight layer of a network
 // with the given widths.
 func UniformDensities(sizes []int, density float64) []float64 {
+	checkSizes("UniformDensities", sizes)
 	checkDensity("UniformDensities", density)
 	d := make([]float64, len(sizes)-1)
 	for i := range d {
@@ -27,11 +28,9 @@ func UniformDensities(sizes []int, density float64) []float64 {
 // and ε solved again over the others, as RigL's
 // get_sparsities_erdos_renyi does (with real-valued counts).
 func ERKDensities(sizes []int, density float64) []float64 {
+	checkSizes("ERKDensities", sizes)
 	checkDensity("ERKDensities", density)
 	L := len(sizes) - 1
-	if L < 1 {
-		panic(fmt.Sprintf("nn: ERKDensities: sizes %v: need at least one layer", sizes))
-	}
 	n := make([]float64, L)
 	raw := make([]float64, L)
 	for l := 0; l < L; l++ {
@@ -79,6 +78,19 @@ func ERKDensities(sizes []int, density float64) []float64 {
 		}
 	}
 	return d
+}
+
+// checkSizes panics with fn's name unless sizes are the widths of a
+// network, as NewMLP takes them: at least two, each positive.
+func checkSizes(fn string, sizes []int) {
+	if len(sizes) < 2 {
+		panic(fmt.Sprintf("nn: %s: sizes %v: need at least one layer (an input and an output width)", fn, sizes))
+	}
+	for i, s := range sizes {
+		if s <= 0 {
+			panic(fmt.Sprintf("nn: %s: sizes[%d] = %d: widths must be positive", fn, i, s))
+		}
+	}
 }
 
 func checkDensity(fn string, d float64) {

@@ -71,6 +71,10 @@ type MLP struct {
 	Layers []Layer   // views into Params
 }
 
+// maxParams is the most parameters a network can have: their float64s
+// must fit in an addressable slice.
+const maxParams = math.MaxInt / 8
+
 // NewMLP returns a network with the given widths (input first, output
 // last; at least two), activation hidden after every layer but the last
 // (which is Identity), biases when bias is true, initialised as PyTorch's
@@ -91,10 +95,18 @@ func NewMLP(sizes []int, hidden Activation, bias bool, seed uint64) *MLP {
 	m := &MLP{Sizes: append([]int(nil), sizes...), Bias: bias}
 	n := 0
 	for l := 0; l+1 < len(sizes); l++ {
-		n += sizes[l] * sizes[l+1]
-		if bias {
-			n += sizes[l+1]
+		in, out := sizes[l], sizes[l+1]
+		layer := 0
+		if in <= maxParams/out {
+			layer = in * out
+			if bias {
+				layer += out
+			}
 		}
+		if layer == 0 || layer > maxParams || n > maxParams-layer {
+			panic(fmt.Sprintf("nn: NewMLP: sizes %v: layer %d (sizes[%d] = %d, sizes[%d] = %d) brings the parameters beyond %d", sizes, l, l, in, l+1, out, maxParams))
+		}
+		n += layer
 	}
 	m.Params = make([]float64, n)
 	m.Layers = make([]Layer, len(sizes)-1)

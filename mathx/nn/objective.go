@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 )
 
 // Objective is the mean loss of a network over a data set as a function of
@@ -21,8 +22,13 @@ type Objective struct {
 // data with the given loss and precision. It panics when data does not fit
 // the network.
 func NewObjective(net *MLP, data *Dataset, loss LossKind, prec Precision) *Objective {
-	checkLoss("NewObjective", loss, prec)
-	data.check("NewObjective", net, loss)
+	return newObjective("NewObjective", net, data, loss, prec)
+}
+
+// newObjective is NewObjective panicking with fn's name.
+func newObjective(fn string, net *MLP, data *Dataset, loss LossKind, prec Precision) *Objective {
+	checkLoss(fn, loss, prec)
+	data.check(fn, net, loss)
 	return &Objective{Net: net, Data: data, Kind: loss, Precision: prec}
 }
 
@@ -53,7 +59,7 @@ func (o *Objective) Grad(grad, params []float64) {
 // Metrics are a network's figures on a data set.
 type Metrics struct {
 	Loss     float64 // mean loss
-	Accuracy float64 // fraction of samples whose largest logit is the label's (ties to the lower class)
+	Accuracy float64 // fraction of samples whose largest logit is the label's (ties to the lower class; a sample with a NaN logit is never a hit)
 	// ZeroLoss is the fraction of samples whose loss is exactly 0. For
 	// SoftmaxCE these are the samples in softmax collapse, as the Grokking
 	// paper's authors measure it: Σⱼe^{z_j−z_max} rounded to 1, so the
@@ -70,7 +76,7 @@ type Metrics struct {
 // Evaluate returns the network's metrics on data (full data set, its
 // current parameters).
 func Evaluate(net *MLP, data *Dataset, loss LossKind, prec Precision) Metrics {
-	o := NewObjective(net, data, loss, prec)
+	o := newObjective("Evaluate", net, data, loss, prec)
 	_, m := o.eval(net.Params, nil)
 	return m
 }
@@ -99,7 +105,7 @@ func (o *Objective) eval(params, grad []float64) (float64, Metrics) {
 			if allZero(g) {
 				zg++
 			}
-			if o.Data.Labels != nil && argmax(z) == c {
+			if o.Data.Labels != nil && argmax(z) == c && !hasNaNLogit(z) {
 				acc++
 			}
 		}
@@ -113,6 +119,15 @@ func (o *Objective) eval(params, grad []float64) (float64, Metrics) {
 	}
 	loss := sum / float64(N)
 	return loss, Metrics{Loss: loss, Accuracy: float64(acc) / float64(N), ZeroLoss: float64(zl) / float64(N), ZeroGrad: float64(zg) / float64(N)}
+}
+
+func hasNaNLogit(z []float64) bool {
+	for _, v := range z {
+		if math.IsNaN(v) {
+			return true
+		}
+	}
+	return false
 }
 
 func allZero(g []float64) bool {

@@ -3,11 +3,13 @@ package nn
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 )
 
 // Interpolate sets dst = α·a + (1−α)·b and returns it (dst nil: a new
-// vector).
+// vector). At α = 1 it copies a and at α = 0 b (so a non-finite entry of
+// the other end does not leak in as NaN).
 func Interpolate(dst, a, b []float64, alpha float64) []float64 {
 	if len(a) != len(b) {
 		panic(fmt.Sprintf("nn: Interpolate: len(a) = %d, len(b) = %d", len(a), len(b)))
@@ -18,8 +20,15 @@ func Interpolate(dst, a, b []float64, alpha float64) []float64 {
 	if len(dst) != len(a) {
 		panic(fmt.Sprintf("nn: Interpolate: len(dst) = %d, want %d", len(dst), len(a)))
 	}
-	for i := range a {
-		dst[i] = alpha*a[i] + (1-alpha)*b[i]
+	switch alpha {
+	case 1:
+		copy(dst, a)
+	case 0:
+		copy(dst, b)
+	default:
+		for i := range a {
+			dst[i] = alpha*a[i] + (1-alpha)*b[i]
+		}
 	}
 	return dst
 }
@@ -35,6 +44,8 @@ type Path struct {
 	LossBarrier float64
 	// AccuracyBarrier is the same for the error 1 − accuracy:
 	// max_α [αAcc(θ_A)+(1−α)Acc(θ_B)] − Acc(αθ_A+(1−α)θ_B).
+	// Both barriers are NaN when a point's loss is not finite (NaN or
+	// ±Inf in the parameters or the data, or logits overflowing).
 	AccuracyBarrier float64
 }
 
@@ -49,7 +60,7 @@ func Barrier(net *MLP, a, b []float64, data *Dataset, loss LossKind, prec Precis
 	if len(a) != len(net.Params) || len(b) != len(net.Params) {
 		panic(fmt.Sprintf("nn: Barrier: len(a) = %d, len(b) = %d, the network has %d parameters", len(a), len(b), len(net.Params)))
 	}
-	o := NewObjective(net, data, loss, prec)
+	o := newObjective("Barrier", net, data, loss, prec)
 	p := &Path{}
 	theta := make([]float64, len(a))
 	for i := 0; i < points; i++ {
@@ -65,6 +76,9 @@ func Barrier(net *MLP, a, b []float64, data *Dataset, loss LossKind, prec Precis
 	for i, alpha := range p.Alpha {
 		p.LossBarrier = max(p.LossBarrier, p.Loss[i]-(alpha*lA+(1-alpha)*lB))
 		p.AccuracyBarrier = max(p.AccuracyBarrier, alpha*aA+(1-alpha)*aB-p.Accuracy[i])
+	}
+	if !allFinite(p.Loss) {
+		p.LossBarrier, p.AccuracyBarrier = math.NaN(), math.NaN()
 	}
 	return p
 }
@@ -107,8 +121,30 @@ func UniformSoup(net *MLP, ingredients [][]float64) []float64 {
 	inv := 1 / float64(len(ingredients))
 	for i := range s {
 		s[i] *= inv
+		if math.IsInf(s[i], 0) {
+			s[i] = meanAt(ingredients, nil, i) // the sum overflowed
+		}
 	}
 	return s
+}
+
+// meanAt returns the mean of entry i of the ingredients listed in idx
+// (nil: all) as Σ v/n, which does not overflow where Σ v does.
+func meanAt(ingredients [][]float64, idx []int, i int) float64 {
+	n := len(idx)
+	if idx == nil {
+		n = len(ingredients)
+	}
+	inv := 1 / float64(n)
+	var m float64
+	for k := 0; k < n; k++ {
+		if idx != nil {
+			m += ingredients[idx[k]][i] * inv
+		} else {
+			m += ingredients[k][i] * inv
+		}
+	}
+	return m
 }
 
 // GreedySoup builds the greedy soup of Wortsman et al. (2022), as Sparse
@@ -117,28 +153,50 @@ func UniformSoup(net *MLP, ingredients [][]float64) []float64 {
 // start, each next one added to the average when the averaged network's
 // accuracy on held does not drop. It returns the soup and the indices of
 // the ingredients in it, in the order they were added. The ingredients
-// must share net's mask, as for UniformSoup.
+// must share net's mask, as for UniformSoup. An ingredient (or a
+// candidate soup) whose loss on held is not finite is never added; when
+// no ingredient has a finite loss (NaN in held, or in every ingredient)
+// soup is nil and used empty.
 func GreedySoup(net *MLP, ingredients [][]float64, held *Dataset, loss LossKind, prec Precision) (soup []float64, used []int) {
 	checkShared("GreedySoup", net, ingredients)
-	o := NewObjective(net, held, loss, prec)
+	o := newObjective("GreedySoup", net, held, loss, prec)
 	acc := make([]float64, len(ingredients))
+	ok := make([]bool, len(ingredients))
 	order := make([]int, len(ingredients))
 	for k, p := range ingredients {
-		_, m := o.eval(p, nil)
+		l, m := o.eval(p, nil)
 		acc[k] = m.Accuracy
+		ok[k] = !math.IsNaN(l) && !math.IsInf(l, 0)
 		order[k] = k
 	}
-	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(acc[y], acc[x]) })
+	slices.SortStableFunc(order, func(x, y int) int {
+		if ok[x] != ok[y] {
+			if ok[x] {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(acc[y], acc[x])
+	})
+	if !ok[order[0]] {
+		return nil, []int{}
+	}
 	sum := append([]float64(nil), ingredients[order[0]]...)
 	used = []int{order[0]}
 	best := acc[order[0]]
 	cand := make([]float64, len(sum))
 	for _, k := range order[1:] {
+		if !ok[k] {
+			break
+		}
 		inv := 1 / float64(len(used)+1)
 		for i := range cand {
 			cand[i] = (sum[i] + ingredients[k][i]) * inv
+			if math.IsInf(cand[i], 0) {
+				cand[i] = meanAt(ingredients, append(used, k), i) // the sum overflowed
+			}
 		}
-		if _, m := o.eval(cand, nil); m.Accuracy >= best {
+		if l, m := o.eval(cand, nil); !math.IsNaN(l) && !math.IsInf(l, 0) && m.Accuracy >= best {
 			best = m.Accuracy
 			for i, v := range ingredients[k] {
 				sum[i] += v
@@ -149,6 +207,9 @@ func GreedySoup(net *MLP, ingredients [][]float64, held *Dataset, loss LossKind,
 	inv := 1 / float64(len(used))
 	for i := range sum {
 		sum[i] *= inv
+		if math.IsInf(sum[i], 0) {
+			sum[i] = meanAt(ingredients, used, i) // the sum overflowed
+		}
 	}
 	return sum, used
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -194,6 +195,11 @@ func TestPropertyBadInputSoftmax(t *testing.T) {
 			{"huge equal", []float64{B, B}, []float64{0.5, 0.5}, 0},
 			{"-huge equal", []float64{-B, -B}, []float64{0.5, 0.5}, 1e-6},
 			{"tiny", []float64{1 / B, -1 / B}, []float64{0.5, 0.5}, 1e-7},
+			// The limits at +Inf and where Σ overflows (issue 18).
+			{"+Inf", []float64{inf, 1}, []float64{1, 0}, 0},
+			{"two +Inf", []float64{inf, -2, inf}, []float64{0.5, 0, 0.5}, 0},
+			{"MaxFloat64 equal", []float64{math.MaxFloat64, math.MaxFloat64}, []float64{0.5, 0.5}, 0},
+			{"beyond float32", []float64{1e300, 0}, []float64{1, 0}, 1e-15},
 		}
 		if f.name != "StableMax" {
 			// softmax(B, 0) = (1, e^−B) = (1, 0); StableMax gives (1, 1/B²).
@@ -423,14 +429,14 @@ type trainCase struct {
 }
 
 // TestPropertyBadInputTrain: Train and its optimisers on NaN or ±Inf in
-// the inputs or targets (Failed naming the entry, the parameters as
-// before; through tanh, which saturates, the finite limit is accepted
-// too), one sample, duplicated rows with conflicting labels (the loss
+// the inputs, targets or Settings.Test (Failed naming the entry before
+// the first step, the parameters as before; through tanh too), one sample, duplicated rows with conflicting labels (the loss
 // stays ≥ log 2, so never Converged), zero inputs without biases (the
 // gradient is zero: every loss log 2, never Converged), inputs at scales
 // 1e±300 (through tanh; SGD through linear layers diverges: Failed),
 // learning rate 1e-300, learning rate 1e300 for Adam and AdamW (Failed
-// when the logits overflow), a canceled context (Canceled, no step), for
+// when the logits overflow; in Float32 the error says they left float32's
+// range), a canceled context (Canceled, no step), for
 // every optimiser and both precisions. Whatever the status, the
 // parameters and losses are finite, and Converged only when a batch's
 // loss reached Tol.
@@ -462,11 +468,17 @@ func TestPropertyBadInputTrain(t *testing.T) {
 			s := Settings{Optimizer: opt, Precision: prec, MaxIter: 30, BatchSize: 4, Seed: 2}
 			with := func(f func(*Settings)) Settings { c := s; f(&c); return c }
 			sq := with(func(c *Settings) { c.Loss = SquaredError })
+			diverged := "diverged"
+			if prec == Float32 {
+				diverged = "left float32's range" // the logits, not the learning rate
+			}
 			cases = append(cases,
 				trainCase{name: "NaN in X", net: net(ReLU, true), data: withX(5, 1, nan), s: s, failed: "X[5,1] = NaN"},
 				trainCase{name: "+Inf in X", net: net(Identity, true), data: withX(0, 2, inf), s: s, failed: "X[0,2] = +Inf"},
-				// tanh(±Inf) = ±1 and its derivative 0: the finite limit.
-				trainCase{name: "+Inf in X, tanh", net: net(Tanh, true), data: withX(0, 2, inf), s: s, failed: "X[0,2] = +Inf", either: true},
+				// Through tanh too: the data are checked before the first step.
+				trainCase{name: "+Inf in X, tanh", net: net(Tanh, true), data: withX(0, 2, inf), s: s, failed: "X[0,2] = +Inf"},
+				trainCase{name: "NaN in Test", net: net(ReLU, true), data: randomData(8, 3, 2, false, 3),
+					s: with(func(c *Settings) { c.Test = withX(0, 0, nan) }), failed: "Settings.Test: X[0,0] = NaN"},
 				trainCase{name: "-Inf in X", net: net(Identity, true), data: withX(7, 0, -inf), s: s, failed: "X[7,0] = -Inf"},
 				trainCase{name: "NaN target", net: net(GELU, true), data: withT(3, 1, nan), s: sq, failed: "Targets[3,1] = NaN"},
 				trainCase{name: "-Inf target", net: net(GELU, false), data: withT(6, 0, -inf), s: sq, failed: "Targets[6,0] = -Inf"},
@@ -506,12 +518,12 @@ func TestPropertyBadInputTrain(t *testing.T) {
 			if opt != SGD {
 				// Adam's steps are about LR: the parameters stay finite
 				// for 30 steps, the logits may not (Float32).
-				cases = append(cases, trainCase{name: "LR 1e300", net: net(Tanh, true), data: scaled(1), s: with(func(c *Settings) { c.LR = 1e300; c.WeightDecay = 1e-300 }), failed: "diverged", either: true})
+				cases = append(cases, trainCase{name: "LR 1e300", net: net(Tanh, true), data: scaled(1), s: with(func(c *Settings) { c.LR = 1e300; c.WeightDecay = 1e-300 }), failed: diverged, either: true})
 			}
 			if opt == SGD {
 				// SGD's step is LR·g: from inputs 1e300 through linear
 				// layers the parameters overflow at the next step.
-				cases = append(cases, trainCase{name: "inputs 1e300, linear", net: net(Identity, false), data: scaled(1e300), s: s, failed: "diverged"})
+				cases = append(cases, trainCase{name: "inputs 1e300, linear", net: net(Identity, false), data: scaled(1e300), s: s, failed: diverged})
 			}
 		}
 	}
@@ -560,17 +572,15 @@ func TestPropertyBadInputTrain(t *testing.T) {
 }
 
 // TestPropertyBadInputOptimizer: the first step of each optimiser against
-// its closed form at gradients 0, ±1e-300, 1 and ±1e100 (Adam and AdamW:
-// Δθ = −LR·g/(|g|+Eps); SGD: −LR·g, at 1e300 too); Steps counts; ⊥Grad
+// its closed form at gradients 0, ±1e-300, 1, ±1e100, ±1e300 and
+// MaxFloat64 (Adam and AdamW: Δθ = −LR·g/(|g|+Eps); SGD: −LR·g); Steps counts; ⊥Grad
 // (OrthoGrad) on empty, one-entry, zero, orthogonal and parallel-by-
 // construction tensors, and at θ scales 1e±300, against g⊥ = g −
 // (θᵀg/(θᵀθ+1e-30))θ rescaled to ‖g‖.
 func TestPropertyBadInputOptimizer(t *testing.T) {
 	for _, k := range []OptimizerKind{Adam, AdamW, SGD} {
-		gs := []float64{0, 1e-300, -1e-300, 1, 1e100, -1e100}
-		if k == SGD {
-			gs = append(gs, 1e300, -1e300)
-		}
+		// Adam and AdamW at 1e300 and MaxFloat64: g² overflows (issue 18).
+		gs := []float64{0, 1e-300, -1e-300, 1, 1e100, -1e100, 1e300, -1e300, math.MaxFloat64}
 		net := NewMLP([]int{2, 4}, ReLU, true, 1)
 		o := NewOptimizer(net, OptimizerSettings{Kind: k})
 		before := append([]float64(nil), net.Params...)
@@ -614,6 +624,13 @@ func TestPropertyBadInputOptimizer(t *testing.T) {
 		{"θ 1e100", []float64{1e100, 0}, []float64{1, 1}, []float64{0, math.Sqrt2}, 1e-15},
 		{"g 1e100", []float64{1, 0}, []float64{1e100, 1e100}, []float64{0, math.Sqrt2 * 1e100}, 1e85},
 		{"duplicated", []float64{1, 1}, []float64{1, 3}, []float64{-math.Sqrt(5), math.Sqrt(5)}, 1e-15},
+		// Scales where θᵀθ or ‖g‖² overflow, and g ∥ θ up to rounding:
+		// no step rather than noise rescaled to ‖g‖ (issue 18).
+		{"θ 1e300", []float64{1e300, 0}, []float64{1, 1}, []float64{0, math.Sqrt2}, 1e-15},
+		{"g 1e300", []float64{1, 0}, []float64{1e300, 1e300}, []float64{0, math.Sqrt2 * 1e300}, 1e285},
+		{"θ, g 1e-300", []float64{1e-300, 0}, []float64{1e-300, 1e-300}, []float64{0, 0}, 1e-315}, // ‖g⊥‖ ≪ 1e-30: g·‖g‖/1e-30 underflows
+		{"parallel, rounded", []float64{0.1, 0.2, 0.3}, []float64{0.3, 0.6, 0.9}, []float64{0, 0, 0}, 0},
+		{"parallel 1e300", []float64{1e300, 2e300}, []float64{3e300, 6e300}, []float64{0, 0}, 0},
 	}
 	for _, c := range cases {
 		g := append([]float64(nil), c.g...)
@@ -1107,6 +1124,29 @@ func TestPropertyBadArguments(t *testing.T) {
 		{"GaussianMixture: sep = +Inf", func() { GaussianMixture(2, 2, 3, math.Inf(1), 1) }},
 		{"OpposingSignals: n = 1", func() { OpposingSignals(1, 0, 1, 1, 1) }},
 		{"OpposingSignals: outlierFrac = NaN", func() { OpposingSignals(4, math.NaN(), 1, 1, 1) }},
+		// Issue 18's report on nn: zero or negative widths (ERKDensities
+		// looped forever on {0, 0}), too few widths, a parameter count
+		// beyond a slice, non-finite signals, the caller named.
+		{"ERKDensities: sizes[0] = 0", func() { ERKDensities([]int{0, 0}, 0.5) }},
+		{"ERKDensities: sizes[1] = 0", func() { ERKDensities([]int{3, 0, 0, 2}, 0.5) }},
+		{"ERKDensities: sizes[1] = 0", func() { ERKDensities([]int{3, 0, 2}, 0.5) }},
+		{"ERKDensities: sizes[0] = -3", func() { ERKDensities([]int{-3, 4}, 0.5) }},
+		{"UniformDensities: sizes []", func() { UniformDensities(nil, 0.5) }},
+		{"UniformDensities: sizes [3]", func() { UniformDensities([]int{3}, 0.5) }},
+		{"UniformDensities: sizes[2] = -1", func() { UniformDensities([]int{3, 2, -1}, 0.5) }},
+		{"NewMLP: sizes [4294967296 4294967296]", func() { NewMLP([]int{1 << 32, 1 << 32}, ReLU, false, 1) }},
+		{"NewMLP: sizes [2147483648 2147483648]", func() { NewMLP([]int{1 << 31, 1 << 31}, ReLU, false, 1) }},
+		{"NewMLP: sizes [1 1152921504606846975 2]", func() { NewMLP([]int{1, math.MaxInt / 8, 2}, ReLU, true, 1) }},
+		{"OpposingSignals: signal = NaN", func() { OpposingSignals(4, 0.5, math.NaN(), 1, 1) }},
+		{"OpposingSignals: signal = 1, big = +Inf", func() { OpposingSignals(4, 0.5, 1, math.Inf(1), 1) }},
+		{"OpposingSignals: signal = -Inf", func() { OpposingSignals(4, 0.5, math.Inf(-1), 1, 1) }},
+		{"Evaluate: data has 2 features", func() { Evaluate(net, randomData(2, 2, 2, false, 1), SoftmaxCE, Float64) }},
+		{"Barrier: data has 2 features", func() {
+			Barrier(net, net.Params, net.Params, randomData(2, 2, 2, false, 1), SoftmaxCE, Float64, 3)
+		}},
+		{"GreedySoup: data has 2 features", func() {
+			GreedySoup(net, [][]float64{net.Params}, randomData(2, 2, 2, false, 1), SoftmaxCE, Float64)
+		}},
 	} {
 		err := mathxtest.Promptly(t, c.want, c.f)
 		if err == nil || !strings.HasPrefix(err.Error(), "panic: nn: ") || !strings.Contains(err.Error(), c.want) {
@@ -1267,5 +1307,146 @@ func TestPropertyBadInputPruneSearch(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "panic: nn: ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v; want a panic naming %q", err, c.want)
 		}
+	}
+}
+
+// TestPropertyBadInputReport checks issue 18's report on nn case by case:
+// Optimizer.Step on a NaN or ±Inf gradient fails leaving the parameters,
+// the state and the step count as they were; Adam at gradients beyond
+// 1.3e154 (g² overflows) steps by about LR and keeps moving; Train fails
+// naming the step and the parameter when an update would make it
+// non-finite, the parameters as before; a NaN logit is never a hit, a NaN
+// ingredient never in a greedy soup, a NaN on the path makes both
+// barriers NaN; StableMaxCE and the soups at 1e300 and beyond; LoadIDX on
+// corrupt headers (an error, no large allocation); GaussianMixture at sep
+// MaxFloat64; Interpolate at its ends with a non-finite other end.
+func TestPropertyBadInputReport(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, k := range []OptimizerKind{Adam, AdamW, SGD} {
+		for _, bad := range []float64{nan, inf, -inf} {
+			name := fmt.Sprintf("%v Step(%g)", k, bad)
+			s := OptimizerSettings{Kind: k, Momentum: 0.9, WeightDecay: 0.1}
+			net := NewMLP([]int{2, 3}, Tanh, true, 1)
+			ref := net.Clone()
+			o, oref := NewOptimizer(net, s), NewOptimizer(ref, s)
+			g := []float64{1, -2, 3, 0.5, 0.25, -1, 2, 1, 0}
+			var err error
+			badinput(t, name, func() {
+				o.Step(append([]float64(nil), g...))
+				oref.Step(append([]float64(nil), g...))
+				gb := append([]float64(nil), g...)
+				gb[4] = bad
+				err = o.Step(gb)
+			})
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("grad[4] = %g", bad)) || o.Steps() != 1 || !slicesEqual(net.Params, ref.Params) {
+				t.Errorf("%s: %v, %d steps, parameters %v, want an error naming grad[4] and %v after 1 step", name, err, o.Steps(), net.Params, ref.Params)
+			}
+			o.Step(append([]float64(nil), g...))
+			oref.Step(append([]float64(nil), g...))
+			if !slicesEqual(net.Params, ref.Params) {
+				t.Errorf("%s: the state changed: the next step gives %v, want %v", name, net.Params, ref.Params)
+			}
+		}
+	}
+	for _, k := range []OptimizerKind{Adam, AdamW} {
+		for _, g := range []float64{1.3e154, 1e300, -math.MaxFloat64} {
+			net := NewMLP([]int{1, 1}, Identity, false, 1)
+			o := NewOptimizer(net, OptimizerSettings{Kind: k})
+			p0 := net.Params[0]
+			if err := o.Step([]float64{g}); err != nil {
+				t.Errorf("%v Step(%g): %v", k, g, err)
+			}
+			d1 := net.Params[0] - p0
+			o.Step([]float64{1})
+			d2 := net.Params[0] - p0 - d1
+			if want := -math.Copysign(1e-3, g); math.Abs(d1-want) > 1e-12 || !(math.Abs(d2) > 1e-4) {
+				t.Errorf("%v Step(%g) moved by %g (want %g), the next Step(1) by %g (want ≠ 0: not frozen)", k, g, d1, want, d2)
+			}
+		}
+	}
+	// w ← 1 − 1e308·2·1 overflows: Failed at step 1 naming parameter 0,
+	// w still 1, whatever MaxIter.
+	for _, maxIter := range []int{1, 2} {
+		net := NewMLP([]int{1, 1}, Identity, false, 1)
+		net.Params[0] = 1
+		d := &Dataset{X: mat.NewDense(1, 1, []float64{1}), Targets: mat.NewDense(1, 1, []float64{0})}
+		var r *Result
+		var err error
+		badinput(t, "LR 1e308", func() {
+			r, err = Train(net, d, &Settings{Loss: SquaredError, Optimizer: SGD, LR: 1e308, MaxIter: maxIter})
+		})
+		if r.Status != Failed || err == nil || !strings.Contains(err.Error(), "step 1") || !strings.Contains(err.Error(), "parameter 0") || net.Params[0] != 1 {
+			t.Errorf("LR 1e308, MaxIter %d: %v, %v, w = %g; want Failed naming step 1 and parameter 0, w = 1", maxIter, r.Status, err, net.Params[0])
+		}
+	}
+	// NaN logits.
+	net := NewMLP([]int{3, 4, 2}, ReLU, true, 1)
+	bad := net.Clone()
+	bad.Params[0] = nan
+	zeros := randomData(10, 3, 2, false, 1)
+	for i := range zeros.Labels {
+		zeros.Labels[i] = 0
+	}
+	if m := Evaluate(bad, zeros, SoftmaxCE, Float64); m.Accuracy != 0 || !math.IsNaN(m.Loss) {
+		t.Errorf("Evaluate with a NaN parameter: %+v, want loss NaN, accuracy 0", m)
+	}
+	if soup, used := GreedySoup(net, [][]float64{bad.Params, net.Params}, zeros, SoftmaxCE, Float64); len(used) != 1 || used[0] != 1 || !slicesEqual(soup, net.Params) {
+		t.Errorf("GreedySoup with a NaN ingredient: used %v, want [1]", used)
+	}
+	if soup, used := GreedySoup(net, [][]float64{bad.Params, bad.Params}, zeros, SoftmaxCE, Float64); soup != nil || len(used) != 0 {
+		t.Errorf("GreedySoup of NaN ingredients: %v, %v; want nil, none", soup, used)
+	}
+	if p := Barrier(net, net.Params, bad.Params, zeros, SoftmaxCE, Float64, 3); !math.IsNaN(p.LossBarrier) || !math.IsNaN(p.AccuracyBarrier) {
+		t.Errorf("Barrier to a NaN end: %g, %g; want NaN, NaN", p.LossBarrier, p.AccuracyBarrier)
+	}
+	// StableMaxCE where s(z_c)/Σs underflows or Σs overflows.
+	for _, c := range []struct {
+		z    []float64
+		c    int
+		want float64
+	}{
+		{[]float64{1e300, -1e300}, 1, math.Log(1e300) + math.Log1p(1e300)},
+		{[]float64{-1e300, 1e300}, 0, math.Log(1e300) + math.Log1p(1e300)},
+		{[]float64{math.MaxFloat64, math.MaxFloat64}, 0, math.Ln2},
+		{[]float64{math.MaxFloat64, -math.MaxFloat64}, 1, 2 * math.Log(math.MaxFloat64)},
+	} {
+		g := make([]float64, len(c.z))
+		var l float64
+		badinput(t, "StableMaxCE", func() { l = rowLoss(StableMaxCE, Float64, c.z, c.c, nil, g, 1) })
+		if math.Abs(l-c.want) > 1e-14*c.want || !finite(g...) {
+			t.Errorf("StableMaxCE(%v, label %d) = %g, gradient %v; want %g, finite", c.z, c.c, l, g, c.want)
+		}
+	}
+	// Soups of 1.5e308: the sum overflows, the mean does not.
+	one := NewMLP([]int{1, 1}, Identity, false, 1)
+	big := [][]float64{{1.5e308}, {1.5e308}}
+	held := &Dataset{X: mat.NewDense(1, 1, nil), Labels: []int{0}, Classes: 1}
+	if s := UniformSoup(one, big); s[0] != 1.5e308 {
+		t.Errorf("UniformSoup of 1.5e308s: %v", s)
+	}
+	if s, used := GreedySoup(one, big, held, SoftmaxCE, Float64); s[0] != 1.5e308 || len(used) != 2 {
+		t.Errorf("GreedySoup of 1.5e308s: %v, %v", s, used)
+	}
+	// LoadIDX: 2^28×2^28 pixels is an error; 2^14×2^14 runs out of data
+	// without allocating the image up front.
+	labels := []byte{0, 0, 8, 1, 0, 0, 0, 1, 0}
+	if _, err := LoadIDX(bytes.NewReader([]byte{0, 0, 8, 3, 0, 0, 0, 1, 0x10, 0, 0, 0, 0x10, 0, 0, 0}), bytes.NewReader(labels)); err == nil || !strings.Contains(err.Error(), "pixels") {
+		t.Errorf("LoadIDX of 2^28×2^28 images: %v", err)
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	_, err := LoadIDX(bytes.NewReader([]byte{0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 1, 2}), bytes.NewReader(labels))
+	runtime.ReadMemStats(&m1)
+	if err == nil || m1.TotalAlloc-m0.TotalAlloc > 4<<20 {
+		t.Errorf("LoadIDX of a truncated 2^14×2^14 image: %v after allocating %d bytes", err, m1.TotalAlloc-m0.TotalAlloc)
+	}
+	if x := GaussianMixture(2, 1, 4, math.MaxFloat64, 1).X.RawMatrix().Data; !finite(x...) {
+		t.Errorf("GaussianMixture at sep MaxFloat64: %v", x)
+	}
+	if x := Interpolate(nil, []float64{1}, []float64{inf}, 1); x[0] != 1 {
+		t.Errorf("Interpolate(nil, [1], [+Inf], 1) = %v, want [1]", x)
+	}
+	if x := Interpolate(nil, []float64{nan}, []float64{2}, 0); x[0] != 2 {
+		t.Errorf("Interpolate(nil, [NaN], [2], 0) = %v, want [2]", x)
 	}
 }

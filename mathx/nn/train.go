@@ -100,9 +100,12 @@ func (s *Settings) withDefaults(n int) Settings {
 // bit-identical parameters and histories whatever GOMAXPROCS. It checks
 // the context before every step and returns Canceled with the partial
 // result when it is done (between chunks of 1024 rows inside a larger
-// batch, abandoning that step). A non-finite loss or gradient (NaN or ±Inf in
-// the data, divergence) ends it with Failed and an error, the parameters
-// as they were before that step.
+// batch, abandoning that step). NaN or ±Inf in the data (X, Targets,
+// Settings.Test) ends it with Failed and an error naming the entry before
+// the first step; a non-finite loss or gradient, or an update that would
+// make a parameter non-finite (divergence), ends it with Failed and an
+// error naming the step, the parameters and the optimiser's state as they
+// were before that step.
 func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 	if data == nil || data.X == nil {
 		panic("nn: Train: no data")
@@ -112,8 +115,17 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 	if c.Test != nil {
 		c.Test.check("Train (Settings.Test)", net, c.Loss)
 	}
-	t := newTrainer(net, data, &c)
 	r := &Result{Net: net, Status: MaxIterReached}
+	for _, d := range []struct {
+		name string
+		d    *Dataset
+	}{{"", data}, {"Settings.Test: ", c.Test}} {
+		if err := d.d.nonFinite(); err != nil {
+			r.Status = Failed
+			return r, fmt.Errorf("nn: Train: %s%w; the parameters are unchanged", d.name, err)
+		}
+	}
+	t := newTrainer(net, data, &c)
 	return r, t.run(r)
 }
 
@@ -233,7 +245,7 @@ func (t *trainer) step() (float64, error) {
 	B := len(batch)
 	in := t.net.Sizes[0]
 	K := t.net.Sizes[len(t.net.Sizes)-1]
-	var sum float64
+	var sum, zmax float64
 	for lo := 0; lo < B; lo += trainChunk {
 		if lo > 0 && t.s.Context.Err() != nil {
 			return math.NaN(), errCanceled
@@ -245,6 +257,11 @@ func (t *trainer) step() (float64, error) {
 			copy(t.w.x[r*in:(r+1)*in], t.data.X.RawRowView(i))
 		}
 		logits := t.w.forward(t.net, t.net.Params, t.w.x, R)
+		if t.s.Precision == Float32 {
+			for _, z := range logits {
+				zmax = max(zmax, math.Abs(z))
+			}
+		}
 		t.w.g = grow(t.w.g, R*K)
 		for r, i := range rows {
 			sum += rowLoss(t.s.Loss, t.s.Precision, logits[r*K:(r+1)*K], t.data.label(i), t.data.targetRow(i), t.w.g[r*K:(r+1)*K], 1/float64(B))
@@ -271,9 +288,14 @@ func (t *trainer) step() (float64, error) {
 				}
 			}
 		}
+		if zmax > math.MaxFloat32 {
+			return loss, fmt.Errorf("loss %g or a gradient is not finite: a logit (|z| = %g) left float32's range, the loss's Precision; the parameters are unchanged", loss, zmax)
+		}
 		return loss, fmt.Errorf("loss %g or a gradient is not finite: the network has diverged (learning rate too large?); the parameters are unchanged", loss)
 	}
-	t.opt.Step(t.grad)
+	if err := t.opt.Step(t.grad); err != nil {
+		return loss, fmt.Errorf("the network has diverged: %w", err)
+	}
 	return loss, nil
 }
 
