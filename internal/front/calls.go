@@ -238,6 +238,13 @@ func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
 			return x, true
 		}
 	}
+	if name == "Unwrap" {
+		if t := l.structUnwrapper(); t != nil {
+			n := l.typeString(t)
+			l.unsupported(x, "errors.Unwrap in a session with the error type %s, a struct with a value method Unwrap: the interpreter keeps a value of it in an error as a wrapper holding one of its fields, whose Unwrap gomx cannot find (declare the methods of %s on *%s and use a pointer)", n, n, n)
+			return x, true
+		}
+	}
 	copyFn, err := l.stdCopy(x, "errors", name)
 	if err != nil {
 		l.unsupported(x, "errors.%s: gomx runs a copy of its source for the error types of cells, and cannot: %v", fn.Name(), err)
@@ -297,6 +304,19 @@ func (l *lowerer) indistinctErrors() string {
 		seen[rep] = t
 	}
 	return ""
+}
+
+// structUnwrapper returns a struct type of the session with fields and a
+// value method Unwrap() error, nil if there is none (see indistinctErrors).
+func (l *lowerer) structUnwrapper() types.Type {
+	errT := types.Universe.Lookup("error").Type()
+	unwrap := types.NewInterfaceType([]*types.Func{types.NewFunc(token.NoPos, nil, "Unwrap", types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(token.NoPos, nil, "", errT)), false))}, nil).Complete()
+	for _, t := range l.implementers(unwrap) {
+		if st, ok := t.Underlying().(*types.Struct); ok && st.NumFields() > 0 && types.Implements(t, errT.Underlying().(*types.Interface)) {
+			return t
+		}
+	}
+	return nil
 }
 
 // vizPath is the package whose functions show values.
