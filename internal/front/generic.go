@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -576,7 +577,45 @@ func (g *genState) genKey(obj types.Object, targs []types.Type) string {
 	if len(targs) > 0 {
 		b.WriteByte(']')
 	}
+	if obj.Pkg().Path() == "errors" {
+		// the copies of package errors assert to interfaces (Unwrap()
+		// error, Is(error) bool, …) through helpers that try the
+		// session's types that implement them, as they are when the copy
+		// is made: a later cell's types need another copy
+		b.WriteString(g.errorsImplementers(w))
+	}
 	return b.String()
+}
+
+// errorsImplementers lists the session's types that implement the
+// interfaces the copies of package errors assert to, written by w.
+func (g *genState) errorsImplementers(w *typeWriter) string {
+	errT := types.Universe.Lookup("error").Type()
+	anyT := types.Universe.Lookup("any").Type()
+	method := func(name string, param, result types.Type) *types.Interface {
+		var params *types.Tuple
+		if param != nil {
+			params = types.NewTuple(types.NewVar(token.NoPos, nil, "", param))
+		}
+		sig := types.NewSignatureType(nil, nil, nil, params, types.NewTuple(types.NewVar(token.NoPos, nil, "", result)), false)
+		return types.NewInterfaceType([]*types.Func{types.NewFunc(token.NoPos, nil, name, sig)}, nil).Complete()
+	}
+	var names []string
+	for _, iface := range []*types.Interface{
+		method("Unwrap", nil, errT),
+		method("Unwrap", nil, types.NewSlice(errT)),
+		method("Is", errT, types.Typ[types.Bool]),
+		method("As", anyT, types.Typ[types.Bool]),
+	} {
+		for _, t := range g.cell.implementers(iface) {
+			names = append(names, nodeText(token.NewFileSet(), w.expr(t)))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	return "{" + strings.Join(slices.Compact(names), ", ") + "}"
 }
 
 // item returns the interpreter's name of the copy of obj, a package-level
