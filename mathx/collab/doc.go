@@ -1,0 +1,75 @@
+// Package collab simulates collaborative learning: one server and n
+// workers, f of them Byzantine, with the robust aggregation rules and the
+// attacks of the Byzantine-robust learning literature.
+//
+// # Aggregators
+//
+// Each takes n vectors of dimension d as [][]float64 (Rows gives the rows
+// of a *mat.Dense without copying) and returns the aggregate, or an error
+// wrapping ErrNonFinite when an entry is NaN or ±Inf:
+//
+//   - Mean: (1/n)Σ v_i, the non-robust baseline.
+//   - CoordMedian: the median of every coordinate.
+//   - TrimmedMean(v, f): every coordinate's mean without its f smallest
+//     and f largest values (Yin et al. 2018, arXiv 1803.01498).
+//   - GeoMedian: argmin_x Σ‖x − v_i‖ by Weiszfeld's iteration with Vardi
+//     and Zhang's exact guard at data points, to a stated tolerance on the
+//     step (Pillutla, Kakade & Harchaoui's RFA, arXiv 1912.13445, uses it
+//     as an aggregator).
+//   - Krum and MultiKrum: the vector(s) whose n − f − 2 nearest others are
+//     closest in squared distance (Blanchard et al. 2017; El Mhamdi et al.
+//     2018, arXiv 1802.07927).
+//   - CenteredClip: c ← c + (1/n)Σ (v_i − c)·min(1, τ/‖v_i − c‖) from the
+//     previous aggregate (Karimireddy, He & Jaggi 2021, arXiv 2012.10333).
+//   - NNM and NNMDense: nearest-neighbour mixing — each vector replaced by
+//     the mean of its n − f nearest — as a pre-aggregation step (Allouah et
+//     al. 2023, arXiv 2302.01772), pairwise distances and the mixing as two
+//     matrix products.
+//
+// Aggregator bundles a Rule with its parameters (and optional NNM) for
+// Simulate.
+//
+// # Attacks
+//
+// Attack.Forge makes the Byzantine vectors from the honest ones
+// (omniscient attackers): SignFlip (−ε·μ), Gaussian (μ + σξ), ALIE
+// (μ − z·σ per coordinate with Baruch et al.'s z, arXiv 1902.06156; see
+// ALIEZ), IPM (−ε·μ, Xie, Koyejo & Gupta, arXiv 1903.03936) and Mimic
+// (a copy of one honest worker, after Karimireddy, He & Jaggi, arXiv
+// 2006.09365). LabelFlip is a data transform (FlipLabels): the Byzantine
+// workers run the protocol on flipped labels.
+//
+// # Simulation
+//
+// Simulate runs synchronous distributed gradient descent with local
+// Polyak momentum on per-worker objectives Func(x, grad) float64,
+// computing honest gradients concurrently yet bit-identically for a seed
+// whatever GOMAXPROCS, and reports the honest loss per round, the number
+// of gradient computations and of communicated floats. MakeRegression and
+// MakeClassification make data, DirichletSplit spreads it over workers
+// by labels with Dirichlet(α) proportions (heterogeneity), LeastSquares
+// and Logistic turn a worker's examples into its objective.
+//
+// # Names beside peer libraries
+//
+//	gomx collab                      ByzFL (EPFL, byzfl)         Garfield / others
+//	Mean                             Average                     average
+//	CoordMedian                      Median                      median
+//	TrimmedMean(v, f)                TrMean(f)                   trimmed_mean
+//	GeoMedian                        GeometricMedian             geometric_median (RFA)
+//	Krum(v, f), MultiKrum(v, f, m)   Krum(f), MultiKrum(f)       krum, multi-krum
+//	CenteredClip                     CenteredClipping            cclip
+//	NNM(v, f)                        NNM(f) (pre-aggregator)     —
+//	SignFlip, ALIE, IPM, Gaussian    SignFlipping, ALittleIsEnough, InnerProductManipulation, Gaussian
+//
+// # Not yet here (issue 21)
+//
+// MoNNA's full decentralised algorithm (Farhadkhani et al. 2023, arXiv
+// 2306.09880: local momentum plus NNM over a peer-to-peer network), the
+// Flag Aggregator (Almasi et al., arXiv 2302.05865), DADAO (Nabli &
+// Oyallon, arXiv 2208.00779), gradient sketching and the decentralised
+// simulator (graphs, gossip, Poisson clocks) are for a later session;
+// their papers were not read for this one, so NNM here follows the
+// "Fixing by mixing" definition, which MoNNA's mixing step is described
+// as using.
+package collab

@@ -1,0 +1,343 @@
+package collab
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Issue 18's property tests for collab: every exported routine on zeros,
+// one vector, duplicated rows, NaN, ±Inf and scales 1e±300 returns within
+// a second (mathxtest.Promptly) and either is right — the aggregate of
+// s·v is s times the aggregate of v (every rule here is equivariant under
+// scaling), n copies of one vector aggregate to it — or returns an error
+// wrapping ErrNonFinite (GeoMedian and Simulate with Status Failed).
+// Programmer errors (too few vectors for f, mismatched lengths) panic
+// with a message naming the function.
+
+type aggCase struct {
+	name string
+	call func(v [][]float64) ([]float64, error)
+	minN int // fewest vectors it accepts
+}
+
+func aggCases() []aggCase {
+	geo := func(v [][]float64) ([]float64, error) {
+		r, err := GeoMedian(v, nil)
+		if err != nil && r.Status != Failed {
+			return nil, errors.New("GeoMedian: error without Status Failed")
+		}
+		if err == nil && r.Status != Converged {
+			return nil, errors.New("GeoMedian: " + r.Status.String())
+		}
+		return r.X, err
+	}
+	nnm := func(v [][]float64) ([]float64, error) {
+		m, err := NNM(v, 1)
+		if err != nil {
+			return nil, err
+		}
+		return m.RawRowView(0), nil
+	}
+	nnmDense := func(v [][]float64) ([]float64, error) {
+		x := mat.NewDense(len(v), len(v[0]), nil)
+		for i := range v {
+			copy(x.RawRowView(i), v[i])
+		}
+		dst := mat.NewDense(len(v), len(v[0]), nil)
+		if err := NNMDense(dst, x, 0); err != nil {
+			return nil, err
+		}
+		return dst.RawRowView(len(v) - 1), nil
+	}
+	krumScores := func(v [][]float64) ([]float64, error) {
+		sc, err := KrumScores(v, 1)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range sc {
+			if math.IsNaN(x) || x < 0 {
+				return nil, errors.New("KrumScores: score NaN or negative")
+			}
+		}
+		idx, _ := KrumSelect(v, 1, 2)
+		return v[idx[0]], nil
+	}
+	return []aggCase{
+		{"Mean", Mean, 1},
+		{"CoordMedian", CoordMedian, 1},
+		{"TrimmedMean", func(v [][]float64) ([]float64, error) { return TrimmedMean(v, (len(v)-1)/2) }, 1},
+		{"GeoMedian", geo, 1},
+		{"Krum", func(v [][]float64) ([]float64, error) { return Krum(v, 1) }, 4},
+		{"KrumScores/KrumSelect", krumScores, 4},
+		{"MultiKrum", func(v [][]float64) ([]float64, error) { return MultiKrum(v, 1, 2) }, 4},
+		{"CenteredClip", func(v [][]float64) ([]float64, error) { return CenteredClip(v, nil, 0, 3) }, 1},
+		{"NNM", nnm, 2},
+		{"NNMDense", nnmDense, 1},
+		{"Aggregator.Aggregate NNM+Krum", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleKrum, F: 1, NNM: true}.Aggregate(v, nil)
+		}, 4},
+		{"Aggregator.Aggregate CenteredClip", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleCenteredClip, Iters: 2}.Aggregate(v, make([]float64, len(v[0])))
+		}, 1},
+		{"Aggregator.Aggregate MultiKrum", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleMultiKrum, F: 1}.Aggregate(v, nil)
+		}, 4},
+		{"Aggregator.Aggregate GeoMedian", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleGeoMedian}.Aggregate(v, nil)
+		}, 1},
+		{"Aggregator.Aggregate TrimmedMean", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleTrimmedMean}.Aggregate(v, nil)
+		}, 1},
+		{"Aggregator.Aggregate Median", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleMedian}.Aggregate(v, nil)
+		}, 1},
+		{"Attack.Forge Mimic", func(v [][]float64) ([]float64, error) {
+			out, err := Attack{Kind: Mimic}.Forge(v, 1, 0)
+			if err != nil {
+				return nil, err
+			}
+			return out[0], nil
+		}, 1},
+		{"Attack.Forge ALIE", func(v [][]float64) ([]float64, error) {
+			out, err := Attack{Kind: ALIE, Scale: 1}.Forge(v, 2, 0)
+			if err != nil {
+				return nil, err
+			}
+			return out[1], nil
+		}, 1},
+		{"Attack.Forge SignFlip", func(v [][]float64) ([]float64, error) {
+			out, err := Attack{Kind: SignFlip}.Forge(v, 1, 0)
+			if err != nil {
+				return nil, err
+			}
+			for j := range out[0] {
+				out[0][j] = -out[0][j]
+			}
+			return out[0], nil
+		}, 1},
+	}
+}
+
+func scaleRows(v [][]float64, s float64) [][]float64 {
+	out := make([][]float64, len(v))
+	for i := range v {
+		out[i] = make([]float64, len(v[i]))
+		for j, x := range v[i] {
+			out[i][j] = x * s
+		}
+	}
+	return out
+}
+
+func TestPropertyAggregators(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	base := [][]float64{{1, 2, -3}, {0.5, -1, 2}, {4, 0, 1}, {-2, 3, 0.25}, {1.5, 1, -1}}
+	dup := [][]float64{{1, -2, 3}, {1, -2, 3}, {1, -2, 3}, {1, -2, 3}, {1, -2, 3}}
+	type input struct {
+		name  string
+		v     [][]float64
+		scale float64 // compare with scale·agg(base) when > 0
+		bad   bool
+	}
+	inputs := []input{
+		{"zeros", scaleRows(base, 0), 0, false},
+		{"duplicated rows", dup, 0, false},
+		{"scale 1", base, 1, false},
+		{"scale 1e300", scaleRows(base, 1e300), 1e300, false},
+		{"scale 1e-300", scaleRows(base, 1e-300), 1e-300, false},
+		{"NaN", [][]float64{{1, 2, 3}, {nan, 0, 0}, {1, 1, 1}, {0, 0, 0}, {2, 2, 2}}, 0, true},
+		{"+Inf", [][]float64{{1, 2, 3}, {0, inf, 0}, {1, 1, 1}, {0, 0, 0}, {2, 2, 2}}, 0, true},
+		{"-Inf", [][]float64{{1, 2, 3}, {0, 0, -inf}, {1, 1, 1}, {0, 0, 0}, {2, 2, 2}}, 0, true},
+	}
+	for _, c := range aggCases() {
+		ref, err := c.call(base)
+		if err != nil {
+			t.Fatalf("%s on the base case: %v", c.name, err)
+		}
+		for _, in := range inputs {
+			name := c.name + "/" + in.name
+			var got []float64
+			var err error
+			if perr := mathxtest.Promptly(t, name, func() { got, err = c.call(in.v) }); perr != nil {
+				t.Errorf("%s: %v", name, perr)
+				continue
+			}
+			if in.bad {
+				if err == nil || !errors.Is(err, ErrNonFinite) {
+					t.Errorf("%s: %v, %v; want an error wrapping ErrNonFinite", name, got, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			for _, x := range got {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					t.Errorf("%s: non-finite output %v", name, got)
+					break
+				}
+			}
+			switch {
+			case in.name == "zeros":
+				if !eqVec(got, make([]float64, 3), 0) {
+					t.Errorf("%s: %v, want zeros", name, got)
+				}
+			case in.name == "duplicated rows":
+				if !eqVec(got, dup[0], 1e-15) {
+					t.Errorf("%s: %v, want %v", name, got, dup[0])
+				}
+			default:
+				for j := range got {
+					if math.Abs(got[j]-ref[j]*in.scale) > 1e-9*in.scale*math.Max(1, math.Abs(ref[j])) {
+						t.Errorf("%s: %v, want %v·%g", name, got, ref, in.scale)
+						break
+					}
+				}
+			}
+		}
+		// One vector: every rule that accepts it returns it; the others
+		// panic naming themselves.
+		one := [][]float64{{3, -1, 2}}
+		var got []float64
+		perr := mathxtest.Promptly(t, c.name, func() { got, err = c.call(one) })
+		if c.minN > 1 {
+			if perr == nil || !strings.Contains(perr.Error(), "collab.") {
+				t.Errorf("%s with one vector: %v, %v; want a panic naming the function", c.name, got, perr)
+			}
+		} else if perr != nil || err != nil || !eqVec(got, one[0], 1e-15) {
+			if !strings.HasPrefix(c.name, "Attack.Forge S") && !strings.HasPrefix(c.name, "Attack.Forge A") {
+				t.Errorf("%s with one vector: %v, %v, %v; want %v", c.name, got, err, perr, one[0])
+			}
+		}
+	}
+}
+
+// Programmer errors panic naming the function and the arguments.
+func TestPropertyPanics(t *testing.T) {
+	v := [][]float64{{1}, {2}, {3}}
+	cases := map[string]func(){
+		"TrimmedMean 2f ≥ n":     func() { TrimmedMean(v, 2) },
+		"KrumScores n < f+3":     func() { KrumScores(v, 1) },
+		"KrumSelect m > n":       func() { KrumSelect([][]float64{{1}, {2}, {3}, {4}}, 1, 5) },
+		"MultiKrum m = 0":        func() { MultiKrum([][]float64{{1}, {2}, {3}, {4}}, 1, 0) },
+		"Mean ragged":            func() { Mean([][]float64{{1, 2}, {3}}) },
+		"Mean empty":             func() { Mean(nil) },
+		"CoordMedian ragged":     func() { CoordMedian([][]float64{{1, 2}, {3}}) },
+		"CenteredClip tau NaN":   func() { CenteredClip(v, nil, math.NaN(), 1) },
+		"CenteredClip centre":    func() { CenteredClip(v, []float64{1, 2}, 1, 1) },
+		"NNM f = n":              func() { NNM(v, 3) },
+		"NNMDense dims":          func() { NNMDense(mat.NewDense(2, 1, nil), mat.NewDense(3, 1, nil), 0) },
+		"GeoMedian MaxIter < 0":  func() { GeoMedian(v, &Settings{MaxIter: -1}) },
+		"ALIEZ f = n":            func() { ALIEZ(3, 3) },
+		"Forge f < 0":            func() { Attack{Kind: SignFlip}.Forge(v, -1, 0) },
+		"Forge Mimic Target":     func() { Attack{Kind: Mimic, Target: 5}.Forge(v, 1, 0) },
+		"Aggregate unknown rule": func() { Aggregator{Rule: Rule(99)}.Aggregate(v, nil) },
+		"Simulate f = n": func() {
+			Simulate([]Func{func(x, g []float64) float64 { return 0 }}, []float64{0}, &Settings{Byzantine: 1})
+		},
+		"Simulate momentum 1": func() {
+			Simulate([]Func{func(x, g []float64) float64 { return 0 }}, []float64{0}, &Settings{Momentum: 1})
+		},
+		"Simulate no x0":         func() { Simulate([]Func{func(x, g []float64) float64 { return 0 }}, nil, nil) },
+		"MakeRegression m = 0":   func() { MakeRegression(0, 2, 1, 0, 0) },
+		"MakeRegression noise":   func() { MakeRegression(3, 2, 1, math.NaN(), 0) },
+		"MakeClassification sep": func() { MakeClassification(3, 2, math.Inf(1), 0) },
+		"DirichletSplit alpha":   func() { DirichletSplit([]int{0, 1}, 2, math.NaN(), 0) },
+		"DirichletSplit workers": func() { DirichletSplit([]int{0, 1}, 3, 1, 0) },
+		"DirichletSplit label":   func() { DirichletSplit([]int{0, -1}, 1, 1, 0) },
+		"LeastSquares index":     func() { LeastSquares(MakeRegression(3, 2, 1, 0, 0), []int{3}) },
+		"Logistic lambda":        func() { Logistic(MakeClassification(3, 2, 1, 0), nil, -1) },
+	}
+	for name, f := range cases {
+		err := mathxtest.Promptly(t, name, f)
+		if err == nil || !strings.Contains(err.Error(), "collab.") {
+			t.Errorf("%s: %v; want a panic naming the function", name, err)
+		}
+	}
+	// The String methods name every constant and number the others.
+	for _, s := range []string{AttackKind(42).String(), Rule(42).String(), LabelFlip.String(), RuleCenteredClip.String(), Aggregator{Rule: RuleKrum, F: 2, NNM: true}.String()} {
+		if s == "" {
+			t.Errorf("empty String")
+		}
+	}
+	if s := (Aggregator{Rule: RuleKrum, F: 2, NNM: true}).String(); s != "NNM+Krum(f=2)" {
+		t.Errorf("Aggregator.String = %q", s)
+	}
+	if got := Rows(mat.NewDense(1, 1, []float64{math.NaN()})); len(got) != 1 || !math.IsNaN(got[0][0]) {
+		t.Errorf("Rows: %v", got)
+	}
+}
+
+// Simulate on bad data: a NaN start, NaN or ±Inf features, a huge
+// objective, an objective that panics, a diverging run: each returns
+// promptly with Status Failed and an error, never Converged.
+func TestPropertySimulate(t *testing.T) {
+	good := MakeClassification(40, 3, 1, 1)
+	withNaN := MakeClassification(40, 3, 1, 1)
+	withNaN.X.Set(5, 1, math.NaN())
+	withInf := MakeRegression(40, 3, 2, 0, 1)
+	withInf.X.Set(7, 0, math.Inf(-1))
+	huge := MakeRegression(40, 3, 2, 0, 1)
+	huge.X.Scale(1e300, huge.X)
+	tiny := MakeRegression(40, 3, 2, 0, 1)
+	tiny.X.Scale(1e-300, tiny.X)
+	workers := func(d *Data, ls bool) []Func {
+		parts := DirichletSplit(d.Labels, 4, 1, 1)
+		out := make([]Func, 4)
+		for i, p := range parts {
+			if ls {
+				out[i] = LeastSquares(d, p)
+			} else {
+				out[i] = Logistic(d, p, 0.01)
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		ws   []Func
+		x0   []float64
+		s    *Settings
+		fail bool
+	}{
+		{"good", workers(good, false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: IPM}, Aggregator: Aggregator{Rule: RuleMedian}}, false},
+		{"good, one worker", workers(good, false)[:1], make([]float64, 3), &Settings{MaxIter: 20}, false},
+		{"tiny data", workers(tiny, true), make([]float64, 3), &Settings{MaxIter: 20}, false},
+		{"NaN start", workers(good, false), []float64{0, math.NaN(), 0}, nil, true},
+		{"NaN feature", workers(withNaN, false), make([]float64, 3), nil, true},
+		{"-Inf feature", workers(withInf, true), make([]float64, 3), nil, true},
+		{"1e300 features", workers(huge, true), []float64{1, 1, 1}, nil, true},
+		{"objective panics", []Func{func(x, g []float64) float64 { panic("no") }}, []float64{1}, nil, true},
+		{"diverging step", workers(good, true), make([]float64, 3), &Settings{MaxIter: 100000, Step: 10}, true},
+		{"label flip", workers(FlipLabels(good), false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: LabelFlip}, Aggregator: Aggregator{Rule: RuleTrimmedMean}}, false},
+		{"Gaussian, Krum", workers(good, false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 0, Attack: Attack{Kind: Gaussian}, Aggregator: Aggregator{Rule: RuleKrum, F: 1}}, false},
+	}
+	for _, c := range cases {
+		var r *Result
+		var err error
+		if perr := mathxtest.Promptly(t, c.name, func() { r, err = Simulate(c.ws, c.x0, c.s) }); perr != nil {
+			t.Errorf("%s: %v", c.name, perr)
+			continue
+		}
+		if c.fail {
+			if err == nil || r.Status != Failed {
+				t.Errorf("%s: %v, %v; want Failed with an error", c.name, r.Status, err)
+			}
+			continue
+		}
+		if err != nil || r.Status != Converged || math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+			t.Errorf("%s: %v, %v, loss %v", c.name, r.Status, err, r.Loss)
+		}
+	}
+	// GeoMedian's Callback: a panic is an error with Status Failed.
+	r, err := GeoMedian([][]float64{{0, 0}, {1, 0}, {0, 1}, {1, 1}}, &Settings{Callback: func(int, *Result) bool { panic("x") }})
+	if err == nil || r.Status != Failed {
+		t.Errorf("GeoMedian callback panic: %v %v", r.Status, err)
+	}
+}

@@ -1,0 +1,180 @@
+package collab
+
+import (
+	"context"
+	"fmt"
+)
+
+// Rule names a server's aggregation rule.
+type Rule int
+
+const (
+	// RuleMean: Mean, the non-robust baseline. The default.
+	RuleMean Rule = iota
+	// RuleMedian: CoordMedian.
+	RuleMedian
+	// RuleTrimmedMean: TrimmedMean with Aggregator.F.
+	RuleTrimmedMean
+	// RuleGeoMedian: GeoMedian with Aggregator.Tol.
+	RuleGeoMedian
+	// RuleKrum: Krum with Aggregator.F.
+	RuleKrum
+	// RuleMultiKrum: MultiKrum with Aggregator.F and Aggregator.M.
+	RuleMultiKrum
+	// RuleCenteredClip: CenteredClip around the previous aggregate, with
+	// Aggregator.Tau and Aggregator.Iters.
+	RuleCenteredClip
+)
+
+// String returns the constant's name.
+func (r Rule) String() string {
+	switch r {
+	case RuleMean:
+		return "Mean"
+	case RuleMedian:
+		return "CoordMedian"
+	case RuleTrimmedMean:
+		return "TrimmedMean"
+	case RuleGeoMedian:
+		return "GeoMedian"
+	case RuleKrum:
+		return "Krum"
+	case RuleMultiKrum:
+		return "MultiKrum"
+	case RuleCenteredClip:
+		return "CenteredClip"
+	}
+	return fmt.Sprintf("Rule(%d)", int(r))
+}
+
+// Aggregator is a server's aggregation rule with its parameters; the zero
+// value is the mean.
+type Aggregator struct {
+	Rule Rule
+	// F is the number of Byzantine vectors the rule assumes (trimmed
+	// mean, Krum, NNM); in Simulate, 0 means Settings.Byzantine.
+	F int
+	// NNM applies nearest-neighbour mixing (NNMDense with F) before the
+	// rule, the "fixing by mixing" recipe.
+	NNM bool
+	// M is MultiKrum's number of selected vectors (0 → n − F).
+	M int
+	// Tau and Iters are CenteredClip's radius (0 → the adaptive median
+	// radius) and iterations (0 → 1).
+	Tau   float64
+	Iters int
+	// Tol and MaxIter are GeoMedian's (0 → its defaults).
+	Tol     float64
+	MaxIter int
+}
+
+// String describes the rule, as "NNM+Krum(f=2)" (F shown when set).
+func (a Aggregator) String() string {
+	s := a.Rule.String()
+	if a.F > 0 && a.Rule != RuleMean && a.Rule != RuleMedian && a.Rule != RuleGeoMedian && a.Rule != RuleCenteredClip {
+		s += fmt.Sprintf("(f=%d)", a.F)
+	}
+	if a.NNM {
+		s = "NNM+" + s
+	}
+	return s
+}
+
+// Aggregate applies the rule to v; prev is the previous aggregate, the
+// centre of CenteredClip (nil → zeros; other rules ignore it). It panics
+// on the programmer errors of the rule it calls and returns their errors
+// (ErrNonFinite for a non-finite entry).
+func (a Aggregator) Aggregate(v [][]float64, prev []float64) ([]float64, error) {
+	if a.NNM {
+		m, err := NNM(v, a.F)
+		if err != nil {
+			return nil, err
+		}
+		v = Rows(m)
+	}
+	switch a.Rule {
+	case RuleMean:
+		return Mean(v)
+	case RuleMedian:
+		return CoordMedian(v)
+	case RuleTrimmedMean:
+		return TrimmedMean(v, a.F)
+	case RuleGeoMedian:
+		r, err := GeoMedian(v, &Settings{Tol: a.Tol, MaxIter: a.MaxIter, Context: context.Background()})
+		if err != nil {
+			return nil, err
+		}
+		return r.X, nil
+	case RuleKrum:
+		return Krum(v, a.F)
+	case RuleMultiKrum:
+		m := a.M
+		if m == 0 {
+			m = len(v) - a.F
+		}
+		return MultiKrum(v, a.F, m)
+	case RuleCenteredClip:
+		return CenteredClip(v, prev, a.Tau, a.Iters)
+	}
+	panic(fmt.Sprintf("collab.Aggregator.Aggregate: unknown rule %v", a.Rule))
+}
+
+// Settings configures GeoMedian and Simulate. The zero value of every
+// field is its documented default; a nil *Settings means all defaults.
+type Settings struct {
+	// MaxIter bounds GeoMedian's iterations (default 10,000) or
+	// Simulate's rounds (default 100).
+	MaxIter int
+	// Tol is GeoMedian's step tolerance (default 1e-12, see GeoMedian);
+	// for Simulate, 0 runs all MaxIter rounds and Tol > 0 stops Converged
+	// once ‖(1/h)Σ honest gradients‖ ≤ Tol.
+	Tol float64
+	// Seed seeds every random draw (Gaussian attack): a seed gives
+	// bit-identical results whatever GOMAXPROCS.
+	Seed uint64
+	// Context cancels the run (checked every iteration or round); nil
+	// means the current cell's context (mathx/interrupt).
+	Context context.Context
+	// Callback is called after every iteration or round with the live
+	// result; returning false stops with Status Stopped. A panic in it is
+	// recovered and returned as an error.
+	Callback func(iter int, r *Result) bool
+
+	// Step is Simulate's learning rate γ (default 0.1).
+	Step float64
+	// Momentum is the workers' Polyak momentum β ∈ [0, 1): each sends
+	// m_t = β·m_{t−1} + (1 − β)·g_t, m_0 = 0 (default 0: plain gradients).
+	Momentum float64
+	// Byzantine is f, the number of Byzantine workers: the last f of the
+	// n workers (default 0).
+	Byzantine int
+	// Attack is what the Byzantine workers send (default NoAttack).
+	Attack Attack
+	// Aggregator is the server's rule (default the mean).
+	Aggregator Aggregator
+}
+
+// Result is the outcome of GeoMedian or Simulate.
+type Result struct {
+	// Status says why the run ended.
+	Status Status
+	// Iterations counts GeoMedian's iterations or Simulate's rounds.
+	Iterations int
+	// History is GeoMedian's objective Σ‖x_t − v_i‖ (on the vectors
+	// divided by their largest |entry|) or Simulate's loss: the mean of
+	// the honest workers' objectives at the model x_t of round t (before
+	// its update), one entry per iteration or round.
+	History []float64
+	// X is the geometric median or the final model.
+	X []float64
+	// Loss is the mean honest loss at the final X (Simulate; this costs
+	// one more evaluation of each honest objective, without gradient).
+	Loss float64
+	// GradEvals counts gradient computations (one per worker that
+	// computes one, per round): Byzantine workers compute none except
+	// under LabelFlip.
+	GradEvals int
+	// FloatsSent counts communicated floats: every round, n·d from the
+	// workers to the server and n·d for the model broadcast back.
+	FloatsSent int
+}

@@ -1,0 +1,222 @@
+package collab
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/gomx-dev/gomx/mathx/interrupt"
+)
+
+// Simulate runs synchronous distributed gradient descent between one
+// server and n = len(workers) workers, the last s.Byzantine of them
+// Byzantine, for s.MaxIter rounds from x0 (not modified). Each round t:
+//
+//  1. the server broadcasts x_t;
+//  2. each honest worker i computes g_i = ∇f_i(x_t) and its momentum
+//     m_i ← β·m_i + (1 − β)·g_i (β = s.Momentum, m_i = 0 at the start);
+//  3. the Byzantine workers send s.Attack.Forge(honest m's, f, seed of
+//     the round) — under LabelFlip (or NoAttack) they follow the
+//     protocol on their own objectives instead;
+//  4. the server sets x_{t+1} = x_t − γ·Aggregate(all n vectors, previous
+//     aggregate), γ = s.Step.
+//
+// Honest gradients are computed concurrently (at most GOMAXPROCS at
+// once; each worker's Func is called by one goroutine at a time, so
+// distinct workers must not share mutable state) and every reduction is
+// in worker order, so a seed gives bit-identical results whatever
+// GOMAXPROCS. Result.History is the mean honest loss (1/h)Σ_{honest}
+// f_i(x_t) per round, Result.X the last model, GradEvals and FloatsSent
+// the counts. A non-finite loss, gradient or aggregate stops the run with
+// Status Failed and an error (a diverging run ends so). The context is
+// checked every round; the goroutines end before Simulate returns.
+//
+// It panics when workers is empty, x0 is empty, Byzantine is not in
+// [0, n), Step < 0, Momentum ∉ [0, 1) or MaxIter < 0.
+func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	n, d, f := len(workers), len(x0), set.Byzantine
+	if n == 0 || d == 0 {
+		panic(fmt.Sprintf("collab.Simulate: %d workers, len(x0) = %d; want both ≥ 1", n, d))
+	}
+	if f < 0 || f >= n {
+		panic(fmt.Sprintf("collab.Simulate: Byzantine = %d with %d workers, want 0 ≤ f < n", f, n))
+	}
+	if !(set.Step >= 0) || !(set.Momentum >= 0 && set.Momentum < 1) || set.MaxIter < 0 {
+		panic(fmt.Sprintf("collab.Simulate: Step = %v, Momentum = %v, MaxIter = %d; want Step ≥ 0, 0 ≤ Momentum < 1, MaxIter ≥ 0", set.Step, set.Momentum, set.MaxIter))
+	}
+	rounds := set.MaxIter
+	if rounds == 0 {
+		rounds = 100
+	}
+	step := set.Step
+	if step == 0 {
+		step = 0.1
+	}
+	agg := set.Aggregator
+	if agg.F == 0 {
+		agg.F = f
+	}
+	ctx := interrupt.Or(set.Context)
+	h := n - f
+	// Who computes a gradient: honest workers, and Byzantine ones that
+	// follow the protocol.
+	computes := h
+	if set.Attack.Kind == NoAttack || set.Attack.Kind == LabelFlip {
+		computes = n
+	}
+	x := append([]float64(nil), x0...)
+	res := &Result{X: x}
+	for j, t := range x {
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			res.Status = Failed
+			return res, fmt.Errorf("collab.Simulate: x0[%d] = %v: %w", j, t, ErrNonFinite)
+		}
+	}
+	grads := make([][]float64, n)
+	moms := make([][]float64, n)
+	for i := range grads {
+		grads[i] = make([]float64, d)
+		moms[i] = make([]float64, d)
+	}
+	losses := make([]float64, n)
+	panics := make([]any, n)
+	var prev []float64
+	sent := make([][]float64, n)
+
+	// evalAll computes losses (and gradients when g) of workers 0 … m−1
+	// concurrently.
+	evalAll := func(m int, g bool) error {
+		procs := min(runtime.GOMAXPROCS(0), m)
+		var wg sync.WaitGroup
+		next := make(chan int, m)
+		for i := 0; i < m; i++ {
+			next <- i
+		}
+		close(next)
+		for p := 0; p < procs; p++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					func() {
+						defer func() {
+							if r := recover(); r != nil {
+								panics[i] = r
+							}
+						}()
+						var gi []float64
+						if g {
+							gi = grads[i]
+						}
+						losses[i] = workers[i](x, gi)
+					}()
+				}
+			}()
+		}
+		wg.Wait()
+		for i := 0; i < m; i++ {
+			if panics[i] != nil {
+				return fmt.Errorf("collab.Simulate: worker %d's objective panicked: %v", i, panics[i])
+			}
+		}
+		return nil
+	}
+	meanLoss := func() float64 {
+		var l float64
+		for i := 0; i < h; i++ {
+			l += losses[i] / float64(h)
+		}
+		return l
+	}
+	fail := func(err error) (*Result, error) {
+		res.Status = Failed
+		return res, err
+	}
+
+	for t := 0; t < rounds; t++ {
+		if ctx.Err() != nil {
+			res.Status = Canceled
+			break
+		}
+		if err := evalAll(computes, true); err != nil {
+			return fail(err)
+		}
+		res.GradEvals += computes
+		loss := meanLoss()
+		res.History = append(res.History, loss)
+		res.Iterations = t + 1
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return fail(fmt.Errorf("collab.Simulate: honest loss %v at round %d", loss, t))
+		}
+		var gn float64
+		for j := 0; j < d; j++ {
+			var g float64
+			for i := 0; i < h; i++ {
+				g += grads[i][j] / float64(h)
+			}
+			gn += g * g
+		}
+		if math.IsNaN(gn) || math.IsInf(gn, 0) {
+			return fail(fmt.Errorf("collab.Simulate: non-finite honest gradient at round %d", t))
+		}
+		for i := 0; i < computes; i++ {
+			for j, g := range grads[i] {
+				moms[i][j] = set.Momentum*moms[i][j] + (1-set.Momentum)*g
+			}
+			sent[i] = moms[i]
+		}
+		if computes < n {
+			byz, err := set.Attack.Forge(moms[:h], f, set.Seed^uint64(t)*0x9e3779b97f4a7c15)
+			if err != nil {
+				return fail(err)
+			}
+			copy(sent[h:], byz)
+		}
+		a, err := agg.Aggregate(sent, prev)
+		if err != nil {
+			return fail(err)
+		}
+		for j := range x {
+			x[j] -= step * a[j]
+			if math.IsNaN(x[j]) || math.IsInf(x[j], 0) {
+				return fail(fmt.Errorf("collab.Simulate: model entry %d is %v after round %d", j, x[j], t))
+			}
+		}
+		prev = a
+		res.FloatsSent += 2 * n * d
+		if set.Callback != nil {
+			ok, err := callback(set.Callback, t+1, res)
+			if err != nil {
+				return fail(err)
+			}
+			if !ok {
+				res.Status = Stopped
+				break
+			}
+		}
+		if set.Tol > 0 && math.Sqrt(gn) <= set.Tol {
+			res.Status = Converged
+			break
+		}
+		if t == rounds-1 {
+			res.Status = Converged
+			if set.Tol > 0 {
+				res.Status = MaxIterReached
+			}
+		}
+	}
+	if err := evalAll(h, false); err != nil {
+		return fail(err)
+	}
+	res.Loss = meanLoss()
+	if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
+		return fail(errors.New("collab.Simulate: final honest loss is not finite"))
+	}
+	return res, nil
+}
