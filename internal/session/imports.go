@@ -104,7 +104,7 @@ var autoImportTable = map[string]string{
 	"cbo": "github.com/gomx-dev/gomx/mathx/cbo", "bandit": "github.com/gomx-dev/gomx/mathx/bandit",
 	"online": "github.com/gomx-dev/gomx/mathx/online", "sae": "github.com/gomx-dev/gomx/mathx/sae",
 	"lasso": "github.com/gomx-dev/gomx/mathx/lasso", "nn": "github.com/gomx-dev/gomx/mathx/nn",
-	"curvature": "github.com/gomx-dev/gomx/mathx/curvature",
+	"curvature": "github.com/gomx-dev/gomx/mathx/curvature", "collab": "github.com/gomx-dev/gomx/mathx/collab",
 }
 
 // autoImports is autoImportTable restricted to the packages this build
