@@ -9,7 +9,7 @@
 //
 // Run from the repository root (python3-torch installed for the peer):
 //
-//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-peer=true] [-nn=true] [-omp-passive] [-python /usr/bin/python3]
+//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-sizes 784,256,256,10] [-batch 128] [-peer=true] [-nn=true] [-omp-passive] [-python /usr/bin/python3]
 //
 // or make bench-nn (not part of make test). Each round runs, for each thread count, the peer
 // (float64 then float32) and gomx, alternating which goes first, and
@@ -48,10 +48,13 @@ import (
 	"strings"
 )
 
-var sizes = []int{784, 256, 256, 10}
+// sizes and batch are set by -sizes and -batch.
+var (
+	sizes []int
+	batch int
+)
 
 const (
-	batch    = 128
 	lr       = 0.01
 	nBatches = 16
 	warmup   = 20
@@ -81,7 +84,19 @@ func main() {
 	peerScript := flag.String("peer-script", filepath.Join("bench", "nn", "peer.py"), "peer script, relative to the working directory")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-torch")
 	flag.BoolVar(&ompPassive, "omp-passive", false, "run the peer with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep instead of spinning: fairer to PyTorch's threads on a loaded machine, slower on a quiet one)")
+	sizeList := flag.String("sizes", "784,256,256,10", "layer widths, input first (82,128,128,41 with -batch 672 is mathx/nn's grokking network at its test's full batch)")
+	flag.IntVar(&batch, "batch", 128, "batch size")
 	flag.Parse()
+	for _, f := range strings.Split(*sizeList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-sizes %q: want positive integers", *sizeList))
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) < 2 || batch < 1 {
+		fail(fmt.Errorf("-sizes %q -batch %d", *sizeList, batch))
+	}
 	var threads []int
 	for _, s := range strings.Split(*threadList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -135,7 +150,7 @@ func main() {
 					runs = append(runs, [3]string{"nn", "float64"})
 				}
 				for _, s := range runs {
-					cmd := exec.Command(helper, "-side", s[0], "-dtype", s[1], "-steps", strconv.Itoa(*steps))
+					cmd := exec.Command(helper, "-side", s[0], "-dtype", s[1], "-steps", strconv.Itoa(*steps), "-sizes", *sizeList, "-batch", strconv.Itoa(batch))
 					cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(n))
 					var v struct {
 						SPS   float64 `json:"steps_per_sec"`
@@ -159,7 +174,7 @@ func main() {
 				if !*peer {
 					return
 				}
-				p, info, err := runPeer(*python, *peerScript, n, *steps)
+				p, info, err := runPeer(*python, *peerScript, n, *steps, *sizeList)
 				if err != nil {
 					fail(err)
 				}
@@ -279,8 +294,8 @@ func loadavg() string {
 
 // runPeer runs peer.py once (one repeat of each dtype) with n threads and
 // returns its steps/s per dtype and its configuration line.
-func runPeer(python, script string, n, steps int) (map[string][]float64, string, error) {
-	cmd := exec.Command(python, script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1")
+func runPeer(python, script string, n, steps int, sizeList string) (map[string][]float64, string, error) {
+	cmd := exec.Command(python, script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1", "--sizes", sizeList, "--batch", strconv.Itoa(batch))
 	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "OMP_NUM_THREADS="+strconv.Itoa(n))
 	if ompPassive {
 		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")

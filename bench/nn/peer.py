@@ -1,16 +1,16 @@
 #!/usr/bin/python3
 """PyTorch side of the gomx MLP benchmark (run by `go run ./bench/nn`).
 
-    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/nn/peer.py [--steps 300] [--repeats 3] [--threads N] [--dtypes float64,float32]
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/nn/peer.py [--steps 300] [--repeats 3] [--threads N] [--dtypes float64,float32] [--sizes 784,256,256,10] [--batch 128]
 
-Trains the MLP 784-256-256-10 (biases, ReLU) on the CPU with softmax
+Trains the MLP --sizes (default 784-256-256-10; biases, ReLU) on the CPU with softmax
 cross-entropy (torch.nn.functional.cross_entropy, mean over the batch) and
-plain SGD (lr 0.01, no momentum), batches of 128, in each dtype given, and
+plain SGD (lr 0.01, no momentum), batches of --batch (128), in each dtype given, and
 prints one line per repeat, then one JSON line {"torch", "threads",
 "blas", "results": {dtype: [steps_per_sec, ...]}}.
 
-Data: 16 batches of 128 Gaussian inputs (784 features) with labels drawn
-uniformly in 0..9, drawn once (torch.Generator seeded 0) and cycled. The
+Data: 16 batches of Gaussian inputs with labels drawn uniformly among the
+classes (the last width), drawn once (torch.Generator seeded 0) and cycled. The
 network starts from torch's default initialisation (seeded). Each repeat
 runs 20 unmeasured steps, then --steps timed ones.
 
@@ -29,7 +29,7 @@ import time
 
 import torch
 
-SIZES, BATCH, LR, N_BATCHES = (784, 256, 256, 10), 128, 0.01, 16
+SIZES, BATCH, LR, N_BATCHES = (784, 256, 256, 10), 128, 0.01, 16  # --sizes, --batch
 
 
 def blas_info():
@@ -75,12 +75,16 @@ def run(dtype, steps, seed):
 
 
 def main():
+    global SIZES, BATCH
     ap = argparse.ArgumentParser(description="PyTorch MLP peer of bench/nn")
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dtypes", default="float64,float32")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="layer widths, input first")
+    ap.add_argument("--batch", type=int, default=BATCH)
     args = ap.parse_args()
+    SIZES, BATCH = tuple(int(s) for s in args.sizes.split(",")), args.batch
     if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
         raise SystemExit("peer.py: run with OPENBLAS_NUM_THREADS=1 (the Go driver sets it)")
     torch.set_num_threads(args.threads)

@@ -1,11 +1,11 @@
 // Command mlpbench is the gomx side of bench/nn (go run ./bench/nn builds
 // and runs it, with GOMAXPROCS=N in its environment): it times training
-// steps of the MLP 784-256-256-10 (biases, ReLU, softmax cross-entropy,
-// SGD lr 0.01, batches of 128, 16 batches cycled) and prints one JSON
+// steps of an MLP (by default 784-256-256-10; biases, ReLU, softmax
+// cross-entropy, SGD lr 0.01, batches of 128, 16 batches cycled) and prints one JSON
 // line {"side", "dtype", "impl", "gomaxprocs", "steps_per_sec", "loss"}.
 //
-//	mlpbench -side kernels -dtype float64|float32 [-steps 300]
-//	mlpbench -side nn [-steps 300]
+//	mlpbench -side kernels -dtype float64|float32 [-steps 300] [-sizes 784,256,256,10] [-batch 128]
+//	mlpbench -side nn [-steps 300] [-sizes …] [-batch …]
 //	mlpbench -peak
 //
 // It lives under mathx/internal because it imports mathx/internal/kernels,
@@ -29,16 +29,22 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gomx-dev/gomx/mathx/internal/kernels"
 	"github.com/gomx-dev/gomx/mathx/nn"
 )
 
-var sizes = []int{784, 256, 256, 10}
+// sizes and batch are set by -sizes and -batch.
+var (
+	sizes []int
+	batch int
+)
 
 const (
-	batch    = 128
 	lr       = 0.01
 	nBatches = 16
 	warmup   = 20
@@ -49,7 +55,19 @@ func main() {
 	dtype := flag.String("dtype", "float64", "float64 or float32 (side kernels)")
 	steps := flag.Int("steps", 300, "timed steps")
 	peak := flag.Bool("peak", false, "print the measured peak GFLOP/s of one core and exit")
+	sizeList := flag.String("sizes", "784,256,256,10", "layer widths, input first")
+	flag.IntVar(&batch, "batch", 128, "batch size")
 	flag.Parse()
+	for _, f := range strings.Split(*sizeList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-sizes %q", *sizeList))
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) < 2 || batch < 1 {
+		fail(fmt.Errorf("-sizes %q -batch %d", *sizeList, batch))
+	}
 	out := json.NewEncoder(os.Stdout)
 	if *peak {
 		out.Encode(map[string]any{"impl": kernels.Impl(), "impls": kernels.Impls(), "peak_gflops_f64": kernels.PeakGFLOPS(time.Second)})
@@ -79,10 +97,10 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// stepsPerSecNN times nn.Train with SGD at batch 128: runs of warmup and
+// stepsPerSecNN times nn.Train with SGD at the batch size: runs of warmup and
 // warmup+steps steps, the difference of their times.
 func stepsPerSecNN(steps int) float64 {
-	data := nn.GaussianMixture(10, sizes[0], nBatches*batch, 3, 1)
+	data := nn.GaussianMixture(sizes[len(sizes)-1], sizes[0], nBatches*batch, 3, 1)
 	timeIt := func(iters int) time.Duration {
 		net := nn.NewMLP(sizes, nn.ReLU, true, 1)
 		t := time.Now()
@@ -126,7 +144,7 @@ type mlp[T kernels.Float] struct {
 	gw, gb [][]T // gradients
 	z, a   [][]T // pre-activations and outputs per layer, batch×Out
 	d1, d2 []T   // backward scratch
-	xs     [][]T // the batches, batch×784
+	xs     [][]T // the batches, batch×sizes[0]
 	ys     [][]int
 	loss   float64
 }
@@ -151,7 +169,7 @@ func newMLP[T kernels.Float](o ops[T]) *mlp[T] {
 		m.z = append(m.z, make([]T, batch*out))
 		m.a = append(m.a, make([]T, batch*out))
 	}
-	m.d1, m.d2 = make([]T, batch*256), make([]T, batch*256)
+	m.d1, m.d2 = make([]T, batch*slices.Max(sizes)), make([]T, batch*slices.Max(sizes))
 	for i := 0; i < nBatches; i++ {
 		x := make([]T, batch*sizes[0])
 		for j := range x {
@@ -209,13 +227,13 @@ func (m *mlp[T]) step(i int) {
 			s += e
 		}
 		loss += math.Log(float64(s)) - float64(zr[y[r]]-mx)
-		inv := 1 / (s * batch)
+		inv := 1 / (s * T(batch))
 		for j := range gr {
 			gr[j] *= inv
 		}
-		gr[y[r]] -= 1.0 / batch
+		gr[y[r]] -= 1 / T(batch)
 	}
-	m.loss = loss / batch
+	m.loss = loss / float64(batch)
 	// backward
 	for l := L - 1; l >= 0; l-- {
 		nIn, nOut := sizes[l], sizes[l+1]
