@@ -49,6 +49,10 @@
 // panels of A and NR-column panels of B (AVX-512: 8×16 float64, 8×32
 // float32; AVX2: 6×8 and 6×16), KC = 256 (float64) or 512 (float32)
 // terms per block.
+//
+// The environment variable GOMX_KERNELS=avx512, avx2 or go (read at
+// start-up), or Use, selects another implementation, for comparisons; the
+// results are the same bits.
 package kernels
 
 import (
