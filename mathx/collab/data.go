@@ -89,7 +89,9 @@ func MakeClassification(m, d int, sep float64, seed uint64) *Data {
 
 // FlipLabels returns a copy of data with every class c replaced by
 // Classes − 1 − c (0 ↔ 1 for two classes) in Labels and in Y: the data
-// of label-flipping Byzantine workers. X is shared, not copied.
+// of label-flipping Byzantine workers. It is meant for classification
+// data (MakeClassification), where Y holds the classes. X is shared, not
+// copied.
 func FlipLabels(data *Data) *Data {
 	out := &Data{X: data.X, Y: make([]float64, len(data.Y)), Labels: make([]int, len(data.Labels)), Classes: data.Classes}
 	for i, l := range data.Labels {
@@ -297,4 +299,40 @@ func Logistic(data *Data, idx []int, lambda float64) Func {
 		}
 		return f
 	}
+}
+
+// LeastSquaresWorkers returns LeastSquares(data, p) for every part p of
+// parts (as DirichletSplit makes them), the workers of Simulate. (A
+// notebook can also build the slice itself; see the package doc on
+// assigning compiled functions into a slice in a cell.)
+func LeastSquaresWorkers(data *Data, parts [][]int) []Func {
+	out := make([]Func, len(parts))
+	for i, p := range parts {
+		out[i] = LeastSquares(data, p)
+	}
+	return out
+}
+
+// LogisticWorkers returns Logistic(data, p, lambda) for every part p of
+// parts, except that the last flipped workers get their examples with
+// flipped labels (FlipLabels): the label-flipping Byzantine workers of
+// Simulate with Attack{Kind: LabelFlip} and Byzantine = flipped. It
+// panics unless 0 ≤ flipped ≤ len(parts).
+func LogisticWorkers(data *Data, parts [][]int, lambda float64, flipped int) []Func {
+	if flipped < 0 || flipped > len(parts) {
+		panic(fmt.Sprintf("collab.LogisticWorkers: flipped = %d with %d parts", flipped, len(parts)))
+	}
+	out := make([]Func, len(parts))
+	var fl *Data
+	if flipped > 0 {
+		fl = FlipLabels(data)
+	}
+	for i, p := range parts {
+		if i >= len(parts)-flipped {
+			out[i] = Logistic(fl, p, lambda)
+		} else {
+			out[i] = Logistic(data, p, lambda)
+		}
+	}
+	return out
 }

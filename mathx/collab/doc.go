@@ -48,7 +48,15 @@
 // of gradient computations and of communicated floats. MakeRegression and
 // MakeClassification make data, DirichletSplit spreads it over workers
 // by labels with Dirichlet(α) proportions (heterogeneity), LeastSquares
-// and Logistic turn a worker's examples into its objective.
+// and Logistic turn a worker's examples into its objective
+// (LeastSquaresWorkers and LogisticWorkers do it for every worker).
+//
+// In a notebook cell, build the workers with LeastSquaresWorkers,
+// LogisticWorkers, append or a composite literal: assigning a compiled
+// function to an element of a made slice, ws[i] = collab.Logistic(…),
+// gives a nil function in the interpreter of this version (a known
+// interpreter bug, reported with issue 21's session; ws = append(ws, …)
+// works).
 //
 // # Names beside peer libraries
 //

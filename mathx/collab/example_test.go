@@ -41,10 +41,7 @@ func ExampleGeoMedian() {
 func ExampleSimulate() {
 	data := collab.MakeClassification(2000, 10, 1.5, 7)
 	parts := collab.DirichletSplit(data.Labels, 20, 1, 107)
-	workers := make([]collab.Func, len(parts))
-	for i, p := range parts {
-		workers[i] = collab.Logistic(data, p, 1e-3)
-	}
+	workers := collab.LogisticWorkers(data, parts, 1e-3, 0)
 	x0 := make([]float64, 10)
 	s := &collab.Settings{MaxIter: 200, Step: 0.5, Momentum: 0.9, Byzantine: 2}
 	clean, _ := collab.Simulate(workers, x0, s)

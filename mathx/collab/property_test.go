@@ -244,15 +244,16 @@ func TestPropertyPanics(t *testing.T) {
 		"Simulate momentum 1": func() {
 			Simulate([]Func{func(x, g []float64) float64 { return 0 }}, []float64{0}, &Settings{Momentum: 1})
 		},
-		"Simulate no x0":         func() { Simulate([]Func{func(x, g []float64) float64 { return 0 }}, nil, nil) },
-		"MakeRegression m = 0":   func() { MakeRegression(0, 2, 1, 0, 0) },
-		"MakeRegression noise":   func() { MakeRegression(3, 2, 1, math.NaN(), 0) },
-		"MakeClassification sep": func() { MakeClassification(3, 2, math.Inf(1), 0) },
-		"DirichletSplit alpha":   func() { DirichletSplit([]int{0, 1}, 2, math.NaN(), 0) },
-		"DirichletSplit workers": func() { DirichletSplit([]int{0, 1}, 3, 1, 0) },
-		"DirichletSplit label":   func() { DirichletSplit([]int{0, -1}, 1, 1, 0) },
-		"LeastSquares index":     func() { LeastSquares(MakeRegression(3, 2, 1, 0, 0), []int{3}) },
-		"Logistic lambda":        func() { Logistic(MakeClassification(3, 2, 1, 0), nil, -1) },
+		"Simulate no x0":          func() { Simulate([]Func{func(x, g []float64) float64 { return 0 }}, nil, nil) },
+		"MakeRegression m = 0":    func() { MakeRegression(0, 2, 1, 0, 0) },
+		"MakeRegression noise":    func() { MakeRegression(3, 2, 1, math.NaN(), 0) },
+		"MakeClassification sep":  func() { MakeClassification(3, 2, math.Inf(1), 0) },
+		"DirichletSplit alpha":    func() { DirichletSplit([]int{0, 1}, 2, math.NaN(), 0) },
+		"DirichletSplit workers":  func() { DirichletSplit([]int{0, 1}, 3, 1, 0) },
+		"DirichletSplit label":    func() { DirichletSplit([]int{0, -1}, 1, 1, 0) },
+		"LeastSquares index":      func() { LeastSquares(MakeRegression(3, 2, 1, 0, 0), []int{3}) },
+		"Logistic lambda":         func() { Logistic(MakeClassification(3, 2, 1, 0), nil, -1) },
+		"LogisticWorkers flipped": func() { LogisticWorkers(MakeClassification(3, 2, 1, 0), [][]int{{0}}, 0, 2) },
 	}
 	for name, f := range cases {
 		err := mathxtest.Promptly(t, name, f)
@@ -289,15 +290,10 @@ func TestPropertySimulate(t *testing.T) {
 	tiny.X.Scale(1e-300, tiny.X)
 	workers := func(d *Data, ls bool) []Func {
 		parts := DirichletSplit(d.Labels, 4, 1, 1)
-		out := make([]Func, 4)
-		for i, p := range parts {
-			if ls {
-				out[i] = LeastSquares(d, p)
-			} else {
-				out[i] = Logistic(d, p, 0.01)
-			}
+		if ls {
+			return LeastSquaresWorkers(d, parts)
 		}
-		return out
+		return LogisticWorkers(d, parts, 0.01, 0)
 	}
 	cases := []struct {
 		name string
@@ -311,11 +307,12 @@ func TestPropertySimulate(t *testing.T) {
 		{"tiny data", workers(tiny, true), make([]float64, 3), &Settings{MaxIter: 20}, false},
 		{"NaN start", workers(good, false), []float64{0, math.NaN(), 0}, nil, true},
 		{"NaN feature", workers(withNaN, false), make([]float64, 3), nil, true},
+		{"NaN feature, flipped labels", workers(FlipLabels(withNaN), false), make([]float64, 3), nil, true},
 		{"-Inf feature", workers(withInf, true), make([]float64, 3), nil, true},
 		{"1e300 features", workers(huge, true), []float64{1, 1, 1}, nil, true},
 		{"objective panics", []Func{func(x, g []float64) float64 { panic("no") }}, []float64{1}, nil, true},
 		{"diverging step", workers(good, true), make([]float64, 3), &Settings{MaxIter: 100000, Step: 10}, true},
-		{"label flip", workers(FlipLabels(good), false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: LabelFlip}, Aggregator: Aggregator{Rule: RuleTrimmedMean}}, false},
+		{"label flip", LogisticWorkers(good, DirichletSplit(good.Labels, 4, 1, 1), 0.01, 1), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: LabelFlip}, Aggregator: Aggregator{Rule: RuleTrimmedMean}}, false},
 		{"Gaussian, Krum", workers(good, false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 0, Attack: Attack{Kind: Gaussian}, Aggregator: Aggregator{Rule: RuleKrum, F: 1}}, false},
 	}
 	for _, c := range cases {

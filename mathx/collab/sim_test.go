@@ -17,16 +17,10 @@ import (
 func robustProblem(alpha float64, dseed uint64, flip bool) []Func {
 	data := MakeClassification(2000, 10, 1.5, dseed)
 	parts := DirichletSplit(data.Labels, 20, alpha, dseed+100)
-	ws := make([]Func, 20)
-	flipped := FlipLabels(data)
-	for i, p := range parts {
-		if flip && i >= 18 {
-			ws[i] = Logistic(flipped, p, 1e-3)
-			continue
-		}
-		ws[i] = Logistic(data, p, 1e-3)
+	if flip {
+		return LogisticWorkers(data, parts, 1e-3, 2)
 	}
-	return ws
+	return LogisticWorkers(data, parts, 1e-3, 0)
 }
 
 // robustSettings: 200 rounds, γ = 0.5, momentum β = 0.9.
@@ -136,11 +130,7 @@ func TestSimulateCounts(t *testing.T) {
 	}
 	// Tol: the attack-free least-squares run converges on the gradient norm.
 	data := MakeRegression(400, 5, 3, 0.1, 1)
-	parts := DirichletSplit(data.Labels, 4, 10, 1)
-	ls := make([]Func, 4)
-	for i, p := range parts {
-		ls[i] = LeastSquares(data, p)
-	}
+	ls := LeastSquaresWorkers(data, DirichletSplit(data.Labels, 4, 10, 1))
 	r, err = Simulate(ls, make([]float64, 5), &Settings{MaxIter: 5000, Tol: 1e-8, Step: 0.02})
 	if err != nil || r.Status != Converged || r.Iterations >= 5000 {
 		t.Errorf("least squares with Tol: %v %v after %d rounds", r.Status, err, r.Iterations)
