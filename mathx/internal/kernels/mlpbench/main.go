@@ -193,12 +193,8 @@ func (m *mlp[T]) step(i int) {
 		nIn, nOut := sizes[l], sizes[l+1]
 		z := m.z[l]
 		m.gemm(false, true, batch, nOut, nIn, in, nIn, m.w[l], nIn, false, z, nOut)
-		b := m.b[l]
-		for r := 0; r < batch; r++ {
-			zr := z[r*nOut : (r+1)*nOut]
-			for j := range zr {
-				zr[j] += b[j]
-			}
+		for r := 0; r < batch; r++ { // z += b, as fma(1, b, z): one rounding, a plain sum
+			m.axpy(1, m.b[l], z[r*nOut:(r+1)*nOut])
 		}
 		if l+1 < L {
 			a := m.a[l]
@@ -245,9 +241,7 @@ func (m *mlp[T]) step(i int) {
 		gb := m.gb[l]
 		clear(gb)
 		for r := 0; r < batch; r++ {
-			for j, v := range g[r*nOut : (r+1)*nOut] {
-				gb[j] += v
-			}
+			m.axpy(1, g[r*nOut:(r+1)*nOut], gb)
 		}
 		if l > 0 {
 			next := m.d1[:batch*nIn]
