@@ -43,9 +43,10 @@
 // On the development machine (AMD EPYC, Zen 5, AVX-512 with full-width
 // FMA units) one core's measured FMA peak is about 142 GFLOP/s in float64
 // (PeakGFLOPS; 285 in float32). The micro-kernels alone reach about 90 %
-// of it (BenchmarkMicro); the MLP 784-256-256-10's products at batch 128
-// 55–80 % (BenchmarkMLP, make bench-kernels), the rest going to packing
-// (transposing gathers) and edge tiles. Elements are packed into MR-row
+// of it (BenchmarkMicro); the MLP 784-256-256-10's large products at batch
+// 128 65–78 % (BenchmarkMLP, make bench-kernels, best of three runs on a
+// shared machine), the rest going to packing (transposing gathers) and
+// edge tiles; the 10-wide output layer's far less (mostly padding). Elements are packed into MR-row
 // panels of A and NR-column panels of B (AVX-512: 8×16 float64, 8×32
 // float32; AVX2: 6×8 and 6×16), KC = 256 (float64) or 512 (float32)
 // terms per block.
