@@ -52,11 +52,11 @@
 // (LeastSquaresWorkers and LogisticWorkers do it for every worker).
 //
 // In a notebook cell, build the workers with LeastSquaresWorkers,
-// LogisticWorkers, append or a composite literal: assigning a compiled
-// function to an element of a made slice, ws[i] = collab.Logistic(…),
-// gives a nil function in the interpreter of this version (a known
-// interpreter bug, reported with issue 21's session; ws = append(ws, …)
-// works).
+// LogisticWorkers, append, a composite literal or a variable: assigning
+// the result of a compiled call straight to a slice element,
+// ws[i] = collab.Logistic(…), stores a nil function in the interpreter
+// of this version (an interpreter bug, reported by issue 21's first
+// session); f := collab.Logistic(…); ws[i] = f works.
 //
 // # Names beside peer libraries
 //
@@ -73,7 +73,7 @@
 // # Not yet here (issue 21)
 //
 // MoNNA's full decentralised algorithm (Farhadkhani et al. 2023, arXiv
-// 2306.09880: local momentum plus NNM over a peer-to-peer network), the
+// 2209.10931: local momentum plus NNM over a peer-to-peer network), the
 // Flag Aggregator (Almasi et al., arXiv 2302.05865), DADAO (Nabli &
 // Oyallon, arXiv 2208.00779), gradient sketching and the decentralised
 // simulator (graphs, gossip, Poisson clocks) are for a later session;

@@ -12,7 +12,7 @@ import (
 // NNM is nearest-neighbour mixing (Allouah et al. 2023, "Fixing by
 // mixing: a recipe for optimal Byzantine ML under heterogeneity", arXiv
 // 2302.01772; the mixing step of MoNNA, Farhadkhani et al. 2023, arXiv
-// 2306.09880 as this package's doc reads it): every vector v_i is
+// 2209.10931 as this package's doc reads it): every vector v_i is
 // replaced by the mean of its n − f nearest vectors in Euclidean distance
 // (v_i itself among them; ties broken by the lower index). It returns the
 // n mixed vectors as the rows of a new matrix; see NNMDense.

@@ -85,47 +85,19 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 		moms[i] = make([]float64, d)
 	}
 	losses := make([]float64, n)
-	panics := make([]any, n)
 	var prev []float64
 	sent := make([][]float64, n)
 
-	// evalAll computes losses (and gradients when g) of workers 0 … m−1
-	// concurrently.
+	xs := make([][]float64, n)
+	for i := range xs {
+		xs[i] = x
+	}
 	evalAll := func(m int, g bool) error {
-		procs := min(runtime.GOMAXPROCS(0), m)
-		var wg sync.WaitGroup
-		next := make(chan int, m)
-		for i := 0; i < m; i++ {
-			next <- i
+		var gr [][]float64
+		if g {
+			gr = grads
 		}
-		close(next)
-		for p := 0; p < procs; p++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					func() {
-						defer func() {
-							if r := recover(); r != nil {
-								panics[i] = r
-							}
-						}()
-						var gi []float64
-						if g {
-							gi = grads[i]
-						}
-						losses[i] = workers[i](x, gi)
-					}()
-				}
-			}()
-		}
-		wg.Wait()
-		for i := 0; i < m; i++ {
-			if panics[i] != nil {
-				return fmt.Errorf("collab.Simulate: worker %d's objective panicked: %v", i, panics[i])
-			}
-		}
-		return nil
+		return evalWorkers("Simulate", workers[:m], xs, gr, losses)
 	}
 	meanLoss := func() float64 {
 		var l float64
@@ -219,4 +191,47 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 		return fail(errors.New("collab.Simulate: final honest loss is not finite"))
 	}
 	return res, nil
+}
+
+// evalWorkers sets losses[i] = workers[i](xs[i], grads[i]) (grads nil:
+// no gradients) for every i, at most GOMAXPROCS at once, each worker on
+// one goroutine; a panic in a worker is returned as an error naming the
+// first panicking worker.
+func evalWorkers(fn string, workers []Func, xs, grads [][]float64, losses []float64) error {
+	m := len(workers)
+	panics := make([]any, m)
+	procs := min(runtime.GOMAXPROCS(0), m)
+	var wg sync.WaitGroup
+	next := make(chan int, m)
+	for i := 0; i < m; i++ {
+		next <- i
+	}
+	close(next)
+	for p := 0; p < procs; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							panics[i] = r
+						}
+					}()
+					var gi []float64
+					if grads != nil {
+						gi = grads[i]
+					}
+					losses[i] = workers[i](xs[i], gi)
+				}()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, p := range panics {
+		if p != nil {
+			return fmt.Errorf("collab.%s: worker %d's objective panicked: %v", fn, i, p)
+		}
+	}
+	return nil
 }
