@@ -58,6 +58,11 @@
 // of this version (an interpreter bug, reported by issue 21's first
 // session); f := collab.Logistic(…); ws[i] = f works.
 //
+// MoNNA runs the decentralised counterpart on the complete graph: every
+// node takes a local momentum step and replaces its model by the mean of
+// the n − f half-step models nearest its own (Farhadkhani et al., arXiv
+// 2209.10931; see MoNNA for what was and was not read of the paper).
+//
 // # Names beside peer libraries
 //
 //	gomx collab                      ByzFL (EPFL, byzfl)         Garfield / others
@@ -72,12 +77,14 @@
 //
 // # Not yet here (issue 21)
 //
-// MoNNA's full decentralised algorithm (Farhadkhani et al. 2023, arXiv
-// 2209.10931: local momentum plus NNM over a peer-to-peer network), the
-// Flag Aggregator (Almasi et al., arXiv 2302.05865), DADAO (Nabli &
-// Oyallon, arXiv 2208.00779), gradient sketching and the decentralised
-// simulator (graphs, gossip, Poisson clocks) are for a later session;
-// their papers were not read for this one, so NNM here follows the
-// "Fixing by mixing" definition, which MoNNA's mixing step is described
-// as using.
+// The Flag Aggregator (Almasi et al., arXiv 2302.05865), DADAO (Nabli &
+// Oyallon, arXiv 2208.00779), gradient sketching, the decentralised
+// simulator on sparse graphs (ring, torus, Erdős–Rényi; gossip with
+// Poisson clocks) and the notebook are for a later session. Their papers
+// were not read for this one; of MoNNA's, only the abstract and the
+// nearest-neighbour averaging of the authors' code were: NNM follows the
+// "Fixing by mixing" definition (n − f nearest, the pivot included),
+// which that code (CeNNA's compute_cva) matches, and MoNNA's step order
+// and its Byzantine model (one vector to all nodes here) are to be
+// checked against the paper's Algorithm 1.
 package collab

@@ -315,21 +315,29 @@ func TestPropertySimulate(t *testing.T) {
 		{"label flip", LogisticWorkers(good, DirichletSplit(good.Labels, 4, 1, 1), 0.01, 1), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: LabelFlip}, Aggregator: Aggregator{Rule: RuleTrimmedMean}}, false},
 		{"Gaussian, Krum", workers(good, false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 0, Attack: Attack{Kind: Gaussian}, Aggregator: Aggregator{Rule: RuleKrum, F: 1}}, false},
 	}
+	type runner struct {
+		name string
+		run  func([]Func, []float64, *Settings) (*Result, error)
+	}
 	for _, c := range cases {
-		var r *Result
-		var err error
-		if perr := mathxtest.Promptly(t, c.name, func() { r, err = Simulate(c.ws, c.x0, c.s) }); perr != nil {
-			t.Errorf("%s: %v", c.name, perr)
-			continue
-		}
-		if c.fail {
-			if err == nil || r.Status != Failed {
-				t.Errorf("%s: %v, %v; want Failed with an error", c.name, r.Status, err)
+		for _, rn := range []runner{{"Simulate", Simulate}, {"MoNNA", MoNNA}} {
+			c := c
+			c.name = rn.name + "/" + c.name
+			var r *Result
+			var err error
+			if perr := mathxtest.Promptly(t, c.name, func() { r, err = rn.run(c.ws, c.x0, c.s) }); perr != nil {
+				t.Errorf("%s: %v", c.name, perr)
+				continue
 			}
-			continue
-		}
-		if err != nil || r.Status != Converged || math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
-			t.Errorf("%s: %v, %v, loss %v", c.name, r.Status, err, r.Loss)
+			if c.fail {
+				if err == nil || r.Status != Failed {
+					t.Errorf("%s: %v, %v; want Failed with an error", c.name, r.Status, err)
+				}
+				continue
+			}
+			if err != nil || r.Status != Converged || math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+				t.Errorf("%s: %v, %v, loss %v", c.name, r.Status, err, r.Loss)
+			}
 		}
 	}
 	// GeoMedian's Callback: a panic is an error with Status Failed.

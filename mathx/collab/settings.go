@@ -119,7 +119,7 @@ func (a Aggregator) Aggregate(v [][]float64, prev []float64) ([]float64, error) 
 	panic(fmt.Sprintf("collab.Aggregator.Aggregate: unknown rule %v", a.Rule))
 }
 
-// Settings configures GeoMedian and Simulate. The zero value of every
+// Settings configures GeoMedian, Simulate and MoNNA. The zero value of every
 // field is its documented default; a nil *Settings means all defaults.
 type Settings struct {
 	// MaxIter bounds GeoMedian's iterations (default 10,000) or
@@ -154,7 +154,7 @@ type Settings struct {
 	Aggregator Aggregator
 }
 
-// Result is the outcome of GeoMedian or Simulate.
+// Result is the outcome of GeoMedian, Simulate or MoNNA.
 type Result struct {
 	// Status says why the run ended.
 	Status Status
@@ -175,6 +175,10 @@ type Result struct {
 	// under LabelFlip.
 	GradEvals int
 	// FloatsSent counts communicated floats: every round, n·d from the
-	// workers to the server and n·d for the model broadcast back.
+	// workers to the server and n·d for the model broadcast back
+	// (Simulate), or n·(n−1)·d for every node's broadcast (MoNNA).
 	FloatsSent int
+	// Spread is MoNNA's largest distance of an honest model from the
+	// honest average X at the end (0 for Simulate).
+	Spread float64
 }
