@@ -286,7 +286,9 @@ func (l *lowerer) commaOk(e ast.Expr) (ast.Expr, bool) {
 	if !ok || ta.Type == nil {
 		return nil, false
 	}
-	l.checkStructAssert(ta, l.typeOf(ta.X), l.typeOf(ta.Type))
+	if r, refused := l.refusedAssert(ta, l.typeOf(ta.X), l.typeOf(ta.Type), true); refused {
+		return r, r != nil
+	}
 	as, _, ok := l.assertHelper(l.typeOf(ta.X), l.typeOf(ta.Type))
 	if !ok {
 		return nil, false

@@ -141,7 +141,9 @@ func (l *lowerer) errorsAs(x *ast.CallExpr) (ast.Expr, bool) {
 		return nil, false
 	}
 	if l.boxedStruct(ptr.Elem()) {
-		l.unsupported(x, "errors.As to a %s: %s", l.typeString(ptr.Elem()), boxedStructWhy(l.typeString(ptr.Elem())))
+		if r := l.refusal(x, fmt.Sprintf("errors.As to a %s: %s", l.typeString(ptr.Elem()), boxedStructWhy(l.typeString(ptr.Elem()))), predeclared("bool")); r != nil {
+			return r, true
+		}
 		return x, true
 	}
 	copyFn, ok := l.genericCall(x, asType, []types.Type{ptr.Elem()})
@@ -219,14 +221,20 @@ func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
 	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "errors" || x.Ellipsis.IsValid() {
 		return nil, false
 	}
+	var result ast.Expr // the call's result type, for a refusal
 	switch {
-	case fn.Name() == "Is" && len(x.Args) == 2, fn.Name() == "Unwrap" && len(x.Args) == 1:
+	case fn.Name() == "Is" && len(x.Args) == 2:
+		result = predeclared("bool")
+	case fn.Name() == "Unwrap" && len(x.Args) == 1:
+		result = predeclared("error")
 	default:
 		return nil, false
 	}
 	for _, a := range x.Args {
 		if t := l.typeOf(a); t != nil && l.boxedStruct(t) {
-			l.unsupported(a, "errors.%s with a %s: gomx cannot compare or unwrap it in an error: the interpreter keeps a struct value of a type declared in a cell or a package read from source in an error as a wrapper holding one of its fields (declare the methods of %s on *%s and use a pointer)", fn.Name(), l.typeString(t), l.typeString(t), l.typeString(t))
+			if r := l.refusal(a, fmt.Sprintf("errors.%s with a %s: gomx cannot compare or unwrap it in an error: the interpreter keeps a struct value of a type declared in a cell or a package read from source in an error as a wrapper holding one of its fields (declare the methods of %s on *%s and use a pointer)", fn.Name(), l.typeString(t), l.typeString(t), l.typeString(t)), result); r != nil {
+				return r, true
+			}
 			return x, true
 		}
 	}
@@ -234,14 +242,18 @@ func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
 	if name == "Is" {
 		name = "is"
 		if why := l.indistinctErrors(); why != "" {
-			l.unsupported(x, "errors.Is in a session with %s", why)
+			if r := l.refusal(x, "errors.Is in a session with "+why, result); r != nil {
+				return r, true
+			}
 			return x, true
 		}
 	}
 	if name == "Unwrap" {
 		if t := l.structUnwrapper(); t != nil {
 			n := l.typeString(t)
-			l.unsupported(x, "errors.Unwrap in a session with the error type %s, a struct with a value method Unwrap: the interpreter keeps a value of it in an error as a wrapper holding one of its fields, whose Unwrap gomx cannot find (declare the methods of %s on *%s and use a pointer)", n, n, n)
+			if r := l.refusal(x, fmt.Sprintf("errors.Unwrap in a session with the error type %s, a struct with a value method Unwrap: the interpreter keeps a value of it in an error as a wrapper holding one of its fields, whose Unwrap gomx cannot find (declare the methods of %s on *%s and use a pointer)", n, n, n), result); r != nil {
+				return r, true
+			}
 			return x, true
 		}
 	}

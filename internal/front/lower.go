@@ -493,7 +493,11 @@ func (l *lowerer) stmt(s ast.Stmt) []ast.Stmt {
 			cases = append(cases, cc.(*ast.CaseClause).List...)
 		}
 		for _, e := range cases {
-			l.checkStructAssert(e, from, l.typeOf(e))
+			// Unsupported in a cell, and where the interpreter's own type
+			// switch runs below; otherwise the chain's case panics
+			if why := l.structAssert(from, l.typeOf(e)); why != "" && (!l.whole || l.indistinctTypes(cases, "type switch")) {
+				l.unsupported(e, "%s", why)
+			}
 		}
 		if l.indistinctTypes(cases, "type switch") && l.whole {
 			// the interpreter's own type switch, which compares its
@@ -826,7 +830,12 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 		}
 	case *ast.TypeAssertExpr:
 		if x.Type != nil {
-			l.checkStructAssert(x, l.typeOf(x.X), l.typeOf(x.Type))
+			if r, refused := l.refusedAssert(x, l.typeOf(x.X), l.typeOf(x.Type), false); refused {
+				if r == nil {
+					return x
+				}
+				return r
+			}
 			if _, must, ok := l.assertHelper(l.typeOf(x.X), l.typeOf(x.Type)); ok {
 				c := &ast.CallExpr{Fun: ast.NewIdent(must), Lparen: x.Pos(), Args: []ast.Expr{l.expr(x.X)}}
 				setPos(c, x.Pos())
@@ -1209,7 +1218,9 @@ func (l *lowerer) typeSwitchChain(s *ast.TypeSwitchStmt, from types.Type) []ast.
 		for _, e := range typs {
 			ok := l.temp("ok")
 			var check ast.Expr = &ast.TypeAssertExpr{X: vRef(), Type: l.typeExpr(e)}
-			if as, _, found := l.assertHelper(from, l.typeOf(e)); found {
+			if l.whole && l.structAssert(from, l.typeOf(e)) != "" {
+				check, _ = l.refusedAssert(e, from, l.typeOf(e), true) // a panic if it runs
+			} else if as, _, found := l.assertHelper(from, l.typeOf(e)); found {
 				check = &ast.CallExpr{Fun: ast.NewIdent(as), Args: []ast.Expr{vRef()}}
 			}
 			assert := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_"), ok}, Tok: token.DEFINE, Rhs: []ast.Expr{check}}

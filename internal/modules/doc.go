@@ -64,7 +64,12 @@
 // of a range over a function, a generic standard function whose source
 // does not type-check in gomx, a function type that refers to itself:
 // type stateFn func(*Lexer) stateFn of expr's and BurntSushi/toml's
-// lexers, on which the interpreter's compiler panics). A generic function
+// lexers, on which the interpreter's compiler panics). A construct the
+// interpreter would answer wrongly but that the package may never run
+// (an assertion of an error back to a struct type of the package, as
+// uuid's IsInvalidLengthError; errors.Is in a package with such a type,
+// as pkg/errors') does not fail the import: it panics with the reason
+// when it runs (front's refusal), where in a cell it is Unsupported. A generic function
 // or type of a module's package is instantiated by the interpreter when
 // the package itself uses it; a use from a cell or another package
 // (samber/lo's lo/mutable, expr's internal/ring) is a copy of its source

@@ -141,6 +141,42 @@ func (c *Counter) Add(d int) { c.N += d }
 		"go.mod": "module example.com/alias\n\ngo 1.22\n",
 		"a.go":   "package alias\n\nfunc F() int {\n\ttype A = int\n\tvar x A = 2\n\treturn x\n}\n",
 	}},
+	{Path: "example.com/structerr", Version: "v1.0.0", Files: map[string]string{
+		"go.mod": "module example.com/structerr\n\ngo 1.22\n",
+		"e.go": `package structerr
+
+import "fmt"
+
+type lengthError struct{ n int }
+
+func (e lengthError) Error() string { return fmt.Sprint("bad length ", e.n) }
+
+// Check fails for a length other than 4.
+func Check(n int) error {
+	if n != 4 {
+		return lengthError{n}
+	}
+	return nil
+}
+
+// IsLength reports whether err is Check's error.
+func IsLength(err error) bool {
+	_, ok := err.(lengthError)
+	return ok
+}
+
+// Kind names err's kind.
+func Kind(err error) string {
+	switch err.(type) {
+	case nil:
+		return "none"
+	case lengthError:
+		return "length"
+	}
+	return "other"
+}
+`,
+	}},
 	{Path: "example.com/generic", Version: "v1.0.0", Files: map[string]string{
 		"go.mod": "module example.com/generic\n\ngo 1.22\n",
 		"gen.go": `package gen
@@ -524,6 +560,25 @@ func main() {
 	mustFail(t, s, `fmt.Println(gen.Register("a", 1))`, "gen.Register[int]", "unexported package variable registered")
 	if got := mustRun(t, s, "fmt.Println(gen.Ints(1, 2).Len())"); got != "2\n" {
 		t.Errorf("after the refused generic: %q", got)
+	}
+}
+
+// TestModuleStructAssert: an assertion in a package read from source
+// that the interpreter would answer wrongly (an error back to a struct
+// type of the package) does not stop the package from importing: it
+// panics with the reason when it runs, and the package's other functions
+// work.
+func TestModuleStructAssert(t *testing.T) {
+	localProxy(t)
+	s := newSession(t)
+	if got := mustRun(t, s, "import \"example.com/structerr\"\nfmt.Println(structerr.Check(3), structerr.Check(4))"); got != "bad length 3 <nil>\n" {
+		t.Errorf("Check printed %q", got)
+	}
+	const why = "cannot give it back"
+	mustFail(t, s, "fmt.Println(structerr.IsLength(structerr.Check(3)))", "gomx: a type assertion of a value of type error to lengthError", why)
+	mustFail(t, s, "fmt.Println(structerr.Kind(structerr.Check(3)))", why)
+	if got := mustRun(t, s, "fmt.Println(structerr.Check(5))"); got != "bad length 5\n" {
+		t.Errorf("after the panics: %q", got)
 	}
 }
 
