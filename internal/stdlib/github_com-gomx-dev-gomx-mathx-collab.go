@@ -36,6 +36,7 @@ func init() {
 		"MaxIterReached":      reflect.ValueOf(collab.MaxIterReached),
 		"Mean":                reflect.ValueOf(collab.Mean),
 		"Mimic":               reflect.ValueOf(collab.Mimic),
+		"MoNNA":               reflect.ValueOf(collab.MoNNA),
 		"MultiKrum":           reflect.ValueOf(collab.MultiKrum),
 		"NNM":                 reflect.ValueOf(collab.NNM),
 		"NNMDense":            reflect.ValueOf(collab.NNMDense),
