@@ -61,7 +61,7 @@ func (l *lowerer) assign(s *ast.AssignStmt, top bool) []ast.Stmt {
 	origLhs, origRhs := append([]ast.Expr(nil), s.Lhs...), append([]ast.Expr(nil), s.Rhs...)
 	viaTemps := s.Tok == token.ASSIGN && len(s.Rhs) == 1 && l.exposingCall(s.Rhs[0])
 	recv := len(s.Rhs) == 1 && isRecv(s.Rhs[0])
-	viaTemps = viaTemps || recv && s.Tok == token.ASSIGN
+	viaTemps = viaTemps || recv && s.Tok == token.ASSIGN || l.funcIntoElement(s)
 	lowered := false
 	if len(s.Lhs) == 2 && len(s.Rhs) == 1 {
 		if c, ok := l.commaOk(s.Rhs[0]); ok {
@@ -303,6 +303,37 @@ func (l *lowerer) resultsViaTemps(s *ast.AssignStmt) []ast.Stmt {
 	def := define(temps, s.Rhs[0])
 	def.TokPos = s.TokPos
 	return append(pre, def, &ast.AssignStmt{Lhs: lhs, TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs})
+}
+
+// funcIntoElement reports whether s assigns the result of a call, a
+// function, to an element of a slice or array: the interpreter stores a
+// nil function there when the call is compiled (fs[0] =
+// sync.OnceFunc(f) left fs[0] == nil), and the right one through a
+// variable, so the result goes through a temporary (resultsViaTemps).
+func (l *lowerer) funcIntoElement(s *ast.AssignStmt) bool {
+	if s.Tok != token.ASSIGN || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
+		return false
+	}
+	ix, ok := unparen(s.Lhs[0]).(*ast.IndexExpr)
+	if !ok {
+		return false
+	}
+	if _, isMap := typeUnder(l.typeOf(ix.X)).(*types.Map); isMap {
+		return false
+	}
+	if _, ok := unparen(s.Rhs[0]).(*ast.CallExpr); !ok {
+		return false
+	}
+	_, isFunc := typeUnder(l.typeOf(s.Rhs[0])).(*types.Signature)
+	return isFunc
+}
+
+// typeUnder is t's underlying type, nil for nil.
+func typeUnder(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	return t.Underlying()
 }
 
 // lhsOperandsFirst reports whether the calls in the (lowered) left-hand

@@ -51,13 +51,6 @@
 // and Logistic turn a worker's examples into its objective
 // (LeastSquaresWorkers and LogisticWorkers do it for every worker).
 //
-// In a notebook cell, build the workers with LeastSquaresWorkers,
-// LogisticWorkers, append, a composite literal or a variable: assigning
-// the result of a compiled call straight to a slice element,
-// ws[i] = collab.Logistic(…), stores a nil function in the interpreter
-// of this version (an interpreter bug, reported by issue 21's first
-// session); f := collab.Logistic(…); ws[i] = f works.
-//
 // MoNNA runs the decentralised counterpart on the complete graph: every
 // node takes a local momentum step and replaces its model by the mean of
 // the n − f half-step models nearest its own (Farhadkhani et al., arXiv
