@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/gomx-dev/gomx/mathx/internal/kernels"
 )
 
 // Activation is the nonlinearity applied after a layer.
@@ -405,6 +407,13 @@ func gemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda in
 	br, bc := k, n
 	if tB == blas.Trans {
 		br, bc = n, k
+	}
+	if alpha == 1 && (beta == 0 || beta == 1) {
+		// the package's SIMD kernels (mathx/internal/kernels): the same
+		// bits on every CPU and thread count, several times gonum's speed
+		// at these sizes (bench/nn)
+		kernels.Gemm64(tA == blas.Trans, tB == blas.Trans, m, n, k, a, lda, b, ldb, beta == 1, c, ldc)
+		return
 	}
 	blas64.Gemm(tA, tB, alpha,
 		blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
