@@ -26,7 +26,9 @@ func TestGomxBuildCommand(t *testing.T) {
 	}{
 		{[]string{"build"}, "worker ", "", 0},
 		{[]string{"build", "github.com/x/y"}, "", "unexpected argument \"github.com/x/y\" (name packages with --with)", 2},
-		{[]string{"build", "--reset", "--with", "github.com/x/y"}, "", "--reset and --with exclude each other", 2},
+		{[]string{"build", "--reset", "--with", "github.com/x/y"}, "", "--reset and --clean cannot be given with --with", 2},
+		{[]string{"build", "--clean", "--with", "github.com/x/y"}, "", "--reset and --clean cannot be given with --with", 2},
+		{[]string{"build", "--clean"}, "removed 0 built workers from the cache", "", 0},
 		{[]string{"build", "--with", "strings"}, "", "gomx build: strings: a package of the standard library is compiled into gomx already", 1},
 		{[]string{"build", "--with", "example.com/a,gonum.org/v1/gonum/mat"}, "", "gonum.org/v1/gonum/mat is compiled into gomx already", 1},
 		{[]string{"build", "--reset"}, "new sessions use gomx's own worker", "", 0},
