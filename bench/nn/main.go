@@ -35,8 +35,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -46,6 +44,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gomx-dev/gomx/bench/internal/benchenv"
 )
 
 // sizes and batch are set by -sizes and -batch.
@@ -122,19 +122,19 @@ func main() {
 		Impls []string `json:"impls"`
 		Peak  float64  `json:"peak_gflops_f64"`
 	}
-	if err := runJSON(exec.Command(helper, "-peak"), &pk); err != nil {
+	if _, err := benchenv.RunJSON(exec.Command(helper, "-peak"), &pk); err != nil {
 		fail(err)
 	}
 	peak := pk.Peak
 	flops := flopsPerStep()
 	fmt.Printf("configuration\n")
-	fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", cpuModel(), runtime.NumCPU(), loadavg())
+	fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", benchenv.CPUModel(), runtime.NumCPU(), benchenv.LoadAvg())
 	fmt.Printf("  gomx           %s %s/%s, kernels %s (available %v)\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, pk.Impl, pk.Impls)
 	fmt.Printf("  peak           %.1f GFLOP/s float64 per core measured (FMA throughput, %s), %.1f float32\n", peak, pk.Impl, 2*peak)
 	fmt.Printf("  model          MLP %v, ReLU, biases, softmax cross-entropy (mean), SGD lr %g, batch %d, %d batches cycled\n", sizes, lr, batch, nBatches)
 	fmt.Printf("  work           %.1f MFLOP per step in the dense products\n", flops/1e6)
 	fmt.Printf("  measurement    %d rounds × %d timed steps after %d warm-up steps, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N%s)\n",
-		*rounds, *steps, warmup, threads, passiveNote())
+		*rounds, *steps, warmup, threads, benchenv.PassiveNote(ompPassive))
 
 	type key struct {
 		side  string
@@ -156,7 +156,7 @@ func main() {
 						SPS   float64 `json:"steps_per_sec"`
 						Procs int     `json:"gomaxprocs"`
 					}
-					if err := runJSON(cmd, &v); err != nil {
+					if _, err := benchenv.RunJSON(cmd, &v); err != nil {
 						fail(err)
 					}
 					if v.Procs != n {
@@ -206,7 +206,7 @@ func main() {
 
 	// The peak again: on a shared machine the higher of the two is the
 	// nearer to the core's.
-	if err := runJSON(exec.Command(helper, "-peak"), &pk); err != nil {
+	if _, err := benchenv.RunJSON(exec.Command(helper, "-peak"), &pk); err != nil {
 		fail(err)
 	}
 	if pk.Peak > peak {
@@ -222,7 +222,7 @@ func main() {
 			}
 			pt := res[key{"PyTorch", n, dt}]
 			if len(pt) > 0 {
-				m := median(pt)
+				m := benchenv.Median(pt)
 				fmt.Printf("%d thread(s) %s  %-9s %6.0f [%.0f, %.0f] steps/s  %6.1f GFLOP/s  %4.0f%% of peak\n", n, dt, "PyTorch", m, slices.Min(pt), slices.Max(pt), m*flops/1e9, 100*m*flops/1e9/pk)
 			}
 			for _, side := range []string{"kernels", "mathx/nn"} {
@@ -230,14 +230,14 @@ func main() {
 				if len(v) == 0 {
 					continue
 				}
-				m := median(v)
+				m := benchenv.Median(v)
 				fmt.Printf("%d thread(s) %s  %-9s %6.0f [%.0f, %.0f] steps/s  %6.1f GFLOP/s  %4.0f%% of peak", n, dt, side, m, slices.Min(v), slices.Max(v), m*flops/1e9, 100*m*flops/1e9/pk)
 				if len(pt) == len(v) {
 					ratios := make([]float64, len(v))
 					for i := range v {
 						ratios[i] = v[i] / pt[i]
 					}
-					fmt.Printf("  ratio %.2f× [%.2f, %.2f]", median(ratios), slices.Min(ratios), slices.Max(ratios))
+					fmt.Printf("  ratio %.2f× [%.2f, %.2f]", benchenv.Median(ratios), slices.Min(ratios), slices.Max(ratios))
 				}
 				fmt.Println()
 			}
@@ -245,88 +245,25 @@ func main() {
 	}
 }
 
+// ompPassive is -omp-passive (benchenv.Env).
 var ompPassive bool
-
-func passiveNote() string {
-	if ompPassive {
-		return ", OMP_WAIT_POLICY=PASSIVE"
-	}
-	return ""
-}
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench/nn:", err)
 	os.Exit(1)
 }
 
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.Index(l, ":"); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return runtime.GOARCH
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
 // runPeer runs peer.py once (one repeat of each dtype) with n threads and
 // returns its steps/s per dtype and its configuration line.
 func runPeer(python, script string, n, steps int, sizeList string) (map[string][]float64, string, error) {
 	cmd := exec.Command(python, script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1", "--sizes", sizeList, "--batch", strconv.Itoa(batch))
-	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "OMP_NUM_THREADS="+strconv.Itoa(n))
-	if ompPassive {
-		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")
-	}
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return nil, "", fmt.Errorf("%s %s: %v\n%s", python, script, err, out.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	cmd.Env = benchenv.Env(n, ompPassive)
 	var res struct {
 		Results map[string][]float64 `json:"results"`
 	}
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil || len(res.Results) == 0 {
-		return nil, "", fmt.Errorf("no results in the peer's output (%v):\n%s", err, out.String())
+	info, err := benchenv.RunJSON(cmd, &res)
+	if err == nil && len(res.Results) == 0 {
+		err = fmt.Errorf("%s %s: no results in the peer's output", python, script)
 	}
-	return res.Results, lines[0], nil
-}
-
-// runJSON runs cmd and decodes the last line of its output into v.
-func runJSON(cmd *exec.Cmd, v any) error {
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), v); err != nil {
-		return fmt.Errorf("%s: %v in its output:\n%s", strings.Join(cmd.Args, " "), err, out.String())
-	}
-	return nil
+	return res.Results, info, err
 }

@@ -29,7 +29,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +36,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gomx-dev/gomx/mathx/ot"
+
+	"github.com/gomx-dev/gomx/bench/internal/benchenv"
 )
 
 func main() {
@@ -116,7 +117,7 @@ func emdPart(sizes []int, seeds int) {
 				}
 				its[s] = float64(res.Iterations)
 			}
-			it, sec := median(its), median(secs)
+			it, sec := benchenv.Median(its), benchenv.Median(secs)
 			if k == 0 {
 				first = it
 			}
@@ -128,15 +129,6 @@ func emdPart(sizes []int, seeds int) {
 			fmt.Printf("%-22s log–log slope of augmentations against n: %.2f\n", name, slope)
 		}
 	}
-}
-
-func median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // l1err returns ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁ of a plan.

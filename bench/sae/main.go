@@ -23,7 +23,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -37,6 +36,8 @@ import (
 	"time"
 
 	"github.com/gomx-dev/gomx/mathx/sae"
+
+	"github.com/gomx-dev/gomx/bench/internal/benchenv"
 )
 
 type run struct {
@@ -72,10 +73,10 @@ func main() {
 	flops := 2.0*b*f*d + 6.0*b*k*d + 10.0*2*f*d
 	if !*asJSON {
 		fmt.Printf("configuration\n")
-		fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", cpuModel(), runtime.NumCPU(), loadavg())
+		fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", benchenv.CPUModel(), runtime.NumCPU(), benchenv.LoadAvg())
 		fmt.Printf("  gomx           %s %s/%s, float64, GOMAXPROCS=N\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		fmt.Printf("  model          TopK SAE d %d, %d latents, k %d, batch %d, Adam 1e-3, %d steps per run\n", d, f, k, b, *steps)
-		fmt.Printf("  measurement    %d rounds, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N%s, %s decode)\n", *rounds, threads, passiveNote(), *decode)
+		fmt.Printf("  measurement    %d rounds, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N%s, %s decode)\n", *rounds, threads, benchenv.PassiveNote(ompPassive), *decode)
 	}
 	ours, theirs := map[int][]run{}, map[int][]run{}
 	for r := 0; r < *rounds; r++ {
@@ -138,7 +139,7 @@ func main() {
 			rs := res["ratio"].([]float64)
 			fmt.Printf("  PyTorch %6.1f [%.1f, %.1f] steps/s, NMSE %.4f, recovered %.3f, dead %d (%s decode)\n",
 				p.StepsPerSec, p.Min, p.Max, p.NMSE, p.Recovered, p.Dead, *decode)
-			fmt.Printf("  ratio   %.2f× [%.2f, %.2f] gomx/PyTorch at %d thread(s) on both sides\n", median(rs), slices.Min(rs), slices.Max(rs), n)
+			fmt.Printf("  ratio   %.2f× [%.2f, %.2f] gomx/PyTorch at %d thread(s) on both sides\n", benchenv.Median(rs), slices.Min(rs), slices.Max(rs), n)
 		}
 	}
 	if *asJSON {
@@ -181,70 +182,28 @@ func stat(rs []run) summary {
 	return summary{s[len(s)/2], s[0].StepsPerSec, s[len(s)-1].StepsPerSec}
 }
 
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
+// ompPassive is -omp-passive (benchenv.Env).
 var ompPassive bool
-
-func passiveNote() string {
-	if ompPassive {
-		return ", OMP_WAIT_POLICY=PASSIVE"
-	}
-	return ""
-}
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench/sae:", err)
 	os.Exit(1)
 }
 
-func cpuModel() string {
-	data, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.Index(l, ":"); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return runtime.GOARCH
-}
-
-func loadavg() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	fs := strings.Fields(string(data))
-	if len(fs) < 3 {
-		return "?"
-	}
-	return strings.Join(fs[:3], " ")
-}
-
 // runPeer runs the peer script once (one repeat) with n threads and returns
 // its run, read from the JSON line it prints last, and its first line.
 func runPeer(python, script string, steps, n int, decode string) (run, string, error) {
 	cmd := exec.Command(python, script, "--steps", strconv.Itoa(steps), "--repeats", "1", "--threads", strconv.Itoa(n), "--decode", decode)
-	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "OMP_NUM_THREADS="+strconv.Itoa(n))
-	if ompPassive {
-		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")
-	}
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return run{}, "", fmt.Errorf("%s %s: %v\n%s", python, script, err, out.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	cmd.Env = benchenv.Env(n, ompPassive)
 	var res struct {
 		Runs []run `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil || len(res.Runs) == 0 {
-		return run{}, "", fmt.Errorf("no results in the peer's output (%v):\n%s", err, out.String())
+	info, err := benchenv.RunJSON(cmd, &res)
+	if err != nil {
+		return run{}, "", err
 	}
-	return res.Runs[0], lines[0], nil
+	if len(res.Runs) == 0 {
+		return run{}, "", fmt.Errorf("%s %s: no results in the peer's output", python, script)
+	}
+	return res.Runs[0], info, nil
 }
