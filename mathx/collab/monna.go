@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/gomx-dev/gomx/mathx/interrupt"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -39,20 +38,8 @@ import (
 // Determinism, cancellation, Failed on non-finite values and the panics
 // are those of Simulate.
 func MoNNA(workers []Func, x0 []float64, s *Settings) (*Result, error) {
-	var set Settings
-	if s != nil {
-		set = *s
-	}
-	n, d, f := len(workers), len(x0), set.Byzantine
-	if n == 0 || d == 0 {
-		panic(fmt.Sprintf("collab.MoNNA: %d workers, len(x0) = %d; want both ≥ 1", n, d))
-	}
-	if f < 0 || f >= n {
-		panic(fmt.Sprintf("collab.MoNNA: Byzantine = %d with %d workers, want 0 ≤ f < n", f, n))
-	}
-	if !(set.Step >= 0) || !(set.Momentum >= 0 && set.Momentum < 1) || set.MaxIter < 0 {
-		panic(fmt.Sprintf("collab.MoNNA: Step = %v, Momentum = %v, MaxIter = %d; want Step ≥ 0, 0 ≤ Momentum < 1, MaxIter ≥ 0", set.Step, set.Momentum, set.MaxIter))
-	}
+	u, err := newSetup("MoNNA", workers, x0, s)
+	set, n, d, f, h, computes, step := u.set, u.n, u.d, u.f, u.h, u.computes, u.step
 	fa := set.Aggregator.F
 	if fa == 0 {
 		fa = f
@@ -60,26 +47,10 @@ func MoNNA(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 	if fa < 0 || fa >= n {
 		panic(fmt.Sprintf("collab.MoNNA: Aggregator.F = %d with %d workers, want 0 ≤ F < n", fa, n))
 	}
-	rounds := set.MaxIter
-	if rounds == 0 {
-		rounds = 100
-	}
-	step := set.Step
-	if step == 0 {
-		step = 0.1
-	}
-	ctx := interrupt.Or(set.Context)
-	h := n - f
-	computes := h
-	if set.Attack.Kind == NoAttack || set.Attack.Kind == LabelFlip {
-		computes = n
-	}
 	res := &Result{X: make([]float64, d)}
-	for j, t := range x0 {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			res.Status = Failed
-			return res, fmt.Errorf("collab.MoNNA: x0[%d] = %v: %w", j, t, ErrNonFinite)
-		}
+	if err != nil {
+		res.Status = Failed
+		return res, err
 	}
 	theta := mat.NewDense(n, d, nil)
 	half := mat.NewDense(n, d, nil)
@@ -88,44 +59,34 @@ func MoNNA(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 	}
 	models := Rows(theta)
 	halves := Rows(half)
-	grads := make([][]float64, n)
-	moms := make([][]float64, n)
-	for i := range grads {
-		grads[i] = make([]float64, d)
-		moms[i] = make([]float64, d)
-	}
-	losses := make([]float64, n)
 	fail := func(err error) (*Result, error) {
 		res.Status = Failed
 		honestMean(res.X, models[:h])
 		return res, err
 	}
-	for t := 0; t < rounds; t++ {
-		if ctx.Err() != nil {
+	for t := 0; t < u.rounds; t++ {
+		if u.ctx.Err() != nil {
 			res.Status = Canceled
 			break
 		}
-		if err := evalWorkers("MoNNA", workers[:computes], models, grads, losses); err != nil {
+		if err := evalWorkers("MoNNA", workers[:computes], models, u.grads, u.losses); err != nil {
 			return fail(err)
 		}
 		res.GradEvals += computes
-		var loss float64
-		for i := 0; i < h; i++ {
-			loss += losses[i] / float64(h)
-		}
+		loss := u.meanLoss()
 		res.History = append(res.History, loss)
 		res.Iterations = t + 1
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return fail(fmt.Errorf("collab.MoNNA: honest loss %v at round %d", loss, t))
 		}
+		u.momentum()
 		for i := 0; i < computes; i++ {
-			for j, g := range grads[i] {
-				moms[i][j] = set.Momentum*moms[i][j] + (1-set.Momentum)*g
-				halves[i][j] = models[i][j] - step*moms[i][j]
+			for j, m := range u.moms[i] {
+				halves[i][j] = models[i][j] - step*m
 			}
 		}
 		if computes < n {
-			byz, err := set.Attack.Forge(halves[:h], f, set.Seed^uint64(t)*0x9e3779b97f4a7c15)
+			byz, err := u.forge(halves[:h], t)
 			if err != nil {
 				return fail(err)
 			}
@@ -148,7 +109,7 @@ func MoNNA(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 				break
 			}
 		}
-		if t == rounds-1 {
+		if t == u.rounds-1 {
 			res.Status = Converged
 		}
 	}
@@ -165,13 +126,10 @@ func MoNNA(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 	for i := range xs {
 		xs[i] = res.X
 	}
-	if err := evalWorkers("MoNNA", workers[:h], xs, nil, losses); err != nil {
+	if err := evalWorkers("MoNNA", workers[:h], xs, nil, u.losses); err != nil {
 		return fail(err)
 	}
-	res.Loss = 0
-	for i := 0; i < h; i++ {
-		res.Loss += losses[i] / float64(h)
-	}
+	res.Loss = u.meanLoss()
 	if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) || math.IsNaN(res.Spread) || math.IsInf(res.Spread, 0) {
 		res.Status = Failed
 		return res, fmt.Errorf("collab.MoNNA: final loss %v, spread %v", res.Loss, res.Spread)

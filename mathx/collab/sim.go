@@ -6,8 +6,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-
-	"github.com/gomx-dev/gomx/mathx/interrupt"
 )
 
 // Simulate runs synchronous distributed gradient descent between one
@@ -36,91 +34,39 @@ import (
 // It panics when workers is empty, x0 is empty, Byzantine is not in
 // [0, n), Step < 0, Momentum ∉ [0, 1) or MaxIter < 0.
 func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
-	var set Settings
-	if s != nil {
-		set = *s
+	u, err := newSetup("Simulate", workers, x0, s)
+	x := append([]float64(nil), x0...)
+	res := &Result{X: x}
+	if err != nil {
+		res.Status = Failed
+		return res, err
 	}
-	n, d, f := len(workers), len(x0), set.Byzantine
-	if n == 0 || d == 0 {
-		panic(fmt.Sprintf("collab.Simulate: %d workers, len(x0) = %d; want both ≥ 1", n, d))
-	}
-	if f < 0 || f >= n {
-		panic(fmt.Sprintf("collab.Simulate: Byzantine = %d with %d workers, want 0 ≤ f < n", f, n))
-	}
-	if !(set.Step >= 0) || !(set.Momentum >= 0 && set.Momentum < 1) || set.MaxIter < 0 {
-		panic(fmt.Sprintf("collab.Simulate: Step = %v, Momentum = %v, MaxIter = %d; want Step ≥ 0, 0 ≤ Momentum < 1, MaxIter ≥ 0", set.Step, set.Momentum, set.MaxIter))
-	}
-	rounds := set.MaxIter
-	if rounds == 0 {
-		rounds = 100
-	}
-	step := set.Step
-	if step == 0 {
-		step = 0.1
-	}
+	set, n, d, f, h, computes, step := u.set, u.n, u.d, u.f, u.h, u.computes, u.step
 	agg := set.Aggregator
 	if agg.F == 0 {
 		agg.F = f
 	}
-	ctx := interrupt.Or(set.Context)
-	h := n - f
-	// Who computes a gradient: honest workers, and Byzantine ones that
-	// follow the protocol.
-	computes := h
-	if set.Attack.Kind == NoAttack || set.Attack.Kind == LabelFlip {
-		computes = n
-	}
-	x := append([]float64(nil), x0...)
-	res := &Result{X: x}
-	for j, t := range x {
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			res.Status = Failed
-			return res, fmt.Errorf("collab.Simulate: x0[%d] = %v: %w", j, t, ErrNonFinite)
-		}
-	}
-	grads := make([][]float64, n)
-	moms := make([][]float64, n)
-	for i := range grads {
-		grads[i] = make([]float64, d)
-		moms[i] = make([]float64, d)
-	}
-	losses := make([]float64, n)
 	var prev []float64
 	sent := make([][]float64, n)
-
 	xs := make([][]float64, n)
 	for i := range xs {
 		xs[i] = x
-	}
-	evalAll := func(m int, g bool) error {
-		var gr [][]float64
-		if g {
-			gr = grads
-		}
-		return evalWorkers("Simulate", workers[:m], xs, gr, losses)
-	}
-	meanLoss := func() float64 {
-		var l float64
-		for i := 0; i < h; i++ {
-			l += losses[i] / float64(h)
-		}
-		return l
 	}
 	fail := func(err error) (*Result, error) {
 		res.Status = Failed
 		return res, err
 	}
 
-	for t := 0; t < rounds; t++ {
-		if ctx.Err() != nil {
+	for t := 0; t < u.rounds; t++ {
+		if u.ctx.Err() != nil {
 			res.Status = Canceled
 			break
 		}
-		if err := evalAll(computes, true); err != nil {
+		if err := evalWorkers("Simulate", workers[:computes], xs, u.grads, u.losses); err != nil {
 			return fail(err)
 		}
 		res.GradEvals += computes
-		loss := meanLoss()
+		loss := u.meanLoss()
 		res.History = append(res.History, loss)
 		res.Iterations = t + 1
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
@@ -130,21 +76,17 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 		for j := 0; j < d; j++ {
 			var g float64
 			for i := 0; i < h; i++ {
-				g += grads[i][j] / float64(h)
+				g += u.grads[i][j] / float64(h)
 			}
 			gn += g * g
 		}
 		if math.IsNaN(gn) || math.IsInf(gn, 0) {
 			return fail(fmt.Errorf("collab.Simulate: non-finite honest gradient at round %d", t))
 		}
-		for i := 0; i < computes; i++ {
-			for j, g := range grads[i] {
-				moms[i][j] = set.Momentum*moms[i][j] + (1-set.Momentum)*g
-			}
-			sent[i] = moms[i]
-		}
+		u.momentum()
+		copy(sent, u.moms[:computes])
 		if computes < n {
-			byz, err := set.Attack.Forge(moms[:h], f, set.Seed^uint64(t)*0x9e3779b97f4a7c15)
+			byz, err := u.forge(u.moms[:h], t)
 			if err != nil {
 				return fail(err)
 			}
@@ -176,17 +118,17 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 			res.Status = Converged
 			break
 		}
-		if t == rounds-1 {
+		if t == u.rounds-1 {
 			res.Status = Converged
 			if set.Tol > 0 {
 				res.Status = MaxIterReached
 			}
 		}
 	}
-	if err := evalAll(h, false); err != nil {
+	if err := evalWorkers("Simulate", workers[:h], xs, nil, u.losses); err != nil {
 		return fail(err)
 	}
-	res.Loss = meanLoss()
+	res.Loss = u.meanLoss()
 	if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
 		return fail(errors.New("collab.Simulate: final honest loss is not finite"))
 	}
