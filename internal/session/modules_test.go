@@ -159,6 +159,12 @@ func Check(n int) error {
 	return nil
 }
 
+// Assigned is Check's error through a variable of type error.
+func Assigned(n int) error {
+	var e error = lengthError{n}
+	return e
+}
+
 // IsLength reports whether err is Check's error.
 func IsLength(err error) bool {
 	_, ok := err.(lengthError)
@@ -577,7 +583,7 @@ func TestModuleStructAssert(t *testing.T) {
 	const why = "cannot give it back"
 	mustFail(t, s, "fmt.Println(structerr.IsLength(structerr.Check(3)))", "gomx: a type assertion of a value of type error to lengthError", why)
 	mustFail(t, s, "fmt.Println(structerr.Kind(structerr.Check(3)))", why)
-	if got := mustRun(t, s, "fmt.Println(structerr.Check(5))"); got != "bad length 5\n" {
+	if got := mustRun(t, s, "fmt.Println(structerr.Check(5), structerr.Assigned(6))"); got != "bad length 5 bad length 6\n" {
 		t.Errorf("after the panics: %q", got)
 	}
 }
