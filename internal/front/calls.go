@@ -412,6 +412,9 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 //     a value whose method is its pointer's, which fmt does not call, it
 //     is converted to its underlying type (a pointer to a pointer to it),
 //     which has no methods to wrap;
+//   - a slice, array or map of such values, for a verb that calls the
+//     method, goes through printedElems;
+//   - %#v, which calls neither method, prints the value itself;
 //   - %T, %p, and the verbs of a format that is not a constant are left
 //     as the interpreter does them.
 func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, bool), i int) ast.Expr {
@@ -422,6 +425,11 @@ func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, b
 	}
 	pos := e.Pos()
 	if !isErr && !l.sessionMethod(t, "String") {
+		if strings.ContainsRune("vsqxX", verb) {
+			if c := l.printedElems(e, t, verb, pos); c != nil {
+				return c
+			}
+		}
 		if _, isPtr := t.Underlying().(*types.Pointer); isPtr || !l.ownType(t) || !l.sessionMethod(types.NewPointer(t), "String") && !l.sessionError(types.NewPointer(t)) {
 			return e
 		}
@@ -447,6 +455,97 @@ func (l *lowerer) printedArg(e ast.Expr, t types.Type, verbOf func(int) (rune, b
 		return e
 	}
 	return l.plainArg(e, t, pos)
+}
+
+// printedElems lowers e, a slice, array or map of type t printed with
+// verb (v, s, q, x or X), whose elements are of a session type with an
+// Error or String method, which fmt calls on each element: to a []any or
+// a map[K]any of the elements as printedArg hands them over, nil
+// pointers as they are (fmt prints a nil pointer whose method is its
+// value's as <nil>). It returns nil when no element needs it (nor the
+// elements of elements), when the keys of a map would (fmt's order of
+// the keys would change), and for the bytes that s, q, x and X print as
+// a string.
+//
+//	func($xs T) []$any { $r := []$any{}; for _, $x := range $xs { $r = append($r, rt.Stringer($x)) }; return $r }(e)
+func (l *lowerer) printedElems(e ast.Expr, t types.Type, verb rune, pos token.Pos) ast.Expr {
+	var elem, key types.Type
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		elem = u.Elem()
+	case *types.Array:
+		elem = u.Elem()
+	case *types.Map:
+		key, elem = u.Key(), u.Elem()
+	default:
+		return nil
+	}
+	if b, ok := elem.Underlying().(*types.Basic); ok && b.Kind() == types.Uint8 && key == nil && verb != 'v' {
+		return nil
+	}
+	// each element goes through func($y E) $any { return w }($x), w
+	// rt.Stringer($y), rt.Error($y) or printedElems of $y: a wrapper holds
+	// the variable it was given, and a call's parameter is new (and
+	// yaegi's append spreads a []any given as one element of a []any)
+	x, y := l.temp("x"), l.temp("y")
+	var w ast.Expr
+	nilAsIs := false
+	switch {
+	case l.sessionError(elem) || l.sessionMethod(elem, "String"):
+		wrap := "Stringer"
+		if l.sessionError(elem) {
+			wrap = "Error"
+		}
+		w = &ast.CallExpr{Fun: l.rtAt(wrap, pos), Lparen: pos, Args: []ast.Expr{ast.NewIdent(y.Name)}, Rparen: pos}
+		if p, ok := elem.Underlying().(*types.Pointer); ok {
+			nilAsIs = l.sessionError(p.Elem()) || l.sessionMethod(p.Elem(), "String")
+		}
+	default:
+		w = l.printedElems(ast.NewIdent(y.Name), elem, verb, pos)
+	}
+	if w == nil || key != nil && (l.sessionError(key) || l.sessionMethod(key, "String") || l.printedElems(ast.NewIdent("_"), key, verb, pos) != nil) {
+		return nil
+	}
+	conv := &ast.CallExpr{
+		Fun: &ast.FuncLit{
+			Type: &ast.FuncType{
+				Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{y}, Type: l.w.expr(elem)}}},
+				Results: &ast.FieldList{List: []*ast.Field{{Type: predeclared("any")}}},
+			},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{w}}}},
+		},
+		Args: []ast.Expr{ast.NewIdent(x.Name)},
+	}
+	xs, r, k := l.temp("xs"), l.temp("r"), ast.NewIdent("_")
+	result := func() ast.Expr { return &ast.ArrayType{Elt: predeclared("any")} }
+	var put ast.Stmt = assignTo(ast.NewIdent(r.Name), call(ast.NewIdent("append"), ast.NewIdent(r.Name), conv))
+	var keep ast.Stmt = assignTo(ast.NewIdent(r.Name), call(ast.NewIdent("append"), ast.NewIdent(r.Name), ast.NewIdent(x.Name)))
+	if key != nil {
+		k = l.temp("k")
+		result = func() ast.Expr { return &ast.MapType{Key: l.w.expr(key), Value: predeclared("any")} }
+		put = assignTo(&ast.IndexExpr{X: ast.NewIdent(r.Name), Index: ast.NewIdent(k.Name)}, conv)
+		keep = assignTo(&ast.IndexExpr{X: ast.NewIdent(r.Name), Index: ast.NewIdent(k.Name)}, ast.NewIdent(x.Name))
+	}
+	if nilAsIs {
+		put = &ast.IfStmt{
+			Cond: &ast.BinaryExpr{X: ast.NewIdent(x.Name), Op: token.EQL, Y: ast.NewIdent("nil")},
+			Body: &ast.BlockStmt{List: []ast.Stmt{keep}},
+			Else: &ast.BlockStmt{List: []ast.Stmt{put}},
+		}
+	}
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{xs}, Type: l.w.expr(t)}}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: result()}}},
+		},
+		Body: &ast.BlockStmt{List: []ast.Stmt{
+			define([]*ast.Ident{r}, &ast.CompositeLit{Type: result()}),
+			&ast.RangeStmt{Key: k, Value: x, Tok: token.DEFINE, X: ast.NewIdent(xs.Name), Body: &ast.BlockStmt{List: []ast.Stmt{put}}},
+			&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(r.Name)}},
+		}},
+	}
+	setPos(lit, pos)
+	return &ast.CallExpr{Fun: lit, Lparen: pos, Args: []ast.Expr{e}, Rparen: pos}
 }
 
 // plainArg converts e, of type t, to its underlying type (a pointer to
@@ -502,7 +601,7 @@ func (l *lowerer) printVerbs(x *ast.CallExpr, sig *types.Signature) func(int) (r
 }
 
 // formatVerbs returns the verb of each argument a Printf format takes, in
-// order ('*' for a width or precision); ok is false for explicit argument
+// order ('*' for a width or precision, '#' for %#v); ok is false for explicit argument
 // indexes, which it does not follow.
 func formatVerbs(f string) (verbs []rune, ok bool) {
 	for i := 0; i < len(f); i++ {
@@ -510,7 +609,9 @@ func formatVerbs(f string) (verbs []rune, ok bool) {
 			continue
 		}
 		i++
+		sharp := false
 		for i < len(f) && strings.IndexByte("+-# 0", f[i]) >= 0 {
+			sharp = sharp || f[i] == '#'
 			i++
 		}
 		for i < len(f) && (f[i] == '*' || f[i] == '.' || f[i] >= '0' && f[i] <= '9' || f[i] == '[') {
@@ -529,6 +630,9 @@ func formatVerbs(f string) (verbs []rune, ok bool) {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(f[i:])
+		if r == 'v' && sharp {
+			r = '#' // %#v: Go syntax, by GoString, never String or Error
+		}
 		verbs = append(verbs, r)
 		i += n - 1
 	}

@@ -193,7 +193,7 @@ func TestFormatVerbs(t *testing.T) {
 		{"%v %d", "vd", true},
 		{"%% %s %5.2f %-8q %+x", "sfqx", true},
 		{"%*d %.*v", "*d*v", true},
-		{"%#v%T%w", "vTw", true},
+		{"%#v%T%w%+v %#x", "#Twvx", true},
 		{"%[2]d %[1]v", "", false},
 		{"ends with %", "", true},
 		{"%é", "é", true},
