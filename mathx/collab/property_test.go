@@ -36,6 +36,16 @@ func aggCases() []aggCase {
 		}
 		return r.X, err
 	}
+	flag := func(v [][]float64) ([]float64, error) {
+		r, err := Flag(v, 0, 0, nil)
+		if err != nil && r.Status != Failed {
+			return nil, errors.New("Flag: error without Status Failed")
+		}
+		if err == nil && r.Status != Converged {
+			return nil, errors.New("Flag: " + r.Status.String())
+		}
+		return r.X, err
+	}
 	nnm := func(v [][]float64) ([]float64, error) {
 		m, err := NNM(v, 1)
 		if err != nil {
@@ -95,6 +105,22 @@ func aggCases() []aggCase {
 		}, 1},
 		{"Aggregator.Aggregate Median", func(v [][]float64) ([]float64, error) {
 			return Aggregator{Rule: RuleMedian}.Aggregate(v, nil)
+		}, 1},
+		{"Flag", flag, 1},
+		{"Flag λ = 1, r = 2", func(v [][]float64) ([]float64, error) {
+			r, err := Flag(v, 2, 1, nil)
+			if err == nil && r.Status != Converged {
+				return nil, errors.New("Flag: " + r.Status.String())
+			}
+			for _, x := range r.Ratios {
+				if err == nil && !(x >= 0 && x <= 1) {
+					return nil, errors.New("Flag: ratio outside [0, 1]")
+				}
+			}
+			return r.X, err
+		}, 1},
+		{"Aggregator.Aggregate Flag", func(v [][]float64) ([]float64, error) {
+			return Aggregator{Rule: RuleFlag}.Aggregate(v, nil)
 		}, 1},
 		{"Attack.Forge Mimic", func(v [][]float64) ([]float64, error) {
 			out, err := Attack{Kind: Mimic}.Forge(v, 1, 0)
@@ -234,6 +260,10 @@ func TestPropertyPanics(t *testing.T) {
 		"NNM f = n":              func() { NNM(v, 3) },
 		"NNMDense dims":          func() { NNMDense(mat.NewDense(2, 1, nil), mat.NewDense(3, 1, nil), 0) },
 		"GeoMedian MaxIter < 0":  func() { GeoMedian(v, &Settings{MaxIter: -1}) },
+		"Flag r > d":             func() { Flag(v, 2, 0, nil) },
+		"Flag r < 0":             func() { Flag(v, -1, 0, nil) },
+		"Flag lambda NaN":        func() { Flag(v, 1, math.NaN(), nil) },
+		"Flag Tol < 0":           func() { Flag(v, 1, 0, &Settings{Tol: -1}) },
 		"ALIEZ f = n":            func() { ALIEZ(3, 3) },
 		"Forge f < 0":            func() { Attack{Kind: SignFlip}.Forge(v, -1, 0) },
 		"Forge Mimic Target":     func() { Attack{Kind: Mimic, Target: 5}.Forge(v, 1, 0) },

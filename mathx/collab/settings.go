@@ -3,6 +3,8 @@ package collab
 import (
 	"context"
 	"fmt"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Rule names a server's aggregation rule.
@@ -24,6 +26,9 @@ const (
 	// RuleCenteredClip: CenteredClip around the previous aggregate, with
 	// Aggregator.Tau and Aggregator.Iters.
 	RuleCenteredClip
+	// RuleFlag: the Flag Aggregator, Flag with Aggregator.R,
+	// Aggregator.Lambda, Aggregator.Tol and Aggregator.MaxIter.
+	RuleFlag
 )
 
 // String returns the constant's name.
@@ -43,6 +48,8 @@ func (r Rule) String() string {
 		return "MultiKrum"
 	case RuleCenteredClip:
 		return "CenteredClip"
+	case RuleFlag:
+		return "Flag"
 	}
 	return fmt.Sprintf("Rule(%d)", int(r))
 }
@@ -63,15 +70,20 @@ type Aggregator struct {
 	// radius) and iterations (0 → 1).
 	Tau   float64
 	Iters int
-	// Tol and MaxIter are GeoMedian's (0 → its defaults).
+	// Tol and MaxIter are GeoMedian's or Flag's (0 → their defaults).
 	Tol     float64
 	MaxIter int
+	// R and Lambda are Flag's subspace dimension r (0 → 1) and weight λ
+	// of its pairwise terms (0: none), the Flag Aggregator authors'
+	// r_col and lambda_.
+	R      int
+	Lambda float64
 }
 
 // String describes the rule, as "NNM+Krum(f=2)" (F shown when set).
 func (a Aggregator) String() string {
 	s := a.Rule.String()
-	if a.F > 0 && a.Rule != RuleMean && a.Rule != RuleMedian && a.Rule != RuleGeoMedian && a.Rule != RuleCenteredClip {
+	if a.F > 0 && a.Rule != RuleMean && a.Rule != RuleMedian && a.Rule != RuleGeoMedian && a.Rule != RuleCenteredClip && a.Rule != RuleFlag {
 		s += fmt.Sprintf("(f=%d)", a.F)
 	}
 	if a.NNM {
@@ -115,17 +127,25 @@ func (a Aggregator) Aggregate(v [][]float64, prev []float64) ([]float64, error) 
 		return MultiKrum(v, a.F, m)
 	case RuleCenteredClip:
 		return CenteredClip(v, prev, a.Tau, a.Iters)
+	case RuleFlag:
+		r, err := Flag(v, a.R, a.Lambda, &Settings{Tol: a.Tol, MaxIter: a.MaxIter, Context: context.Background()})
+		if err != nil {
+			return nil, err
+		}
+		return r.X, nil
 	}
 	panic(fmt.Sprintf("collab.Aggregator.Aggregate: unknown rule %v", a.Rule))
 }
 
-// Settings configures GeoMedian, Simulate and MoNNA. The zero value of every
-// field is its documented default; a nil *Settings means all defaults.
+// Settings configures GeoMedian, Flag, Simulate and MoNNA. The zero value
+// of every field is its documented default; a nil *Settings means all
+// defaults.
 type Settings struct {
-	// MaxIter bounds GeoMedian's iterations (default 10,000) or
-	// Simulate's rounds (default 100).
+	// MaxIter bounds GeoMedian's iterations (default 10,000), Flag's
+	// (default 1000) or Simulate's rounds (default 100).
 	MaxIter int
-	// Tol is GeoMedian's step tolerance (default 1e-12, see GeoMedian);
+	// Tol is GeoMedian's step tolerance (default 1e-12, see GeoMedian)
+	// or Flag's on its objective's decrease (default 1e-9, see Flag);
 	// for Simulate, 0 runs all MaxIter rounds and Tol > 0 stops Converged
 	// once ‖(1/h)Σ honest gradients‖ ≤ Tol.
 	Tol float64
@@ -154,18 +174,19 @@ type Settings struct {
 	Aggregator Aggregator
 }
 
-// Result is the outcome of GeoMedian, Simulate or MoNNA.
+// Result is the outcome of GeoMedian, Flag, Simulate or MoNNA.
 type Result struct {
 	// Status says why the run ended.
 	Status Status
-	// Iterations counts GeoMedian's iterations or Simulate's rounds.
+	// Iterations counts GeoMedian's or Flag's iterations or Simulate's
+	// rounds.
 	Iterations int
 	// History is GeoMedian's objective Σ‖x_t − v_i‖ (on the vectors
 	// divided by their largest |entry|) or Simulate's loss: the mean of
 	// the honest workers' objectives at the model x_t of round t (before
 	// its update), one entry per iteration or round.
 	History []float64
-	// X is the geometric median or the final model.
+	// X is the geometric median, the Flag aggregate or the final model.
 	X []float64
 	// Loss is the mean honest loss at the final X (Simulate; this costs
 	// one more evaluation of each honest objective, without gradient).
@@ -181,4 +202,9 @@ type Result struct {
 	// Spread is MoNNA's largest distance of an honest model from the
 	// honest average X at the end (0 for Simulate).
 	Spread float64
+	// Ratios are Flag's reconstruction ratios ‖Y*ᵀv_i‖²/‖v_i‖², one per
+	// vector: each worker's quality in the subspace Y*.
+	Ratios []float64
+	// Subspace is Flag's Y*: orthonormal columns spanning the subspace.
+	Subspace *mat.Dense
 }
