@@ -376,3 +376,143 @@ func TestPropertySimulate(t *testing.T) {
 		t.Errorf("GeoMedian callback panic: %v %v", r.Status, err)
 	}
 }
+
+// The sketches, the private messages and the gradient-inversion attack
+// on issue 18's inputs: zeros, NaN, ±Inf, scales 1e±300. Sketch,
+// Desketch and Message (without noise) are linear, so they map zeros to
+// zeros and s·v to s times the image of v, and a non-finite entry gives a
+// non-finite output (they return no error: Simulate checks its
+// gradients before sketching them); InvertLinear is scale-invariant and
+// returns ErrNonFinite on a non-finite entry. Programmer errors panic
+// naming the function; sketched Simulate on bad data ends Failed.
+func TestPropertySketch(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	base := []float64{1, -2, 0.5, 3, -1}
+	for _, kind := range []SketchKind{GaussianSketch, CountSketch} {
+		var r *SketchMatrix = NewSketch(kind, 3, 5, 7)
+		if s, d := r.Dims(); s != 3 || d != 5 || r.Kind() != kind || r.Dense() == nil {
+			t.Fatalf("%v: Dims %d×%d, Kind %v", kind, s, d, r.Kind())
+		}
+		cfg := Sketching{Kind: kind, Size: 3, Clip: 1e308}
+		maps := map[string]func(v []float64) []float64{
+			"Sketch":   func(v []float64) []float64 { return r.Sketch(nil, v) },
+			"Desketch": func(v []float64) []float64 { return r.Desketch(nil, v[:3]) },
+			"Message":  func(v []float64) []float64 { return cfg.Message(nil, v, r, 0, 1) },
+		}
+		for name, f := range maps {
+			name = kind.String() + "/" + name
+			var ref, got []float64
+			if err := mathxtest.Promptly(t, name, func() { ref = f(base) }); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got = f(make([]float64, 5)); !eqVec(got, make([]float64, len(ref)), 0) {
+				t.Errorf("%s(0) = %v", name, got)
+			}
+			for _, sc := range []float64{1e300, 1e-300} {
+				got = f(scaleRows([][]float64{base}, sc)[0])
+				for j := range got {
+					if math.Abs(got[j]-sc*ref[j]) > 1e-12*sc*math.Max(1, math.Abs(ref[j])) {
+						t.Errorf("%s(%g·v) = %v, want %g·%v", name, sc, got, sc, ref)
+						break
+					}
+				}
+			}
+			for _, bad := range []float64{nan, inf, -inf} {
+				v := append([]float64(nil), base...)
+				v[0], v[1], v[2] = bad, bad, bad // Desketch reads v[:3]; a count sketch may leave a row unused
+				got = f(v)
+				if finite(got...) {
+					t.Errorf("%s with %v: %v, want a non-finite output", name, bad, got)
+				}
+			}
+		}
+		if n := r.Norm(); !(n > 0) || math.IsInf(n, 0) {
+			t.Errorf("%v: Norm %v", kind, n)
+		}
+		if s := cfg.Sigma(r); s != 0 {
+			t.Errorf("%v: Sigma without Epsilon = %v", kind, s)
+		}
+	}
+	g := []float64{2, -4, 1, 6}
+	ref, err := InvertLinear(g, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range []float64{1e300, 1e-300, -3} {
+		got, err := InvertLinear(scaleRows([][]float64{g}, sc)[0], 0)
+		if err != nil || !eqVec(got, ref, 1e-15) {
+			t.Errorf("InvertLinear(%g·g) = %v, %v; want %v", sc, got, err, ref)
+		}
+	}
+	for _, v := range [][]float64{{1, nan, 2}, {1, 2, inf}, {-inf, 1, 1}, {1e-300, 1e300, 1}} {
+		if got, err := InvertLinear(v, 0); !errors.Is(err, ErrNonFinite) {
+			t.Errorf("InvertLinear(%v) = %v, %v; want ErrNonFinite", v, got, err)
+		}
+	}
+	if _, err := InvertLinear([]float64{0, 0, 0}, 2); err == nil || errors.Is(err, ErrNonFinite) {
+		t.Errorf("InvertLinear(zeros): %v, want an error (zero residual)", err)
+	}
+	// Names: every constant and a number for the others.
+	for k, want := range map[SketchKind]string{NoSketch: "NoSketch", GaussianSketch: "GaussianSketch", CountSketch: "CountSketch", SketchKind(9): "SketchKind(9)"} {
+		if got := k.String(); got != want {
+			t.Errorf("SketchKind.String = %q, want %q", got, want)
+		}
+	}
+	one := []Func{func(x, g []float64) float64 { return 0 }}
+	panics := map[string]func(){
+		"NewSketch NoSketch":      func() { NewSketch(NoSketch, 2, 3, 0) },
+		"NewSketch s = 0":         func() { NewSketch(CountSketch, 0, 3, 0) },
+		"Sketch length":           func() { NewSketch(CountSketch, 2, 3, 0).Sketch(nil, []float64{1}) },
+		"Desketch dst":            func() { NewSketch(GaussianSketch, 2, 3, 0).Desketch(make([]float64, 2), []float64{1, 2}) },
+		"GaussianSigma epsilon 1": func() { GaussianSigma(1, 1e-5, 1) },
+		"GaussianSigma delta 0":   func() { GaussianSigma(0.5, 0, 1) },
+		"GaussianSigma NaN":       func() { GaussianSigma(0.5, 1e-5, nan) },
+		"Sigma without Clip":      func() { Sketching{Epsilon: 0.5, Delta: 1e-5}.Sigma(nil) },
+		"Message sigma < 0":       func() { Sketching{}.Message(nil, []float64{1}, nil, -1, 0) },
+		"Message length":          func() { Sketching{}.Message(nil, []float64{1}, NewSketch(CountSketch, 2, 3, 0), 0, 0) },
+		"InvertLinear bias":       func() { InvertLinear([]float64{1, 2}, 2) },
+		"Simulate Size, NoSketch": func() { Simulate(one, []float64{0}, &Settings{Sketch: Sketching{Size: 3}}) },
+		"Simulate Delta alone":    func() { Simulate(one, []float64{0}, &Settings{Sketch: Sketching{Kind: CountSketch, Delta: 0.1}}) },
+		"Simulate Kind 7":         func() { Simulate(one, []float64{0}, &Settings{Sketch: Sketching{Kind: 7}}) },
+		"Simulate Clip NaN":       func() { Simulate(one, []float64{0}, &Settings{Sketch: Sketching{Clip: nan}}) },
+		"Simulate Epsilon, no Clip": func() {
+			Simulate(one, []float64{0}, &Settings{Sketch: Sketching{Kind: CountSketch, Epsilon: 0.5, Delta: 1e-5}})
+		},
+	}
+	for name, f := range panics {
+		err := mathxtest.Promptly(t, name, f)
+		if err == nil || !strings.Contains(err.Error(), "collab.") {
+			t.Errorf("%s: %v; want a panic naming the function", name, err)
+		}
+	}
+	// Sketched (and private) Simulate on bad data: Failed, never Converged;
+	// on good data Converged with a finite loss.
+	good := MakeClassification(40, 3, 1, 1)
+	withNaN := MakeClassification(40, 3, 1, 1)
+	withNaN.X.Set(5, 1, nan)
+	huge := MakeRegression(40, 3, 2, 0, 1)
+	huge.X.Scale(1e300, huge.X)
+	parts := DirichletSplit(good.Labels, 4, 1, 1)
+	sk := Sketching{Kind: CountSketch, Size: 2, Clip: 5, Epsilon: 0.5, Delta: 1e-5}
+	for _, c := range []struct {
+		name string
+		ws   []Func
+		x0   []float64
+		fail bool
+	}{
+		{"good", LogisticWorkers(good, parts, 0.01, 0), make([]float64, 3), false},
+		{"NaN start", LogisticWorkers(good, parts, 0.01, 0), []float64{0, nan, 0}, true},
+		{"NaN feature", LogisticWorkers(withNaN, parts, 0.01, 0), make([]float64, 3), true},
+		{"1e300 features", LeastSquaresWorkers(huge, DirichletSplit(huge.Labels, 4, 1, 1)), []float64{1, 1, 1}, true},
+	} {
+		var r *Result
+		var err error
+		if perr := mathxtest.Promptly(t, c.name, func() { r, err = Simulate(c.ws, c.x0, &Settings{MaxIter: 20, Sketch: sk}) }); perr != nil {
+			t.Errorf("sketched Simulate/%s: %v", c.name, perr)
+			continue
+		}
+		if c.fail != (err != nil && r.Status == Failed) || !c.fail && (r.Status != Converged || !finite(r.Loss)) {
+			t.Errorf("sketched Simulate/%s: %v, %v, loss %v", c.name, r.Status, err, r.Loss)
+		}
+	}
+}

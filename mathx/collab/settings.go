@@ -172,6 +172,10 @@ type Settings struct {
 	Attack Attack
 	// Aggregator is the server's rule (default the mean).
 	Aggregator Aggregator
+	// Sketch makes Simulate's workers send sketched (and optionally
+	// clipped and noised, differentially private) vectors (default: the
+	// vectors themselves). MoNNA does not use it.
+	Sketch Sketching
 }
 
 // Result is the outcome of GeoMedian, Flag, Simulate or MoNNA.
@@ -197,7 +201,8 @@ type Result struct {
 	GradEvals int
 	// FloatsSent counts communicated floats: every round, n·d from the
 	// workers to the server and n·d for the model broadcast back
-	// (Simulate), or n·(n−1)·d for every node's broadcast (MoNNA).
+	// (Simulate; n·s each way with a sketch of s rows, see
+	// Settings.Sketch), or n·(n−1)·d for every node's broadcast (MoNNA).
 	FloatsSent int
 	// Spread is MoNNA's largest distance of an honest model from the
 	// honest average X at the end (0 for Simulate).

@@ -21,18 +21,32 @@ import (
 //  4. the server sets x_{t+1} = x_t − γ·Aggregate(all n vectors, previous
 //     aggregate), γ = s.Step.
 //
+// With s.Sketch set, the vectors are sent as messages (Sketching.Message):
+// every round a fresh sketch R_t ∈ ℝ^{s×d} is drawn from the seed of the
+// round (shared randomness: the server and the workers draw the same
+// R_t), the workers that follow the protocol send R_t·clip(m_i) (plus
+// the Gaussian noise of the differentially private variant), the
+// Byzantine ones forge their messages from the honest messages, the
+// server aggregates the n messages in ℝ^s (CenteredClip around R_t times
+// the previous update) and broadcasts the aggregate a ∈ ℝ^s, and every
+// worker de-sketches it: x_{t+1} = x_t − γ·R_tᵀa, for the mean
+// x_{t+1} = x_t − γ·(1/n)Σ R_tᵀR_t m_i (see the package doc for what was
+// read of the sketching paper).
+//
 // Honest gradients are computed concurrently (at most GOMAXPROCS at
 // once; each worker's Func is called by one goroutine at a time, so
 // distinct workers must not share mutable state) and every reduction is
 // in worker order, so a seed gives bit-identical results whatever
 // GOMAXPROCS. Result.History is the mean honest loss (1/h)Σ_{honest}
 // f_i(x_t) per round, Result.X the last model, GradEvals and FloatsSent
-// the counts. A non-finite loss, gradient or aggregate stops the run with
-// Status Failed and an error (a diverging run ends so). The context is
+// the counts (2·n·d floats a round, or 2·n·s with a sketch of s rows).
+// A non-finite loss, gradient or aggregate stops the run with Status
+// Failed and an error (a diverging run ends so). The context is
 // checked every round; the goroutines end before Simulate returns.
 //
 // It panics when workers is empty, x0 is empty, Byzantine is not in
-// [0, n), Step < 0, Momentum ∉ [0, 1) or MaxIter < 0.
+// [0, n), Step < 0, Momentum ∉ [0, 1), MaxIter < 0 or on invalid
+// s.Sketch fields (see Sketching).
 func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 	u, err := newSetup("Simulate", workers, x0, s)
 	x := append([]float64(nil), x0...)
@@ -45,6 +59,11 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 	agg := set.Aggregator
 	if agg.F == 0 {
 		agg.F = f
+	}
+	sk := newSketcher(set.Sketch, n, d)
+	msgLen := d
+	if sk != nil {
+		msgLen = sk.size()
 	}
 	var prev []float64
 	sent := make([][]float64, n)
@@ -85,16 +104,24 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 		}
 		u.momentum()
 		copy(sent, u.moms[:computes])
+		centre := prev
+		if sk != nil {
+			copy(sent, sk.round(u.moms[:computes], set.Seed^uint64(t)*0x94d049bb133111eb))
+			centre = sk.centre(prev)
+		}
 		if computes < n {
-			byz, err := u.forge(u.moms[:h], t)
+			byz, err := u.forge(sent[:h], t)
 			if err != nil {
 				return fail(err)
 			}
 			copy(sent[h:], byz)
 		}
-		a, err := agg.Aggregate(sent, prev)
+		a, err := agg.Aggregate(sent, centre)
 		if err != nil {
 			return fail(err)
+		}
+		if sk != nil {
+			a = sk.desketch(a)
 		}
 		for j := range x {
 			x[j] -= step * a[j]
@@ -102,8 +129,8 @@ func Simulate(workers []Func, x0 []float64, s *Settings) (*Result, error) {
 				return fail(fmt.Errorf("collab.Simulate: model entry %d is %v after round %d", j, x[j], t))
 			}
 		}
-		prev = a
-		res.FloatsSent += 2 * n * d
+		prev = append(prev[:0], a...)
+		res.FloatsSent += 2 * n * msgLen
 		if set.Callback != nil {
 			ok, err := callback(set.Callback, t+1, res)
 			if err != nil {
