@@ -542,3 +542,21 @@ func finite(v ...float64) bool {
 	}
 	return true
 }
+
+// Sketch and de-sketch of one gradient, d = 10,000 and s = 100: the
+// count sketch is O(d) whatever s, the Gaussian sketch O(s·d).
+func BenchmarkSketch(b *testing.B) {
+	const s, d = 100, 10000
+	g, y, back := make([]float64, d), make([]float64, s), make([]float64, d)
+	for j := range g {
+		g[j] = float64(j%13) - 6
+	}
+	for _, kind := range []SketchKind{CountSketch, GaussianSketch} {
+		r := NewSketch(kind, s, d, 1)
+		b.Run(kind.String(), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				r.Desketch(back, r.Sketch(y, g))
+			}
+		})
+	}
+}
