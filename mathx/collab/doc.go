@@ -85,10 +85,19 @@
 // and Logistic turn a worker's examples into its objective
 // (LeastSquaresWorkers and LogisticWorkers do it for every worker).
 //
-// MoNNA runs the decentralised counterpart on the complete graph: every
-// node takes a local momentum step and replaces its model by the mean of
-// the n − f half-step models nearest its own (Farhadkhani et al., arXiv
-// 2209.10931; see MoNNA for what was and was not read of the paper).
+// MoNNA runs the decentralised counterpart between nodes that can all
+// reach one another: every node takes a local momentum step, receives
+// n − f half-step models (its own, the f Byzantine ones and n − 2f − 1
+// random honest ones) and replaces its model by the mean of the n − 2f
+// of them nearest its own (Farhadkhani et al., arXiv 2209.10931). The
+// paper's Algorithm 1 could not be read here, only its abstract: the
+// steps are those of the authors' code
+// (LPD-EPFL/robust-collaborative-learning, peerToPeer.py), read for
+// this, and agree with ByzFL's and the krum library's descriptions of
+// MoNNA. The package's earlier MoNNA let every node hear all n models
+// and average the n − f nearest; the two coincide when f = 0. NNM
+// follows the "Fixing by mixing" definition (n − f nearest, the pivot
+// included), which that code (CeNNA's compute_cva) matches.
 //
 // # Sketching and privacy
 //
@@ -149,6 +158,7 @@
 //	Krum(v, f), MultiKrum(v, f, m)   Krum(f), MultiKrum(f)       krum, multi-krum
 //	CenteredClip                     CenteredClipping            cclip
 //	NNM(v, f)                        NNM(f) (pre-aggregator)     —
+//	MoNNA                            MoNNA(f, idx) (its mixing)  peerToPeer.py (robust-collaborative-learning)
 //	Flag(v, r, λ, s)                 —                           flag (FlagAggregator: r_col, lambda_)
 //	SignFlip, ALIE, IPM, Gaussian    SignFlipping, ALittleIsEnough, InnerProductManipulation, Gaussian
 //
@@ -157,10 +167,5 @@
 // DADAO (Nabli & Oyallon, arXiv 2208.00779), the
 // decentralised simulator on sparse graphs (ring, torus, Erdős–Rényi;
 // gossip with Poisson clocks) and the notebook are for a later session.
-// Their papers were not read for this one; of MoNNA's, only the abstract and the
-// nearest-neighbour averaging of the authors' code were: NNM follows the
-// "Fixing by mixing" definition (n − f nearest, the pivot included),
-// which that code (CeNNA's compute_cva) matches, and MoNNA's step order
-// and its Byzantine model (one vector to all nodes here) are to be
-// checked against the paper's Algorithm 1.
+// Their papers were not read for this one.
 package collab

@@ -60,8 +60,9 @@ func ExampleSimulate() {
 }
 
 // MoNNA on the same twenty nodes, two Byzantine ones broadcasting ALIE
-// models: the honest nodes end on nearly the same model (Spread), with the
-// attack-free loss.
+// models: each honest node hears from itself, the two Byzantine nodes and
+// 15 random honest ones, and averages the 16 nearest; the honest nodes
+// end on nearly the same model (Spread), with the attack-free loss.
 func ExampleMoNNA() {
 	data := collab.MakeClassification(2000, 10, 1.5, 7)
 	workers := collab.LogisticWorkers(data, collab.DirichletSplit(data.Labels, 20, 1, 107), 1e-3, 0)
@@ -71,7 +72,7 @@ func ExampleMoNNA() {
 	fmt.Printf("loss %.4f, spread %.3f, %d gradients, %d floats\n", r.Loss, r.Spread, r.GradEvals, r.FloatsSent)
 	// Output:
 	// Converged <nil>
-	// loss 0.1675, spread 0.008, 3600 gradients, 760000 floats
+	// loss 0.1672, spread 0.010, 3600 gradients, 760000 floats
 }
 
 // Ten workers on least squares in d = 50 send 10-row count sketches of
@@ -113,4 +114,25 @@ func ExampleInvertLinear() {
 	// example    [1.000 0.641 -1.379 2.364]
 	// ε = 0    [1.000 0.641 -1.379 2.364] <nil>
 	// ε = 0.5  [1.000 -0.759 1.409 2.505] <nil>
+}
+
+// Sixteen workers on a ring, each with its own share of an
+// ℓ2-regularised logistic regression (λ = 0.1 = μ; L ≤ 1.25): DADAO,
+// whose gossip fires at the rate √(2χ₁χ₂) the graph's spectrum gives,
+// against synchronous gossip gradient descent allowed as many
+// communications. DADAO's nodes agree to 1e-6 on the optimum; gossip GD's
+// stay apart and its average is further from it.
+func ExampleDADAO() {
+	data := collab.MakeClassification(800, 5, 1, 3)
+	workers := collab.LogisticWorkers(data, collab.DirichletSplit(data.Labels, 16, 0.5, 4), 0.1, 0)
+	g := collab.Ring(16)
+	sp := g.Spectrum()
+	fmt.Printf("ring: χ₁ = %.1f, χ₂ = %.1f, Mixing %.4f\n", sp.Chi1, sp.Chi2, sp.Mixing)
+	x0 := make([]float64, 5)
+	r, err := collab.DADAO(workers, x0, g, &collab.Settings{Mu: 0.1, L: 1.25, MaxIter: 300, Seed: 1})
+	fmt.Println(r.Status, err)
+	fmt.Printf("DADAO: f(x̄) = %.7f, spread %.0e, %d gradients, %d communications\n", r.Loss, r.Spread, r.GradEvals, r.Communications)
+	gd, _ := collab.Gossip(workers, x0, g, &collab.Settings{Step: 0.8, MaxIter: r.Communications / len(g.Edges())})
+	fmt.Printf("gossip GD: f(x̄) = %.7f, spread %.3f, %d gradients, %d communications\n", gd.Loss, gd.Spread, gd.GradEvals, gd.Communications)
+	// Output:
 }

@@ -2,8 +2,11 @@ package collab
 
 import (
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // quad1 is ½(x − c)² in one dimension.
@@ -39,8 +42,9 @@ func TestMoNNAByHand(t *testing.T) {
 // β = 0.9, 200 rounds): under sign flip ×20 and ALIE on the models, the
 // honest average's loss is within a factor 1.25 of the attack-free run
 // (median of three data seeds), and the honest models agree (Spread
-// ≤ 0.5). Measured (go test -run TestMoNNARobust -v): ratios 0.986
-// (sign flip ×20, IPM, Gaussian) and 0.997 (ALIE), spread ≤ 0.011.
+// ≤ 0.5). Measured (go test -run TestMoNNARobust -v; each honest node
+// hearing from 18 of the 20): ratios 0.986 (sign flip ×20, IPM,
+// Gaussian) and 0.997 (ALIE), spread ≤ 0.012.
 func TestMoNNARobust(t *testing.T) {
 	run := func(seed uint64, atk Attack) *Result {
 		ws := robustProblem(1, seed, false)
@@ -80,5 +84,86 @@ func TestMoNNADeterministic(t *testing.T) {
 	a, b := run(1), run(2)
 	if a.Loss != b.Loss || a.Spread != b.Spread || !eqVec(a.X, b.X, 0) || !eqVec(a.History, b.History, 0) {
 		t.Errorf("GOMAXPROCS 1 and 2 differ: %v vs %v", a.Loss, b.Loss)
+	}
+}
+
+// MoNNA's receive model by hand: five nodes on the line, honest
+// half-steps 0, 1, 3, 7 and a Byzantine 100 (h = 4, f = 1, F = 1). Each
+// honest node receives n − f = 4: itself, the Byzantine one and two of
+// its three honest others, drawn at random, and averages the
+// n − f − F = 3 nearest, which are always itself and the two others
+// (100 is the farthest). Every outcome is one of the three
+// (c_i + c_j + c_k)/3, and over 3000 rounds each pair is drawn with
+// frequency 1/3 ± 0.05 (about 6 standard deviations).
+func TestMoNNAReceiveByHand(t *testing.T) {
+	c := []float64{0, 1, 3, 7, 100}
+	halves := make([][]float64, 5)
+	for i := range halves {
+		halves[i] = []float64{c[i]}
+	}
+	const rounds = 3000
+	count := map[[2]int]int{}
+	for r := 0; r < rounds; r++ {
+		dst := [][]float64{{0}, {0}, {0}, {0}}
+		if err := nna(dst, halves, 4, 1, 11, r); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 4; i++ {
+			found := false
+			for j := 0; j < 4; j++ {
+				for k := j + 1; k < 4; k++ {
+					if j == i || k == i {
+						continue
+					}
+					if math.Abs(dst[i][0]-(c[i]+c[j]+c[k])/3) < 1e-12 {
+						found = true
+						if i == 0 {
+							count[[2]int{j, k}]++
+						}
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("round %d, node %d: %v is not the mean of itself and two honest others", r, i, dst[i][0])
+			}
+		}
+	}
+	for _, pair := range [][2]int{{1, 2}, {1, 3}, {2, 3}} {
+		if fr := float64(count[pair]) / rounds; math.Abs(fr-1.0/3) > 0.05 {
+			t.Errorf("node 0 drew honest nodes %v with frequency %.3f, want 1/3", pair, fr)
+		}
+	}
+	// A Byzantine half-step close to a node is kept: node 0 (at 0) with
+	// the Byzantine one at 0.5 keeps {0, 0.5} and the nearer of its two
+	// honest others.
+	halves[4][0] = 0.5
+	dst := [][]float64{{0}, {0}, {0}, {0}}
+	if err := nna(dst, halves, 4, 1, 11, 0); err != nil {
+		t.Fatal(err)
+	}
+	if g := dst[0][0]; math.Abs(g-1.5/3) > 1e-12 && math.Abs(g-3.5/3) > 1e-12 {
+		t.Errorf("node 0 with the Byzantine at 0.5: %v, want (0 + 0.5 + 1)/3 or (0 + 0.5 + 3)/3", g)
+	}
+}
+
+// Without Byzantine nodes every node receives all n half-steps, and the
+// mixing is NNM with F: nna agrees with NNMDense on random vectors.
+func TestMoNNANoByzantineIsNNM(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n, d, fa = 7, 3, 2
+	x := mat.NewDense(n, d, nil)
+	for i := range x.RawMatrix().Data {
+		x.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	want := mat.NewDense(n, d, nil)
+	if err := NNMDense(want, x, fa); err != nil {
+		t.Fatal(err)
+	}
+	got := mat.NewDense(n, d, nil)
+	if err := nna(Rows(got), Rows(x), n, fa, 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !mat.EqualApprox(got, want, 1e-14) {
+		t.Errorf("nna %v, NNMDense %v", mat.Formatted(got), mat.Formatted(want))
 	}
 }

@@ -274,7 +274,15 @@ func TestPropertyPanics(t *testing.T) {
 		"Simulate momentum 1": func() {
 			Simulate([]Func{func(x, g []float64) float64 { return 0 }}, []float64{0}, &Settings{Momentum: 1})
 		},
-		"Simulate no x0":          func() { Simulate([]Func{func(x, g []float64) float64 { return 0 }}, nil, nil) },
+		"Simulate no x0": func() { Simulate([]Func{func(x, g []float64) float64 { return 0 }}, nil, nil) },
+		"MoNNA n < 2f + 1": func() {
+			q := func(x, g []float64) float64 { return 0 }
+			MoNNA([]Func{q, q, q, q}, []float64{0}, &Settings{Byzantine: 2})
+		},
+		"MoNNA n − f − F < 1": func() {
+			q := func(x, g []float64) float64 { return 0 }
+			MoNNA([]Func{q, q, q}, []float64{0}, &Settings{Byzantine: 1, Aggregator: Aggregator{F: 2}})
+		},
 		"MakeRegression m = 0":    func() { MakeRegression(0, 2, 1, 0, 0) },
 		"MakeRegression noise":    func() { MakeRegression(3, 2, 1, math.NaN(), 0) },
 		"MakeClassification sep":  func() { MakeClassification(3, 2, math.Inf(1), 0) },
