@@ -115,24 +115,3 @@ func ExampleInvertLinear() {
 	// ε = 0    [1.000 0.641 -1.379 2.364] <nil>
 	// ε = 0.5  [1.000 -0.759 1.409 2.505] <nil>
 }
-
-// Sixteen workers on a ring, each with its own share of an
-// ℓ2-regularised logistic regression (λ = 0.1 = μ; L ≤ 1.25): DADAO,
-// whose gossip fires at the rate √(2χ₁χ₂) the graph's spectrum gives,
-// against synchronous gossip gradient descent allowed as many
-// communications. DADAO's nodes agree to 1e-6 on the optimum; gossip GD's
-// stay apart and its average is further from it.
-func ExampleDADAO() {
-	data := collab.MakeClassification(800, 5, 1, 3)
-	workers := collab.LogisticWorkers(data, collab.DirichletSplit(data.Labels, 16, 0.5, 4), 0.1, 0)
-	g := collab.Ring(16)
-	sp := g.Spectrum()
-	fmt.Printf("ring: χ₁ = %.1f, χ₂ = %.1f, Mixing %.4f\n", sp.Chi1, sp.Chi2, sp.Mixing)
-	x0 := make([]float64, 5)
-	r, err := collab.DADAO(workers, x0, g, &collab.Settings{Mu: 0.1, L: 1.25, MaxIter: 300, Seed: 1})
-	fmt.Println(r.Status, err)
-	fmt.Printf("DADAO: f(x̄) = %.7f, spread %.0e, %d gradients, %d communications\n", r.Loss, r.Spread, r.GradEvals, r.Communications)
-	gd, _ := collab.Gossip(workers, x0, g, &collab.Settings{Step: 0.8, MaxIter: r.Communications / len(g.Edges())})
-	fmt.Printf("gossip GD: f(x̄) = %.7f, spread %.3f, %d gradients, %d communications\n", gd.Loss, gd.Spread, gd.GradEvals, gd.Communications)
-	// Output:
-}
