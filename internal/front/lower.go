@@ -721,6 +721,7 @@ func (l *lowerer) typeExpr(e ast.Expr) ast.Expr {
 		l.fieldTypes(x.Results)
 	case *ast.StructType:
 		l.fieldTypes(x.Fields)
+		hideUnexported(x)
 	case *ast.InterfaceType:
 		l.fieldTypes(x.Methods)
 	case *ast.IndexExpr:

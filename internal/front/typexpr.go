@@ -126,7 +126,11 @@ func (w *typeWriter) expr(t types.Type) ast.Expr {
 			if !f.Embedded() {
 				fd.Names = []*ast.Ident{ast.NewIdent(f.Name())}
 			}
-			if tag := t.Tag(i); tag != "" {
+			tag := t.Tag(i)
+			if !f.Embedded() && !f.Exported() {
+				tag = unexportedTag(tag)
+			}
+			if tag != "" {
 				fd.Tag = &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(tag)}
 			}
 			fields.List = append(fields.List, fd)
