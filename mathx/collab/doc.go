@@ -1,6 +1,7 @@
 // Package collab simulates collaborative learning: one server and n
 // workers, f of them Byzantine, with the robust aggregation rules and the
-// attacks of the Byzantine-robust learning literature.
+// attacks of the Byzantine-robust learning literature, and decentralised
+// optimisation on graphs by gossip (Gossip, AsyncGossip, DADAO).
 //
 // # Aggregators
 //
@@ -148,6 +149,44 @@
 // may differ from the paper's theorem; and the attack is the named
 // baseline, not the paper's.
 //
+// # Decentralised optimisation on graphs
+//
+// Without a server, n nodes each hold one worker's objective f_i and
+// minimise f = (1/n)Σ f_i by talking to their neighbours in a Graph:
+// Ring, Torus (2-D, 4-regular), ErdosRenyi (G(n, p) conditioned on
+// connectivity, per seed), Complete or NewGraph. Graph.Laplacian is
+// L = D − A, Graph.Metropolis the doubly stochastic gossip matrix W
+// (Metropolis–Hastings weights 1/(1 + max(d_i, d_j))), and
+// Graph.Spectrum the quantities rates depend on: the Laplacian's
+// algebraic connectivity (Fiedler) and largest eigenvalue, W's second
+// largest modulus (Mixing, the consensus contraction per round) and gap,
+// and DADAO's χ₁ (the inverse smallest positive eigenvalue) and χ₂ (half
+// the largest effective resistance of an edge) of the Laplacian weighted
+// by the edges' probabilities 1/|E|.
+//
+// Gossip is synchronous gossip gradient descent (local step, then
+// x ← W·x; with Settings.GradNoise, gossip SGD with an additive-noise
+// oracle): on quadratics with one Hessian its average is exactly
+// centralised gradient descent, and with a constant step it stops in a
+// neighbourhood of the optimum. AsyncGossip decouples the two: each node
+// has a Poisson clock of rate 1 for its gradient steps, each edge one of
+// rate CommRate/|E| for pairwise averaging (Boyd et al.'s randomized
+// gossip). DADAO (Nabli & Oyallon, ICML 2023, arXiv 2208.00779) is the
+// accelerated, asynchronous method with the same decoupled clocks and
+// six variables per node following a linear ODE between events; it needs
+// Settings.Mu and Settings.L. The paper's body could not be read here,
+// only its abstract: DADAO follows the authors' code
+// (github.com/AdelNabli/DADAO), and its doc says exactly what was read.
+// Every decentralised Result counts gradients (GradEvals) and
+// communications (Communications: edges used; FloatsSent: 2·d floats
+// each) separately, with their values at every History entry
+// (HistoryGradEvals, HistoryComms) for plots against either; History is
+// f at the nodes' average, Models the nodes' models. On logistic
+// regression over a ring of 16 workers DADAO reaches f − f* ≤ 1e-6 with
+// 2.7× fewer communications and 6.5× fewer gradients than gossip GD with
+// its best constant step (TestDADAOBeatsGossipGD says how it is
+// measured).
+//
 // # Names beside peer libraries
 //
 //	gomx collab                      ByzFL (EPFL, byzfl)         Garfield / others
@@ -162,10 +201,16 @@
 //	Flag(v, r, λ, s)                 —                           flag (FlagAggregator: r_col, lambda_)
 //	SignFlip, ALIE, IPM, Gaussian    SignFlipping, ALittleIsEnough, InnerProductManipulation, Gaussian
 //
+//	gomx collab                      networkx / DADAO authors' code (AdelNabli/DADAO)
+//	Ring(n), Complete(n)             cycle_graph(n), complete_graph(n)
+//	Torus(r, c)                      grid_2d_graph(r, c, periodic=True)
+//	ErdosRenyi(n, p, seed)           erdos_renyi_graph(n, p, seed) (then kept only if connected)
+//	Graph.Laplacian                  laplacian_matrix(G)
+//	Spectrum().Fiedler               algebraic_connectivity(G)
+//	Spectrum().Chi1, Chi2            chi_1, chi_2 (compute_spectral_quantities, compute_graph_resistance)
+//	DADAO, Settings.Mu, L, CommRate  DADAO_optimizer: mu, L, lamb_mix (default sqrt(2·chi_1·chi_2))
+//
 // # Not yet here (issue 21)
 //
-// DADAO (Nabli & Oyallon, arXiv 2208.00779), the
-// decentralised simulator on sparse graphs (ring, torus, Erdős–Rényi;
-// gossip with Poisson clocks) and the notebook are for a later session.
-// Their papers were not read for this one.
+// The notebook is for a later session.
 package collab

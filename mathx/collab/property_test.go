@@ -385,6 +385,142 @@ func TestPropertySimulate(t *testing.T) {
 	}
 }
 
+// The graphs and the decentralised methods (Gossip, AsyncGossip, DADAO)
+// on issue 18's bad inputs: programmer errors panic naming the function;
+// NaN, ±Inf and 1e300 data, a panicking objective and a diverging step
+// end promptly with Status Failed and an error; 1e-300 data and good data
+// run to Converged. The degenerate graphs (one node, no edge) have finite
+// spectra.
+func TestPropertyDecentral(t *testing.T) {
+	zero := func(x, g []float64) float64 {
+		for j := range g {
+			g[j] = 0
+		}
+		return 0
+	}
+	two := []Func{zero, zero}
+	panics := map[string]func(){
+		"Ring(2)":                  func() { Ring(2) },
+		"Torus(2, 3)":              func() { Torus(2, 3) },
+		"Complete(0)":              func() { Complete(0) },
+		"ErdosRenyi n = 1":         func() { ErdosRenyi(1, 0.5, 0) },
+		"ErdosRenyi p = 0":         func() { ErdosRenyi(5, 0, 0) },
+		"ErdosRenyi p NaN":         func() { ErdosRenyi(5, math.NaN(), 0) },
+		"ErdosRenyi never":         func() { ErdosRenyi(50, 1e-4, 0) },
+		"NewGraph n = 0":           func() { NewGraph(0, nil) },
+		"NewGraph self-loop":       func() { NewGraph(3, [][2]int{{1, 1}}) },
+		"NewGraph out of range":    func() { NewGraph(3, [][2]int{{0, 3}}) },
+		"Graph.Neighbors":          func() { Ring(4).Neighbors(4) },
+		"Gossip nil graph":         func() { Gossip(two, []float64{0}, nil, nil) },
+		"Gossip n mismatch":        func() { Gossip(two, []float64{0}, Ring(3), nil) },
+		"Gossip Byzantine":         func() { Gossip(two, []float64{0}, Complete(2), &Settings{Byzantine: 1}) },
+		"Gossip GradNoise < 0":     func() { Gossip(two, []float64{0}, Complete(2), &Settings{GradNoise: -1}) },
+		"Gossip step < 0":          func() { Gossip(two, []float64{0}, Complete(2), &Settings{Step: -1}) },
+		"Gossip no x0":             func() { Gossip(two, nil, Complete(2), nil) },
+		"AsyncGossip CommRate NaN": func() { AsyncGossip(two, []float64{0}, Complete(2), &Settings{CommRate: math.NaN()}) },
+		"AsyncGossip MaxIter < 0":  func() { AsyncGossip(two, []float64{0}, Complete(2), &Settings{MaxIter: -1}) },
+		"DADAO nil settings":       func() { DADAO(two, []float64{0}, Complete(2), nil) },
+		"DADAO L < Mu":             func() { DADAO(two, []float64{0}, Complete(2), &Settings{Mu: 2, L: 1}) },
+		"DADAO L = Inf":            func() { DADAO(two, []float64{0}, Complete(2), &Settings{Mu: 1, L: math.Inf(1)}) },
+		"DADAO no edge":            func() { DADAO(two, []float64{0}, NewGraph(2, nil), &Settings{Mu: 1, L: 1}) },
+		"DADAO disconnected": func() {
+			DADAO([]Func{zero, zero, zero, zero}, []float64{0}, NewGraph(4, [][2]int{{0, 1}, {2, 3}}), &Settings{Mu: 1, L: 1})
+		},
+		"DADAO CommRate < 0":        func() { DADAO(two, []float64{0}, Complete(2), &Settings{Mu: 1, L: 1, CommRate: -1}) },
+		"DADAO Byzantine":           func() { DADAO(two, []float64{0}, Complete(2), &Settings{Mu: 1, L: 1, Byzantine: 1}) },
+		"AsyncGossip graph too big": func() { AsyncGossip(two, []float64{0}, Torus(3, 3), nil) },
+	}
+	for name, f := range panics {
+		err := mathxtest.Promptly(t, name, f)
+		if err == nil || !strings.Contains(err.Error(), "collab.") {
+			t.Errorf("%s: %v; want a panic naming the function", name, err)
+		}
+	}
+	for _, g := range []*Graph{Complete(1), NewGraph(3, nil)} {
+		s := g.Spectrum()
+		if math.IsNaN(s.Fiedler) || math.IsNaN(s.Mixing) || math.IsNaN(s.LambdaMax) || len(g.Edges()) != 0 || g.Laplacian().At(0, 0) != 0 || g.Metropolis().At(0, 0) != 1 {
+			t.Errorf("%d nodes, no edge: %+v", g.N(), s)
+		}
+		if g.N() == 3 && (g.Connected() || g.Degrees()[1] != 0) {
+			t.Errorf("3 isolated nodes: connected %v", g.Connected())
+		}
+	}
+
+	good := MakeClassification(64, 3, 1, 1)
+	withNaN := MakeClassification(64, 3, 1, 1)
+	withNaN.X.Set(5, 1, math.NaN())
+	withInf := MakeRegression(64, 3, 2, 0, 1)
+	withInf.X.Set(7, 0, math.Inf(-1))
+	huge := MakeRegression(64, 3, 2, 0, 1)
+	huge.X.Scale(1e300, huge.X)
+	tiny := MakeRegression(64, 3, 2, 0, 1)
+	tiny.X.Scale(1e-300, tiny.X)
+	g := Ring(4)
+	workers := func(d *Data, ls bool) []Func {
+		parts := DirichletSplit(d.Labels, 4, 1, 1)
+		if ls {
+			return LeastSquaresWorkers(d, parts)
+		}
+		return LogisticWorkers(d, parts, 0.1, 0)
+	}
+	panicky := []Func{zero, zero, func(x, g []float64) float64 { panic("no") }, zero}
+	cases := []struct {
+		name string
+		ws   []Func
+		x0   []float64
+		s    Settings
+		fail bool
+	}{
+		{"good", workers(good, false), make([]float64, 3), Settings{MaxIter: 20, GradNoise: 0.1}, false},
+		{"tiny data", workers(tiny, true), make([]float64, 3), Settings{MaxIter: 20}, false},
+		{"NaN start", workers(good, false), []float64{0, math.NaN(), 0}, Settings{}, true},
+		{"+Inf start", workers(good, false), []float64{0, 0, math.Inf(1)}, Settings{}, true},
+		{"NaN feature", workers(withNaN, false), make([]float64, 3), Settings{}, true},
+		{"-Inf feature", workers(withInf, true), make([]float64, 3), Settings{}, true},
+		{"1e300 features", workers(huge, true), []float64{1, 1, 1}, Settings{}, true},
+		{"objective panics", panicky, []float64{1}, Settings{}, true},
+		{"huge gradient noise", workers(good, false), make([]float64, 3), Settings{MaxIter: 100000, GradNoise: 1e308}, true},
+	}
+	type runner struct {
+		name string
+		run  func([]Func, []float64, *Graph, *Settings) (*Result, error)
+	}
+	dadao := func(ws []Func, x0 []float64, g *Graph, s *Settings) (*Result, error) {
+		s.Mu, s.L = 0.1, 5
+		return DADAO(ws, x0, g, s)
+	}
+	for _, c := range append(cases, struct {
+		name string
+		ws   []Func
+		x0   []float64
+		s    Settings
+		fail bool
+	}{"diverging step (Gossip, AsyncGossip)", workers(good, true), make([]float64, 3), Settings{MaxIter: 100000, Step: 50}, true}) {
+		for _, rn := range []runner{{"Gossip", Gossip}, {"AsyncGossip", AsyncGossip}, {"DADAO", dadao}} {
+			if rn.name == "DADAO" && strings.HasPrefix(c.name, "diverging") {
+				continue
+			}
+			name := rn.name + "/" + c.name
+			s := c.s
+			var r *Result
+			var err error
+			if perr := mathxtest.Promptly(t, name, func() { r, err = rn.run(c.ws, c.x0, g, &s) }); perr != nil {
+				t.Errorf("%s: %v", name, perr)
+				continue
+			}
+			if c.fail {
+				if err == nil || r.Status != Failed {
+					t.Errorf("%s: %v, %v; want Failed with an error", name, r.Status, err)
+				}
+				continue
+			}
+			if err != nil || r.Status != Converged || math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) || r.Models == nil {
+				t.Errorf("%s: %v, %v, loss %v", name, r.Status, err, r.Loss)
+			}
+		}
+	}
+}
+
 // The sketches, the private messages and the gradient-inversion attack
 // on issue 18's inputs: zeros, NaN, ±Inf, scales 1e±300. Sketch,
 // Desketch and Message (without noise) are linear, so they map zeros to

@@ -137,17 +137,20 @@ func (a Aggregator) Aggregate(v [][]float64, prev []float64) ([]float64, error) 
 	panic(fmt.Sprintf("collab.Aggregator.Aggregate: unknown rule %v", a.Rule))
 }
 
-// Settings configures GeoMedian, Flag, Simulate and MoNNA. The zero value
-// of every field is its documented default; a nil *Settings means all
-// defaults.
+// Settings configures GeoMedian, Flag, Simulate, MoNNA and the decentralised
+// methods Gossip, AsyncGossip and DADAO. The zero value of every field is
+// its documented default; a nil *Settings means all defaults.
 type Settings struct {
 	// MaxIter bounds GeoMedian's iterations (default 10,000), Flag's
-	// (default 1000) or Simulate's rounds (default 100).
+	// (default 1000), Simulate's, MoNNA's and Gossip's rounds (default
+	// 100), or the simulated time of AsyncGossip and DADAO in units of
+	// their Poisson clocks (default 100).
 	MaxIter int
 	// Tol is GeoMedian's step tolerance (default 1e-12, see GeoMedian)
 	// or Flag's on its objective's decrease (default 1e-9, see Flag);
 	// for Simulate, 0 runs all MaxIter rounds and Tol > 0 stops Converged
-	// once ‖(1/h)Σ honest gradients‖ ≤ Tol.
+	// once ‖(1/h)Σ honest gradients‖ ≤ Tol, and the decentralised
+	// methods once ‖∇f(x̄)‖ ≤ Tol at the nodes' average x̄.
 	Tol float64
 	// Seed seeds every random draw (Gaussian attack): a seed gives
 	// bit-identical results whatever GOMAXPROCS.
@@ -160,7 +163,8 @@ type Settings struct {
 	// recovered and returned as an error.
 	Callback func(iter int, r *Result) bool
 
-	// Step is Simulate's learning rate γ (default 0.1).
+	// Step is the learning rate γ of Simulate, MoNNA, Gossip and
+	// AsyncGossip (default 0.1).
 	Step float64
 	// Momentum is the workers' Polyak momentum β ∈ [0, 1): each sends
 	// m_t = β·m_{t−1} + (1 − β)·g_t, m_0 = 0 (default 0: plain gradients).
@@ -176,9 +180,25 @@ type Settings struct {
 	// clipped and noised, differentially private) vectors (default: the
 	// vectors themselves). MoNNA does not use it.
 	Sketch Sketching
+
+	// GradNoise is σ ≥ 0 of the decentralised methods' stochastic
+	// gradient oracle: every gradient they compute gets N(0, σ²) noise
+	// added to each coordinate, drawn from the seeded stream (default 0:
+	// exact gradients; Gossip with σ > 0 is gossip SGD).
+	GradNoise float64
+	// CommRate is the total rate of the edges' Poisson clocks in
+	// AsyncGossip and DADAO, in edge activations per unit of time, spread
+	// uniformly over the edges (default: |E| for AsyncGossip, one
+	// activation per edge per unit of time; DADAO's √(2χ₁χ₂)).
+	CommRate float64
+	// Mu and L are DADAO's μ and L: every worker's objective must be
+	// μ-strongly convex and L-smooth, 0 < μ ≤ L (no default: DADAO
+	// panics without them).
+	Mu, L float64
 }
 
-// Result is the outcome of GeoMedian, Flag, Simulate or MoNNA.
+// Result is the outcome of GeoMedian, Flag, Simulate, MoNNA, Gossip,
+// AsyncGossip or DADAO.
 type Result struct {
 	// Status says why the run ended.
 	Status Status
@@ -188,12 +208,16 @@ type Result struct {
 	// History is GeoMedian's objective Σ‖x_t − v_i‖ (on the vectors
 	// divided by their largest |entry|) or Simulate's loss: the mean of
 	// the honest workers' objectives at the model x_t of round t (before
-	// its update), one entry per iteration or round.
+	// its update), one entry per iteration or round. For Gossip,
+	// AsyncGossip and DADAO it is f(x̄) = (1/n)Σ_i f_i(x̄) at the nodes'
+	// average model x̄ at the start of each round or unit of time.
 	History []float64
-	// X is the geometric median, the Flag aggregate or the final model.
+	// X is the geometric median, the Flag aggregate or the final model
+	// (the nodes' average for the decentralised methods).
 	X []float64
-	// Loss is the mean honest loss at the final X (Simulate; this costs
-	// one more evaluation of each honest objective, without gradient).
+	// Loss is the mean honest loss at the final X (Simulate, MoNNA and
+	// the decentralised methods; this costs one more evaluation of each
+	// honest objective, not counted in GradEvals).
 	Loss float64
 	// GradEvals counts gradient computations (one per worker that
 	// computes one, per round): Byzantine workers compute none except
@@ -204,9 +228,22 @@ type Result struct {
 	// (Simulate; n·s each way with a sketch of s rows, see
 	// Settings.Sketch), or n·(n−1)·d for every node's broadcast (MoNNA).
 	FloatsSent int
-	// Spread is MoNNA's largest distance of an honest model from the
-	// honest average X at the end (0 for Simulate).
+	// Spread is MoNNA's and the decentralised methods' largest distance
+	// of an honest model from the honest average X at the end (0 for
+	// Simulate).
 	Spread float64
+
+	// Communications counts the decentralised methods' pairwise
+	// exchanges: edges used, one per activation of an edge (every edge
+	// once per round in Gossip), each sending d floats both ways.
+	Communications int
+	// HistoryGradEvals and HistoryComms are GradEvals and Communications
+	// when each History entry was recorded (decentralised methods), the
+	// x-axes of History against computation and communication.
+	HistoryGradEvals, HistoryComms []int
+	// Models holds the decentralised methods' node models, one row per
+	// node: at the end, or the current ones when Callback is called.
+	Models *mat.Dense
 	// Ratios are Flag's reconstruction ratios ‖Y*ᵀv_i‖²/‖v_i‖², one per
 	// vector: each worker's quality in the subspace Y*.
 	Ratios []float64
