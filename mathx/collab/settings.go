@@ -152,14 +152,15 @@ type Settings struct {
 	// once ‖(1/h)Σ honest gradients‖ ≤ Tol, and the decentralised
 	// methods once ‖∇f(x̄)‖ ≤ Tol at the nodes' average x̄.
 	Tol float64
-	// Seed seeds every random draw (Gaussian attack): a seed gives
+	// Seed seeds every random draw (Gaussian attack, the decentralised
+	// methods' Poisson clocks and gradient noise): a seed gives
 	// bit-identical results whatever GOMAXPROCS.
 	Seed uint64
 	// Context cancels the run (checked every iteration or round); nil
 	// means the current cell's context (mathx/interrupt).
 	Context context.Context
-	// Callback is called after every iteration or round with the live
-	// result; returning false stops with Status Stopped. A panic in it is
+	// Callback is called after every iteration, round or unit of time
+	// (AsyncGossip, DADAO) with the live result; returning false stops with Status Stopped. A panic in it is
 	// recovered and returned as an error.
 	Callback func(iter int, r *Result) bool
 
