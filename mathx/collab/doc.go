@@ -84,7 +84,9 @@
 // MakeClassification make data, DirichletSplit spreads it over workers
 // by labels with Dirichlet(α) proportions (heterogeneity), LeastSquares
 // and Logistic turn a worker's examples into its objective
-// (LeastSquaresWorkers and LogisticWorkers do it for every worker).
+// (LeastSquaresWorkers and LogisticWorkers do it for every worker);
+// NNWorkers makes the workers' objectives from a mathx/nn network and
+// each worker's rows of an nn.Dataset (nn.Objective.Loss on the rows).
 //
 // MoNNA runs the decentralised counterpart between nodes that can all
 // reach one another: every node takes a local momentum step, receives

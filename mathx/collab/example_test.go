@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gomx-dev/gomx/mathx/collab"
+	"github.com/gomx-dev/gomx/mathx/nn"
 	"gonum.org/v1/gonum/floats"
 )
 
@@ -73,6 +74,25 @@ func ExampleMoNNA() {
 	// Output:
 	// Converged <nil>
 	// loss 0.1672, spread 0.010, 3600 gradients, 760000 floats
+}
+
+// A small MLP (5-16-3, tanh) trained by Simulate on a three-class
+// Gaussian mixture spread over eight workers by Dirichlet(0.5) label
+// proportions: NNWorkers makes each worker's objective from its rows.
+func ExampleNNWorkers() {
+	data := nn.GaussianMixture(3, 5, 600, 5, 1)
+	net := nn.NewMLP([]int{5, 16, 3}, nn.Tanh, true, 2)
+	parts := collab.DirichletSplit(data.Labels, 8, 0.5, 3)
+	workers := collab.NNWorkers(net, data, parts, nn.SoftmaxCE, nn.Float64)
+	r, err := collab.Simulate(workers, net.Params, &collab.Settings{MaxIter: 150, Step: 0.5, Momentum: 0.9})
+	fmt.Println(r.Status, err)
+	trained := net.Clone()
+	trained.SetParams(r.X)
+	m := nn.Evaluate(trained, data, nn.SoftmaxCE, nn.Float64)
+	fmt.Printf("loss %.3f → %.3f, accuracy %.3f\n", r.History[0], r.Loss, m.Accuracy)
+	// Output:
+	// Converged <nil>
+	// loss 1.244 → 0.046, accuracy 0.982
 }
 
 // Ten workers on least squares in d = 50 send 10-row count sketches of

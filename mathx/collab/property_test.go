@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
+	"github.com/gomx-dev/gomx/mathx/nn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -292,6 +293,12 @@ func TestPropertyPanics(t *testing.T) {
 		"LeastSquares index":      func() { LeastSquares(MakeRegression(3, 2, 1, 0, 0), []int{3}) },
 		"Logistic lambda":         func() { Logistic(MakeClassification(3, 2, 1, 0), nil, -1) },
 		"LogisticWorkers flipped": func() { LogisticWorkers(MakeClassification(3, 2, 1, 0), [][]int{{0}}, 0, 2) },
+		"NNWorkers empty part": func() {
+			NNWorkers(nn.NewMLP([]int{2, 3}, nn.ReLU, true, 1), nn.GaussianMixture(3, 2, 6, 1, 1), [][]int{{0, 1}, {}}, nn.SoftmaxCE, nn.Float64)
+		},
+		"NNWorkers wrong width": func() {
+			NNWorkers(nn.NewMLP([]int{3, 3}, nn.ReLU, true, 1), nn.GaussianMixture(3, 2, 6, 1, 1), [][]int{{0, 1}}, nn.SoftmaxCE, nn.Float64)
+		},
 	}
 	for name, f := range cases {
 		err := mathxtest.Promptly(t, name, f)
@@ -326,6 +333,17 @@ func TestPropertySimulate(t *testing.T) {
 	huge.X.Scale(1e300, huge.X)
 	tiny := MakeRegression(40, 3, 2, 0, 1)
 	tiny.X.Scale(1e-300, tiny.X)
+	net := nn.NewMLP([]int{3, 4, 2}, nn.Tanh, true, 1)
+	mixture := nn.GaussianMixture(2, 3, 40, 2, 1)
+	mixNaN := nn.GaussianMixture(2, 3, 40, 2, 1)
+	mixNaN.X.Set(3, 2, math.NaN())
+	mixInf := nn.GaussianMixture(2, 3, 40, 2, 1)
+	mixInf.X.Set(5, 0, math.Inf(1))
+	mixTiny := nn.GaussianMixture(2, 3, 40, 2, 1)
+	mixTiny.X.Scale(1e-300, mixTiny.X)
+	nnWorkers := func(d *nn.Dataset) []Func {
+		return NNWorkers(net, d, DirichletSplit(d.Labels, 4, 1, 1), nn.SoftmaxCE, nn.Float64)
+	}
 	workers := func(d *Data, ls bool) []Func {
 		parts := DirichletSplit(d.Labels, 4, 1, 1)
 		if ls {
@@ -352,6 +370,10 @@ func TestPropertySimulate(t *testing.T) {
 		{"diverging step", workers(good, true), make([]float64, 3), &Settings{MaxIter: 100000, Step: 10}, true},
 		{"label flip", LogisticWorkers(good, DirichletSplit(good.Labels, 4, 1, 1), 0.01, 1), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: LabelFlip}, Aggregator: Aggregator{Rule: RuleTrimmedMean}}, false},
 		{"Gaussian, Krum", workers(good, false), make([]float64, 3), &Settings{MaxIter: 20, Byzantine: 0, Attack: Attack{Kind: Gaussian}, Aggregator: Aggregator{Rule: RuleKrum, F: 1}}, false},
+		{"nn MLP, Flag", nnWorkers(mixture), net.Params, &Settings{MaxIter: 20, Byzantine: 1, Attack: Attack{Kind: ALIE}, Aggregator: Aggregator{Rule: RuleFlag}}, false},
+		{"nn MLP, NaN feature", nnWorkers(mixNaN), net.Params, nil, true},
+		{"nn MLP, +Inf feature", nnWorkers(mixInf), net.Params, nil, true},
+		{"nn MLP, 1e-300 features", nnWorkers(mixTiny), net.Params, &Settings{MaxIter: 20}, false},
 	}
 	type runner struct {
 		name string
