@@ -22,6 +22,30 @@ func Axpy32(alpha float32, x, y []float32) {
 	}
 }
 
+// ReLU64 sets a[i] = max(z[i], 0) for i < len(a): z[i] where z[i] > 0
+// or z[i] is NaN (its bits passed on), else +0; z must be at least as
+// long as a.
+func ReLU64(a, z []float64) {
+	z = z[:len(a)]
+	for i := relu64asm(a, z); i < len(a); i++ {
+		a[i] = 0
+		if v := z[i]; v > 0 || v != v {
+			a[i] = v
+		}
+	}
+}
+
+// ReLU32 is ReLU64 in float32.
+func ReLU32(a, z []float32) {
+	z = z[:len(a)]
+	for i := relu32asm(a, z); i < len(a); i++ {
+		a[i] = 0
+		if v := z[i]; v > 0 || v != v {
+			a[i] = v
+		}
+	}
+}
+
 // ReLUGrad64 sets g[i] to +0 where z[i] > 0 does not hold (z[i] ≤ 0 or
 // NaN), the backward pass of ReLU at pre-activations z; z must be at
 // least as long as g.
@@ -42,4 +66,56 @@ func ReLUGrad32(g, z []float32) {
 			g[i] = 0
 		}
 	}
+}
+
+// SGD64 is a step of SGD on the parameters p with gradient g: for each i
+// in order,
+//
+//	b = g[i] + wd·p[i];  b = mom·m[i] + b when momentum;  q = p[i] − lr·b
+//
+// each operation rounded once (no fused multiply-add), and, while q and b
+// are finite, old[i] = p[i], p[i] = q, m2[i] = b. It returns the index of
+// the first element whose q or b is NaN or ±Inf (it and those after it
+// are left unwritten), or −1. g, m2, old and, with momentum, m must be at
+// least as long as p.
+func SGD64(p, g, m, m2, old []float64, lr, mom, wd float64, momentum bool) int {
+	n := len(p)
+	g, m2, old = g[:n], m2[:n], old[:n]
+	if momentum {
+		m = m[:n]
+	}
+	for i := sgd64asm(p, g, m, m2, old, lr, mom, wd, momentum); i < n; i++ {
+		// the conversions keep the compiler from fusing
+		b := g[i] + float64(wd*p[i])
+		if momentum {
+			b = float64(mom*m[i]) + b
+		}
+		q := p[i] - float64(lr*b)
+		if q-q != 0 || b-b != 0 {
+			return i
+		}
+		old[i], p[i], m2[i] = p[i], q, b
+	}
+	return -1
+}
+
+// SGD32 is SGD64 in float32.
+func SGD32(p, g, m, m2, old []float32, lr, mom, wd float32, momentum bool) int {
+	n := len(p)
+	g, m2, old = g[:n], m2[:n], old[:n]
+	if momentum {
+		m = m[:n]
+	}
+	for i := sgd32asm(p, g, m, m2, old, lr, mom, wd, momentum); i < n; i++ {
+		b := g[i] + float32(wd*p[i])
+		if momentum {
+			b = float32(mom*m[i]) + b
+		}
+		q := p[i] - float32(lr*b)
+		if q-q != 0 || b-b != 0 {
+			return i
+		}
+		old[i], p[i], m2[i] = p[i], q, b
+	}
+	return -1
 }

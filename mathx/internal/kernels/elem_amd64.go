@@ -14,6 +14,18 @@ func relugrad32avx(n int, grad, z unsafe.Pointer)
 //go:noescape
 func relugrad64avx(n int, grad, z unsafe.Pointer)
 
+//go:noescape
+func sgd64avx(n int, p, grad, m, m2, old unsafe.Pointer, lr, mom, wd float64, useMom int) int
+
+//go:noescape
+func sgd32avx(n int, p, grad, m, m2, old unsafe.Pointer, lr, mom, wd float32, useMom int) int
+
+//go:noescape
+func relu32avx(n int, a, z unsafe.Pointer)
+
+//go:noescape
+func relu64avx(n int, a, z unsafe.Pointer)
+
 // simdElem reports whether the element-wise kernels may use assembly (the
 // implementation in use is not the portable one).
 func simdElem() bool { return haveAVX2 && impl64.name != "go" }
@@ -51,5 +63,45 @@ func reluGrad64asm(g, z []float64) int {
 		return 0
 	}
 	relugrad64avx(n, ptr(g), ptr(z))
+	return n
+}
+
+func sgd64asm(p, g, m, m2, old []float64, lr, mom, wd float64, momentum bool) int {
+	if !simdElem() || len(p) < 4 {
+		return 0
+	}
+	mp := ptr(p) // not read without momentum
+	if momentum {
+		mp = ptr(m)
+	}
+	return sgd64avx(len(p), ptr(p), ptr(g), mp, ptr(m2), ptr(old), lr, mom, wd, b2i(momentum))
+}
+
+func sgd32asm(p, g, m, m2, old []float32, lr, mom, wd float32, momentum bool) int {
+	if !simdElem() || len(p) < 8 {
+		return 0
+	}
+	mp := ptr(p)
+	if momentum {
+		mp = ptr(m)
+	}
+	return sgd32avx(len(p), ptr(p), ptr(g), mp, ptr(m2), ptr(old), lr, mom, wd, b2i(momentum))
+}
+
+func relu32asm(a, z []float32) int {
+	n := len(a) &^ 7
+	if !simdElem() || n == 0 {
+		return 0
+	}
+	relu32avx(n, ptr(a), ptr(z))
+	return n
+}
+
+func relu64asm(a, z []float64) int {
+	n := len(a) &^ 3
+	if !simdElem() || n == 0 {
+		return 0
+	}
+	relu64avx(n, ptr(a), ptr(z))
 	return n
 }

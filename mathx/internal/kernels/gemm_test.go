@@ -284,10 +284,20 @@ func BenchmarkPeak(b *testing.B) {
 	b.ReportMetric(PeakGFLOPS(500e6), "GFLOP/s")
 }
 
-// TestElem checks the element-wise kernels against their portable loops,
-// bit for bit, at every length up to 40 and with ties of ReLU at ±0 and
-// NaN.
+// TestElem checks the element-wise kernels of every implementation
+// against their loops written out, bit for bit (NaN payloads included),
+// at every length up to 40 and with ties of ReLU at ±0 and NaN.
 func TestElem(t *testing.T) {
+	defer Use(Impls()[0])
+	for _, name := range Impls() {
+		if err := Use(name); err != nil {
+			t.Fatal(err)
+		}
+		testElem(t)
+	}
+}
+
+func testElem(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for n := 0; n <= 40; n++ {
 		x, y, z := randSlice[float64](r, n), randSlice[float64](r, n), randSlice[float64](r, n)
@@ -302,33 +312,119 @@ func TestElem(t *testing.T) {
 			}
 		}
 		alpha := r.NormFloat64()
-		y1, g1 := append([]float64(nil), y...), append([]float64(nil), x...)
+		y1, g1, a1 := append([]float64(nil), y...), append([]float64(nil), x...), make([]float64, n)
 		Axpy64(alpha, x, y1)
 		ReLUGrad64(g1, z)
-		y2, g2 := append([]float64(nil), y...), append([]float64(nil), x...)
+		ReLU64(a1, z)
+		y2, g2, a2 := append([]float64(nil), y...), append([]float64(nil), x...), make([]float64, n)
 		for i := range y2 {
 			y2[i] = math.FMA(alpha, x[i], y2[i])
 			if !(z[i] > 0) {
 				g2[i] = 0
 			}
+			a2[i] = 0 // +0 for z ≤ 0, −0 included
+			if z[i] > 0 || math.IsNaN(z[i]) {
+				a2[i] = z[i]
+			}
 		}
 		checkBits(t, "Axpy64", fmt.Stringer(nil), y1, y2)
 		checkBits(t, "ReLUGrad64", fmt.Stringer(nil), g1, g2)
+		checkBits(t, "ReLU64", fmt.Stringer(nil), a1, a2)
 		x32, y32, z32 := narrow(x), narrow(y), narrow(z)
 		a32 := float32(alpha)
-		y1s, g1s := append([]float32(nil), y32...), append([]float32(nil), x32...)
+		y1s, g1s, a1s := append([]float32(nil), y32...), append([]float32(nil), x32...), make([]float32, n)
 		Axpy32(a32, x32, y1s)
 		ReLUGrad32(g1s, z32)
-		y2s, g2s := append([]float32(nil), y32...), append([]float32(nil), x32...)
+		ReLU32(a1s, z32)
+		y2s, g2s, a2s := append([]float32(nil), y32...), append([]float32(nil), x32...), make([]float32, n)
 		for i := range y2s {
 			y2s[i] = fma32(a32, x32[i], y2s[i])
 			if !(z32[i] > 0) {
 				g2s[i] = 0
 			}
+			if z32[i] > 0 || z32[i] != z32[i] {
+				a2s[i] = z32[i]
+			}
 		}
 		checkBits(t, "Axpy32", fmt.Stringer(nil), y1s, y2s)
 		checkBits(t, "ReLUGrad32", fmt.Stringer(nil), g1s, g2s)
+		checkBits(t, "ReLU32", fmt.Stringer(nil), a1s, a2s)
 	}
+}
+
+// TestSGD checks SGD64 and SGD32 against the step written out, bit for
+// bit, at every length up to 40, with and without momentum, and with a
+// non-finite gradient entry or an overflowing update at a random place:
+// the elements before it are updated, it and those after it not.
+func TestSGD(t *testing.T) {
+	defer Use(Impls()[0])
+	for _, name := range Impls() {
+		if err := Use(name); err != nil {
+			t.Fatal(err)
+		}
+		testSGD(t)
+	}
+}
+
+func testSGD(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for n := 0; n <= 40; n++ {
+		for _, momentum := range []bool{false, true} {
+			for _, bad := range []float64{0, math.NaN(), math.Inf(-1), 1e300} {
+				p, g, m := randSlice[float64](r, n), randSlice[float64](r, n), randSlice[float64](r, n)
+				at := -1
+				if bad != 0 && n > 0 {
+					at = r.IntN(n)
+					g[at] = bad
+				}
+				lr, mom, wd := 0.01+r.Float64(), r.Float64(), r.Float64()
+				if bad == 1e300 {
+					lr = 1e300 // lr·b overflows at the 1e300 entry only
+				}
+				sgdCase(t, n, momentum, at, p, g, m, lr, mom, wd)
+				p32, g32, m32 := narrow(p), narrow(g), narrow(m)
+				if bad == 1e300 {
+					lr = 1e30
+				}
+				sgdCase(t, n, momentum, at, p32, g32, m32, float32(lr), float32(mom), float32(wd))
+			}
+		}
+	}
+}
+
+func sgdCase[T Float](t *testing.T, n int, momentum bool, at int, p, g, m []T, lr, mom, wd T) {
+	t.Helper()
+	p1, m2, old := append([]T(nil), p...), make([]T, n), make([]T, n)
+	var got int
+	switch p1 := any(p1).(type) {
+	case []float64:
+		got = SGD64(p1, any(g).([]float64), any(m).([]float64), any(m2).([]float64), any(old).([]float64), float64(lr), float64(mom), float64(wd), momentum)
+	case []float32:
+		got = SGD32(p1, any(g).([]float32), any(m).([]float32), any(m2).([]float32), any(old).([]float32), float32(lr), float32(mom), float32(wd), momentum)
+	}
+	want := -1
+	p2, m22, old2 := append([]T(nil), p...), make([]T, n), make([]T, n)
+	for i := range p2 {
+		b := g[i] + T(wd*p2[i])
+		if momentum {
+			b = T(mom*m[i]) + b
+		}
+		q := p2[i] - T(lr*b)
+		if math.IsNaN(float64(q)) || math.IsInf(float64(q), 0) || math.IsNaN(float64(b)) || math.IsInf(float64(b), 0) {
+			want = i
+			break
+		}
+		old2[i], p2[i], m22[i] = p2[i], q, b
+	}
+	if at >= 0 && want != at {
+		t.Fatalf("n %d: the reference fails at %d, want %d (bad test case)", n, want, at)
+	}
+	if got != want {
+		t.Errorf("SGD %T n %d momentum %v: returned %d, want %d", lr, n, momentum, got, want)
+	}
+	checkBits(t, "SGD p", fmt.Stringer(nil), p1, p2)
+	checkBits(t, "SGD m2", fmt.Stringer(nil), m2, m22)
+	checkBits(t, "SGD old", fmt.Stringer(nil), old, old2)
 }
 
 func narrow(s []float64) []float32 {
