@@ -37,6 +37,25 @@ func ExampleGeoMedian() {
 	// [1.577350 1.577350]
 }
 
+// Four gradients close to e₁ and one far outlier along e₃: the Flag
+// Aggregator's one-dimensional subspace (r = 1) is the line of e₁, which
+// reconstructs the honest vectors almost entirely and the outlier not at
+// all, so the outlier adds nothing to the aggregate but its count; the
+// mean is dragged by 50/5 = 10 along e₃.
+func ExampleFlag() {
+	v := [][]float64{{1, 0, 0}, {0.9, 0.1, 0}, {1.1, -0.1, 0}, {1, 0.05, 0}, {0, 0, 50}}
+	r, err := collab.Flag(v, 1, 0, nil)
+	fmt.Println(r.Status, err)
+	fmt.Printf("aggregate %.3f\nratios %.4f\n", r.X, r.Ratios)
+	mean, _ := collab.Mean(v)
+	fmt.Printf("mean %.3f\n", mean)
+	// Output:
+	// Converged <nil>
+	// aggregate [0.799 0.000 0.000]
+	// ratios [1.0000 0.9878 0.9918 0.9975 0.0000]
+	// mean [0.800 0.010 10.000]
+}
+
 // Twenty workers, two Byzantine sending the sign-flipped honest mean ×20:
 // under the mean the loss grows without bound, the trimmed mean after
 // nearest-neighbour mixing trains as if there were no attack.

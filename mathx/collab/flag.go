@@ -51,7 +51,13 @@ const flagDelta = 1e-20
 // Result.History holds A at the start and after every iteration. The
 // iteration stops Converged when A decreases by at most Tol·A
 // (Settings.Tol, default 1e-9) in one iteration, and after MaxIter
-// iterations (default 1000) with MaxIterReached. The eigenvectors come
+// iterations (default 1000) with MaxIterReached. With r = 1 every
+// iteration also tests, as Vardi and Zhang's guard does for the
+// geometric median, whether the line of the term nearest Y is a minimum
+// (the gradient of the other terms along the sphere no longer than the
+// weight of the terms on that line) with an objective no larger than
+// the iterate's, and stops there, Converged: near a minimum at a data
+// line the iterates converge only sublinearly. The eigenvectors come
 // from the q×q Gram matrix of the weighted terms (q = p, or p(p+1)/2
 // with λ > 0), so each iteration costs O(q³ + q·d·r). When the vectors
 // span fewer than r dimensions, Y* has as many columns as they span.
@@ -220,6 +226,11 @@ func Flag(v [][]float64, r int, lambda float64, st *Settings) (*Result, error) {
 			finish()
 			return res, fmt.Errorf("collab.Flag: objective not finite at iteration %d", it+1)
 		}
+		if r == 1 && fl.atLine(next) {
+			res.History[len(res.History)-1] = fl.objective()
+			res.Status = Converged
+			break
+		}
 		if set.Callback != nil {
 			finish()
 			ok, perr := callback(set.Callback, it+1, res)
@@ -346,6 +357,63 @@ func (f *flagIRLS) fit(c []float64) {
 		}
 		f.sin2[k] = math.Min(1, s2)
 	}
+}
+
+// atLine is the test of Vardi and Zhang's kind at the term nearest the
+// line y (r = 1): with y₀ = w_k for the term of least sin_k, the terms
+// parallel to it (|y₀ᵀw_l| ≥ 1 − 1e-14) weigh η = Σ a_l and each other
+// term's a_l·√(1 − (yᵀw_l)²) has the gradient g_l = −a_l c_l/s_l ·
+// (w_l − c_l y₀) along the sphere at y₀ (c_l = y₀ᵀw_l, s_l = √(1 − c_l²));
+// y₀ is a minimum of the objective when ‖Σ g_l‖ ≤ η, as the parallel
+// terms grow like η·|angle| away from it. When that holds and the
+// objective at y₀ is at most cur, atLine moves y to y₀, updates sin2 and
+// returns true. The inner products come from dots, so the test costs
+// O(q²).
+func (f *flagIRLS) atLine(cur float64) bool {
+	k := 0
+	for l, s2 := range f.sin2 {
+		if s2 < f.sin2[k] {
+			k = l
+		}
+	}
+	q := len(f.terms)
+	c := make([]float64, q)
+	beta := make([]float64, q)
+	var eta float64
+	for l := 0; l < q; l++ {
+		c[l] = f.dots.At(k, l)
+		if 1-math.Abs(c[l]) <= 1e-14 {
+			eta += f.coef[l]
+			continue
+		}
+		beta[l] = -f.coef[l] * c[l] / math.Sqrt(1-c[l]*c[l])
+	}
+	var g2 float64
+	for l := 0; l < q; l++ {
+		if beta[l] == 0 {
+			continue
+		}
+		for m := 0; m < q; m++ {
+			if beta[m] != 0 {
+				g2 += beta[l] * beta[m] * (f.dots.At(l, m) - c[l]*c[m])
+			}
+		}
+	}
+	if !(math.Sqrt(math.Max(0, g2)) <= eta) {
+		return false
+	}
+	var a float64
+	for l := range c {
+		a += f.coef[l] * math.Sqrt(math.Max(0, 1-c[l]*c[l])+flagDelta)
+	}
+	if !(a <= cur) {
+		return false
+	}
+	f.y = append(f.y[:0], append([]float64(nil), f.terms[k]...))
+	for l := range f.sin2 {
+		f.sin2[l] = math.Max(0, 1-c[l]*c[l])
+	}
+	return true
 }
 
 // objective is Σ_k a_k √(sin_k² + δ).

@@ -355,3 +355,61 @@ func TestFlagIRLS(t *testing.T) {
 		t.Errorf("callback panic: %v %v", r.Status, err)
 	}
 }
+
+// With r = 1 the iteration stops at a data line once the first-order
+// condition holds there (Vardi and Zhang's kind of guard): for four
+// vectors near e₁ and an outlier along e₃ it stops Converged at the line
+// of a data vector (ratio 1) within a few iterations, the objective
+// never rose, and no small rotation of the line (10⁴ random tangent
+// directions, angles 1e-6 and 1e-3) lowers the objective Σ√(1 − ρ_i).
+func TestFlagDataLine(t *testing.T) {
+	v := [][]float64{{1, 0, 0}, {0.9, 0.1, 0}, {1.1, -0.1, 0}, {1, 0.05, 0}, {0, 0, 50}}
+	r, err := Flag(v, 1, 0, nil)
+	if err != nil || r.Status != Converged || r.Iterations > 5 {
+		t.Fatalf("%v %v after %d iterations", r.Status, err, r.Iterations)
+	}
+	for k := 1; k < len(r.History); k++ {
+		if r.History[k] > r.History[k-1] {
+			t.Errorf("objective rose: %v", r.History)
+		}
+	}
+	y := mat.Col(nil, 0, r.Subspace)
+	obj := func(y []float64) float64 {
+		var s float64
+		for _, vi := range v {
+			c := mat.Dot(mat.NewVecDense(3, y), mat.NewVecDense(3, vi)) / mat.Norm(mat.NewVecDense(3, vi), 2)
+			s += math.Sqrt(math.Max(0, 1-c*c))
+		}
+		return s
+	}
+	onLine := false
+	for _, rho := range r.Ratios {
+		onLine = onLine || rho == 1
+	}
+	if !onLine {
+		t.Errorf("ratios %v: no data vector on the line", r.Ratios)
+	}
+	base := obj(y)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for k := 0; k < 10000; k++ {
+		e := []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		var dot, nrm float64
+		for j := range e {
+			dot += e[j] * y[j]
+		}
+		for j := range e {
+			e[j] -= dot * y[j]
+			nrm += e[j] * e[j]
+		}
+		nrm = math.Sqrt(nrm)
+		for _, a := range []float64{1e-6, 1e-3} {
+			z := make([]float64, 3)
+			for j := range z {
+				z[j] = math.Cos(a)*y[j] + math.Sin(a)*e[j]/nrm
+			}
+			if o := obj(z); o < base-1e-12 {
+				t.Fatalf("rotating the line by %g lowers the objective: %v < %v", a, o, base)
+			}
+		}
+	}
+}
