@@ -46,10 +46,31 @@ func BenchmarkMLP784Float32Loss(b *testing.B) {
 	benchStep(b, []int{784, 256, 256, 10}, 128, data, Settings{Precision: Float32})
 }
 
+// BenchmarkMLP784SGD is bench/nn's configuration: SGD with lr 0.01.
+func BenchmarkMLP784SGD(b *testing.B) {
+	data := GaussianMixture(10, 784, 1024, 3, 1)
+	benchStep(b, []int{784, 256, 256, 10}, 128, data, Settings{Optimizer: SGD, LR: 0.01})
+}
+
+// BenchmarkMLP784SGDCompute32 is BenchmarkMLP784SGD with float32
+// parameters and activations (Settings.Compute).
+func BenchmarkMLP784SGDCompute32(b *testing.B) {
+	data := GaussianMixture(10, 784, 1024, 3, 1)
+	benchStep(b, []int{784, 256, 256, 10}, 128, data, Settings{Optimizer: SGD, LR: 0.01, Compute: Float32})
+}
+
 // BenchmarkGrokking is TestGrokking's network and full batch (p = 41,
 // 672 training pairs), AdamW with ⊥Grad.
 func BenchmarkGrokking(b *testing.B) {
 	train, _ := ModularAddition(grokP, grokFrac, 1)
 	benchStep(b, []int{2 * grokP, grokWidth, grokWidth, grokP}, train.Len(), train,
 		Settings{Precision: Float32, Optimizer: AdamW, LR: 0.02, Beta2: 0.9, Eps: 1e-25, OrthoGrad: true})
+}
+
+// BenchmarkGrokkingCompute32 is BenchmarkGrokking with float32
+// parameters and activations (Settings.Compute).
+func BenchmarkGrokkingCompute32(b *testing.B) {
+	train, _ := ModularAddition(grokP, grokFrac, 1)
+	benchStep(b, []int{2 * grokP, grokWidth, grokWidth, grokP}, train.Len(), train,
+		Settings{Precision: Float32, Compute: Float32, Optimizer: AdamW, LR: 0.02, Beta2: 0.9, Eps: 1e-25, OrthoGrad: true})
 }

@@ -31,7 +31,8 @@
 //
 // Settings.Precision (the authors' softmax_precision) chooses the format
 // the loss and its gradient with respect to the logits are computed in;
-// parameters and layers stay float64. In Float32 every operation is
+// the layers' own precision is Settings.Compute (below). In Float32
+// every operation is
 // rounded to float32, so softmax collapse happens as it does on a GPU:
 // once the correct logit leads the others by about 17, Σⱼe^{z_j−z_max}
 // rounds to 1 and the sample's loss is exactly 0 (Metrics.ZeroLoss, the
@@ -40,6 +41,22 @@
 // underflow and the sample's whole gradient is exactly zero
 // (Metrics.ZeroGrad). Float64 only moves these thresholds (to about 37
 // and 745).
+//
+// Settings.Compute chooses the precision Train computes the network in:
+// Float64 (the default) trains MLP.Params in place; Float32 trains a
+// float32 copy of them (forward and backward products on float32
+// kernels, float32 activations, gradients and optimiser state, as a
+// PyTorch model converted with .to(torch.float32)) and writes it back
+// into MLP.Params, whose values are then float32 numbers.
+//
+// # Speed
+//
+// The dense products run on hand-written SIMD kernels
+// (mathx/internal/kernels, with a bit-identical portable version), and
+// the optimiser's step is one pass over the parameters (the finiteness
+// check fused into it). bench/nn compares Train with PyTorch on the CPU
+// at equal thread counts and precision (make bench-nn; the README has
+// the figures).
 //
 // # Optimisers
 //
@@ -99,6 +116,7 @@
 //	torch.optim.SGD/Adam/AdamW               OptimizerSettings{Kind: SGD/Adam/AdamW}
 //	lr, momentum, weight_decay, betas, eps   LR, Momentum, WeightDecay, Beta1/Beta2, Eps
 //	authors' softmax_precision 32/64         Precision Float32/Float64
+//	model.to(torch.float32)                  Settings.Compute Float32
 //	authors' OrthoGrad(base optimizer)       OptimizerSettings.OrthoGrad
 //	authors' stablemax_cross_entropy         StableMaxCE
 //
@@ -130,8 +148,8 @@
 // # Determinism and bad input
 //
 // Randomness comes only from PCGs seeded by the caller; training gives
-// bit-identical results for a seed whatever GOMAXPROCS (gonum's Gemm
-// splits its work by output blocks, each summed in a fixed order).
+// bit-identical results for a seed whatever GOMAXPROCS (the kernels
+// split their work by output tiles, each entry summed in a fixed order).
 // Programmer errors (widths, shapes, labels out of range, densities
 // outside (0, 1]) panic with a message naming the function and the
 // argument; NaN or ±Inf in the data ends Train with Status Failed and an

@@ -77,10 +77,7 @@ func PruneIterative(net *MLP, data *Dataset, density float64, rounds, rewind int
 			off := net.Layers[l].off
 			for i, keep := range L.Mask {
 				if !keep {
-					base.opt.m[off+i] = 0
-					if base.opt.v != nil {
-						base.opt.v[off+i] = 0
-					}
+					base.zeroState(off + i)
 				}
 			}
 		}

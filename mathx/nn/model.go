@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gomx-dev/gomx/mathx/internal/kernels"
@@ -242,7 +240,9 @@ func (m *MLP) Density(layer int) float64 {
 
 // applyMasks zeroes the masked weight entries of the parameter-layout
 // vector p (parameters or a gradient).
-func (m *MLP) applyMasks(p []float64) {
+func (m *MLP) applyMasks(p []float64) { applyMasks(m, p) }
+
+func applyMasks[T kernels.Float](m *MLP, p []T) {
 	for _, L := range m.Layers {
 		if L.Mask == nil {
 			continue
@@ -264,7 +264,7 @@ func (m *MLP) Predict(x mat.Matrix) *mat.Dense {
 	}
 	xd := mat.DenseCopyOf(x)
 	out := mat.NewDense(r, m.Sizes[len(m.Sizes)-1], nil)
-	var w work
+	var w work[float64]
 	for lo := 0; lo < r; lo += chunk {
 		hi := min(r, lo+chunk)
 		logits := w.forward(m, m.Params, rawRows(xd, lo, hi), hi-lo)
@@ -292,43 +292,43 @@ func rawRows(x *mat.Dense, lo, hi int) []float64 {
 }
 
 // work holds the forward activations and backward scratch for batches of
-// up to cap rows.
-type work struct {
-	z, a   [][]float64 // per layer: pre-activations and outputs, rows×Out
-	h      [][]float64 // storage of a for layers that are not Identity
-	d1, d2 []float64   // backward scratch, rows×max width
-	g      []float64   // ∂L/∂logits
-	x      []float64   // gathered batch inputs
+// up to cap rows, in the precision T of the products (float64, or float32
+// for Settings.Compute Float32).
+type work[T kernels.Float] struct {
+	z, a   [][]T // per layer: pre-activations and outputs, rows×Out
+	h      [][]T // storage of a for layers that are not Identity
+	d1, d2 []T   // backward scratch, rows×max width
+	g      []T   // ∂L/∂logits
+	x      []T   // gathered batch inputs
 }
 
-func grow(s []float64, n int) []float64 {
+func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]float64, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }
 
-// forward computes the network at params on the rows×In matrix x
-// (row-major) and returns the logits (rows×Out, a view into w).
-func (w *work) forward(m *MLP, params, x []float64, rows int) []float64 {
+// forward computes the network at params (the layout of m.Params) on the
+// rows×In matrix x (row-major) and returns the logits (rows×Out, a view
+// into w).
+func (w *work[T]) forward(m *MLP, params, x []T, rows int) []T {
 	if len(w.z) != len(m.Layers) {
-		w.z = make([][]float64, len(m.Layers))
-		w.h = make([][]float64, len(m.Layers))
-		w.a = make([][]float64, len(m.Layers))
+		w.z = make([][]T, len(m.Layers))
+		w.h = make([][]T, len(m.Layers))
+		w.a = make([][]T, len(m.Layers))
 	}
 	in := x
 	for l, L := range m.Layers {
 		w.z[l] = grow(w.z[l], rows*L.Out)
 		z := w.z[l]
 		W := params[L.off : L.off+L.In*L.Out]
-		gemm(blas.NoTrans, blas.Trans, rows, L.Out, L.In, 1, in, L.In, W, L.In, 0, z, L.Out)
+		gemm(false, true, rows, L.Out, L.In, in, L.In, W, L.In, false, z, L.Out)
 		if m.Bias {
+			// z += b row by row, as fma(1, b, z): one rounding, the plain sum
 			b := params[L.off+L.In*L.Out : L.off+L.In*L.Out+L.Out]
 			for r := 0; r < rows; r++ {
-				zr := z[r*L.Out : (r+1)*L.Out]
-				for j, bj := range b {
-					zr[j] += bj
-				}
+				axpy(1, b, z[r*L.Out:(r+1)*L.Out])
 			}
 		}
 		if L.Act == Identity {
@@ -343,9 +343,9 @@ func (w *work) forward(m *MLP, params, x []float64, rows int) []float64 {
 	return in
 }
 
-// backward accumulates into grad (parameter layout; beta 0 overwrites, 1
-// adds) the gradient given ∂L/∂logits in w.g, after forward on x.
-func (w *work) backward(m *MLP, params, x []float64, rows int, grad []float64, beta float64) {
+// backward sets grad (parameter layout; acc false) or adds to it (acc
+// true) the gradient given ∂L/∂logits in w.g, after forward on x.
+func (w *work[T]) backward(m *MLP, params, x []T, rows int, grad []T, acc bool) {
 	maxW := 0
 	for _, s := range m.Sizes {
 		maxW = max(maxW, s)
@@ -360,16 +360,15 @@ func (w *work) backward(m *MLP, params, x []float64, rows int, grad []float64, b
 			in = w.a[l-1]
 		}
 		gW := grad[L.off : L.off+L.In*L.Out]
-		gemm(blas.Trans, blas.NoTrans, L.Out, L.In, rows, 1, g, L.Out, in, L.In, beta, gW, L.In)
+		gemm(true, false, L.Out, L.In, rows, g, L.Out, in, L.In, acc, gW, L.In)
 		if m.Bias {
+			// the rows of g summed in order, each as fma(1, g, gb)
 			gb := grad[L.off+L.In*L.Out : L.off+L.In*L.Out+L.Out]
-			if beta == 0 {
+			if !acc {
 				clear(gb)
 			}
 			for r := 0; r < rows; r++ {
-				for j, v := range g[r*L.Out : (r+1)*L.Out] {
-					gb[j] += v
-				}
+				axpy(1, g[r*L.Out:(r+1)*L.Out], gb)
 			}
 		}
 		if L.Mask != nil {
@@ -388,57 +387,58 @@ func (w *work) backward(m *MLP, params, x []float64, rows int, grad []float64, b
 			next = w.d2[:rows*L.In]
 		}
 		W := params[L.off : L.off+L.In*L.Out]
-		gemm(blas.NoTrans, blas.NoTrans, rows, L.In, L.Out, 1, g, L.Out, W, L.In, 0, next, L.In)
+		gemm(false, false, rows, L.In, L.Out, g, L.Out, W, L.In, false, next, L.In)
 		P := m.Layers[l-1]
 		activateGrad(P.Act, next, w.z[l-1], w.a[l-1])
 		g = next
 	}
 }
 
-// gemm is C = alpha·op(A)·op(B) + beta·C on row-major slices.
-func gemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if m == 0 || n == 0 {
-		return
+// gemm is C = op(A)·op(B) (acc false) or C += op(A)·op(B) on row-major
+// slices, on the package's SIMD kernels (mathx/internal/kernels): the same
+// bits on every CPU and thread count.
+func gemm[T kernels.Float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, acc bool, c []T, ldc int) {
+	switch a := any(a).(type) {
+	case []float64:
+		kernels.Gemm64(tA, tB, m, n, k, a, lda, any(b).([]float64), ldb, acc, any(c).([]float64), ldc)
+	case []float32:
+		kernels.Gemm32(tA, tB, m, n, k, a, lda, any(b).([]float32), ldb, acc, any(c).([]float32), ldc)
 	}
-	ar, ac := m, k
-	if tA == blas.Trans {
-		ar, ac = k, m
+}
+
+// axpy sets y[i] = fma(alpha, x[i], y[i]) for i < len(y) (kernels.Axpy64
+// or Axpy32).
+func axpy[T kernels.Float](alpha T, x, y []T) {
+	switch y := any(y).(type) {
+	case []float64:
+		kernels.Axpy64(float64(alpha), any(x).([]float64), y)
+	case []float32:
+		kernels.Axpy32(float32(alpha), any(x).([]float32), y)
 	}
-	br, bc := k, n
-	if tB == blas.Trans {
-		br, bc = n, k
-	}
-	if alpha == 1 && (beta == 0 || beta == 1) {
-		// the package's SIMD kernels (mathx/internal/kernels): the same
-		// bits on every CPU and thread count, several times gonum's speed
-		// at these sizes (bench/nn)
-		kernels.Gemm64(tA == blas.Trans, tB == blas.Trans, m, n, k, a, lda, b, ldb, beta == 1, c, ldc)
-		return
-	}
-	blas64.Gemm(tA, tB, alpha,
-		blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
-		blas64.General{Rows: br, Cols: bc, Stride: ldb, Data: b},
-		beta,
-		blas64.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
 
 const invSqrt2 = 0.7071067811865476
 const invSqrt2Pi = 0.3989422804014327
 
-// activate sets a = act(z) element-wise.
-func activate(act Activation, a, z []float64) {
+// activate sets a = act(z) element-wise (GELU and Tanh computed in float64
+// and rounded to T).
+func activate[T kernels.Float](act Activation, a, z []T) {
 	switch act {
 	case ReLU:
-		for i, v := range z {
-			a[i] = max(v, 0)
+		switch a := any(a).(type) {
+		case []float64:
+			kernels.ReLU64(a, any(z).([]float64))
+		case []float32:
+			kernels.ReLU32(a, any(z).([]float32))
 		}
 	case GELU:
 		for i, v := range z {
-			a[i] = 0.5 * v * (1 + math.Erf(v*invSqrt2))
+			x := float64(v)
+			a[i] = T(0.5 * x * (1 + math.Erf(x*invSqrt2)))
 		}
 	case Tanh:
 		for i, v := range z {
-			a[i] = math.Tanh(v)
+			a[i] = T(math.Tanh(float64(v)))
 		}
 	default:
 		copy(a, z)
@@ -446,17 +446,19 @@ func activate(act Activation, a, z []float64) {
 }
 
 // activateGrad multiplies g by act′(z) element-wise (a = act(z)).
-func activateGrad(act Activation, g, z, a []float64) {
+func activateGrad[T kernels.Float](act Activation, g, z, a []T) {
 	switch act {
 	case ReLU:
-		for i, v := range z {
-			if !(v > 0) {
-				g[i] = 0
-			}
+		switch g := any(g).(type) {
+		case []float64:
+			kernels.ReLUGrad64(g, any(z).([]float64))
+		case []float32:
+			kernels.ReLUGrad32(g, any(z).([]float32))
 		}
 	case GELU:
 		for i, v := range z {
-			g[i] *= 0.5*(1+math.Erf(v*invSqrt2)) + v*invSqrt2Pi*math.Exp(-0.5*v*v)
+			x := float64(v)
+			g[i] = T(float64(g[i]) * (0.5*(1+math.Erf(x*invSqrt2)) + x*invSqrt2Pi*math.Exp(-0.5*x*x)))
 		}
 	case Tanh:
 		for i, t := range a {

@@ -15,7 +15,7 @@ type Objective struct {
 	Data      *Dataset  // the samples the loss is averaged over
 	Kind      LossKind  // the loss
 	Precision Precision // of the loss
-	w         work
+	w         work[float64]
 }
 
 // NewObjective returns the objective of net's architecture and masks on
@@ -110,11 +110,7 @@ func (o *Objective) eval(params, grad []float64) (float64, Metrics) {
 			}
 		}
 		if grad != nil {
-			beta := 1.0
-			if lo == 0 {
-				beta = 0
-			}
-			o.w.backward(o.Net, params, rawRows(o.Data.X, lo, hi), rows, grad, beta)
+			o.w.backward(o.Net, params, rawRows(o.Data.X, lo, hi), rows, grad, lo > 0)
 		}
 	}
 	loss := sum / float64(N)

@@ -3,6 +3,9 @@ package nn
 import (
 	"fmt"
 	"math"
+	"unsafe"
+
+	"github.com/gomx-dev/gomx/mathx/internal/kernels"
 )
 
 // OptimizerKind chooses the update rule.
@@ -91,23 +94,19 @@ type Optimizer struct {
 	S       OptimizerSettings // with defaults filled in
 	net     *MLP
 	tensors [][2]int
-	step    int
-	m, v    []float64
+	c       optCore[float64]
 }
 
 // NewOptimizer returns an optimiser for net with settings s (defaults
 // filled in).
 func NewOptimizer(net *MLP, s OptimizerSettings) *Optimizer {
 	o := &Optimizer{S: s.withDefaults(), net: net, tensors: net.Tensors()}
-	o.m = make([]float64, len(net.Params))
-	if o.S.Kind != SGD {
-		o.v = make([]float64, len(net.Params))
-	}
+	o.c.init(len(net.Params), o.S.Kind)
 	return o
 }
 
 // Steps returns how many steps the optimiser took.
-func (o *Optimizer) Steps() int { return o.step }
+func (o *Optimizer) Steps() int { return o.c.step }
 
 // Step updates net.Params with the gradient grad (same layout; it is
 // modified: ⊥Grad and weight decay are applied to it in place). Masked
@@ -123,87 +122,217 @@ func (o *Optimizer) Step(grad []float64) error {
 	if len(grad) != len(p) {
 		panic(fmt.Sprintf("nn: Optimizer.Step: len(grad) = %d, the network has %d parameters", len(grad), len(p)))
 	}
-	for i, g := range grad {
-		if math.IsNaN(g) || math.IsInf(g, 0) {
-			return fmt.Errorf("nn: Optimizer.Step: grad[%d] = %g: the gradient must be finite; the parameters and the optimiser's state are unchanged", i, g)
-		}
+	o.c.S = o.S
+	if err := o.c.update(p, grad, o.tensors); err != nil {
+		return fmt.Errorf("nn: Optimizer.Step: %w", err)
 	}
-	s := o.S
-	if s.OrthoGrad {
-		for _, t := range o.tensors {
-			OrthoGrad(p[t[0]:t[1]], grad[t[0]:t[1]])
-		}
-	}
-	step := o.step + 1
-	var c1, sq2 float64
-	if s.Kind != SGD {
-		c1 = 1 - math.Pow(s.Beta1, float64(step))
-		sq2 = math.Sqrt(1 - math.Pow(s.Beta2, float64(step)))
-	}
-	// Two passes of the same arithmetic: the first checks that every new
-	// value is finite, the second writes them.
-	for i, g := range grad {
-		np, nm, nv := o.next(i, g, step, c1, sq2)
-		if !finite3(np, nm, nv) {
-			return fmt.Errorf("nn: Optimizer.Step: parameter %d = %g would become %g (learning rate %g too large for its scale?); the parameters and the optimiser's state are unchanged", i, p[i], np, s.LR)
-		}
-	}
-	for i, g := range grad {
-		np, nm, nv := o.next(i, g, step, c1, sq2)
-		p[i], o.m[i] = np, nm
-		if o.v != nil {
-			o.v[i] = nv
-		}
-	}
-	o.step = step
 	o.net.applyMasks(p)
 	return nil
 }
 
-// bigGrad is the gradient magnitude from which Adam keeps −√v in place of
-// v (g² would overflow above about 1.3e154).
-const bigGrad = 1e150
-
-// next returns parameter i's new value and state (m, v; SGD: the
-// momentum buffer and 0) after step number step with gradient entry g;
-// c1 and sq2 are Adam's bias corrections 1−β₁ᵗ and √(1−β₂ᵗ). Adam's
-// v[i] < 0 stores −√v.
-func (o *Optimizer) next(i int, g float64, step int, c1, sq2 float64) (np, nm, nv float64) {
-	s := &o.S
-	p := o.net.Params[i]
-	if s.Kind == SGD {
-		g += s.WeightDecay * p
-		b := g
-		if step > 1 {
-			b = s.Momentum*o.m[i] + g
-		}
-		return p - s.LR*b, b, 0
-	}
-	stepSize := s.LR / c1
-	if s.Kind == AdamW {
-		p *= 1 - s.LR*s.WeightDecay
-	} else {
-		g += s.WeightDecay * p
-	}
-	nm = s.Beta1*o.m[i] + (1-s.Beta1)*g
-	v := o.v[i]
-	var root float64
-	if v >= 0 && math.Abs(g) <= bigGrad {
-		nv = s.Beta2*v + (1-s.Beta2)*g*g
-		root = math.Sqrt(nv)
-	} else {
-		r := -v
-		if v >= 0 {
-			r = math.Sqrt(v)
-		}
-		root = math.Hypot(math.Sqrt(s.Beta2)*r, math.Sqrt(1-s.Beta2)*math.Abs(g))
-		nv = -root
-	}
-	return p - stepSize*nm/(root/sq2+s.Eps), nm, nv
+// optCore is an optimiser's state and update on parameters of type T.
+// The update is one pass over the parameters: it computes each new value
+// from the old ones, writes it, and saves the old parameter in old; the
+// new moments go to the second buffers (m2, v2), which become the current
+// ones when every new value is finite. When one is not (or a gradient
+// entry is not), the parameters written so far are restored from old and
+// the state stays as it was.
+type optCore[T kernels.Float] struct {
+	S      OptimizerSettings
+	step   int
+	m, v   []T // momentum (SGD) or Adam's moments; v nil for SGD
+	m2, v2 []T // the next step's moments
+	old    []T // the parameters before the step being taken
 }
 
-func finite3(a, b, c float64) bool {
-	return !math.IsNaN(a+b+c) && !math.IsInf(a, 0) && !math.IsInf(b, 0) && !math.IsInf(c, 0)
+func (o *optCore[T]) init(n int, kind OptimizerKind) {
+	o.m, o.m2, o.old = make([]T, n), make([]T, n), make([]T, n)
+	if kind != SGD {
+		o.v, o.v2 = make([]T, n), make([]T, n)
+	}
+}
+
+// copyState sets o's state (moments and step count) to src's.
+func (o *optCore[T]) copyState(src *optCore[T]) {
+	o.step = src.step
+	copy(o.m, src.m)
+	copy(o.v, src.v)
+}
+
+// zeroState zeroes the state of parameter i.
+func (o *optCore[T]) zeroState(i int) {
+	o.m[i] = 0
+	if o.v != nil {
+		o.v[i] = 0
+	}
+}
+
+// update takes one step of o.S on p with gradient g (modified by ⊥Grad on
+// each tensor of tensors, when set), or returns an error leaving p and the
+// state as they were: a *gradError when an entry of g is not finite.
+func (o *optCore[T]) update(p, g []T, tensors [][2]int) error {
+	s := &o.S
+	if s.OrthoGrad {
+		// checked first: ⊥Grad would spread a non-finite entry over its tensor
+		if i := firstNonFinite(g); i >= 0 {
+			return &gradError{i, float64(g[i])}
+		}
+		for _, t := range tensors {
+			o.orthoGrad(p[t[0]:t[1]], g[t[0]:t[1]])
+		}
+	}
+	step := o.step + 1
+	var bad int
+	var np T
+	if s.Kind == SGD {
+		bad, np = o.sgd(p, g, step)
+	} else {
+		bad, np = o.adam(p, g, step)
+	}
+	if bad >= 0 {
+		copy(p[:bad], o.old[:bad])
+		if i := firstNonFinite(g); i >= 0 {
+			return &gradError{i, float64(g[i])}
+		}
+		return fmt.Errorf("parameter %d = %g would become %g (learning rate %g too large for its scale?); the parameters and the optimiser's state are unchanged", bad, float64(p[bad]), float64(np), s.LR)
+	}
+	o.m, o.m2 = o.m2, o.m
+	o.v, o.v2 = o.v2, o.v
+	o.step = step
+	return nil
+}
+
+// gradError reports a non-finite gradient entry.
+type gradError struct {
+	i int
+	v float64
+}
+
+func (e *gradError) Error() string {
+	return fmt.Sprintf("grad[%d] = %g: the gradient must be finite; the parameters and the optimiser's state are unchanged", e.i, e.v)
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in x, or −1.
+func firstNonFinite[T kernels.Float](x []T) int {
+	for i, v := range x {
+		if v-v != 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// sgd is SGD's step number step in one pass (kernels.SGD64 or SGD32;
+// see optCore): it returns the index of the first parameter whose new
+// value or momentum is not finite, with that value, or −1. Without
+// momentum (or on the first step) b = g + WeightDecay·θ, and 0·b is not
+// added: the same values, but for the sign of a zero.
+func (o *optCore[T]) sgd(p, g []T, step int) (int, T) {
+	s := &o.S
+	mom := step > 1 && s.Momentum != 0
+	var bad int
+	switch p := any(p).(type) {
+	case []float64:
+		bad = kernels.SGD64(p, any(g).([]float64), any(o.m).([]float64), any(o.m2).([]float64), any(o.old).([]float64), s.LR, s.Momentum, s.WeightDecay, mom)
+	case []float32:
+		bad = kernels.SGD32(p, any(g).([]float32), any(o.m).([]float32), any(o.m2).([]float32), any(o.old).([]float32), float32(s.LR), float32(s.Momentum), float32(s.WeightDecay), mom)
+	}
+	if bad < 0 {
+		return -1, 0
+	}
+	b := g[bad] + T(s.WeightDecay)*p[bad]
+	if mom {
+		b = T(s.Momentum)*o.m[bad] + b
+	}
+	return bad, p[bad] - T(s.LR)*b
+}
+
+// bigGrad is the gradient magnitude from which Adam keeps −√v in place of
+// v: g² overflows above about 1.3e154 in float64, 1.8e19 in float32.
+func bigGrad[T kernels.Float]() float64 {
+	if unsafe.Sizeof(T(0)) == 4 {
+		return 1e18
+	}
+	return 1e150
+}
+
+// adam is Adam's (or AdamW's) step number step in one pass, as sgd. The
+// state is stored in T; Adam's v[i] < 0 stores −√v (see bigGrad).
+func (o *optCore[T]) adam(p, g []T, step int) (int, T) {
+	s := &o.S
+	c1 := 1 - math.Pow(s.Beta1, float64(step))
+	sq2 := T(math.Sqrt(1 - math.Pow(s.Beta2, float64(step))))
+	stepSize, decay := T(s.LR/c1), T(1-s.LR*s.WeightDecay)
+	wd, b1, b1c, b2, b2c, eps := T(s.WeightDecay), T(s.Beta1), T(1-s.Beta1), T(s.Beta2), T(1-s.Beta2), T(s.Eps)
+	rb2, rb2c := math.Sqrt(s.Beta2), math.Sqrt(1-s.Beta2)
+	big := bigGrad[T]()
+	adamW := s.Kind == AdamW
+	n := len(p)
+	g, m, v, m2, v2, old := g[:n], o.m[:n], o.v[:n], o.m2[:n], o.v2[:n], o.old[:n]
+	for i, pi := range p {
+		gi := g[i]
+		if adamW {
+			pi *= decay
+		} else {
+			gi += wd * pi
+		}
+		nm := b1*m[i] + b1c*gi
+		vi := v[i]
+		var nv, root T
+		if vi >= 0 && math.Abs(float64(gi)) <= big {
+			nv = b2*vi + b2c*gi*gi
+			root = T(math.Sqrt(float64(nv)))
+		} else {
+			r := -float64(vi)
+			if vi >= 0 {
+				r = math.Sqrt(float64(vi))
+			}
+			root = T(math.Hypot(rb2*r, rb2c*math.Abs(float64(gi))))
+			nv = -root
+		}
+		np := pi - stepSize*nm/(root/sq2+eps)
+		if np-np != 0 || nm-nm != 0 || nv-nv != 0 {
+			return i, np
+		}
+		old[i], p[i], m2[i], v2[i] = p[i], np, nm, nv
+	}
+	return -1, 0
+}
+
+// orthoGrad applies OrthoGrad to one tensor whose gradient is finite.
+// For float32 it computes as OrthoGrad does on the values converted to
+// float64 (the unscaled formula: float32 values are within its range) and
+// rounds g⊥ once to float32, without copies.
+func (o *optCore[T]) orthoGrad(theta, g []T) {
+	if t, ok := any(theta).([]float64); ok {
+		OrthoGrad(t, any(g).([]float64))
+		return
+	}
+	g = g[:len(theta)]
+	var tt, tg, gg float64
+	for i, t := range theta {
+		tf, gf := float64(t), float64(g[i])
+		tt += tf * tf
+		tg += tf * gf
+		gg += gf * gf
+	}
+	if gg == 0 {
+		return
+	}
+	proj := tg / (tt + 1e-30)
+	var oo float64
+	for i, t := range theta {
+		d := float64(g[i]) - proj*float64(t)
+		oo += d * d
+	}
+	if oo <= sq(float64(len(g)+4)*0x1p-52)*gg {
+		clear(g)
+		return
+	}
+	scale := math.Sqrt(gg) / (math.Sqrt(oo) + 1e-30)
+	for i, t := range theta {
+		g[i] = T((float64(g[i]) - proj*float64(t)) * scale)
+	}
 }
 
 // OrthoGrad replaces the gradient g of one parameter tensor θ by its part

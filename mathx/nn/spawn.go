@@ -65,11 +65,14 @@ func Spawn(net *MLP, data *Dataset, k int, seedA, seedB uint64, s *Settings) (a,
 // state and buffers, settings s, and a new data order seeded by seed that
 // begins with the next step.
 func (t *trainer) spawn(s *Settings, seed uint64) *trainer {
+	t.sync()
 	net := t.net.Clone()
 	c := newTrainer(net, t.data, s)
-	c.opt.step = t.opt.step
-	copy(c.opt.m, t.opt.m)
-	copy(c.opt.v, t.opt.v)
+	if t.e32 != nil {
+		c.e32.opt.copyState(&t.e32.opt)
+	} else {
+		c.e64.opt.copyState(&t.e64.opt)
+	}
 	c.rng = newOrderRNG(seed)
 	c.epochs = t.epochs
 	return c

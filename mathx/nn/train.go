@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gomx-dev/gomx/mathx/internal/kernels"
 	"github.com/gomx-dev/gomx/mathx/interrupt"
 )
 
@@ -15,6 +16,16 @@ import (
 type Settings struct {
 	Loss      LossKind  // zero value: SoftmaxCE
 	Precision Precision // of the loss; zero value: Float64
+	// Compute is the precision of the network's arithmetic in training:
+	// the parameters, activations, gradients and optimiser state.
+	// Float32 trains a float32 copy of net.Params (each parameter rounded
+	// to float32 at the start) on the float32 kernels, as PyTorch's
+	// model.to(torch.float32), and writes it back into net.Params (exactly)
+	// before each Callback and evaluation and at the end; evaluations
+	// (Result.Evals) run in float64 on those values. The loss is computed
+	// from the float32 logits in Precision and its gradient rounded to
+	// float32. Zero value: Float64.
+	Compute Precision
 
 	// The optimiser, as in OptimizerSettings (zero values: Adam, LR 1e-3
 	// (SGD 1e-2), no momentum, no weight decay, β₁ 0.9, β₂ 0.999, ε 1e-8,
@@ -75,6 +86,9 @@ func (s *Settings) withDefaults(n int) Settings {
 		c = *s
 	}
 	checkLoss("Train", c.Loss, c.Precision)
+	if c.Compute != Float64 && c.Compute != Float32 {
+		panic(fmt.Sprintf("nn: Train: unknown Compute precision %v", c.Compute))
+	}
 	c.opt = OptimizerSettings{Kind: c.Optimizer, LR: c.LR, Momentum: c.Momentum, WeightDecay: c.WeightDecay,
 		Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, OrthoGrad: c.OrthoGrad}.withDefaults()
 	if c.BatchSize < 0 || c.MaxIter < 0 || c.Tol < 0 || math.IsNaN(c.Tol) {
@@ -134,7 +148,8 @@ func Train(net *MLP, data *Dataset, s *Settings) (*Result, error) {
 func (t *trainer) run(r *Result) error {
 	c := t.s
 	evalAt := -1
-	for it := t.opt.Steps(); it < c.MaxIter; it++ {
+	defer t.sync()
+	for it := t.steps(); it < c.MaxIter; it++ {
 		if c.Context.Err() != nil {
 			r.Status = Canceled
 			break
@@ -145,7 +160,7 @@ func (t *trainer) run(r *Result) error {
 			break
 		}
 		r.History = append(r.History, loss)
-		r.Iterations = t.opt.Steps()
+		r.Iterations = t.steps()
 		r.Epochs = t.epochs
 		if err != nil {
 			r.Status = Failed
@@ -156,6 +171,7 @@ func (t *trainer) run(r *Result) error {
 			evalAt = r.Iterations
 		}
 		if c.Callback != nil && (it+1)%c.CallbackEvery == 0 {
+			t.sync()
 			ok, err := callback(c.Callback, it, r)
 			if err != nil {
 				r.Status = Failed
@@ -186,36 +202,92 @@ func callback(f func(int, *Result) bool, it int, r *Result) (ok bool, err error)
 	return f(it, r), nil
 }
 
-// trainer holds what training needs between steps.
+// trainer holds what training needs between steps; the parameters,
+// gradient, activations and optimiser state are in e64 or e32, by
+// Settings.Compute.
 type trainer struct {
-	net    *MLP
-	data   *Dataset
-	s      *Settings
-	opt    *Optimizer
-	rng    *rand.Rand
-	perm   []int
-	pos    int
-	epochs int
-	w      work
-	grad   []float64
-	labels []int
-	tgt    []float64
+	net     *MLP
+	data    *Dataset
+	s       *Settings
+	rng     *rand.Rand
+	perm    []int
+	pos     int
+	epochs  int
+	tensors [][2]int
+	e64     *engine[float64]
+	e32     *engine[float32]
+}
+
+// engine is the part of a trainer in the precision T of its arithmetic.
+type engine[T kernels.Float] struct {
+	params []T // float64: net.Params itself; float32: a copy (sync writes it back)
+	grad   []T
+	w      work[T]
+	opt    optCore[T]
+	// z64, g64 hold one sample's logits and their gradient in float64 for
+	// the loss when T is float32.
+	z64, g64 []float64
+}
+
+func newEngine[T kernels.Float](net *MLP, s *Settings) *engine[T] {
+	e := &engine[T]{grad: make([]T, len(net.Params)), opt: optCore[T]{S: s.opt}}
+	if p, ok := any(net.Params).([]T); ok {
+		e.params = p
+	} else {
+		e.params = make([]T, len(net.Params))
+		for i, v := range net.Params {
+			e.params[i] = T(v)
+		}
+	}
+	e.opt.init(len(net.Params), s.opt.Kind)
+	return e
 }
 
 func newTrainer(net *MLP, data *Dataset, s *Settings) *trainer {
 	n := data.Len()
 	t := &trainer{
 		net: net, data: data, s: s,
-		opt:  NewOptimizer(net, s.opt),
-		rng:  newOrderRNG(s.Seed),
-		perm: make([]int, n),
-		pos:  n,
-		grad: make([]float64, len(net.Params)),
+		rng:     newOrderRNG(s.Seed),
+		perm:    make([]int, n),
+		pos:     n,
+		tensors: net.Tensors(),
+	}
+	if s.Compute == Float32 {
+		t.e32 = newEngine[float32](net, s)
+	} else {
+		t.e64 = newEngine[float64](net, s)
 	}
 	for i := range t.perm {
 		t.perm[i] = i
 	}
 	return t
+}
+
+// steps returns the optimiser steps taken.
+func (t *trainer) steps() int {
+	if t.e32 != nil {
+		return t.e32.opt.step
+	}
+	return t.e64.opt.step
+}
+
+// sync writes the trained parameters into net.Params (Compute Float32;
+// Float64 trains net.Params in place).
+func (t *trainer) sync() {
+	if t.e32 != nil {
+		for i, v := range t.e32.params {
+			t.net.Params[i] = float64(v)
+		}
+	}
+}
+
+// zeroState zeroes the optimiser's state of parameter i.
+func (t *trainer) zeroState(i int) {
+	if t.e32 != nil {
+		t.e32.opt.zeroState(i)
+	} else {
+		t.e64.opt.zeroState(i)
+	}
 }
 
 // newOrderRNG returns the generator of the data order for seed.
@@ -242,61 +314,137 @@ func (t *trainer) step() (float64, error) {
 	}
 	batch := t.perm[t.pos:min(n, t.pos+t.s.BatchSize)]
 	t.pos += len(batch)
+	if t.e32 != nil {
+		return t.e32.step(t, batch)
+	}
+	return t.e64.step(t, batch)
+}
+
+// step is trainer.step in T on the given batch.
+func (e *engine[T]) step(t *trainer, batch []int) (float64, error) {
+	loss, err := e.gradient(t, batch)
+	if err != nil {
+		return loss, err
+	}
+	if loss-loss != 0 {
+		return loss, t.nonFinite(batch, loss, e.maxLogit(t, batch))
+	}
+	err = e.opt.update(e.params, e.grad, t.tensors)
+	if _, ok := err.(*gradError); ok {
+		return loss, t.nonFinite(batch, loss, e.maxLogit(t, batch))
+	}
+	if err != nil {
+		return loss, fmt.Errorf("the network has diverged: %w", err)
+	}
+	applyMasks(t.net, e.params)
+	return loss, nil
+}
+
+// gradient sets e.grad to the gradient of the batch's mean loss at
+// e.params and returns that loss, or errCanceled when the context is done
+// between chunks.
+func (e *engine[T]) gradient(t *trainer, batch []int) (float64, error) {
 	B := len(batch)
 	in := t.net.Sizes[0]
 	K := t.net.Sizes[len(t.net.Sizes)-1]
-	var sum, zmax float64
+	var sum float64
 	for lo := 0; lo < B; lo += trainChunk {
 		if lo > 0 && t.s.Context.Err() != nil {
 			return math.NaN(), errCanceled
 		}
 		rows := batch[lo:min(B, lo+trainChunk)]
 		R := len(rows)
-		t.w.x = grow(t.w.x, R*in)
+		e.w.x = grow(e.w.x, R*in)
+		x64, is64 := any(e.w.x).([]float64)
 		for r, i := range rows {
-			copy(t.w.x[r*in:(r+1)*in], t.data.X.RawRowView(i))
-		}
-		logits := t.w.forward(t.net, t.net.Params, t.w.x, R)
-		if t.s.Precision == Float32 {
-			for _, z := range logits {
-				zmax = max(zmax, math.Abs(z))
+			if is64 {
+				copy(x64[r*in:(r+1)*in], t.data.X.RawRowView(i))
+				continue
 			}
-		}
-		t.w.g = grow(t.w.g, R*K)
-		for r, i := range rows {
-			sum += rowLoss(t.s.Loss, t.s.Precision, logits[r*K:(r+1)*K], t.data.label(i), t.data.targetRow(i), t.w.g[r*K:(r+1)*K], 1/float64(B))
-		}
-		beta := 1.0
-		if lo == 0 {
-			beta = 0
-		}
-		t.w.backward(t.net, t.net.Params, t.w.x, R, t.grad, beta)
-	}
-	loss := sum / float64(B)
-	if math.IsNaN(loss) || math.IsInf(loss, 0) || !allFinite(t.grad) {
-		for _, i := range batch {
+			x := e.w.x[r*in : (r+1)*in]
 			for j, v := range t.data.X.RawRowView(i) {
+				x[j] = T(v)
+			}
+		}
+		logits := e.w.forward(t.net, e.params, e.w.x, R)
+		e.w.g = grow(e.w.g, R*K)
+		sum += e.loss(t, rows, logits, e.w.g, 1/float64(B))
+		e.w.backward(t.net, e.params, e.w.x, R, e.grad, lo > 0)
+	}
+	return sum / float64(B), nil
+}
+
+// loss returns the sum of the losses of the samples rows with the given
+// logits (len(rows)×K) and sets g to their gradients times scale.
+func (e *engine[T]) loss(t *trainer, rows []int, logits, g []T, scale float64) float64 {
+	K := t.net.Sizes[len(t.net.Sizes)-1]
+	kind, prec := t.s.Loss, t.s.Precision
+	var sum float64
+	l64, is64 := any(logits).([]float64)
+	for r, i := range rows {
+		z, gr := logits[r*K:(r+1)*K], g[r*K:(r+1)*K]
+		switch {
+		case prec == Float32:
+			sum += rowLoss32(kind, z, t.data.label(i), t.data.targetRow(i), gr, scale)
+		case is64:
+			sum += rowLoss(kind, prec, l64[r*K:(r+1)*K], t.data.label(i), t.data.targetRow(i), any(gr).([]float64), scale)
+		default:
+			e.z64, e.g64 = grow(e.z64, K), grow(e.g64, K)
+			for j, v := range z {
+				e.z64[j] = float64(v)
+			}
+			sum += rowLoss(kind, prec, e.z64, t.data.label(i), t.data.targetRow(i), e.g64, scale)
+			for j, v := range e.g64 {
+				gr[j] = T(v)
+			}
+		}
+	}
+	return sum
+}
+
+// maxLogit returns the largest |logit| of the network on the batch (for
+// the error of a step that failed).
+func (e *engine[T]) maxLogit(t *trainer, batch []int) float64 {
+	in := t.net.Sizes[0]
+	var w work[T]
+	x := make([]T, in)
+	zmax := 0.0
+	for _, i := range batch {
+		for j, v := range t.data.X.RawRowView(i) {
+			x[j] = T(v)
+		}
+		for _, z := range w.forward(t.net, e.params, x, 1) {
+			zmax = max(zmax, math.Abs(float64(z)))
+		}
+	}
+	return zmax
+}
+
+// nonFinite is the error of a step whose loss or gradient is not finite:
+// the data of the batch if they are, the float32 range, or divergence.
+func (t *trainer) nonFinite(batch []int, loss, zmax float64) error {
+	for _, i := range batch {
+		for j, v := range t.data.X.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("X[%d,%d] = %g: the data must be finite; the parameters are unchanged", i, j, v)
+			}
+		}
+		if tr := t.data.targetRow(i); tr != nil {
+			for j, v := range tr {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return loss, fmt.Errorf("X[%d,%d] = %g: the data must be finite; the parameters are unchanged", i, j, v)
-				}
-			}
-			if tr := t.data.targetRow(i); tr != nil {
-				for j, v := range tr {
-					if math.IsNaN(v) || math.IsInf(v, 0) {
-						return loss, fmt.Errorf("Targets[%d,%d] = %g: the targets must be finite; the parameters are unchanged", i, j, v)
-					}
+					return fmt.Errorf("Targets[%d,%d] = %g: the targets must be finite; the parameters are unchanged", i, j, v)
 				}
 			}
 		}
-		if zmax > math.MaxFloat32 {
-			return loss, fmt.Errorf("loss %g or a gradient is not finite: a logit (|z| = %g) left float32's range, the loss's Precision; the parameters are unchanged", loss, zmax)
+	}
+	if (t.s.Precision == Float32 || t.s.Compute == Float32) && zmax > math.MaxFloat32 {
+		where := "the loss's Precision"
+		if t.s.Compute == Float32 {
+			where = "Settings.Compute"
 		}
-		return loss, fmt.Errorf("loss %g or a gradient is not finite: the network has diverged (learning rate too large?); the parameters are unchanged", loss)
+		return fmt.Errorf("loss %g or a gradient is not finite: a logit (|z| = %g) left float32's range, %s; the parameters are unchanged", loss, zmax, where)
 	}
-	if err := t.opt.Step(t.grad); err != nil {
-		return loss, fmt.Errorf("the network has diverged: %w", err)
-	}
-	return loss, nil
+	return fmt.Errorf("loss %g or a gradient is not finite: the network has diverged (learning rate too large?); the parameters are unchanged", loss)
 }
 
 func allFinite(x []float64) bool {
@@ -309,7 +457,8 @@ func allFinite(x []float64) bool {
 }
 
 func (t *trainer) evaluate(test *Dataset) Eval {
-	e := Eval{Step: t.opt.Steps(), Train: Evaluate(t.net, t.data, t.s.Loss, t.s.Precision)}
+	t.sync()
+	e := Eval{Step: t.steps(), Train: Evaluate(t.net, t.data, t.s.Loss, t.s.Precision)}
 	if test != nil {
 		e.Test = Evaluate(t.net, test, t.s.Loss, t.s.Precision)
 	}

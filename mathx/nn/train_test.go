@@ -13,7 +13,7 @@ import (
 
 // TestTrainDeterministicAcrossGOMAXPROCS trains the same network with the
 // same settings under GOMAXPROCS 1, 2 and 4, with layers large enough for
-// gonum's Gemm to split its work over goroutines (256×256 outputs), and
+// the kernels to split their work over goroutines (256×256 outputs), and
 // requires bit-identical parameters and histories.
 func TestTrainDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	data := GaussianMixture(10, 32, 600, 4, 1)
