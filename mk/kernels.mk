@@ -9,10 +9,11 @@ DEBS += python3-torch
 .PHONY: bench-nn bench-sae bench-kernels
 # bench-nn: the MLP 784-256-256-10 at batch 128 against PyTorch, float64
 # and float32, 1 and 2 threads on both sides (bench/nn/main.go); then
-# mathx/nn's grokking network (82-128-128-41) at its test's full batch.
+# mathx/nn's grokking network (82-128-128-41) with its test's settings
+# (no biases, AdamW with ⊥Grad, float32 cross-entropy) at its full batch.
 bench-nn:
 	$(GO) run ./bench/nn -threads 1,2 -rounds 5
-	$(GO) run ./bench/nn -threads 1,2 -rounds 5 -sizes 82,128,128,41 -batch 672
+	$(GO) run ./bench/nn -threads 1,2 -rounds 5 -grok -sizes 82,128,128,41 -batch 672
 
 # bench-sae: mathx/sae's TopK SAE against PyTorch with a sparse decode,
 # 1 and 2 threads on both sides (bench/sae/main.go).

@@ -9,9 +9,18 @@
 //
 // Run from the repository root (python3-torch installed for the peer):
 //
-//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-sizes 784,256,256,10] [-batch 128] [-peer=true] [-nn=true] [-omp-passive] [-python /usr/bin/python3]
+//	go run ./bench/nn [-threads 1,2] [-rounds 3] [-steps 300] [-sizes 784,256,256,10] [-batch 128] [-grok] [-peer=true] [-nn=true] [-omp-passive] [-python /usr/bin/python3]
 //
-// or make bench-nn (not part of make test). Each round runs, for each thread count, the peer
+// or make bench-nn (not part of make test).
+//
+// With -grok (make bench-nn's second line: -grok -sizes 82,128,128,41
+// -batch 672) both sides train mathx/nn's grokking network as its test
+// TestGrokking does: (a+b) mod 41 one-hot inputs, no biases, the full
+// training batch of 672 pairs, AdamW (lr 0.02, β₂ 0.9, ε 1e-25, no weight
+// decay) with ⊥Grad, the cross-entropy in float32 (the test's softmax
+// precision) in both rows; only the mathx/nn side runs for gomx.
+//
+// Each round runs, for each thread count, the peer
 // (float64 then float32) and gomx, alternating which goes first, and
 // prints the configuration, steps/s of every side in every round, the
 // ratios gomx/PyTorch (median and range over the rounds), GFLOP/s of the
@@ -26,11 +35,11 @@
 //   - "kernels": the training step written directly on
 //     mathx/internal/kernels, in float64 and float32 — the forward and
 //     backward products, bias, ReLU, softmax cross-entropy and the SGD
-//     update, with the same data layout as mathx/nn. mathx/nn keeps its
-//     parameters in float64 only, so float32 is measured only this way.
-//   - "mathx/nn": nn.Train with the same settings (float64), which measures
-//     whatever products mathx/nn uses at the time (gonum's blas64 when this
-//     was written); steps/s from the difference of two runs of different
+//     update, with the same data layout as mathx/nn (a reference for
+//     what mathx/nn's own overhead costs).
+//   - "mathx/nn": nn.Train with the same settings, in float64 and in
+//     float32 (Settings.Compute: float32 parameters, activations and
+//     gradients); steps/s from the difference of two runs of different
 //     lengths, so that set-up and the final evaluation cancel.
 package main
 
@@ -80,7 +89,8 @@ func main() {
 	rounds := flag.Int("rounds", 3, "rounds (each runs every side once per thread count)")
 	steps := flag.Int("steps", 300, "timed steps per measurement")
 	peer := flag.Bool("peer", true, "also run the PyTorch peer")
-	withNN := flag.Bool("nn", true, "also time mathx/nn's Train (float64)")
+	withNN := flag.Bool("nn", true, "also time mathx/nn's Train")
+	grok := flag.Bool("grok", false, "mathx/nn's grokking network and settings (TestGrokking) on both sides; gomx side mathx/nn only")
 	peerScript := flag.String("peer-script", filepath.Join("bench", "nn", "peer.py"), "peer script, relative to the working directory")
 	python := flag.String("python", "/usr/bin/python3", "Python interpreter with python3-torch")
 	flag.BoolVar(&ompPassive, "omp-passive", false, "run the peer with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep instead of spinning: fairer to PyTorch's threads on a loaded machine, slower on a quiet one)")
@@ -131,7 +141,11 @@ func main() {
 	fmt.Printf("  CPU            %s, %d logical CPUs, load average %s\n", benchenv.CPUModel(), runtime.NumCPU(), benchenv.LoadAvg())
 	fmt.Printf("  gomx           %s %s/%s, kernels %s (available %v)\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, pk.Impl, pk.Impls)
 	fmt.Printf("  peak           %.1f GFLOP/s float64 per core measured (FMA throughput, %s), %.1f float32\n", peak, pk.Impl, 2*peak)
-	fmt.Printf("  model          MLP %v, ReLU, biases, softmax cross-entropy (mean), SGD lr %g, batch %d, %d batches cycled\n", sizes, lr, batch, nBatches)
+	if *grok {
+		fmt.Printf("  model          MLP %v, ReLU, no biases, (a+b) mod %d one-hot, full batch %d, AdamW lr 0.02 β₂ 0.9 ε 1e-25 with ⊥Grad, softmax cross-entropy in float32 (mathx/nn's TestGrokking)\n", sizes, sizes[len(sizes)-1], batch)
+	} else {
+		fmt.Printf("  model          MLP %v, ReLU, biases, softmax cross-entropy (mean), SGD lr %g, batch %d, %d batches cycled\n", sizes, lr, batch, nBatches)
+	}
 	fmt.Printf("  work           %.1f MFLOP per step in the dense products\n", flops/1e6)
 	fmt.Printf("  measurement    %d rounds × %d timed steps after %d warm-up steps, threads %v (gomx GOMAXPROCS=N; PyTorch torch.set_num_threads(N), OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=N%s)\n",
 		*rounds, *steps, warmup, threads, benchenv.PassiveNote(ompPassive))
@@ -145,12 +159,15 @@ func main() {
 	for r := 0; r < *rounds; r++ {
 		for _, n := range threads {
 			goSide := func() {
-				runs := [][3]string{{"kernels", "float64"}, {"kernels", "float32"}}
-				if *withNN {
-					runs = append(runs, [3]string{"nn", "float64"})
+				var runs [][2]string
+				if !*grok {
+					runs = [][2]string{{"kernels", "float64"}, {"kernels", "float32"}}
+				}
+				if *withNN || *grok {
+					runs = append(runs, [2]string{"nn", "float64"}, [2]string{"nn", "float32"})
 				}
 				for _, s := range runs {
-					cmd := exec.Command(helper, "-side", s[0], "-dtype", s[1], "-steps", strconv.Itoa(*steps), "-sizes", *sizeList, "-batch", strconv.Itoa(batch))
+					cmd := exec.Command(helper, "-side", s[0], "-dtype", s[1], "-steps", strconv.Itoa(*steps), "-sizes", *sizeList, "-batch", strconv.Itoa(batch), "-grok="+strconv.FormatBool(*grok))
 					cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(n))
 					var v struct {
 						SPS   float64 `json:"steps_per_sec"`
@@ -174,7 +191,7 @@ func main() {
 				if !*peer {
 					return
 				}
-				p, info, err := runPeer(*python, *peerScript, n, *steps, *sizeList)
+				p, info, err := runPeer(*python, *peerScript, n, *steps, *sizeList, *grok)
 				if err != nil {
 					fail(err)
 				}
@@ -255,8 +272,12 @@ func fail(err error) {
 
 // runPeer runs peer.py once (one repeat of each dtype) with n threads and
 // returns its steps/s per dtype and its configuration line.
-func runPeer(python, script string, n, steps int, sizeList string) (map[string][]float64, string, error) {
-	cmd := exec.Command(python, script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1", "--sizes", sizeList, "--batch", strconv.Itoa(batch))
+func runPeer(python, script string, n, steps int, sizeList string, grok bool) (map[string][]float64, string, error) {
+	args := []string{script, "--threads", strconv.Itoa(n), "--steps", strconv.Itoa(steps), "--repeats", "1", "--sizes", sizeList, "--batch", strconv.Itoa(batch)}
+	if grok {
+		args = append(args, "--grok")
+	}
+	cmd := exec.Command(python, args...)
 	cmd.Env = benchenv.Env(n, ompPassive)
 	var res struct {
 		Results map[string][]float64 `json:"results"`

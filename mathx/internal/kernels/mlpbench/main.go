@@ -5,7 +5,7 @@
 // line {"side", "dtype", "impl", "gomaxprocs", "steps_per_sec", "loss"}.
 //
 //	mlpbench -side kernels -dtype float64|float32 [-steps 300] [-sizes 784,256,256,10] [-batch 128]
-//	mlpbench -side nn [-steps 300] [-sizes …] [-batch …]
+//	mlpbench -side nn -dtype float64|float32 [-grok] [-steps 300] [-sizes …] [-batch …]
 //	mlpbench -peak
 //
 // It lives under mathx/internal because it imports mathx/internal/kernels,
@@ -15,10 +15,16 @@
 // kernels, in float64 or float32, with mathx/nn's data layout (weights
 // Out×In row-major, as torch.nn.Linear stores them): forward X·Wᵀ, bias,
 // ReLU, softmax cross-entropy, backward Gᵀ·X and G·W, SGD. Side "nn" is
-// nn.Train with the same settings (float64 parameters, the only kind
-// mathx/nn has): steps/s from the difference of two runs of different
-// lengths, so that set-up and the final evaluation cancel. -peak prints
-// the measured FMA throughput of one core (kernels.PeakGFLOPS).
+// nn.Train with the same settings, its parameters and arithmetic in
+// -dtype (Settings.Compute): steps/s from the difference of two runs of
+// different lengths, so that set-up and the final evaluation cancel.
+// With -grok, side "nn" trains mathx/nn's grokking network instead, as
+// its test TestGrokking does: -sizes 2p,w,w,p on (a+b) mod p
+// (nn.ModularAddition, 40 % of the pairs, seed 1), no biases, AdamW
+// (lr 0.02, β₂ 0.9, ε 1e-25, no weight decay) with ⊥Grad, the softmax
+// cross-entropy in float32 (Settings.Precision), -batch the whole
+// training set. -peak prints the measured FMA throughput of one core
+// (kernels.PeakGFLOPS).
 package main
 
 import (
@@ -52,7 +58,8 @@ const (
 
 func main() {
 	side := flag.String("side", "kernels", "kernels or nn")
-	dtype := flag.String("dtype", "float64", "float64 or float32 (side kernels)")
+	dtype := flag.String("dtype", "float64", "float64 or float32")
+	grok := flag.Bool("grok", false, "side nn: the grokking network and settings of mathx/nn's TestGrokking")
 	steps := flag.Int("steps", 300, "timed steps")
 	peak := flag.Bool("peak", false, "print the measured peak GFLOP/s of one core and exit")
 	sizeList := flag.String("sizes", "784,256,256,10", "layer widths, input first")
@@ -75,9 +82,12 @@ func main() {
 	}
 	var sps, loss float64
 	switch {
-	case *side == "nn":
-		sps, loss = stepsPerSecNN(*steps), math.NaN()
-		*dtype = "float64"
+	case *side == "nn" && (*dtype == "float64" || *dtype == "float32"):
+		compute := nn.Float64
+		if *dtype == "float32" {
+			compute = nn.Float32
+		}
+		sps, loss = stepsPerSecNN(*steps, compute, *grok), math.NaN()
 	case *dtype == "float64":
 		sps, loss = timeSteps(newMLP(ops[float64]{kernels.Gemm64, kernels.Axpy64, kernels.ReLUGrad64}), *steps)
 	case *dtype == "float32":
@@ -97,14 +107,30 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// stepsPerSecNN times nn.Train with SGD at the batch size: runs of warmup and
+// stepsPerSecNN times nn.Train (SGD at the batch size, or with grok the
+// grokking settings) with its arithmetic in compute: runs of warmup and
 // warmup+steps steps, the difference of their times.
-func stepsPerSecNN(steps int) float64 {
+func stepsPerSecNN(steps int, compute nn.Precision, grok bool) float64 {
 	data := nn.GaussianMixture(sizes[len(sizes)-1], sizes[0], nBatches*batch, 3, 1)
+	s := nn.Settings{Optimizer: nn.SGD, LR: lr, BatchSize: batch, Compute: compute}
+	bias := true
+	if grok {
+		p := sizes[len(sizes)-1]
+		if len(sizes) != 4 || sizes[0] != 2*p {
+			fail(fmt.Errorf("-grok -sizes %v: want 2p,w,w,p", sizes))
+		}
+		data, _ = nn.ModularAddition(p, 0.4, 1)
+		if data.Len() != batch {
+			fail(fmt.Errorf("-grok: the training set has %d pairs, -batch %d: want the full batch", data.Len(), batch))
+		}
+		s = nn.Settings{Precision: nn.Float32, Compute: compute, Optimizer: nn.AdamW, LR: 0.02, Beta2: 0.9, Eps: 1e-25, OrthoGrad: true, BatchSize: batch}
+		bias = false
+	}
 	timeIt := func(iters int) time.Duration {
-		net := nn.NewMLP(sizes, nn.ReLU, true, 1)
+		net := nn.NewMLP(sizes, nn.ReLU, bias, 1)
+		s.MaxIter = iters
 		t := time.Now()
-		if _, err := nn.Train(net, data, &nn.Settings{Optimizer: nn.SGD, LR: lr, BatchSize: batch, MaxIter: iters}); err != nil {
+		if _, err := nn.Train(net, data, &s); err != nil {
 			fail(err)
 		}
 		return time.Since(t)
