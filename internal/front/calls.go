@@ -366,8 +366,29 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 			variadic = pt
 		}
 	}
+	var typeNames map[int]bool // the %T verbs printedType lowered
+	var format ast.Expr
+	if verbOf != nil {
+		if k := formatParam(sig); k >= 0 && k < len(x.Args) {
+			format = x.Args[k]
+		}
+	}
 	for i, a := range x.Args {
 		at := l.typeOf(a)
+		if verbOf != nil && at != nil {
+			if verb, ok := verbOf(i); ok && verb == 'T' {
+				if pt := paramType(sig, i); pt != nil && types.IsInterface(pt) {
+					if name, ok := l.printedType(at); ok {
+						if typeNames == nil {
+							typeNames = map[int]bool{}
+						}
+						typeNames[i] = true
+						x.Args[i] = l.typeNameArg(l.expr(a), name)
+						continue
+					}
+				}
+			}
+		}
 		e := l.expr(a)
 		if variadic != nil && i >= sig.Params().Len()-1 && at != nil && !types.IsInterface(at) && l.sessionValue(at) {
 			// func(v I) I { return v }(e): an argument of an interpreted
@@ -396,6 +417,9 @@ func (l *lowerer) args(x *ast.CallExpr, fun ast.Expr) {
 			}
 		}
 		x.Args[i] = e
+	}
+	if typeNames != nil {
+		l.typeVerbsToS(x, sig, format, typeNames)
 	}
 }
 
@@ -570,12 +594,7 @@ func (l *lowerer) convert(e ast.Expr, t types.Type, pos token.Pos) ast.Expr {
 // constant; ok is false otherwise (fmt prints a %d of an error as the
 // value, a %v by its Error method).
 func (l *lowerer) printVerbs(x *ast.CallExpr, sig *types.Signature) func(int) (rune, bool) {
-	format := -1
-	for i := 0; i < sig.Params().Len(); i++ {
-		if sig.Params().At(i).Name() == "format" {
-			format = i
-		}
-	}
+	format := formatParam(sig)
 	if format < 0 {
 		return func(int) (rune, bool) { return 'v', true }
 	}
@@ -600,10 +619,28 @@ func (l *lowerer) printVerbs(x *ast.CallExpr, sig *types.Signature) func(int) (r
 	}
 }
 
+// formatParam returns the index of the format parameter of a fmt or log
+// function of signature sig, or -1.
+func formatParam(sig *types.Signature) int {
+	for i := 0; i < sig.Params().Len(); i++ {
+		if sig.Params().At(i).Name() == "format" {
+			return i
+		}
+	}
+	return -1
+}
+
 // formatVerbs returns the verb of each argument a Printf format takes, in
 // order ('*' for a width or precision, '#' for %#v); ok is false for explicit argument
 // indexes, which it does not follow.
 func formatVerbs(f string) (verbs []rune, ok bool) {
+	verbs, _, ok = formatVerbOffsets(f)
+	return verbs, ok
+}
+
+// formatVerbOffsets is formatVerbs with the offset in f of each verb (-1
+// for a '*').
+func formatVerbOffsets(f string) (verbs []rune, offs []int, ok bool) {
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' {
 			continue
@@ -617,9 +654,10 @@ func formatVerbs(f string) (verbs []rune, ok bool) {
 		for i < len(f) && (f[i] == '*' || f[i] == '.' || f[i] >= '0' && f[i] <= '9' || f[i] == '[') {
 			switch f[i] {
 			case '[':
-				return nil, false
+				return nil, nil, false
 			case '*':
 				verbs = append(verbs, '*')
+				offs = append(offs, -1)
 			}
 			i++
 		}
@@ -634,9 +672,10 @@ func formatVerbs(f string) (verbs []rune, ok bool) {
 			r = '#' // %#v: Go syntax, by GoString, never String or Error
 		}
 		verbs = append(verbs, r)
+		offs = append(offs, i)
 		i += n - 1
 	}
-	return verbs, true
+	return verbs, offs, true
 }
 
 // panicText lowers panic(x) of a value of a session type with an Error

@@ -197,10 +197,21 @@ func TestFormatVerbs(t *testing.T) {
 		{"%[2]d %[1]v", "", false},
 		{"ends with %", "", true},
 		{"%é", "é", true},
+		{"%8T|%-8T|%#v", "TT#", true},
 	} {
 		verbs, ok := formatVerbs(c.format)
 		if ok != c.ok || ok && string(verbs) != c.verbs {
 			t.Errorf("formatVerbs(%q) = %q, %v; want %q, %v", c.format, string(verbs), ok, c.verbs, c.ok)
+		}
+		_, offs, _ := formatVerbOffsets(c.format)
+		for i, off := range offs {
+			want := verbs[i]
+			if want == '#' {
+				want = 'v'
+			}
+			if (off < 0) != (want == '*') || off >= 0 && !strings.HasPrefix(c.format[off:], string(want)) {
+				t.Errorf("formatVerbOffsets(%q): verb %d %q at offset %d", c.format, i, verbs[i], off)
+			}
 		}
 	}
 }
