@@ -42,7 +42,8 @@ import (
 // gradients for local updates, nearest-neighbour averaging for global
 // mixing); the steps above are those of the authors' code
 // (LPD-EPFL/robust-collaborative-learning, peerToPeer.py: momentum
-// m ← βm + (1 − β)g at each worker, the local step θ ← θ − γm, one
+// m ← βm + (1 − δ)g at each worker with dampening δ, β = δ = 0.99 by
+// default, the local step θ ← θ − γm, one
 // forged model per Byzantine worker for all, each honest worker
 // aggregating itself, n − 2f − 1 random honest models and the f
 // Byzantine ones with its rule and the declared f), which agree with
