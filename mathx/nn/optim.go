@@ -248,10 +248,11 @@ func (o *optCore[T]) sgd(p, g []T, step int) (int, T) {
 }
 
 // bigGrad is the gradient magnitude from which Adam keeps −√v in place of
-// v: g² overflows above about 1.3e154 in float64, 1.8e19 in float32.
+// v: g² overflows above about 1.3e154 in float64, 1.8e19 in float32
+// (2^60 ≈ 1.15e18, exact in float32).
 func bigGrad[T kernels.Float]() float64 {
 	if unsafe.Sizeof(T(0)) == 4 {
-		return 1e18
+		return 0x1p60
 	}
 	return 1e150
 }
@@ -269,8 +270,17 @@ func (o *optCore[T]) adam(p, g []T, step int) (int, T) {
 	adamW := s.Kind == AdamW
 	n := len(p)
 	g, m, v, m2, v2, old := g[:n], o.m[:n], o.v[:n], o.m2[:n], o.v2[:n], o.old[:n]
-	for i, pi := range p {
-		gi := g[i]
+	// the plain path of the loop below, on SIMD where it can
+	var start int
+	c := [10]T{decay, wd, b1, b1c, b2, b2c, stepSize, sq2, eps, T(big)}
+	switch p := any(p).(type) {
+	case []float64:
+		start = kernels.AdamPlain64(p, any(g).([]float64), any(m).([]float64), any(v).([]float64), any(m2).([]float64), any(v2).([]float64), any(old).([]float64), any(&c).(*[10]float64), adamW)
+	case []float32:
+		start = kernels.AdamPlain32(p, any(g).([]float32), any(m).([]float32), any(v).([]float32), any(m2).([]float32), any(v2).([]float32), any(old).([]float32), any(&c).(*[10]float32), adamW)
+	}
+	for i := start; i < n; i++ {
+		pi, gi := p[i], g[i]
 		if adamW {
 			pi *= decay
 		} else {

@@ -119,3 +119,69 @@ func SGD32(p, g, m, m2, old []float32, lr, mom, wd float32, momentum bool) int {
 	}
 	return -1
 }
+
+// AdamPlain64 takes Adam's step on the leading elements of p, in order,
+// as long as they take its plain path and give finite values, and
+// returns how many it did (the caller does the rest). c holds decay, wd,
+// b1, 1−b1, b2, 1−b2, stepSize, sq2, eps and big; element i takes the
+// plain path when v[i] ≥ 0 and |g'| ≤ big, with, each operation rounded
+// once (no fused multiply-add):
+//
+//	q = p[i]·decay, g' = g[i] (adamW)   or   q = p[i], g' = g[i] + wd·p[i]
+//	m' = b1·m[i] + (1−b1)·g';  v' = b2·v[i] + ((1−b2)·g')·g'
+//	p' = q − (stepSize·m')/(√v'/sq2 + eps)
+//
+// and, when p', m' and v' are finite, old[i] = p[i], p[i] = p', m2[i] =
+// m', v2[i] = v'. g, m, v, m2, v2 and old must be at least as long as p.
+func AdamPlain64(p, g, m, v, m2, v2, old []float64, c *[10]float64, adamW bool) int {
+	n := len(p)
+	g, m, v, m2, v2, old = g[:n], m[:n], v[:n], m2[:n], v2[:n], old[:n]
+	decay, wd, b1, b1c, b2, b2c, stepSize, sq2, eps, big := c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]
+	i := adam64asm(p, g, m, v, m2, v2, old, c, adamW)
+	for ; i < n; i++ {
+		q, gi := p[i], g[i]
+		if adamW {
+			q *= decay
+		} else {
+			gi += float64(wd * q)
+		}
+		if !(v[i] >= 0 && math.Abs(gi) <= big) {
+			break
+		}
+		nm := float64(b1*m[i]) + float64(b1c*gi)
+		nv := float64(b2*v[i]) + float64(float64(b2c*gi)*gi)
+		np := q - float64(stepSize*nm)/(math.Sqrt(nv)/sq2+eps)
+		if np-np != 0 || nm-nm != 0 || nv-nv != 0 {
+			break
+		}
+		old[i], p[i], m2[i], v2[i] = p[i], np, nm, nv
+	}
+	return i
+}
+
+// AdamPlain32 is AdamPlain64 in float32.
+func AdamPlain32(p, g, m, v, m2, v2, old []float32, c *[10]float32, adamW bool) int {
+	n := len(p)
+	g, m, v, m2, v2, old = g[:n], m[:n], v[:n], m2[:n], v2[:n], old[:n]
+	decay, wd, b1, b1c, b2, b2c, stepSize, sq2, eps, big := c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]
+	i := adam32asm(p, g, m, v, m2, v2, old, c, adamW)
+	for ; i < n; i++ {
+		q, gi := p[i], g[i]
+		if adamW {
+			q *= decay
+		} else {
+			gi += float32(wd * q)
+		}
+		if !(v[i] >= 0 && float32(math.Abs(float64(gi))) <= big) {
+			break
+		}
+		nm := float32(b1*m[i]) + float32(b1c*gi)
+		nv := float32(b2*v[i]) + float32(float32(b2c*gi)*gi)
+		np := q - float32(stepSize*nm)/(float32(math.Sqrt(float64(nv)))/sq2+eps)
+		if np-np != 0 || nm-nm != 0 || nv-nv != 0 {
+			break
+		}
+		old[i], p[i], m2[i], v2[i] = p[i], np, nm, nv
+	}
+	return i
+}

@@ -26,6 +26,12 @@ func relu32avx(n int, a, z unsafe.Pointer)
 //go:noescape
 func relu64avx(n int, a, z unsafe.Pointer)
 
+//go:noescape
+func adam64avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float64, adamW int) int
+
+//go:noescape
+func adam32avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float32, adamW int) int
+
 // simdElem reports whether the element-wise kernels may use assembly (the
 // implementation in use is not the portable one).
 func simdElem() bool { return haveAVX2 && impl64.name != "go" }
@@ -104,4 +110,18 @@ func relu64asm(a, z []float64) int {
 	}
 	relu64avx(n, ptr(a), ptr(z))
 	return n
+}
+
+func adam64asm(p, g, m, v, m2, v2, old []float64, c *[10]float64, adamW bool) int {
+	if !simdElem() || len(p) < 4 {
+		return 0
+	}
+	return adam64avx(len(p), ptr(p), ptr(g), ptr(m), ptr(v), ptr(m2), ptr(v2), ptr(old), c, b2i(adamW))
+}
+
+func adam32asm(p, g, m, v, m2, v2, old []float32, c *[10]float32, adamW bool) int {
+	if !simdElem() || len(p) < 8 {
+		return 0
+	}
+	return adam32avx(len(p), ptr(p), ptr(g), ptr(m), ptr(v), ptr(m2), ptr(v2), ptr(old), c, b2i(adamW))
 }

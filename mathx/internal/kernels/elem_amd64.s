@@ -226,3 +226,189 @@ relu64_loop:
 relu64_done:
 	VZEROUPPER
 	RET
+
+// Adam's step on blocks of lanes (float64: 4, float32: 8) whose lanes all
+// take the plain path (v ≥ 0, |g'| ≤ big) and give finite values; it
+// stops at the first block that does not (unwritten) and returns the
+// elements done. c points to the constants decay, wd, b1, 1−b1, b2,
+// 1−b2, stepSize, sq2, eps, big, and adamW ≠ 0 decays the parameter
+// (AdamW) instead of adding wd·p to the gradient (Adam). Per lane, each
+// operation rounded:
+//
+//	q = p·decay (AdamW) or q = p, g' = g + wd·p (Adam)
+//	m' = b1·m + (1−b1)·g';  v' = b2·v + ((1−b2)·g')·g'
+//	p' = q − (stepSize·m')/(√v'/sq2 + eps)
+//	old = p, p = p', m2 = m', v2 = v'
+
+// func adam64avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float64, adamW int) int
+TEXT ·adam64avx(SB), NOSPLIT, $0-88
+	MOVQ n+0(FP), CX
+	MOVQ p+8(FP), DI
+	MOVQ grad+16(FP), SI
+	MOVQ m+24(FP), R8
+	MOVQ v+32(FP), R9
+	MOVQ m2+40(FP), R10
+	MOVQ v2+48(FP), R11
+	MOVQ old+56(FP), R12
+	MOVQ c+64(FP), DX
+	MOVQ adamW+72(FP), R13
+	VBROADCASTSD 0(DX), Y15  // decay
+	VBROADCASTSD 8(DX), Y14  // wd
+	VBROADCASTSD 16(DX), Y13 // b1 
+	VBROADCASTSD 24(DX), Y12 // 1−b1
+	VBROADCASTSD 32(DX), Y11 // b2
+	VBROADCASTSD 40(DX), Y10 // 1−b2
+	VBROADCASTSD 48(DX), Y9  // stepSize
+	VBROADCASTSD 56(DX), Y8  // sq2
+	VBROADCASTSD 64(DX), Y7  // eps
+	VBROADCASTSD 72(DX), Y6  // big
+	XORQ AX, AX
+	SHRQ $2, CX
+	JZ   adam64_done
+adam64_loop:
+	VMOVUPD (DI)(AX*8), Y0       // p
+	VMOVUPD (SI)(AX*8), Y1       // g
+	TESTQ   R13, R13
+	JZ      adam64_l2
+	VMULPD  Y15, Y0, Y2          // q = p·decay
+	JMP     adam64_m
+adam64_l2:
+	VMOVAPD Y0, Y2               // q = p
+	VMULPD  Y0, Y14, Y3          // wd·p
+	VADDPD  Y3, Y1, Y1           // g' = g + wd·p
+adam64_m:
+	VMULPD  (R8)(AX*8), Y13, Y3  // b1·m
+	VMULPD  Y1, Y12, Y4          // (1−b1)·g'
+	VADDPD  Y4, Y3, Y3           // m'
+	VMOVUPD (R9)(AX*8), Y4       // v
+	// lanes with v < 0 or |g'| > big (or g' NaN) take the Go loop
+	VXORPD  Y5, Y5, Y5
+	VCMPPD  $1, Y5, Y4, Y5       // v < 0
+	VMOVMSKPD Y5, BX
+	TESTQ   BX, BX
+	JNZ     adam64_done
+	VSUBPD  Y1, Y5, Y5           // 0 − g'
+	VMAXPD  Y1, Y5, Y5           // |g'| (NaN g' gives g')
+	VCMPPD  $22, Y6, Y5, Y5      // not |g'| ≤ big: > big or unordered
+	VMOVMSKPD Y5, BX
+	TESTQ   BX, BX
+	JNZ     adam64_done
+	VMULPD  Y4, Y11, Y4          // b2·v
+	VMULPD  Y1, Y10, Y5          // (1−b2)·g'
+	VMULPD  Y1, Y5, Y5           // ((1−b2)·g')·g'
+	VADDPD  Y5, Y4, Y4           // v'
+	VSQRTPD Y4, Y5               // √v'
+	VDIVPD  Y8, Y5, Y5           // √v'/sq2
+	VADDPD  Y7, Y5, Y5           // + eps
+	VMULPD  Y3, Y9, Y1           // stepSize·m'
+	VDIVPD  Y5, Y1, Y1           // (stepSize·m')/(…)
+	VSUBPD  Y1, Y2, Y2           // p' = q − …
+	// p', m', v' finite?
+	VSUBPD  Y2, Y2, Y1
+	VSUBPD  Y3, Y3, Y5
+	VADDPD  Y5, Y1, Y1
+	VSUBPD  Y4, Y4, Y5
+	VADDPD  Y5, Y1, Y1
+	VXORPD  Y5, Y5, Y5
+	VCMPPD  $4, Y5, Y1, Y1       // ≠ 0, unordered true
+	VMOVMSKPD Y1, BX
+	TESTQ   BX, BX
+	JNZ     adam64_done
+	VMOVUPD Y0, (R12)(AX*8)
+	VMOVUPD Y2, (DI)(AX*8)
+	VMOVUPD Y3, (R10)(AX*8)
+	VMOVUPD Y4, (R11)(AX*8)
+	ADDQ    $4, AX
+	DECQ    CX
+	JNZ     adam64_loop
+adam64_done:
+	MOVQ AX, ret+80(FP)
+	VZEROUPPER
+	RET
+
+// adam64avx in float32, blocks of 8.
+// func adam32avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float32, adamW int) int
+TEXT ·adam32avx(SB), NOSPLIT, $0-88
+	MOVQ n+0(FP), CX
+	MOVQ p+8(FP), DI
+	MOVQ grad+16(FP), SI
+	MOVQ m+24(FP), R8
+	MOVQ v+32(FP), R9
+	MOVQ m2+40(FP), R10
+	MOVQ v2+48(FP), R11
+	MOVQ old+56(FP), R12
+	MOVQ c+64(FP), DX
+	MOVQ adamW+72(FP), R13
+	VBROADCASTSS 0(DX), Y15  // decay
+	VBROADCASTSS 4(DX), Y14  // wd
+	VBROADCASTSS 8(DX), Y13  // b1
+	VBROADCASTSS 12(DX), Y12 // 1−b1
+	VBROADCASTSS 16(DX), Y11 // b2
+	VBROADCASTSS 20(DX), Y10 // 1−b2
+	VBROADCASTSS 24(DX), Y9  // stepSize
+	VBROADCASTSS 28(DX), Y8  // sq2
+	VBROADCASTSS 32(DX), Y7  // eps
+	VBROADCASTSS 36(DX), Y6  // big
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   adam32_done
+adam32_loop:
+	VMOVUPS (DI)(AX*4), Y0       // p
+	VMOVUPS (SI)(AX*4), Y1       // g
+	TESTQ   R13, R13
+	JZ      adam32_l2
+	VMULPS  Y15, Y0, Y2          // q = p·decay
+	JMP     adam32_m
+adam32_l2:
+	VMOVAPS Y0, Y2               // q = p
+	VMULPS  Y0, Y14, Y3          // wd·p
+	VADDPS  Y3, Y1, Y1           // g' = g + wd·p
+adam32_m:
+	VMULPS  (R8)(AX*4), Y13, Y3  // b1·m
+	VMULPS  Y1, Y12, Y4          // (1−b1)·g'
+	VADDPS  Y4, Y3, Y3           // m'
+	VMOVUPS (R9)(AX*4), Y4       // v
+	// lanes with v < 0 or |g'| > big (or g' NaN) take the Go loop
+	VXORPS  Y5, Y5, Y5
+	VCMPPS  $1, Y5, Y4, Y5       // v < 0
+	VMOVMSKPS Y5, BX
+	TESTQ   BX, BX
+	JNZ     adam32_done
+	VSUBPS  Y1, Y5, Y5           // 0 − g'
+	VMAXPS  Y1, Y5, Y5           // |g'| (NaN g' gives g')
+	VCMPPS  $22, Y6, Y5, Y5      // not |g'| ≤ big: > big or unordered
+	VMOVMSKPS Y5, BX
+	TESTQ   BX, BX
+	JNZ     adam32_done
+	VMULPS  Y4, Y11, Y4          // b2·v
+	VMULPS  Y1, Y10, Y5          // (1−b2)·g'
+	VMULPS  Y1, Y5, Y5           // ((1−b2)·g')·g'
+	VADDPS  Y5, Y4, Y4           // v'
+	VSQRTPS Y4, Y5               // √v'
+	VDIVPS  Y8, Y5, Y5           // √v'/sq2
+	VADDPS  Y7, Y5, Y5           // + eps
+	VMULPS  Y3, Y9, Y1           // stepSize·m'
+	VDIVPS  Y5, Y1, Y1           // (stepSize·m')/(…)
+	VSUBPS  Y1, Y2, Y2           // p' = q − …
+	// p', m', v' finite?
+	VSUBPS  Y2, Y2, Y1
+	VSUBPS  Y3, Y3, Y5
+	VADDPS  Y5, Y1, Y1
+	VSUBPS  Y4, Y4, Y5
+	VADDPS  Y5, Y1, Y1
+	VXORPS  Y5, Y5, Y5
+	VCMPPS  $4, Y5, Y1, Y1       // ≠ 0, unordered true
+	VMOVMSKPS Y1, BX
+	TESTQ   BX, BX
+	JNZ     adam32_done
+	VMOVUPS Y0, (R12)(AX*4)
+	VMOVUPS Y2, (DI)(AX*4)
+	VMOVUPS Y3, (R10)(AX*4)
+	VMOVUPS Y4, (R11)(AX*4)
+	ADDQ    $8, AX
+	DECQ    CX
+	JNZ     adam32_loop
+adam32_done:
+	MOVQ AX, ret+80(FP)
+	VZEROUPPER
+	RET

@@ -14,3 +14,9 @@ func sgd32asm(p, g, m, m2, old []float32, lr, mom, wd float32, momentum bool) in
 }
 func relu32asm(a, z []float32) int { return 0 }
 func relu64asm(a, z []float64) int { return 0 }
+func adam64asm(p, g, m, v, m2, v2, old []float64, c *[10]float64, adamW bool) int {
+	return 0
+}
+func adam32asm(p, g, m, v, m2, v2, old []float32, c *[10]float32, adamW bool) int {
+	return 0
+}

@@ -427,6 +427,99 @@ func sgdCase[T Float](t *testing.T, n int, momentum bool, at int, p, g, m []T, l
 	checkBits(t, "SGD old", fmt.Stringer(nil), old, old2)
 }
 
+// TestAdamPlain checks AdamPlain64 and AdamPlain32 of every
+// implementation against Adam's plain step written out, bit for bit, at
+// every length up to 40, Adam and AdamW, with an element that must stop
+// it at a random place (a negative v, a gradient beyond big, a NaN
+// gradient, an overflowing step): the elements before it are done, it
+// and those after it not.
+func TestAdamPlain(t *testing.T) {
+	defer Use(Impls()[0])
+	for _, name := range Impls() {
+		if err := Use(name); err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(15, 16))
+		for n := 0; n <= 40; n++ {
+			for _, adamW := range []bool{false, true} {
+				for stop := 0; stop < 5; stop++ {
+					p, g, m := randSlice[float64](r, n), randSlice[float64](r, n), randSlice[float64](r, n)
+					v := make([]float64, n)
+					for i := range v {
+						v[i] = r.Float64()
+					}
+					c := [10]float64{0.99, 0.01, 0.9, 0.1, 0.999, 0.001, 0.01, 0.3, 1e-8, 1e150}
+					c32 := [10]float32{0.99, 0.01, 0.9, 0.1, 0.999, 0.001, 0.01, 0.3, 1e-8, 0x1p60}
+					at := -1
+					if stop > 0 && n > 0 {
+						at = r.IntN(n)
+						switch stop {
+						case 1:
+							v[at] = -1
+						case 2:
+							g[at] = 1e160
+						case 3:
+							g[at] = math.NaN()
+						case 4:
+							// √v' tiny at the element: the step 1e300·m'/√v' overflows
+							g[at], v[at] = 1, 0
+							c[5], c[6], c[8] = 1e-300, 1e300, 1e-300
+							c32[5], c32[6], c32[8] = 1e-40, 1e30, 1e-38
+						}
+					}
+					adamCase(t, name, n, adamW, at, p, g, m, v, &c)
+					adamCase(t, name, n, adamW, at, narrow(p), narrow(g), narrow(m), narrow(v), &c32)
+				}
+			}
+		}
+	}
+}
+
+func adamCase[T Float](t *testing.T, impl string, n int, adamW bool, at int, p, g, m, v []T, c *[10]T) {
+	t.Helper()
+	p1, m2, v2, old := append([]T(nil), p...), make([]T, n), make([]T, n), make([]T, n)
+	var got int
+	switch p1 := any(p1).(type) {
+	case []float64:
+		got = AdamPlain64(p1, any(g).([]float64), any(m).([]float64), any(v).([]float64), any(m2).([]float64), any(v2).([]float64), any(old).([]float64), any(c).(*[10]float64), adamW)
+	case []float32:
+		got = AdamPlain32(p1, any(g).([]float32), any(m).([]float32), any(v).([]float32), any(m2).([]float32), any(v2).([]float32), any(old).([]float32), any(c).(*[10]float32), adamW)
+	}
+	p2, m22, v22, old2 := append([]T(nil), p...), make([]T, n), make([]T, n), make([]T, n)
+	want := 0
+	for ; want < n; want++ {
+		i := want
+		q, gi := p2[i], g[i]
+		if adamW {
+			q = T(q * c[0])
+		} else {
+			gi = gi + T(c[1]*q)
+		}
+		if !(v[i] >= 0 && math.Abs(float64(gi)) <= float64(c[9])) {
+			break
+		}
+		nm := T(c[2]*m[i]) + T(c[3]*gi)
+		nv := T(c[4]*v[i]) + T(T(c[5]*gi)*gi)
+		np := q - T(c[6]*nm)/(T(math.Sqrt(float64(nv)))/c[7]+c[8])
+		f := func(x T) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
+		if !f(np) || !f(nm) || !f(nv) {
+			break
+		}
+		old2[i], p2[i], m22[i], v22[i] = p2[i], np, nm, nv
+	}
+	if at >= 0 && want != at && at < n {
+		// the injected element must be where the reference stops
+		t.Fatalf("%s n %d: the reference stops at %d, want %d (bad test case)", impl, n, want, at)
+	}
+	if got != want {
+		t.Errorf("%s AdamPlain %T n %d adamW %v: did %d, want %d", impl, p[0:0], n, adamW, got, want)
+	}
+	checkBits(t, impl+" Adam p", fmt.Stringer(nil), p1, p2)
+	checkBits(t, impl+" Adam m2", fmt.Stringer(nil), m2, m22)
+	checkBits(t, impl+" Adam v2", fmt.Stringer(nil), v2, v22)
+	checkBits(t, impl+" Adam old", fmt.Stringer(nil), old, old2)
+}
+
 func narrow(s []float64) []float32 {
 	w := make([]float32, len(s))
 	for i, v := range s {
