@@ -180,3 +180,29 @@ func TestComputeBadInput(t *testing.T) {
 	}()
 	Train(NewMLP([]int{2, 2}, ReLU, true, 1), randomData(4, 2, 2, false, 1), &Settings{Compute: 7})
 }
+
+// TestSpawnAfterMaskFloat32 checks what PruneIterative relies on with
+// Settings.Compute = Float32: a trainer that has run, whose network is
+// then masked (SetMask zeroes weights), spawns a child whose float32
+// parameters are the masked network's, masked weights zero.
+func TestSpawnAfterMaskFloat32(t *testing.T) {
+	data := GaussianMixture(3, 4, 60, 3, 1)
+	net := NewMLP([]int{4, 8, 3}, ReLU, true, 2)
+	c := (&Settings{Compute: Float32, BatchSize: 10, MaxIter: 5}).withDefaults(data.Len())
+	tr := newTrainer(net, data, &c)
+	if err := tr.run(&Result{Net: net}); err != nil {
+		t.Fatal(err)
+	}
+	keep := make([]bool, 4*8)
+	for i := range keep {
+		keep[i] = i%3 != 0
+	}
+	net.SetMask(0, keep)
+	want := append([]float64(nil), net.Params...)
+	child := tr.spawn(&c, 1)
+	for i, v := range child.e32.params {
+		if float64(v) != want[i] {
+			t.Fatalf("child parameter %d = %v, the masked network has %v", i, v, want[i])
+		}
+	}
+}

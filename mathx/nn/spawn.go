@@ -65,7 +65,8 @@ func Spawn(net *MLP, data *Dataset, k int, seedA, seedB uint64, s *Settings) (a,
 // state and buffers, settings s, and a new data order seeded by seed that
 // begins with the next step.
 func (t *trainer) spawn(s *Settings, seed uint64) *trainer {
-	t.sync()
+	// t.net holds t's parameters (run writes them back at its end), with
+	// the masks the caller may have set since
 	net := t.net.Clone()
 	c := newTrainer(net, t.data, s)
 	if t.e32 != nil {
