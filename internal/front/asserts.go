@@ -117,6 +117,10 @@ func (l *lowerer) assertHelper(from, it types.Type) (as, must string, ok bool) {
 			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{&ast.CompositeLit{Type: ast.NewIdent(l.wrapper(iface, n)), Elts: []ast.Expr{v()}}, predeclared("true")}}}},
 		}
 	}
+	if l.inCell() {
+		// the types of later cells that implement it (latetypes.go)
+		body = append(body, l.hookLoop(as, ht, from, iface, v))
+	}
 	body = append(body, &ast.IfStmt{
 		Cond: &ast.CallExpr{Fun: l.rt("HasMethods"), Args: []ast.Expr{v(), ast.NewIdent(names)}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{

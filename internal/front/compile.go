@@ -19,6 +19,7 @@ import (
 func (f *Front) Compile(src string) (*Unit, []Error) {
 	n := len(f.cells) + 1
 	f.cells = append(f.cells, src)
+	f.newHooks = nil
 	c, errs := parseCell(f.cfg.Fset, n, src)
 	if errs != nil {
 		return nil, errs
@@ -208,6 +209,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 		cellStmts = merged
 	}
+	body = append(l.joinHooks(c, ck), body...)
 	for _, name := range inits {
 		body = append(body, &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent(name), Lparen: c.body.Pos()}})
 	}
@@ -317,6 +319,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 	if l.gen != nil {
 		u.generics = l.gen.made
 	}
+	u.hooks, f.newHooks = f.newHooks, nil
 	for name := range redeclared {
 		if _, again := declared[name]; !again {
 			u.drop = append(u.drop, name)

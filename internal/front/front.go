@@ -114,6 +114,10 @@ type Front struct {
 	// for its types whose names local declarations hide (see
 	// shadowedType).
 	typeAliases map[string]*types.TypeName
+	// hooks are the assertion functions of earlier cells, which later
+	// cells' types join (latetypes.go); newHooks those of the cell being
+	// compiled.
+	hooks, newHooks []*assertHook
 }
 
 // New returns a front end for a new session.
@@ -237,6 +241,8 @@ type Unit struct {
 	// generics are the copies of generic functions the unit declares
 	// (see generic.go).
 	generics map[string]string
+	// hooks are the assertion functions the unit declares.
+	hooks []*assertHook
 }
 
 // Commit records the unit's declarations as the session's, once the
@@ -252,6 +258,7 @@ func (u *Unit) Commit() {
 	for key, name := range u.generics {
 		f.generics[key] = name
 	}
+	f.hooks = append(f.hooks, u.hooks...)
 	for _, d := range u.commit {
 		if old, ok := f.decls[d.name]; ok && old.obj != nil {
 			if _, isType := old.obj.(*types.TypeName); isType {
