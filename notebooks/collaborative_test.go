@@ -19,6 +19,7 @@ func init() {
 		// near-IID data.
 		{`every robust method under every attack: largest loss ratio (\S+) \(`, 0, 1.3},
 		{`every robust method under every attack: .*largest accuracy drop (\S+)`, -1, 0.02},
+		{`fraction of the robust methods' runs within 5 % of the honest-only loss: (\S+)`, 0.5, 1},
 		// Krum's variance against Multi-Krum's.
 		{`Krum − Multi-Krum (\S+) at f/n = 0.1`, 0.02, 1},
 		{`Krum − Multi-Krum \S+ at f/n = 0.1, (\S+) at f/n = 0.3`, 0.02, 1},

@@ -212,8 +212,8 @@ func TestNotebook08Mean(t *testing.T) {
 	if !(minR >= 100) || !(minD >= 0.1) {
 		t.Errorf("mean under Gaussian: smallest ratio %.4g, drop %.3f; want ≥ 100, ≥ 0.1", minR, minD)
 	}
-	if !(lf1 >= 1.3) || !(lf3 >= 2) {
-		t.Errorf("mean under label flip: %.3f, %.3f; want ≥ 1.3, ≥ 2", lf1, lf3)
+	if !(lf1 >= 1.3) || !(lf3 >= 2) || !(lf3 > lf1) {
+		t.Errorf("mean under label flip: %.3f, %.3f; want ≥ 1.3, ≥ 2 and more at f/n = 0.3", lf1, lf3)
 	}
 	if !(mild <= 1.15) {
 		t.Errorf("mean under sign flip, ALIE, IPM: largest ratio %.3f, want ≤ 1.15", mild)
@@ -222,21 +222,32 @@ func TestNotebook08Mean(t *testing.T) {
 
 // TestNotebook08IID: the robust rules' guarantee on near-IID data. At α =
 // 10, every method but the mean under every attack at both fractions
-// ends with a loss ratio ≤ 1.3 and an accuracy drop ≤ 0.02. Measured:
-// at most 1.239 (Krum under mimic, f/n = 0.3) and 0.015.
+// ends with a loss ratio ≤ 1.3 and an accuracy drop ≤ 0.02; at least half
+// of these 126 runs are within 5 % of the honest-only loss, and the
+// farthest is Krum's. Measured: at most 1.239 (Krum under mimic, f/n =
+// 0.3) and 0.015; 0.79 of the runs within 5 %.
 func TestNotebook08IID(t *testing.T) {
 	g := nb08Get(t)
-	worst, drop := 0.0, 0.0
+	worst, worstAt, drop, within, cells := 0.0, 0, 0.0, 0, 0
 	for si := range nb08Settings[:2] {
 		for ai := range nb08Attacks {
 			for _, mi := range nb08Robust {
-				worst, drop = math.Max(worst, g.ratio(si, ai, mi)), math.Max(drop, g.accDrop(si, ai, mi))
+				r := g.ratio(si, ai, mi)
+				if r > worst {
+					worst, worstAt = r, mi
+				}
+				if r <= 1.05 {
+					within++
+				}
+				cells++
+				drop = math.Max(drop, g.accDrop(si, ai, mi))
 			}
 		}
 	}
-	t.Logf("α = 10: largest ratio %.3f, largest drop %.3f", worst, drop)
-	if !(worst <= 1.3) || !(drop <= 0.02) {
-		t.Errorf("α = 10: largest ratio %.3f, drop %.3f; want ≤ 1.3, ≤ 0.02", worst, drop)
+	frac := float64(within) / float64(cells)
+	t.Logf("α = 10: largest ratio %.3f (%s), largest drop %.3f, fraction within 5 %% %.2f", worst, nb08Methods[worstAt].name, drop, frac)
+	if !(worst <= 1.3) || !(drop <= 0.02) || worstAt != nb08Krum || !(frac >= 0.5) {
+		t.Errorf("α = 10: largest ratio %.3f (%s), drop %.3f, within 5 %%: %.2f; want ≤ 1.3 (Krum), ≤ 0.02, ≥ 0.5", worst, nb08Methods[worstAt].name, drop, frac)
 	}
 }
 
@@ -285,8 +296,10 @@ func TestNotebook08SmallAttacks(t *testing.T) {
 // ≥ 1.1 at α = 0.1, while their accuracy drops at α = 0.1 stay within
 // ±0.02 (the loss half holds, the accuracy half does not); mimic raises
 // a robust method's α = 0.1 ratio by a factor ≤ 1.3 over its no-attack
-// one. Measured: [1.002, 1.059], [1.161, 1.490], drops in
-// [−0.010, −0.003], mimic factor at most 1.19 (Krum).
+// one; every robust method's worst ratio over the attacks is larger at
+// α = 0.1 than at α = 10 (same f). Measured: [1.002, 1.059],
+// [1.161, 1.490], drops in [−0.010, −0.003], mimic factor at most 1.19
+// (Krum).
 func TestNotebook08Heterogeneity(t *testing.T) {
 	g := nb08Get(t)
 	iidHi, hetLo, dLo, dHi, mimic := 0.0, math.Inf(1), math.Inf(1), math.Inf(-1), 0.0
@@ -312,6 +325,14 @@ func TestNotebook08Heterogeneity(t *testing.T) {
 	}
 	if !(mimic <= 1.3) {
 		t.Errorf("mimic over no attack at α = 0.1: %.3f, want ≤ 1.3", mimic)
+	}
+	for _, mi := range nb08Robust {
+		for si := 0; si < 2; si++ {
+			iid, het := g.worstOver(si, mi), g.worstOver(si+2, mi)
+			if !(het > iid) {
+				t.Errorf("%s, f = %d: worst ratio over the attacks %.3f at α = 0.1, %.3f at α = 10; the notebook says worse on heterogeneous data", nb08Methods[mi].name, nb08Settings[si].f, het, iid)
+			}
+		}
 	}
 }
 
@@ -533,7 +554,7 @@ func TestNotebook08DADAO(t *testing.T) {
 // f − f* ≤ 1e-3·(f(0) − f*), each method at its best step of 0.01, 0.02,
 // 0.025, 0.03 (1000 rounds at most), medians over data seeds 1, 2, 3.
 // Claim (Song et al.): sketching cuts the communication to a given loss.
-// Threshold: Gaussian and count sketches with s = 10 need at most half
+// Threshold: Gaussian and count sketches with s = 10 need less than half
 // of full gradients' bytes. Measured: 1272 kB full, 314 kB Gaussian,
 // 318 kB count (0.247 and 0.250).
 func TestNotebook08Sketch(t *testing.T) {
@@ -593,8 +614,8 @@ func TestNotebook08Sketch(t *testing.T) {
 	for si := 1; si < 3; si++ {
 		q := nb08Median(bytesTo[si]) / full
 		t.Logf("%v: %.0f kB against %.0f kB full: %.3f", sketches[si].Kind, nb08Median(bytesTo[si])/1e3, full/1e3, q)
-		if !(q <= 0.5) {
-			t.Errorf("%v: %.3f of full gradients' bytes, want ≤ 0.5", sketches[si].Kind, q)
+		if !(q < 0.5) {
+			t.Errorf("%v: %.3f of full gradients' bytes, want < 0.5", sketches[si].Kind, q)
 		}
 	}
 }
@@ -645,9 +666,22 @@ func nb08Leak(kind SketchKind, size int, eps float64) float64 {
 // saves bandwidth) both sketches leave an error ≥ 1 — the one-message
 // inversion fails there, half of the claim not reproduced; with the
 // private variant's noise (ε = 0.5) the error is ≥ 1 at every size
-// (d/5 … 100d) for both sketches and unsketched. Measured: 3.6e-17,
-// 3.9e-17; 1.61 (count), 1.15 (Gaussian); smallest noisy error 1.11.
+// (d/5 … 100d) for both sketches and unsketched; without noise, from
+// s = d to 100d the error decreases with s for both sketches. Measured:
+// 3.6e-17, 3.9e-17; 1.61 (count), 1.15 (Gaussian); smallest noisy error
+// 1.11; count 1.18, 0.457, 0.135, 3.9e-17 and Gaussian 1.50, 0.789,
+// 0.460, 0.158 at s = d, 4d, 20d, 100d.
 func TestNotebook08Leakage(t *testing.T) {
+	for _, kind := range []SketchKind{CountSketch, GaussianSketch} {
+		prev := math.Inf(1)
+		for _, s := range []int{50, 200, 1000, 5000} {
+			e := nb08Leak(kind, s, 0)
+			if !(e < prev) {
+				t.Errorf("%v: error %.3g at s = %d, not below %.3g at the size before", kind, e, s, prev)
+			}
+			prev = e
+		}
+	}
 	plain, big := nb08Leak(NoSketch, 0, 0), nb08Leak(CountSketch, 5000, 0)
 	c10, g10 := nb08Leak(CountSketch, 10, 0), nb08Leak(GaussianSketch, 10, 0)
 	noisy := nb08Leak(NoSketch, 0, 0.5)
