@@ -249,9 +249,8 @@ func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
 		}
 	}
 	if name == "Unwrap" {
-		if t := l.structUnwrapper(); t != nil {
-			n := l.typeString(t)
-			if r := l.refusal(x, fmt.Sprintf("errors.Unwrap in a session with the error type %s, a struct with a value method Unwrap: the interpreter keeps a value of it in an error as a wrapper holding one of its fields, whose Unwrap gomx cannot find (declare the methods of %s on *%s and use a pointer)", n, n, n), result); r != nil {
+		if why := l.structUnwrapperWhy(); why != "" {
+			if r := l.refusal(x, "errors.Unwrap in a session with "+why, result); r != nil {
 				return r, true
 			}
 			return x, true
@@ -264,17 +263,38 @@ func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
 	}
 	var out *ast.CallExpr
 	if fn.Name() == "Unwrap" {
-		out = &ast.CallExpr{Fun: copyFn, Lparen: x.Lparen, Args: []ast.Expr{l.expr(x.Args[0])}, Rparen: x.Rparen}
+		arg := l.expr(x.Args[0])
+		out = &ast.CallExpr{Fun: copyFn, Lparen: x.Lparen, Args: []ast.Expr{arg}, Rparen: x.Rparen}
+		if l.inCell() {
+			// func($e error) error { <refused>; return <errors.Unwrap>($e) }(err)
+			e := l.temp("e")
+			lit := &ast.FuncLit{
+				Type: &ast.FuncType{
+					Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{e}, Type: predeclared("error")}}},
+					Results: &ast.FieldList{List: []*ast.Field{{Type: predeclared("error")}}},
+				},
+				Body: &ast.BlockStmt{List: []ast.Stmt{
+					l.refusedLater("errors.Unwrap"),
+					&ast.ReturnStmt{Results: []ast.Expr{&ast.CallExpr{Fun: copyFn, Args: []ast.Expr{ast.NewIdent(e.Name)}}}},
+				}},
+			}
+			setPos(lit, x.Pos())
+			out.Fun = lit
+		}
 	} else {
 		e, t := l.temp("e"), l.temp("t")
 		id := func(v *ast.Ident) *ast.Ident { return ast.NewIdent(v.Name) }
 		ret := func(r ast.Expr) ast.Stmt { return &ast.ReturnStmt{Results: []ast.Expr{r}} }
+		var refused []ast.Stmt
+		if l.inCell() {
+			refused = append(refused, l.refusedLater("errors.Is"))
+		}
 		lit := &ast.FuncLit{
 			Type: &ast.FuncType{
 				Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{e, t}, Type: predeclared("error")}}},
 				Results: &ast.FieldList{List: []*ast.Field{{Type: predeclared("bool")}}},
 			},
-			Body: &ast.BlockStmt{List: []ast.Stmt{
+			Body: &ast.BlockStmt{List: append(refused,
 				&ast.IfStmt{
 					Cond: &ast.BinaryExpr{
 						X:  &ast.BinaryExpr{X: id(e), Op: token.EQL, Y: ast.NewIdent("nil")},
@@ -284,7 +304,7 @@ func (l *lowerer) errorsIs(x *ast.CallExpr) (ast.Expr, bool) {
 					Body: &ast.BlockStmt{List: []ast.Stmt{ret(&ast.BinaryExpr{X: id(e), Op: token.EQL, Y: id(t)})}},
 				},
 				ret(&ast.CallExpr{Fun: copyFn, Args: []ast.Expr{id(e), id(t), &ast.CallExpr{Fun: l.rt("Comparable"), Args: []ast.Expr{id(t)}}}}),
-			}},
+			)},
 		}
 		setPos(lit, x.Pos())
 		out = &ast.CallExpr{Fun: lit, Lparen: x.Lparen, Args: []ast.Expr{l.expr(x.Args[0]), l.expr(x.Args[1])}, Rparen: x.Rparen}
@@ -316,6 +336,17 @@ func (l *lowerer) indistinctErrors() string {
 		seen[rep] = t
 	}
 	return ""
+}
+
+// structUnwrapperWhy says why errors.Unwrap cannot unwrap the session's
+// errors, "" when it can (see structUnwrapper).
+func (l *lowerer) structUnwrapperWhy() string {
+	t := l.structUnwrapper()
+	if t == nil {
+		return ""
+	}
+	n := l.typeString(t)
+	return fmt.Sprintf("the error type %s, a struct with a value method Unwrap: the interpreter keeps a value of it in an error as a wrapper holding one of its fields, whose Unwrap gomx cannot find (declare the methods of %s on *%s and use a pointer)", n, n, n)
 }
 
 // structUnwrapper returns a struct type of the session with fields and a

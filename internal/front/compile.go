@@ -19,7 +19,7 @@ import (
 func (f *Front) Compile(src string) (*Unit, []Error) {
 	n := len(f.cells) + 1
 	f.cells = append(f.cells, src)
-	f.newHooks = nil
+	f.newHooks, f.newRefused = nil, map[string]string{}
 	c, errs := parseCell(f.cfg.Fset, n, src)
 	if errs != nil {
 		return nil, errs
@@ -209,7 +209,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		}
 		cellStmts = merged
 	}
-	body = append(l.joinHooks(c, ck), body...)
+	body = append(l.lateTypes(c, ck), body...)
 	for _, name := range inits {
 		body = append(body, &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent(name), Lparen: c.body.Pos()}})
 	}
@@ -320,6 +320,7 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		u.generics = l.gen.made
 	}
 	u.hooks, f.newHooks = f.newHooks, nil
+	u.refused, f.newRefused = f.newRefused, nil
 	for name := range redeclared {
 		if _, again := declared[name]; !again {
 			u.drop = append(u.drop, name)

@@ -118,6 +118,10 @@ type Front struct {
 	// cells' types join (latetypes.go); newHooks those of the cell being
 	// compiled.
 	hooks, newHooks []*assertHook
+	// refused says why errors.Is and errors.Unwrap cannot answer, as the
+	// runtime was last told (latetypes.go); newRefused what the cell
+	// being compiled tells it.
+	refused, newRefused map[string]string
 }
 
 // New returns a front end for a new session.
@@ -136,6 +140,7 @@ func (f *Front) Reset() {
 	f.order = 0
 	f.tags = nil
 	f.nests = nil
+	f.refused = map[string]string{}
 }
 
 // alias returns the internal import name of package path.
@@ -241,8 +246,10 @@ type Unit struct {
 	// generics are the copies of generic functions the unit declares
 	// (see generic.go).
 	generics map[string]string
-	// hooks are the assertion functions the unit declares.
-	hooks []*assertHook
+	// hooks are the assertion functions the unit declares; refused what
+	// it tells the runtime of errors.Is and errors.Unwrap.
+	hooks   []*assertHook
+	refused map[string]string
 }
 
 // Commit records the unit's declarations as the session's, once the
@@ -259,6 +266,9 @@ func (u *Unit) Commit() {
 		f.generics[key] = name
 	}
 	f.hooks = append(f.hooks, u.hooks...)
+	for name, why := range u.refused {
+		f.refused[name] = why
+	}
 	for _, d := range u.commit {
 		if old, ok := f.decls[d.name]; ok && old.obj != nil {
 			if _, isType := old.obj.(*types.TypeName); isType {

@@ -29,6 +29,13 @@ import (
 //
 // The functions of packages read from source have no such variable: no
 // cell declares types in them.
+//
+// errors.Is and errors.Unwrap are Unsupported in a session with some
+// error types (indistinctErrors, structUnwrapper), which a cell declared
+// after a call of them was lowered: each call made in a cell therefore
+// also asks the runtime whether a later cell has found them unable to
+// answer (refusedLater), and a cell that finds it tells the runtime
+// (rt.Refuse), or that it no longer holds.
 
 // inCell reports whether l lowers a cell or a copy of generic code made
 // for one, not a package read from source.
@@ -87,13 +94,12 @@ func (l *lowerer) hookType(ht, from types.Type) *ast.FuncType {
 	}
 }
 
-// joinHooks returns the statements that append, to the hook variables of
-// earlier cells, a function for each type cell c declares or gives
-// methods, or pointer to one, that implements the hook's interface.
-func (l *lowerer) joinHooks(c *cell, ck *checked) []ast.Stmt {
-	if len(l.f.hooks) == 0 {
-		return nil
-	}
+// lateTypes returns the statements that tell the runtime whether
+// errors.Is and errors.Unwrap can answer, when that changed, and that
+// append, to the hook variables of earlier cells, a function for each
+// type cell c declares or gives methods, or pointer to one, that
+// implements the hook's interface.
+func (l *lowerer) lateTypes(c *cell, ck *checked) []ast.Stmt {
 	var named []*types.Named
 	seen := map[*types.Named]bool{}
 	add := func(t types.Type) {
@@ -127,6 +133,17 @@ func (l *lowerer) joinHooks(c *cell, ck *checked) []ast.Stmt {
 		}
 	}
 	var out []ast.Stmt
+	for _, r := range []struct{ name, why string }{{"errors.Is", l.indistinctErrors()}, {"errors.Unwrap", l.structUnwrapperWhy()}} {
+		if r.why == l.f.refused[r.name] {
+			continue
+		}
+		l.f.newRefused[r.name] = r.why
+		why := r.why
+		if why != "" {
+			why = "gomx: " + r.name + " in a session with " + why
+		}
+		out = append(out, &ast.ExprStmt{X: call(l.rt("Refuse"), stringLit(r.name), stringLit(why))})
+	}
 	for _, h := range l.f.hooks {
 		for _, n := range named {
 			for _, t := range []types.Type{n, types.NewPointer(n)} {
@@ -178,4 +195,18 @@ func hasMethods(t types.Type, pkg *types.Package, want map[string]string) bool {
 func sigKey(sig *types.Signature) string {
 	plain := types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic())
 	return types.TypeString(plain, func(p *types.Package) string { return p.Path() })
+}
+
+// refusedLater is the statement of a lowered call of errors.Is or
+// errors.Unwrap (name) that panics when a later cell has made it
+// Unsupported:
+//
+//	if $r := rt.Refused("errors.Is"); $r != "" { panic($r) }
+func (l *lowerer) refusedLater(name string) ast.Stmt {
+	r := l.temp("r")
+	return &ast.IfStmt{
+		Init: define([]*ast.Ident{r}, call(l.rt("Refused"), stringLit(name))),
+		Cond: &ast.BinaryExpr{X: ast.NewIdent(r.Name), Op: token.NEQ, Y: stringLit("")},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: call(ast.NewIdent("panic"), ast.NewIdent(r.Name))}}},
+	}
 }

@@ -187,7 +187,16 @@ func (s *Session) overlay() interp.Exports {
 		std.l.Output(3, msg)
 		panic(fatalPanic{strings.TrimSuffix(msg, "\n")})
 	}
+	// why errors.Is and errors.Unwrap cannot answer in this session, by
+	// name, as later cells find it (the front end's latetypes.go)
+	refused := &sync.Map{}
 	rt := map[string]reflect.Value{
+		"Refuse": reflect.ValueOf(func(name, why string) { refused.Store(name, why) }),
+		"Refused": reflect.ValueOf(func(name string) string {
+			why, _ := refused.Load(name)
+			s, _ := why.(string)
+			return s
+		}),
 		"GoStart": reflect.ValueOf(func() any { t := s.goTracker(); t.start(); return t }),
 
 		"Show": reflect.ValueOf(func(v any) { s.show(valueBundle(v)) }),
