@@ -105,6 +105,22 @@ type Output interface {
 	Input(prompt string, password bool) (string, error)
 }
 
+// A Starter is an Output that is told when its cell is on its way to the
+// engine, so that what a front end announces when a cell starts
+// (Jupyter's execute_input) goes out while the engine works instead of
+// before. A StartReporter's Execute calls Started once it has handed the
+// cell over, before the cell's own output (output that goroutines of
+// earlier cells left may come first).
+type Starter interface {
+	Started()
+}
+
+// A StartReporter is a Controller whose Execute calls Started on an
+// Output that is a Starter. Client is one.
+type StartReporter interface {
+	ReportsStart()
+}
+
 // ExecOptions are the per-cell flags of Jupyter's execute_request.
 type ExecOptions struct {
 	Silent       bool // no result display and no history

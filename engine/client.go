@@ -379,6 +379,10 @@ func workerDied(msg string) ExecResult {
 	}}
 }
 
+// ReportsStart marks Client as an engine.StartReporter: Execute calls
+// Started on a Starter once the cell's request is written to the worker.
+func (c *Client) ReportsStart() {}
+
 // Execute runs code in the worker. Cancelling ctx interrupts the cell like
 // Interrupt.
 func (c *Client) Execute(ctx context.Context, code string, opts ExecOptions, out Output) ExecResult {
@@ -410,6 +414,8 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecOptions, out
 	}()
 	if err := p.send(&Msg{Type: MsgExecute, ID: cl.id, Code: code, Opts: &opts}); err != nil {
 		<-p.dead
+	} else if s, ok := out.(Starter); ok {
+		s.Started()
 	}
 	done := ctx.Done()
 	for {

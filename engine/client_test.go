@@ -508,3 +508,28 @@ func BenchmarkFakeRoundTrip(b *testing.B) {
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "median-µs")
 }
+
+// startRecorder records when Started is called: after how many of the
+// cell's outputs.
+type startRecorder struct {
+	workertest.Recorder
+	starts []int
+}
+
+func (r *startRecorder) Started() { r.starts = append(r.starts, len(r.Events())) }
+
+// TestStartedBeforeOutput: Execute calls Started once, before the cell's
+// output, when the worker has the request.
+func TestStartedBeforeOutput(t *testing.T) {
+	c := newFake(t)
+	var _ engine.StartReporter = c
+	for _, code := range []string{"out a\nshow b\nvalue v", "value 1"} {
+		var r startRecorder
+		if res := c.Execute(context.Background(), code, engine.ExecOptions{}, &r); res.Error != nil {
+			t.Fatalf("%q: %v", code, res.Error)
+		}
+		if !reflect.DeepEqual(r.starts, []int{0}) {
+			t.Errorf("%q: Started after %v outputs, want once before any", code, r.starts)
+		}
+	}
+}

@@ -193,11 +193,16 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	if store {
 		k.count++
 	}
-	if !c.Silent {
-		k.publish(msg, "execute_input", map[string]any{"code": c.Code, "execution_count": k.count})
-	}
-
 	out := newCellOutput(k, msg, c.Silent, c.AllowStdin)
+	if !c.Silent {
+		input := map[string]any{"code": c.Code, "execution_count": k.count}
+		out.announce = func() { k.publish(msg, "execute_input", input) }
+		if _, ok := k.eng.(engine.StartReporter); !ok {
+			out.Started()
+		}
+		// otherwise execute_input goes out once the engine has the cell,
+		// while the engine works: the client reads busy meanwhile
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	k.runMu.Lock()
 	k.running = true
@@ -214,6 +219,7 @@ func (k *Kernel) execute(ch Channel, msg *Message) {
 	k.idleInterrupt = time.Time{}
 	k.runMu.Unlock()
 	res := k.eng.Execute(ctx, c.Code, engine.ExecOptions{Silent: c.Silent, StoreHistory: store, AllowStdin: c.AllowStdin}, out)
+	out.Started() // for an engine that does not call it
 	k.runMu.Lock()
 	k.running = false
 	k.runMu.Unlock()

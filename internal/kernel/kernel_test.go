@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gomx-dev/gomx/engine"
 )
 
 func TestKernelInfoOnShellAndControl(t *testing.T) {
@@ -612,4 +614,82 @@ func TestStopOnErrorSparesRequestsSentAfterTheError(t *testing.T) {
 		t.Fatalf("the request sent on the error reply: %v", r.Content)
 	}
 	h.iopubUntilIdle(next)
+}
+
+func reporting(f *fakeEngine) engine.Controller { return reportingEngine{f} }
+
+// TestExecuteInputWhileEngineWorks: with an engine that reports when it
+// has the cell, execute_input goes out then, while the cell runs, after
+// busy and before the cell's output; with one that does not, before the
+// cell runs.
+func TestExecuteInputWhileEngineWorks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		wrap func(*fakeEngine) engine.Controller
+		code string
+	}{
+		{"reported", reporting, "started;gate;print:out"},
+		{"not reported", nil, "gate;print:out"},
+	} {
+		h := newHarnessWith(t, tc.wrap)
+		id := h.send(Shell, "execute_request", execContent(tc.code))
+		if m := h.recv(IOPub); m.Header.MsgType != "status" || m.Content["execution_state"] != "busy" || m.Parent.MsgID != id {
+			t.Fatalf("%s: first iopub %s %v, want busy", tc.name, m.Header.MsgType, m.Content)
+		}
+		// the cell waits at its gate: execute_input must be out already
+		in := h.recv(IOPub)
+		if in.Header.MsgType != "execute_input" || in.Content["code"] != tc.code || in.Content["execution_count"] != 1.0 {
+			t.Fatalf("%s: %s %v while the cell runs, want its execute_input", tc.name, in.Header.MsgType, in.Content)
+		}
+		h.eng.gate <- struct{}{}
+		if r := h.recv(Shell); r.Content["status"] != "ok" {
+			t.Fatalf("%s: reply %v", tc.name, r.Content)
+		}
+		var rest []string
+		for m := h.recv(IOPub); m.Header.MsgType != "status"; m = h.recv(IOPub) {
+			rest = append(rest, m.Header.MsgType)
+		}
+		if !reflect.DeepEqual(rest, []string{"stream"}) {
+			t.Errorf("%s: after execute_input %v, want one stream then idle", tc.name, rest)
+		}
+	}
+}
+
+// TestExecuteInputBeforeOutput: an engine that reports when it has the
+// cell but outputs first (what goroutines of earlier cells left) or never
+// reports still gets execute_input before any output, exactly once.
+func TestExecuteInputBeforeOutput(t *testing.T) {
+	h := newHarnessWith(t, reporting)
+	for _, code := range []string{"print:left;started;print:own;value:1", "html:x;started", "clear", "value:2", "error:e"} {
+		_, io := h.roundTrip(Shell, "execute_request", execContent(code))
+		if len(io) == 0 || io[0].Header.MsgType != "execute_input" || io[0].Content["code"] != code {
+			t.Errorf("%q: iopub %v, want execute_input first", code, types(io))
+		}
+		n := 0
+		for _, m := range io {
+			if m.Header.MsgType == "execute_input" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%q: %d execute_input messages", code, n)
+		}
+	}
+}
+
+// TestExecuteInputAfterEngineHasCell: with an engine that reports when it
+// has the cell, execute_input waits for that report (the kernel sends the
+// cell to the worker first).
+func TestExecuteInputAfterEngineHasCell(t *testing.T) {
+	h := newHarnessWith(t, reporting)
+	id := h.send(Shell, "execute_request", execContent("gate;started;print:x"))
+	if m := h.recv(IOPub); m.Content["execution_state"] != "busy" || m.Parent.MsgID != id {
+		t.Fatalf("first iopub %s %v, want busy", m.Header.MsgType, m.Content)
+	}
+	h.none(IOPub, 100*time.Millisecond)
+	h.eng.gate <- struct{}{}
+	h.recv(Shell)
+	if got := types(h.iopubUntilIdleAfterBusy(id)); !reflect.DeepEqual(got, []string{"execute_input", "stream"}) {
+		t.Errorf("iopub after the gate %v, want execute_input, stream", got)
+	}
 }

@@ -87,7 +87,8 @@ func newFakeEngine() *fakeEngine {
 // (display with id / update), clear, clearwait, value:V, error:E,
 // block (until ctx is cancelled or Interrupt), stuck (until
 // Interrupt only), gate (until the test sends on gate), input:P
-// (and print what was read), help:T (pager).
+// (and print what was read), help:T (pager), started (Started, as an
+// engine.StartReporter does once it has the cell).
 func (f *fakeEngine) Execute(ctx context.Context, code string, opts engine.ExecOptions, out engine.Output) engine.ExecResult {
 	f.executes.Add(1)
 	var res engine.ExecResult
@@ -145,10 +146,20 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, opts engine.ExecO
 			out.Stream("stdout", "got "+s)
 		case "help":
 			res.Pager = arg
+		case "started":
+			if s, ok := out.(engine.Starter); ok {
+				s.Started()
+			}
 		}
 	}
 	return res
 }
+
+// reportingEngine is the fake engine as an engine.StartReporter: its
+// cells call Started with the command started.
+type reportingEngine struct{ *fakeEngine }
+
+func (reportingEngine) ReportsStart() {}
 
 // textBundle is a text/plain bundle, as viz.PlainText makes.
 func textBundle(s string) display.Bundle {
@@ -216,9 +227,20 @@ const testKey = "a0436f6c-1916-498b-8eb9-e81ab9368e84"
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith runs the kernel with wrap(fake engine) as its engine
+// (with the fake engine itself when wrap is nil).
+func newHarnessWith(t testing.TB, wrap func(*fakeEngine) engine.Controller) *harness {
+	t.Helper()
 	h := &harness{t: t, tr: newMemTransport(), eng: newFakeEngine(), key: []byte(testKey), done: make(chan error, 1)}
 	h.codec = NewCodec(h.key)
-	h.k = New(Options{Engine: h.eng, Transport: h.tr, Key: h.key, FlushInterval: 20 * time.Millisecond})
+	var eng engine.Controller = h.eng
+	if wrap != nil {
+		eng = wrap(h.eng)
+	}
+	h.k = New(Options{Engine: eng, Transport: h.tr, Key: h.key, FlushInterval: 20 * time.Millisecond})
 	go func() { h.done <- h.k.Run(context.Background()) }()
 	t.Cleanup(func() {
 		h.k.Shutdown()
@@ -293,6 +315,13 @@ func (h *harness) iopubUntilIdle(id string) []received {
 	if busy.Header.MsgType != "status" || busy.Content["execution_state"] != "busy" || busy.Parent.MsgID != id {
 		h.t.Fatalf("want busy for %s, got %s %v parent %s", id, busy.Header.MsgType, busy.Content, busy.Parent.MsgID)
 	}
+	return h.iopubUntilIdleAfterBusy(id)
+}
+
+// iopubUntilIdleAfterBusy collects the iopub messages of request id up to
+// its idle, once its busy has been read.
+func (h *harness) iopubUntilIdleAfterBusy(id string) []received {
+	h.t.Helper()
 	var out []received
 	for {
 		m := h.recv(IOPub)

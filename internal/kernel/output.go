@@ -11,7 +11,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/gomx-dev/gomx/display"
+	"github.com/gomx-dev/gomx/engine"
 )
+
+var _ engine.Starter = (*cellOutput)(nil)
 
 // maxStreamBatch is the size at which buffered stream text is sent
 // without waiting for the flush timer.
@@ -27,6 +30,10 @@ type cellOutput struct {
 	silent      bool
 	allowStdin  bool
 	interrupted <-chan struct{}
+	// announce publishes execute_input; nil for a silent cell. Started
+	// calls it once, at the latest before the cell's first output.
+	announce  func()
+	announced sync.Once
 
 	mu      sync.Mutex
 	name    string // stream of the buffered text
@@ -42,11 +49,21 @@ func newCellOutput(k *Kernel, parent *Message, silent, allowStdin bool) *cellOut
 	return o
 }
 
+// Started publishes execute_input, once: when the engine has the cell
+// (engine.Starter), or before it when the engine does not report that,
+// and at the latest before the cell's first output or its end.
+func (o *cellOutput) Started() {
+	if o.announce != nil {
+		o.announced.Do(o.announce)
+	}
+}
+
 // Stream buffers text for stdout or stderr.
 func (o *cellOutput) Stream(name, text string) {
 	if o.silent || text == "" {
 		return
 	}
+	o.Started()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.name != name && len(o.buf) > 0 {
@@ -110,6 +127,7 @@ func (o *cellOutput) Display(b display.Bundle, displayID string, update bool) {
 	if o.silent {
 		return
 	}
+	o.Started()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.flushLocked(true)
@@ -129,6 +147,7 @@ func (o *cellOutput) Clear(wait bool) {
 	if o.silent {
 		return
 	}
+	o.Started()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.flushLocked(true)
@@ -145,6 +164,7 @@ var errInterrupted = errors.New("interrupted while waiting for input")
 // before fmt.Scanln) is the prompt, as IPython's input(prompt) shows it;
 // the output before it is on iopub before the input_request goes out.
 func (o *cellOutput) Input(prompt string, password bool) (string, error) {
+	o.Started()
 	o.mu.Lock()
 	if o.allowStdin && prompt == "" && o.name == "stdout" && len(o.buf) > 0 && o.buf[len(o.buf)-1] != '\n' {
 		i := bytes.LastIndexByte(o.buf, '\n') + 1
