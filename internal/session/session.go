@@ -455,7 +455,7 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 		return engine.ExecResult{Error: e}
 	}
 	u.Commit()
-	if _, e := s.execute(context.Background(), prog); e != nil {
+	if e := s.declare(prog); e != nil {
 		return engine.ExecResult{Error: e}
 	}
 	run, e := s.compileAST(u.Run)
@@ -605,6 +605,18 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 	}
 	s.settleModules("")
 	return prog, nil
+}
+
+// declare runs the compiled declarations of a cell (Unit.Decls) on the
+// calling goroutine: they run no code of the cell's (package-level
+// variables have no initializers there), so they need no cancellation,
+// and yaegi's ExecuteWithContext would start a goroutine whose new stack
+// grows through the interpreter's deep frames on every cell.
+func (s *Session) declare(prog *interp.Program) *engine.Error {
+	if _, err := s.in.Execute(prog); err != nil { // Execute recovers panics
+		return s.execError(err)
+	}
+	return nil
 }
 
 // execute runs prog with the cell's context. When the cell is cancelled,
