@@ -200,31 +200,46 @@ func target(t []float64, c, j int) float64 {
 	return 0
 }
 
-// exp32 returns e^x rounded to float32. It computes in float64 with a
-// relative error below 1e-13 (x = (n/64)·ln 2 + r, |r| ≤ ln 2/128, e^r
-// by its Taylor polynomial of degree 4, 2^(n/64) from a table of the
-// correctly rounded values), so that the rounding to float32 is the
-// correct one but for values within 1e-13 of a tie between two float32s;
-// every product is rounded on its own (no fused multiply-add), so the
-// bits are the same on every CPU. Below −104 (e^x < 2^−150) it returns 0,
-// above 89 +Inf; NaN gives NaN.
+// exp32 returns e^x rounded to float32 (expTo32 on one value).
 func exp32(x float32) float32 {
-	switch {
-	case x != x:
-		return x
-	case x < -104:
-		return 0
-	case x > 89:
-		return float32(math.Inf(1))
-	}
+	var d [1]float32
+	expTo32(d[:], []float32{x}, 0, 0)
+	return d[0]
+}
+
+// expTo32 sets d[j] to e^y rounded to float32, y = (float32(z[j]) − m) −
+// ls rounded to float32 (y = z[j] − m for ls = 0), for every j. It
+// computes in float64 with a relative error below 1e-13 (y = (n/64)·ln 2
+// + r, |r| ≤ ln 2/128, e^r by its Taylor polynomial of degree 4,
+// 2^(n/64) from a table of the correctly rounded values), so that the
+// rounding to float32 is the correct one but for values within 1e-13 of
+// a tie between two float32s; every product is rounded on its own (no
+// fused multiply-add), so the bits are the same on every CPU. Below −104
+// (e^y < 2^−150) it gives 0, above 89 +Inf, NaN for NaN.
+func expTo32[T kernels.Float](d, z []T, m, ls float32) {
 	const magic = 0x1.8p52 // adding and subtracting it rounds to an integer
-	xd := float64(x)
-	nf := float64(float64(xd*(64/math.Ln2))+magic) - magic
-	n := int(nf)
-	r := xd - float64(nf*(math.Ln2/64))
-	p := 1 + float64(r*float64(1+float64(r*float64(0.5+float64(r*float64(1.0/6+float64(r*(1.0/24))))))))
-	e := math.Float64frombits(uint64(1023+(n>>6)) << 52)
-	return float32(float64(p*exp2Tab[n&63]) * e)
+	d = d[:len(z)]
+	for j, v := range z {
+		y := (float32(v) - m) - ls
+		if !(y >= -104 && y <= 89) {
+			switch {
+			case y != y:
+				d[j] = T(y)
+			case y < -104:
+				d[j] = 0
+			default:
+				d[j] = T(math.Inf(1))
+			}
+			continue
+		}
+		yd := float64(y)
+		nf := float64(yd*(64/math.Ln2)) + magic - magic
+		r := yd - float64(nf*(math.Ln2/64))
+		p := 1 + float64(r*float64(1+float64(r*float64(0.5+float64(r*float64(1.0/6+float64(r*(1.0/24))))))))
+		n := int(nf)
+		// times 2^(n>>6), added to the exponent (it stays normal)
+		d[j] = T(float32(math.Float64frombits(math.Float64bits(p*exp2Tab[n&63]) + uint64(n>>6)<<52)))
+	}
 }
 
 // exp2Tab holds 2^(j/64), j = 0…63, correctly rounded.
@@ -262,18 +277,26 @@ func rowLoss32[T kernels.Float](k LossKind, z []T, c int, t []float64, g []T, sc
 			m = max(m, float32(v))
 		}
 		var s float32
-		for _, v := range z {
-			s += exp32(float32(v) - m)
+		if g == nil {
+			for _, v := range z {
+				s += exp32(float32(v) - m)
+			}
+			return float64(-((float32(z[c]) - m) - log32(s)))
+		}
+		expTo32(g, z, m, 0)
+		for _, e := range g {
+			s += float32(e)
 		}
 		ls := log32(s)
-		if g != nil {
-			for j, v := range z {
-				pj := exp32((float32(v) - m) - ls)
-				if j == c {
-					pj -= 1
-				}
-				g[j] = T(float64(pj) * scale)
+		if ls != 0 { // else g holds exp((z − m) − 0) already (softmax collapse)
+			expTo32(g, z, m, ls)
+		}
+		for j, p := range g {
+			pj := float32(p)
+			if j == c {
+				pj -= 1
 			}
+			g[j] = T(float64(pj) * scale)
 		}
 		return float64(-((float32(z[c]) - m) - ls))
 	case StableMaxCE:
