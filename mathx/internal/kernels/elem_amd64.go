@@ -32,6 +32,9 @@ func adam64avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float64,
 //go:noescape
 func adam32avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float32, adamW int) int
 
+//go:noescape
+func transpose8f32avx(n int, src unsafe.Pointer, ld int, dst unsafe.Pointer, w int)
+
 // simdElem reports whether the element-wise kernels may use assembly (the
 // implementation in use is not the portable one).
 func simdElem() bool { return haveAVX2 && impl64.name != "go" }
@@ -124,4 +127,17 @@ func adam32asm(p, g, m, v, m2, v2, old []float32, c *[10]float32, adamW bool) in
 		return 0
 	}
 	return adam32avx(len(p), ptr(p), ptr(g), ptr(m), ptr(v), ptr(m2), ptr(v2), ptr(old), c, b2i(adamW))
+}
+
+// transpose8 sets d[p·w+r] = src[r·ld+p] for r < 8 and p below the
+// largest multiple of 8 ≤ kc, for float32 with AVX2, and returns that
+// multiple (0 otherwise: the caller does it all).
+func transpose8[T Float](d []T, src unsafe.Pointer, ld, kc, w int) int {
+	n := kc / 8
+	if unsafe.Sizeof(d[0]) != 4 || !simdElem() || n == 0 {
+		return 0
+	}
+	_ = d[(8*n-1)*w+7]
+	transpose8f32avx(n, src, ld, unsafe.Pointer(&d[0]), w)
+	return 8 * n
 }

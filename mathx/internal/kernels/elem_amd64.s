@@ -412,3 +412,86 @@ adam32_done:
 	MOVQ AX, ret+80(FP)
 	VZEROUPPER
 	RET
+
+// func transpose8f32avx(n int, src unsafe.Pointer, ld int, dst unsafe.Pointer, w int)
+// For p < 8n and r < 8: dst[p·w+r] = src[r·ld+p] (float32; ld and w in
+// elements): eight rows gathered into columns of a panel of width w,
+// 8×8 blocks transposed in registers.
+TEXT ·transpose8f32avx(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), BX
+	MOVQ dst+24(FP), DI
+	MOVQ w+32(FP), DX
+	SHLQ $2, BX
+	SHLQ $2, DX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	LEAQ (R10)(BX*1), R11
+	LEAQ (R11)(BX*1), R12
+	LEAQ (R12)(BX*1), R13
+	LEAQ (R13)(BX*1), AX
+	TESTQ CX, CX
+	JZ   tr8_done
+tr8_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (R8), Y1
+	VMOVUPS (R9), Y2
+	VMOVUPS (R10), Y3
+	VMOVUPS (R11), Y4
+	VMOVUPS (R12), Y5
+	VMOVUPS (R13), Y6
+	VMOVUPS (AX), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(DX*1)
+	LEAQ    (DI)(DX*2), BX
+	VMOVUPS Y10, (BX)
+	ADDQ    DX, BX
+	VMOVUPS Y11, (BX)
+	ADDQ    DX, BX
+	VMOVUPS Y12, (BX)
+	ADDQ    DX, BX
+	VMOVUPS Y13, (BX)
+	ADDQ    DX, BX
+	VMOVUPS Y14, (BX)
+	ADDQ    DX, BX
+	VMOVUPS Y15, (BX)
+	LEAQ    (BX)(DX*1), DI
+	ADDQ    $32, SI
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R10
+	ADDQ    $32, R11
+	ADDQ    $32, R12
+	ADDQ    $32, R13
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     tr8_loop
+tr8_done:
+	VZEROUPPER
+	RET

@@ -2,6 +2,8 @@
 
 package kernels
 
+import "unsafe"
+
 func axpy32asm(alpha float32, x, y []float32) int { return 0 }
 func axpy64asm(alpha float64, x, y []float64) int { return 0 }
 func reluGrad32asm(g, z []float32) int            { return 0 }
@@ -20,3 +22,4 @@ func adam64asm(p, g, m, v, m2, v2, old []float64, c *[10]float64, adamW bool) in
 func adam32asm(p, g, m, v, m2, v2, old []float32, c *[10]float32, adamW bool) int {
 	return 0
 }
+func transpose8[T Float](d []T, src unsafe.Pointer, ld, kc, w int) int { return 0 }

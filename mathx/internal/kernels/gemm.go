@@ -353,7 +353,7 @@ func gatherPanel[T Float](d []T, src *T, ld, rows, kc, w int) {
 		s5 := unsafe.Add(s4, step)
 		s6 := unsafe.Add(s5, step)
 		s7 := unsafe.Add(s6, step)
-		for p := 0; p < kc; p++ {
+		for p := transpose8(d, s0, ld, kc, w); p < kc; p++ {
 			o := uintptr(p * es)
 			dp := d[p*w : p*w+8]
 			dp[0] = *(*T)(unsafe.Add(s0, o))
@@ -378,7 +378,7 @@ func gatherPanel[T Float](d []T, src *T, ld, rows, kc, w int) {
 			s5 := unsafe.Add(s4, step)
 			s6 := unsafe.Add(s5, step)
 			s7 := unsafe.Add(s6, step)
-			for p := 0; p < kc; p++ {
+			for p := transpose8(d[r0:], base, ld, kc, w); p < kc; p++ {
 				o := uintptr(p * es)
 				dp := d[p*w+r0 : p*w+r0+8]
 				dp[0] = *(*T)(unsafe.Add(base, o))
