@@ -1,6 +1,9 @@
 package kernels
 
-import "unsafe"
+import (
+	"math"
+	"unsafe"
+)
 
 //go:noescape
 func axpy32avx(n int, alpha float32, x, y unsafe.Pointer)
@@ -34,6 +37,27 @@ func adam32avx(n int, p, grad, m, v, m2, v2, old unsafe.Pointer, c *[10]float32,
 
 //go:noescape
 func transpose8f32avx(n int, src unsafe.Pointer, ld int, dst unsafe.Pointer, w int)
+
+//go:noescape
+func expShift32avx(n int, d, z unsafe.Pointer, m, ls float32, tab *[64]float64, c *expConsts)
+
+// expConsts are expShift32avx's constants, each repeated for the lanes
+// (see exp32): 64/ln 2, ln 2/64, the rounding magic, 1/24, 1/6, 1/2, 1
+// (float64), then −104, 89, +Inf (float32).
+type expConsts struct {
+	f64 [7][4]float64
+	f32 [3][4]float32
+}
+
+var expC = func() (c expConsts) {
+	for i, v := range [7]float64{64 / math.Ln2, math.Ln2 / 64, 0x1.8p52, 1.0 / 24, 1.0 / 6, 0.5, 1} {
+		c.f64[i] = [4]float64{v, v, v, v}
+	}
+	for i, v := range [3]float32{-104, 89, float32(math.Inf(1))} {
+		c.f32[i] = [4]float32{v, v, v, v}
+	}
+	return c
+}()
 
 // simdElem reports whether the element-wise kernels may use assembly (the
 // implementation in use is not the portable one).
@@ -140,4 +164,13 @@ func transpose8[T Float](d []T, src unsafe.Pointer, ld, kc, w int) int {
 	_ = d[(8*n-1)*w+7]
 	transpose8f32avx(n, src, ld, unsafe.Pointer(&d[0]), w)
 	return 8 * n
+}
+
+func expShift32asm(d, z []float32, m, ls float32) int {
+	n := len(z) &^ 3
+	if !simdElem() || n == 0 {
+		return 0
+	}
+	expShift32avx(n, ptr(d), ptr(z), m, ls, &exp2Tab, &expC)
+	return n
 }

@@ -495,3 +495,66 @@ tr8_loop:
 tr8_done:
 	VZEROUPPER
 	RET
+
+// func expShift32avx(n int, d, z unsafe.Pointer, m, ls float32, tab *[64]float64, c *expConsts)
+// ExpShift32 on the first n elements (n a multiple of 4), four at a time,
+// the same operations as exp32 in float64 lanes; the out-of-range lanes
+// (NaN, below −104, above 89) computed on y clamped to [−104, 89] and
+// then replaced as exp32 does.
+TEXT ·expShift32avx(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ d+8(FP), DI
+	MOVQ z+16(FP), SI
+	VBROADCASTSS m+24(FP), X13
+	VBROADCASTSS ls+28(FP), X14
+	MOVQ tab+32(FP), R8
+	MOVQ c+40(FP), R9
+	VXORPS X15, X15, X15
+	SHRQ $2, CX
+	JZ   exp_done
+exp_loop:
+	VMOVUPS (SI), X0
+	VSUBPS  X13, X0, X0          // z − m
+	VSUBPS  X14, X0, X0          // y = (z − m) − ls
+	VCMPPS  $3, X0, X0, X1       // y NaN
+	VCMPPS  $1, 224(R9), X0, X2  // y < −104
+	VCMPPS  $14, 240(R9), X0, X3 // y > 89
+	VMAXPS  224(R9), X0, X4
+	VMINPS  240(R9), X4, X4      // y clamped
+	VCVTPS2PD X4, Y4             // yd
+	VMULPD  0(R9), Y4, Y5        // yd·(64/ln 2)
+	VADDPD  64(R9), Y5, Y5       // t = … + magic
+	VSUBPD  64(R9), Y5, Y6       // nf = t − magic
+	VMULPD  32(R9), Y6, Y7       // nf·(ln 2/64)
+	VSUBPD  Y7, Y4, Y7           // r
+	VMULPD  96(R9), Y7, Y8       // r/24
+	VADDPD  128(R9), Y8, Y8      // 1/6 + …
+	VMULPD  Y8, Y7, Y8
+	VADDPD  160(R9), Y8, Y8      // 1/2 + …
+	VMULPD  Y8, Y7, Y8
+	VADDPD  192(R9), Y8, Y8      // 1 + …
+	VMULPD  Y8, Y7, Y8
+	VADDPD  192(R9), Y8, Y8      // p = 1 + …
+	VPSUBQ  64(R9), Y5, Y9       // n = bits(t) − bits(magic)
+	VPCMPEQQ Y11, Y11, Y11
+	VPSRLQ  $58, Y11, Y10        // 63
+	VPAND   Y9, Y10, Y10         // n & 63
+	VGATHERQPD Y11, (R8)(Y10*8), Y12
+	VMULPD  Y12, Y8, Y8          // p·2^((n&63)/64)
+	VPCMPEQQ Y11, Y11, Y11
+	VPSLLQ  $6, Y11, Y11         // ^63
+	VPAND   Y11, Y9, Y9
+	VPSLLQ  $46, Y9, Y9          // (n>>6)<<52
+	VPADDQ  Y9, Y8, Y8
+	VCVTPD2PSY Y8, X8
+	VBLENDVPS X2, X15, X8, X8    // 0 below −104
+	VBLENDVPS X3, 256(R9), X8, X8 // +Inf above 89
+	VBLENDVPS X1, X0, X8, X8     // y when NaN
+	VMOVUPS X8, (DI)
+	ADDQ    $16, SI
+	ADDQ    $16, DI
+	DECQ    CX
+	JNZ     exp_loop
+exp_done:
+	VZEROUPPER
+	RET
