@@ -183,7 +183,7 @@ func gemm[T Float](im *impl[T], tA, tB bool, m, n, k int, a []T, lda int, b []T,
 		}
 		return
 	}
-	g := &gemmArgs[T]{im, tA, tB, k, a, lda, b, ldb, acc, c, ldc}
+	g := gemmArgs[T]{im, tA, tB, k, a, lda, b, ldb, acc, c, ldc} // on the stack: one goroutine allocates nothing
 	parts := min(runtime.GOMAXPROCS(0), int(2*float64(m)*float64(n)*float64(k)/minFlopsPerThread))
 	// Split the larger side into whole tiles: each part packs all of the
 	// other side's operand, the smaller one.
@@ -197,6 +197,8 @@ func gemm[T Float](im *impl[T], tA, tB bool, m, n, k int, a []T, lda int, b []T,
 		g.run(0, m, 0, n)
 		return
 	}
+	gh := new(gemmArgs[T]) // shared with the goroutines
+	*gh = g
 	var wg sync.WaitGroup
 	for p := parts - 1; p >= 0; p-- {
 		lo, hi := tiles*p/parts, tiles*(p+1)/parts
@@ -205,13 +207,13 @@ func gemm[T Float](im *impl[T], tA, tB bool, m, n, k int, a []T, lda int, b []T,
 			i0, i1, j0, j1 = lo*im.mr, min(hi*im.mr, m), 0, n
 		}
 		if p == 0 {
-			g.run(i0, i1, j0, j1)
+			gh.run(i0, i1, j0, j1)
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.run(i0, i1, j0, j1)
+			gh.run(i0, i1, j0, j1)
 		}()
 	}
 	wg.Wait()
