@@ -7,7 +7,12 @@
 //
 // hand-written in assembly for amd64 (AVX2 with FMA, and AVX-512 where
 // the CPU has it, chosen at run time with golang.org/x/sys/cpu), with a
-// portable Go version that gives the same bits.
+// portable Go version that gives the same bits. The element-wise parts of
+// a training step are here too, in AVX2 with the same bits as their
+// portable loops: Axpy, ReLU and its backward pass, an SGD step and
+// Adam's plain step fused with their finiteness checks (SGD64,
+// AdamPlain64 and their float32 versions), and a softmax's float32
+// exponentials (ExpShift32).
 //
 // # The order of operations, and why every implementation agrees
 //
