@@ -22,7 +22,9 @@ Measures, for each kernel:
 and prints gomx/ipykernel ratios. With --instant, it also measures the round
 trip of bench/kernel/instant, a fake kernel that answers at once over the
 gomx transport: the client's and the transport's share of every kernel's
-round trip. Output is a table and a JSON line.
+round trip. Its round trips and a second set of gomx's alternate in blocks,
+so that their ratio is not the load's drift between two measurements.
+Output is a table and a JSON line.
 """
 
 import argparse
@@ -265,16 +267,25 @@ def bench(name, hb_seconds, rtt_n):
     return res
 
 
-def floor(instant, rtt_n):
-    """Round trip median (s) of the instant fake kernel (bench/kernel/instant)."""
-    k = Kernel("instant", argv=[instant, "{connection_file}"])
+def floor(instant, rtt_n, blocks=8):
+    """Round trip medians (s) of gomx and of the instant fake kernel
+    (bench/kernel/instant), measured interleaved: both kernels run, and
+    blocks of rtt_n/blocks executes alternate between them, so that a
+    change of the machine's load during the run reaches both alike."""
+    kernels = [Kernel("gomx"), Kernel("instant", argv=[instant, "{connection_file}"])]
     try:
-        k.ready()
-        for _ in range(10):
-            k.execute("x := 1")
-        return statistics.median(k.execute("x := 1")[0] for _ in range(rtt_n))
+        rtts = [[], []]
+        for k in kernels:
+            k.ready()
+            for _ in range(10):
+                k.execute(KERNELS["gomx"]["trivial"])
+        for _ in range(blocks):
+            for k, r in zip(kernels, rtts):
+                r.extend(k.execute(KERNELS["gomx"]["trivial"])[0] for _ in range(rtt_n // blocks))
+        return statistics.median(rtts[0]), statistics.median(rtts[1])
     finally:
-        k.close()
+        for k in kernels:
+            k.close()
 
 
 def main():
@@ -289,6 +300,9 @@ def main():
     subprocess.run([os.path.abspath(args.gomx), "install"], check=True, stdout=subprocess.DEVNULL)
     try:
         results = {name: bench(name, args.hb_seconds, args.rtt_n) for name in ("gomx", "python3")}
+        if args.instant:
+            g_rtt, i_rtt = floor(os.path.abspath(args.instant), args.rtt_n)
+            results["instant"] = {"rtt_median_ms": i_rtt * 1e3, "gomx_rtt_median_ms": g_rtt * 1e3, "ratio": g_rtt / i_rtt}
     finally:
         shutil.rmtree(data, ignore_errors=True)
     g, p = results["gomx"], results["python3"]
@@ -308,8 +322,9 @@ def main():
         ratio = g[key] / p[key] if p[key] else float("nan")
         print("%-48s %10.2f %10.2f %8.3f" % (label, g[key], p[key], ratio))
     if args.instant:
-        results["instant"] = {"rtt_median_ms": floor(os.path.abspath(args.instant), args.rtt_n) * 1e3}
-        print("execute round trip median of the instant fake kernel (ms): %.2f — the client's and the transport's share" % results["instant"]["rtt_median_ms"])
+        f = results["instant"]
+        print("execute round trip median, gomx and the instant fake kernel interleaved (ms, n=%d each): %.2f vs %.2f, %.2fx "
+              "— the instant kernel's is the client's and the transport's share" % (args.rtt_n, f["gomx_rtt_median_ms"], f["rtt_median_ms"], f["ratio"]))
     print(json.dumps(results))
 
 
