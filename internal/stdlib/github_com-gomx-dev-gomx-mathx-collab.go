@@ -40,6 +40,7 @@ func init() {
 		"LeastSquares":        reflect.ValueOf(collab.LeastSquares),
 		"LeastSquaresWorkers": reflect.ValueOf(collab.LeastSquaresWorkers),
 		"Logistic":            reflect.ValueOf(collab.Logistic),
+		"LogisticSmoothness":  reflect.ValueOf(collab.LogisticSmoothness),
 		"LogisticWorkers":     reflect.ValueOf(collab.LogisticWorkers),
 		"MakeClassification":  reflect.ValueOf(collab.MakeClassification),
 		"MakeRegression":      reflect.ValueOf(collab.MakeRegression),

@@ -59,7 +59,8 @@ import (
 // the equations. Not implemented: the paper's time-varying graphs and its
 // SDP choice of per-edge rates (edges fire uniformly here).
 //
-// s.Mu and s.L are μ and L, required (0 < μ ≤ L); s.CommRate overrides
+// s.Mu and s.L are μ and L, required (0 < μ ≤ L; for LogisticWorkers
+// with λ > 0, μ = λ and L = LogisticSmoothness); s.CommRate overrides
 // λ_mix; s.GradNoise adds N(0, σ²I) noise to every gradient. s.MaxIter is
 // the simulated time (default 100 units; about n gradients and λ_mix
 // communications per unit). Result.History is f(x̄) (x̄ the mean of the
@@ -72,7 +73,8 @@ import (
 // s.Step and s.Momentum are not used.
 //
 // It panics as AsyncGossip does, when μ ≤ 0 or L < μ (or either is not
-// finite), and when g has no edge but more than one node (χ₁ = ∞).
+// finite), and when g is disconnected (χ₁ = ∞; a single node needs no
+// edge).
 func DADAO(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error) {
 	if s == nil || !(s.Mu > 0) || !(s.L >= s.Mu) || math.IsInf(s.L, 0) {
 		var mu, l float64

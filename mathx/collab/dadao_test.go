@@ -157,8 +157,8 @@ func (o logisticRef) newton(t *testing.T, d int) ([]float64, float64) {
 // f − f* ≤ 1e-6 with fewer communications (and fewer gradients) than
 // gossip gradient descent with the best constant step γ = 2^{−k}/L,
 // k = 0, 1, …. f* comes from Newton's method on the sum to a gradient
-// norm of 1e-13; L = max_i λ_max(A_iᵀA_i)/(4m_i) + λ is computed from the
-// data (L ≈ 1.237, L/μ ≈ 12.4). The criterion is checked after every
+// norm of 1e-13; L = max_i λ_max(A_iᵀA_i)/(4m_i) + λ is LogisticSmoothness
+// of the data (L ≈ 1.237, L/μ ≈ 12.4). The criterion is checked after every
 // round (gossip GD) or unit of time (DADAO) and is stricter for DADAO:
 // every node's f(x_i) − f* ≤ 1e-6, against only f(x̄) − f* ≤ 1e-6 at the
 // nodes' mean x̄ for gossip GD, whose nodes stay apart with a constant
@@ -180,21 +180,7 @@ func TestDADAOBeatsGossipGD(t *testing.T) {
 	ws := LogisticWorkers(data, parts, lambda, 0)
 	ref := logisticRef{data, parts, lambda}
 	_, fstar := ref.newton(t, d)
-	L := 0.0
-	for _, p := range parts {
-		a := mat.NewDense(len(p), d, nil)
-		for r, i := range p {
-			a.SetRow(r, data.X.RawRowView(i))
-		}
-		var ata mat.SymDense
-		ata.SymOuterK(0.25/float64(len(p)), a.T())
-		var es mat.EigenSym
-		if !es.Factorize(&ata, false) {
-			t.Fatal("eigen")
-		}
-		v := es.Values(nil)
-		L = math.Max(L, v[len(v)-1]+lambda)
-	}
+	L := LogisticSmoothness(data, parts, lambda)
 	g := Ring(n)
 	grad := make([]float64, d)
 	xbar := make([]float64, d)

@@ -336,3 +336,45 @@ func LogisticWorkers(data *Data, parts [][]int, lambda float64, flipped int) []F
 	}
 	return out
 }
+
+// LogisticSmoothness returns a smoothness constant L shared by the
+// workers Logistic(data, p, lambda) of every part p of parts (as
+// LogisticWorkers makes them; flipping labels does not change it): the
+// largest over the parts of λ_max(A_pᵀA_p)/(4m_p) + lambda, A_p the m_p
+// rows of data.X in p (the logistic loss's second derivative is at most
+// ¼), or lambda for an empty part. Each worker is also lambda-strongly
+// convex, so Settings{Mu: lambda, L: LogisticSmoothness(data, parts,
+// lambda)} is what DADAO needs (lambda > 0). It returns NaN when a row in
+// a part has a non-finite entry, and panics as Logistic does (an index
+// out of range, lambda < 0) or when an eigendecomposition fails.
+func LogisticSmoothness(data *Data, parts [][]int, lambda float64) float64 {
+	if !(lambda >= 0) {
+		panic(fmt.Sprintf("collab.LogisticSmoothness: lambda = %v, want ≥ 0", lambda))
+	}
+	_, d := data.X.Dims()
+	L := lambda
+	for _, p := range parts {
+		checkIdx("LogisticSmoothness", data, p)
+		if len(p) == 0 {
+			continue
+		}
+		a := mat.NewDense(len(p), d, nil)
+		for r, i := range p {
+			for _, t := range data.X.RawRowView(i) {
+				if math.IsNaN(t) || math.IsInf(t, 0) {
+					return math.NaN()
+				}
+			}
+			a.SetRow(r, data.X.RawRowView(i))
+		}
+		var ata mat.SymDense
+		ata.SymOuterK(0.25/float64(len(p)), a.T())
+		var es mat.EigenSym
+		if !es.Factorize(&ata, false) {
+			panic("collab.LogisticSmoothness: symmetric eigendecomposition failed")
+		}
+		v := es.Values(nil)
+		L = math.Max(L, v[len(v)-1]+lambda)
+	}
+	return L
+}

@@ -86,3 +86,56 @@ func TestDirichletSplit(t *testing.T) {
 		}
 	}
 }
+
+// LogisticSmoothness on parts of one row is max ‖a_i‖²/4 + λ (the only
+// eigenvalue of a_ia_iᵀ/4 that is not 0), an empty part counts λ, and a
+// non-finite row gives NaN. On a part of many rows it bounds the
+// Hessian: the logistic loss's curvature along a unit u never exceeds it.
+func TestLogisticSmoothness(t *testing.T) {
+	const lambda = 0.1
+	data := MakeClassification(40, 3, 1, 2)
+	var want float64
+	for _, i := range []int{3, 7, 11} {
+		var q float64
+		for _, x := range data.X.RawRowView(i) {
+			q += x * x
+		}
+		want = math.Max(want, q/4)
+	}
+	want += lambda
+	if got := LogisticSmoothness(data, [][]int{{3}, {7}, {}, {11}}, lambda); math.Abs(got-want) > 1e-14*want {
+		t.Errorf("one-row parts: L = %v, want %v", got, want)
+	}
+	if got := LogisticSmoothness(data, [][]int{{}}, lambda); got != lambda {
+		t.Errorf("an empty part: L = %v, want λ = %v", got, lambda)
+	}
+	part := make([]int, 40)
+	for i := range part {
+		part[i] = i
+	}
+	L := LogisticSmoothness(data, [][]int{part}, lambda)
+	f := Logistic(data, part, lambda)
+	g1, g2 := make([]float64, 3), make([]float64, 3)
+	for _, u := range [][]float64{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.6, 0.8, 0}} {
+		// At 0 every σ′ is ¼, so the curvature along u is uᵀ(AᵀA/(4m))u + λ ≤ L.
+		const h = 1e-6
+		xp, xm := make([]float64, 3), make([]float64, 3)
+		for j := range u {
+			xp[j], xm[j] = h*u[j], -h*u[j]
+		}
+		f(xp, g1)
+		f(xm, g2)
+		var c float64
+		for j := range u {
+			c += (g1[j] - g2[j]) / (2 * h) * u[j]
+		}
+		if !(c <= L*(1+1e-6)) || !(c >= lambda) {
+			t.Errorf("curvature %v along %v, want in [λ, L] = [%v, %v]", c, u, lambda, L)
+		}
+	}
+	bad := MakeClassification(4, 2, 1, 0)
+	bad.X.Set(2, 1, math.Inf(1))
+	if got := LogisticSmoothness(bad, [][]int{{0, 1}, {2, 3}}, lambda); !math.IsNaN(got) {
+		t.Errorf("an infinite feature: L = %v, want NaN", got)
+	}
+}

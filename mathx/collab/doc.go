@@ -97,9 +97,8 @@
 // steps are those of the authors' code
 // (LPD-EPFL/robust-collaborative-learning, peerToPeer.py), read for
 // this, and agree with ByzFL's and the krum library's descriptions of
-// MoNNA. The package's earlier MoNNA let every node hear all n models
-// and average the n − f nearest; the two coincide when f = 0. NNM
-// follows the "Fixing by mixing" definition (n − f nearest, the pivot
+// MoNNA. With f = 0 every node hears all n models, and the mixing is NNM
+// with Aggregator.F. NNM follows the "Fixing by mixing" definition (n − f nearest, the pivot
 // included), which that code (CeNNA's compute_cva) matches.
 //
 // # Sketching and privacy
@@ -176,7 +175,8 @@
 // gossip). DADAO (Nabli & Oyallon, ICML 2023, arXiv 2208.00779) is the
 // accelerated, asynchronous method with the same decoupled clocks and
 // six variables per node following a linear ODE between events; it needs
-// Settings.Mu and Settings.L. The paper's body could not be read here,
+// Settings.Mu and Settings.L (LogisticSmoothness computes L for
+// LogisticWorkers). The paper's body could not be read here,
 // only its abstract: DADAO follows the authors' code
 // (github.com/AdelNabli/DADAO), and its doc says exactly what was read.
 // Every decentralised Result counts gradients (GradEvals) and
@@ -211,8 +211,4 @@
 //	Spectrum().Fiedler               algebraic_connectivity(G)
 //	Spectrum().Chi1, Chi2            chi_1, chi_2 (compute_spectral_quantities, compute_graph_resistance)
 //	DADAO, Settings.Mu, L, CommRate  DADAO_optimizer: mu, L, lamb_mix (default sqrt(2·chi_1·chi_2))
-//
-// # Not yet here (issue 21)
-//
-// The notebook is for a later session.
 package collab

@@ -284,15 +284,17 @@ func TestPropertyPanics(t *testing.T) {
 			q := func(x, g []float64) float64 { return 0 }
 			MoNNA([]Func{q, q, q}, []float64{0}, &Settings{Byzantine: 1, Aggregator: Aggregator{F: 2}})
 		},
-		"MakeRegression m = 0":    func() { MakeRegression(0, 2, 1, 0, 0) },
-		"MakeRegression noise":    func() { MakeRegression(3, 2, 1, math.NaN(), 0) },
-		"MakeClassification sep":  func() { MakeClassification(3, 2, math.Inf(1), 0) },
-		"DirichletSplit alpha":    func() { DirichletSplit([]int{0, 1}, 2, math.NaN(), 0) },
-		"DirichletSplit workers":  func() { DirichletSplit([]int{0, 1}, 3, 1, 0) },
-		"DirichletSplit label":    func() { DirichletSplit([]int{0, -1}, 1, 1, 0) },
-		"LeastSquares index":      func() { LeastSquares(MakeRegression(3, 2, 1, 0, 0), []int{3}) },
-		"Logistic lambda":         func() { Logistic(MakeClassification(3, 2, 1, 0), nil, -1) },
-		"LogisticWorkers flipped": func() { LogisticWorkers(MakeClassification(3, 2, 1, 0), [][]int{{0}}, 0, 2) },
+		"MakeRegression m = 0":      func() { MakeRegression(0, 2, 1, 0, 0) },
+		"MakeRegression noise":      func() { MakeRegression(3, 2, 1, math.NaN(), 0) },
+		"MakeClassification sep":    func() { MakeClassification(3, 2, math.Inf(1), 0) },
+		"DirichletSplit alpha":      func() { DirichletSplit([]int{0, 1}, 2, math.NaN(), 0) },
+		"DirichletSplit workers":    func() { DirichletSplit([]int{0, 1}, 3, 1, 0) },
+		"DirichletSplit label":      func() { DirichletSplit([]int{0, -1}, 1, 1, 0) },
+		"LeastSquares index":        func() { LeastSquares(MakeRegression(3, 2, 1, 0, 0), []int{3}) },
+		"Logistic lambda":           func() { Logistic(MakeClassification(3, 2, 1, 0), nil, -1) },
+		"LogisticWorkers flipped":   func() { LogisticWorkers(MakeClassification(3, 2, 1, 0), [][]int{{0}}, 0, 2) },
+		"LogisticSmoothness lambda": func() { LogisticSmoothness(MakeClassification(3, 2, 1, 0), nil, -1) },
+		"LogisticSmoothness index":  func() { LogisticSmoothness(MakeClassification(3, 2, 1, 0), [][]int{{0}, {3}}, 0) },
 		"NNWorkers empty part": func() {
 			NNWorkers(nn.NewMLP([]int{2, 3}, nn.ReLU, true, 1), nn.GaussianMixture(3, 2, 6, 1, 1), [][]int{{0, 1}, {}}, nn.SoftmaxCE, nn.Float64)
 		},

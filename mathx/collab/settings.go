@@ -149,8 +149,9 @@ type Settings struct {
 	// Tol is GeoMedian's step tolerance (default 1e-12, see GeoMedian)
 	// or Flag's on its objective's decrease (default 1e-9, see Flag);
 	// for Simulate, 0 runs all MaxIter rounds and Tol > 0 stops Converged
-	// once ‖(1/h)Σ honest gradients‖ ≤ Tol, and the decentralised
-	// methods once ‖∇f(x̄)‖ ≤ Tol at the nodes' average x̄.
+	// once ‖(1/h)Σ honest gradients‖ ≤ Tol, and Gossip, AsyncGossip and
+	// DADAO once ‖∇f(x̄)‖ ≤ Tol at the nodes' average x̄ (MoNNA does not
+	// use it).
 	Tol float64
 	// Seed seeds every random draw (Gaussian attack, the decentralised
 	// methods' Poisson clocks and gradient noise): a seed gives
@@ -160,8 +161,9 @@ type Settings struct {
 	// means the current cell's context (mathx/interrupt).
 	Context context.Context
 	// Callback is called after every iteration, round or unit of time
-	// (AsyncGossip, DADAO) with the live result; returning false stops with Status Stopped. A panic in it is
-	// recovered and returned as an error.
+	// (AsyncGossip, DADAO) with the live result; returning false stops
+	// with Status Stopped. A panic in it is recovered and returned as an
+	// error.
 	Callback func(iter int, r *Result) bool
 
 	// Step is the learning rate γ of Simulate, MoNNA, Gossip and
@@ -194,7 +196,8 @@ type Settings struct {
 	CommRate float64
 	// Mu and L are DADAO's μ and L: every worker's objective must be
 	// μ-strongly convex and L-smooth, 0 < μ ≤ L (no default: DADAO
-	// panics without them).
+	// panics without them; LogisticSmoothness gives L for
+	// LogisticWorkers).
 	Mu, L float64
 }
 
@@ -203,13 +206,16 @@ type Settings struct {
 type Result struct {
 	// Status says why the run ended.
 	Status Status
-	// Iterations counts GeoMedian's or Flag's iterations or Simulate's
-	// rounds.
+	// Iterations counts GeoMedian's or Flag's iterations, the rounds of
+	// Simulate, MoNNA and Gossip, or the units of time AsyncGossip and
+	// DADAO simulated.
 	Iterations int
 	// History is GeoMedian's objective Σ‖x_t − v_i‖ (on the vectors
-	// divided by their largest |entry|) or Simulate's loss: the mean of
+	// divided by their largest |entry|), Flag's smoothed objective (at the
+	// start and after every iteration), or Simulate's loss: the mean of
 	// the honest workers' objectives at the model x_t of round t (before
-	// its update), one entry per iteration or round. For Gossip,
+	// its update), one entry per iteration or round (MoNNA's: at the
+	// honest nodes' own models). For Gossip,
 	// AsyncGossip and DADAO it is f(x̄) = (1/n)Σ_i f_i(x̄) at the nodes'
 	// average model x̄ at the start of each round or unit of time.
 	History []float64
@@ -221,13 +227,15 @@ type Result struct {
 	// honest objective, not counted in GradEvals).
 	Loss float64
 	// GradEvals counts gradient computations (one per worker that
-	// computes one, per round): Byzantine workers compute none except
-	// under LabelFlip.
+	// computes one, per round; one per gradient event in AsyncGossip and
+	// DADAO): Byzantine workers compute none except under NoAttack and
+	// LabelFlip.
 	GradEvals int
 	// FloatsSent counts communicated floats: every round, n·d from the
 	// workers to the server and n·d for the model broadcast back
 	// (Simulate; n·s each way with a sketch of s rows, see
-	// Settings.Sketch), or n·(n−1)·d for every node's broadcast (MoNNA).
+	// Settings.Sketch), n·(n−1)·d for every node's broadcast (MoNNA), or
+	// 2·d per Communication (Gossip, AsyncGossip, DADAO).
 	FloatsSent int
 	// Spread is MoNNA's and the decentralised methods' largest distance
 	// of an honest model from the honest average X at the end (0 for
