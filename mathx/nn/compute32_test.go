@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // TestGradientsFloat32 checks the backward pass in float32
@@ -203,6 +205,47 @@ func TestSpawnAfterMaskFloat32(t *testing.T) {
 	for i, v := range child.e32.params {
 		if float64(v) != want[i] {
 			t.Fatalf("child parameter %d = %v, the masked network has %v", i, v, want[i])
+		}
+	}
+}
+
+// TestComputeFloat32Range checks the error of a step that fails only
+// because Settings.Compute is Float32: a feature finite in float64 but
+// beyond float32's range (1e39) is named as such, and hidden values that
+// overflow float32 (1e30·1e30) and meet with both signs (Inf − Inf: NaN
+// logits) are reported as leaving float32's range, not as a learning rate
+// too large. In float64 both train.
+func TestComputeFloat32Range(t *testing.T) {
+	big := GaussianMixture(3, 2, 12, 1, 1)
+	big.X.Set(4, 1, 1e39)
+	inf := &Dataset{X: mat.NewDense(2, 2, []float64{1e30, 1e30, 1e30, 1e30}), Labels: []int{0, 1}, Classes: 2}
+	infNet := func() *MLP {
+		net := NewMLP([]int{2, 2, 2}, Identity, false, 1)
+		copy(net.Layers[0].W, []float64{1e30, 1e30, 1e30, 1e30})
+		copy(net.Layers[1].W, []float64{1, -1, 1, -1})
+		return net
+	}
+	for _, c := range []struct {
+		name string
+		net  *MLP
+		data *Dataset
+		want string
+	}{
+		{"feature 1e39", NewMLP([]int{2, 4, 3}, ReLU, true, 1), big, "X[4,1] = 1e+39 is outside float32's range"},
+		{"hidden Inf − Inf", infNet(), inf, "left float32's range, Settings.Compute"},
+	} {
+		for _, compute := range []Precision{Float64, Float32} {
+			net := c.net.Clone()
+			r, err := Train(net, c.data, &Settings{Compute: compute, MaxIter: 1, BatchSize: 12, LR: 1e-300})
+			if compute == Float64 {
+				if err != nil {
+					t.Errorf("%s in float64: %v", c.name, err)
+				}
+				continue
+			}
+			if r.Status != Failed || err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s in float32: %v, %v; want Failed with %q", c.name, r.Status, err, c.want)
+			}
 		}
 	}
 }

@@ -24,7 +24,9 @@ type Settings struct {
 	// before each Callback and evaluation and at the end; evaluations
 	// (Result.Evals) run in float64 on those values. The loss is computed
 	// from the float32 logits in Precision and its gradient rounded to
-	// float32. Zero value: Float64.
+	// float32. A feature beyond float32's range becomes ±Inf, as in
+	// PyTorch; a step that it makes non-finite fails naming the feature.
+	// Zero value: Float64.
 	Compute Precision
 
 	// The optimiser, as in OptimizerSettings (zero values: Adam, LR 1e-3
@@ -403,17 +405,23 @@ func (e *engine[T]) loss(t *trainer, rows []int, logits, g []T, scale float64) f
 }
 
 // maxLogit returns the largest |logit| of the network on the batch (for
-// the error of a step that failed).
+// the error of a step that failed); in float32 a NaN logit counts as
+// +Inf (from finite parameters and data, it comes from values that
+// overflowed float32).
 func (e *engine[T]) maxLogit(t *trainer, batch []int) float64 {
 	in := t.net.Sizes[0]
 	var w work[T]
 	x := make([]T, in)
+	_, is32 := any(x).([]float32)
 	zmax := 0.0
 	for _, i := range batch {
 		for j, v := range t.data.X.RawRowView(i) {
 			x[j] = T(v)
 		}
 		for _, z := range w.forward(t.net, e.params, x, 1) {
+			if is32 && z != z {
+				return math.Inf(1)
+			}
 			zmax = max(zmax, math.Abs(float64(z)))
 		}
 	}
@@ -421,12 +429,16 @@ func (e *engine[T]) maxLogit(t *trainer, batch []int) float64 {
 }
 
 // nonFinite is the error of a step whose loss or gradient is not finite:
-// the data of the batch if they are, the float32 range, or divergence.
+// the data of the batch if they are (or, with Compute Float32, a feature
+// beyond float32's range), the float32 range, or divergence.
 func (t *trainer) nonFinite(batch []int, loss, zmax float64) error {
 	for _, i := range batch {
 		for j, v := range t.data.X.RawRowView(i) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("X[%d,%d] = %g: the data must be finite; the parameters are unchanged", i, j, v)
+			}
+			if t.s.Compute == Float32 && math.Abs(v) > math.MaxFloat32 {
+				return fmt.Errorf("X[%d,%d] = %g is outside float32's range (Settings.Compute); the parameters are unchanged", i, j, v)
 			}
 		}
 		if tr := t.data.targetRow(i); tr != nil {
