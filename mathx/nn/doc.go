@@ -1,9 +1,10 @@
 // Package nn trains small multilayer perceptrons on a CPU in seconds: dense
 // layers with optional fixed sparsity masks, hand-written backward passes
-// on gonum, SGD/Adam/AdamW with an optional ⊥Grad step, random (uniform or
-// ERK) masks and magnitude pruning, interpolation barriers and model
-// soups, and the data sets of the papers on training dynamics it exists
-// to reproduce.
+// on SIMD kernels (in float64, or float32 with Settings.Compute),
+// SGD/Adam/AdamW with an optional ⊥Grad step, random (uniform or ERK)
+// masks and magnitude pruning, interpolation barriers and model soups,
+// and the data sets of the papers on training dynamics it exists to
+// reproduce.
 //
 // # The model
 //
@@ -32,15 +33,14 @@
 // Settings.Precision (the authors' softmax_precision) chooses the format
 // the loss and its gradient with respect to the logits are computed in;
 // the layers' own precision is Settings.Compute (below). In Float32
-// every operation is
-// rounded to float32, so softmax collapse happens as it does on a GPU:
-// once the correct logit leads the others by about 17, Σⱼe^{z_j−z_max}
-// rounds to 1 and the sample's loss is exactly 0 (Metrics.ZeroLoss, the
-// authors' softmax-collapse measure); the gradient of its correct logit
-// is exactly 0, and once it leads by about 104 the others' exponentials
-// underflow and the sample's whole gradient is exactly zero
-// (Metrics.ZeroGrad). Float64 only moves these thresholds (to about 37
-// and 745).
+// every operation is rounded to float32, so softmax collapse happens as
+// it does on a GPU: once the correct logit leads the others by about 17,
+// Σⱼe^{z_j−z_max} rounds to 1 and the sample's loss is exactly 0
+// (Metrics.ZeroLoss, the authors' softmax-collapse measure); the
+// gradient of its correct logit is exactly 0, and once it leads by about
+// 104 the others' exponentials underflow and the sample's whole gradient
+// is exactly zero (Metrics.ZeroGrad). Float64 only moves these
+// thresholds (to about 37 and 745).
 //
 // Settings.Compute chooses the precision Train computes the network in:
 // Float64 (the default) trains MLP.Params in place; Float32 trains a

@@ -40,9 +40,9 @@ func (k LossKind) String() string {
 
 // Precision is the floating-point format the loss (with its softmax or
 // StableMax) and its gradient with respect to the logits are computed in,
-// as the Grokking paper's softmax_precision. The network's parameters and
-// layers are always float64; the logits are rounded to the loss's
-// precision on the way in.
+// as the Grokking paper's softmax_precision; the logits are rounded to it
+// on the way in. It is also the type of Settings.Compute, the precision
+// Train computes the network's layers in (float64 everywhere else).
 type Precision int
 
 // The precisions. The zero value is Float64.
