@@ -21,7 +21,9 @@ type Settings struct {
 	// Float32 trains a float32 copy of net.Params (each parameter rounded
 	// to float32 at the start) on the float32 kernels, as PyTorch's
 	// model.to(torch.float32), and writes it back into net.Params (exactly)
-	// before each Callback and evaluation and at the end; evaluations
+	// before each Callback and evaluation and at the end, once a step has
+	// been taken (a run that fails at its first step leaves net.Params as
+	// they were); evaluations
 	// (Result.Evals) run in float64 on those values. The loss is computed
 	// from the float32 logits in Precision and its gradient rounded to
 	// float32. A feature beyond float32's range becomes ±Inf, as in
@@ -274,9 +276,11 @@ func (t *trainer) steps() int {
 }
 
 // sync writes the trained parameters into net.Params (Compute Float32;
-// Float64 trains net.Params in place).
+// Float64 trains net.Params in place) once a step has been taken, so that
+// a run that fails at its first step, or is canceled before it, leaves
+// net.Params as they were, not rounded to float32.
 func (t *trainer) sync() {
-	if t.e32 != nil {
+	if t.e32 != nil && t.e32.opt.step > 0 {
 		for i, v := range t.e32.params {
 			t.net.Params[i] = float64(v)
 		}
