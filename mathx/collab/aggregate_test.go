@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -72,25 +73,13 @@ func TestAggregatorsByHand(t *testing.T) {
 		}
 	}
 	idx, _ := KrumSelect([][]float64{{0}, {1}, {2}, {3}, {100}}, 1, 5)
-	if want := []int{1, 2, 0, 3, 4}; !eqInts(idx, want) {
+	if want := []int{1, 2, 0, 3, 4}; !slices.Equal(idx, want) {
 		t.Errorf("KrumSelect = %v, want %v", idx, want)
 	}
 	sc, _ := KrumScores([][]float64{{0}, {1}, {2}, {3}, {100}}, 1)
 	if want := []float64{5, 2, 2, 5, 97*97 + 98*98}; !eqVec(sc, want, 1e-12) {
 		t.Errorf("KrumScores = %v, want %v", sc, want)
 	}
-}
-
-func eqInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // NNM on 0 1 2 10 with f = 1 (3 neighbours, itself included): 0, 1 and 2

@@ -2,6 +2,7 @@ package collab
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -49,7 +50,7 @@ func TestDirichletSplit(t *testing.T) {
 			if len(p) == 0 {
 				t.Errorf("α=%g: worker %d is empty", alpha, w)
 			}
-			if !eqInts(p, again[w]) {
+			if !slices.Equal(p, again[w]) {
 				t.Errorf("α=%g: not deterministic", alpha)
 			}
 			for k, i := range p {

@@ -2,6 +2,7 @@ package collab
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -52,10 +53,10 @@ func TestGraphShapes(t *testing.T) {
 	// The torus joins (r, c) to (r, c ± 1) and (r ± 1, c), wrapping.
 	tor := Torus(3, 4)
 	want := []int{1, 3, 4, 8} // node 0 = (0, 0): (0, 1), (0, 3), (1, 0), (2, 0)
-	if got := tor.Neighbors(0); !eqInts(got, want) {
+	if got := tor.Neighbors(0); !slices.Equal(got, want) {
 		t.Errorf("Torus(3, 4) neighbours of 0: %v, want %v", got, want)
 	}
-	if got := Ring(5).Neighbors(0); !eqInts(got, []int{1, 4}) {
+	if got := Ring(5).Neighbors(0); !slices.Equal(got, []int{1, 4}) {
 		t.Errorf("Ring(5) neighbours of 0: %v", got)
 	}
 }
@@ -72,12 +73,12 @@ func TestErdosRenyi(t *testing.T) {
 			t.Fatalf("seed %d: disconnected", seed)
 		}
 		h := ErdosRenyi(n, p, seed)
-		if !eqEdges(g.Edges(), h.Edges()) {
+		if !slices.Equal(g.Edges(), h.Edges()) {
 			t.Fatalf("seed %d: two draws differ", seed)
 		}
 		total += len(g.Edges())
 	}
-	if eqEdges(ErdosRenyi(n, p, 1).Edges(), ErdosRenyi(n, p, 2).Edges()) {
+	if slices.Equal(ErdosRenyi(n, p, 1).Edges(), ErdosRenyi(n, p, 2).Edges()) {
 		t.Errorf("seeds 1 and 2 give the same graph")
 	}
 	// The mean edge count is p·435 = 87 (conditioning on connectivity,
@@ -90,18 +91,6 @@ func TestErdosRenyi(t *testing.T) {
 	if g := ErdosRenyi(6, 1, 0); len(g.Edges()) != 15 {
 		t.Errorf("G(6, 1) has %d edges, want 15", len(g.Edges()))
 	}
-}
-
-func eqEdges(a, b [][2]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // The Laplacian annihilates 𝟙 and has trace 2|E|; the Metropolis matrix
