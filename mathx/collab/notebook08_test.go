@@ -439,10 +439,10 @@ func TestNotebook08MoNNA(t *testing.T) {
 
 // TestNotebook08DADAO: the notebook's DADAO cell. ℓ2-regularised
 // logistic regression (λ = μ = 0.1) on MakeClassification(800, 5, 1, 3)
-// split over a ring of 16 by DirichletSplit(0.5, 4); L the largest
-// λ_max(A_iᵀA_i)/(4m_i) + λ; f* the loss of 1000 rounds of centralised
-// gradient descent (Simulate, step 1/L; its last rounds no longer change
-// f). The target f(x̄) − f* ≤ 1e-6 at the nodes' mean, read off
+// split over a ring of 16 by DirichletSplit(0.5, 4); L from
+// LogisticSmoothness (the largest λ_max(A_iᵀA_i)/(4m_i) + λ); f* the
+// loss of 1000 rounds of centralised gradient descent (Simulate, step
+// 1/L; its last rounds no longer change f). The target f(x̄) − f* ≤ 1e-6 at the nodes' mean, read off
 // Result.History. Claim (Nabli & Oyallon): DADAO reaches it with fewer
 // gradients and fewer communications than gossip GD. Thresholds: gossip
 // GD's best step of 2^−k/L, k = 0 … 7, needs ≥ 2 times DADAO's
@@ -459,21 +459,7 @@ func TestNotebook08DADAO(t *testing.T) {
 	data := MakeClassification(800, dim, 1, 3)
 	parts := DirichletSplit(data.Labels, nodes, 0.5, 4)
 	ws := LogisticWorkers(data, parts, lam, 0)
-	L := 0.0
-	for _, p := range parts {
-		a := mat.NewDense(len(p), dim, nil)
-		for r, i := range p {
-			a.SetRow(r, data.X.RawRowView(i))
-		}
-		var ata mat.SymDense
-		ata.SymOuterK(0.25/float64(len(p)), a.T())
-		var es mat.EigenSym
-		if !es.Factorize(&ata, false) {
-			t.Fatal("eigendecomposition failed")
-		}
-		v := es.Values(nil)
-		L = math.Max(L, v[len(v)-1]+lam)
-	}
+	L := LogisticSmoothness(data, parts, lam)
 	central, err := Simulate(ws, make([]float64, dim), &Settings{Step: 1 / L, MaxIter: 1000})
 	if err != nil {
 		t.Fatal(err)
