@@ -169,20 +169,13 @@ func DADAO(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error)
 	c := newClock(w.set.Seed, n, len(g.edges), true, lmix)
 	noise := rand.New(rand.NewPCG(w.set.Seed, 8))
 	gi := make([]float64, d)
-	for t := 0; t < w.rounds; t++ {
-		stop, err := w.begin(t)
-		if err != nil {
-			return w.fail(err)
-		}
-		if stop {
-			break
-		}
+	return w.run(func(t int) error {
 		for k := 0; c.t < float64(t+1) && k < maxEvents; k++ {
 			if i := c.node; i >= 0 {
 				advance(i, c.t)
 				x, xt, yt := v[0][i], v[1][i], v[3][i]
 				if err := w.grad(i, x, gi, noise); err != nil {
-					return w.fail(err)
+					return err
 				}
 				for j := range gi {
 					u := gi[j] - nu*x[j] - yt[j]
@@ -213,11 +206,6 @@ func DADAO(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error)
 		for i := 0; i < n; i++ {
 			advance(i, float64(t+1))
 		}
-		if stop, err := w.after(t); err != nil {
-			return w.fail(err)
-		} else if stop {
-			break
-		}
-	}
-	return w.finish()
+		return nil
+	})
 }

@@ -164,6 +164,30 @@ func (w *network) finish() (*Result, error) {
 	return r, nil
 }
 
+// run runs the rounds or units of time t = 0, 1, …: the bookkeeping of
+// begin, the method's round(t), then after's; it ends the run with
+// finish, or with fail on an error.
+func (w *network) run(round func(t int) error) (*Result, error) {
+	for t := 0; t < w.rounds; t++ {
+		stop, err := w.begin(t)
+		if err != nil {
+			return w.fail(err)
+		}
+		if stop {
+			break
+		}
+		if err := round(t); err != nil {
+			return w.fail(err)
+		}
+		if stop, err := w.after(t); err != nil {
+			return w.fail(err)
+		} else if stop {
+			break
+		}
+	}
+	return w.finish()
+}
+
 // noise adds N(0, σ²) to every coordinate of g (σ = GradNoise).
 func (w *network) noise(rng *rand.Rand, g []float64) {
 	if sigma := w.set.GradNoise; sigma > 0 {
@@ -254,16 +278,9 @@ func Gossip(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error
 		}
 	})
 	edges := len(g.edges)
-	for t := 0; t < w.rounds; t++ {
-		stop, err := w.begin(t)
-		if err != nil {
-			return w.fail(err)
-		}
-		if stop {
-			break
-		}
+	return w.run(func(t int) error {
 		if err := evalWorkers("Gossip", workers, w.rows, w.grads, w.losses); err != nil {
-			return w.fail(err)
+			return err
 		}
 		w.res.GradEvals += n
 		if w.set.GradNoise > 0 {
@@ -291,13 +308,8 @@ func Gossip(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error
 		}
 		w.res.Communications += edges
 		w.res.FloatsSent += 2 * edges * w.d
-		if stop, err := w.after(t); err != nil {
-			return w.fail(err)
-		} else if stop {
-			break
-		}
-	}
-	return w.finish()
+		return nil
+	})
 }
 
 // A clock draws the events of independent Poisson clocks: one of rate 1
@@ -380,19 +392,12 @@ func AsyncGossip(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, 
 	c := newClock(w.set.Seed, w.n, len(g.edges), true, comm)
 	noise := rand.New(rand.NewPCG(w.set.Seed, 8))
 	gi := make([]float64, w.d)
-	for t := 0; t < w.rounds; t++ {
-		stop, err := w.begin(t)
-		if err != nil {
-			return w.fail(err)
-		}
-		if stop {
-			break
-		}
+	return w.run(func(t int) error {
 		for k := 0; c.t < float64(t+1) && k < maxEvents; k++ {
 			if c.node >= 0 {
 				x := w.rows[c.node]
 				if err := w.grad(c.node, x, gi, noise); err != nil {
-					return w.fail(err)
+					return err
 				}
 				for j, v := range gi {
 					x[j] -= w.step * v
@@ -409,11 +414,6 @@ func AsyncGossip(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, 
 			}
 			c.next()
 		}
-		if stop, err := w.after(t); err != nil {
-			return w.fail(err)
-		} else if stop {
-			break
-		}
-	}
-	return w.finish()
+		return nil
+	})
 }
