@@ -12,7 +12,7 @@ import (
 
 // TestGradientsFloat32 checks the backward pass in float32
 // (Settings.Compute) for every activation, loss, mask and bias
-// configuration of TestGradientsCentralDifferences against central
+// configuration of gradConfigs against central
 // differences of the float64 loss at the same (float32) parameters:
 // |fd − g| ≤ 1e-4·max(1, |fd|), h = 1e-5 — float32's rounding (2^−24 ≈
 // 6e-8 per operation, over sums of at most a few dozen terms here) with
@@ -22,60 +22,34 @@ import (
 func TestGradientsFloat32(t *testing.T) {
 	const h = 1e-5
 	worst := 0.0
-	for _, act := range []Activation{ReLU, GELU, Tanh, Identity} {
-		for _, loss := range []LossKind{SoftmaxCE, StableMaxCE, SquaredError} {
-			for _, targets := range []bool{false, true} {
-				if targets && loss != SquaredError {
+	gradConfigs(func(name string, net *MLP, data *Dataset, loss LossKind) {
+		for i, v := range net.Params {
+			net.Params[i] = float64(float32(v))
+		}
+		o := NewObjective(net, data, loss, Float64)
+		p := append([]float64(nil), net.Params...)
+		for _, prec := range []Precision{Float64, Float32} {
+			c := (&Settings{Loss: loss, Precision: prec, Compute: Float32, BatchSize: 9}).withDefaults(9)
+			tr := newTrainer(net, data, &c)
+			if _, err := tr.e32.gradient(tr, seq(0, 9)); err != nil {
+				t.Fatal(err)
+			}
+			for i, g := range tr.e32.grad {
+				if isMasked(net, i) {
+					if g != 0 {
+						t.Errorf("%s/%v: masked parameter %d has gradient %g", name, prec, i, g)
+					}
 					continue
 				}
-				for _, masked := range []bool{false, true} {
-					for _, bias := range []bool{false, true} {
-						for _, sizes := range [][]int{{5, 4}, {5, 7, 6, 4}} {
-							for _, prec := range []Precision{Float64, Float32} {
-								name := fmt.Sprintf("%v/%v/targets=%v/mask=%v/bias=%v/%v/%v", act, loss, targets, masked, bias, sizes, prec)
-								seed := uint64(len(name))
-								net := NewMLP(sizes, act, bias, seed)
-								if masked {
-									RandomMasks(net, ERKDensities(sizes, 0.5), seed+1)
-								}
-								for i := range net.Params {
-									net.Params[i] = float64(float32(2 * net.Params[i]))
-								}
-								data := randomData(9, sizes[0], sizes[len(sizes)-1], targets, seed+2)
-								c := (&Settings{Loss: loss, Precision: prec, Compute: Float32, BatchSize: 9}).withDefaults(9)
-								tr := newTrainer(net, data, &c)
-								if _, err := tr.e32.gradient(tr, seq(0, 9)); err != nil {
-									t.Fatal(err)
-								}
-								o := NewObjective(net, data, loss, Float64)
-								p := append([]float64(nil), net.Params...)
-								for i, g := range tr.e32.grad {
-									if isMasked(net, i) {
-										if g != 0 {
-											t.Errorf("%s: masked parameter %d has gradient %g", name, i, g)
-										}
-										continue
-									}
-									old := p[i]
-									p[i] = old + h
-									fp := o.Loss(p, nil)
-									p[i] = old - h
-									fm := o.Loss(p, nil)
-									p[i] = old
-									fd := (fp - fm) / (2 * h)
-									err := math.Abs(fd-float64(g)) / math.Max(1, math.Abs(fd))
-									worst = math.Max(worst, err)
-									if err > 1e-4 {
-										t.Errorf("%s: parameter %d: backward in float32 %.8g, central difference %.8g", name, i, g, fd)
-									}
-								}
-							}
-						}
-					}
+				fd := centralDiff(o, p, i, h)
+				err := math.Abs(fd-float64(g)) / math.Max(1, math.Abs(fd))
+				worst = math.Max(worst, err)
+				if err > 1e-4 {
+					t.Errorf("%s/%v: parameter %d: backward in float32 %.8g, central difference %.8g", name, prec, i, g, fd)
 				}
 			}
 		}
-	}
+	})
 	t.Logf("largest relative difference: %.3g", worst)
 }
 

@@ -31,14 +31,13 @@ func randomData(n, d, k int, targets bool, seed uint64) *Dataset {
 	return ds
 }
 
-// TestGradientsCentralDifferences checks the hand-written backward pass of
-// every activation, loss (SquaredError with one-hot labels and with real
-// targets), mask and bias configuration, at depths 1 and 3, against
-// central differences: |fd − g| ≤ 1e-6·max(1, |g|) for every parameter,
-// h = 1e-5, in float64. Masked weights must have exactly zero gradient.
-func TestGradientsCentralDifferences(t *testing.T) {
-	const h = 1e-5
-	worst := 0.0
+// gradConfigs calls f for every configuration the gradient tests check:
+// each activation, loss (SquaredError with one-hot labels and with real
+// targets), mask and bias configuration, at depths 1 and 3, with a
+// network whose weights are scaled up by 2 (so the logits are not all
+// near 0 and StableMax sees both branches), 9 samples of data and a name
+// for messages.
+func gradConfigs(f func(name string, net *MLP, data *Dataset, loss LossKind)) {
 	for _, act := range []Activation{ReLU, GELU, Tanh, Identity} {
 		for _, loss := range []LossKind{SoftmaxCE, StableMaxCE, SquaredError} {
 			for _, targets := range []bool{false, true} {
@@ -54,42 +53,57 @@ func TestGradientsCentralDifferences(t *testing.T) {
 							if masked {
 								RandomMasks(net, ERKDensities(sizes, 0.5), seed+1)
 							}
-							// scale the weights up so the logits are not all near 0 and
-							// StableMax sees both branches
 							for i := range net.Params {
 								net.Params[i] *= 2
 							}
-							data := randomData(9, sizes[0], sizes[len(sizes)-1], targets, seed+2)
-							o := NewObjective(net, data, loss, Float64)
-							p := append([]float64(nil), net.Params...)
-							g := make([]float64, len(p))
-							o.Loss(p, g)
-							for i := range p {
-								if isMasked(net, i) {
-									if g[i] != 0 {
-										t.Errorf("%s: masked parameter %d has gradient %g", name, i, g[i])
-									}
-									continue
-								}
-								old := p[i]
-								p[i] = old + h
-								fp := o.Loss(p, nil)
-								p[i] = old - h
-								fm := o.Loss(p, nil)
-								p[i] = old
-								fd := (fp - fm) / (2 * h)
-								err := math.Abs(fd-g[i]) / math.Max(1, math.Abs(g[i]))
-								worst = math.Max(worst, err)
-								if err > 1e-6 {
-									t.Errorf("%s: parameter %d: backward %.10g, central difference %.10g", name, i, g[i], fd)
-								}
-							}
+							f(name, net, randomData(9, sizes[0], sizes[len(sizes)-1], targets, seed+2), loss)
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// centralDiff returns (L(p + h·e_i) − L(p − h·e_i))/(2h) for the
+// objective's loss L, leaving p as it was.
+func centralDiff(o *Objective, p []float64, i int, h float64) float64 {
+	old := p[i]
+	p[i] = old + h
+	fp := o.Loss(p, nil)
+	p[i] = old - h
+	fm := o.Loss(p, nil)
+	p[i] = old
+	return (fp - fm) / (2 * h)
+}
+
+// TestGradientsCentralDifferences checks the hand-written backward pass of
+// every configuration of gradConfigs against central differences:
+// |fd − g| ≤ 1e-6·max(1, |g|) for every parameter, h = 1e-5, in float64.
+// Masked weights must have exactly zero gradient.
+func TestGradientsCentralDifferences(t *testing.T) {
+	const h = 1e-5
+	worst := 0.0
+	gradConfigs(func(name string, net *MLP, data *Dataset, loss LossKind) {
+		o := NewObjective(net, data, loss, Float64)
+		p := append([]float64(nil), net.Params...)
+		g := make([]float64, len(p))
+		o.Loss(p, g)
+		for i := range p {
+			if isMasked(net, i) {
+				if g[i] != 0 {
+					t.Errorf("%s: masked parameter %d has gradient %g", name, i, g[i])
+				}
+				continue
+			}
+			fd := centralDiff(o, p, i, h)
+			err := math.Abs(fd-g[i]) / math.Max(1, math.Abs(g[i]))
+			worst = math.Max(worst, err)
+			if err > 1e-6 {
+				t.Errorf("%s: parameter %d: backward %.10g, central difference %.10g", name, i, g[i], fd)
+			}
+		}
+	})
 	t.Logf("largest relative difference: %.3g", worst)
 }
 
