@@ -79,15 +79,15 @@ func rearmRlimits(limit int64) error {
 // watchdog may not run until it is done.
 //
 // Between cells it also sets the collector's GOGC (gcTuner), unless the
-// user's environment sets GOGC, and before the first it makes the heap's
-// headroom resident (warmHeap). Without a limit it does only that.
+// user's environment sets GOGC, and at the first of its ticks between
+// cells it makes the heap's headroom resident (warmHeap), after the
+// worker's start and usually before the first cell, with which it would
+// compete. Without a limit it does only that.
 func (w *worker) watchMemory() {
 	hard := uint64(w.limit + slack(w.limit)*3/4)
 	var cancelled *cell
 	tune := newGCTuner()
-	if !tune.off {
-		warmHeap(warmSize(w.limit))
-	}
+	warm := true // at the first tick between cells
 	for {
 		<-w.watch.C
 		w.mu.Lock()
@@ -100,6 +100,10 @@ func (w *worker) watchMemory() {
 		w.mu.Unlock()
 		if idle {
 			tune.update()
+			if warm && !tune.off {
+				warmHeap(warmSize(w.limit))
+			}
+			warm = false
 		}
 		if w.limit <= 0 {
 			continue
@@ -225,7 +229,7 @@ func warmSize(limit int64) int64 {
 // fault in which the kernel zeroes it, about a third of the worker's CPU
 // time in a trivial cell (perf record of the worker under bench/kernel:
 // clear_page_erms, 13 minor faults a cell). Touching the headroom once,
-// while the worker waits for its first cell, moves that cost out of the
+// while the worker waits between cells, moves that cost out of the
 // cells: the collection frees the block at once, the heap reuses its pages
 // for the cells' objects, and the scavenger leaves them while the heap is
 // below its goal.
