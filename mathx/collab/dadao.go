@@ -171,6 +171,9 @@ func DADAO(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error)
 	gi := make([]float64, d)
 	return w.run(func(t int) error {
 		for k := 0; c.t < float64(t+1) && k < maxEvents; k++ {
+			if k&1023 == 1023 && w.ctx.Err() != nil {
+				return errCanceled
+			}
 			if i := c.node; i >= 0 {
 				advance(i, c.t)
 				x, xt, yt := v[0][i], v[1][i], v[3][i]

@@ -1,6 +1,7 @@
 package collab
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -166,7 +167,8 @@ func (w *network) finish() (*Result, error) {
 
 // run runs the rounds or units of time t = 0, 1, …: the bookkeeping of
 // begin, the method's round(t), then after's; it ends the run with
-// finish, or with fail on an error.
+// finish, or with fail on an error (Status Canceled, not Failed, when
+// round returns errCanceled).
 func (w *network) run(round func(t int) error) (*Result, error) {
 	for t := 0; t < w.rounds; t++ {
 		stop, err := w.begin(t)
@@ -176,7 +178,10 @@ func (w *network) run(round func(t int) error) (*Result, error) {
 		if stop {
 			break
 		}
-		if err := round(t); err != nil {
+		if err := round(t); err == errCanceled {
+			w.res.Status = Canceled
+			break
+		} else if err != nil {
 			return w.fail(err)
 		}
 		if stop, err := w.after(t); err != nil {
@@ -355,8 +360,12 @@ func (c *clock) next() {
 }
 
 // maxEvents bounds the events of one unit of time, so that a huge
-// CommRate cannot stall a run between two checks of the context.
+// CommRate cannot make one endless.
 const maxEvents = 1 << 24
+
+// errCanceled is what a unit of time of AsyncGossip or DADAO returns to
+// run when the context is done; they check it every 1024 events.
+var errCanceled = errors.New("collab: canceled")
 
 // AsyncGossip runs asynchronous decentralised gradient descent with
 // Poisson clocks on the graph g, every node starting at x0 (not
@@ -376,8 +385,8 @@ const maxEvents = 1 << 24
 // f(x̄) at times 0, 1, 2, …, Iterations the units of time simulated,
 // GradEvals the gradient events, Communications the edge events (2·d
 // floats each in FloatsSent); the tolerance, X, Models, Spread, Loss,
-// the callback (once per unit of time), cancellation (checked every unit
-// of time) and Failed are as in Gossip. s.Momentum is not used.
+// the callback (once per unit of time), cancellation (checked every 1024
+// events) and Failed are as in Gossip. s.Momentum is not used.
 //
 // It panics as Gossip does, and when CommRate < 0.
 func AsyncGossip(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, error) {
@@ -394,6 +403,9 @@ func AsyncGossip(workers []Func, x0 []float64, g *Graph, s *Settings) (*Result, 
 	gi := make([]float64, w.d)
 	return w.run(func(t int) error {
 		for k := 0; c.t < float64(t+1) && k < maxEvents; k++ {
+			if k&1023 == 1023 && w.ctx.Err() != nil {
+				return errCanceled
+			}
 			if c.node >= 0 {
 				x := w.rows[c.node]
 				if err := w.grad(c.node, x, gi, noise); err != nil {

@@ -6,7 +6,9 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 
+	"github.com/gomx-dev/gomx/mathx/internal/mathxtest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -358,6 +360,33 @@ func TestDecentralCancel(t *testing.T) {
 		r, err = rn(&Settings{MaxIter: 100000, Tol: 1e-3})
 		if err != nil || r.Status != Converged || r.Iterations >= 100000 {
 			t.Errorf("%s, Tol 1e-3: %v %v %d", name, err, r.Status, r.Iterations)
+		}
+	}
+}
+
+// Cancellation inside a unit of time: with CommRate 1e12 a unit of
+// AsyncGossip or DADAO holds maxEvents (2^24) events, seconds of work;
+// a context canceled 20 ms into the first unit ends the run within a
+// second, Canceled, with the history of its start and a finite loss.
+func TestDecentralCancelMidUnit(t *testing.T) {
+	data := MakeClassification(160, 3, 1, 5)
+	ws := LogisticWorkers(data, DirichletSplit(data.Labels, 4, 1, 6), 0.1, 0)
+	g := Ring(4)
+	runs := map[string]func(s *Settings) (*Result, error){
+		"AsyncGossip": func(s *Settings) (*Result, error) { return AsyncGossip(ws, make([]float64, 3), g, s) },
+		"DADAO": func(s *Settings) (*Result, error) {
+			s.Mu, s.L = 0.1, 2
+			return DADAO(ws, make([]float64, 3), g, s)
+		},
+	}
+	for name, rn := range runs {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		var r *Result
+		var err error
+		mathxtest.Promptly(t, name, func() { r, err = rn(&Settings{Context: ctx, CommRate: 1e12, MaxIter: 3}) })
+		cancel()
+		if err != nil || r.Status != Canceled || len(r.History) != 1 || math.IsNaN(r.Loss) {
+			t.Errorf("%s, canceled within a unit: %v %v, %d history, loss %v", name, err, r.Status, len(r.History), r.Loss)
 		}
 	}
 }

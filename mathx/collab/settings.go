@@ -157,8 +157,9 @@ type Settings struct {
 	// methods' Poisson clocks and gradient noise): a seed gives
 	// bit-identical results whatever GOMAXPROCS.
 	Seed uint64
-	// Context cancels the run (checked every iteration or round); nil
-	// means the current cell's context (mathx/interrupt).
+	// Context cancels the run (checked every iteration or round, and
+	// every 1024 events of AsyncGossip and DADAO); nil means the current
+	// cell's context (mathx/interrupt).
 	Context context.Context
 	// Callback is called after every iteration, round or unit of time
 	// (AsyncGossip, DADAO) with the live result; returning false stops
