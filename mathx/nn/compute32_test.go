@@ -59,8 +59,9 @@ func TestGradientsFloat32(t *testing.T) {
 // the first steps follow float64 training to float32's precision (the
 // parameters after 5 SGD steps within 1e-5 of float64's, relative to
 // the largest); the loss goes down over 200 steps; an update that
-// overflows float32 (LR 1e300, +Inf in float32) stops training at step 1 with Failed, an
-// error naming the parameter, and the parameters as they were.
+// overflows float32 (LR 1e300, +Inf in float32) stops training at step 1
+// with Failed, an error naming the parameter, and the parameters as they
+// were.
 func TestTrainFloat32(t *testing.T) {
 	data := GaussianMixture(10, 32, 600, 4, 1)
 	run := func(procs int, compute Precision, steps int, lr float64) (*MLP, *Result, error) {

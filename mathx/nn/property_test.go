@@ -431,19 +431,19 @@ type trainCase struct {
 
 // TestPropertyBadInputTrain: Train and its optimisers on NaN or ±Inf in
 // the inputs, targets or Settings.Test (Failed naming the entry before
-// the first step, the parameters as before; through tanh too), one sample, duplicated rows with conflicting labels (the loss
-// stays ≥ log 2, so never Converged), zero inputs without biases (the
-// gradient is zero: every loss log 2, never Converged), inputs at scales
-// 1e±300 (through tanh; SGD through linear layers diverges: Failed),
-// learning rate 1e-300, learning rate 1e300 for Adam and AdamW (Failed
-// when the logits overflow; in Float32 the error says they left float32's
-// range), a canceled context (Canceled, no step), for
-// every optimiser, both precisions and both Settings.Compute (in
-// Float32, inputs 1e300 are beyond float32's range: Failed naming the
-// entry; a failed first step leaves the parameters as they were, not
-// rounded to float32). Whatever the status, the
-// parameters and losses are finite, and Converged only when a batch's
-// loss reached Tol.
+// the first step, the parameters as before; through tanh too), one
+// sample, duplicated rows with conflicting labels (the loss stays
+// ≥ log 2, so never Converged), zero inputs without biases (the gradient
+// is zero: every loss log 2, never Converged), inputs at scales 1e±300
+// (through tanh; SGD through linear layers diverges: Failed), learning
+// rate 1e-300, learning rate 1e300 for Adam and AdamW (Failed when the
+// logits overflow; in Float32 the error says they left float32's range)
+// and a canceled context (Canceled, no step), for every optimiser, both
+// precisions and both Settings.Compute (in Float32, inputs 1e300 are
+// beyond float32's range: Failed naming the entry; a failed first step
+// leaves the parameters as they were, not rounded to float32). Whatever
+// the status, the parameters and losses are finite, and Converged only
+// when a batch's loss reached Tol.
 func TestPropertyBadInputTrain(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	withX := func(i, j int, v float64) *Dataset {
