@@ -132,6 +132,9 @@ func (l *lowerer) lateTypes(c *cell, ck *checked) []ast.Stmt {
 			}
 		}
 	}
+	if len(named) == 0 {
+		return nil // nothing the runtime was told can have changed
+	}
 	var out []ast.Stmt
 	for _, r := range []struct{ name, why string }{{"errors.Is", l.indistinctErrors()}, {"errors.Unwrap", l.structUnwrapperWhy()}} {
 		if r.why == l.f.refused[r.name] {
