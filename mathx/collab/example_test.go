@@ -156,26 +156,28 @@ func ExampleInvertLinear() {
 }
 
 // Sixteen workers on a ring, each with its own share of an
-// ℓ2-regularised logistic regression (λ = 0.1 = μ; L ≤ 1.25): DADAO,
-// whose gossip fires at the rate √(2χ₁χ₂) ≈ 39.7 per unit of time the
-// graph's spectrum gives, against synchronous gossip gradient descent
-// allowed as many communications. DADAO's average is at the optimum
+// ℓ2-regularised logistic regression (λ = 0.1 = μ; L from
+// LogisticSmoothness): DADAO, whose gossip fires at the rate √(2χ₁χ₂) ≈
+// 39.7 per unit of time the graph's spectrum gives, against synchronous
+// gossip gradient descent allowed as many communications. DADAO's average is at the optimum
 // (f* = 0.4662639, to 7 digits) and its nodes nearly agree; gossip GD's
 // constant step leaves its nodes apart and its average above f*.
 func ExampleDADAO() {
 	data := collab.MakeClassification(800, 5, 1, 3)
-	workers := collab.LogisticWorkers(data, collab.DirichletSplit(data.Labels, 16, 0.5, 4), 0.1, 0)
+	parts := collab.DirichletSplit(data.Labels, 16, 0.5, 4)
+	workers := collab.LogisticWorkers(data, parts, 0.1, 0)
+	L := collab.LogisticSmoothness(data, parts, 0.1)
 	g := collab.Ring(16)
 	sp := g.Spectrum()
-	fmt.Printf("ring: χ₁ = %.1f, χ₂ = %.1f, Mixing %.4f\n", sp.Chi1, sp.Chi2, sp.Mixing)
+	fmt.Printf("ring: χ₁ = %.1f, χ₂ = %.1f, Mixing %.4f; L = %.3f\n", sp.Chi1, sp.Chi2, sp.Mixing, L)
 	x0 := make([]float64, 5)
-	r, err := collab.DADAO(workers, x0, g, &collab.Settings{Mu: 0.1, L: 1.25, MaxIter: 300, Seed: 1})
+	r, err := collab.DADAO(workers, x0, g, &collab.Settings{Mu: 0.1, L: L, MaxIter: 300, Seed: 1})
 	fmt.Println(r.Status, err)
 	fmt.Printf("DADAO: f(x̄) = %.7f, spread %.0e, %d gradients, %d communications\n", r.Loss, r.Spread, r.GradEvals, r.Communications)
 	gd, _ := collab.Gossip(workers, x0, g, &collab.Settings{Step: 0.8, MaxIter: r.Communications / len(g.Edges())})
 	fmt.Printf("gossip GD: f(x̄) = %.7f, spread %.3f, %d gradients, %d communications\n", gd.Loss, gd.Spread, gd.GradEvals, gd.Communications)
 	// Output:
-	// ring: χ₁ = 105.1, χ₂ = 7.5, Mixing 0.9493
+	// ring: χ₁ = 105.1, χ₂ = 7.5, Mixing 0.9493; L = 1.237
 	// Converged <nil>
 	// DADAO: f(x̄) = 0.4662639, spread 5e-05, 4769 gradients, 11954 communications
 	// gossip GD: f(x̄) = 0.4663122, spread 0.217, 11952 gradients, 11952 communications
