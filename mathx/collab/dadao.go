@@ -69,7 +69,8 @@ import (
 // floats each in FloatsSent). The events come from one PCG stream seeded
 // by s.Seed, so a seed gives bit-identical results whatever GOMAXPROCS.
 // The tolerance, X, Models (the nodes' x), Spread, Loss, the callback
-// (once per unit of time), cancellation and Failed are as in AsyncGossip.
+// (once per unit of time), the 2^24 events a unit at most, cancellation
+// and Failed are as in AsyncGossip.
 // s.Step and s.Momentum are not used.
 //
 // It panics as AsyncGossip does, when μ ≤ 0 or L < μ (or either is not

@@ -381,7 +381,9 @@ var errCanceled = errors.New("collab: canceled")
 // stream seeded by s.Seed, so a seed gives bit-identical results whatever
 // GOMAXPROCS.
 //
-// s.MaxIter is the simulated time (default 100 units). Result.History is
+// s.MaxIter is the simulated time (default 100 units); a unit runs at
+// most 2^24 events, and those beyond wait for the next unit (only a
+// CommRate above about 10^7 gets there). Result.History is
 // f(x̄) at times 0, 1, 2, …, Iterations the units of time simulated,
 // GradEvals the gradient events, Communications the edge events (2·d
 // floats each in FloatsSent); the tolerance, X, Models, Spread, Loss,
