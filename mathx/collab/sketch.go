@@ -288,7 +288,21 @@ func (c Sketching) Message(dst, v []float64, r *SketchMatrix, sigma float64, see
 	}
 	scale := 1.0
 	if c.Clip > 0 {
-		if n := floats.Norm(v, 2); n > c.Clip {
+		n := floats.Norm(v, 2)
+		if math.IsInf(n, 1) {
+			// ‖v‖ overflows: clip v/a instead, a = max|v_j|, to the same
+			// C·v/‖v‖ (a NaN or ±Inf entry stays non-finite)
+			a := 0.0
+			for _, x := range v {
+				a = max(a, math.Abs(x))
+			}
+			u := make([]float64, len(v))
+			for j, x := range v {
+				u[j] = x / a
+			}
+			v, n = u, floats.Norm(u, 2)
+		}
+		if n > c.Clip {
 			scale = c.Clip / n
 		}
 	}

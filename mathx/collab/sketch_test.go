@@ -203,7 +203,8 @@ func TestSketchMatrix(t *testing.T) {
 // Sketching.Sigma uses Δ = 2C‖R‖₂ with ‖R‖₂ from gonum's SVD of Dense
 // (and ‖I‖ = 1 without a sketch). Message's noise has that standard
 // deviation (10,000 draws: sample deviation within 3%, mean within 5
-// standard errors of 0), and its clipping scales v to norm C exactly.
+// standard errors of 0), and its clipping scales v to norm C exactly,
+// also when ‖v‖ overflows.
 func TestSketchPrivacy(t *testing.T) {
 	for _, c := range []struct{ eps, delta, sens, want float64 }{
 		{0.5, 1e-5, 1, 9.689610525210778},
@@ -255,6 +256,16 @@ func TestSketchPrivacy(t *testing.T) {
 	floats.Scale(1/nv, v)
 	if got := cfg.Message(nil, v, r, 0, 1); !eqVec(got, r.Sketch(nil, v), 0) {
 		t.Errorf("a vector within the clip radius was changed")
+	}
+	// A vector whose norm overflows (entries 1e308) is clipped to norm C
+	// too: C·v/‖v‖ (it became 0, C/+Inf times the vector).
+	huge := []float64{1e308, -1e308, 1e308, 1e308}
+	if got := (Sketching{Clip: 2}).Message(nil, huge, nil, 0, 0); !eqVec(got, []float64{1, -1, 1, 1}, 1e-15) {
+		t.Errorf("clipping 1e308·(1, −1, 1, 1) to norm 2: %v, want (1, −1, 1, 1)", got)
+	}
+	cs := NewSketch(CountSketch, 2, 4, 1)
+	if got, want := (Sketching{Kind: CountSketch, Clip: 2}).Message(nil, huge, cs, 0, 0), cs.Sketch(nil, []float64{1, -1, 1, 1}); !eqVec(got, want, 1e-15) {
+		t.Errorf("clipping 1e308·(1, −1, 1, 1) to norm 2 through a count sketch: %v, want %v", got, want)
 	}
 }
 
