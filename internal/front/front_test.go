@@ -3,6 +3,7 @@ package front
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,17 @@ func TestItems(t *testing.T) {
 	items, _, _ := Items("// doc\nfunc f() {}")
 	if items[0].Start != 0 {
 		t.Errorf("the doc comment is not part of the item: start %d", items[0].Start)
+	}
+	// a comment after the code of a line belongs to that line, not to
+	// the next item as its doc: the items do not overlap
+	src := "a := 1 // x\nb := 2 /* y */\n\t// doc of c\nc := a + b"
+	items, _, _ = Items(src)
+	var got []string
+	for _, it := range items {
+		got = append(got, src[it.Start:it.End])
+	}
+	if want := []string{"a := 1", "b := 2", "// doc of c\nc := a + b"}; !slices.Equal(got, want) {
+		t.Errorf("items of %q: %q, want %q", src, got, want)
 	}
 }
 

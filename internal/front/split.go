@@ -65,7 +65,8 @@ func Items(src string) (items []Item, pkgEnd int, err error) {
 		first = 2
 	}
 	// docStart returns where the comment lines directly above the token
-	// at offset off, on line line, begin.
+	// at offset off, on line line, begin: comments alone on their lines
+	// (a comment after the code of the line above belongs to that code)
 	docStart := func(off, line int) int {
 		start := off
 		for i := len(comments) - 1; i >= 0; i-- {
@@ -74,7 +75,7 @@ func Items(src string) (items []Item, pkgEnd int, err error) {
 				continue
 			}
 			end := c.off + len(c.lit)
-			if file.Line(file.Pos(end-1)) != line-1 {
+			if file.Line(file.Pos(end-1)) != line-1 || !lineStart(src, c.off) {
 				break
 			}
 			start, line = c.off, c.line
@@ -142,6 +143,17 @@ func Items(src string) (items []Item, pkgEnd int, err error) {
 		}
 	}
 	return items, pkgEnd, nil
+}
+
+// lineStart reports whether only blanks come before offset off on its
+// line of src.
+func lineStart(src string, off int) bool {
+	for i := off - 1; i >= 0 && src[i] != '\n'; i-- {
+		if src[i] != ' ' && src[i] != '\t' && src[i] != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenLen is the length in bytes of a token as written.
