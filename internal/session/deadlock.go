@@ -29,12 +29,14 @@ import (
 // primitive in interpreted code, and nothing can wake one:
 //
 //   - The goroutines are those of a stack dump of the process
-//     (runtime.Stack). runCell records the id of the goroutine running the
-//     cell's code; the goroutines of go statements are those in goCell.
-//     When the process holds several sessions (the tests), goCell records
-//     its goroutine's id too, to tell the sessions' goroutines apart
-//     (owners): the id costs microseconds per go statement, and a worker
-//     has one session.
+//     (runtime.Stack). The goroutine running the cell's code is the one in
+//     runCell; the goroutines of go statements are those in goCell. A
+//     goroutine's id costs about 10 µs (a stack trace of its own), so with
+//     one session in the process (a worker) runCell does not take it: the
+//     check finds the goroutine in runCell that it has not left blocked at
+//     an earlier deadlock (abandoned). When the process holds several
+//     sessions (the tests), runCell and goCell record their goroutines' ids
+//     to tell the sessions' goroutines apart (owners).
 //   - A goroutine waits in interpreted code when its state is a channel,
 //     select or sync wait and the first frame above the runtime's, sync's
 //     and reflect's is yaegi's: yaegi runs a channel operation as a
@@ -112,30 +114,72 @@ func (s *Session) cellGoroutine() func() {
 // evalGoroutine records the calling goroutine as the one running the
 // cell's code (runCell); the function returned forgets it.
 func (s *Session) evalGoroutine() func() {
-	id := goid()
-	s.own(id)
+	id := int64(evalUnknown)
+	if sessions.Load() >= 2 {
+		id = goid()
+		s.own(id)
+	}
 	d := &s.dead
 	d.mu.Lock()
+	d.evalSeq++
+	seq := d.evalSeq
 	d.eval, d.cell, d.collected, d.prev, d.last, d.lastStuck = id, s.front.Cells(), false, "", nil, false
 	d.next, d.confirmed = time.Time{}, false
 	d.mu.Unlock()
 	return func() {
-		disown(id)
+		if id != evalUnknown {
+			disown(id)
+		}
 		d.mu.Lock()
-		if d.eval == id {
+		if d.evalSeq == seq {
 			d.eval = 0
 		}
 		d.mu.Unlock()
 	}
 }
 
+// evalUnknown is deadlockState.eval while a cell runs and no check has
+// found its goroutine yet.
+const evalUnknown = -1
+
+// findEval sets d.eval, when it is evalUnknown, to the goroutine of the
+// dump gs in runCell that is neither abandoned nor another session's, and
+// reports whether d.eval is known; owners is locked. A session runs one
+// cell at a time and waits for a cancelled cell's code to end unless it
+// abandons it, so its goroutines in runCell are the running cell's and
+// the abandoned ones. The goroutines of other sessions' cells are in
+// owners: only the process's first session runs cells without an id,
+// before a second session is made.
+func (d *deadlockState) findEval(gs []*goStack) bool {
+	if d.eval != evalUnknown {
+		return true
+	}
+	var found []int64
+	for _, g := range gs {
+		if g.runsCell() && !d.abandoned[g.id] && owners.m[g.id] == nil {
+			found = append(found, g.id)
+		}
+	}
+	if len(found) != 1 {
+		return false
+	}
+	d.eval = found[0]
+	return true
+}
+
 // deadlockState is the session's part of deadlock detection.
 type deadlockState struct {
 	tag reflect.Value // the tag variable, read while goroutines are parked
 
-	mu   sync.Mutex
-	eval int64 // the goroutine running the cell's code; 0 when none
-	cell int   // the number of the running cell
+	mu sync.Mutex
+	// eval is the goroutine running the cell's code: 0 when none,
+	// evalUnknown until a check has found it (one session in the process)
+	eval    int64
+	evalSeq uint64 // counts the evaluations, to tell whose end clears eval
+	cell    int    // the number of the running cell
+	// abandoned are the goroutines of cells left blocked in a compiled
+	// sync call at a deadlock (deadlockResult): still in runCell
+	abandoned map[int64]bool
 
 	// pending timers
 	afterUntil time.Time         // the last deadline of time.After
@@ -287,6 +331,9 @@ func (s *Session) blockedGoroutines(gs []*goStack) (blocked []*goStack, stuck, o
 	single := sessions.Load() < 2
 	owners.Lock()
 	defer owners.Unlock()
+	if !d.findEval(gs) {
+		return nil, false, false
+	}
 	for _, g := range gs {
 		if g.id == self {
 			continue
@@ -460,7 +507,12 @@ func (s *Session) deadlockResult() *engine.Error {
 	e, stuck := d.last, d.lastStuck
 	d.last, d.lastStuck = nil, false
 	if stuck {
-		d.eval = 0 // the cell is over; its goroutine is left waiting
+		// the cell is over; its goroutine is left waiting
+		if d.abandoned == nil {
+			d.abandoned = map[int64]bool{}
+		}
+		d.abandoned[d.eval] = true
+		d.eval = 0
 	}
 	d.mu.Unlock()
 	if !stuck {

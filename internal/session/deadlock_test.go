@@ -444,3 +444,62 @@ created by net/http/httptest.(*Server).goServe in goroutine 30
 		t.Errorf("the minutes waited are in the snapshot: %q", gs[1].text)
 	}
 }
+
+// TestFindEval: with one session in the process, runCell does not take its
+// goroutine's id; a check finds the cell's goroutine as the one in runCell
+// that the session has not abandoned and no other session owns, and
+// finds none when that is ambiguous.
+func TestFindEval(t *testing.T) {
+	inCell := func(id int) string {
+		return fmt.Sprintf(`goroutine %d [select]:
+github.com/traefik/yaegi/interp.runCfg(0x25606f0c8780, 0x25606ee20420, 0x25606ef91660?, 0x0?)
+	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/run.go:234 +0x265
+github.com/gomx-dev/gomx/internal/session.(*Session).runCell(0x0?, 0x25606ef952c0)
+	/work/main/internal/session/session.go:139 +0x13a
+created by github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext in goroutine 11
+	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/program.go:195 +0x172
+`, id)
+	}
+	const goStmt = `goroutine 30 [chan receive]:
+github.com/traefik/yaegi/interp.runCfg(0x25606f0c8780, 0x25606ee20420, 0x25606ef91660?, 0x0?)
+	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/run.go:234 +0x265
+github.com/gomx-dev/gomx/internal/session.(*Session).goCell(0x0?, 0x25606ef952c0)
+	/work/main/internal/session/overlay.go:567 +0x13a
+created by github.com/traefik/yaegi/interp.callBin.func9 in goroutine 20
+	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/run.go:1600 +0x1a5
+`
+	other := &Session{}
+	cases := []struct {
+		name      string
+		dump      string
+		eval      int64
+		abandoned map[int64]bool
+		owned     []int64 // by another session
+		ok        bool
+		want      int64
+	}{
+		{name: "known", dump: inCell(20), eval: 7, ok: true, want: 7},
+		{name: "the cell", dump: inCell(20) + "\n" + goStmt, eval: evalUnknown, ok: true, want: 20},
+		{name: "an abandoned cell", dump: inCell(12) + "\n" + inCell(20), eval: evalUnknown,
+			abandoned: map[int64]bool{12: true}, ok: true, want: 20},
+		{name: "another session's cell", dump: inCell(20) + "\n" + inCell(25), eval: evalUnknown,
+			owned: []int64{25}, ok: true, want: 20},
+		{name: "ambiguous", dump: inCell(12) + "\n" + inCell(20), eval: evalUnknown, want: evalUnknown},
+		{name: "ended", dump: goStmt, eval: evalUnknown, want: evalUnknown},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, id := range c.owned {
+				other.own(id)
+				defer disown(id)
+			}
+			d := &deadlockState{eval: c.eval, abandoned: c.abandoned}
+			owners.Lock()
+			ok := d.findEval(parseStacks([]byte(c.dump)))
+			owners.Unlock()
+			if ok != c.ok || d.eval != c.want {
+				t.Errorf("findEval: %v, eval %d; want %v, %d", ok, d.eval, c.ok, c.want)
+			}
+		})
+	}
+}
