@@ -55,10 +55,13 @@ func NNMDense(dst, x *mat.Dense, f int) error {
 	s := 0.0
 	for i := 0; i < n; i++ {
 		for _, t := range xr.Data[i*xr.Stride : i*xr.Stride+d] {
-			if math.IsNaN(t) || math.IsInf(t, 0) {
+			a := math.Abs(t)
+			if !(a <= math.MaxFloat64) { // NaN or ±Inf
 				return fmt.Errorf("collab.NNMDense: row %d holds %v: %w", i, t, ErrNonFinite)
 			}
-			s = math.Max(s, math.Abs(t))
+			if a > s {
+				s = a
+			}
 		}
 	}
 	if s == 0 {
