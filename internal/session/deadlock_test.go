@@ -349,12 +349,9 @@ func TestDeadlockedBetweenCells(t *testing.T) {
 	}
 }
 
-// TestWaitOp classifies goroutines of real stack dumps: a wait counts
-// only when it is the cells' own (yaegi's channel operations, a sync
-// method called by interpreted code), not inside a compiled function.
-func TestWaitOp(t *testing.T) {
-	const (
-		yaegiRecv = `goroutine 13 [select]:
+// cellRecv is a real dump of a cell's goroutine waiting on a channel
+// receive in runCell.
+const cellRecv = `goroutine 13 [select]:
 reflect.rselect({0x25606edfadb0, 0x2, 0x25606edfad70?})
 	/usr/local/go/src/runtime/select.go:616 +0x3cd
 reflect.Select({0x25606edfaed0?, 0x2, 0x25606edfaed0?})
@@ -368,6 +365,12 @@ github.com/gomx-dev/gomx/internal/session.(*Session).runCell(0x0?, 0x25606ef952c
 created by github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext in goroutine 11
 	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/program.go:195 +0x172
 `
+
+// TestWaitOp classifies goroutines of real stack dumps: a wait counts
+// only when it is the cells' own (yaegi's channel operations, a sync
+// method called by interpreted code), not inside a compiled function.
+func TestWaitOp(t *testing.T) {
+	const (
 		yaegiWait = `goroutine 26 [sync.WaitGroup.Wait, 3 minutes]:
 sync.runtime_SemacquireWaitGroup(0x0?, 0x0?)
 	/usr/local/go/src/runtime/sema.go:114 +0x2e
@@ -413,7 +416,7 @@ created by net/http/httptest.(*Server).goServe in goroutine 30
 	/usr/local/go/src/net/http/httptest/server.go:335 +0x6c
 `
 	)
-	gs := parseStacks([]byte(yaegiRecv + "\n" + yaegiWait + "\n" + compiledWait + "\n" + sleep + "\n" + ioWait))
+	gs := parseStacks([]byte(cellRecv + "\n" + yaegiWait + "\n" + compiledWait + "\n" + sleep + "\n" + ioWait))
 	if len(gs) != 5 {
 		t.Fatalf("%d goroutines parsed, want 5", len(gs))
 	}
@@ -451,14 +454,7 @@ created by net/http/httptest.(*Server).goServe in goroutine 30
 // finds none when that is ambiguous.
 func TestFindEval(t *testing.T) {
 	inCell := func(id int) string {
-		return fmt.Sprintf(`goroutine %d [select]:
-github.com/traefik/yaegi/interp.runCfg(0x25606f0c8780, 0x25606ee20420, 0x25606ef91660?, 0x0?)
-	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/run.go:234 +0x265
-github.com/gomx-dev/gomx/internal/session.(*Session).runCell(0x0?, 0x25606ef952c0)
-	/work/main/internal/session/session.go:139 +0x13a
-created by github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext in goroutine 11
-	/root/go/pkg/mod/github.com/traefik/yaegi@v0.16.1/interp/program.go:195 +0x172
-`, id)
+		return strings.Replace(cellRecv, "goroutine 13 ", fmt.Sprintf("goroutine %d ", id), 1)
 	}
 	const goStmt = `goroutine 30 [chan receive]:
 github.com/traefik/yaegi/interp.runCfg(0x25606f0c8780, 0x25606ee20420, 0x25606ef91660?, 0x0?)
