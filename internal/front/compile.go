@@ -301,13 +301,17 @@ func (f *Front) Compile(src string) (*Unit, []Error) {
 		file.Decls = append(file.Decls, &ast.GenDecl{TokPos: c.file.Package, Tok: token.VAR, Lparen: c.file.Package, Specs: varSpecs})
 	}
 	file.Decls = append(file.Decls, c.body)
+	// one program per cell, not a second one that calls the cell: a
+	// block compiled at the top level would add its temporaries to the
+	// interpreter's global frame, which yaegi copies whole each time it
+	// has grown
+	file.Decls = append(file.Decls, &ast.FuncDecl{Name: ast.NewIdent("init"), Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: run, Args: []ast.Expr{ast.NewIdent(cellFn)}}}}}})
 	fillPositions(file, c.body.Pos())
-	u.Decls = file
+	u.File = file
 	if os.Getenv("GOMX_DEBUG_LOWER") != "" {
 		fmt.Fprintf(os.Stderr, "--- cell %d lowered:\n%s\n", n, nodeText(f.cfg.Fset, file))
 	}
-	pos := c.body.Pos()
-	u.Run = &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: run, Lparen: pos, Args: []ast.Expr{&ast.Ident{NamePos: pos, Name: cellFn}}, Rparen: pos}}}, Rbrace: pos}
 
 	// internal names of redefined types
 	for _, d := range commit {

@@ -223,16 +223,15 @@ func (f *Front) Methods(typeName string) []Symbol {
 	return out
 }
 
-// A Unit is a lowered cell, ready for the interpreter: compile Decls,
-// then call Commit, then compile and execute Run.
+// A Unit is a lowered cell, ready for the interpreter: compile File, then
+// call Commit, then execute it.
 type Unit struct {
-	// Decls is a file of package main: the cell's imports (internal
+	// File is a file of package main: the cell's imports (internal
 	// names), types, funcs, methods, consts, its package-level vars
-	// without initializers and the function that runs the cell.
-	Decls *ast.File
-	// Run calls the cell's function through the runtime's Run, which
-	// records when it has ended.
-	Run *ast.BlockStmt
+	// without initializers, the cell's function and an init function
+	// that runs it through the runtime's Run, which records when it has
+	// ended. The interpreter runs the cell by running this file.
+	File *ast.File
 	// Shows reports whether the cell's last statement is an expression
 	// whose value is shown.
 	Shows bool
@@ -253,7 +252,7 @@ type Unit struct {
 }
 
 // Commit records the unit's declarations as the session's, once the
-// interpreter compiled Decls.
+// interpreter compiled File.
 func (u *Unit) Commit() {
 	f := u.front
 	for _, name := range u.drop {

@@ -443,25 +443,18 @@ func (s *Session) end() {
 }
 
 // run evaluates a cell that is not a magic: the front end parses,
-// type-checks and lowers it, the interpreter compiles its declarations and
-// runs its statements.
+// type-checks and lowers it, the interpreter compiles its file, whose
+// declarations then stand, and runs it.
 func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions) engine.ExecResult {
 	u, errs := s.front.Compile(code)
 	if len(errs) > 0 {
 		return engine.ExecResult{Error: frontError(errs)}
 	}
-	prog, e := s.compileAST(u.Decls)
+	prog, e := s.compileAST(u.File)
 	if e != nil {
 		return engine.ExecResult{Error: e}
 	}
 	u.Commit()
-	if e := s.declare(prog); e != nil {
-		return engine.ExecResult{Error: e}
-	}
-	run, e := s.compileAST(u.Run)
-	if e != nil {
-		return engine.ExecResult{Error: e}
-	}
 	outer := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -475,7 +468,7 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	s.outMu.Lock()
 	s.eval = ev
 	s.outMu.Unlock()
-	_, e = s.execute(ctx, run)
+	_, e = s.execute(ctx, prog)
 	ev.mu.Lock()
 	exited, status := ev.exited, ev.status
 	ev.mu.Unlock()
@@ -605,18 +598,6 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 	}
 	s.settleModules("")
 	return prog, nil
-}
-
-// declare runs the compiled declarations of a cell (Unit.Decls) on the
-// calling goroutine: they run no code of the cell's (package-level
-// variables have no initializers there), so they need no cancellation,
-// and yaegi's ExecuteWithContext would start a goroutine whose new stack
-// grows through the interpreter's deep frames on every cell.
-func (s *Session) declare(prog *interp.Program) *engine.Error {
-	if _, err := s.in.Execute(prog); err != nil { // Execute recovers panics
-		return s.execError(err)
-	}
-	return nil
 }
 
 // execute runs prog with the cell's context. When the cell is cancelled,
@@ -749,8 +730,8 @@ func (s *Session) panicError(p interp.Panic) *engine.Error {
 			continue
 		}
 		switch {
-		case fn == "main":
-			continue // the block that runs the cell
+		case fn == "init":
+			continue // the function that runs the cell (Unit.File)
 		case strings.HasPrefix(fn, "$cell"):
 			fn = "the cell"
 		case fn == "$main":

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -217,4 +218,32 @@ func shadow() string {
 }
 shadow()`, value: `"0h1é3l4l5o011mtrue (1+2i)"`},
 	})
+}
+
+// TestCellCostFlat checks that a cell that declares nothing allocates no
+// more after a thousand cells than after a few: yaegi copies its whole
+// global frame on every Execute that finds it grown, so cells that added
+// to it (a block compiled per cell to call the cell's function did) would
+// cost more and more as the session goes on.
+func TestCellCostFlat(t *testing.T) {
+	s := newSession(t)
+	bytesPerCell := func(n int) float64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range n {
+			if res := s.Execute(context.Background(), "1 + 1", engine.ExecOptions{}, &recorder{}); res.Error != nil {
+				t.Fatal(res.Error)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
+	}
+	bytesPerCell(20)
+	early := bytesPerCell(50)
+	bytesPerCell(1000)
+	late := bytesPerCell(50)
+	t.Logf("bytes allocated per cell: %.0f after 20 cells, %.0f after 1,070", early, late)
+	if late > 1.25*early {
+		t.Errorf("a cell allocates %.0f bytes after 1,070 cells, %.0f after 20: the session's cost per cell grows", late, early)
+	}
 }
