@@ -22,8 +22,9 @@ Measures, for each kernel:
 and prints gomx/ipykernel ratios. With --instant, it also measures the round
 trip of bench/kernel/instant, a fake kernel that answers at once over the
 gomx transport: the client's and the transport's share of every kernel's
-round trip. Its round trips and a second set of gomx's alternate in blocks,
-so that their ratio is not the load's drift between two measurements.
+round trip. Its round trips and a second set of gomx's (--floor-n each,
+1,000 by default) alternate in blocks of 50, so that their ratio is not the
+load's drift between two measurements.
 Output is a table and a JSON line.
 """
 
@@ -267,10 +268,10 @@ def bench(name, hb_seconds, rtt_n):
     return res
 
 
-def floor(instant, rtt_n, blocks=4, rewarm=5):
+def floor(instant, rtt_n, block=50, rewarm=5):
     """Round trip medians (s) of gomx and of the instant fake kernel
     (bench/kernel/instant), measured interleaved: both kernels run, and
-    blocks of rtt_n/blocks executes alternate between them, so that a
+    blocks of block executes alternate between them, so that a
     change of the machine's load during the run reaches both alike. Each
     block starts after rewarm executes that are not counted: like the
     table's round trips, these are of a kernel that is kept busy (the
@@ -283,11 +284,11 @@ def floor(instant, rtt_n, blocks=4, rewarm=5):
             k.ready()
             for _ in range(10):
                 k.execute(KERNELS["gomx"]["trivial"])
-        for _ in range(blocks):
+        for _ in range(max(1, rtt_n // block)):
             for k, r in zip(kernels, rtts):
                 for _ in range(rewarm):
                     k.execute(KERNELS["gomx"]["trivial"])
-                r.extend(k.execute(KERNELS["gomx"]["trivial"])[0] for _ in range(rtt_n // blocks))
+                r.extend(k.execute(KERNELS["gomx"]["trivial"])[0] for _ in range(block))
         return statistics.median(rtts[0]), statistics.median(rtts[1])
     finally:
         for k in kernels:
@@ -300,6 +301,8 @@ def main():
     ap.add_argument("--hb-seconds", type=int, default=30)
     ap.add_argument("--rtt-n", type=int, default=200)
     ap.add_argument("--instant", help="the instant fake kernel (bench/kernel/instant), to measure the client's and transport's share of a round trip")
+    ap.add_argument("--floor-n", type=int, default=1000,
+                    help="round trips of each kernel in the interleaved comparison with --instant (a few seconds; its median varies less than the table's)")
     args = ap.parse_args()
     data = tempfile.mkdtemp(prefix="gomx-bench-data-")
     os.environ["JUPYTER_DATA_DIR"] = data
@@ -307,7 +310,7 @@ def main():
     try:
         results = {name: bench(name, args.hb_seconds, args.rtt_n) for name in ("gomx", "python3")}
         if args.instant:
-            g_rtt, i_rtt = floor(os.path.abspath(args.instant), args.rtt_n)
+            g_rtt, i_rtt = floor(os.path.abspath(args.instant), args.floor_n)
             results["instant"] = {"rtt_median_ms": i_rtt * 1e3, "gomx_rtt_median_ms": g_rtt * 1e3, "ratio": g_rtt / i_rtt}
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -330,7 +333,7 @@ def main():
     if args.instant:
         f = results["instant"]
         print("execute round trip median, gomx and the instant fake kernel interleaved (ms, n=%d each): %.2f vs %.2f, %.2fx "
-              "— the instant kernel's is the client's and the transport's share" % (args.rtt_n, f["gomx_rtt_median_ms"], f["rtt_median_ms"], f["ratio"]))
+              "— the instant kernel's is the client's and the transport's share" % (args.floor_n, f["gomx_rtt_median_ms"], f["rtt_median_ms"], f["ratio"]))
     print(json.dumps(results))
 
 
