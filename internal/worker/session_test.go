@@ -377,10 +377,38 @@ func BenchmarkRoundTrip(b *testing.B) {
 	if res := c.Execute(ctx, "1+1", engine.ExecOptions{}, &r); res.Value == nil {
 		b.Fatalf("1+1: %+v", res.Error)
 	}
+	benchRequests(b, func() { c.Execute(ctx, "1+1", engine.ExecOptions{}, &r) })
+}
+
+// BenchmarkRoundTripEmpty measures an empty cell through the worker: what
+// every cell costs before its own code, the hops and the session's front
+// end and interpreter on a file that holds only the cell's function.
+func BenchmarkRoundTripEmpty(b *testing.B) {
+	c := newSession(b)
+	var r workertest.Recorder
+	ctx := context.Background()
+	if res := c.Execute(ctx, "", engine.ExecOptions{}, &r); res.Error != nil {
+		b.Fatalf("empty cell: %+v", res.Error)
+	}
+	benchRequests(b, func() { c.Execute(ctx, "", engine.ExecOptions{}, &r) })
+}
+
+// BenchmarkRoundTripIsComplete measures an is_complete request through the
+// worker: the hops to the worker and back with next to no work.
+func BenchmarkRoundTripIsComplete(b *testing.B) {
+	c := newSession(b)
+	if st, _ := c.IsComplete("x"); st != "complete" {
+		b.Fatalf("is_complete x: %q", st)
+	}
+	benchRequests(b, func() { c.IsComplete("x") })
+}
+
+// benchRequests times request, reporting the median too.
+func benchRequests(b *testing.B, request func()) {
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		c.Execute(ctx, "1+1", engine.ExecOptions{}, &r)
+		request()
 		times = append(times, time.Since(start))
 	}
 	reportMedian(b, times)
