@@ -81,9 +81,10 @@
 //  4. Emit (compile.go). The interpreter gets the lowered AST itself
 //     (yaegi's CompileAST, in yaegi's FileSet): a file with the cell's
 //     imports under internal names, its types in dependency order,
-//     constants, functions, variables without initialisers and the cell's
-//     function, and a block that calls that function through the runtime
-//     (Unit.Run). Package variables initialise in Go's order in a cell of
+//     constants, functions, variables without initialisers, the cell's
+//     function, and an init function that calls it through the runtime
+//     (Unit.File), so that one program runs the cell. Package variables
+//     initialise in Go's order in a cell of
 //     declarations, and where they are written in a cell with statements;
 //     init functions run once, and func main runs once when the cell
 //     declares it and nothing else calls it, so a whole program pasted in
