@@ -17,13 +17,17 @@ import (
 // stopper tells the runtime's blocking helpers that the interpreter stopped
 // its code (a cancelled cell): yaegi then ends every interpreted
 // goroutine at its next step, and a helper blocked on their behalf
-// returns.
+// returns. The channel of a stop stays closed until the next cell starts
+// (renew), so a helper that asks after the stop, on its way from
+// interpreted code into its wait, returns too.
 type stopper struct {
-	mu sync.Mutex
-	ch chan struct{}
+	mu     sync.Mutex
+	ch     chan struct{}
+	closed bool
 }
 
-// stopped returns a channel closed at the interpreter's next stop.
+// stopped returns a channel closed at the interpreter's next stop, or
+// already closed when the interpreter stopped since the cell started.
 func (st *stopper) stopped() <-chan struct{} {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -37,10 +41,22 @@ func (st *stopper) stopped() <-chan struct{} {
 func (st *stopper) stop() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.ch != nil {
-		close(st.ch)
+	if st.ch == nil {
+		st.ch = make(chan struct{})
 	}
-	st.ch = make(chan struct{})
+	if !st.closed {
+		close(st.ch)
+		st.closed = true
+	}
+}
+
+// renew starts a new stop, for a new cell, once the last one has happened.
+func (st *stopper) renew() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		st.ch, st.closed = make(chan struct{}), false
+	}
 }
 
 // chanSelect is the runtime's Select. Each case is three operands: the

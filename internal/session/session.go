@@ -613,11 +613,17 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 				err = interp.Panic{Value: r, Stack: debug.Stack()}
 			}
 		}()
-		// as ExecuteWithContext stops the interpreter when ctx is done
-		// before the code has run, it stops the runtime's waits
-		defer context.AfterFunc(ctx, s.stops.stop)()
+		s.stops.renew()
 		return s.in.ExecuteWithContext(ctx, prog)
 	}()
+	if ctx.Err() != nil {
+		// ExecuteWithContext stopped the interpreter when ctx was done
+		// before the code had run: the runtime's waits stop too, now,
+		// before this cell can end or the next start (not from a
+		// context.AfterFunc, which may run after both: the context's Done
+		// closes before its AfterFuncs are started)
+		s.stops.stop()
+	}
 	if err == nil && ctx.Err() != nil {
 		// yaegi stops an interpreted loop on cancel and may then report
 		// its normal end instead of the cancellation
