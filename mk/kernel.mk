@@ -14,6 +14,6 @@ kernel-fuzz:
 .PHONY: bench-kernel
 # gomx kernel against Debian's ipykernel through jupyter_client (not part
 # of make test: it takes about two minutes and wants a quiet machine).
-bench-kernel: build
+bench-kernel: deps build
 	$(GO) build -o bin/instant ./bench/kernel/instant
 	/usr/bin/python3 bench/kernel/bench.py --gomx bin/gomx --instant bin/instant

@@ -11,13 +11,13 @@ DEBS += python3-torch
 # and float32, 1 and 2 threads on both sides (bench/nn/main.go); then
 # mathx/nn's grokking network (82-128-128-41) with its test's settings
 # (no biases, AdamW with ⊥Grad, float32 cross-entropy) at its full batch.
-bench-nn:
+bench-nn: deps
 	$(GO) run ./bench/nn -threads 1,2 -rounds 5
 	$(GO) run ./bench/nn -threads 1,2 -rounds 5 -grok -sizes 82,128,128,41 -batch 672
 
 # bench-sae: mathx/sae's TopK SAE against PyTorch with a sparse decode,
 # 1 and 2 threads on both sides (bench/sae/main.go).
-bench-sae:
+bench-sae: deps
 	$(GO) run ./bench/sae -threads 1,2 -rounds 3
 
 # bench-kernels: GFLOP/s of the kernels on the MLP's products, one core,
