@@ -696,7 +696,7 @@ func (t *tailWriter) fatal() string {
 	}
 	has := func(s string) bool { return strings.Contains(h, s) }
 	switch {
-	case has("runtime.throw(") && has("runtime.newstack("):
+	case thrower(h) == "runtime.newstack":
 		return "stack overflow"
 	case has("sync.fatal(") && has("(*RWMutex).rUnlockSlow("):
 		return "sync: RUnlock of unlocked RWMutex"
@@ -706,6 +706,26 @@ func (t *tailWriter) fatal() string {
 		return "sync: unlock of unlocked mutex"
 	case has("internal/runtime/maps.fatal("):
 		return "concurrent map writes (or a read or iteration during a write): a map used by several goroutines without a lock"
+	}
+	return ""
+}
+
+// thrower returns the function that called the first runtime.throw of a
+// crash report, "" when it has none. A function's line in a traceback is
+// its name and its arguments, which hold no parentheses:
+// runtime.(*mcache).refill(0x7f0934a3a108, 0x23).
+func thrower(report string) string {
+	_, after, ok := strings.Cut("\n"+report, "\nruntime.throw(")
+	if !ok {
+		return ""
+	}
+	for _, l := range strings.Split(after, "\n")[1:] {
+		if l != "" && l[0] != '\t' {
+			if i := strings.LastIndexByte(l, '('); i > 0 {
+				return l[:i]
+			}
+			return l
+		}
 	}
 	return ""
 }
@@ -743,6 +763,9 @@ func (t *tailWriter) crash() (string, bool) {
 	}
 	// A throw in the allocator is an allocation the limits refused; its
 	// "fatal error: out of memory" line went to the worker's own stderr.
-	alloc := bytes.Contains(t.head, []byte("runtime.throw(")) && bytes.Contains(t.head, []byte("runtime.mallocgc"))
+	// A goroutine whose stack overflowed can be inside the allocator
+	// too: the throw's caller tells them apart.
+	h := string(t.head)
+	alloc := strings.Contains(h, "runtime.throw(") && strings.Contains(h, "runtime.mallocgc") && thrower(h) != "runtime.newstack"
 	return strings.TrimSpace(strings.Join(lines, "\n")), oom >= 0 || alloc || bytes.Contains(t.head, []byte("out of memory"))
 }
