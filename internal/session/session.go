@@ -618,7 +618,7 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 	}()
 	if ctx.Err() != nil {
 		// ExecuteWithContext stopped the interpreter when ctx was done
-		// before the code had run: the runtime's waits stop too, now,
+		// before the code had ended: the runtime's waits stop too, now,
 		// before this cell can end or the next start (not from a
 		// context.AfterFunc, which may run after both: the context's Done
 		// closes before its AfterFuncs are started)
