@@ -612,6 +612,10 @@ func proxyReachable(path string) string {
 		return "GOPROXY is " + strings.TrimSpace(string(out)) + ", not a module proxy on the network"
 	}
 	c := &http.Client{Timeout: 10 * time.Second}
+	// an idle connection's goroutine waits on the network for 90 s, and
+	// a goroutine that might wake a cell keeps the deadlock tests of the
+	// same process from reporting (go test -count=2 failed them)
+	defer c.CloseIdleConnections()
 	resp, err := c.Get(strings.TrimSuffix(first, "/") + "/" + path + "/@v/list")
 	if err != nil {
 		return "module proxy unreachable: " + err.Error()
