@@ -134,11 +134,14 @@ func (s *Session) sleep(d time.Duration) {
 // cell's code runs inside the runtime's Run (runCell), which records when
 // it has ended, so that the next cell never starts while it runs.
 type evaluation struct {
+	ctx       context.Context // the cell's
 	mu        sync.Mutex
 	entered   bool // runCell began
 	abandoned bool // cancelled before runCell began: it must not begin
-	done      chan struct{}
-	end       sync.Once // closes done
+	// started is closed when the code starts (entered; see execute)
+	started chan struct{}
+	done    chan struct{}
+	end     sync.Once // closes done
 	// exited is set by os.Exit, with its status
 	exited bool
 	status int
@@ -174,11 +177,12 @@ func (s *Session) runCell(f func()) {
 	ev := s.eval
 	s.outMu.Unlock()
 	ev.mu.Lock()
-	if ev.abandoned {
+	if ev.abandoned || ev.ctx.Err() != nil {
 		ev.mu.Unlock()
 		return
 	}
 	ev.entered = true
+	close(ev.started)
 	ev.mu.Unlock()
 	defer ev.finish()
 	defer s.evalGoroutine()() // deadlock.go
@@ -464,11 +468,11 @@ func (s *Session) run(ctx context.Context, code string, opts engine.ExecOptions)
 	// sees the cancellation
 	s.setInterrupt(ctx)
 	defer s.setInterrupt(outer)
-	ev := &evaluation{done: make(chan struct{}), cancel: cancel}
+	ev := &evaluation{ctx: ctx, started: make(chan struct{}), done: make(chan struct{}), cancel: cancel}
 	s.outMu.Lock()
 	s.eval = ev
 	s.outMu.Unlock()
-	_, e = s.execute(ctx, prog)
+	_, e = s.execute(ctx, ev, prog)
 	ev.mu.Lock()
 	exited, status := ev.exited, ev.status
 	ev.mu.Unlock()
@@ -606,7 +610,15 @@ func (s *Session) compileAST(n ast.Node) (prog *interp.Program, e *engine.Error)
 // evaluation has ended (see Run in overlay.go), however long that takes.
 // The worker tells the user when that is a while (its stuck notice); the
 // session itself has no timers.
-func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Value, *engine.Error) {
+//
+// yaegi is stopped only once the cell's code has started (ev.started):
+// stopped before, yaegi's evaluation goroutine can miss the stop (it takes
+// the run's id after the stop changed it) and run the program on beside
+// the next cell's compilation and run, racing on the interpreter's global
+// frame (a lock of it was once left held, every later cell waiting for
+// it). A cell cancelled before its code starts runs its program to the
+// end, where the runtime's Run returns at once (runCell).
+func (s *Session) execute(ctx context.Context, ev *evaluation, prog *interp.Program) (reflect.Value, *engine.Error) {
 	v, err := func() (v reflect.Value, err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -614,14 +626,25 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 			}
 		}()
 		s.stops.renew()
-		return s.in.ExecuteWithContext(ctx, prog)
+		yctx, ystop := context.WithCancel(context.Background())
+		defer ystop()
+		ended := make(chan struct{})
+		defer close(ended)
+		defer context.AfterFunc(ctx, func() {
+			select {
+			case <-ev.started:
+				ystop()
+			case <-ended:
+			}
+		})()
+		return s.in.ExecuteWithContext(yctx, prog)
 	}()
 	if ctx.Err() != nil {
-		// ExecuteWithContext stopped the interpreter when ctx was done
-		// before the code had ended: the runtime's waits stop too, now,
-		// before this cell can end or the next start (not from a
-		// context.AfterFunc, which may run after both: the context's Done
-		// closes before its AfterFuncs are started)
+		// the interpreter was stopped when ctx was done before the code
+		// had ended, or the code did not start: the runtime's waits stop
+		// too, now, before this cell can end or the next start (not from
+		// a context.AfterFunc, which may run after both: the context's
+		// Done closes before its AfterFuncs are started)
 		s.stops.stop()
 	}
 	if err == nil && ctx.Err() != nil {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -74,5 +75,30 @@ func interruptSelects(t *testing.T, runs int) {
 	}
 	if res, _ := exec(t, s, "n"); res.Error != nil || res.Value.Text() != "0" {
 		t.Errorf("n after the interrupts: %+v", res)
+	}
+}
+
+// TestInterruptBeforeStart: a cell cancelled before its code starts
+// (while it is compiled, say) fails as interrupted without running, and
+// the next cell, sent at once, runs alone. When yaegi was stopped before
+// the code started, its evaluation goroutine could miss the stop and run
+// the cancelled cell's program beside the next cell: under -race (make
+// race) a data race on the interpreter's global frame, and once every later
+// cell waiting for the frame's lock.
+func TestInterruptBeforeStart(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, "n := 0\nvar xs []int")
+	for i := range 100 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		// a new variable each time: the next cell's compilation grows
+		// the global frame that the cancelled cell's run would resize
+		res := s.Execute(ctx, fmt.Sprintf("v%d := %d\nn++", i, i), engine.ExecOptions{}, &recorder{})
+		if res.Error == nil || res.Error.Kind != engine.Interrupted {
+			t.Fatalf("run %d: result %+v, want Interrupted", i, res)
+		}
+		if res, _ := exec(t, s, fmt.Sprintf("w%d := %d\nxs = append(xs, w%d)\nn", i, i, i)); res.Error != nil || res.Value.Text() != "0" {
+			t.Fatalf("run %d: next cell: %+v", i, res)
+		}
 	}
 }
