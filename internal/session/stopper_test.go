@@ -19,10 +19,8 @@ import (
 // Select from the cell's Execute rather than a context.AfterFunc (the
 // AfterFunc could be unregistered before it started, as a cancelled
 // context closes Done before it starts its AfterFuncs): it passes on that
-// code too. Cells interrupted within a millisecond of their start, before
-// their code runs, are left out: yaegi's evaluation of such a cell can go
-// on beside the next cell's (see skipUnderRace), and 1,200 of them once
-// left the global frame's lock held, every later cell waiting for it.
+// code too. Cells interrupted before their code starts are
+// TestInterruptBeforeStart's.
 func TestInterruptSelectEveryTime(t *testing.T) {
 	skipUnderRace(t)
 	concurrently(4, func(int) { interruptSelects(t, 300) })
