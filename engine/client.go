@@ -767,5 +767,5 @@ func (t *tailWriter) crash() (string, bool) {
 	// too: the throw's caller tells them apart.
 	h := string(t.head)
 	alloc := strings.Contains(h, "runtime.throw(") && strings.Contains(h, "runtime.mallocgc") && thrower(h) != "runtime.newstack"
-	return strings.TrimSpace(strings.Join(lines, "\n")), oom >= 0 || alloc || bytes.Contains(t.head, []byte("out of memory"))
+	return strings.TrimSpace(strings.Join(lines, "\n")), oom >= 0 || alloc || strings.Contains(h, "out of memory")
 }

@@ -21,9 +21,16 @@ import (
 // (renew), so a helper that asks after the stop, on its way from
 // interpreted code into its wait, returns too.
 type stopper struct {
-	mu     sync.Mutex
-	ch     chan struct{}
-	closed bool
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// cur returns the channel of the current stop; st.mu is held.
+func (st *stopper) cur() chan struct{} {
+	if st.ch == nil {
+		st.ch = make(chan struct{})
+	}
+	return st.ch
 }
 
 // stopped returns a channel closed at the interpreter's next stop, or
@@ -31,22 +38,15 @@ type stopper struct {
 func (st *stopper) stopped() <-chan struct{} {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.ch == nil {
-		st.ch = make(chan struct{})
-	}
-	return st.ch
+	return st.cur()
 }
 
 // stop closes the channel of the current stop.
 func (st *stopper) stop() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.ch == nil {
-		st.ch = make(chan struct{})
-	}
-	if !st.closed {
-		close(st.ch)
-		st.closed = true
+	if ch := st.cur(); !isClosed(ch) {
+		close(ch)
 	}
 }
 
@@ -54,8 +54,18 @@ func (st *stopper) stop() {
 func (st *stopper) renew() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.closed {
-		st.ch, st.closed = make(chan struct{}), false
+	if isClosed(st.cur()) {
+		st.ch = make(chan struct{})
+	}
+}
+
+// isClosed reports whether ch, which is never sent on, is closed.
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 

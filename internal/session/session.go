@@ -136,12 +136,10 @@ func (s *Session) sleep(d time.Duration) {
 type evaluation struct {
 	ctx       context.Context // the cell's
 	mu        sync.Mutex
-	entered   bool // runCell began
-	abandoned bool // cancelled before runCell began: it must not begin
-	// started is closed when the code starts (entered; see execute)
-	started chan struct{}
-	done    chan struct{}
-	end     sync.Once // closes done
+	started   chan struct{} // closed when runCell begins the code (see execute)
+	abandoned bool          // cancelled before runCell began: it must not begin
+	done      chan struct{}
+	end       sync.Once // closes done
 	// exited is set by os.Exit, with its status
 	exited bool
 	status int
@@ -181,7 +179,6 @@ func (s *Session) runCell(f func()) {
 		ev.mu.Unlock()
 		return
 	}
-	ev.entered = true
 	close(ev.started)
 	ev.mu.Unlock()
 	defer ev.finish()
@@ -198,7 +195,7 @@ func (s *Session) waitEvaluation() {
 		return
 	}
 	ev.mu.Lock()
-	if !ev.entered {
+	if !isClosed(ev.started) {
 		ev.abandoned = true
 		ev.mu.Unlock()
 		return
@@ -628,13 +625,11 @@ func (s *Session) execute(ctx context.Context, ev *evaluation, prog *interp.Prog
 		s.stops.renew()
 		yctx, ystop := context.WithCancel(context.Background())
 		defer ystop()
-		ended := make(chan struct{})
-		defer close(ended)
 		defer context.AfterFunc(ctx, func() {
 			select {
 			case <-ev.started:
 				ystop()
-			case <-ended:
+			case <-yctx.Done(): // the code ended
 			}
 		})()
 		return s.in.ExecuteWithContext(yctx, prog)
